@@ -1,0 +1,45 @@
+//===- InitAll.h - Register everything the ternary tools use ----*- C++ -*-===//
+//
+// The one place that registers dialects, passes and translations for
+// triton-opt, triton-translate and tritonc (and for embedders that want the
+// same set).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TRITON_INITALL_H
+#define TRITON_INITALL_H
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/InitAllTranslations.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+#include "triton/Dialect/Ternary/IR/TernaryOps.h"
+
+namespace mlir::triton {
+
+/// Our dialects only: what an embedding compiler needs.
+inline void registerTernaryDialects(DialectRegistry &registry) {
+  ternary::registerTernaryDialect(registry);
+}
+
+/// Every upstream dialect and extension (including GPU/NVVM targets and the
+/// LLVM IR translation interfaces) plus ours.
+inline void registerAllDialects(DialectRegistry &registry) {
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllToLLVMIRTranslations(registry);
+  registerTernaryDialects(registry);
+}
+
+/// Every upstream pass plus ours.
+inline void registerAllPasses() { mlir::registerAllPasses(); }
+
+/// Every upstream translation plus ours (the registration point for the
+/// PyTorch, ONNX, PTX and ACALSim targets).
+inline void registerAllTranslations() { mlir::registerAllTranslations(); }
+
+} // namespace mlir::triton
+
+#endif // TRITON_INITALL_H
