@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the whole test suite of a build directory: lit/FileCheck tests, then
+# the ctest tests (GoogleTest cases, the installed-package check), then prints
+# one summary line with the counts of both.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+RESULTS=$BUILD/test-results
+mkdir -p "$RESULTS"
+rm -f "$RESULTS"/*.xml
+
+echo "== lit tests =="
+/usr/lib/llvm-22/bin/lit -sv "$BUILD/test" --xunit-xml-output "$RESULTS/lit.xml"
+lit_rc=$?
+
+echo "== ctest (GoogleTest, install package) =="
+ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)" \
+  --output-junit "$PWD/$RESULTS/ctest.xml"
+ctest_rc=$?
+
+python3 - "$RESULTS" <<'PY'
+import sys, glob, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in sorted(glob.glob(sys.argv[1] + "/*.xml")):
+    for case in ET.parse(path).getroot().iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            failed += 1
+        elif case.find("skipped") is not None:
+            skipped += 1
+        else:
+            passed += 1
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+
+if [ $lit_rc -ne 0 ] || [ $ctest_rc -ne 0 ]; then
+  exit 1
+fi
