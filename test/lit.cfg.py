@@ -13,7 +13,8 @@ config.test_exec_root = os.path.join(config.triton_obj_root, "test")
 config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "Inputs"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
-config.substitutions.append(("%triton_src_root", config.triton_src_root))
+config.substitutions.append(("%{triton_src_root}", config.triton_src_root))
+config.substitutions.append(("%{triton_obj_root}", config.triton_obj_root))
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 

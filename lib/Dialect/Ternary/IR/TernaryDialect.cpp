@@ -11,6 +11,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <limits>
 #include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
@@ -148,6 +150,14 @@ PackedTensorType::verify(function_ref<InFlightDiagnostic()> emitError,
                          << " of a packed tensor must be non-negative or "
                             "dynamic ('?'), got "
                          << dim;
+  int64_t elements = 1;
+  for (int64_t dim : shape) {
+    if (ShapedType::isDynamic(dim))
+      continue;
+    if (dim != 0 && elements > std::numeric_limits<int64_t>::max() / dim)
+      return emitError() << "packed tensor has more than 2^63 elements";
+    elements *= dim;
+  }
   if (!layout)
     return emitError() << "packed tensor needs a layout";
   if (layout.getAxis() >= shape.size())
@@ -262,6 +272,27 @@ mlir::ternary::verifyPackedBytes(function_ref<InFlightDiagnostic()> emitError,
                        << *type.getRowBytes() << " bytes, "
                        << stringifyEncoding(type.getEncoding()) << "), got "
                        << valueType.getNumElements();
+  // A splat holds one byte value in every position: check it as a one-byte
+  // row carrying as many trits as the last byte of a real row does, without
+  // expanding a possibly huge splat.
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(value);
+      dense && dense.isSplat() && *expected > 0) {
+    uint8_t byte = static_cast<uint8_t>(dense.getRawData()[0]);
+    tri_encoding encoding = toRuntimeEncoding(type.getEncoding());
+    int64_t rowLength = type.getShape()[type.getPackedAxis()];
+    int64_t perByte = tri_trits_per_byte(encoding);
+    int64_t lastByteTrits =
+        rowLength % perByte == 0 ? perByte : rowLength % perByte;
+    tri_status status = tri_validate_tensor(encoding, &byte, &lastByteTrits,
+                                            1, 0, /*error_index=*/nullptr);
+    if (status != TRI_OK)
+      return emitError() << "splat byte 0x"
+                         << llvm::utohexstr(byte, /*LowerCase=*/true,
+                                            /*Width=*/2)
+                         << " of " << type
+                         << " is invalid: " << tri_status_message(status);
+    return success();
+  }
   SmallVector<uint8_t> storage;
   std::optional<ArrayRef<uint8_t>> bytes = getPackedBytes(value, storage);
   if (!bytes) {

@@ -112,6 +112,14 @@ static DenseElementsAttr getFloatAttr(RankedTensorType type,
 /// Largest number of multiply-adds a matmul folder evaluates.
 static constexpr int64_t kMaxFoldedMatmulWork = 1 << 24;
 
+/// Largest tensor (in elements) that folders expand: a splat constant of a
+/// huge shape is cheap in the IR but must not be materialized element-wise.
+static constexpr int64_t kMaxFoldedElements = 1 << 26;
+
+static bool isFoldable(ShapedType type) {
+  return type.hasStaticShape() && type.getNumElements() <= kMaxFoldedElements;
+}
+
 //===----------------------------------------------------------------------===//
 // QuantizeOp
 //===----------------------------------------------------------------------===//
@@ -148,7 +156,7 @@ LogicalResult QuantizeOp::fold(FoldAdaptor adaptor,
                                SmallVectorImpl<OpFoldResult> &results) {
   auto input = dyn_cast_or_null<DenseFPElementsAttr>(adaptor.getInput());
   RankedTensorType inputType = getInput().getType();
-  if (!input || !inputType.hasStaticShape())
+  if (!input || !isFoldable(inputType))
     return failure();
   SmallVector<double> doubles = getFloatValues(input);
   SmallVector<float> values(doubles.begin(), doubles.end());
@@ -196,7 +204,7 @@ OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
   auto trits = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getTrits());
   auto scale = dyn_cast_or_null<DenseFPElementsAttr>(adaptor.getScale());
   RankedTensorType resultType = getResult().getType();
-  if (!trits || !scale || !resultType.hasStaticShape())
+  if (!trits || !scale || !isFoldable(resultType))
     return {};
   SmallVector<int64_t> tritValues = getIntValues(trits);
   SmallVector<double> scales = getFloatValues(scale);
@@ -231,7 +239,7 @@ OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
       return unpack.getPacked();
   auto trits = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getTrits());
   PackedTensorType type = getPacked().getType();
-  if (!trits || !type.hasStaticShape())
+  if (!trits || !isFoldable(trits.getType()) || !type.hasStaticShape())
     return {};
   SmallVector<int8_t> values;
   values.reserve(trits.getNumElements());
@@ -293,8 +301,7 @@ OpFoldResult UnpackOp::fold(FoldAdaptor adaptor) {
   }
   auto value = dyn_cast_or_null<ElementsAttr>(adaptor.getPacked());
   PackedTensorType type = getPacked().getType();
-  if (!value || !type.hasStaticShape() ||
-      !getTrits().getType().hasStaticShape())
+  if (!value || !type.hasStaticShape() || !isFoldable(getTrits().getType()))
     return {};
   SmallVector<uint8_t> storage;
   std::optional<ArrayRef<uint8_t>> bytes = getPackedBytes(value, storage);
@@ -332,7 +339,7 @@ OpFoldResult RelayoutOp::fold(FoldAdaptor adaptor) {
   }
   auto value = dyn_cast_or_null<ElementsAttr>(adaptor.getInput());
   PackedTensorType inputType = getInput().getType();
-  if (!value || !inputType.hasStaticShape())
+  if (!value || !isFoldable(inputType.getTritTensorType()))
     return {};
   SmallVector<uint8_t> storage;
   std::optional<ArrayRef<uint8_t>> bytes = getPackedBytes(value, storage);
@@ -418,8 +425,8 @@ OpFoldResult MatmulOp::fold(FoldAdaptor adaptor) {
   RankedTensorType resultType = getResult().getType();
   PackedTensorType weightType = getWeight().getType();
   if (!input || !weight || (getScale() && !scale) ||
-      !resultType.hasStaticShape() || !weightType.hasStaticShape() ||
-      !getInput().getType().hasStaticShape())
+      !isFoldable(resultType) || !isFoldable(weightType.getTritTensorType()) ||
+      !isFoldable(getInput().getType()))
     return {};
   int64_t k = weightType.getShape()[0], n = weightType.getShape()[1];
   int64_t m = input.getNumElements() / std::max<int64_t>(k, 1);
