@@ -21,6 +21,20 @@ using namespace mlir::ternary;
 #include "triton/Dialect/Ternary/IR/TernaryDialect.cpp.inc"
 #include "triton/Dialect/Ternary/IR/TernaryEnums.cpp.inc"
 
+/// The `axis` of `#ternary.layout`: a non-negative integer that fits the
+/// attribute's `unsigned` parameter.
+static FailureOr<unsigned> parseLayoutAxis(AsmParser &parser) {
+  SMLoc loc = parser.getCurrentLocation();
+  int64_t axis = 0;
+  if (parser.parseInteger(axis))
+    return failure();
+  if (axis < 0 || axis > std::numeric_limits<unsigned>::max())
+    return parser.emitError(loc, "packed axis must be a non-negative "
+                                 "integer below 2^32, got ")
+           << axis;
+  return static_cast<unsigned>(axis);
+}
+
 #define GET_ATTRDEF_CLASSES
 #include "triton/Dialect/Ternary/IR/TernaryAttrs.cpp.inc"
 
@@ -303,6 +317,12 @@ mlir::ternary::verifyPackedBytes(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "packed bytes must be a dense or dense_resource "
                           "elements attribute";
   }
+  // A dense_resource blob is not checked against its type by the parser: a
+  // short blob must not be read past its end.
+  if (static_cast<int64_t>(bytes->size()) != *expected)
+    return emitError() << "the blob of the packed bytes holds "
+                       << bytes->size() << " bytes, but its type "
+                       << valueType << " says " << *expected;
   size_t badOffset = 0;
   tri_status status = tri_validate_tensor(
       toRuntimeEncoding(type.getEncoding()), bytes->data(),

@@ -413,7 +413,7 @@ LogicalResult MatmulOp::verify() {
     if (!perTensor && !perChannel)
       return emitOpError("scale must be a rank-0 tensor (per-tensor) or have "
                          "N = ")
-             << n << " elements (per-channel), got " << scaleType;
+             << shapeStr(n) << " elements (per-channel), got " << scaleType;
   }
   return success();
 }
@@ -429,7 +429,11 @@ OpFoldResult MatmulOp::fold(FoldAdaptor adaptor) {
       !isFoldable(getInput().getType()))
     return {};
   int64_t k = weightType.getShape()[0], n = weightType.getShape()[1];
-  int64_t m = input.getNumElements() / std::max<int64_t>(k, 1);
+  // Rows of the input: the product of all but its last dim (numElements / K
+  // would be 0 for K = 0, whatever the batch).
+  int64_t m = 1;
+  for (int64_t dim : getInput().getType().getShape().drop_back())
+    m *= dim;
   if (m * k * n > kMaxFoldedMatmulWork)
     return {};
   SmallVector<uint8_t> storage;
@@ -602,6 +606,13 @@ LogicalResult CallOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   if (!func)
     return emitOpError("'") << getCallee() << "' is a '"
                             << callee->getName() << "', not a 'func.func'";
+  // A private symbol is visible only inside its own symbol table, so a
+  // private function may only be called by a flat reference from its own
+  // layer; passes such as -symbol-dce rely on that and would erase it.
+  if (func.isPrivate() && !getCallee().getNestedReferences().empty())
+    return emitOpError("'") << getCallee()
+                            << "' is private: only functions of its own "
+                               "layer can call it, by a flat reference";
   FunctionType type = func.getFunctionType();
   if (type.getNumInputs() != getNumOperands())
     return emitOpError("'") << getCallee() << "' takes "

@@ -24,6 +24,12 @@ def Ternary_QuantMethod : I32EnumAttr<"QuantMethod",
   let cppNamespace = "::mlir::ternary";
 }
 
+// The packed axis. It is parsed as a signed integer so that `axis = -1` is
+// reported as such instead of wrapping around to 4294967295.
+def Ternary_LayoutAxisParameter : AttrParameter<"unsigned", ""> {
+  let parser = [{ parseLayoutAxis($_parser) }];
+}
+
 def Ternary_LayoutAttr : AttrDef<Ternary_Dialect, "Layout"> {
   let mnemonic = "layout";
   let summary = "How a packed ternary tensor is laid out in bytes";
@@ -43,7 +49,7 @@ def Ternary_LayoutAttr : AttrDef<Ternary_Dialect, "Layout"> {
     output column one contiguous row of K trits, which is what a GEMV reads.
   }];
   let parameters = (ins EnumParameter<Ternary_Encoding>:$encoding,
-                        "unsigned":$axis);
+                        Ternary_LayoutAxisParameter:$axis);
   let assemblyFormat = "`<` $encoding `,` `axis` `=` $axis `>`";
   let extraClassDeclaration = [{
     /// The default layout: offset2 along axis 0.

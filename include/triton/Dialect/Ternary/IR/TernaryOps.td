@@ -307,8 +307,10 @@ def Ternary_CallOp : Ternary_Op<"call", [
     Calls `@Layer::@fn`, a `func.func` of another layer, resolved in the
     symbol table that holds the caller's layer; a flat `@fn` names a
     function of the caller's own layer. Operand and result types must match
-    the callee's signature. This is how the DSL's `let h = Block(x)` is
-    represented: each layer has one set of params, shared by all its calls.
+    the callee's signature. A private function can only be called from its
+    own layer, by a flat reference. This is how the DSL's `let h = Block(x)`
+    is represented: each layer has one set of params, shared by all its
+    calls.
 
     ```mlir
     %h = ternary.call @Block::@forward(%x) : (tensor<?x64xf32>) -> tensor<?x64xf32>
