@@ -97,7 +97,8 @@ tri_encoding mlir::ternary::toRuntimeEncoding(Encoding encoding) {
 // PackedTensorType
 //===----------------------------------------------------------------------===//
 
-static void printShape(llvm::raw_ostream &os, ArrayRef<int64_t> shape) {
+void mlir::ternary::printShape(llvm::raw_ostream &os,
+                               ArrayRef<int64_t> shape) {
   llvm::interleave(
       shape, os,
       [&](int64_t dim) {

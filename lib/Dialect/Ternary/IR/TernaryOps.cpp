@@ -26,15 +26,7 @@ static std::string shapeStr(ArrayRef<int64_t> shape) {
     return "scalar";
   std::string text;
   llvm::raw_string_ostream os(text);
-  llvm::interleave(
-      shape, os,
-      [&](int64_t dim) {
-        if (ShapedType::isDynamic(dim))
-          os << '?';
-        else
-          os << dim;
-      },
-      "x");
+  printShape(os, shape);
   return text;
 }
 

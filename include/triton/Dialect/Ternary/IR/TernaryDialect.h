@@ -27,6 +27,9 @@ namespace ternary {
 /// This is the entry point for compilers that embed the dialect.
 void registerTernaryDialect(DialectRegistry &registry);
 
+/// Prints a shape as in types: `784x?x10`.
+void printShape(llvm::raw_ostream &os, ArrayRef<int64_t> shape);
+
 /// The runtime library's encoding for an IR encoding.
 tri_encoding toRuntimeEncoding(Encoding encoding);
 
