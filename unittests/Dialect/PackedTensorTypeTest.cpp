@@ -186,6 +186,22 @@ TEST_F(PackedTensorTypeTest, RejectsNegativeDim) {
             "('?'), got -3");
 }
 
+TEST_F(PackedTensorTypeTest, NullLayoutMeansDefaultButVerifierRejectsIt) {
+  // The builders substitute the default layout for a null one ...
+  auto type = PackedTensorType::get(&context, {4, 4}, LayoutAttr());
+  EXPECT_TRUE(type.getLayout().isDefault());
+  // ... and the verifier rejects storage without a layout.
+  std::string message;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+    message = diag.str();
+    return success();
+  });
+  EXPECT_TRUE(failed(PackedTensorType::verify(
+      [&] { return emitError(UnknownLoc::get(&context)); }, {4, 4},
+      LayoutAttr())));
+  EXPECT_EQ(message, "packed tensor needs a layout");
+}
+
 TEST_F(PackedTensorTypeTest, EnumStringsRoundTrip) {
   EXPECT_EQ(stringifyEncoding(Encoding::offset2), "offset2");
   EXPECT_EQ(symbolizeEncoding("base3"), Encoding::base3);
