@@ -1,0 +1,16 @@
+"""triton_dsl: the Python side of the Triton DSL ternary-network compiler.
+
+This release holds the pure-Python runtime (``triton_dsl.runtime``): packing
+bit-exact with runtime/include/ternary_packing.h, the quantizers,
+``TernaryTensor`` and the QAT layer ``TernaryLinear``. Its public names are
+re-exported here::
+
+    import triton_dsl as td
+    packed = td.pack(trits, encoding="offset2", axis=0)
+"""
+
+from .runtime import *  # noqa: F401,F403  (the runtime's public API)
+from .runtime import __all__ as _runtime_all
+
+__version__ = "0.1.0"
+__all__ = list(_runtime_all)
