@@ -128,9 +128,9 @@ def _as_torch(x: ArrayLike, what: str) -> Tuple[torch.Tensor, bool]:
     if isinstance(x, torch.Tensor):
         return x.detach(), False
     if isinstance(x, np.ndarray):
-        if not x.flags.writeable:
-            x = x.copy()  # torch.from_numpy warns on read-only memory
-        return torch.from_numpy(np.ascontiguousarray(x)), True
+        if not (x.flags.writeable and x.flags.c_contiguous):
+            x = x.copy(order="C")  # torch.from_numpy warns on read-only memory
+        return torch.from_numpy(x), True
     raise TypeError(f"{what} must be a numpy array or a torch tensor, got {type(x).__name__}")
 
 

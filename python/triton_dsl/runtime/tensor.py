@@ -126,7 +126,7 @@ class TernaryTensor:
                    channel_axis: Optional[int] = None) -> "TernaryTensor":
         """Packs a tensor of trits (values -1, 0, +1) with the given scale."""
         if isinstance(trits, np.ndarray):
-            trits = torch.from_numpy(np.ascontiguousarray(trits))
+            trits = torch.from_numpy(trits.copy(order="C"))
         packed = pack(trits, encoding, axis)
         return cls(packed, trits.shape, encoding, axis, scale, channel_axis, check=False)
 
