@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian 12 machine:
 # Debian packages (LLVM/MLIR 22, GoogleTest, protobuf/ONNX, ninja, ccache) and
-# the Python venv (.venv) with the pinned packages of requirements.txt.
+# the Python venv (.venv) with the pinned packages of requirements.txt and the
+# project's own Python package (python/, triton_dsl) installed editable.
 # Idempotent and fast on a second run: stamps in .stamps/ record what is done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,4 +44,21 @@ if [ ! -x .venv/bin/python ] || [ ! -f "$STAMPS/venv-$REQ_HASH" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
   rm -f "$STAMPS"/venv-*
   touch "$STAMPS/venv-$REQ_HASH"
+fi
+
+# The triton_dsl package, editable: the venv imports python/triton_dsl from
+# this checkout. Redone when the venv, python/pyproject.toml or the checkout's
+# location changes.
+PKG_HASH=$(cat requirements.txt python/pyproject.toml | sha256sum | cut -c1-16)
+if [ ! -f "$STAMPS/pypkg-$PKG_HASH" ] || ! .venv/bin/python - "$ROOT/python/" <<'PY'
+import importlib.util, sys
+spec = importlib.util.find_spec("triton_dsl")
+sys.exit(0 if spec and spec.origin and spec.origin.startswith(sys.argv[1]) else 1)
+PY
+then
+  echo "setup: installing the triton_dsl package (python/) into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+    --no-build-isolation -e python/
+  rm -f "$STAMPS"/pypkg-*
+  touch "$STAMPS/pypkg-$PKG_HASH"
 fi
