@@ -139,6 +139,12 @@ def test_load_refuses_corrupt_bytes_and_other_layouts():
     assert info.value.index == 5 and info.value.status == "invalid_code"
     with pytest.raises(ValueError, match="layout"):
         td.PackedTernaryLinear(10, 3, encoding="base3").load_state_dict(sd)
+    # Also when the layer is a sub-module of the model being loaded.
+    model = nn.Sequential(td.PackedTernaryLinear(10, 3), nn.ReLU())
+    with pytest.raises(td.PackingError):
+        model.load_state_dict({f"0.{k}": v for k, v in bad.items()})
+    model.load_state_dict({f"0.{k}": v for k, v in sd.items()})
+    assert torch.equal(model[0].packed_weight, frozen.packed_weight)
 
 
 def test_post_training_quantization_of_nn_linear(clib):

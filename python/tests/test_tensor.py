@@ -93,6 +93,10 @@ def test_constructor_checks():
         td.TernaryTensor(tt.packed, (2, 3), scale=torch.ones(2), channel_axis=1)
     with pytest.raises(TypeError):
         td.TernaryTensor(tt.packed.to(torch.int8), (2, 3))
+    with pytest.raises(TypeError):
+        td.TernaryTensor(tt.packed.numpy().astype(np.int8), (2, 3))
+    from_numpy = td.TernaryTensor(tt.packed.numpy(), (2, 3), scale=0.5)
+    assert torch.equal(from_numpy.to_float(), tt.to_float())
     pc = td.TernaryTensor(tt.packed, (2, 3), scale=np.array([1.0, 2.0, 4.0]), channel_axis=-1)
     assert pc.channel_axis == 1
     assert pc.to_float().tolist() == [[1.0, 0.0, -4.0], [0.0, 2.0, 4.0]]

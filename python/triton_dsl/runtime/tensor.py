@@ -91,8 +91,8 @@ class TernaryTensor:
     def __init__(self, packed: ArrayLike, shape: Sequence[int], encoding: str = "offset2",
                  axis: int = 0, scale: Union[float, ArrayLike] = 1.0,
                  channel_axis: Optional[int] = None, check: bool = True):
-        if isinstance(packed, np.ndarray):
-            packed = torch.from_numpy(np.array(packed, dtype=np.uint8, copy=True))
+        if isinstance(packed, np.ndarray) and packed.dtype == np.uint8:
+            packed = torch.from_numpy(packed.copy(order="C"))
         if not isinstance(packed, torch.Tensor) or packed.dtype != torch.uint8:
             raise TypeError("packed must be a uint8 numpy array or torch tensor")
         self.shape = tuple(int(d) for d in shape)
