@@ -17,6 +17,8 @@
 #include <immintrin.h>
 
 #define AI static inline __attribute__((always_inline))
+/* Software prefetch distance: the same offset two column tiles ahead. */
+#define TRI_UK_PF(NC, rb) (2 * (NC) * (rb))
 
 /*===------------------------------------------------------------------===*
  * f32
@@ -66,7 +68,8 @@ AI void f32_tile(const tri_uk_f32_problem *p, const uint8_t *row, size_t col,
   const size_t rb = p->row_bytes, full = rb / TRI_UK_F32_CHUNK_BYTES;
   const float *xp = p->xp + i0 * p->xstride, *xn = p->xn + i0 * p->xstride;
   for (size_t c = 0; c < full; ++c) {
-    _mm_prefetch((const char *)row + c * TRI_UK_F32_CHUNK_BYTES + 512, _MM_HINT_T0);
+    _mm_prefetch((const char *)row + c * TRI_UK_F32_CHUNK_BYTES + TRI_UK_PF(1, rb),
+                 _MM_HINT_T0);
     f32_chunk(lo, hi, row + c * TRI_UK_F32_CHUNK_BYTES,
               xp + c * TRI_UK_F32_CHUNK_TRITS, xn + c * TRI_UK_F32_CHUNK_TRITS,
               p->xstride, MT);
@@ -150,7 +153,7 @@ AI void i8_tile(const tri_uk_i8_problem *p, const uint8_t *rows, size_t col0,
 #pragma GCC unroll 4
     for (int q = 0; q < NC; ++q) {
       wb[q] = rows + q * rb + c * TRI_UK_I8_BLOCK_BYTES;
-      _mm_prefetch((const char *)wb[q] + 512, _MM_HINT_T0);
+      _mm_prefetch((const char *)wb[q] + TRI_UK_PF(NC, rb), _MM_HINT_T0);
     }
     i8_block(acc, wb, qp + c * TRI_UK_I8_BLOCK_TRITS, p->xstride, NC, MT);
   }

@@ -18,6 +18,9 @@
 #include <immintrin.h>
 
 #define AI static inline __attribute__((always_inline))
+/* Software prefetch distance: the same offset two column tiles ahead (the
+ * rows of a tile are contiguous, so this runs ahead of the stream). */
+#define TRI_UK_PF(NC, rb) (2 * (NC) * (rb))
 
 /*===------------------------------------------------------------------===*
  * f32
@@ -75,7 +78,7 @@ AI void f32_tile(const tri_uk_f32_problem *p, const uint8_t *rows,
 #pragma GCC unroll 4
     for (int q = 0; q < NC; ++q) {
       wb[q] = rows + q * rb + c * TRI_UK_F32_CHUNK_BYTES;
-      _mm_prefetch((const char *)wb[q] + 512, _MM_HINT_T0);
+      _mm_prefetch((const char *)wb[q] + TRI_UK_PF(NC, rb), _MM_HINT_T0);
     }
     f32_chunk(acc, wb, xp + c * TRI_UK_F32_CHUNK_TRITS,
               xn + c * TRI_UK_F32_CHUNK_TRITS, p->xstride, NC, MT);
@@ -194,7 +197,7 @@ AI void i8_tile(const tri_uk_i8_problem *p, const uint8_t *rows, size_t col0,
 #pragma GCC unroll 4
     for (int q = 0; q < NC; ++q) {
       wb[q] = rows + q * rb + c * TRI_UK_I8_BLOCK_BYTES;
-      _mm_prefetch((const char *)wb[q] + 512, _MM_HINT_T0);
+      _mm_prefetch((const char *)wb[q] + TRI_UK_PF(NC, rb), _MM_HINT_T0);
     }
     i8_block(acc, wb, qp + c * TRI_UK_I8_BLOCK_TRITS, p->xstride, NC, MT);
   }
