@@ -377,27 +377,32 @@ tri_status tri_uk_quantize_act_i8(const float *x, size_t m, size_t k,
     return TRI_ERR_INVALID_ARGUMENT;
   for (size_t i = 0; i < m; ++i) {
     const float *row = x + i * k;
-    float amax = 0.0f;
-    int finite = 1;
+    /* max |x| on the bit patterns: for finite floats without the sign bit the
+     * unsigned order is the float order, and NaN / inf compare above every
+     * finite value (exponent all ones). An integer max vectorizes. */
+    uint32_t amax_bits = 0;
     for (size_t j = 0; j < k; ++j) {
-      float a = fabsf(row[j]);
-      finite &= a <= 3.4028234663852886e38f; /* false for NaN and inf */
-      amax = a > amax ? a : amax;
+      uint32_t bits;
+      memcpy(&bits, &row[j], sizeof bits);
+      bits &= 0x7fffffffu;
+      amax_bits = bits > amax_bits ? bits : amax_bits;
     }
-    if (!finite)
+    if (amax_bits >= 0x7f800000u)
       return TRI_ERR_NON_FINITE;
+    float amax;
+    memcpy(&amax, &amax_bits, sizeof amax);
     float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
     xscale[i] = amax / 127.0f;
+    int8_t *out = q + i * k;
     for (size_t j = 0; j < k; ++j) {
       /* Round half to even: adding and subtracting 1.5 * 2^23 rounds a
-       * float of magnitude < 2^22 to an integer in round-to-nearest-even. */
+       * float of magnitude < 2^22 to an integer in round-to-nearest-even.
+       * |x * inv| <= 127 up to rounding, so the clamp only trims 127.00001. */
       float v = row[j] * inv;
       float r = (v + 12582912.0f) - 12582912.0f;
-      if (r > 127.0f)
-        r = 127.0f;
-      if (r < -127.0f)
-        r = -127.0f;
-      q[i * k + j] = (int8_t)r;
+      r = r > 127.0f ? 127.0f : r;
+      r = r < -127.0f ? -127.0f : r;
+      out[j] = (int8_t)(int32_t)r;
     }
   }
   return TRI_OK;
