@@ -1,11 +1,12 @@
 # Thin front door over scripts/setup.sh and CMake/Ninja.
 #   make demo   install what is missing, build, show the dialect at work
 #   make test   install what is missing, build, run every test
+#   make bench  build, run the benchmarks of bench/ (results in build/bench/)
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup configure build test demo docs install clean
+.PHONY: all setup configure build test bench demo docs install clean
 
 all: build
 
@@ -28,6 +29,9 @@ build: configure
 
 test: build
 	@scripts/run-tests.sh $(BUILD_DIR)
+
+bench: build
+	@scripts/run-bench.sh $(BUILD_DIR)
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)

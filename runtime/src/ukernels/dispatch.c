@@ -247,13 +247,14 @@ static void task_main(void *ctx, size_t task) {
   free(stage);
 }
 
-/* Splits the columns into tasks and runs them. Work below ~1M weight uses
- * stays on the calling thread: waking a worker costs more than it saves. */
+/* Splits the columns into tasks and runs them. Work below ~4M weight uses
+ * (tens of microseconds) stays on the calling thread: waking a worker costs
+ * more than it saves, and far more on a machine that is busy. */
 static tri_status run_job(job *jb, size_t m) {
   size_t n = jb->n;
   unsigned threads = tri_uk_get_num_threads();
   double work = (double)m * (double)jb->k * (double)n;
-  if (work < (double)(1u << 20))
+  if (work < (double)(1u << 22))
     threads = 1;
   /* ~64 KiB of packed weights per task, a multiple of 4 columns, and at
    * least 4 tasks per thread for balance on a busy machine. */

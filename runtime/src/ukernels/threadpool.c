@@ -27,31 +27,39 @@
 #define MAX_WORKERS 255
 #define SPIN_ROUNDS 20000
 
+/* One job, on the caller's stack while it runs. */
+typedef struct job {
+  tri_uk_task_fn fn;
+  void *ctx;
+  size_t ntasks;
+  unsigned participants; /* workers 0 .. participants-1 may help */
+  size_t next;           /* atomic: next task to claim */
+  size_t done;           /* atomic: tasks finished */
+} job;
+
 typedef struct pool {
   pthread_mutex_t busy;  /* held by the caller whose job runs */
   pthread_mutex_t lock;  /* guards creation and the sleep/wake hand-off */
   pthread_cond_t wake;
   unsigned workers;      /* created so far */
-  /* The current job. */
-  tri_uk_task_fn fn;
-  void *ctx;
-  size_t ntasks;
-  unsigned participants; /* workers 0 .. participants-1 take part */
-  size_t next;           /* atomic: next task */
-  unsigned pending;      /* atomic: participants not finished yet */
+  job *current;          /* atomic: the job open for helpers, or NULL */
+  unsigned active;       /* atomic: workers looking at `current` */
   unsigned generation;   /* atomic: bumped for each job */
   /* The generation each worker was created in: a worker that starts running
-   * after the job it was created for was posted must still take part. */
+   * after the job it was created for was posted still sees that job. */
   unsigned start_generation[MAX_WORKERS];
 } pool;
 
 static pool g_pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-                      PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0, 0, 0, {0}};
+                      PTHREAD_COND_INITIALIZER, 0, NULL, 0, 0, {0}};
 
-static void run_tasks(pool *p) {
+static void run_tasks(job *jb) {
   size_t t;
-  while ((t = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED)) < p->ntasks)
-    p->fn(p->ctx, t);
+  while ((t = __atomic_fetch_add(&jb->next, 1, __ATOMIC_RELAXED)) <
+         jb->ntasks) {
+    jb->fn(jb->ctx, t);
+    __atomic_fetch_add(&jb->done, 1, __ATOMIC_RELEASE);
+  }
 }
 
 static void *worker_main(void *arg) {
@@ -75,10 +83,15 @@ static void *worker_main(void *arg) {
       break;
     }
     seen = gen;
-    if (index < p->participants) {
-      run_tasks(p);
-      __atomic_fetch_sub(&p->pending, 1, __ATOMIC_ACQ_REL);
-    }
+    /* Announce first, then look: the caller closes the job and waits for
+     * `active` to drain, so a job seen here stays alive until we leave. A
+     * worker that wakes late finds no job (or a newer one) and costs the
+     * caller nothing: the caller waits for finished tasks, not for workers. */
+    __atomic_fetch_add(&p->active, 1, __ATOMIC_SEQ_CST);
+    job *jb = __atomic_load_n(&p->current, __ATOMIC_SEQ_CST);
+    if (jb && index < jb->participants)
+      run_tasks(jb);
+    __atomic_fetch_sub(&p->active, 1, __ATOMIC_SEQ_CST);
   }
   return NULL;
 }
@@ -120,24 +133,25 @@ void tri_uk_parallel_for(size_t ntasks, unsigned threads, tri_uk_task_fn fn,
   unsigned helpers = ensure_workers(p, threads - 1);
   if (helpers > threads - 1)
     helpers = threads - 1;
-  p->fn = fn;
-  p->ctx = ctx;
-  p->ntasks = ntasks;
-  p->participants = helpers;
-  __atomic_store_n(&p->next, 0, __ATOMIC_RELAXED);
-  __atomic_store_n(&p->pending, helpers, __ATOMIC_RELAXED);
+  job jb = {fn, ctx, ntasks, helpers, 0, 0};
+  __atomic_store_n(&p->current, &jb, __ATOMIC_SEQ_CST);
   pthread_mutex_lock(&p->lock);
   __atomic_fetch_add(&p->generation, 1, __ATOMIC_RELEASE);
   pthread_cond_broadcast(&p->wake);
   pthread_mutex_unlock(&p->lock);
-  run_tasks(p);
+  run_tasks(&jb);
+  /* Wait for the tasks that helpers are still running, then close the job
+   * and wait until no helper looks at it any more. */
   int spins = 0;
-  while (__atomic_load_n(&p->pending, __ATOMIC_ACQUIRE) != 0) {
+  while (__atomic_load_n(&jb.done, __ATOMIC_ACQUIRE) != ntasks) {
     if (++spins < SPIN_ROUNDS)
       CPU_RELAX();
     else
       sched_yield();
   }
+  __atomic_store_n(&p->current, (job *)NULL, __ATOMIC_SEQ_CST);
+  while (__atomic_load_n(&p->active, __ATOMIC_SEQ_CST) != 0)
+    CPU_RELAX();
   pthread_mutex_unlock(&p->busy);
 }
 
