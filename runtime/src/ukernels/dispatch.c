@@ -8,6 +8,7 @@
 #include "ukernel_internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,11 +147,9 @@ static tri_status check_args(const void *x, size_t m, size_t k,
 /* Base3 -> offset2: each base3 byte's 5 digits as five 2-bit codes (10 bits);
  * the digit d is the offset2 code already (d = t + 1). */
 static uint16_t g_base3_codes[256];
-static int g_base3_ready; /* atomic */
+static pthread_once_t g_base3_once = PTHREAD_ONCE_INIT;
 
-static void init_base3_codes(void) {
-  if (__atomic_load_n(&g_base3_ready, __ATOMIC_ACQUIRE))
-    return;
+static void fill_base3_codes(void) {
   for (unsigned b = 0; b < 256; ++b) {
     unsigned v = b < 243 ? b : 121; /* invalid bytes: zeros */
     uint16_t codes = 0;
@@ -160,8 +159,9 @@ static void init_base3_codes(void) {
     }
     g_base3_codes[b] = codes;
   }
-  __atomic_store_n(&g_base3_ready, 1, __ATOMIC_RELEASE);
 }
+
+static void init_base3_codes(void) { pthread_once(&g_base3_once, fill_base3_codes); }
 
 /* Converts one base3 row of k trits into tri_row_bytes(OFFSET2, k) bytes. */
 static void base3_row_to_offset2(const uint8_t *in, size_t k, uint8_t *out) {
