@@ -2,11 +2,12 @@
 #   make demo   install what is missing, build, show the dialect at work
 #   make test   install what is missing, build, run every test
 #   make test-python   only the Python package's tests (no C++ build)
+#   make bench  build, run the benchmarks of bench/ (results in build/bench/)
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup configure build test test-python demo docs install clean
+.PHONY: all setup configure build test test-python bench demo docs install clean
 
 all: build
 
@@ -32,6 +33,9 @@ test: build
 
 test-python: setup
 	@.venv/bin/python -m pytest python/tests -q
+
+bench: build
+	@scripts/run-bench.sh $(BUILD_DIR)
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)

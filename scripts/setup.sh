@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian 12 machine:
-# Debian packages (LLVM/MLIR 22, GoogleTest, protobuf/ONNX, ninja, ccache) and
-# the Python venv (.venv) with the pinned packages of requirements.txt and the
-# project's own Python package (python/, triton_dsl) installed editable.
+# Debian packages (LLVM/MLIR 22, GoogleTest, Google Benchmark, OpenBLAS,
+# protobuf/ONNX, ninja, ccache) and the Python venv (.venv) with the pinned
+# packages of requirements.txt and the project's own Python package (python/,
+# triton_dsl) installed editable.
 # Idempotent and fast on a second run: stamps in .stamps/ record what is done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ mkdir -p "$STAMPS"
 APT_PACKAGES=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libgtest-dev libgmock-dev
+  libbenchmark-dev libopenblas-dev
   libprotobuf-dev protobuf-compiler libonnx-dev
   cmake ninja-build ccache g++ python3 python3-venv
 )

@@ -1,0 +1,112 @@
+"""The LibTorch op torch.ops.triton_dsl.ternary_matmul and its pure-PyTorch twin.
+
+`load()` builds runtime/torch/ternary_matmul_op.cpp with
+torch.utils.cpp_extension against the CMake build's static runtime libraries
+(build/lib/libTritonTernaryUkernels.a, libTritonTernaryRuntime.a) and registers
+the op; it returns False, without raising, when torch or the libraries are
+missing, so callers fall back to `ternary_matmul_reference`.
+
+`ternary_matmul_reference` is the pure-PyTorch path (unpack the packed bytes
+with tensor ops, then torch.matmul). It computes the same numbers: bit for bit
+for activations="int8"; for "f32" the op sums in a different (fixed) order,
+so results agree to float rounding.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+OP_SOURCE = ROOT / "runtime" / "torch" / "ternary_matmul_op.cpp"
+
+
+def _libraries(build_dir: pathlib.Path) -> list[pathlib.Path]:
+    lib = build_dir / "lib"
+    return [lib / "libTritonTernaryUkernels.a", lib / "libTritonTernaryRuntime.a"]
+
+
+def load(build_dir: str | os.PathLike | None = None, verbose: bool = False) -> bool:
+    """Builds (once, cached by torch) and registers the op. True when usable."""
+    try:
+        import torch
+        from torch.utils import cpp_extension
+    except ImportError:
+        return False
+    if hasattr(torch.ops, "triton_dsl") and hasattr(torch.ops.triton_dsl, "ternary_matmul"):
+        try:
+            torch.ops.triton_dsl.ternary_matmul  # noqa: B018 - resolves the op
+            return True
+        except (AttributeError, RuntimeError):
+            pass
+    build = pathlib.Path(build_dir or os.environ.get("TRITON_BUILD_DIR", ROOT / "build")).resolve()
+    libs = _libraries(build)
+    if not OP_SOURCE.exists() or not all(p.exists() for p in libs):
+        return False
+    # torch rebuilds when sources or flags change; the stamp of the static
+    # libraries in the flags makes a rebuilt runtime relink the op too.
+    stamp = "_".join(f"{p.stat().st_size}_{p.stat().st_mtime_ns}" for p in libs)
+    out_dir = build / "torch_op"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cpp_extension.load(
+        name="triton_dsl_ternary_ops",
+        sources=[str(OP_SOURCE)],
+        extra_include_paths=[str(ROOT / "runtime" / "include")],
+        extra_cflags=["-O2", f"-DTRITON_RUNTIME_STAMP={stamp}"],
+        build_directory=str(out_dir),
+        extra_ldflags=[str(p) for p in libs] + ["-lpthread", "-lm"],
+        is_python_module=False,
+        verbose=verbose,
+    )
+    return True
+
+
+def unpack_reference(w_packed, k: int, n: int, encoding: str = "offset2"):
+    """Trits W[k, n] (float32) from the packed bytes, with tensor ops only."""
+    import torch
+
+    w = w_packed.reshape(n, -1).to(torch.int64)
+    if encoding == "offset2":
+        shifts = torch.tensor([0, 2, 4, 6], dtype=torch.int64)
+        codes = (w.unsqueeze(-1) >> shifts) & 3
+    elif encoding == "base3":
+        powers = torch.tensor([1, 3, 9, 27, 81], dtype=torch.int64)
+        codes = (w.unsqueeze(-1) // powers) % 3
+    else:
+        raise ValueError(f"unknown encoding {encoding!r}")
+    trits = codes.reshape(n, -1)[:, :k] - 1
+    return trits.t().to(torch.float32)
+
+
+def quantize_activations_reference(x):
+    """Per-token absmax int8 quantization as the runtime defines it."""
+    import torch
+
+    amax = x.abs().amax(dim=-1, keepdim=True)
+    inv = torch.where(amax > 0, torch.tensor(127.0) / amax, torch.zeros_like(amax))
+    q = torch.round(x * inv).clamp(-127, 127)  # round half to even
+    return q, amax / 127.0
+
+
+def ternary_matmul_reference(x, w_packed, k: int, n: int, scale=None, bias=None,
+                             encoding: str = "offset2", activations: str = "f32"):
+    """The pure-PyTorch path: same contract as torch.ops.triton_dsl.ternary_matmul."""
+    w = unpack_reference(w_packed, k, n, encoding)
+    if activations == "int8":
+        q, xscale = quantize_activations_reference(x)
+        y = torch_matmul(q, w) * xscale  # integer sums are exact in float32 here
+    elif activations == "f32":
+        y = torch_matmul(x, w)
+    else:
+        raise ValueError(f"unknown activations {activations!r}")
+    if scale is not None:
+        y = y * (scale.reshape(()) if scale.numel() == 1 else scale)
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def torch_matmul(a, b):
+    import torch
+
+    return torch.matmul(a, b)

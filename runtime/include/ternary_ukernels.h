@@ -1,0 +1,166 @@
+/*===- ternary_ukernels.h - CPU micro-kernels for packed ternary matmul -*- C -*-===*
+ *
+ * Packed ternary GEMV / GEMM on the CPU: y = x @ W, W[K, N] ternary
+ * ({-1, 0, +1}), stored packed along K as defined in ternary_packing.h: each
+ * of the N output columns is one contiguous packed row of K trits, and row n
+ * starts at byte n * tri_row_bytes(encoding, K). Both encodings (offset2 and
+ * base3) are accepted by every entry point.
+ *
+ * No multiplication by a weight is ever performed. A weight only decides
+ * whether an activation is added, subtracted or skipped: masked add/sub and
+ * blends for f32, conditional negation (vpsignb or a masked subtract) for
+ * int8, followed by a widening horizontal add (vpdpbusd / vpmaddubsw against
+ * a constant vector of ones, which is an add tree, not a product with weight
+ * data). The only multiplications are by the scales, once per output.
+ *
+ * Two activation types
+ *   f32    y[i, n] = sum_k t[k, n] * x[i, k], accumulated in f32, then
+ *          * scale, + bias.
+ *   int8   BitNet b1.58 style W1.58A8: every activation row (token) i is
+ *          quantized on its own (tri_uk_quantize_act_i8): q = round(x * 127 /
+ *          absmax_i), xscale_i = absmax_i / 127. The dot product over K is
+ *          exact in int32, then y = ((float)acc * xscale_i) * scale + bias.
+ *
+ * Layouts (all row-major and contiguous)
+ *   x     [m, k] f32 (or q [m, k] int8), token i at x + i * k.
+ *   w     N packed rows of tri_row_bytes(encoding, k) bytes, no alignment
+ *         required. Padding trits must be zero as the format requires; codes
+ *         that the format rejects (0b11, base3 bytes > 242) give unspecified
+ *         (but memory-safe) results: validate untrusted weights with
+ *         tri_validate_tensor first.
+ *   y     [m, n] f32, token i at y + i * n.
+ *   scale nullable. TRI_UK_SCALE_NONE: ignored; TRI_UK_SCALE_TENSOR: one
+ *         float scale[0]; TRI_UK_SCALE_CHANNEL: scale[n] per output column.
+ *   bias  nullable; bias[n] per output column.
+ *   Buffers must not overlap y.
+ *
+ * Results are identical on every ISA and every thread count
+ *   int8   bit-exact always (integer sums, then the same two float
+ *          multiplies and one add in the same order).
+ *   f32    bit-exact for every result that is not NaN. All variants use one
+ *          canonical summation order: the row is cut into chunks of 64 trits
+ *          (16 packed offset2 bytes; padded with zero trits); 64 partial sums
+ *          A[j][l] (j = 0..3, l = 0..15) start at +0.0f and partial sum
+ *          A[j][l] receives trit k = 64 * c + 4 * l + j of chunk c, chunks in
+ *          increasing order (+x if t = +1, -x if t = -1, nothing if t = 0).
+ *          Then S[l] = (A[0][l] + A[1][l]) + (A[2][l] + A[3][l]), and S is
+ *          reduced by halves: S[l] += S[l + h] for h = 8, 4, 2, 1; the sum is
+ *          S[0]. Compile with -ffp-contract=off (the runtime's CMake does).
+ *          When a result is NaN, every variant returns a NaN, maybe with a
+ *          different sign or payload.
+ *
+ * ISA: picked once at first use from the CPU (__builtin_cpu_supports):
+ *   avx512    AVX-512 F/BW/VL + VNNI (f32 kernels on zmm with mask registers,
+ *             int8 kernels with vpsignb + vpdpbusd)
+ *   avx2      AVX2 (blends for f32, vpsignb + vpmaddubsw for int8)
+ *   portable  plain C99, any CPU
+ * The environment variable TRI_UK_ISA=portable|avx2|avx512 or
+ * tri_uk_set_isa() overrides the choice (never above what the CPU has).
+ *
+ * Threading: a small pthread pool built at first use. Output columns are
+ * split into blocks and every output element is computed by one thread from
+ * start to end, so the thread count never changes a result. Threads: the
+ * environment variable TRI_UK_NUM_THREADS, else tri_uk_set_num_threads(),
+ * else the number of CPUs this process may run on. Small problems run on
+ * the calling thread. Calls from several threads at once are safe: a call
+ * that finds the pool busy runs on its own thread.
+ *
+ * Limits: k <= 2^24 for the int8 path (so that int32 never overflows);
+ * m * k and n * row_bytes must fit size_t.
+ *===----------------------------------------------------------------------===*/
+#ifndef TERNARY_UKERNELS_H
+#define TERNARY_UKERNELS_H
+
+#include "ternary_packing.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum tri_uk_isa {
+  TRI_UK_ISA_PORTABLE = 0,
+  TRI_UK_ISA_AVX2 = 1,
+  TRI_UK_ISA_AVX512 = 2,
+} tri_uk_isa;
+
+typedef enum tri_uk_scale_mode {
+  TRI_UK_SCALE_NONE = 0,    /* y = dot (+ bias) */
+  TRI_UK_SCALE_TENSOR = 1,  /* y = dot * scale[0] (+ bias) */
+  TRI_UK_SCALE_CHANNEL = 2, /* y = dot * scale[n] (+ bias) */
+} tri_uk_scale_mode;
+
+/* Largest K of the int8 path: 127 * K must fit int32. */
+#define TRI_UK_MAX_K_I8 ((size_t)1 << 24)
+
+/*===------------------------------------------------------------------===*
+ * ISA and threads
+ *===------------------------------------------------------------------===*/
+
+/* The ISA the kernels use now. */
+tri_uk_isa tri_uk_selected_isa(void);
+/* Does this CPU (and this build) support `isa`? */
+int tri_uk_isa_supported(tri_uk_isa isa);
+/* Forces an ISA; TRI_ERR_INVALID_ARGUMENT (and no change) when unsupported. */
+tri_status tri_uk_set_isa(tri_uk_isa isa);
+/* "portable", "avx2", "avx512" (or "unknown"). */
+const char *tri_uk_isa_name(tri_uk_isa isa);
+
+/* Threads used by later calls; 0 restores the default. */
+void tri_uk_set_num_threads(unsigned threads);
+unsigned tri_uk_get_num_threads(void);
+
+/*===------------------------------------------------------------------===*
+ * f32 activations
+ *===------------------------------------------------------------------===*/
+
+/* y[m, n] = x[m, k] @ W[k, n] (* scale) (+ bias). m == 1 is the GEMV. */
+tri_status tri_uk_gemm_f32(const float *x, size_t m, size_t k,
+                           const uint8_t *w, tri_encoding encoding, size_t n,
+                           const float *scale, tri_uk_scale_mode scale_mode,
+                           const float *bias, float *y);
+
+/* The GEMV: tri_uk_gemm_f32 with m = 1. */
+tri_status tri_uk_gemv_f32(const float *x, size_t k, const uint8_t *w,
+                           tri_encoding encoding, size_t n, const float *scale,
+                           tri_uk_scale_mode scale_mode, const float *bias,
+                           float *y);
+
+/*===------------------------------------------------------------------===*
+ * int8 activations, int32 accumulation
+ *===------------------------------------------------------------------===*/
+
+/* Per-token absmax quantization (BitNet b1.58): for each row i,
+ * a = max_k |x[i, k]|; xscale[i] = a / 127; q[i, k] = round-half-even(
+ * x[i, k] * (127 / a)) in [-127, 127] (all zero with xscale 0 when a == 0).
+ * TRI_ERR_NON_FINITE when a row holds NaN or infinity. */
+tri_status tri_uk_quantize_act_i8(const float *x, size_t m, size_t k,
+                                  int8_t *q, float *xscale);
+
+/* acc[m, n] = q[m, k] @ W[k, n], exact in int32. */
+tri_status tri_uk_gemm_i8_i32(const int8_t *q, size_t m, size_t k,
+                              const uint8_t *w, tri_encoding encoding,
+                              size_t n, int32_t *acc);
+
+/* y[i, n] = ((float)(q @ W)[i, n] * xscale[i]) (* scale) (+ bias). */
+tri_status tri_uk_gemm_i8(const int8_t *q, const float *xscale, size_t m,
+                          size_t k, const uint8_t *w, tri_encoding encoding,
+                          size_t n, const float *scale,
+                          tri_uk_scale_mode scale_mode, const float *bias,
+                          float *y);
+
+/* The whole W1.58A8 layer from f32 activations: tri_uk_quantize_act_i8 then
+ * tri_uk_gemm_i8 (the quantization is part of the call and of its time). */
+tri_status tri_uk_gemm_f32_q8(const float *x, size_t m, size_t k,
+                              const uint8_t *w, tri_encoding encoding,
+                              size_t n, const float *scale,
+                              tri_uk_scale_mode scale_mode, const float *bias,
+                              float *y);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* TERNARY_UKERNELS_H */

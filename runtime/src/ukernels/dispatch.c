@@ -1,0 +1,517 @@
+/*===- dispatch.c - Entry points of the micro-kernels -------------*- C -*-===*
+ *
+ * Checks arguments, picks the ISA, re-orders the activations (see
+ * ukernel_internal.h), converts base3 rows to offset2 in small per-task
+ * buffers, and splits the output columns into tasks for the thread pool.
+ * Everything here is shared by all ISAs, so it cannot make them disagree.
+ *===----------------------------------------------------------------------===*/
+#include "ukernel_internal.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*===------------------------------------------------------------------===*
+ * ISA and thread selection
+ *===------------------------------------------------------------------===*/
+
+static int g_isa = -1;           /* atomic; -1 until first use */
+static unsigned g_threads = 0;   /* atomic; 0: default */
+
+int tri_uk_isa_supported(tri_uk_isa isa) {
+  switch (isa) {
+  case TRI_UK_ISA_PORTABLE:
+    return 1;
+#ifdef TRI_UK_HAVE_X86_KERNELS
+  case TRI_UK_ISA_AVX2:
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  case TRI_UK_ISA_AVX512:
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") &&
+           __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512vnni") ? 1 : 0;
+#endif
+  default:
+    return 0;
+  }
+}
+
+const char *tri_uk_isa_name(tri_uk_isa isa) {
+  switch (isa) {
+  case TRI_UK_ISA_PORTABLE:
+    return "portable";
+  case TRI_UK_ISA_AVX2:
+    return "avx2";
+  case TRI_UK_ISA_AVX512:
+    return "avx512";
+  }
+  return "unknown";
+}
+
+static tri_uk_isa best_isa(void) {
+  if (tri_uk_isa_supported(TRI_UK_ISA_AVX512))
+    return TRI_UK_ISA_AVX512;
+  if (tri_uk_isa_supported(TRI_UK_ISA_AVX2))
+    return TRI_UK_ISA_AVX2;
+  return TRI_UK_ISA_PORTABLE;
+}
+
+tri_uk_isa tri_uk_selected_isa(void) {
+  int isa = __atomic_load_n(&g_isa, __ATOMIC_ACQUIRE);
+  if (isa >= 0)
+    return (tri_uk_isa)isa;
+  tri_uk_isa pick = best_isa();
+  const char *env = getenv("TRI_UK_ISA");
+  if (env) {
+    for (int i = TRI_UK_ISA_PORTABLE; i <= TRI_UK_ISA_AVX512; ++i)
+      if (strcmp(env, tri_uk_isa_name((tri_uk_isa)i)) == 0 &&
+          tri_uk_isa_supported((tri_uk_isa)i))
+        pick = (tri_uk_isa)i;
+  }
+  int expected = -1;
+  __atomic_compare_exchange_n(&g_isa, &expected, (int)pick, 0,
+                              __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+  return (tri_uk_isa)__atomic_load_n(&g_isa, __ATOMIC_ACQUIRE);
+}
+
+tri_status tri_uk_set_isa(tri_uk_isa isa) {
+  if (!tri_uk_isa_supported(isa))
+    return TRI_ERR_INVALID_ARGUMENT;
+  __atomic_store_n(&g_isa, (int)isa, __ATOMIC_RELEASE);
+  return TRI_OK;
+}
+
+void tri_uk_set_num_threads(unsigned threads) {
+  __atomic_store_n(&g_threads, threads, __ATOMIC_RELEASE);
+}
+
+unsigned tri_uk_get_num_threads(void) {
+  const char *env = getenv("TRI_UK_NUM_THREADS");
+  if (env) {
+    long v = strtol(env, NULL, 10);
+    if (v > 0)
+      return (unsigned)v;
+  }
+  unsigned t = __atomic_load_n(&g_threads, __ATOMIC_ACQUIRE);
+  return t ? t : tri_uk_cpu_count();
+}
+
+/*===------------------------------------------------------------------===*
+ * Helpers
+ *===------------------------------------------------------------------===*/
+
+static void *alloc_aligned(size_t bytes) {
+  void *ptr = NULL;
+  if (bytes == 0)
+    bytes = 64;
+  if (posix_memalign(&ptr, 64, (bytes + 63) & ~(size_t)63) != 0)
+    return NULL;
+  return ptr;
+}
+
+static int mul_overflows(size_t a, size_t b, size_t *out) {
+  if (a != 0 && b > SIZE_MAX / a)
+    return 1;
+  *out = a * b;
+  return 0;
+}
+
+/* Common argument checks. */
+static tri_status check_args(const void *x, size_t m, size_t k,
+                             const uint8_t *w, tri_encoding encoding,
+                             size_t n, const float *scale,
+                             tri_uk_scale_mode scale_mode, const void *y) {
+  size_t tmp;
+  if (encoding != TRI_ENCODING_OFFSET2 && encoding != TRI_ENCODING_BASE3)
+    return TRI_ERR_INVALID_ARGUMENT;
+  if (scale_mode != TRI_UK_SCALE_NONE && scale_mode != TRI_UK_SCALE_TENSOR &&
+      scale_mode != TRI_UK_SCALE_CHANNEL)
+    return TRI_ERR_INVALID_ARGUMENT;
+  if (scale_mode != TRI_UK_SCALE_NONE && !scale)
+    return TRI_ERR_INVALID_ARGUMENT;
+  if (mul_overflows(m, k, &tmp) || mul_overflows(m, n, &tmp) ||
+      mul_overflows(n, tri_row_bytes(encoding, k), &tmp) ||
+      k > SIZE_MAX / 8)
+    return TRI_ERR_INVALID_ARGUMENT;
+  if (m != 0 && n != 0) {
+    if (!y || (k != 0 && (!x || !w)))
+      return TRI_ERR_INVALID_ARGUMENT;
+  }
+  return TRI_OK;
+}
+
+/* Base3 -> offset2: each base3 byte's 5 digits as five 2-bit codes (10 bits);
+ * the digit d is the offset2 code already (d = t + 1). */
+static uint16_t g_base3_codes[256];
+static pthread_once_t g_base3_once = PTHREAD_ONCE_INIT;
+
+static void fill_base3_codes(void) {
+  for (unsigned b = 0; b < 256; ++b) {
+    unsigned v = b < 243 ? b : 121; /* invalid bytes: zeros */
+    uint16_t codes = 0;
+    for (unsigned i = 0; i < 5; ++i) {
+      codes |= (uint16_t)((v % 3) << (2 * i));
+      v /= 3;
+    }
+    g_base3_codes[b] = codes;
+  }
+}
+
+static void init_base3_codes(void) { pthread_once(&g_base3_once, fill_base3_codes); }
+
+/* Converts one base3 row of k trits into tri_row_bytes(OFFSET2, k) bytes. */
+static void base3_row_to_offset2(const uint8_t *in, size_t k, uint8_t *out) {
+  size_t out_bytes = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
+  size_t o = 0, i = 0;
+  /* Four base3 bytes (20 trits) make five offset2 bytes. */
+  while ((i + 4) * 5 <= k) {
+    uint64_t bits = (uint64_t)g_base3_codes[in[i]] |
+                    (uint64_t)g_base3_codes[in[i + 1]] << 10 |
+                    (uint64_t)g_base3_codes[in[i + 2]] << 20 |
+                    (uint64_t)g_base3_codes[in[i + 3]] << 30;
+    for (int b = 0; b < 5; ++b)
+      out[o + b] = (uint8_t)(bits >> (8 * b));
+    i += 4;
+    o += 5;
+  }
+  /* The rest trit by trit (here 4 * o == 5 * i); trits past k are zeros. */
+  for (; o < out_bytes; ++o) {
+    uint8_t byte = 0;
+    for (unsigned s = 0; s < 4; ++s) {
+      size_t rel = o * 4 + s - i * 5; /* trit index within in[i..] */
+      unsigned code = 1;
+      if (o * 4 + s < k)
+        code = (g_base3_codes[in[i + rel / 5]] >> (2 * (rel % 5))) & 3u;
+      byte |= (uint8_t)(code << (2 * s));
+    }
+    out[o] = byte;
+  }
+}
+
+/*===------------------------------------------------------------------===*
+ * Tasks
+ *===------------------------------------------------------------------===*/
+
+typedef struct job {
+  int is_i8;
+  tri_uk_f32_problem f32;
+  tri_uk_i8_problem i8;
+  tri_uk_f32_kernel f32_kernel;
+  tri_uk_i8_kernel i8_kernel;
+  const uint8_t *w;
+  tri_encoding encoding;
+  size_t k, n;
+  size_t in_row_bytes;  /* bytes per row of `w` in its own encoding */
+  size_t cols_per_task;
+  int failed;           /* atomic: a task could not allocate */
+} job;
+
+/* Columns of one base3 staging round (kept small to stay in L1/L2). */
+#define STAGE_COLS 16
+
+static void run_columns(job *jb, const uint8_t *rows, size_t ncols,
+                        size_t col0) {
+  if (jb->is_i8)
+    jb->i8_kernel(&jb->i8, rows, ncols, col0);
+  else
+    jb->f32_kernel(&jb->f32, rows, ncols, col0);
+}
+
+static void task_main(void *ctx, size_t task) {
+  job *jb = (job *)ctx;
+  size_t c0 = task * jb->cols_per_task;
+  size_t c1 = c0 + jb->cols_per_task;
+  if (c1 > jb->n)
+    c1 = jb->n;
+  if (jb->encoding == TRI_ENCODING_OFFSET2) {
+    run_columns(jb, jb->w + c0 * jb->in_row_bytes, c1 - c0, c0);
+    return;
+  }
+  size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, jb->k);
+  uint8_t *stage = (uint8_t *)alloc_aligned(STAGE_COLS * rb2);
+  if (!stage) {
+    __atomic_store_n(&jb->failed, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  for (size_t c = c0; c < c1; c += STAGE_COLS) {
+    size_t cols = c1 - c < STAGE_COLS ? c1 - c : STAGE_COLS;
+    for (size_t q = 0; q < cols; ++q)
+      base3_row_to_offset2(jb->w + (c + q) * jb->in_row_bytes, jb->k,
+                           stage + q * rb2);
+    run_columns(jb, stage, cols, c);
+  }
+  free(stage);
+}
+
+/* Splits the columns into tasks and runs them. Work below ~4M weight uses
+ * (tens of microseconds) stays on the calling thread: waking a worker costs
+ * more than it saves, and far more on a machine that is busy. */
+static tri_status run_job(job *jb, size_t m) {
+  size_t n = jb->n;
+  unsigned threads = tri_uk_get_num_threads();
+  double work = (double)m * (double)jb->k * (double)n;
+  if (work < (double)(1u << 22))
+    threads = 1;
+  /* ~64 KiB of packed weights per task, a multiple of 4 columns, and at
+   * least 4 tasks per thread for balance on a busy machine. */
+  size_t row = jb->in_row_bytes ? jb->in_row_bytes : 1;
+  size_t per = (64u * 1024u) / row;
+  size_t balance = n / (4u * threads);
+  if (threads > 1 && balance < per)
+    per = balance;
+  per = (per + 3) & ~(size_t)3;
+  if (per < 4)
+    per = 4;
+  jb->cols_per_task = per;
+  size_t ntasks = (n + per - 1) / per;
+  if (jb->encoding == TRI_ENCODING_BASE3)
+    init_base3_codes();
+  tri_uk_parallel_for(ntasks, threads, task_main, jb);
+  return __atomic_load_n(&jb->failed, __ATOMIC_RELAXED) ? TRI_ERR_INVALID_ARGUMENT
+                                                       : TRI_OK;
+}
+
+static void pick_kernels(job *jb) {
+  switch (tri_uk_selected_isa()) {
+#ifdef TRI_UK_HAVE_X86_KERNELS
+  case TRI_UK_ISA_AVX512:
+    jb->f32_kernel = tri_uk_f32_avx512;
+    jb->i8_kernel = tri_uk_i8_avx512;
+    return;
+  case TRI_UK_ISA_AVX2:
+    jb->f32_kernel = tri_uk_f32_avx2;
+    jb->i8_kernel = tri_uk_i8_avx2;
+    return;
+#endif
+  default:
+    jb->f32_kernel = tri_uk_f32_portable;
+    jb->i8_kernel = tri_uk_i8_portable;
+    return;
+  }
+}
+
+/*===------------------------------------------------------------------===*
+ * f32
+ *===------------------------------------------------------------------===*/
+
+tri_status tri_uk_gemm_f32(const float *x, size_t m, size_t k,
+                           const uint8_t *w, tri_encoding encoding, size_t n,
+                           const float *scale, tri_uk_scale_mode scale_mode,
+                           const float *bias, float *y) {
+  tri_status st = check_args(x, m, k, w, encoding, n, scale, scale_mode, y);
+  if (st != TRI_OK || m == 0 || n == 0)
+    return st;
+  size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
+  size_t chunks = (rb2 + TRI_UK_F32_CHUNK_BYTES - 1) / TRI_UK_F32_CHUNK_BYTES;
+  size_t stride = chunks * TRI_UK_F32_CHUNK_TRITS, total;
+  if (mul_overflows(m, stride, &total) || total > SIZE_MAX / 8)
+    return TRI_ERR_INVALID_ARGUMENT;
+  float *xp = (float *)alloc_aligned(total * sizeof(float));
+  float *xn = (float *)alloc_aligned(total * sizeof(float));
+  if (!xp || !xn) {
+    free(xp);
+    free(xn);
+    return TRI_ERR_INVALID_ARGUMENT;
+  }
+  for (size_t i = 0; i < m; ++i) {
+    const float *src = x + i * k;
+    float *dp = xp + i * stride, *dn = xn + i * stride;
+    for (size_t c = 0; c < chunks; ++c)
+      for (size_t j = 0; j < 4; ++j)
+        for (size_t l = 0; l < 16; ++l) {
+          size_t kk = 64 * c + 4 * l + j;
+          float v = kk < k ? src[kk] : 0.0f;
+          uint32_t bits;
+          memcpy(&bits, &v, sizeof bits);
+          bits ^= 0x80000000u;
+          dp[64 * c + 16 * j + l] = v;
+          memcpy(&dn[64 * c + 16 * j + l], &bits, sizeof bits);
+        }
+  }
+  job jb;
+  memset(&jb, 0, sizeof jb);
+  jb.is_i8 = 0;
+  jb.f32.xp = xp;
+  jb.f32.xn = xn;
+  jb.f32.m = m;
+  jb.f32.xstride = stride;
+  jb.f32.chunks = chunks;
+  jb.f32.row_bytes = rb2;
+  jb.f32.out.y = y;
+  jb.f32.out.ldy = n;
+  jb.f32.out.scale = scale;
+  jb.f32.out.scale_mode = scale_mode;
+  jb.f32.out.bias = bias;
+  jb.w = w;
+  jb.encoding = encoding;
+  jb.k = k;
+  jb.n = n;
+  jb.in_row_bytes = tri_row_bytes(encoding, k);
+  pick_kernels(&jb);
+  st = run_job(&jb, m);
+  free(xp);
+  free(xn);
+  return st;
+}
+
+tri_status tri_uk_gemv_f32(const float *x, size_t k, const uint8_t *w,
+                           tri_encoding encoding, size_t n, const float *scale,
+                           tri_uk_scale_mode scale_mode, const float *bias,
+                           float *y) {
+  return tri_uk_gemm_f32(x, 1, k, w, encoding, n, scale, scale_mode, bias, y);
+}
+
+/*===------------------------------------------------------------------===*
+ * int8
+ *===------------------------------------------------------------------===*/
+
+tri_status tri_uk_quantize_act_i8(const float *x, size_t m, size_t k,
+                                  int8_t *q, float *xscale) {
+  size_t tmp;
+  if (mul_overflows(m, k, &tmp))
+    return TRI_ERR_INVALID_ARGUMENT;
+  if (m != 0 && (!xscale || (k != 0 && (!x || !q))))
+    return TRI_ERR_INVALID_ARGUMENT;
+  for (size_t i = 0; i < m; ++i) {
+    const float *row = x + i * k;
+    /* max |x| on the bit patterns: for finite floats without the sign bit the
+     * unsigned order is the float order, and NaN / inf compare above every
+     * finite value (exponent all ones). An integer max vectorizes. */
+    uint32_t amax_bits = 0;
+    for (size_t j = 0; j < k; ++j) {
+      uint32_t bits;
+      memcpy(&bits, &row[j], sizeof bits);
+      bits &= 0x7fffffffu;
+      amax_bits = bits > amax_bits ? bits : amax_bits;
+    }
+    if (amax_bits >= 0x7f800000u)
+      return TRI_ERR_NON_FINITE;
+    float amax;
+    memcpy(&amax, &amax_bits, sizeof amax);
+    float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
+    xscale[i] = amax / 127.0f;
+    int8_t *out = q + i * k;
+    for (size_t j = 0; j < k; ++j) {
+      /* Round half to even: adding and subtracting 1.5 * 2^23 rounds a
+       * float of magnitude < 2^22 to an integer in round-to-nearest-even.
+       * |x * inv| <= 127 up to rounding, so the clamp only trims 127.00001. */
+      float v = row[j] * inv;
+      float r = (v + 12582912.0f) - 12582912.0f;
+      r = r > 127.0f ? 127.0f : r;
+      r = r < -127.0f ? -127.0f : r;
+      out[j] = (int8_t)(int32_t)r;
+    }
+  }
+  return TRI_OK;
+}
+
+static tri_status gemm_i8_common(const int8_t *q, const float *xscale,
+                                 size_t m, size_t k, const uint8_t *w,
+                                 tri_encoding encoding, size_t n,
+                                 const float *scale,
+                                 tri_uk_scale_mode scale_mode,
+                                 const float *bias, float *y, int32_t *acc) {
+  tri_status st = check_args(q, m, k, w, encoding, n, scale, scale_mode,
+                             y ? (const void *)y : (const void *)acc);
+  if (st != TRI_OK)
+    return st;
+  if (k > TRI_UK_MAX_K_I8 || (y && m != 0 && !xscale))
+    return TRI_ERR_INVALID_ARGUMENT;
+  if (m == 0 || n == 0)
+    return TRI_OK;
+  size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
+  size_t blocks = (rb2 + TRI_UK_I8_BLOCK_BYTES - 1) / TRI_UK_I8_BLOCK_BYTES;
+  size_t stride = blocks * TRI_UK_I8_BLOCK_TRITS, total;
+  if (mul_overflows(m, stride, &total))
+    return TRI_ERR_INVALID_ARGUMENT;
+  int8_t *qp = (int8_t *)alloc_aligned(total);
+  if (!qp)
+    return TRI_ERR_INVALID_ARGUMENT;
+  for (size_t i = 0; i < m; ++i) {
+    const int8_t *src = q + i * k;
+    int8_t *dst = qp + i * stride;
+    size_t full = k / TRI_UK_I8_BLOCK_TRITS;
+    for (size_t c = 0; c < full; ++c)
+      for (size_t b = 0; b < 32; ++b)
+        for (size_t j = 0; j < 4; ++j)
+          dst[128 * c + 32 * j + b] = src[128 * c + 4 * b + j];
+    for (size_t c = full; c < blocks; ++c)
+      for (size_t b = 0; b < 32; ++b)
+        for (size_t j = 0; j < 4; ++j) {
+          size_t kk = 128 * c + 4 * b + j;
+          dst[128 * c + 32 * j + b] = kk < k ? src[kk] : 0;
+        }
+  }
+  job jb;
+  memset(&jb, 0, sizeof jb);
+  jb.is_i8 = 1;
+  jb.i8.qp = qp;
+  jb.i8.m = m;
+  jb.i8.xstride = stride;
+  jb.i8.blocks = blocks;
+  jb.i8.row_bytes = rb2;
+  jb.i8.out.y = y;
+  jb.i8.out.acc = acc;
+  jb.i8.out.ldy = n;
+  jb.i8.out.xscale = xscale;
+  jb.i8.out.scale = scale;
+  jb.i8.out.scale_mode = y ? scale_mode : TRI_UK_SCALE_NONE;
+  jb.i8.out.bias = y ? bias : NULL;
+  jb.w = w;
+  jb.encoding = encoding;
+  jb.k = k;
+  jb.n = n;
+  jb.in_row_bytes = tri_row_bytes(encoding, k);
+  pick_kernels(&jb);
+  st = run_job(&jb, m);
+  free(qp);
+  return st;
+}
+
+tri_status tri_uk_gemm_i8_i32(const int8_t *q, size_t m, size_t k,
+                              const uint8_t *w, tri_encoding encoding,
+                              size_t n, int32_t *acc) {
+  return gemm_i8_common(q, NULL, m, k, w, encoding, n, NULL,
+                        TRI_UK_SCALE_NONE, NULL, NULL, acc);
+}
+
+tri_status tri_uk_gemm_i8(const int8_t *q, const float *xscale, size_t m,
+                          size_t k, const uint8_t *w, tri_encoding encoding,
+                          size_t n, const float *scale,
+                          tri_uk_scale_mode scale_mode, const float *bias,
+                          float *y) {
+  if (!y && m != 0 && n != 0)
+    return TRI_ERR_INVALID_ARGUMENT;
+  return gemm_i8_common(q, xscale, m, k, w, encoding, n, scale, scale_mode,
+                        bias, y, NULL);
+}
+
+tri_status tri_uk_gemm_f32_q8(const float *x, size_t m, size_t k,
+                              const uint8_t *w, tri_encoding encoding,
+                              size_t n, const float *scale,
+                              tri_uk_scale_mode scale_mode, const float *bias,
+                              float *y) {
+  tri_status st = check_args(x, m, k, w, encoding, n, scale, scale_mode, y);
+  if (st != TRI_OK || m == 0 || n == 0)
+    return st;
+  if (k > TRI_UK_MAX_K_I8)
+    return TRI_ERR_INVALID_ARGUMENT;
+  int8_t *q = (int8_t *)alloc_aligned(m * k);
+  float *xs = (float *)alloc_aligned(m * sizeof(float));
+  if (!q || !xs) {
+    free(q);
+    free(xs);
+    return TRI_ERR_INVALID_ARGUMENT;
+  }
+  st = tri_uk_quantize_act_i8(x, m, k, q, xs);
+  if (st == TRI_OK)
+    st = tri_uk_gemm_i8(q, xs, m, k, w, encoding, n, scale, scale_mode, bias,
+                        y);
+  free(q);
+  free(xs);
+  return st;
+}

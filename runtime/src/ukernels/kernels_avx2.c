@@ -1,0 +1,206 @@
+/*===- kernels_avx2.c - AVX2 micro-kernels ------------------------*- C -*-===*
+ *
+ * Compiled with -mavx2; called only when the CPU has AVX2 (dispatch.c).
+ *
+ * f32: 16 packed bytes are widened to two vectors of 8 dwords (lanes 0..7 and
+ *      8..15). For plane j, shifting the dword left puts bit 1 of the code
+ *      (t = +1) or bit 0 (t = 0) in the sign bit, which is what vblendvps
+ *      reads: v = bit1 ? x : -x, then v = bit0 ? +0 : v, acc += v. Adding +0
+ *      leaves a partial sum unchanged (a sum that starts at +0 is never -0),
+ *      so this is the canonical order of ternary_ukernels.h.
+ * int8: s = (w & (3 << 2j)) - (1 << 2j) has the sign of t; vpsignb applies
+ *      it, vpmaddubsw against ones adds pairs into int16 (at most 4 * 254 in
+ *      magnitude over the four planes), vpmaddwd against ones widens to int32.
+ *===----------------------------------------------------------------------===*/
+#include "ukernel_internal.h"
+
+#include <immintrin.h>
+
+#define AI static inline __attribute__((always_inline))
+/* Software prefetch distance: the same offset two column tiles ahead. */
+#define TRI_UK_PF(NC, rb) (2 * (NC) * (rb))
+
+/*===------------------------------------------------------------------===*
+ * f32
+ *===------------------------------------------------------------------===*/
+
+AI float reduce_f32(const __m256 lo[4], const __m256 hi[4]) {
+  __m256 sl = _mm256_add_ps(_mm256_add_ps(lo[0], lo[1]), _mm256_add_ps(lo[2], lo[3]));
+  __m256 sh = _mm256_add_ps(_mm256_add_ps(hi[0], hi[1]), _mm256_add_ps(hi[2], hi[3]));
+  __m256 h = _mm256_add_ps(sl, sh);
+  __m128 g = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+  g = _mm_add_ps(g, _mm_movehl_ps(g, g));
+  g = _mm_add_ss(g, _mm_shuffle_ps(g, g, 1));
+  return _mm_cvtss_f32(g);
+}
+
+AI __m256 select_f32(__m256i d, int j, __m256 x, __m256 xm) {
+  __m256 plus = _mm256_castsi256_ps(_mm256_slli_epi32(d, 30 - 2 * j));
+  __m256 zero = _mm256_castsi256_ps(_mm256_slli_epi32(d, 31 - 2 * j));
+  __m256 v = _mm256_blendv_ps(xm, x, plus);
+  return _mm256_blendv_ps(v, _mm256_setzero_ps(), zero);
+}
+
+AI void f32_chunk(__m256 lo[4][4], __m256 hi[4][4], const uint8_t *wb,
+                  const float *xp, const float *xn, size_t xstride, int MT) {
+  __m256i dl = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)wb));
+  __m256i dh = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(wb + 8)));
+#pragma GCC unroll 4
+  for (int t = 0; t < MT; ++t)
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; ++j) {
+      const float *x = xp + t * xstride + 16 * j, *xm = xn + t * xstride + 16 * j;
+      lo[t][j] = _mm256_add_ps(lo[t][j], select_f32(dl, j, _mm256_loadu_ps(x),
+                                                    _mm256_loadu_ps(xm)));
+      hi[t][j] = _mm256_add_ps(hi[t][j], select_f32(dh, j, _mm256_loadu_ps(x + 8),
+                                                    _mm256_loadu_ps(xm + 8)));
+    }
+}
+
+AI void f32_tile(const tri_uk_f32_problem *p, const uint8_t *row, size_t col,
+                 size_t i0, int MT) {
+  __m256 lo[4][4], hi[4][4];
+#pragma GCC unroll 4
+  for (int t = 0; t < MT; ++t)
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; ++j)
+      lo[t][j] = hi[t][j] = _mm256_setzero_ps();
+  const size_t rb = p->row_bytes, full = rb / TRI_UK_F32_CHUNK_BYTES;
+  const float *xp = p->xp + i0 * p->xstride, *xn = p->xn + i0 * p->xstride;
+  for (size_t c = 0; c < full; ++c) {
+    _mm_prefetch((const char *)row + c * TRI_UK_F32_CHUNK_BYTES + TRI_UK_PF(1, rb),
+                 _MM_HINT_T0);
+    f32_chunk(lo, hi, row + c * TRI_UK_F32_CHUNK_BYTES,
+              xp + c * TRI_UK_F32_CHUNK_TRITS, xn + c * TRI_UK_F32_CHUNK_TRITS,
+              p->xstride, MT);
+  }
+  if (p->chunks > full) {
+    uint8_t buf[TRI_UK_F32_CHUNK_BYTES];
+    const uint8_t *wb = tri_uk_tail(row, full * TRI_UK_F32_CHUNK_BYTES, rb, buf,
+                                    TRI_UK_F32_CHUNK_BYTES);
+    f32_chunk(lo, hi, wb, xp + full * TRI_UK_F32_CHUNK_TRITS,
+              xn + full * TRI_UK_F32_CHUNK_TRITS, p->xstride, MT);
+  }
+  for (int t = 0; t < MT; ++t)
+    tri_uk_store_f32(&p->out, i0 + t, col, reduce_f32(lo[t], hi[t]));
+}
+
+static void f32_tile_1(const tri_uk_f32_problem *p, const uint8_t *row,
+                       size_t col, size_t i0) {
+  f32_tile(p, row, col, i0, 1);
+}
+
+void tri_uk_f32_avx2(const tri_uk_f32_problem *p, const uint8_t *rows,
+                     size_t ncols, size_t col0) {
+  for (size_t q = 0; q < ncols; ++q)
+    for (size_t i = 0; i < p->m; ++i)
+      f32_tile_1(p, rows + q * p->row_bytes, col0 + q, i);
+}
+
+/*===------------------------------------------------------------------===*
+ * int8
+ *===------------------------------------------------------------------===*/
+
+AI int32_t hsum_i32(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v),
+                            _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+  return _mm_cvtsi128_si32(s);
+}
+
+AI void i8_block(__m256i acc[4][4], const uint8_t *const wb[4],
+                 const int8_t *qp, size_t xstride, int NC, int MT) {
+  const __m256i ones8 = _mm256_set1_epi8(1);
+  const __m256i ones16 = _mm256_set1_epi16(1);
+#pragma GCC unroll 4
+  for (int q = 0; q < NC; ++q) {
+    __m256i w = _mm256_loadu_si256((const __m256i *)wb[q]);
+    __m256i s[4];
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; ++j)
+      s[j] = _mm256_sub_epi8(_mm256_and_si256(w, _mm256_set1_epi8((char)(3 << (2 * j)))),
+                             _mm256_set1_epi8((char)(1 << (2 * j))));
+#pragma GCC unroll 4
+    for (int t = 0; t < MT; ++t) {
+      const int8_t *x = qp + t * xstride;
+      __m256i p0 = _mm256_maddubs_epi16(
+          ones8, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x), s[0]));
+      __m256i p1 = _mm256_maddubs_epi16(
+          ones8, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)(x + 32)), s[1]));
+      __m256i p2 = _mm256_maddubs_epi16(
+          ones8, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)(x + 64)), s[2]));
+      __m256i p3 = _mm256_maddubs_epi16(
+          ones8, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)(x + 96)), s[3]));
+      __m256i sum = _mm256_add_epi16(_mm256_add_epi16(p0, p1), _mm256_add_epi16(p2, p3));
+      acc[q][t] = _mm256_add_epi32(acc[q][t], _mm256_madd_epi16(sum, ones16));
+    }
+  }
+}
+
+AI void i8_tile(const tri_uk_i8_problem *p, const uint8_t *rows, size_t col0,
+                size_t i0, int NC, int MT) {
+  __m256i acc[4][4];
+#pragma GCC unroll 4
+  for (int q = 0; q < NC; ++q)
+#pragma GCC unroll 4
+    for (int t = 0; t < MT; ++t)
+      acc[q][t] = _mm256_setzero_si256();
+  const size_t rb = p->row_bytes, full = rb / TRI_UK_I8_BLOCK_BYTES;
+  const int8_t *qp = p->qp + i0 * p->xstride;
+  const uint8_t *wb[4] = {rows, rows, rows, rows};
+  for (size_t c = 0; c < full; ++c) {
+#pragma GCC unroll 4
+    for (int q = 0; q < NC; ++q) {
+      wb[q] = rows + q * rb + c * TRI_UK_I8_BLOCK_BYTES;
+      _mm_prefetch((const char *)wb[q] + TRI_UK_PF(NC, rb), _MM_HINT_T0);
+    }
+    i8_block(acc, wb, qp + c * TRI_UK_I8_BLOCK_TRITS, p->xstride, NC, MT);
+  }
+  if (p->blocks > full) {
+    uint8_t buf[4][TRI_UK_I8_BLOCK_BYTES];
+    for (int q = 0; q < NC; ++q)
+      wb[q] = tri_uk_tail(rows + q * rb, full * TRI_UK_I8_BLOCK_BYTES, rb,
+                          buf[q], TRI_UK_I8_BLOCK_BYTES);
+    i8_block(acc, wb, qp + full * TRI_UK_I8_BLOCK_TRITS, p->xstride, NC, MT);
+  }
+  for (int q = 0; q < NC; ++q)
+    for (int t = 0; t < MT; ++t)
+      tri_uk_store_i32(&p->out, i0 + t, col0 + q, hsum_i32(acc[q][t]));
+}
+
+#define I8_TILE(NC, MT)                                                        \
+  static void i8_tile_##NC##_##MT(const tri_uk_i8_problem *p,                  \
+                                  const uint8_t *rows, size_t col0,            \
+                                  size_t i0) {                                 \
+    i8_tile(p, rows, col0, i0, NC, MT);                                        \
+  }
+I8_TILE(4, 1)
+I8_TILE(1, 1)
+I8_TILE(1, 2)
+I8_TILE(1, 3)
+I8_TILE(1, 4)
+
+void tri_uk_i8_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
+                    size_t ncols, size_t col0) {
+  const size_t rb = p->row_bytes;
+  if (p->m == 1) {
+    size_t q = 0;
+    for (; q + 4 <= ncols; q += 4)
+      i8_tile_4_1(p, rows + q * rb, col0 + q, 0);
+    for (; q < ncols; ++q)
+      i8_tile_1_1(p, rows + q * rb, col0 + q, 0);
+    return;
+  }
+  for (size_t q = 0; q < ncols; ++q) {
+    size_t i = 0;
+    for (; i + 4 <= p->m; i += 4)
+      i8_tile_1_4(p, rows + q * rb, col0 + q, i);
+    switch (p->m - i) {
+    case 3: i8_tile_1_3(p, rows + q * rb, col0 + q, i); break;
+    case 2: i8_tile_1_2(p, rows + q * rb, col0 + q, i); break;
+    case 1: i8_tile_1_1(p, rows + q * rb, col0 + q, i); break;
+    default: break;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/*===- kernels_portable.c - Portable C micro-kernels --------------*- C -*-===*
+ *
+ * The reference implementation of the canonical summation order of
+ * ternary_ukernels.h, in plain C99 for any CPU. The SIMD files must agree
+ * with it bit for bit; the unit tests check that they do.
+ *
+ * A weight selects: +x, -x or nothing. No multiplication touches a weight.
+ *===----------------------------------------------------------------------===*/
+#include "ukernel_internal.h"
+
+void tri_uk_f32_portable(const tri_uk_f32_problem *p, const uint8_t *rows,
+                         size_t ncols, size_t col0) {
+  for (size_t q = 0; q < ncols; ++q) {
+    const uint8_t *row = rows + q * p->row_bytes;
+    for (size_t i = 0; i < p->m; ++i) {
+      const float *xp = p->xp + i * p->xstride;
+      const float *xn = p->xn + i * p->xstride;
+      float a[4][16];
+      for (int j = 0; j < 4; ++j)
+        for (int l = 0; l < 16; ++l)
+          a[j][l] = 0.0f;
+      uint8_t buf[TRI_UK_F32_CHUNK_BYTES];
+      for (size_t c = 0; c < p->chunks; ++c) {
+        const uint8_t *wb =
+            tri_uk_tail(row, c * TRI_UK_F32_CHUNK_BYTES, p->row_bytes, buf,
+                        TRI_UK_F32_CHUNK_BYTES);
+        const float *xc = xp + c * TRI_UK_F32_CHUNK_TRITS;
+        const float *nc = xn + c * TRI_UK_F32_CHUNK_TRITS;
+        for (int j = 0; j < 4; ++j)
+          for (int l = 0; l < 16; ++l) {
+            unsigned code = (wb[l] >> (2 * j)) & 3u;
+            if (code == 2u)
+              a[j][l] += xc[16 * j + l];
+            else if (code == 0u)
+              a[j][l] += nc[16 * j + l];
+          }
+      }
+      float s[16];
+      for (int l = 0; l < 16; ++l)
+        s[l] = (a[0][l] + a[1][l]) + (a[2][l] + a[3][l]);
+      for (int h = 8; h >= 1; h /= 2)
+        for (int l = 0; l < h; ++l)
+          s[l] = s[l] + s[l + h];
+      tri_uk_store_f32(&p->out, i, col0 + q, s[0]);
+    }
+  }
+}
+
+void tri_uk_i8_portable(const tri_uk_i8_problem *p, const uint8_t *rows,
+                        size_t ncols, size_t col0) {
+  for (size_t q = 0; q < ncols; ++q) {
+    const uint8_t *row = rows + q * p->row_bytes;
+    for (size_t i = 0; i < p->m; ++i) {
+      const int8_t *xp = p->qp + i * p->xstride;
+      int32_t acc = 0;
+      uint8_t buf[TRI_UK_I8_BLOCK_BYTES];
+      for (size_t c = 0; c < p->blocks; ++c) {
+        const uint8_t *wb = tri_uk_tail(row, c * TRI_UK_I8_BLOCK_BYTES,
+                                        p->row_bytes, buf,
+                                        TRI_UK_I8_BLOCK_BYTES);
+        const int8_t *xc = xp + c * TRI_UK_I8_BLOCK_TRITS;
+        for (int j = 0; j < 4; ++j)
+          for (int b = 0; b < 32; ++b) {
+            unsigned code = (wb[b] >> (2 * j)) & 3u;
+            int32_t x = xc[32 * j + b];
+            /* code 2: +x, code 0: -x, else nothing (branch-free select). */
+            int32_t plus = -(int32_t)(code == 2u), minus = -(int32_t)(code == 0u);
+            acc += (x & plus) - (x & minus);
+          }
+      }
+      tri_uk_store_i32(&p->out, i, col0 + q, acc);
+    }
+  }
+}

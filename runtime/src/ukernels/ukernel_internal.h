@@ -1,0 +1,141 @@
+/*===- ukernel_internal.h - Shared definitions of the micro-kernels -*- C -*-===*
+ *
+ * What the dispatcher (dispatch.c) hands to the per-ISA kernels
+ * (kernels_portable.c, kernels_avx2.c, kernels_avx512.c), and the thread pool.
+ *
+ * The kernels only ever see offset2 rows: base3 weights are converted to
+ * offset2 rows in a small per-task buffer by the dispatcher first, so every
+ * ISA shares one decoder and one summation order.
+ *
+ * Activations are re-ordered once per call so that the 2-bit planes of the
+ * packed bytes line up with contiguous activation vectors (packed byte b of a
+ * row holds trits 4b .. 4b+3, one per 2-bit plane j):
+ *   f32  chunk c of 16 bytes (64 trits): xp[c*64 + 16*j + l] = x[64c + 4l + j]
+ *   int8 block c of 32 bytes (128 trits): qp[c*128 + 32*j + b] = q[128c + 4b + j]
+ * with zeros past K. `xn` holds the f32 activations with their sign bit
+ * flipped (the value a weight of -1 adds).
+ *===----------------------------------------------------------------------===*/
+#ifndef TERNARY_UKERNEL_INTERNAL_H
+#define TERNARY_UKERNEL_INTERNAL_H
+
+#include "ternary_ukernels.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define TRI_UK_F32_CHUNK_BYTES 16
+#define TRI_UK_F32_CHUNK_TRITS 64
+#define TRI_UK_I8_BLOCK_BYTES 32
+#define TRI_UK_I8_BLOCK_TRITS 128
+
+/* Where and how results are written. */
+typedef struct tri_uk_out {
+  float *y;              /* f32 results y[i * ldy + col], or NULL */
+  int32_t *acc;          /* raw int32 sums (int8 path) when y is NULL */
+  size_t ldy;            /* row stride of y / acc (= n) */
+  const float *xscale;   /* per-token scale of the int8 path, or NULL */
+  const float *scale;    /* see tri_uk_scale_mode */
+  tri_uk_scale_mode scale_mode;
+  const float *bias;     /* per column, or NULL */
+} tri_uk_out;
+
+typedef struct tri_uk_f32_problem {
+  const float *xp;  /* m tokens of `xstride` floats, see above */
+  const float *xn;  /* same, sign flipped */
+  size_t m;
+  size_t xstride;   /* chunks * 64 */
+  size_t chunks;    /* 16-byte chunks per row; the last may be partial */
+  size_t row_bytes; /* offset2 bytes per row (ceil(k / 4)) */
+  tri_uk_out out;
+} tri_uk_f32_problem;
+
+typedef struct tri_uk_i8_problem {
+  const int8_t *qp; /* m tokens of `xstride` bytes, see above */
+  size_t m;
+  size_t xstride;   /* blocks * 128 */
+  size_t blocks;    /* 32-byte blocks per row; the last may be partial */
+  size_t row_bytes;
+  tri_uk_out out;
+} tri_uk_i8_problem;
+
+/* Computes output columns col0 .. col0 + ncols - 1 for all m tokens; column
+ * col0 + q reads the offset2 row at rows + q * row_bytes. */
+typedef void (*tri_uk_f32_kernel)(const tri_uk_f32_problem *p,
+                                  const uint8_t *rows, size_t ncols,
+                                  size_t col0);
+typedef void (*tri_uk_i8_kernel)(const tri_uk_i8_problem *p,
+                                 const uint8_t *rows, size_t ncols,
+                                 size_t col0);
+
+void tri_uk_f32_portable(const tri_uk_f32_problem *p, const uint8_t *rows,
+                         size_t ncols, size_t col0);
+void tri_uk_i8_portable(const tri_uk_i8_problem *p, const uint8_t *rows,
+                        size_t ncols, size_t col0);
+#ifdef TRI_UK_HAVE_X86_KERNELS
+void tri_uk_f32_avx2(const tri_uk_f32_problem *p, const uint8_t *rows,
+                     size_t ncols, size_t col0);
+void tri_uk_i8_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
+                    size_t ncols, size_t col0);
+void tri_uk_f32_avx512(const tri_uk_f32_problem *p, const uint8_t *rows,
+                       size_t ncols, size_t col0);
+void tri_uk_i8_avx512(const tri_uk_i8_problem *p, const uint8_t *rows,
+                      size_t ncols, size_t col0);
+#endif
+
+/* Copies the tail of a row (the bytes from `from` on) into `buf` of `size`
+ * bytes, padded with zero trits (0x55), for the last partial chunk. */
+static inline const uint8_t *tri_uk_tail(const uint8_t *row, size_t from,
+                                         size_t row_bytes, uint8_t *buf,
+                                         size_t size) {
+  size_t have = row_bytes - from;
+  if (have >= size)
+    return row + from;
+  memset(buf, 0x55, size);
+  memcpy(buf, row + from, have);
+  return buf;
+}
+
+/* The epilogues every ISA shares: the same operations in the same order.
+ * The runtime is compiled with -ffp-contract=off, so no FMA is formed. */
+static inline float tri_uk_finish(const tri_uk_out *o, float dot, size_t col) {
+  float v = dot;
+  if (o->scale_mode == TRI_UK_SCALE_TENSOR)
+    v = v * o->scale[0];
+  else if (o->scale_mode == TRI_UK_SCALE_CHANNEL)
+    v = v * o->scale[col];
+  if (o->bias)
+    v = v + o->bias[col];
+  return v;
+}
+
+static inline void tri_uk_store_f32(const tri_uk_out *o, size_t token,
+                                    size_t col, float dot) {
+  o->y[token * o->ldy + col] = tri_uk_finish(o, dot, col);
+}
+
+static inline void tri_uk_store_i32(const tri_uk_out *o, size_t token,
+                                    size_t col, int32_t acc) {
+  if (!o->y) {
+    o->acc[token * o->ldy + col] = acc;
+    return;
+  }
+  float v = (float)acc * o->xscale[token];
+  o->y[token * o->ldy + col] = tri_uk_finish(o, v, col);
+}
+
+/*===------------------------------------------------------------------===*
+ * Thread pool (threadpool.c)
+ *===------------------------------------------------------------------===*/
+
+typedef void (*tri_uk_task_fn)(void *ctx, size_t task);
+
+/* Runs fn(ctx, t) for t in [0, ntasks) on up to `threads` threads (the
+ * caller included); returns when all are done. */
+void tri_uk_parallel_for(size_t ntasks, unsigned threads, tri_uk_task_fn fn,
+                         void *ctx);
+
+/* CPUs this process may run on (at least 1). */
+unsigned tri_uk_cpu_count(void);
+
+#endif /* TERNARY_UKERNEL_INTERNAL_H */

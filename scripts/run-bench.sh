@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs the benchmarks of bench/ (make bench): the Google Benchmark of the
+# micro-kernels against OpenBLAS, then the torch benchmark against
+# torch.matmul when a Python with torch is there (TRITON_TORCH_PYTHON, else
+# .venv-bench or .venv). Results go to $BUILD/bench/: JSON and Markdown tables
+# (bench/RESULTS.md records one such run). TRI_BENCH_QUICK=1: small shapes.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+OUT=$BUILD/bench
+mkdir -p "$OUT"
+if [ ! -x "$BUILD/bin/ukernel-bench" ]; then
+  echo "run-bench: $BUILD/bin/ukernel-bench was not built (needs libbenchmark-dev, libopenblas-dev)" >&2
+  exit 1
+fi
+lscpu > "$OUT/lscpu.txt"
+echo "== C++ micro-kernels vs OpenBLAS (Google Benchmark) =="
+"$BUILD/bin/ukernel-bench" --benchmark_out="$OUT/ukernel_bench.json" \
+  --benchmark_out_format=json || exit 1
+python3 bench/report.py "$OUT/ukernel_bench.json" | tee "$OUT/ukernel_bench.md"
+
+PY=""
+for c in "${TRITON_TORCH_PYTHON:-}" .venv-bench/bin/python .venv/bin/python; do
+  if [ -n "$c" ] && [ -x "$c" ] && "$c" -c 'import torch' 2>/dev/null; then PY=$c; break; fi
+done
+if [ -z "$PY" ]; then
+  echo "run-bench: no Python with torch; skipping the torch benchmark"
+  echo "  (python3.11 -m venv .venv-bench && .venv-bench/bin/pip install torch==2.13.0 numpy)"
+  exit 0
+fi
+echo "== torch op vs torch.matmul =="
+quick=()
+[ -n "${TRI_BENCH_QUICK:-}" ] && quick=(--quick)
+TRITON_BUILD_DIR=$BUILD "$PY" bench/torch_bench.py "${quick[@]}" \
+  --json "$OUT/torch_bench.json" --markdown "$OUT/torch_bench.md"
