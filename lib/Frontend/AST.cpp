@@ -183,7 +183,7 @@ private:
   void indent(unsigned depth) {
     os.indent(2 * std::min(depth, kMaxIndent));
   }
-  void printLoc(Location loc) { os << " <" << loc.line << ":" << loc.column << ">"; }
+  void printLoc(SourceLoc loc) { os << " <" << loc.line << ":" << loc.column << ">"; }
 
   void dump(const LayerAST &layer) {
     indent(1);

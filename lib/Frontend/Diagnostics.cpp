@@ -16,7 +16,7 @@ DiagnosticEngine::DiagnosticEngine(const llvm::SourceMgr &sourceMgr,
       filename(sourceMgr.getMemoryBuffer(bufferId)->getBufferIdentifier()),
       errorLimit(errorLimit) {}
 
-void DiagnosticEngine::error(Location loc, const llvm::Twine &message) {
+void DiagnosticEngine::error(SourceLoc loc, const llvm::Twine &message) {
   if (reachedErrorLimit()) {
     lastPrinted = false;
     return;
@@ -30,7 +30,7 @@ void DiagnosticEngine::error(Location loc, const llvm::Twine &message) {
   }
 }
 
-void DiagnosticEngine::warning(Location loc, const llvm::Twine &message) {
+void DiagnosticEngine::warning(SourceLoc loc, const llvm::Twine &message) {
   lastPrinted = warningsEnabled && !reachedErrorLimit();
   if (!lastPrinted)
     return;
@@ -38,12 +38,12 @@ void DiagnosticEngine::warning(Location loc, const llvm::Twine &message) {
   report(loc, llvm::SourceMgr::DK_Warning, message);
 }
 
-void DiagnosticEngine::note(Location loc, const llvm::Twine &message) {
+void DiagnosticEngine::note(SourceLoc loc, const llvm::Twine &message) {
   if (lastPrinted)
     report(loc, llvm::SourceMgr::DK_Note, message);
 }
 
-void DiagnosticEngine::report(Location loc, llvm::SourceMgr::DiagKind kind,
+void DiagnosticEngine::report(SourceLoc loc, llvm::SourceMgr::DiagKind kind,
                               const llvm::Twine &message) {
   static const char *const labels[] = {"error", "warning", "remark", "note"};
   if (loc.line == 0) {

@@ -113,8 +113,8 @@ Lexer::Lexer(llvm::StringRef buffer, DiagnosticEngine &diag)
     : cur(buffer.begin()), end(buffer.end()), lineStart(buffer.begin()),
       diag(diag) {}
 
-Location Lexer::here(const char *ptr) const {
-  return Location{llvm::SMLoc::getFromPointer(ptr), line,
+SourceLoc Lexer::here(const char *ptr) const {
+  return SourceLoc{llvm::SMLoc::getFromPointer(ptr), line,
                   unsigned(ptr - lineStart) + 1};
 }
 
@@ -139,7 +139,7 @@ void Lexer::skipWhitespaceAndComments() {
       while (cur != end && *cur != '\n')
         ++cur;
     } else if (c == '/' && cur + 1 != end && cur[1] == '*') {
-      Location start = here(cur);
+      SourceLoc start = here(cur);
       cur += 2;
       bool closed = false;
       while (cur != end) {

@@ -168,14 +168,14 @@ std::unique_ptr<ModuleAST> Parser::parseModule() {
 }
 
 std::unique_ptr<LayerAST> Parser::parseLayer() {
-  Location loc = tok.loc;
+  SourceLoc loc = tok.loc;
   consume(); // 'layer'
   if (tok.isNot(TokenKind::identifier)) {
     errorExpected("a layer name after 'layer'");
     return nullptr;
   }
   llvm::StringRef name = tok.spelling;
-  Location nameLoc = tok.loc;
+  SourceLoc nameLoc = tok.loc;
   consume();
   currentLayer = name;
   if (!expect(TokenKind::l_brace, "'{' after 'layer " + name + "'"))
@@ -219,7 +219,7 @@ std::unique_ptr<ParamAST> Parser::parseParam() {
     return nullptr;
   }
   llvm::StringRef name = tok.spelling;
-  Location loc = tok.loc;
+  SourceLoc loc = tok.loc;
   consume();
   if (!expect(TokenKind::colon, "':' and a type after 'param " + name + "'"))
     return nullptr;
@@ -256,7 +256,7 @@ std::unique_ptr<FunctionAST> Parser::parseFunction() {
     return nullptr;
   }
   llvm::StringRef name = tok.spelling;
-  Location loc = tok.loc;
+  SourceLoc loc = tok.loc;
   consume();
   if (!expect(TokenKind::l_paren, "'(' after 'fn " + name + "'"))
     return nullptr;
@@ -296,7 +296,7 @@ std::unique_ptr<FunctionAST> Parser::parseFunction() {
     else
       skipToStatement(start);
   }
-  Location endLoc = tok.loc;
+  SourceLoc endLoc = tok.loc;
   consumeIf(TokenKind::r_brace);
   return std::make_unique<FunctionAST>(loc, name, std::move(args),
                                        std::move(*resultType), std::move(body),
@@ -406,14 +406,14 @@ StmtPtr Parser::parseStatement() {
 }
 
 StmtPtr Parser::parseLet() {
-  Location loc = tok.loc;
+  SourceLoc loc = tok.loc;
   consume(); // 'let'
   if (tok.isNot(TokenKind::identifier)) {
     errorExpected("a variable name after 'let'");
     return nullptr;
   }
   llvm::StringRef name = tok.spelling;
-  Location nameLoc = tok.loc;
+  SourceLoc nameLoc = tok.loc;
   consume();
   std::optional<TypeAST> declaredType;
   if (consumeIf(TokenKind::colon)) {
@@ -432,7 +432,7 @@ StmtPtr Parser::parseLet() {
 }
 
 StmtPtr Parser::parseAssign() {
-  Location loc = tok.loc;
+  SourceLoc loc = tok.loc;
   llvm::StringRef name = tok.spelling;
   consume(); // name
   consume(); // '='
@@ -443,7 +443,7 @@ StmtPtr Parser::parseAssign() {
 }
 
 StmtPtr Parser::parseReturn() {
-  Location loc = tok.loc;
+  SourceLoc loc = tok.loc;
   consume(); // 'return'
   ExprPtr value = parseExpression();
   if (!value)
@@ -520,7 +520,7 @@ ExprPtr Parser::parseBinaryRHS(int minPrecedence, ExprPtr lhs) {
 ExprPtr Parser::parseUnary() {
   if (tok.isNot(TokenKind::minus))
     return parsePrimary();
-  Location loc = tok.loc;
+  SourceLoc loc = tok.loc;
   if (!enterNesting())
     return nullptr;
   NestingScope scope(nesting);
@@ -564,7 +564,7 @@ ExprPtr Parser::parseNumber() {
 }
 
 ExprPtr Parser::parseParenExpr() {
-  Location open = tok.loc;
+  SourceLoc open = tok.loc;
   consume(); // '('
   ExprPtr inner = parseExpression();
   if (!inner)
@@ -579,11 +579,11 @@ ExprPtr Parser::parseParenExpr() {
 }
 
 ExprPtr Parser::parseIdentifierExpr() {
-  Location loc = tok.loc;
+  SourceLoc loc = tok.loc;
   llvm::StringRef name = tok.spelling;
   consume();
   llvm::StringRef member;
-  Location memberLoc;
+  SourceLoc memberLoc;
   if (consumeIf(TokenKind::dot)) {
     if (tok.isNot(TokenKind::identifier)) {
       errorExpected("a function name after '" + name + ".'");
@@ -608,7 +608,7 @@ ExprPtr Parser::parseIdentifierExpr() {
 
 bool Parser::parseCallArgs(llvm::StringRef callee,
                            std::vector<CallArg> &args) {
-  Location open = tok.loc;
+  SourceLoc open = tok.loc;
   consume(); // '('
   if (consumeIf(TokenKind::r_paren))
     return true;

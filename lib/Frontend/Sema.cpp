@@ -159,7 +159,7 @@ struct LayerInfo {
 struct Variable {
   DslType type;
   std::optional<ConstantValue> constant;
-  Location loc;
+  SourceLoc loc;
   bool isArgument = false;
   bool used = false;
 };
@@ -198,8 +198,8 @@ private:
                          const FunctionAST &callee, std::string displayName);
   void checkBuiltinCall(CallExprAST &expr, const BuiltinSpec &spec);
   bool checkLiteralFits(const ConstantValue &value, ElementType element,
-                        Location loc, const DslType &other);
-  bool checkDimIndex(int64_t &dim, int64_t rank, Location loc, StringRef what);
+                        SourceLoc loc, const DslType &other);
+  bool checkDimIndex(int64_t &dim, int64_t rank, SourceLoc loc, StringRef what);
 
   // Whole-program checks.
   void checkRecursion();
@@ -224,7 +224,7 @@ private:
   llvm::StringMap<bool> symbols;
   /// Warnings are printed in source order, and only for a program without
   /// errors (an unused variable is no news next to a type error).
-  std::vector<std::pair<Location, std::string>> pendingWarnings;
+  std::vector<std::pair<SourceLoc, std::string>> pendingWarnings;
 };
 } // namespace
 
@@ -310,8 +310,8 @@ void SemaChecker::declareLayers() {
     LayerInfo &info = it->second;
     info.layer = &layer;
     // Params and functions share the layer's symbol table.
-    llvm::StringMap<Location> names;
-    auto declare = [&](StringRef name, Location loc) {
+    llvm::StringMap<SourceLoc> names;
+    auto declare = [&](StringRef name, SourceLoc loc) {
       auto [previous, fresh] = names.try_emplace(name, loc);
       if (fresh)
         return true;
@@ -352,7 +352,7 @@ void SemaChecker::declareLayers() {
 
 void SemaChecker::checkSignature(LayerInfo &info, FunctionAST &function) {
   unsigned errors = diag.getNumErrors();
-  llvm::StringMap<Location> argNames;
+  llvm::StringMap<SourceLoc> argNames;
   llvm::StringMap<bool> bound;
   for (const ArgumentAST &arg : function.getArgs()) {
     auto [previous, fresh] = argNames.try_emplace(arg.name, arg.loc);
@@ -732,7 +732,7 @@ void SemaChecker::checkUnary(UnaryExprAST &expr) {
 }
 
 bool SemaChecker::checkLiteralFits(const ConstantValue &value,
-                                   ElementType element, Location loc,
+                                   ElementType element, SourceLoc loc,
                                    const DslType &other) {
   if (element == ElementType::Bool) {
     diag.error(loc, "cannot use the constant " + formatConstant(value) +
@@ -1133,7 +1133,7 @@ void SemaChecker::checkFunctionCall(CallExprAST &expr,
   expr.type = substitute(callee.getResultType().type);
 }
 
-bool SemaChecker::checkDimIndex(int64_t &dim, int64_t rank, Location loc,
+bool SemaChecker::checkDimIndex(int64_t &dim, int64_t rank, SourceLoc loc,
                                 StringRef what) {
   if (dim < -rank || dim >= rank) {
     diag.error(loc, what.str() + " " + std::to_string(dim) +
@@ -1271,8 +1271,8 @@ void SemaChecker::checkBuiltinCall(CallExprAST &expr,
 
   const CallArg &xArg = *bound[0];
   DslType x = valueType(tensorTypes[0]);
-  Location xLoc = xArg.value->getLoc();
-  auto requireFloat = [&](const DslType &type, Location loc) {
+  SourceLoc xLoc = xArg.value->getLoc();
+  auto requireFloat = [&](const DslType &type, SourceLoc loc) {
     if (isFloatElement(type.element))
       return true;
     diag.error(loc, quoted(name) + " needs a float tensor, got " + type.str());
@@ -1503,7 +1503,7 @@ void SemaChecker::checkBuiltinCall(CallExprAST &expr,
   }
   case Builtin::Conv2D: {
     DslType w = valueType(tensorTypes[1]);
-    Location wLoc = argLoc(1);
+    SourceLoc wLoc = argLoc(1);
     if (!requireFloat(x, xLoc))
       return;
     if (x.getRank() != 4) {

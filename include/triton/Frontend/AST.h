@@ -117,9 +117,9 @@ struct DslType {
 /// A type as written in the source, with locations for its parts.
 struct TypeAST {
   DslType type;
-  Location loc;
+  SourceLoc loc;
   /// The location of each dim (for errors about one dim).
-  llvm::SmallVector<Location, 4> dimLocs;
+  llvm::SmallVector<SourceLoc, 4> dimLocs;
 };
 
 /// The value of a constant (literal) expression, folded by Sema.
@@ -142,10 +142,10 @@ class ExprAST {
 public:
   enum class Kind { Number, Bool, Variable, Unary, Binary, Call };
 
-  ExprAST(Kind kind, Location loc) : kind(kind), loc(loc) {}
+  ExprAST(Kind kind, SourceLoc loc) : kind(kind), loc(loc) {}
   virtual ~ExprAST() = default;
   Kind getKind() const { return kind; }
-  Location getLoc() const { return loc; }
+  SourceLoc getLoc() const { return loc; }
 
   /// Set by Sema.
   DslType type;
@@ -154,7 +154,7 @@ public:
 
 private:
   const Kind kind;
-  Location loc;
+  SourceLoc loc;
 };
 
 using ExprPtr = std::unique_ptr<ExprAST>;
@@ -167,7 +167,7 @@ void destroyExprsIteratively(llvm::SmallVectorImpl<ExprPtr> &children);
 /// `784`, `0.5`, `1e-3`.
 class NumberExprAST : public ExprAST {
 public:
-  NumberExprAST(Location loc, ConstantValue value, llvm::StringRef spelling)
+  NumberExprAST(SourceLoc loc, ConstantValue value, llvm::StringRef spelling)
       : ExprAST(Kind::Number, loc), value(value), spelling(spelling) {}
   ConstantValue getValue() const { return value; }
   llvm::StringRef getSpelling() const { return spelling; }
@@ -181,7 +181,7 @@ private:
 /// `true`, `false`.
 class BoolExprAST : public ExprAST {
 public:
-  BoolExprAST(Location loc, bool value)
+  BoolExprAST(SourceLoc loc, bool value)
       : ExprAST(Kind::Bool, loc), value(value) {}
   bool getValue() const { return value; }
   static bool classof(const ExprAST *e) { return e->getKind() == Kind::Bool; }
@@ -193,7 +193,7 @@ private:
 /// A name: a local variable, a function argument or a param of the layer.
 class VariableExprAST : public ExprAST {
 public:
-  VariableExprAST(Location loc, llvm::StringRef name)
+  VariableExprAST(SourceLoc loc, llvm::StringRef name)
       : ExprAST(Kind::Variable, loc), name(name) {}
   llvm::StringRef getName() const { return name; }
   static bool classof(const ExprAST *e) {
@@ -210,7 +210,7 @@ private:
 /// `-x`.
 class UnaryExprAST : public ExprAST {
 public:
-  UnaryExprAST(Location loc, ExprPtr operand)
+  UnaryExprAST(SourceLoc loc, ExprPtr operand)
       : ExprAST(Kind::Unary, loc), operand(std::move(operand)) {}
   ~UnaryExprAST() override;
   ExprAST &getOperand() const { return *operand; }
@@ -227,7 +227,7 @@ llvm::StringRef getBinaryOpSpelling(BinaryOp op);
 /// `a + b`, `x @ W`; the location is the operator's.
 class BinaryExprAST : public ExprAST {
 public:
-  BinaryExprAST(Location loc, BinaryOp op, ExprPtr lhs, ExprPtr rhs)
+  BinaryExprAST(SourceLoc loc, BinaryOp op, ExprPtr lhs, ExprPtr rhs)
       : ExprAST(Kind::Binary, loc), op(op), lhs(std::move(lhs)),
         rhs(std::move(rhs)) {}
   ~BinaryExprAST() override;
@@ -271,7 +271,7 @@ enum class Builtin {
 /// One argument of a call: `x` or `stride = 2`.
 struct CallArg {
   llvm::StringRef keyword; // empty for a positional argument
-  Location loc;            // of the keyword, or of the value
+  SourceLoc loc;            // of the keyword, or of the value
   ExprPtr value;
 };
 
@@ -293,15 +293,15 @@ struct BuiltinCallInfo {
 /// `forward`), `Block.encode(x)`, `helper(x)` (function of the same layer).
 class CallExprAST : public ExprAST {
 public:
-  CallExprAST(Location loc, llvm::StringRef callee, llvm::StringRef member,
-              Location memberLoc, std::vector<CallArg> args)
+  CallExprAST(SourceLoc loc, llvm::StringRef callee, llvm::StringRef member,
+              SourceLoc memberLoc, std::vector<CallArg> args)
       : ExprAST(Kind::Call, loc), callee(callee), member(member),
         memberLoc(memberLoc), args(std::move(args)) {}
   ~CallExprAST() override;
   llvm::StringRef getCallee() const { return callee; }
   /// `encode` in `Block.encode(x)`; empty otherwise.
   llvm::StringRef getMember() const { return member; }
-  Location getMemberLoc() const { return memberLoc; }
+  SourceLoc getMemberLoc() const { return memberLoc; }
   llvm::ArrayRef<CallArg> getArgs() const { return args; }
   static bool classof(const ExprAST *e) { return e->getKind() == Kind::Call; }
 
@@ -314,7 +314,7 @@ public:
 
 private:
   llvm::StringRef callee, member;
-  Location memberLoc;
+  SourceLoc memberLoc;
   std::vector<CallArg> args;
   friend void destroyExprsIteratively(llvm::SmallVectorImpl<ExprPtr> &);
 };
@@ -326,14 +326,14 @@ private:
 class StmtAST {
 public:
   enum class Kind { Let, Assign, Return };
-  StmtAST(Kind kind, Location loc) : kind(kind), loc(loc) {}
+  StmtAST(Kind kind, SourceLoc loc) : kind(kind), loc(loc) {}
   virtual ~StmtAST() = default;
   Kind getKind() const { return kind; }
-  Location getLoc() const { return loc; }
+  SourceLoc getLoc() const { return loc; }
 
 private:
   const Kind kind;
-  Location loc;
+  SourceLoc loc;
 };
 
 using StmtPtr = std::unique_ptr<StmtAST>;
@@ -341,12 +341,12 @@ using StmtPtr = std::unique_ptr<StmtAST>;
 /// `let h = expr` or `let h: Tensor[N, 256] = expr`.
 class LetStmtAST : public StmtAST {
 public:
-  LetStmtAST(Location loc, llvm::StringRef name, Location nameLoc,
+  LetStmtAST(SourceLoc loc, llvm::StringRef name, SourceLoc nameLoc,
              std::optional<TypeAST> declaredType, ExprPtr value)
       : StmtAST(Kind::Let, loc), name(name), nameLoc(nameLoc),
         declaredType(std::move(declaredType)), value(std::move(value)) {}
   llvm::StringRef getName() const { return name; }
-  Location getNameLoc() const { return nameLoc; }
+  SourceLoc getNameLoc() const { return nameLoc; }
   const std::optional<TypeAST> &getDeclaredType() const {
     return declaredType;
   }
@@ -355,7 +355,7 @@ public:
 
 private:
   llvm::StringRef name;
-  Location nameLoc;
+  SourceLoc nameLoc;
   std::optional<TypeAST> declaredType;
   ExprPtr value;
 };
@@ -363,7 +363,7 @@ private:
 /// `h = expr`.
 class AssignStmtAST : public StmtAST {
 public:
-  AssignStmtAST(Location loc, llvm::StringRef name, ExprPtr value)
+  AssignStmtAST(SourceLoc loc, llvm::StringRef name, ExprPtr value)
       : StmtAST(Kind::Assign, loc), name(name), value(std::move(value)) {}
   llvm::StringRef getName() const { return name; }
   ExprAST &getValue() const { return *value; }
@@ -377,7 +377,7 @@ private:
 /// `return expr`.
 class ReturnStmtAST : public StmtAST {
 public:
-  ReturnStmtAST(Location loc, ExprPtr value)
+  ReturnStmtAST(SourceLoc loc, ExprPtr value)
       : StmtAST(Kind::Return, loc), value(std::move(value)) {}
   ExprAST &getValue() const { return *value; }
   static bool classof(const StmtAST *s) { return s->getKind() == Kind::Return; }
@@ -389,9 +389,9 @@ private:
 /// `param weights: TernaryTensor[784, 10]`.
 class ParamAST {
 public:
-  ParamAST(Location loc, llvm::StringRef name, TypeAST type)
+  ParamAST(SourceLoc loc, llvm::StringRef name, TypeAST type)
       : loc(loc), name(name), type(std::move(type)) {}
-  Location getLoc() const { return loc; }
+  SourceLoc getLoc() const { return loc; }
   llvm::StringRef getName() const { return name; }
   const TypeAST &getType() const { return type; }
 
@@ -399,14 +399,14 @@ public:
   mutable bool used = false;
 
 private:
-  Location loc;
+  SourceLoc loc;
   llvm::StringRef name;
   TypeAST type;
 };
 
 /// `x: Tensor[N, 784]` in a function signature.
 struct ArgumentAST {
-  Location loc;
+  SourceLoc loc;
   llvm::StringRef name;
   TypeAST type;
 };
@@ -414,38 +414,38 @@ struct ArgumentAST {
 /// `fn forward(x: Tensor[N, 784]) -> Tensor[N, 10] { ... }`.
 class FunctionAST {
 public:
-  FunctionAST(Location loc, llvm::StringRef name,
+  FunctionAST(SourceLoc loc, llvm::StringRef name,
               std::vector<ArgumentAST> args, TypeAST resultType,
-              std::vector<StmtPtr> body, Location endLoc)
+              std::vector<StmtPtr> body, SourceLoc endLoc)
       : loc(loc), name(name), args(std::move(args)),
         resultType(std::move(resultType)), body(std::move(body)),
         endLoc(endLoc) {}
-  Location getLoc() const { return loc; }
+  SourceLoc getLoc() const { return loc; }
   llvm::StringRef getName() const { return name; }
   llvm::ArrayRef<ArgumentAST> getArgs() const { return args; }
   const TypeAST &getResultType() const { return resultType; }
   llvm::ArrayRef<StmtPtr> getBody() const { return body; }
   /// The closing `}`.
-  Location getEndLoc() const { return endLoc; }
+  SourceLoc getEndLoc() const { return endLoc; }
 
 private:
-  Location loc;
+  SourceLoc loc;
   llvm::StringRef name;
   std::vector<ArgumentAST> args;
   TypeAST resultType;
   std::vector<StmtPtr> body;
-  Location endLoc;
+  SourceLoc endLoc;
 };
 
 /// `layer Name { param ... fn ... }`.
 class LayerAST {
 public:
-  LayerAST(Location loc, llvm::StringRef name,
+  LayerAST(SourceLoc loc, llvm::StringRef name,
            std::vector<std::unique_ptr<ParamAST>> params,
            std::vector<std::unique_ptr<FunctionAST>> functions)
       : loc(loc), name(name), params(std::move(params)),
         functions(std::move(functions)) {}
-  Location getLoc() const { return loc; }
+  SourceLoc getLoc() const { return loc; }
   llvm::StringRef getName() const { return name; }
   llvm::ArrayRef<std::unique_ptr<ParamAST>> getParams() const {
     return params;
@@ -457,7 +457,7 @@ public:
   const ParamAST *lookupParam(llvm::StringRef name) const;
 
 private:
-  Location loc;
+  SourceLoc loc;
   llvm::StringRef name;
   std::vector<std::unique_ptr<ParamAST>> params;
   std::vector<std::unique_ptr<FunctionAST>> functions;

@@ -20,7 +20,7 @@ namespace mlir::triton::frontend {
 /// A position in the source: the pointer into the buffer (for llvm::SourceMgr)
 /// and the 1-based line and byte column, computed once by the lexer so that
 /// nothing has to rescan a long line to find them.
-struct Location {
+struct SourceLoc {
   llvm::SMLoc pointer;
   unsigned line = 0;
   unsigned column = 0;
@@ -33,10 +33,10 @@ public:
   DiagnosticEngine(const llvm::SourceMgr &sourceMgr, unsigned bufferId,
                    llvm::raw_ostream &os, unsigned errorLimit = 20);
 
-  void error(Location loc, const llvm::Twine &message);
-  void warning(Location loc, const llvm::Twine &message);
+  void error(SourceLoc loc, const llvm::Twine &message);
+  void warning(SourceLoc loc, const llvm::Twine &message);
   /// A note that belongs to the previous error or warning; dropped with it.
-  void note(Location loc, const llvm::Twine &message);
+  void note(SourceLoc loc, const llvm::Twine &message);
 
   unsigned getNumErrors() const { return numErrors; }
   unsigned getNumWarnings() const { return numWarnings; }
@@ -52,7 +52,7 @@ public:
   unsigned getBufferId() const { return bufferId; }
 
 private:
-  void report(Location loc, llvm::SourceMgr::DiagKind kind,
+  void report(SourceLoc loc, llvm::SourceMgr::DiagKind kind,
               const llvm::Twine &message);
 
   const llvm::SourceMgr &sourceMgr;

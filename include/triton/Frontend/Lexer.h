@@ -55,7 +55,7 @@ enum class TokenKind {
 struct Token {
   TokenKind kind = TokenKind::eof;
   llvm::StringRef spelling;
-  Location loc;
+  SourceLoc loc;
   /// The value of an integer or floating literal.
   int64_t intValue = 0;
   double floatValue = 0;
@@ -77,7 +77,7 @@ public:
   Token lex();
 
 private:
-  Location here(const char *ptr) const;
+  SourceLoc here(const char *ptr) const;
   void skipWhitespaceAndComments();
   Token makeToken(TokenKind kind, const char *start);
   Token lexIdentifier(const char *start);
