@@ -607,7 +607,7 @@ Value MLIRGenerator::emitMatMul(const BinaryExprAST &expr) {
   Value rhs = tensorValue(rhsExpr, at);
   int64_t lr = lhsExpr.type.getRank(), rr = rhsExpr.type.getRank();
   Value init = zeroFilled(expr.type, at);
-  ValueRange ins{lhs, rhs};
+  SmallVector<Value, 2> ins = {lhs, rhs};
   if (lr == 1 && rr == 1)
     return linalg::DotOp::create(builder, at, TypeRange{resultType}, ins,
                                  ValueRange{init})
