@@ -20,7 +20,7 @@
 //   unary      ::= '-' unary | primary
 //   primary    ::= NUMBER | 'true' | 'false' | '(' expression ')'
 //                | IDENT | IDENT ('.' IDENT)? '(' call_args? ')'
-//   call_args  ::= call_arg (',' call_arg)*
+//   call_args  ::= call_arg (',' call_arg)* ','?
 //   call_arg   ::= (IDENT '=')? expression
 //
 //===----------------------------------------------------------------------===//
@@ -631,7 +631,10 @@ bool Parser::parseCallArgs(llvm::StringRef callee,
         diag.note(open, "the argument list starts here");
       return false;
     }
-    consume();
+    consume(); // ','
+    // A trailing comma before ')' is allowed.
+    if (consumeIf(TokenKind::r_paren))
+      return true;
   }
 }
 
