@@ -43,6 +43,10 @@ void Parser::consume() {
   if (tok.is(TokenKind::eof))
     return;
   lastLine = tok.loc.line;
+  previousEnd = tok.loc;
+  previousEnd.pointer =
+      llvm::SMLoc::getFromPointer(tok.spelling.data() + tok.spelling.size());
+  previousEnd.column += tok.spelling.size();
   if (lookahead) {
     tok = *lookahead;
     lookahead.reset();
@@ -66,11 +70,26 @@ bool Parser::consumeIf(TokenKind kind) {
   return true;
 }
 
-bool Parser::errorExpected(const llvm::Twine &what) {
-  // The lexer already reported the invalid character.
-  if (tok.is(TokenKind::error))
+bool Parser::errorExpected(const llvm::Twine &what, bool atToken) {
+  // The lexer already reported the invalid character; at the end of the file
+  // only the first missing piece is reported.
+  if (tok.is(TokenKind::error) || !reportAtEOF())
     return false;
-  diag.error(tok.loc, "expected " + what + ", got " + describeToken(tok));
+  // Something missing at the end of a line is reported there, not at the
+  // start of the next line.
+  SourceLoc at = tok.loc;
+  if (!atToken && previousEnd.line != 0 && previousEnd.line < tok.loc.line)
+    at = previousEnd;
+  diag.error(at, "expected " + what + ", got " + describeToken(tok));
+  return true;
+}
+
+bool Parser::reportAtEOF() {
+  if (tok.isNot(TokenKind::eof))
+    return true;
+  if (eofReported)
+    return false;
+  eofReported = true;
   return true;
 }
 
@@ -155,7 +174,7 @@ std::unique_ptr<ModuleAST> Parser::parseModule() {
   std::vector<std::unique_ptr<LayerAST>> layers;
   while (tok.isNot(TokenKind::eof) && !diag.reachedErrorLimit()) {
     if (tok.isNot(TokenKind::kw_layer)) {
-      errorExpected("'layer'");
+      errorExpected("'layer'", /*atToken=*/true);
       skipToLayer();
       continue;
     }
@@ -185,9 +204,11 @@ std::unique_ptr<LayerAST> Parser::parseLayer() {
   std::vector<std::unique_ptr<FunctionAST>> functions;
   while (tok.isNot(TokenKind::r_brace) && !diag.reachedErrorLimit()) {
     if (tok.is(TokenKind::eof) || tok.is(TokenKind::kw_layer)) {
-      diag.error(tok.loc, "expected '}' to close layer '" + name + "', got " +
-                              describeToken(tok));
-      diag.note(loc, "layer '" + name + "' starts here");
+      if (reportAtEOF()) {
+        diag.error(tok.loc, "expected '}' to close layer '" + name +
+                                "', got " + describeToken(tok));
+        diag.note(loc, "layer '" + name + "' starts here");
+      }
       return std::make_unique<LayerAST>(nameLoc, name, std::move(params),
                                         std::move(functions));
     }
@@ -202,7 +223,8 @@ std::unique_ptr<LayerAST> Parser::parseLayer() {
       else
         skipToLayerItem();
     } else {
-      errorExpected("'param', 'fn' or '}' in layer '" + name + "'");
+      errorExpected("'param', 'fn' or '}' in layer '" + name + "'",
+                    /*atToken=*/true);
       consume();
       skipToLayerItem();
     }
@@ -285,9 +307,11 @@ std::unique_ptr<FunctionAST> Parser::parseFunction() {
   std::vector<StmtPtr> body;
   while (tok.isNot(TokenKind::r_brace) && !diag.reachedErrorLimit()) {
     if (tok.is(TokenKind::eof) || startsLayerItem(tok)) {
-      diag.error(tok.loc, "expected '}' to close function '" + name +
-                              "', got " + describeToken(tok));
-      diag.note(loc, "function '" + name + "' starts here");
+      if (reportAtEOF()) {
+        diag.error(tok.loc, "expected '}' to close function '" + name +
+                                "', got " + describeToken(tok));
+        diag.note(loc, "function '" + name + "' starts here");
+      }
       return nullptr;
     }
     const char *start = tok.loc.pointer.getPointer();
@@ -399,7 +423,8 @@ StmtPtr Parser::parseStatement() {
   else if (tok.is(TokenKind::identifier) && peek().is(TokenKind::equal))
     stmt = parseAssign();
   else
-    errorExpected("a statement ('let', an assignment or 'return')");
+    errorExpected("a statement ('let', an assignment or 'return')",
+                  /*atToken=*/true);
   if (stmt)
     consumeIf(TokenKind::semicolon);
   return stmt;

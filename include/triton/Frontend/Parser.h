@@ -56,8 +56,13 @@ private:
   /// is `kind`, which is then consumed.
   bool expect(TokenKind kind, const llvm::Twine &what);
   /// Reports `expected <what>, got <token>`; false when the token is an
-  /// invalid character the lexer already reported.
-  bool errorExpected(const llvm::Twine &what);
+  /// invalid character the lexer already reported. Unless `atToken`, a
+  /// token on a later line means something is missing at the end of the
+  /// previous line, which is where the error goes.
+  bool errorExpected(const llvm::Twine &what, bool atToken = false);
+  /// False when the current token is the end of the file and an error there
+  /// was already reported.
+  bool reportAtEOF();
 
   // Error recovery.
   void skipToLayerItem();
@@ -73,6 +78,10 @@ private:
   std::optional<Token> lookahead;
   /// Line of the last consumed token (recovery resumes at a new line).
   unsigned lastLine = 0;
+  /// Just past the last consumed token: where a missing piece is reported.
+  SourceLoc previousEnd;
+  /// Whether an error at the end of the file was reported (one is enough).
+  bool eofReported = false;
   unsigned nesting = 0;
   /// The layer being parsed, for messages.
   llvm::StringRef currentLayer;
