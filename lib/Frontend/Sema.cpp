@@ -15,6 +15,7 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <cmath>
+#include <cstdio>
 
 using namespace mlir::triton::frontend;
 using llvm::StringRef;
@@ -137,10 +138,9 @@ static std::string quoted(StringRef name) {
 static std::string formatConstant(const ConstantValue &value) {
   if (!value.isFloat)
     return std::to_string(value.intValue);
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << value.floatValue;
-  return text;
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.9g", value.floatValue);
+  return buffer;
 }
 
 namespace {
