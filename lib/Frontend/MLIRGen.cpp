@@ -312,6 +312,9 @@ void MLIRGenerator::pushOperands(
 }
 
 Value MLIRGenerator::emitExpression(const ExprAST &root) {
+  // A constant has no value of its own: it is materialized where it is used.
+  if (root.type.isLiteral())
+    return {};
   llvm::SmallVector<std::pair<const ExprAST *, bool>, 16> stack{{&root, false}};
   while (!stack.empty()) {
     auto [expr, operandsDone] = stack.pop_back_val();
