@@ -399,8 +399,9 @@ Value MLIRGenerator::tensorValue(const ExprAST &expr, mlir::Location at) {
 
 Value MLIRGenerator::operandValue(const ExprAST &expr, Type element,
                                   mlir::Location at) {
+  // A constant is located at the literal (or constant expression) itself.
   if (expr.type.isLiteral())
-    return constantScalar(*expr.constant, element, at);
+    return constantScalar(*expr.constant, element, loc(expr.getLoc()));
   if (expr.type.isTernary())
     return tensorValue(expr, at);
   return values.lookup(&expr);
@@ -679,7 +680,8 @@ Value MLIRGenerator::emitCall(const CallExprAST &expr) {
   for (auto [arg, type] : llvm::zip(expr.getArgs(), calleeType.getInputs())) {
     const ExprAST &value = *arg.value;
     if (value.type.isLiteral())
-      operands.push_back(constantScalar(*value.constant, type, at));
+      operands.push_back(
+          constantScalar(*value.constant, type, loc(value.getLoc())));
     else
       operands.push_back(convertTo(tensorValue(value, at), type, at));
   }
