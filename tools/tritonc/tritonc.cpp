@@ -160,7 +160,6 @@ int main(int argc, char **argv) {
   {
     TimingScope printTiming = timing.nest("Print");
     module->print(output->os());
-    output->os() << "\n";
   }
   output->keep();
   return 0;
