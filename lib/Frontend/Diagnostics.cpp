@@ -9,14 +9,14 @@ using namespace mlir::triton::frontend;
 /// either); it also bounds the scan for the line around a location.
 static constexpr size_t kMaxEchoedLine = 4096;
 
-DiagnosticEngine::DiagnosticEngine(const llvm::SourceMgr &sourceMgr,
+FrontendDiagnostics::FrontendDiagnostics(const llvm::SourceMgr &sourceMgr,
                                    unsigned bufferId, llvm::raw_ostream &os,
                                    unsigned errorLimit)
     : sourceMgr(sourceMgr), bufferId(bufferId), os(os),
       filename(sourceMgr.getMemoryBuffer(bufferId)->getBufferIdentifier()),
       errorLimit(errorLimit) {}
 
-void DiagnosticEngine::error(SourceLoc loc, const llvm::Twine &message) {
+void FrontendDiagnostics::error(SourceLoc loc, const llvm::Twine &message) {
   if (reachedErrorLimit()) {
     lastPrinted = false;
     return;
@@ -30,7 +30,7 @@ void DiagnosticEngine::error(SourceLoc loc, const llvm::Twine &message) {
   }
 }
 
-void DiagnosticEngine::warning(SourceLoc loc, const llvm::Twine &message) {
+void FrontendDiagnostics::warning(SourceLoc loc, const llvm::Twine &message) {
   lastPrinted = warningsEnabled && !reachedErrorLimit();
   if (!lastPrinted)
     return;
@@ -38,12 +38,12 @@ void DiagnosticEngine::warning(SourceLoc loc, const llvm::Twine &message) {
   report(loc, llvm::SourceMgr::DK_Warning, message);
 }
 
-void DiagnosticEngine::note(SourceLoc loc, const llvm::Twine &message) {
+void FrontendDiagnostics::note(SourceLoc loc, const llvm::Twine &message) {
   if (lastPrinted)
     report(loc, llvm::SourceMgr::DK_Note, message);
 }
 
-void DiagnosticEngine::report(SourceLoc loc, llvm::SourceMgr::DiagKind kind,
+void FrontendDiagnostics::report(SourceLoc loc, llvm::SourceMgr::DiagKind kind,
                               const llvm::Twine &message) {
   static const char *const labels[] = {"error", "warning", "remark", "note"};
   if (loc.line == 0) {

@@ -15,7 +15,7 @@ using namespace mlir::triton::frontend;
 OwningOpRef<ModuleOp> mlir::triton::frontend::importDSL(
     const llvm::SourceMgr &sourceMgr, unsigned bufferId, MLIRContext &context,
     llvm::raw_ostream &os, const FrontendOptions &options) {
-  DiagnosticEngine diag(sourceMgr, bufferId, os, options.errorLimit);
+  FrontendDiagnostics diag(sourceMgr, bufferId, os, options.errorLimit);
   diag.setWarningsEnabled(options.warnings);
   std::unique_ptr<ModuleAST> ast = parseModule(diag);
   if (!ast || !checkModule(*ast, diag))

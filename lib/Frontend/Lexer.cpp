@@ -109,7 +109,7 @@ std::string mlir::triton::frontend::describeToken(const Token &token) {
   }
 }
 
-Lexer::Lexer(llvm::StringRef buffer, DiagnosticEngine &diag)
+Lexer::Lexer(llvm::StringRef buffer, FrontendDiagnostics &diag)
     : cur(buffer.begin()), end(buffer.end()), lineStart(buffer.begin()),
       diag(diag) {}
 

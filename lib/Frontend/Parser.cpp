@@ -30,7 +30,7 @@
 
 using namespace mlir::triton::frontend;
 
-Parser::Parser(Lexer &lexer, DiagnosticEngine &diag)
+Parser::Parser(Lexer &lexer, FrontendDiagnostics &diag)
     : lexer(lexer), diag(diag) {
   tok = lexer.lex();
 }
@@ -664,7 +664,7 @@ bool Parser::parseCallArgs(llvm::StringRef callee,
 }
 
 std::unique_ptr<ModuleAST>
-mlir::triton::frontend::parseModule(DiagnosticEngine &diag) {
+mlir::triton::frontend::parseModule(FrontendDiagnostics &diag) {
   llvm::StringRef buffer =
       diag.getSourceMgr().getMemoryBuffer(diag.getBufferId())->getBuffer();
   Lexer lexer(buffer, diag);

@@ -166,7 +166,7 @@ struct Variable {
 
 class SemaChecker {
 public:
-  SemaChecker(ModuleAST &module, DiagnosticEngine &diag)
+  SemaChecker(ModuleAST &module, FrontendDiagnostics &diag)
       : module(module), diag(diag) {}
 
   bool run();
@@ -209,7 +209,7 @@ private:
   std::string suggest(StringRef name, llvm::ArrayRef<StringRef> candidates);
 
   ModuleAST &module;
-  DiagnosticEngine &diag;
+  FrontendDiagnostics &diag;
   llvm::StringMap<LayerInfo> layers;
   /// Functions whose signature failed to check: calls give Error silently.
   llvm::DenseSet<const FunctionAST *> badSignatures;
@@ -1704,6 +1704,6 @@ bool SemaChecker::run() {
 }
 
 bool mlir::triton::frontend::checkModule(ModuleAST &module,
-                                         DiagnosticEngine &diag) {
+                                         FrontendDiagnostics &diag) {
   return SemaChecker(module, diag).run();
 }

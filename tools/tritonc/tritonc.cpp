@@ -101,8 +101,7 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   unsigned bufferId = sourceMgr.AddNewSourceBuffer(std::move(file),
                                                    llvm::SMLoc());
-  triton::frontend::DiagnosticEngine diag(sourceMgr, bufferId, llvm::errs(),
-                                         errorLimit);
+  FrontendDiagnostics diag(sourceMgr, bufferId, llvm::errs(), errorLimit);
   diag.setWarningsEnabled(!noWarnings);
 
   std::unique_ptr<ModuleAST> ast;

@@ -26,11 +26,11 @@ struct SourceLoc {
   unsigned column = 0;
 };
 
-class DiagnosticEngine {
+class FrontendDiagnostics {
 public:
   /// Reports on `bufferId` of `sourceMgr` to `os`. After `errorLimit` errors
   /// (0: no limit) one final message says so and later errors are dropped.
-  DiagnosticEngine(const llvm::SourceMgr &sourceMgr, unsigned bufferId,
+  FrontendDiagnostics(const llvm::SourceMgr &sourceMgr, unsigned bufferId,
                    llvm::raw_ostream &os, unsigned errorLimit = 20);
 
   void error(SourceLoc loc, const llvm::Twine &message);

@@ -71,7 +71,7 @@ llvm::StringRef spellTokenKind(TokenKind kind);
 
 class Lexer {
 public:
-  Lexer(llvm::StringRef buffer, DiagnosticEngine &diag);
+  Lexer(llvm::StringRef buffer, FrontendDiagnostics &diag);
 
   /// The next token; `eof` forever once the buffer is consumed.
   Token lex();
@@ -87,7 +87,7 @@ private:
   const char *end;
   const char *lineStart;
   unsigned line = 1;
-  DiagnosticEngine &diag;
+  FrontendDiagnostics &diag;
 };
 
 } // namespace mlir::triton::frontend

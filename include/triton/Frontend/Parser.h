@@ -21,7 +21,7 @@ class Parser {
 public:
   static constexpr unsigned kMaxNesting = 256;
 
-  Parser(Lexer &lexer, DiagnosticEngine &diag);
+  Parser(Lexer &lexer, FrontendDiagnostics &diag);
 
   /// Parses a whole file. Returns the tree of what parsed (possibly partial);
   /// check `diag.hasErrors()` to know whether it is complete.
@@ -73,7 +73,7 @@ private:
   bool enterNesting();
 
   Lexer &lexer;
-  DiagnosticEngine &diag;
+  FrontendDiagnostics &diag;
   Token tok;
   std::optional<Token> lookahead;
   /// Line of the last consumed token (recovery resumes at a new line).
@@ -89,7 +89,7 @@ private:
 
 /// Parses `buffer` (registered in the engine's SourceMgr). Returns null when
 /// there were syntax errors (already reported).
-std::unique_ptr<ModuleAST> parseModule(DiagnosticEngine &diag);
+std::unique_ptr<ModuleAST> parseModule(FrontendDiagnostics &diag);
 
 } // namespace mlir::triton::frontend
 

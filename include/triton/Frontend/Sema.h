@@ -22,7 +22,7 @@ constexpr int64_t kMaxRank = 16;
 constexpr int64_t kMaxElements = int64_t(1) << 48;
 
 /// Checks `module` and annotates it. Returns false when an error was reported.
-bool checkModule(ModuleAST &module, DiagnosticEngine &diag);
+bool checkModule(ModuleAST &module, FrontendDiagnostics &diag);
 
 /// The builtin called `name`, or Builtin::None.
 Builtin lookupBuiltin(llvm::StringRef name);
