@@ -1083,9 +1083,9 @@ void SemaChecker::checkFunctionCall(CallExprAST &expr,
     return result;
   };
   bool ok = true;
-  for (auto [index, pair] : llvm::enumerate(llvm::zip(args, params))) {
-    const CallArg &arg = std::get<0>(pair);
-    const ArgumentAST &param = std::get<1>(pair);
+  for (size_t index = 0; index < args.size(); ++index) {
+    const CallArg &arg = args[index];
+    const ArgumentAST &param = params[index];
     const DslType &expected = param.type.type;
     DslType actual = valueType(arg.value->type);
     if (actual.isError()) {
@@ -1179,7 +1179,8 @@ void SemaChecker::checkBuiltinCall(CallExprAST &expr,
   llvm::SmallVector<const CallArg *, 4> bound(numParams, nullptr);
   llvm::SmallVector<const CallArg *, 4> dimArgs;
   bool seenKeyword = false;
-  for (auto [index, arg] : llvm::enumerate(args)) {
+  for (size_t index = 0; index < args.size(); ++index) {
+    const CallArg &arg = args[index];
     if (arg.keyword.empty()) {
       if (seenKeyword) {
         diag.error(arg.loc, "positional argument after a keyword argument");
@@ -1223,7 +1224,8 @@ void SemaChecker::checkBuiltinCall(CallExprAST &expr,
   bool ok = true;
   llvm::SmallVector<DslType, 4> tensorTypes(numParams);
   llvm::SmallVector<std::optional<ConstantValue>, 4> constants(numParams);
-  for (auto [slot, param] : llvm::enumerate(spec.params)) {
+  for (size_t slot = 0; slot < numParams; ++slot) {
+    const BuiltinParam &param = spec.params[slot];
     const CallArg *arg = bound[slot];
     if (!arg)
       continue;
@@ -1676,8 +1678,10 @@ void SemaChecker::warnUnusedParams() {
 }
 
 void SemaChecker::emitWarnings() {
-  llvm::stable_sort(pendingWarnings, [](const auto &a, const auto &b) {
-    return a.first.pointer.getPointer() < b.first.pointer.getPointer();
+  llvm::sort(pendingWarnings, [](const auto &a, const auto &b) {
+    const char *pa = a.first.pointer.getPointer();
+    const char *pb = b.first.pointer.getPointer();
+    return pa != pb ? pa < pb : a.second < b.second;
   });
   for (const auto &[loc, message] : pendingWarnings)
     diag.warning(loc, message);
