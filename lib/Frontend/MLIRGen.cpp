@@ -85,6 +85,9 @@ private:
   /// The value of an operand expression, with a constant materialized in
   /// `element` when the expression is a literal.
   Value operandValue(const ExprAST &expr, Type element, mlir::Location at);
+  /// Emits `expr` for a variable or result of type `target`: a ternary
+  /// value stays packed only when `target` is ternary too.
+  Value valueAs(const ExprAST &expr, const DslType &target);
   /// `expr` as a float/integer tensor: ternary values are unpacked and
   /// converted (trit t becomes the float t).
   Value tensorValue(const ExprAST &expr, mlir::Location at);
@@ -255,7 +258,9 @@ void MLIRGenerator::emitStatement(const StmtAST &stmt) {
           loc(value.getLoc()));
       return;
     }
-    variables[let->getName()] = emitExpression(value);
+    variables[let->getName()] = valueAs(value, let->getDeclaredType()
+                                                   ? let->getDeclaredType()->type
+                                                   : value.type);
     return;
   }
   if (auto *assign = llvm::dyn_cast<AssignStmtAST>(&stmt)) {
@@ -264,6 +269,9 @@ void MLIRGenerator::emitStatement(const StmtAST &stmt) {
     if (value.type.isLiteral() && previous)
       variables[assign->getName()] = constantScalar(
           *value.constant, previous.getType(), loc(value.getLoc()));
+    else if (previous && !isa<ternary::PackedTensorType>(previous.getType()))
+      variables[assign->getName()] =
+          valueAs(value, DslType::tensor(ElementType::F32, value.type.dims));
     else
       variables[assign->getName()] = emitExpression(value);
     return;
@@ -275,7 +283,8 @@ void MLIRGenerator::emitStatement(const StmtAST &stmt) {
   Value result =
       ret.getValue().type.isLiteral()
           ? constantScalar(*ret.getValue().constant, resultType, at)
-          : convertTo(emitExpression(ret.getValue()), resultType, at);
+          : convertTo(valueAs(ret.getValue(), DslType::error()), resultType,
+                      at);
   func::ReturnOp::create(builder, loc(ret.getLoc()), result);
 }
 
@@ -394,6 +403,13 @@ Value MLIRGenerator::tensorValue(const ExprAST &expr, mlir::Location at) {
   Value value = values.lookup(&expr);
   if (expr.type.isTernary())
     return tritsToFloat(value, at);
+  return value;
+}
+
+Value MLIRGenerator::valueAs(const ExprAST &expr, const DslType &target) {
+  Value value = emitExpression(expr);
+  if (value && expr.type.isTernary() && !target.isTernary())
+    return tritsToFloat(value, loc(expr.getLoc()));
   return value;
 }
 
