@@ -175,7 +175,7 @@ private:
   // Declarations.
   void declareLayers();
   bool checkType(const TypeAST &type, bool isParam);
-  void checkSignature(LayerInfo &info, FunctionAST &function);
+  void checkSignature(FunctionAST &function);
 
   // Bodies.
   void checkFunction(LayerInfo &info, FunctionAST &function);
@@ -345,12 +345,12 @@ void SemaChecker::declareLayers() {
       }
       info.functions[function->getName()] = function.get();
       functionLayers[function.get()] = &layer;
-      checkSignature(info, *function);
+      checkSignature(*function);
     }
   }
 }
 
-void SemaChecker::checkSignature(LayerInfo &info, FunctionAST &function) {
+void SemaChecker::checkSignature(FunctionAST &function) {
   unsigned errors = diag.getNumErrors();
   llvm::StringMap<SourceLoc> argNames;
   llvm::StringMap<bool> bound;
@@ -385,7 +385,6 @@ void SemaChecker::checkSignature(LayerInfo &info, FunctionAST &function) {
                             "argument of " +
                             quoted(function.getName()));
   }
-  (void)info;
   if (diag.getNumErrors() != errors)
     badSignatures.insert(&function);
 }
@@ -406,10 +405,11 @@ void SemaChecker::checkFunction(LayerInfo &info, FunctionAST &function) {
     var.isArgument = true;
     var.used = true;
     var.type = arg.type.type;
+    // An argument whose type was rejected reads as an error (no follow-ups).
+    auto isBadDim = [](const Dim &d) { return !d.isSymbolic() && d.size <= 0; };
     if (badSignatures.count(&function) &&
         (arg.type.type.isTernary() ||
-         llvm::any_of(arg.type.type.dims,
-                      [](const Dim &d) { return !d.isSymbolic() && d.size <= 0; })))
+         llvm::any_of(arg.type.type.dims, isBadDim)))
       var.type = DslType::error();
     for (const Dim &dim : arg.type.type.dims)
       if (dim.isSymbolic())
