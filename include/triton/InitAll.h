@@ -16,6 +16,7 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
 #include "triton/Dialect/Ternary/IR/TernaryOps.h"
+#include "triton/Frontend/MLIRGen.h"
 
 namespace mlir::triton {
 
@@ -36,9 +37,13 @@ inline void registerAllDialects(DialectRegistry &registry) {
 /// Every upstream pass plus ours.
 inline void registerAllPasses() { mlir::registerAllPasses(); }
 
-/// Every upstream translation plus ours (the registration point for the
-/// PyTorch, ONNX, PTX and ACALSim targets).
-inline void registerAllTranslations() { mlir::registerAllTranslations(); }
+/// Every upstream translation plus ours: `--import-dsl` (the .tri front
+/// end); the registration point for the PyTorch, ONNX, PTX and ACALSim
+/// targets. Tools that call this link TritonFrontend.
+inline void registerAllTranslations() {
+  mlir::registerAllTranslations();
+  frontend::registerImportDSLTranslation();
+}
 
 } // namespace mlir::triton
 

@@ -1,0 +1,54 @@
+//===- MLIRGen.h - From the checked AST to MLIR ------------------*- C++ -*-===//
+//
+// Emits the ternary dialect and upstream dialects (func, arith, math, tensor,
+// linalg) for a module that Sema accepted. Every op carries the
+// FileLineColLoc of the source construct it comes from. A `layer` becomes a
+// `ternary.layer`, a `param` a `ternary.param` (TernaryTensor: a packed
+// type; Tensor: a float or integer tensor), a `fn` a `func.func` in the layer.
+// docs/language.md lists the lowering of each construct.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TRITON_FRONTEND_MLIRGEN_H
+#define TRITON_FRONTEND_MLIRGEN_H
+
+#include "triton/Frontend/AST.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+namespace mlir {
+class DialectRegistry;
+class MLIRContext;
+} // namespace mlir
+
+namespace mlir::triton::frontend {
+
+/// The dialects MLIRGen emits.
+void registerFrontendDialects(DialectRegistry &registry);
+
+/// Emits the MLIR of `module`, which must have passed `checkModule`.
+/// `filename` names the file in the locations. Not verified.
+OwningOpRef<ModuleOp> mlirGen(MLIRContext &context, const ModuleAST &module,
+                              llvm::StringRef filename);
+
+/// Options of the whole front end.
+struct FrontendOptions {
+  /// Errors before the front end gives up (0: no limit).
+  unsigned errorLimit = 20;
+  bool warnings = true;
+};
+
+/// Parses, checks and emits the DSL file in `bufferId` of `sourceMgr`, then
+/// verifies the result. Front-end diagnostics go to `os`; verifier
+/// diagnostics go through the context. Returns null on any error.
+OwningOpRef<ModuleOp> importDSL(const llvm::SourceMgr &sourceMgr,
+                                unsigned bufferId, MLIRContext &context,
+                                llvm::raw_ostream &os,
+                                const FrontendOptions &options = {});
+
+/// Registers `--import-dsl` with mlir-translate style drivers.
+void registerImportDSLTranslation();
+
+} // namespace mlir::triton::frontend
+
+#endif // TRITON_FRONTEND_MLIRGEN_H
