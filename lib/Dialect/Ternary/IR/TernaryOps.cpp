@@ -588,7 +588,33 @@ func::FuncOp CallOp::resolveCallee() {
       SymbolTable::lookupSymbolIn(scope, getCallee()));
 }
 
+/// Whether `op` calls another layer's function from inside a layer. Such
+/// calls are verified by the enclosing layer (LayerOp::verifySymbolUses),
+/// which MLIR runs with the symbol tables of the scope holding the layers:
+/// verifying them from the caller's own layer would rebuild that scope's
+/// symbol table once per layer, quadratic in the number of layers.
+static bool isCrossLayerCall(CallOp op) {
+  return !op.getCallee().getNestedReferences().empty() &&
+         isa_and_nonnull<LayerOp>(
+             SymbolTable::getNearestSymbolTable(op->getParentOp()));
+}
+
 LogicalResult CallOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  if (isCrossLayerCall(*this))
+    return success();
+  return verifyCallee(symbolTable);
+}
+
+LogicalResult LayerOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  WalkResult result = walk([&](CallOp call) {
+    if (isCrossLayerCall(call) && failed(call.verifyCallee(symbolTable)))
+      return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
+LogicalResult CallOp::verifyCallee(SymbolTableCollection &symbolTable) {
   Operation *scope = getCalleeScope(*this);
   Operation *callee =
       scope ? symbolTable.lookupSymbolIn(scope, getCallee()) : nullptr;

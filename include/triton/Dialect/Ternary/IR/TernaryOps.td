@@ -229,7 +229,8 @@ def Ternary_MatmulOp : Ternary_Op<"matmul", [Pure]> {
 def Ternary_LayerOp : Ternary_Op<"layer", [
     Symbol, SymbolTable, IsolatedFromAbove, NoTerminator, SingleBlock,
     NoRegionArguments,
-    DeclareOpInterfaceMethods<RegionKindInterface>]> {
+    DeclareOpInterfaceMethods<RegionKindInterface>,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "A network layer: its parameters and functions";
   let description = [{
     A named layer of a network (one `layer` block of the DSL). Its body is a
@@ -326,6 +327,8 @@ def Ternary_CallOp : Ternary_Op<"call", [
   let extraClassDeclaration = [{
     /// The callee, or null when it cannot be resolved.
     ::mlir::func::FuncOp resolveCallee();
+    /// Checks that the callee exists, is visible and matches the call.
+    ::llvm::LogicalResult verifyCallee(::mlir::SymbolTableCollection &symbolTable);
   }];
 }
 
