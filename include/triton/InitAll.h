@@ -16,6 +16,7 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
 #include "triton/Dialect/Ternary/IR/TernaryOps.h"
+#include "triton/Dialect/Ternary/Transforms/Passes.h"
 
 namespace mlir::triton {
 
@@ -33,8 +34,16 @@ inline void registerAllDialects(DialectRegistry &registry) {
   registerTernaryDialects(registry);
 }
 
+/// Our passes and pipelines only (link TritonTernaryTransforms).
+inline void registerTernaryPasses() {
+  ternary::registerTernaryTransformsPasses();
+}
+
 /// Every upstream pass plus ours.
-inline void registerAllPasses() { mlir::registerAllPasses(); }
+inline void registerAllPasses() {
+  mlir::registerAllPasses();
+  registerTernaryPasses();
+}
 
 /// Every upstream translation plus ours (the registration point for the
 /// PyTorch, ONNX, PTX and ACALSim targets).
