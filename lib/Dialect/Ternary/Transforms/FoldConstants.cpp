@@ -158,10 +158,11 @@ struct TernaryFoldConstantsPass
 
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);
-    for (RegisteredOperationName op :
-         context->getRegisteredOperationsByDialect(
-             TernaryDialect::getDialectNamespace()))
-      op.getCanonicalizationPatterns(patterns, context);
+    auto *dialect = context->getLoadedDialect<TernaryDialect>();
+    dialect->getCanonicalizationPatterns(patterns);
+    for (RegisteredOperationName op : context->getRegisteredOperations())
+      if (&op.getDialect() == dialect)
+        op.getCanonicalizationPatterns(patterns, context);
     ErasedTernaryOpCounter counter;
     GreedyRewriteConfig config;
     config.setListener(&counter);
