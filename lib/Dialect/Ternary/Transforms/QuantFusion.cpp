@@ -276,11 +276,9 @@ matchGenericEpilogue(linalg::GenericOp generic,
         continue;
       epilogue.other.tensor = otherOperand->get();
       expectedInputs = 2;
-    } else if (Operation *def = otherSide.getDefiningOp();
-               def && def->getBlock() == &body) {
-      Attribute value;
-      if (!matchPattern(otherSide, m_Constant(&value)))
-        continue;
+    } else if (Attribute value;
+               matchPattern(otherSide, m_Constant(&value))) {
+      // A constant, in the body or hoisted out of it.
       epilogue.other.constant = DenseElementsAttr::get(
           RankedTensorType::get({}, otherSide.getType()), value);
     } else if (!generic.getRegion().isAncestor(otherSide.getParentRegion())) {
