@@ -15,8 +15,10 @@
 #include "mlir/InitAllTranslations.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
+#include "triton/Conversion/Passes.h"
 #include "triton/Dialect/Ternary/IR/TernaryOps.h"
 #include "triton/Dialect/Ternary/Transforms/Passes.h"
+#include "triton/Pipelines/Pipelines.h"
 
 namespace mlir::triton {
 
@@ -34,9 +36,11 @@ inline void registerAllDialects(DialectRegistry &registry) {
   registerTernaryDialects(registry);
 }
 
-/// Our passes and pipelines only (link TritonTernaryTransforms).
+/// Our passes and pipelines only (link TritonTernaryPipelines).
 inline void registerTernaryPasses() {
   ternary::registerTernaryTransformsPasses();
+  registerTritonConversionPasses();
+  registerTernaryPipelines();
 }
 
 /// Every upstream pass plus ours.
