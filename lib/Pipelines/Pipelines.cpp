@@ -50,6 +50,9 @@ void mlir::triton::buildTernaryToLLVMPipeline(
   ConvertTernaryToLinalgOptions lowering;
   lowering.useMicrokernels = options.useMicrokernels;
   pm.addPass(createConvertTernaryToLinalg(lowering));
+  // Elementwise arith/math on tensors (e.g. a bias add written as
+  // arith.addf) becomes linalg.generic, which bufferizes.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   if (options.fuseElementwise) {
     pm.addPass(createLinalgElementwiseOpFusionPass());
@@ -63,6 +66,8 @@ void mlir::triton::buildTernaryToLLVMPipeline(
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::BufferDeallocationPipelineOptions deallocation;
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);
+  // bufferization.clone (buffers returned without ownership) -> memref.
+  pm.addPass(createConvertBufferizationToMemRefPass());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());

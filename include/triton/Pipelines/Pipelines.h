@@ -67,9 +67,11 @@ struct TernaryToLLVMOptions
 };
 
 /// Lowers a module of ternary + upstream ops on tensors to the LLVM dialect
-/// only: ternary-flatten-layers, convert-ternary-to-linalg, canonicalize,
+/// only: ternary-flatten-layers, convert-ternary-to-linalg,
+/// convert-elementwise-to-linalg, canonicalize,
 /// (linalg-fuse-elementwise-ops), one-shot-bufferize with function
 /// boundaries (identity layouts), the buffer deallocation pipeline,
+/// convert-bufferization-to-memref,
 /// convert-linalg-to-loops, lower-affine, convert-scf-to-cf,
 /// expand-strided-metadata, then math/arith/index/memref/func/cf/ub to LLVM
 /// and reconcile-unrealized-casts. The result is accepted by Debian's
