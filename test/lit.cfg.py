@@ -34,3 +34,4 @@ config.substitutions.append(("%{triton_runtime}", triton_runtime))
 import sys
 config.substitutions.append(("%{python}", config.python_executable or sys.executable))
 config.substitutions.append(("%{cc}", "cc"))
+config.substitutions.append(("%{llvm_tools_dir}", config.llvm_tools_dir))
