@@ -50,6 +50,7 @@ void mlir::triton::buildTernaryToLLVMPipeline(
   ConvertTernaryToLinalgOptions lowering;
   lowering.useMicrokernels = options.useMicrokernels;
   pm.addPass(createConvertTernaryToLinalg(lowering));
+  pm.addPass(createDecomposeLinalgAggregates());
   // Elementwise arith/math on tensors (e.g. a bias add written as
   // arith.addf) becomes linalg.generic, which bufferizes.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -76,6 +77,8 @@ void mlir::triton::buildTernaryToLLVMPipeline(
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
+  // What LLVM has no intrinsic for (tanh, erf, ...) calls libm.
+  pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());

@@ -63,4 +63,21 @@ def ConvertTernaryToLinalg
                            "::mlir::tensor::TensorDialect"];
 }
 
+def DecomposeLinalgAggregates
+    : Pass<"triton-decompose-linalg-aggregates", "::mlir::ModuleOp"> {
+  let summary = "Decompose aggregated linalg ops (linalg.softmax) into "
+                "linalg.generic and named ops";
+  let description = [{
+    The front end emits `linalg.softmax` for the DSL's `softmax`; it has no
+    lowering to loops. Every op implementing `AggregatedOpInterface` is
+    replaced by its decomposition (max, sub + exp, sum, div for softmax) on
+    tensors, before bufferization. An op that cannot be decomposed is
+    reported at its location.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // TRITON_CONVERSION_PASSES_TD

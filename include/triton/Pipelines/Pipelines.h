@@ -68,12 +68,14 @@ struct TernaryToLLVMOptions
 
 /// Lowers a module of ternary + upstream ops on tensors to the LLVM dialect
 /// only: ternary-flatten-layers, convert-ternary-to-linalg,
-/// convert-elementwise-to-linalg, canonicalize,
+/// triton-decompose-linalg-aggregates, convert-elementwise-to-linalg,
+/// canonicalize,
 /// (linalg-fuse-elementwise-ops), one-shot-bufferize with function
 /// boundaries (identity layouts), the buffer deallocation pipeline,
 /// convert-bufferization-to-memref,
 /// convert-linalg-to-loops, lower-affine, convert-scf-to-cf,
-/// expand-strided-metadata, then math/arith/index/memref/func/cf/ub to LLVM
+/// expand-strided-metadata, then math (LLVM intrinsics, else libm calls),
+/// arith/index/memref/func/cf/ub to LLVM
 /// and reconcile-unrealized-casts. The result is accepted by Debian's
 /// mlir-opt and translates with mlir-translate --mlir-to-llvmir.
 void buildTernaryToLLVMPipeline(OpPassManager &pm,
