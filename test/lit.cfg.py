@@ -20,7 +20,7 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.triton_tools_dir, config.llvm_tools_dir]
 tools = ["triton-opt", "triton-translate", "mlir-opt", "mlir-runner",
-         "mlir-translate", "llc", "not", "count"]
+         "mlir-translate", "llc", "llvm-nm", "not", "count"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # JIT runs: MLIR's runner utilities (printMemref*) and our runtime library

@@ -19,6 +19,7 @@
 #include "triton/Dialect/Ternary/IR/TernaryOps.h"
 #include "triton/Dialect/Ternary/Transforms/Passes.h"
 #include "triton/Pipelines/Pipelines.h"
+#include "triton/Target/CPU/ObjectEmitter.h"
 
 namespace mlir::triton {
 
@@ -50,8 +51,11 @@ inline void registerAllPasses() {
 }
 
 /// Every upstream translation plus ours (the registration point for the
-/// PyTorch, ONNX, PTX and ACALSim targets).
-inline void registerAllTranslations() { mlir::registerAllTranslations(); }
+/// PyTorch, ONNX, PTX and ACALSim targets; link TritonTargetCPU).
+inline void registerAllTranslations() {
+  mlir::registerAllTranslations();
+  registerCPUObjectTranslation();
+}
 
 } // namespace mlir::triton
 

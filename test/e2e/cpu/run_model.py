@@ -5,6 +5,8 @@ its results against the float64 numpy reference.
   triton-opt -ternary-cpu=opt-level=N[ use-microkernels]   -> LLVM dialect
   mlir-translate --mlir-to-llvmir                          -> LLVM IR
   llc -O2 -filetype=obj -relocation-model=pic              -> object file
+    (or, with --emitter emit-object-file, the project's own
+     triton-translate --ternary-to-cpu-object in one step)
   cc -shared (+ libtriton_runtime.so for micro-kernels)    -> model.so
 
 then calls the C entry point `_mlir_ciface_<Layer>_<fn>` through ctypes with
@@ -94,14 +96,18 @@ def build(model, args, work):
     llvm_dialect = os.path.join(work, model.name + ".llvm.mlir")
     run([args.triton_opt, source, "-ternary-cpu=" + pipeline, "-o",
          llvm_dialect])
-    llvm_ir = os.path.join(work, model.name + ".ll")
-    run([os.path.join(args.llvm_tools, "mlir-translate"), "--mlir-to-llvmir",
-         llvm_dialect, "-o", llvm_ir])
     obj = os.path.join(work, model.name + ".o")
-    run([os.path.join(args.llvm_tools, "llc"), "-O2", "-filetype=obj",
-         "-relocation-model=pic", llvm_ir, "-o", obj])
+    if args.emitter == "emit-object-file":
+        run([args.triton_translate, "--ternary-to-cpu-object", llvm_dialect,
+             "-o", obj])
+    else:
+        llvm_ir = os.path.join(work, model.name + ".ll")
+        run([os.path.join(args.llvm_tools, "mlir-translate"),
+             "--mlir-to-llvmir", llvm_dialect, "-o", llvm_ir])
+        run([os.path.join(args.llvm_tools, "llc"), "-O2", "-filetype=obj",
+             "-relocation-model=pic", llvm_ir, "-o", obj])
     library = os.path.join(work, model.name + ".so")
-    link = [args.cc, "-shared", "-o", library, obj]
+    link = [args.cc, "-shared", "-o", library, obj, "-lm"]
     if args.microkernels:
         link += [args.runtime, "-Wl,-rpath," + os.path.dirname(args.runtime)]
     run(link)
@@ -141,6 +147,10 @@ def main():
     parser.add_argument("--opt", type=int, choices=[0, 1, 2], required=True)
     parser.add_argument("--microkernels", action="store_true")
     parser.add_argument("--triton-opt", required=True)
+    parser.add_argument("--triton-translate",
+                        help="needed with --emitter emit-object-file")
+    parser.add_argument("--emitter", choices=["llc", "emit-object-file"],
+                        default="llc")
     parser.add_argument("--llvm-tools", required=True)
     parser.add_argument("--runtime", required=True,
                         help="path of libtriton_runtime.so")
@@ -155,10 +165,11 @@ def main():
         model = models.MODELS[name](np.random.default_rng(args.seed))
         library = build(model, args, args.work)
         passed, detail = check(model, library)
-        print("%s %s -O%d%s: %s" % ("PASS" if passed else "FAIL", name,
-                                    args.opt,
-                                    " micro-kernels" if args.microkernels
-                                    else "", detail))
+        print("%s %s -O%d%s%s: %s" % (
+            "PASS" if passed else "FAIL", name, args.opt,
+            " micro-kernels" if args.microkernels else "",
+            " emitObjectFile" if args.emitter == "emit-object-file" else "",
+            detail))
         ok &= passed
     return 0 if ok else 1
 
