@@ -171,12 +171,25 @@ struct ColumnOperand {
     return {};
   }
 
+  /// The type of the tensor forms; null for a scalar.
+  RankedTensorType getTensorType() const {
+    if (tensor)
+      return cast<RankedTensorType>(tensor.getType());
+    if (constant)
+      return cast<RankedTensorType>(constant.getType());
+    return {};
+  }
+
   bool isPerColumn() const {
-    Value shaped = tensor;
-    auto type = shaped ? cast<RankedTensorType>(shaped.getType())
-                       : constant ? cast<RankedTensorType>(constant.getType())
-                                  : RankedTensorType();
+    RankedTensorType type = getTensorType();
     return type && type.getRank() == 1;
+  }
+
+  /// The element type of the values.
+  Type getElementType() const {
+    if (RankedTensorType type = getTensorType())
+      return type.getElementType();
+    return scalar.getType();
   }
 
   /// A tensor<E> or tensor<N x E> holding the operand.
@@ -358,14 +371,12 @@ LogicalResult foldScale(Operation *op, const MatmulEpilogue &epilogue,
   Type matmulElement = matmul.getResult().getType().getElementType();
   if (epilogue.throughSIToFP != matmulElement.isInteger(32))
     return rewriter.notifyMatchFailure(op, "element types do not line up");
-  if (epilogue.other.isPerColumn()) {
-    Value shaped = epilogue.other.tensor;
-    auto type = cast<RankedTensorType>(
-        shaped ? shaped.getType() : epilogue.other.constant.getType());
-    if (!type.getElementType().isF32() ||
-        type.getShape()[0] != matmul.getWeight().getType().getShape()[1])
-      return rewriter.notifyMatchFailure(op, "not one scale per column");
-  }
+  if (!epilogue.other.getElementType().isF32())
+    return rewriter.notifyMatchFailure(op, "scale is not f32");
+  if (epilogue.other.isPerColumn() &&
+      epilogue.other.getTensorType().getShape()[0] !=
+          matmul.getWeight().getType().getShape()[1])
+    return rewriter.notifyMatchFailure(op, "not one scale per column");
 
   Value scale;
   if (Value existing = matmul.getScale()) {
@@ -379,8 +390,6 @@ LogicalResult foldScale(Operation *op, const MatmulEpilogue &epilogue,
     scale = arith::ConstantOp::create(rewriter, op->getLoc(), combined);
   } else {
     scale = epilogue.other.materialize(rewriter, op->getLoc());
-    if (!cast<RankedTensorType>(scale.getType()).getElementType().isF32())
-      return rewriter.notifyMatchFailure(op, "scale is not f32");
   }
   Value result = MatmulOp::create(
       rewriter, matmul.getLoc(),
@@ -404,12 +413,13 @@ LogicalResult fuseBias(Operation *op, const MatmulEpilogue &epilogue,
     return rewriter.notifyMatchFailure(op, "not a bias add on the matmul");
   int64_t n = matmul.getWeight().getType().getShape()[1];
   Type element = matmulType.getElementType();
+  if (epilogue.other.getElementType() != element)
+    return rewriter.notifyMatchFailure(op, "bias of another element type");
   Value bias;
   if (epilogue.other.isPerColumn()) {
-    bias = epilogue.other.materialize(rewriter, op->getLoc());
-    auto type = cast<RankedTensorType>(bias.getType());
-    if (type.getElementType() != element || type.getShape()[0] != n)
+    if (epilogue.other.getTensorType().getShape()[0] != n)
       return rewriter.notifyMatchFailure(op, "not one bias per column");
+    bias = epilogue.other.materialize(rewriter, op->getLoc());
   } else if (DenseElementsAttr constant = epilogue.other.getConstant();
              constant && constant.isSplat() && !ShapedType::isDynamic(n)) {
     // A scalar bias becomes one per column.
