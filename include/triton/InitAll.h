@@ -15,8 +15,12 @@
 #include "mlir/InitAllTranslations.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
+#include "triton/Conversion/Passes.h"
 #include "triton/Dialect/Ternary/IR/TernaryOps.h"
 #include "triton/Frontend/MLIRGen.h"
+#include "triton/Dialect/Ternary/Transforms/Passes.h"
+#include "triton/Pipelines/Pipelines.h"
+#include "triton/Target/CPU/ObjectEmitter.h"
 
 namespace mlir::triton {
 
@@ -34,15 +38,27 @@ inline void registerAllDialects(DialectRegistry &registry) {
   registerTernaryDialects(registry);
 }
 
+/// Our passes and pipelines only (link TritonTernaryPipelines).
+inline void registerTernaryPasses() {
+  ternary::registerTernaryTransformsPasses();
+  registerTritonConversionPasses();
+  registerTernaryPipelines();
+}
+
 /// Every upstream pass plus ours.
-inline void registerAllPasses() { mlir::registerAllPasses(); }
+inline void registerAllPasses() {
+  mlir::registerAllPasses();
+  registerTernaryPasses();
+}
 
 /// Every upstream translation plus ours: `--import-dsl` (the .tri front
-/// end); the registration point for the PyTorch, ONNX, PTX and ACALSim
-/// targets. Tools that call this link TritonFrontend.
+/// end) and `--ternary-to-cpu-object`; the registration point for the
+/// PyTorch, ONNX, PTX and ACALSim targets. Tools that call this link
+/// TritonFrontend and TritonTargetCPU.
 inline void registerAllTranslations() {
   mlir::registerAllTranslations();
   frontend::registerImportDSLTranslation();
+  registerCPUObjectTranslation();
 }
 
 } // namespace mlir::triton

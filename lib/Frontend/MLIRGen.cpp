@@ -622,7 +622,8 @@ Value MLIRGenerator::emitMatMul(const BinaryExprAST &expr) {
   RankedTensorType resultType = getTensorType(expr.type);
   if (rhsExpr.type.isTernary())
     return ternary::MatmulOp::create(builder, at, resultType, lhs,
-                                     values.lookup(&rhsExpr), Value());
+                                     values.lookup(&rhsExpr), /*scale=*/Value(),
+                                     /*bias=*/Value());
 
   Value rhs = tensorValue(rhsExpr, at);
   int64_t lr = lhsExpr.type.getRank(), rr = rhsExpr.type.getRank();

@@ -1,16 +1,22 @@
 //===- tritonc.cpp - One-shot driver of the Triton DSL compiler -----------===//
 //
-//   tritonc model.tri --emit=ast|mlir|opt-mlir [-o out]
+//   tritonc model.tri --emit=ast|mlir|opt-mlir [-O0|-O1|-O2] [-o out]
+//   tritonc model.tri --target=cpu [--emit=llvm-mlir|obj] [-O2] -o model.o
 //
 // Reads a .tri program (stdin for `-`), checks it and prints the requested
-// form. `--target=...` is where later issues add the code generators.
-// Exit status: 0 on success, 1 on any error.
+// form. `--emit=opt-mlir` runs the ternary-optimize pipeline at the -O
+// level; `--target=cpu` lowers through linalg to the LLVM dialect and, by
+// default, writes a host object file with one C entry per layer function
+// (docs/targets/cpu.md). Exit status: 0 on success, 1 on any error.
 //
 //===----------------------------------------------------------------------===//
 #include "triton/Frontend/MLIRGen.h"
 #include "triton/Frontend/Parser.h"
 #include "triton/Frontend/Sema.h"
 #include "triton/InitAll.h"
+#include "triton/Pipelines/Pipelines.h"
+#include "triton/Support/PassCounters.h"
+#include "triton/Target/CPU/ObjectEmitter.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -31,7 +37,8 @@ using namespace mlir;
 using namespace mlir::triton::frontend;
 
 namespace {
-enum class EmitKind { AST, MLIR, OptMLIR };
+enum class EmitKind { AST, MLIR, OptMLIR, LLVMMLIR, Object };
+enum class TargetKind { None, CPU };
 } // namespace
 
 static llvm::cl::OptionCategory tritoncCategory("tritonc options");
@@ -53,14 +60,31 @@ static llvm::cl::opt<EmitKind> emitKind(
         clEnumValN(EmitKind::MLIR, "mlir",
                    "the ternary dialect + upstream dialects (default)"),
         clEnumValN(EmitKind::OptMLIR, "opt-mlir",
-                   "the MLIR after -canonicalize -cse")),
+                   "the MLIR after the ternary-optimize pipeline (-O)"),
+        clEnumValN(EmitKind::LLVMMLIR, "llvm-mlir",
+                   "--target=cpu: the LLVM dialect module"),
+        clEnumValN(EmitKind::Object, "obj",
+                   "--target=cpu: a host object file (the default for "
+                   "--target=cpu)")),
     llvm::cl::cat(tritoncCategory));
 
-static llvm::cl::opt<std::string> target(
-    "target",
-    llvm::cl::desc("Code generation target (none yet: the PyTorch, ONNX, PTX "
-                   "and ACALSim targets come in later releases)"),
-    llvm::cl::value_desc("name"), llvm::cl::cat(tritoncCategory));
+static llvm::cl::opt<TargetKind> target(
+    "target", llvm::cl::desc("Code generation target"),
+    llvm::cl::init(TargetKind::None),
+    llvm::cl::values(clEnumValN(TargetKind::CPU, "cpu",
+                                "LLVM CPU code: an object file with a C entry "
+                                "per layer function")),
+    llvm::cl::cat(tritoncCategory));
+
+static llvm::cl::opt<unsigned> optLevel(
+    "O", llvm::cl::desc("Optimization level: -O0, -O1 or -O2 (default)"),
+    llvm::cl::Prefix, llvm::cl::init(2), llvm::cl::cat(tritoncCategory));
+
+static llvm::cl::opt<bool> useMicrokernels(
+    "use-microkernels",
+    llvm::cl::desc("--target=cpu: call the runtime micro-kernels for "
+                   "eligible matmuls (link libtriton_runtime)"),
+    llvm::cl::init(false), llvm::cl::cat(tritoncCategory));
 
 static llvm::cl::opt<unsigned> errorLimit(
     "error-limit",
@@ -82,9 +106,28 @@ int main(int argc, char **argv) {
       "tritonc: one-shot driver of the Triton DSL ternary neural-network "
       "compiler\n");
 
-  if (!target.empty()) {
-    llvm::errs() << "tritonc: error: unknown target '" << target
-                 << "': no code generation targets are available yet\n";
+  if (optLevel > 2) {
+    llvm::errs() << "tritonc: error: unknown optimization level -O"
+                 << optLevel << " (use -O0, -O1 or -O2)\n";
+    return 1;
+  }
+  bool lowerToCPU = target == TargetKind::CPU;
+  if (lowerToCPU && emitKind.getNumOccurrences() == 0)
+    emitKind = EmitKind::Object;
+  if (!lowerToCPU &&
+      (emitKind == EmitKind::LLVMMLIR || emitKind == EmitKind::Object)) {
+    llvm::errs() << "tritonc: error: --emit=llvm-mlir and --emit=obj need "
+                    "--target=cpu\n";
+    return 1;
+  }
+  if (lowerToCPU && emitKind != EmitKind::LLVMMLIR &&
+      emitKind != EmitKind::Object) {
+    llvm::errs() << "tritonc: error: --target=cpu emits llvm-mlir or obj\n";
+    return 1;
+  }
+  if (emitKind == EmitKind::Object && outputFilename == "-") {
+    llvm::errs() << "tritonc: error: an object file needs an output file "
+                    "(-o model.o)\n";
     return 1;
   }
 
@@ -145,16 +188,35 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  if (emitKind == EmitKind::OptMLIR) {
+  if (emitKind != EmitKind::MLIR) {
     PassManager pm(&context);
     if (failed(applyPassManagerCLOptions(pm)))
       return 1;
     TimingScope optimizeTiming = timing.nest("Optimize");
     pm.enableTiming(optimizeTiming);
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
+    if (mlir::triton::commandLineRequestsPassStatistics(argc, argv))
+      mlir::triton::addPassCounterReport(pm);
+    if (lowerToCPU) {
+      mlir::triton::TernaryCPUOptions options;
+      options.optLevel = optLevel;
+      options.useMicrokernels = useMicrokernels;
+      mlir::triton::buildTernaryCPUPipeline(pm, options);
+    } else {
+      mlir::triton::TernaryOptimizeOptions options;
+      options.optLevel = optLevel;
+      mlir::triton::buildTernaryOptimizePipeline(pm, options);
+    }
     if (failed(pm.run(*module)))
       return 1;
+  }
+  if (emitKind == EmitKind::Object) {
+    TimingScope emitTiming = timing.nest("Emit object");
+    // A file whose error is reported is not left half-written: the output
+    // is only kept on success.
+    if (failed(mlir::triton::emitObjectFile(*module, output->os(), optLevel)))
+      return 1;
+    output->keep();
+    return 0;
   }
   {
     TimingScope printTiming = timing.nest("Print");

@@ -1,6 +1,6 @@
 // The generic form of the ternary ops shows how they are stored: the quantize
 // method is an i32 enum property, threshold/seed/axis are optional
-// properties, matmul's scale is an optional operand, and the packed type and
+// properties, matmul's scale and bias are optional operands, and the packed type and
 // layout print the same in both forms. Parsing the generic form back gives
 // the custom form.
 // RUN: triton-opt %s -mlir-print-op-generic | FileCheck %s --check-prefix=GENERIC
@@ -37,14 +37,21 @@ func.func @conversions(%w: tensor<4x3xf32>) {
 }
 
 // GENERIC-LABEL: sym_name = "matmuls"
-// GENERIC: "ternary.matmul"(%{{.*}}, %{{.*}}) : (tensor<2x4xf32>, !ternary.packed<4x3>) -> tensor<2x3xf32>
-// GENERIC-NEXT: "ternary.matmul"(%{{.*}}, %{{.*}}, %{{.*}}) : (tensor<2x4xf32>, !ternary.packed<4x3>, tensor<3xf32>) -> tensor<2x3xf32>
+// The optional scale and bias are told apart by operandSegmentSizes.
+// GENERIC: "ternary.matmul"(%{{.*}}, %{{.*}}) <{operandSegmentSizes = array<i32: 1, 1, 0, 0>}> : (tensor<2x4xf32>, !ternary.packed<4x3>) -> tensor<2x3xf32>
+// GENERIC-NEXT: "ternary.matmul"(%{{.*}}, %{{.*}}, %{{.*}}) <{operandSegmentSizes = array<i32: 1, 1, 1, 0>}> : (tensor<2x4xf32>, !ternary.packed<4x3>, tensor<3xf32>) -> tensor<2x3xf32>
+// GENERIC-NEXT: "ternary.matmul"(%{{.*}}, %{{.*}}, %{{.*}}) <{operandSegmentSizes = array<i32: 1, 1, 0, 1>}> : (tensor<2x4xf32>, !ternary.packed<4x3>, tensor<3xf32>) -> tensor<2x3xf32>
+// GENERIC-NEXT: "ternary.matmul"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{operandSegmentSizes = array<i32: 1, 1, 1, 1>}> : (tensor<2x4xf32>, !ternary.packed<4x3>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
 // CUSTOM-LABEL: func.func @matmuls
 // CUSTOM: ternary.matmul %{{.*}}, %{{.*}} : tensor<2x4xf32>, !ternary.packed<4x3> -> tensor<2x3xf32>
 // CUSTOM-NEXT: ternary.matmul %{{.*}}, %{{.*}} scale %{{.*}} : tensor<2x4xf32>, !ternary.packed<4x3>, tensor<3xf32> -> tensor<2x3xf32>
+// CUSTOM-NEXT: ternary.matmul %{{.*}}, %{{.*}} bias %{{.*}} : tensor<2x4xf32>, !ternary.packed<4x3>, tensor<3xf32> -> tensor<2x3xf32>
+// CUSTOM-NEXT: ternary.matmul %{{.*}}, %{{.*}} scale %{{.*}} bias %{{.*}} : tensor<2x4xf32>, !ternary.packed<4x3>, tensor<3xf32>, tensor<3xf32> -> tensor<2x3xf32>
 func.func @matmuls(%x: tensor<2x4xf32>, %w: !ternary.packed<4x3>, %s: tensor<3xf32>) {
   %y0 = ternary.matmul %x, %w : tensor<2x4xf32>, !ternary.packed<4x3> -> tensor<2x3xf32>
   %y1 = ternary.matmul %x, %w scale %s : tensor<2x4xf32>, !ternary.packed<4x3>, tensor<3xf32> -> tensor<2x3xf32>
+  %y2 = ternary.matmul %x, %w bias %s : tensor<2x4xf32>, !ternary.packed<4x3>, tensor<3xf32> -> tensor<2x3xf32>
+  %y3 = ternary.matmul %x, %w scale %s bias %s : tensor<2x4xf32>, !ternary.packed<4x3>, tensor<3xf32>, tensor<3xf32> -> tensor<2x3xf32>
   return
 }
 

@@ -1,6 +1,7 @@
 // Every error branch of the ternary.matmul verifier (input rank, weight rank,
 // inner dims, result shape, result element type for each input/scale
-// combination, scale shape), plus its ODS type constraints.
+// combination, scale shape, bias shape and element type), plus its ODS type
+// constraints and the custom syntax.
 // RUN: triton-opt %s -split-input-file -verify-diagnostics
 
 func.func @input_rank0(%x: tensor<f32>, %w: !ternary.packed<4x3>) {
@@ -164,6 +165,49 @@ func.func @result_i8(%x: tensor<2x4xi8>, %w: !ternary.packed<4x3>) {
 // ODS: at most one scale.
 func.func @two_scales(%x: tensor<2x4xf32>, %w: !ternary.packed<4x3>, %s: tensor<f32>) {
   // expected-error @+1 {{'ternary.matmul' op operand group starting at #2 requires 0 or 1 element, but found 2}}
-  %y = "ternary.matmul"(%x, %w, %s, %s) : (tensor<2x4xf32>, !ternary.packed<4x3>, tensor<f32>, tensor<f32>) -> tensor<2x3xf32>
+  %y = "ternary.matmul"(%x, %w, %s, %s) <{operandSegmentSizes = array<i32: 1, 1, 2, 0>}> : (tensor<2x4xf32>, !ternary.packed<4x3>, tensor<f32>, tensor<f32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// The generic form must say which optional operands are present.
+func.func @missing_segment_sizes(%x: tensor<2x4xf32>, %w: !ternary.packed<4x3>, %s: tensor<f32>) {
+  // expected-error @+1 {{'ternary.matmul' op operand count (3) does not match with the total size (0) specified in attribute 'operandSegmentSizes'}}
+  %y = "ternary.matmul"(%x, %w, %s) : (tensor<2x4xf32>, !ternary.packed<4x3>, tensor<f32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @bias_rank0(%x: tensor<2x4xf32>, %w: !ternary.packed<4x3>, %b: tensor<f32>) {
+  // expected-error @+1 {{'ternary.matmul' op bias must be a 1-D tensor of N = 3 elements, got 'tensor<f32>'}}
+  %y = ternary.matmul %x, %w bias %b : tensor<2x4xf32>, !ternary.packed<4x3>, tensor<f32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @bias_wrong_n(%x: tensor<2x4xf32>, %w: !ternary.packed<4x3>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'ternary.matmul' op bias must be a 1-D tensor of N = 3 elements, got 'tensor<4xf32>'}}
+  %y = ternary.matmul %x, %w bias %b : tensor<2x4xf32>, !ternary.packed<4x3>, tensor<4xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// An i8 input without a scale accumulates in i32: the bias must be i32 too.
+func.func @bias_element_type(%x: tensor<2x4xi8>, %w: !ternary.packed<4x3>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{'ternary.matmul' op bias element type must be the result element type 'i32', got 'f32'}}
+  %y = ternary.matmul %x, %w bias %b : tensor<2x4xi8>, !ternary.packed<4x3>, tensor<3xf32> -> tensor<2x3xi32>
+  return
+}
+
+// -----
+
+// The types after the colon must match the operands given.
+func.func @bias_type_missing(%x: tensor<2x4xf32>, %w: !ternary.packed<4x3>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{expected ','}}
+  %y = ternary.matmul %x, %w bias %b : tensor<2x4xf32>, !ternary.packed<4x3> -> tensor<2x3xf32>
   return
 }

@@ -13,6 +13,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::ternary;
 
@@ -361,6 +363,62 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 // MatmulOp
 //===----------------------------------------------------------------------===//
 
+ParseResult MatmulOp::parse(OpAsmParser &parser, OperationState &result) {
+  OpAsmParser::UnresolvedOperand input, weight, scale, bias;
+  bool hasScale = false, hasBias = false;
+  if (parser.parseOperand(input) || parser.parseComma() ||
+      parser.parseOperand(weight))
+    return failure();
+  if (succeeded(parser.parseOptionalKeyword("scale"))) {
+    hasScale = true;
+    if (parser.parseOperand(scale))
+      return failure();
+  }
+  if (succeeded(parser.parseOptionalKeyword("bias"))) {
+    hasBias = true;
+    if (parser.parseOperand(bias))
+      return failure();
+  }
+  // The operand types follow in operand order: input, weight[, scale][, bias].
+  Type inputType, weightType, scaleType, biasType, resultType;
+  if (parser.parseOptionalAttrDict(result.attributes) || parser.parseColon() ||
+      parser.parseType(inputType) || parser.parseComma() ||
+      parser.parseType(weightType))
+    return failure();
+  if (hasScale && (parser.parseComma() || parser.parseType(scaleType)))
+    return failure();
+  if (hasBias && (parser.parseComma() || parser.parseType(biasType)))
+    return failure();
+  if (parser.parseArrow() || parser.parseType(resultType))
+    return failure();
+  if (parser.resolveOperand(input, inputType, result.operands) ||
+      parser.resolveOperand(weight, weightType, result.operands) ||
+      (hasScale &&
+       parser.resolveOperand(scale, scaleType, result.operands)) ||
+      (hasBias && parser.resolveOperand(bias, biasType, result.operands)))
+    return failure();
+  result.getOrAddProperties<Properties>().operandSegmentSizes = {
+      1, 1, hasScale ? 1 : 0, hasBias ? 1 : 0};
+  result.addTypes(resultType);
+  return success();
+}
+
+void MatmulOp::print(OpAsmPrinter &printer) {
+  printer << ' ' << getInput() << ", " << getWeight();
+  if (getScale())
+    printer << " scale " << getScale();
+  if (getBias())
+    printer << " bias " << getBias();
+  printer.printOptionalAttrDict((*this)->getAttrs(),
+                                /*elidedAttrs=*/{"operandSegmentSizes"});
+  printer << " : " << getInput().getType() << ", " << getWeight().getType();
+  if (getScale())
+    printer << ", " << getScale().getType();
+  if (getBias())
+    printer << ", " << getBias().getType();
+  printer << " -> " << getResult().getType();
+}
+
 LogicalResult MatmulOp::verify() {
   RankedTensorType inputType = getInput().getType();
   PackedTensorType weightType = getWeight().getType();
@@ -407,6 +465,18 @@ LogicalResult MatmulOp::verify() {
                          "N = ")
              << shapeStr(n) << " elements (per-channel), got " << scaleType;
   }
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getRank() != 1 ||
+        (!ShapedType::isDynamic(biasType.getShape()[0]) &&
+         !ShapedType::isDynamic(n) && biasType.getShape()[0] != n))
+      return emitOpError("bias must be a 1-D tensor of N = ")
+             << shapeStr(n) << " elements, got " << biasType;
+    if (biasType.getElementType() != resultType.getElementType())
+      return emitOpError("bias element type must be the result element type ")
+             << resultType.getElementType() << ", got "
+             << biasType.getElementType();
+  }
   return success();
 }
 
@@ -414,9 +484,10 @@ OpFoldResult MatmulOp::fold(FoldAdaptor adaptor) {
   auto input = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
   auto weight = dyn_cast_or_null<ElementsAttr>(adaptor.getWeight());
   auto scale = dyn_cast_or_null<DenseFPElementsAttr>(adaptor.getScale());
+  auto bias = dyn_cast_or_null<DenseElementsAttr>(adaptor.getBias());
   RankedTensorType resultType = getResult().getType();
   PackedTensorType weightType = getWeight().getType();
-  if (!input || !weight || (getScale() && !scale) ||
+  if (!input || !weight || (getScale() && !scale) || (getBias() && !bias) ||
       !isFoldable(resultType) || !isFoldable(weightType.getTritTensorType()) ||
       !isFoldable(getInput().getType()))
     return {};
@@ -446,6 +517,14 @@ OpFoldResult MatmulOp::fold(FoldAdaptor adaptor) {
   SmallVector<double> scales;
   if (scale)
     scales = getFloatValues(scale);
+  SmallVector<double> biases;
+  if (bias) {
+    if (isa<IntegerType>(bias.getElementType()))
+      for (int64_t v : getIntValues(cast<DenseIntElementsAttr>(bias)))
+        biases.push_back(static_cast<double>(v));
+    else
+      biases = getFloatValues(cast<DenseFPElementsAttr>(bias));
+  }
 
   // Exact sums: additions and subtractions only, as the op promises.
   SmallVector<double> out(m * n, 0.0);
@@ -461,12 +540,19 @@ OpFoldResult MatmulOp::fold(FoldAdaptor adaptor) {
       }
       if (!scales.empty())
         acc *= scales.size() == 1 ? scales[0] : scales[col];
+      if (!biases.empty())
+        acc += biases[col];
       out[row * n + col] = acc;
     }
   if (isa<IntegerType>(resultType.getElementType())) {
     SmallVector<int32_t> ints;
-    for (double v : out)
+    for (double v : out) {
+      // An i32 bias can push the sum out of range: wraps at run time.
+      if (v < std::numeric_limits<int32_t>::min() ||
+          v > std::numeric_limits<int32_t>::max())
+        return {};
       ints.push_back(static_cast<int32_t>(v));
+    }
     return DenseElementsAttr::get(resultType, ArrayRef<int32_t>(ints));
   }
   return getFloatAttr(resultType, out);
@@ -488,7 +574,7 @@ struct DropUnitScale : OpRewritePattern<MatmulOp> {
       return failure();
     rewriter.replaceOpWithNewOp<MatmulOp>(op, op.getResult().getType(),
                                           op.getInput(), op.getWeight(),
-                                          /*scale=*/Value());
+                                          /*scale=*/Value(), op.getBias());
     return success();
   }
 };

@@ -185,18 +185,24 @@ def Ternary_ConstantOp : Ternary_Op<"constant", [ConstantLike, Pure]> {
 // Compute
 //===----------------------------------------------------------------------===//
 
-def Ternary_MatmulOp : Ternary_Op<"matmul", [Pure]> {
+def Ternary_MatmulOp : Ternary_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
   let summary = "Activations times packed ternary weights";
   let description = [{
-    `result[..., n] = (sum_k input[..., k] * W[k, n]) * s` where `W : [K, N]`
-    is the packed weight, and `s` is 1 without `scale`, the scalar with a
-    rank-0 `scale`, or `scale[n]` with a per-channel `scale : tensor<N x f32>`.
-    Since every weight is -1, 0 or +1 the sum needs only additions and
-    subtractions.
+    `result[..., n] = (sum_k input[..., k] * W[k, n]) * s + b[n]` where
+    `W : [K, N]` is the packed weight, `s` is 1 without `scale`, the scalar
+    with a rank-0 `scale`, or `scale[n]` with a per-channel
+    `scale : tensor<N x f32>`, and `b` is 0 without `bias` or the 1-D
+    `bias : tensor<N x E>` (E the result element type). Since every weight is
+    -1, 0 or +1 the sum needs only additions and subtractions.
 
     The input is `f32` or `i8` with shape `[..., K]`; the result has shape
     `[..., N]`. Element types: `f32` input gives `f32`; `i8` input gives an
-    exact `i32` accumulation, or `f32` when a scale is applied.
+    exact `i32` accumulation, or `f32` when a scale is applied (the `i32` sum
+    converted to `f32`, then scaled).
+
+    The bias is the fused form of a following bias addition: the
+    `ternary-quant-fusion` pass creates it for targets that have such a form.
+    The weight may be in any layout; the value does not depend on it.
 
     ```mlir
     %y = ternary.matmul %x, %w scale %s
@@ -204,19 +210,21 @@ def Ternary_MatmulOp : Ternary_Op<"matmul", [Pure]> {
         -> tensor<?x10xf32>
     %acc = ternary.matmul %q, %w
         : tensor<1x784xi8>, !ternary.packed<784x10> -> tensor<1x10xi32>
+    %z = ternary.matmul %x, %w scale %s bias %b
+        : tensor<?x784xf32>, !ternary.packed<784x10>, tensor<f32>,
+          tensor<10xf32> -> tensor<?x10xf32>
     ```
 
-    A scale that is the constant 1.0 is dropped for `f32` inputs; constant
-    operands fold to a constant result.
+    The operand types follow the colon in operand order (input, weight, then
+    scale and bias when present). A scale that is the constant 1.0 is dropped
+    for `f32` inputs; constant operands fold to a constant result.
   }];
   let arguments = (ins RankedTensorOf<[F32, I8]>:$input,
                        Ternary_PackedTensor:$weight,
-                       Optional<Ternary_ScaleTensor>:$scale);
+                       Optional<Ternary_ScaleTensor>:$scale,
+                       Optional<RankedTensorOf<[F32, I32]>>:$bias);
   let results = (outs RankedTensorOf<[F32, I32]>:$result);
-  let assemblyFormat = [{
-    $input `,` $weight (`scale` $scale^)? attr-dict `:` type($input) `,`
-    qualified(type($weight)) (`,` type($scale)^)? `->` type($result)
-  }];
+  let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let hasFolder = 1;
   let hasCanonicalizer = 1;

@@ -1,0 +1,83 @@
+//===- Passes.td - Conversions out of the ternary dialect --*- tablegen -*-===//
+#ifndef TRITON_CONVERSION_PASSES_TD
+#define TRITON_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertTernaryToLinalg
+    : Pass<"convert-ternary-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Lower ternary ops to linalg/arith/tensor on packed bytes";
+  let description = [{
+    Lowers every ternary op to upstream dialects on tensors, with the
+    bit-level decode explicit in the IR. A `!ternary.packed` value becomes
+    its bytes, `tensor<rows x row_bytes x i8>` (one row per 1-D fiber along
+    the packed axis, rows in row-major order of the other axes; see
+    docs/packing.md); function signatures, calls, returns and scf ops are
+    converted with it.
+
+    * `ternary.constant`: an `arith.constant` of the bytes (dense or
+      dense_resource, the bytes stay packed).
+    * `ternary.matmul`: a `linalg.generic` with a reduction over K that reads
+      byte `k / tpb` of row `n` (packed along K) or byte `n / tpb` of row `k`
+      (packed along N), extracts the code of position `k % tpb` (offset2:
+      `(byte >> 2 (k mod 4)) & 3`; base3: `(byte / 3^(k mod 5)) mod 3`) and
+      accumulates with `select`/add/sub only (code 2: `acc + x`, code 0:
+      `acc - x`, code 1: `acc`). `f32` inputs accumulate in `f32`, `i8`
+      inputs in `i32`. A second elementwise `linalg.generic` applies
+      `sitofp`, the scale and the bias when there are any.
+    * `ternary.unpack` / `ternary.pack` / `ternary.relayout`: elementwise
+      `linalg.generic`s that decode / encode with the same arithmetic
+      (relayout = unpack + pack). Invalid codes are not checked at run time.
+    * `ternary.dequantize`: `sitofp(t) * scale`.
+    * `ternary.quantize`: reductions computing the scale(s) and an
+      elementwise generic computing the trits, in `f64` and in the order of
+      the runtime quantizer (runtime/src/ternary_packing.c), so that the
+      run-time result equals the compile-time fold bit for bit; `stochastic`
+      implements the same counter-based generator (splitmix64).
+
+    With `use-microkernels`, a `ternary.matmul` whose weights are offset2
+    along K and whose input is 2-D (`f32`, or `i8` without a scale) becomes
+    a call of the runtime micro-kernel adapter `tri_mlir_gemm_f32_offset2` /
+    `tri_mlir_gemm_i8_offset2` (runtime/include/ternary_kernels.h) on
+    buffers; the others keep the linalg lowering.
+
+    Layers must be flattened first (`ternary-flatten-layers`): a remaining
+    `ternary.layer`, `get_param` or `call` is reported at its location, as
+    is a packed value whose dynamic sizes cannot be recovered from its bytes.
+
+    Statistics (`-mlir-pass-statistics`):
+    * `lowered-ops`: Ternary ops lowered to linalg/arith/tensor.
+    * `microkernel-calls`: Matmuls lowered to a runtime micro-kernel call.
+  }];
+  let options = [
+    Option<"useMicrokernels", "use-microkernels", "bool", /*default=*/"false",
+           "Lower eligible ternary.matmul ops to calls of the runtime "
+           "micro-kernels">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def DecomposeLinalgAggregates
+    : Pass<"triton-decompose-linalg-aggregates", "::mlir::ModuleOp"> {
+  let summary = "Decompose aggregated linalg ops (linalg.softmax) into "
+                "linalg.generic and named ops";
+  let description = [{
+    The front end emits `linalg.softmax` for the DSL's `softmax`; it has no
+    lowering to loops. Every op implementing `AggregatedOpInterface` is
+    replaced by its decomposition (max, sub + exp, sum, div for softmax) on
+    tensors, before bufferization. An op that cannot be decomposed is
+    reported at its location.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+#endif // TRITON_CONVERSION_PASSES_TD

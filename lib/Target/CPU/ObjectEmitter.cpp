@@ -1,0 +1,121 @@
+//===- ObjectEmitter.cpp - LLVM dialect to a native object file -----------===//
+#include "triton/Target/CPU/ObjectEmitter.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace mlir;
+
+LogicalResult mlir::triton::emitObjectFile(ModuleOp module,
+                                           llvm::raw_pwrite_stream &os,
+                                           unsigned optLevel,
+                                           llvm::StringRef triple) {
+  if (optLevel > 3)
+    return module.emitError("LLVM optimization level must be 0..3, got ")
+           << optLevel;
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  module.getContext()->appendDialectRegistry(registry);
+
+  // `ternary.param` argument attributes document which arguments carry a
+  // layer's params (docs/targets/cpu.md); they mean nothing to LLVM, whose
+  // translation would warn about them.
+  module.walk([](LLVM::LLVMFuncOp func) {
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+      func.removeArgAttr(i, "ternary.param");
+  });
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return module.emitError("cannot translate the module to LLVM IR (is it "
+                            "in the LLVM dialect only? run -ternary-cpu)");
+
+  bool host = triple.empty();
+  llvm::Triple targetTriple(host ? llvm::sys::getDefaultTargetTriple()
+                                 : triple.str());
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(targetTriple, error);
+  if (!target)
+    return module.emitError("no LLVM target for '")
+           << targetTriple.str() << "': " << error;
+  std::string cpu = host ? llvm::sys::getHostCPUName().str() : "";
+  std::string features;
+  if (host) {
+    llvm::SubtargetFeatures subtarget;
+    for (const auto &[feature, enabled] : llvm::sys::getHostCPUFeatures())
+      subtarget.AddFeature(feature, enabled);
+    features = subtarget.getString();
+  }
+  llvm::CodeGenOptLevel codegenLevel =
+      optLevel == 0   ? llvm::CodeGenOptLevel::None
+      : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+      : optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                      : llvm::CodeGenOptLevel::Aggressive;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      targetTriple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, codegenLevel));
+  if (!machine)
+    return module.emitError("cannot create a target machine for '")
+           << targetTriple.str() << "'";
+  llvmModule->setTargetTriple(targetTriple);
+  llvmModule->setDataLayout(machine->createDataLayout());
+
+  auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
+                                            machine.get());
+  if (llvm::Error failure = optimize(llvmModule.get()))
+    return module.emitError("LLVM optimization failed: ")
+           << llvm::toString(std::move(failure));
+
+  llvm::legacy::PassManager codegen;
+  if (machine->addPassesToEmitFile(codegen, os, nullptr,
+                                   llvm::CodeGenFileType::ObjectFile))
+    return module.emitError("the target cannot emit object files");
+  codegen.run(*llvmModule);
+  return success();
+}
+
+void mlir::triton::registerCPUObjectTranslation() {
+  static llvm::cl::opt<unsigned> objectOptLevel(
+      "cpu-object-opt-level",
+      llvm::cl::desc("LLVM optimization level of --ternary-to-cpu-object"),
+      llvm::cl::init(2));
+  TranslateFromMLIRRegistration registration(
+      "ternary-to-cpu-object",
+      "Translate the LLVM dialect to a host object file (CPU target)",
+      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
+        auto module = dyn_cast<ModuleOp>(op);
+        if (!module)
+          return op->emitError("expected a builtin.module");
+        llvm::SmallString<0> buffer;
+        llvm::raw_svector_ostream stream(buffer);
+        if (failed(emitObjectFile(module, stream, objectOptLevel)))
+          return failure();
+        os << buffer;
+        return success();
+      },
+      [](DialectRegistry &registry) {
+        registerBuiltinDialectTranslation(registry);
+        registerLLVMDialectTranslation(registry);
+      });
+}

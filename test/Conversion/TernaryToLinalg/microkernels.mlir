@@ -1,0 +1,53 @@
+// With use-microkernels, convert-ternary-to-linalg lowers an f32 (or
+// unscaled i8) matmul on offset2-along-K weights with a 2-D input to a call
+// of the runtime adapter on buffers (declared once, with
+// llvm.emit_c_interface): read-only buffers of the input, the bytes, the
+// scale (1 element for a per-tensor scale, 0 for none) and the bias, and a
+// fresh result buffer turned back into a tensor. Other matmuls (base3
+// weights, rank-3 inputs, scaled i8) keep the linalg lowering.
+// RUN: triton-opt %s -convert-ternary-to-linalg=use-microkernels | FileCheck %s
+// RUN: triton-opt %s -convert-ternary-to-linalg=use-microkernels -mlir-pass-statistics -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
+// STATS: convert-ternary-to-linalg
+// STATS-NEXT: (S) 5 lowered-ops
+// STATS-NEXT: (S) 2 microkernel-calls
+
+// CHECK-DAG: func.func private @tri_mlir_gemm_f32_offset2(memref<?x?xf32>, memref<?x?xi8>, memref<?xf32>, memref<?xf32>, memref<?x?xf32>) attributes {llvm.emit_c_interface}
+// CHECK-DAG: func.func private @tri_mlir_gemm_i8_offset2(memref<?x?xi8>, memref<?x?xi8>, memref<?xi32>, memref<?x?xi32>) attributes {llvm.emit_c_interface}
+
+// CHECK-LABEL: func.func @f32
+// CHECK-SAME: (%[[X:[^:]+]]: tensor<?x8xf32>, %[[W:[^:]+]]: tensor<4x2xi8>, %[[S:[^:]+]]: tensor<f32>, %[[B:[^:]+]]: tensor<4xf32>)
+// CHECK: %[[S1:.*]] = tensor.expand_shape %[[S]] [] output_shape [1] : tensor<f32> into tensor<1xf32>
+// CHECK: %[[Y:.*]] = memref.alloc(%{{.*}}) : memref<?x4xf32>
+// CHECK: %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only : tensor<?x8xf32> to memref<?x8xf32>
+// CHECK: %[[WB:.*]] = bufferization.to_buffer %[[W]] read_only : tensor<4x2xi8> to memref<4x2xi8>
+// CHECK: %[[SB:.*]] = bufferization.to_buffer %[[S1]] read_only
+// CHECK: %[[BB:.*]] = bufferization.to_buffer %[[B]] read_only
+// CHECK: call @tri_mlir_gemm_f32_offset2(
+// CHECK: %[[T:.*]] = bufferization.to_tensor %[[Y]] restrict writable : memref<?x4xf32> to tensor<?x4xf32>
+// CHECK: return %[[T]]
+func.func @f32(%x: tensor<?x8xf32>, %w: !ternary.packed<8x4>, %s: tensor<f32>, %b: tensor<4xf32>) -> tensor<?x4xf32> {
+  %y = ternary.matmul %x, %w scale %s bias %b : tensor<?x8xf32>, !ternary.packed<8x4>, tensor<f32>, tensor<4xf32> -> tensor<?x4xf32>
+  return %y : tensor<?x4xf32>
+}
+
+// No scale and no bias: empty vectors.
+// CHECK-LABEL: func.func @i8
+// CHECK: arith.constant dense<> : tensor<0xi32>
+// CHECK: call @tri_mlir_gemm_i8_offset2(
+func.func @i8(%x: tensor<2x8xi8>, %w: !ternary.packed<8x4>) -> tensor<2x4xi32> {
+  %y = ternary.matmul %x, %w : tensor<2x8xi8>, !ternary.packed<8x4> -> tensor<2x4xi32>
+  return %y : tensor<2x4xi32>
+}
+
+// CHECK-LABEL: func.func @not_covered
+// CHECK-NOT: call @tri_mlir
+// CHECK-COUNT-3: linalg.generic
+// CHECK: return
+func.func @not_covered(%x: tensor<2x8xf32>, %w: !ternary.packed<8x4, #ternary.layout<base3, axis = 0>>,
+                       %x3: tensor<1x2x8xf32>, %w2: !ternary.packed<8x4>,
+                       %q: tensor<2x8xi8>, %s: tensor<f32>) -> (tensor<2x4xf32>, tensor<1x2x4xf32>, tensor<2x4xf32>) {
+  %a = ternary.matmul %x, %w : tensor<2x8xf32>, !ternary.packed<8x4, #ternary.layout<base3, axis = 0>> -> tensor<2x4xf32>
+  %b = ternary.matmul %x3, %w2 : tensor<1x2x8xf32>, !ternary.packed<8x4> -> tensor<1x2x4xf32>
+  %c = ternary.matmul %q, %w2 scale %s : tensor<2x8xi8>, !ternary.packed<8x4>, tensor<f32> -> tensor<2x4xf32>
+  return %a, %b, %c : tensor<2x4xf32>, tensor<1x2x4xf32>, tensor<2x4xf32>
+}

@@ -1,0 +1,73 @@
+// convert-ternary-to-linalg lowers unpack, pack and relayout to elementwise
+// linalg.generics on the bytes: unpack decodes trit (byte >> 2 (i mod 4)) & 3
+// minus 1 from byte (row, i / 4); pack builds each byte from its trits
+// (code t + 1, shifted for offset2, times 3^j for base3), reading zeros past
+// the end of a row; relayout is an unpack followed by a pack. A dynamic row
+// count is recovered from the bytes.
+// RUN: triton-opt %s -convert-ternary-to-linalg -canonicalize | FileCheck %s
+
+// CHECK-LABEL: func.func @unpack
+// CHECK-SAME: (%[[BYTES:[^:]+]]: tensor<2x2xi8>) -> tensor<6x2xi8>
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<6x2xi8>)
+// CHECK: %[[I:.*]] = linalg.index 0 : index
+// CHECK-NEXT: %[[N:.*]] = linalg.index 1 : index
+// CHECK-NEXT: %[[COL:.*]] = arith.divui %[[I]], %c4 : index
+// CHECK-NEXT: %[[POS:.*]] = arith.remui %[[I]], %c4 : index
+// CHECK-NEXT: %[[BYTE:.*]] = tensor.extract %[[BYTES]][%[[N]], %[[COL]]] : tensor<2x2xi8>
+// CHECK: %[[SH:.*]] = arith.shrui %[[BYTE]], %{{.*}} : i8
+// CHECK-NEXT: %[[CODE:.*]] = arith.andi %[[SH]], %c3_i8 : i8
+// CHECK-NEXT: %[[TRIT:.*]] = arith.subi %[[CODE]], %c1_i8 : i8
+// CHECK-NEXT: linalg.yield %[[TRIT]] : i8
+func.func @unpack(%p: !ternary.packed<6x2>) -> tensor<6x2xi8> {
+  %t = ternary.unpack %p : !ternary.packed<6x2> -> tensor<6x2xi8>
+  return %t : tensor<6x2xi8>
+}
+
+// Base3 along axis 1, 7 trits per row: 2 bytes of 5 digits, digits 7..9 are
+// padding (trit 0).
+// CHECK-LABEL: func.func @pack_base3
+// CHECK-SAME: (%[[T:[^:]+]]: tensor<?x7xi8>) -> tensor<?x2xi8>
+// CHECK: %[[ROWS:.*]] = tensor.dim %[[T]], %c0 : tensor<?x7xi8>
+// CHECK: tensor.empty(%[[ROWS]]) : tensor<?x2xi8>
+// CHECK: %[[FIRST:.*]] = arith.muli %{{.*}}, %c5 : index
+// CHECK-NEXT: %[[IN:.*]] = arith.cmpi ult, %[[FIRST]], %c7 : index
+// CHECK: tensor.extract %[[T]]
+// CHECK: %[[Z:.*]] = arith.select %[[IN]], %{{.*}}, %c0_i8 : i8
+// CHECK-NEXT: arith.addi %[[Z]], %c1_i8 : i8
+// CHECK: arith.muli %{{.*}}, %c3_i8 : i8
+// CHECK: arith.muli %{{.*}}, %c9_i8 : i8
+// CHECK: arith.muli %{{.*}}, %c27_i8 : i8
+// CHECK: arith.muli %{{.*}}, %c81_i8 : i8
+// CHECK: linalg.yield
+func.func @pack_base3(%t: tensor<?x7xi8>) -> !ternary.packed<?x7, #ternary.layout<base3, axis = 1>> {
+  %p = ternary.pack %t : tensor<?x7xi8> -> !ternary.packed<?x7, #ternary.layout<base3, axis = 1>>
+  return %p : !ternary.packed<?x7, #ternary.layout<base3, axis = 1>>
+}
+
+// Offset2 pack: codes shifted by 0, 2, 4, 6 and or-ed.
+// CHECK-LABEL: func.func @pack_offset2
+// CHECK: tensor.extract
+// CHECK: tensor.extract
+// CHECK: arith.shli %{{.*}}, %c2_i8 : i8
+// CHECK-NEXT: arith.ori
+// CHECK: tensor.extract
+// CHECK: arith.shli %{{.*}}, %c4_i8 : i8
+// CHECK-NEXT: arith.ori
+// CHECK: tensor.extract
+// CHECK: arith.shli %{{.*}}, %c6_i8 : i8
+// CHECK-NEXT: arith.ori
+func.func @pack_offset2(%t: tensor<8x3xi8>) -> !ternary.packed<8x3> {
+  %p = ternary.pack %t : tensor<8x3xi8> -> !ternary.packed<8x3>
+  return %p : !ternary.packed<8x3>
+}
+
+// CHECK-LABEL: func.func @relayout
+// CHECK-SAME: (%{{[^:]+}}: tensor<3x2xi8>) -> tensor<8x1xi8>
+// CHECK: %[[TRITS:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<8x3xi8>)
+// CHECK: %[[BYTES:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<8x1xi8>)
+// CHECK: tensor.extract %[[TRITS]]
+// CHECK: return %[[BYTES]]
+func.func @relayout(%p: !ternary.packed<8x3>) -> !ternary.packed<8x3, #ternary.layout<base3, axis = 1>> {
+  %q = ternary.relayout %p : !ternary.packed<8x3> -> !ternary.packed<8x3, #ternary.layout<base3, axis = 1>>
+  return %q : !ternary.packed<8x3, #ternary.layout<base3, axis = 1>>
+}
