@@ -23,6 +23,14 @@ fi
 section "triton-opt -canonicalize: weights quantized and packed at compile time"
 "$OPT" "$EXAMPLE" -canonicalize
 
+section "The .tri front end: examples/linear_classifier.tri"
+cat examples/linear_classifier.tri
+section "tritonc --emit=opt-mlir -O2: the optimized ternary IR"
+"$BUILD/bin/tritonc" examples/linear_classifier.tri --emit=opt-mlir -O2
+section "tritonc --target=cpu: a host object with a C entry per layer function"
+"$BUILD/bin/tritonc" examples/linear_classifier.tri --target=cpu -O2 -o "$BUILD/demo.linear_classifier.o"
+nm "$BUILD/demo.linear_classifier.o" | grep ' T ' || true
+
 section "Bad input gets a located diagnostic"
 bad=$(mktemp --suffix=.mlir)
 trap 'rm -f "$bad"' EXIT
