@@ -21,6 +21,7 @@
 #include "triton/Dialect/Ternary/Transforms/Passes.h"
 #include "triton/Pipelines/Pipelines.h"
 #include "triton/Target/CPU/ObjectEmitter.h"
+#include "triton/Target/PyTorch/PyTorchEmitter.h"
 
 namespace mlir::triton {
 
@@ -52,13 +53,14 @@ inline void registerAllPasses() {
 }
 
 /// Every upstream translation plus ours: `--import-dsl` (the .tri front
-/// end) and `--ternary-to-cpu-object`; the registration point for the
-/// PyTorch, ONNX, PTX and ACALSim targets. Tools that call this link
-/// TritonFrontend and TritonTargetCPU.
+/// end), `--ternary-to-cpu-object` and `--to-pytorch`; the registration
+/// point for the ONNX, PTX and ACALSim targets. Tools that call this link
+/// TritonFrontend, TritonTargetCPU and TritonTargetPyTorch.
 inline void registerAllTranslations() {
   mlir::registerAllTranslations();
   frontend::registerImportDSLTranslation();
   registerCPUObjectTranslation();
+  registerToPyTorchTranslation();
 }
 
 } // namespace mlir::triton

@@ -2,12 +2,15 @@
 //
 //   tritonc model.tri --emit=ast|mlir|opt-mlir [-O0|-O1|-O2] [-o out]
 //   tritonc model.tri --target=cpu [--emit=llvm-mlir|obj] [-O2] -o model.o
+//   tritonc model.tri --target=pytorch [-O2] -o model.py
 //
 // Reads a .tri program (stdin for `-`), checks it and prints the requested
 // form. `--emit=opt-mlir` runs the ternary-optimize pipeline at the -O
 // level; `--target=cpu` lowers through linalg to the LLVM dialect and, by
 // default, writes a host object file with one C entry per layer function
-// (docs/targets/cpu.md). Exit status: 0 on success, 1 on any error.
+// (docs/targets/cpu.md); `--target=pytorch` runs ternary-optimize for
+// PyTorch and prints a Python file of nn.Modules (docs/targets/pytorch.md).
+// Exit status: 0 on success, 1 on any error.
 //
 //===----------------------------------------------------------------------===//
 #include "triton/Frontend/MLIRGen.h"
@@ -17,6 +20,7 @@
 #include "triton/Pipelines/Pipelines.h"
 #include "triton/Support/PassCounters.h"
 #include "triton/Target/CPU/ObjectEmitter.h"
+#include "triton/Target/PyTorch/PyTorchEmitter.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -38,7 +42,7 @@ using namespace mlir::triton::frontend;
 
 namespace {
 enum class EmitKind { AST, MLIR, OptMLIR, LLVMMLIR, Object };
-enum class TargetKind { None, CPU };
+enum class TargetKind { None, CPU, PyTorch };
 } // namespace
 
 static llvm::cl::OptionCategory tritoncCategory("tritonc options");
@@ -73,7 +77,9 @@ static llvm::cl::opt<TargetKind> target(
     llvm::cl::init(TargetKind::None),
     llvm::cl::values(clEnumValN(TargetKind::CPU, "cpu",
                                 "LLVM CPU code: an object file with a C entry "
-                                "per layer function")),
+                                "per layer function"),
+                     clEnumValN(TargetKind::PyTorch, "pytorch",
+                                "a Python file with one nn.Module per layer")),
     llvm::cl::cat(tritoncCategory));
 
 static llvm::cl::opt<unsigned> optLevel(
@@ -112,6 +118,12 @@ int main(int argc, char **argv) {
     return 1;
   }
   bool lowerToCPU = target == TargetKind::CPU;
+  bool toPyTorch = target == TargetKind::PyTorch;
+  if (toPyTorch && emitKind.getNumOccurrences() != 0) {
+    llvm::errs() << "tritonc: error: --target=pytorch prints Python source; "
+                    "it takes no --emit\n";
+    return 1;
+  }
   if (lowerToCPU && emitKind.getNumOccurrences() == 0)
     emitKind = EmitKind::Object;
   if (!lowerToCPU &&
@@ -165,7 +177,7 @@ int main(int argc, char **argv) {
     llvm::errs() << "tritonc: error: " << errorMessage << "\n";
     return 1;
   }
-  if (emitKind == EmitKind::AST) {
+  if (emitKind == EmitKind::AST && !toPyTorch) {
     dumpAST(*ast, output->os());
     output->keep();
     return 0;
@@ -188,7 +200,7 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  if (emitKind != EmitKind::MLIR) {
+  if (emitKind != EmitKind::MLIR || toPyTorch) {
     PassManager pm(&context);
     if (failed(applyPassManagerCLOptions(pm)))
       return 1;
@@ -204,6 +216,8 @@ int main(int argc, char **argv) {
     } else {
       mlir::triton::TernaryOptimizeOptions options;
       options.optLevel = optLevel;
+      if (toPyTorch)
+        options.target = mlir::ternary::Target::pytorch;
       mlir::triton::buildTernaryOptimizePipeline(pm, options);
     }
     if (failed(pm.run(*module)))
@@ -214,6 +228,13 @@ int main(int argc, char **argv) {
     // A file whose error is reported is not left half-written: the output
     // is only kept on success.
     if (failed(mlir::triton::emitObjectFile(*module, output->os(), optLevel)))
+      return 1;
+    output->keep();
+    return 0;
+  }
+  if (toPyTorch) {
+    TimingScope emitTiming = timing.nest("Emit PyTorch");
+    if (failed(mlir::triton::emitPyTorchModule(*module, output->os())))
       return 1;
     output->keep();
     return 0;

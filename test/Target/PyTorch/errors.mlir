@@ -1,0 +1,43 @@
+// The PyTorch target refuses, with an error at the op's location, what it
+// cannot print exactly (never silently wrong code): a linalg.generic with a
+// reduction loop, an op it has no printer for, and stochastic quantization.
+// Nothing is written to the output when it fails.
+// RUN: triton-translate --to-pytorch -split-input-file -verify-diagnostics %s -o /dev/null
+// RUN: not triton-translate --to-pytorch %s -o %t.py 2>&1 | FileCheck %s --check-prefix=FIRST
+// RUN: not test -s %t.py
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#red = affine_map<(d0, d1) -> (d0)>
+ternary.layer @Reduction {
+  func.func @forward(%x: tensor<4x8xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
+    // FIRST: errors.mlir:[[@LINE+2]]:10: error: the PyTorch target prints only elementwise linalg.generic
+    // expected-error @+1 {{the PyTorch target prints only elementwise linalg.generic (all loops parallel)}}
+    %r = linalg.generic {indexing_maps = [#id, #red], iterator_types = ["parallel", "reduction"]}
+        ins(%x : tensor<4x8xf32>) outs(%init : tensor<4xf32>) {
+    ^bb0(%a: f32, %acc: f32):
+      %s = arith.addf %a, %acc : f32
+      linalg.yield %s : f32
+    } -> tensor<4xf32>
+    return %r : tensor<4xf32>
+  }
+}
+
+// -----
+
+ternary.layer @Slice {
+  func.func @forward(%x: tensor<4x8xf32>) -> tensor<2x8xf32> {
+    // expected-error @+1 {{the PyTorch target cannot print op 'tensor.extract_slice'}}
+    %s = tensor.extract_slice %x[0, 0] [2, 8] [1, 1] : tensor<4x8xf32> to tensor<2x8xf32>
+    return %s : tensor<2x8xf32>
+  }
+}
+
+// -----
+
+ternary.layer @Stochastic {
+  func.func @forward(%w: tensor<4x8xf32>) -> tensor<4x8xi8> {
+    // expected-error @+1 {{the PyTorch target cannot print stochastic quantization}}
+    %t, %s = ternary.quantize stochastic %w : tensor<4x8xf32> -> tensor<4x8xi8>, tensor<f32>
+    return %t : tensor<4x8xi8>
+  }
+}
