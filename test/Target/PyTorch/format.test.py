@@ -22,7 +22,9 @@ for path in files:
     spec.loader.exec_module(importlib.util.module_from_spec(spec))
 print(f"imported {len(files)} files")
 for tool, args in (("black", ["--check", "-q"]), ("ruff", ["format", "--check", "-q"])):
-    exe = shutil.which(tool) or str(root / ".venv-fmt" / "bin" / tool)
+    exe = str(pathlib.Path(sys.executable).parent / tool)
+    if not pathlib.Path(exe).exists():
+        exe = shutil.which(tool) or str(root / ".venv-fmt" / "bin" / tool)
     if not pathlib.Path(exe).exists():
         print(f"{tool} not installed: skipped")
         continue
