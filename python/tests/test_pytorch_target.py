@@ -234,3 +234,23 @@ def test_runtime_op_and_fallback_agree(tmp_path):
         _, with_op, _ = run_case(tmp_path, stem, use_runtime_op=True)
         np.testing.assert_allclose(with_op, fallback, rtol=1e-5,
                                    atol=1e-5 * np.abs(ref).max())
+
+
+def test_fallback_rejects_corrupt_packed_weights(tmp_path):
+    """The pure-PyTorch path refuses invalid codes and non-zero padding
+    instead of computing with them (never silently wrong numbers)."""
+    module = load_module(generate(ROOT / "examples" / "mlp.tri", tmp_path / "mlp.py"))
+    module.USE_RUNTIME_OP = False
+    model = module.MLP()
+    x = torch.randn(2, 784)
+    model(x)  # the default zero weights are valid
+    with torch.no_grad():
+        model.w1[3] = 0xFF  # four 0b11 codes
+    with pytest.raises(ValueError, match="invalid code"):
+        model(x)
+    # base3 needs a layout with padding: pack a 5-trit row by hand.
+    packed = torch.tensor([2 + 1 * 3 + 1 * 9 + 1 * 27 + 0 * 81], dtype=torch.uint8)
+    with pytest.raises(ValueError, match="padding"):
+        module._unpack(packed, (4,), "base3", 0)
+    with pytest.raises(ValueError, match="invalid code"):
+        module._unpack(torch.tensor([243], dtype=torch.uint8), (5,), "base3", 0)

@@ -91,10 +91,17 @@ def _unpack(packed, shape, encoding, axis):
     if encoding == "offset2":
         shifts = torch.arange(0, 8, 2, dtype=torch.int32, device=packed.device)
         codes = (rows >> shifts) & 3
+        invalid = bool((codes == 3).any())
     else:
         digits = torch.arange(5, dtype=torch.int32, device=packed.device)
         codes = (rows // 3**digits) % 3
-    trits = codes.reshape(outer * inner, row_bytes * per)[:, :length] - 1
+        invalid = bool((rows >= 243).any())
+    if invalid:
+        raise ValueError("packed ternary weights hold an invalid code")
+    codes = codes.reshape(outer * inner, row_bytes * per)
+    if bool((codes[:, length:] != 1).any()):
+        raise ValueError("padding trits of packed ternary weights are not zero")
+    trits = codes[:, :length] - 1
     trits = trits.reshape(outer, inner, length).permute(0, 2, 1)
     return trits.reshape(shape).to(torch.int8)
 
