@@ -69,6 +69,9 @@ void mlir::triton::buildTernaryToLLVMPipeline(
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);
   // bufferization.clone (buffers returned without ownership) -> memref.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Copies into strided views (tensor.pad) become loops instead of calls of
+  // memrefCopy, which only MLIR's C runner utilities define.
+  pm.addPass(createMemRefCopyToLinalg());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());

@@ -80,4 +80,24 @@ def DecomposeLinalgAggregates
                            "::mlir::tensor::TensorDialect"];
 }
 
+def MemRefCopyToLinalg
+    : Pass<"triton-memref-copy-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Turn memref.copy between non-contiguous memrefs into "
+                "linalg.copy";
+  let description = [{
+    `finalize-memref-to-llvm` lowers a `memref.copy` to the `llvm.memcpy`
+    intrinsic only when both memrefs are contiguous (identity layout, or a
+    static shape with contiguous row-major strides); any other copy becomes
+    a call of `memrefCopy` from MLIR's C runner utilities, which a library
+    linked with `-lm` alone does not have. Bufferizing `tensor.pad` (the
+    DSL's `conv2d` with padding) produces such a copy into a strided
+    subview. This pass, run after bufferization and before
+    `convert-linalg-to-loops`, replaces exactly those copies by
+    `linalg.copy`, which lowers to loops; contiguous copies are left for
+    `llvm.memcpy`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // TRITON_CONVERSION_PASSES_TD

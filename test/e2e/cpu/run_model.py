@@ -15,75 +15,16 @@ memref descriptors (docs/targets/cpu.md) and compares: within 1e-5 relative
 Prints one line per model and exits non-zero on any mismatch.
 """
 import argparse
-import ctypes
 import os
-import subprocess
 import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
 import models  # noqa: E402
-
-CTYPES = {np.dtype(np.float32): ctypes.c_float,
-          np.dtype(np.int32): ctypes.c_int32,
-          np.dtype(np.int8): ctypes.c_int8}
-
-
-def memref_class(ctype, rank):
-    """The MLIR memref descriptor {allocated, aligned, offset, sizes[rank],
-    strides[rank]} as a ctypes structure."""
-    class MemRef(ctypes.Structure):
-        _fields_ = [("allocated", ctypes.POINTER(ctype)),
-                    ("aligned", ctypes.POINTER(ctype)),
-                    ("offset", ctypes.c_int64),
-                    ("sizes", ctypes.c_int64 * rank),
-                    ("strides", ctypes.c_int64 * rank)]
-    return MemRef
-
-
-def to_memref(array):
-    array = np.ascontiguousarray(array)
-    ctype = CTYPES[array.dtype]
-    descriptor = memref_class(ctype, array.ndim)()
-    pointer = array.ctypes.data_as(ctypes.POINTER(ctype))
-    descriptor.allocated = pointer
-    descriptor.aligned = pointer
-    descriptor.offset = 0
-    for dim, size in enumerate(array.shape):
-        descriptor.sizes[dim] = size
-        descriptor.strides[dim] = array.strides[dim] // array.itemsize
-    return descriptor, array
-
-
-def from_memref(descriptor, dtype, rank):
-    """Copies the result out and frees its buffer (results are owned by the
-    caller and allocated with malloc)."""
-    shape = tuple(descriptor.sizes[d] for d in range(rank))
-    strides = tuple(descriptor.strides[d] for d in range(rank))
-    itemsize = np.dtype(dtype).itemsize
-    base = ctypes.addressof(descriptor.aligned.contents) + \
-        descriptor.offset * itemsize
-    count = 1 + sum((s - 1) * st for s, st in zip(shape, strides)) \
-        if all(shape) else 0
-    flat = np.ctypeslib.as_array(
-        (CTYPES[np.dtype(dtype)] * max(count, 1)).from_address(base))
-    view = np.lib.stride_tricks.as_strided(
-        flat, shape=shape, strides=tuple(st * itemsize for st in strides))
-    result = np.array(view, dtype=dtype)
-    libc = ctypes.CDLL(None)
-    libc.free.argtypes = [ctypes.c_void_p]
-    libc.free(ctypes.cast(descriptor.allocated, ctypes.c_void_p))
-    return result
-
-
-def run(command, **kwargs):
-    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
-    if result.returncode != 0:
-        sys.stderr.write("command failed: " + " ".join(command) + "\n" +
-                         result.stderr)
-        sys.exit(1)
-    return result.stdout
+from memref_abi import call_entry, compare, run  # noqa: E402
 
 
 def build(model, args, work):
@@ -115,29 +56,11 @@ def build(model, args, work):
 
 
 def check(model, library):
-    lib = ctypes.CDLL(library)
-    entry = getattr(lib, "_mlir_ciface_" + model.entry)
-    keep = []
-    descriptors = []
-    for argument in model.arguments:
-        descriptor, array = to_memref(argument.array)
-        keep.append(array)
-        descriptors.append(descriptor)
-    result = memref_class(CTYPES[np.dtype(model.result_dtype)],
-                          model.result_rank)()
-    entry.restype = None
-    entry(ctypes.byref(result), *[ctypes.byref(d) for d in descriptors])
-    got = from_memref(result, model.result_dtype, model.result_rank)
-    want = model.reference()
-    if got.shape != want.shape:
-        return False, "shape %s, want %s" % (got.shape, want.shape)
-    if model.exact:
-        mismatches = int(np.count_nonzero(got.astype(np.int64) != want))
-        return mismatches == 0, "exact, %d mismatches of %d" % (
-            mismatches, want.size)
-    error = np.abs(got.astype(np.float64) - want) / np.maximum(1.0, np.abs(want))
-    worst = float(error.max()) if error.size else 0.0
-    return worst <= 1e-5, "max relative error %.3g (limit 1e-5)" % worst
+    got = call_entry(library, model.entry,
+                     [argument.array for argument in model.arguments],
+                     model.result_dtype, model.result_rank)
+    passed, detail, _ = compare(got, model.reference(), model.exact)
+    return passed, detail
 
 
 def main():

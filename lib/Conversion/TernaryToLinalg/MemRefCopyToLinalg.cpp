@@ -1,0 +1,58 @@
+//===- MemRefCopyToLinalg.cpp - strided memref.copy to linalg.copy --------===//
+//
+// triton-memref-copy-to-linalg: a memref.copy that the LLVM lowering would
+// turn into a call of memrefCopy (MLIR's C runner utilities) becomes a
+// linalg.copy, lowered to loops, so that generated libraries need only libm.
+//
+//===----------------------------------------------------------------------===//
+#include "triton/Conversion/Passes.h"
+
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::triton {
+#define GEN_PASS_DEF_MEMREFCOPYTOLINALG
+#include "triton/Conversion/Passes.h.inc"
+} // namespace mlir::triton
+
+using namespace mlir;
+
+namespace {
+
+/// The condition under which finalize-memref-to-llvm emits llvm.memcpy.
+bool isContiguous(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  return memref && (memref.getLayout().isIdentity() ||
+                    memref::isStaticShapeAndContiguousRowMajor(memref));
+}
+
+struct StridedCopyToLinalg : OpRewritePattern<memref::CopyOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(memref::CopyOp copy,
+                                PatternRewriter &rewriter) const override {
+    if (isContiguous(copy.getSource().getType()) &&
+        isContiguous(copy.getTarget().getType()))
+      return rewriter.notifyMatchFailure(copy, "lowered to llvm.memcpy");
+    // linalg.copy needs ranked memrefs.
+    if (!isa<MemRefType>(copy.getSource().getType()) ||
+        !isa<MemRefType>(copy.getTarget().getType()))
+      return rewriter.notifyMatchFailure(copy, "unranked memref");
+    rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
+                                                copy.getTarget());
+    return success();
+  }
+};
+
+struct MemRefCopyToLinalgPass
+    : triton::impl::MemRefCopyToLinalgBase<MemRefCopyToLinalgPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<StridedCopyToLinalg>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
