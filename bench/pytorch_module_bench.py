@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""The generated PyTorch module of examples/mlp.tri (784 -> 256 -> 10) with
+and without the runtime op, side by side in one run.
+
+Generates the module with `tritonc --target=pytorch`, loads random packed
+weights, and times forward() at batch 1, 8 and 64 with
+USE_RUNTIME_OP = True (torch.ops.triton_dsl.ternary_matmul, the packed
+micro-kernels) and False (the pure-PyTorch unpack path). Both paths get the
+same weights and inputs; their outputs are checked to agree before timing.
+
+    TRITON_BUILD_DIR=build .venv/bin/python bench/pytorch_module_bench.py
+"""
+import argparse
+import importlib.util
+import os
+import pathlib
+import subprocess
+import tempfile
+import time
+
+import numpy as np
+import torch
+
+import triton_dsl
+from triton_dsl import torch_ops
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def median_time(fn, min_time):
+    fn()  # warm up
+    times = []
+    start = time.perf_counter()
+    while time.perf_counter() - start < min_time or len(times) < 5:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--min-time", type=float, default=1.0)
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    args = parser.parse_args()
+    build = pathlib.Path(os.environ.get("TRITON_BUILD_DIR", ROOT / "build")).resolve()
+    if not torch_ops.load(build):
+        raise SystemExit("the runtime op is not available: build the project first")
+    torch.set_num_threads(args.threads)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = pathlib.Path(tmp) / "mlp.py"
+        subprocess.run([str(build / "bin" / "tritonc"), str(ROOT / "examples" / "mlp.tri"),
+                        "--target=pytorch", "-O2", "-o", str(path)], check=True)
+        spec = importlib.util.spec_from_file_location("generated_mlp", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    rng = np.random.default_rng(0)
+    model = module.MLP()
+    trits = rng.integers(-1, 2, size=(784, 256)).astype(np.int8)
+    state = model.state_dict()
+    state["w1"] = torch.from_numpy(triton_dsl.pack(trits, "offset2", axis=0))
+    state["b1"] = torch.randn(256)
+    state["w2"] = torch.randn(256, 10) * 0.05
+    state["b2"] = torch.randn(10)
+    model.load_state_dict(state)
+    model.eval()
+    print(f"generated MLP 784->256->10, {args.threads} thread(s), torch {torch.__version__}")
+    print("| batch | with op (ms) | pure PyTorch (ms) | speed-up |")
+    print("|---|---|---|---|")
+    for batch in (1, 8, 64):
+        x = torch.randn(batch, 784)
+        with torch.no_grad():
+            module.USE_RUNTIME_OP = True
+            y_op = model(x)
+            module.USE_RUNTIME_OP = False
+            y_ref = model(x)
+            torch.testing.assert_close(y_op, y_ref, rtol=1e-4, atol=1e-4)
+
+            def run(flag):
+                module.USE_RUNTIME_OP = flag
+                return median_time(lambda: model(x), args.min_time)
+
+            with_op = run(True)
+            without = run(False)
+        print(f"| {batch} | {with_op * 1e3:.3f} | {without * 1e3:.3f} | {without / with_op:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
