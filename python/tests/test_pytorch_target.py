@@ -254,3 +254,35 @@ def test_fallback_rejects_corrupt_packed_weights(tmp_path):
         module._unpack(packed, (4,), "base3", 0)
     with pytest.raises(ValueError, match="invalid code"):
         module._unpack(torch.tensor([243], dtype=torch.uint8), (5,), "base3", 0)
+
+
+def test_layer_called_from_two_layers_has_one_set_of_params(tmp_path):
+    """One set of params per layer (the dialect's semantics): Block, called
+    by A and by B, is one module inside Net; its weights appear once in the
+    computation, and forward matches a float64 numpy reference that uses a
+    single Block weight."""
+    source = pathlib.Path(__file__).parent / "data" / "shared_layer.tri"
+    module = load_module(generate(source, tmp_path / "shared.py"))
+    module.USE_RUNTIME_OP = False
+    net = module.Net()
+    assert net.A.Block is net.B.Block
+    rng = np.random.default_rng(3)
+    trits = rng.integers(-1, 2, size=(8, 8)).astype(np.int8)
+    a = rng.standard_normal(8)
+    with torch.no_grad():
+        net.A.Block.w.copy_(torch.from_numpy(triton_dsl.pack(trits, "offset2", axis=0)))
+        net.A.a.copy_(torch.from_numpy(a.astype(np.float32)))
+    assert torch.equal(net.B.Block.w, net.A.Block.w)
+    x = rng.standard_normal((3, 8)).astype(np.float32)
+    block = np.maximum(x.astype(np.float64) @ trits.astype(np.float64), 0.0)
+    ref = (block + a.astype(np.float32)) + block * 2.0
+    got = net(torch.from_numpy(x)).detach().numpy()
+    np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-6)
+    # A state_dict saved and loaded keeps the sharing.
+    buffer = io.BytesIO()
+    torch.save(net.state_dict(), buffer)
+    buffer.seek(0)
+    fresh = module.Net()
+    fresh.load_state_dict(torch.load(buffer, weights_only=True))
+    assert fresh.A.Block is fresh.B.Block
+    assert torch.equal(fresh.A.Block.w, net.A.Block.w)

@@ -35,6 +35,8 @@
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
 
+#include <cstring>
+#include <functional>
 #include <optional>
 
 using namespace mlir;
@@ -162,11 +164,19 @@ class PyTorchEmitter {
 public:
   explicit PyTorchEmitter(raw_ostream &os) : os(os) {}
 
-  LogicalResult emitModule(ModuleOp module);
+  LogicalResult emitModule(ModuleOp moduleOp);
 
 private:
   // Layers and functions.
   LogicalResult emitLayer(LayerOp layer);
+  /// The layers `layer` calls directly, in order of first call.
+  SmallVector<StringRef> getCalledLayers(LayerOp layer);
+  /// Every layer `layer` reaches through calls, callees before callers.
+  LogicalResult getLayerClosure(LayerOp layer, SmallVectorImpl<StringRef> &out);
+  LayerOp lookupLayer(StringRef name) {
+    return dyn_cast_or_null<LayerOp>(
+        SymbolTable::lookupSymbolIn(module, name));
+  }
   LogicalResult emitFunction(func::FuncOp func);
   LogicalResult emitParam(ParamOp param, llvm::StringSet<> &attrNames);
   LogicalResult printOperation(Operation *op);
@@ -226,6 +236,8 @@ private:
   /// Statements of __init__ for constants found in function bodies.
   std::string constInit;
   LayerOp currentLayer;
+  /// The module being printed (to look layers up by name).
+  ModuleOp module;
 };
 
 //===----------------------------------------------------------------------===//
@@ -556,7 +568,8 @@ bool PyTorchEmitter::isFillOf(Value init, double identity) {
 // Module, layers, params
 //===----------------------------------------------------------------------===//
 
-LogicalResult PyTorchEmitter::emitModule(ModuleOp module) {
+LogicalResult PyTorchEmitter::emitModule(ModuleOp moduleOp) {
+  module = moduleOp;
   for (Operation &op : module.getBody()->getOperations()) {
     if (!isa<LayerOp>(op))
       return op.emitError("the PyTorch target prints only ternary.layer at "
@@ -658,24 +671,7 @@ LogicalResult PyTorchEmitter::emitParam(ParamOp param,
   return success();
 }
 
-LogicalResult PyTorchEmitter::emitLayer(LayerOp layer) {
-  currentLayer = layer;
-  StringRef layerName = layer.getSymName();
-  if (!isPythonIdentifier(layerName) || isReservedName(layerName))
-    return layer.emitError("the PyTorch target cannot name a class '")
-           << layerName << "'";
-  os << "\n\nclass " << layerName << "(nn.Module):\n";
-  indent = 4;
-  line("\"\"\"ternary.layer @" + layerName + ".\"\"\"");
-  os << "\n";
-  line("def __init__(self):");
-  indent = 8;
-  line("super().__init__()");
-  llvm::StringSet<> attrNames;
-  for (auto param : layer.getBodyBlock().getOps<ParamOp>())
-    if (failed(emitParam(param, attrNames)))
-      return failure();
-  // One child module per called layer, in order of first call.
+SmallVector<StringRef> PyTorchEmitter::getCalledLayers(LayerOp layer) {
   SmallVector<StringRef> children;
   layer.walk([&](CallOp call) {
     SymbolRefAttr callee = call.getCallee();
@@ -685,12 +681,97 @@ LogicalResult PyTorchEmitter::emitLayer(LayerOp layer) {
     if (!llvm::is_contained(children, child))
       children.push_back(child);
   });
+  return children;
+}
+
+LogicalResult
+PyTorchEmitter::getLayerClosure(LayerOp layer,
+                                SmallVectorImpl<StringRef> &out) {
+  // Depth-first, post-order: a layer comes after every layer it calls.
+  llvm::StringSet<> done, active;
+  std::function<LogicalResult(LayerOp)> visit =
+      [&](LayerOp current) -> LogicalResult {
+    active.insert(current.getSymName());
+    for (StringRef child : getCalledLayers(current)) {
+      if (active.contains(child))
+        return current.emitError("the PyTorch target cannot emit recursive "
+                                 "layers ('")
+               << current.getSymName() << "' calls '" << child
+               << "', which is already on the call path)";
+      if (done.contains(child))
+        continue;
+      LayerOp callee = lookupLayer(child);
+      if (!callee)
+        return current.emitError("'") << child << "' is not a layer";
+      if (failed(visit(callee)))
+        return failure();
+      done.insert(child);
+      out.push_back(child);
+    }
+    active.erase(current.getSymName());
+    return success();
+  };
+  return visit(layer);
+}
+
+LogicalResult PyTorchEmitter::emitLayer(LayerOp layer) {
+  currentLayer = layer;
+  StringRef layerName = layer.getSymName();
+  if (!isPythonIdentifier(layerName) || isReservedName(layerName))
+    return layer.emitError("the PyTorch target cannot name a class '")
+           << layerName << "'";
+  // Every layer has one set of params, shared by all its calls: a layer
+  // that is reached through several callers is built once, by the outermost
+  // module, and handed down through keyword arguments `shared_<Layer>`.
+  SmallVector<StringRef> children = getCalledLayers(layer);
+  SmallVector<StringRef> closure;
+  if (failed(getLayerClosure(layer, closure)))
+    return failure();
+  os << "\n\nclass " << layerName << "(nn.Module):\n";
+  indent = 4;
+  line("\"\"\"ternary.layer @" + layerName + ".\"\"\"");
+  os << "\n";
+  SmallVector<std::string> initParams = {"self"};
+  if (!closure.empty())
+    initParams.push_back("*");
+  for (StringRef dep : closure)
+    initParams.push_back("shared_" + dep.str() + "=None");
+  std::string joined = llvm::join(initParams, ", ");
+  if (indent + joined.size() + std::strlen("def __init__():") <= kLineLength) {
+    line("def __init__(" + joined + "):");
+  } else {
+    line("def __init__(");
+    if (indent + 4 + joined.size() <= kLineLength)
+      os.indent(indent + 4) << joined << "\n";
+    else
+      for (const std::string &param : initParams)
+        os.indent(indent + 4) << param << ",\n";
+    line("):");
+  }
+  indent = 8;
+  line("super().__init__()");
+  llvm::StringSet<> attrNames;
+  for (auto param : layer.getBodyBlock().getOps<ParamOp>())
+    if (failed(emitParam(param, attrNames)))
+      return failure();
+  for (StringRef dep : closure) {
+    SmallVector<StringRef> depClosure;
+    if (failed(getLayerClosure(lookupLayer(dep), depClosure)))
+      return failure();
+    SmallVector<std::string> args;
+    for (StringRef inner : depClosure)
+      args.push_back("shared_" + inner.str() + "=shared_" + inner.str());
+    line("if shared_" + dep + " is None:");
+    indent += 4;
+    callLine("shared_" + dep.str(), dep, args);
+    indent -= 4;
+  }
   for (StringRef child : children) {
     if (!attrNames.insert(child).second || isReservedName(child))
       return layer.emitError("the PyTorch target cannot name the child "
                              "module '")
              << child << "'";
-    line("self." + child + " = " + child + "()");
+    line("self." + child + " = shared_" + child);
   }
   // Function bodies go to a buffer first: their constants become
   // statements of __init__.

@@ -71,10 +71,13 @@ module {
 // CHECK-NEXT:        v0 = _ternary_matmul(arg0, self.w, (6, 2), "offset2", 0, None, None)
 // CHECK-NEXT:        return v0
 // CHECK: class Net(nn.Module):
-// CHECK:        super().__init__()
+// CHECK:     def __init__(self, *, shared_Block=None):
+// CHECK-NEXT:        super().__init__()
 // CHECK-NEXT:        self.v = nn.Parameter(torch.full((3, 2), 0.5, dtype=torch.float32))
 // CHECK-NEXT:        self.register_buffer("p", torch.full((2,), 121, dtype=torch.uint8))
-// CHECK-NEXT:        self.Block = Block()
+// CHECK-NEXT:        if shared_Block is None:
+// CHECK-NEXT:            shared_Block = Block()
+// CHECK-NEXT:        self.Block = shared_Block
 // CHECK:     def forward(self, arg0):
 // CHECK-NEXT:        [[H:v[0-9]+]] = self.Block(arg0)
 // CHECK-NEXT:        [[T:v[0-9]+]] = _unpack(self.p, (2, 3), "base3", 1)

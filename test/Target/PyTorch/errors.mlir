@@ -1,6 +1,7 @@
 // The PyTorch target refuses, with an error at the op's location, what it
 // cannot print exactly (never silently wrong code): a linalg.generic with a
-// reduction loop, an op it has no printer for, and stochastic quantization.
+// reduction loop, an op it has no printer for, stochastic quantization, and
+// layers that call each other.
 // Nothing is written to the output when it fails.
 // RUN: triton-translate --to-pytorch -split-input-file -verify-diagnostics %s -o /dev/null
 // RUN: not triton-translate --to-pytorch %s -o %t.py 2>&1 | FileCheck %s --check-prefix=FIRST
@@ -39,5 +40,23 @@ ternary.layer @Stochastic {
     // expected-error @+1 {{the PyTorch target cannot print stochastic quantization}}
     %t, %s = ternary.quantize stochastic %w : tensor<4x8xf32> -> tensor<4x8xi8>, tensor<f32>
     return %t : tensor<4x8xi8>
+  }
+}
+
+// -----
+
+// Layers that call each other cannot be built as modules (the front end
+// rejects recursion; hand-written IR may still have it).
+ternary.layer @Ping {
+  func.func @forward(%x: tensor<2xf32>) -> tensor<2xf32> {
+    %y = ternary.call @Pong::@forward(%x) : (tensor<2xf32>) -> tensor<2xf32>
+    return %y : tensor<2xf32>
+  }
+}
+// expected-error @+1 {{the PyTorch target cannot emit recursive layers ('Pong' calls 'Ping', which is already on the call path)}}
+ternary.layer @Pong {
+  func.func @forward(%x: tensor<2xf32>) -> tensor<2xf32> {
+    %y = ternary.call @Ping::@forward(%x) : (tensor<2xf32>) -> tensor<2xf32>
+    return %y : tensor<2xf32>
   }
 }
