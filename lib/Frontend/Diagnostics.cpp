@@ -46,6 +46,8 @@ void FrontendDiagnostics::note(SourceLoc loc, const llvm::Twine &message) {
 void FrontendDiagnostics::report(SourceLoc loc, llvm::SourceMgr::DiagKind kind,
                               const llvm::Twine &message) {
   static const char *const labels[] = {"error", "warning", "remark", "note"};
+  if (observer)
+    observer(kind, loc, message.str());
   if (loc.line == 0) {
     os << filename << ": " << labels[kind] << ": " << message << '\n';
     return;

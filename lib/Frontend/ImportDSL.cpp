@@ -5,6 +5,7 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -12,22 +13,50 @@
 using namespace mlir;
 using namespace mlir::triton::frontend;
 
+std::unique_ptr<ModuleAST>
+mlir::triton::frontend::parseAndCheckModule(FrontendDiagnostics &diag,
+                                            TimingScope &timing) {
+  std::unique_ptr<ModuleAST> ast;
+  {
+    TimingScope parseTiming = timing.nest("Parse");
+    ast = parseModule(diag);
+  }
+  if (!ast)
+    return nullptr;
+  TimingScope semaTiming = timing.nest("Semantic checks");
+  if (!checkModule(*ast, diag))
+    return nullptr;
+  return ast;
+}
+
+OwningOpRef<ModuleOp> mlir::triton::frontend::mlirGenVerified(
+    MLIRContext &context, const ModuleAST &module, llvm::StringRef filename,
+    TimingScope &timing) {
+  OwningOpRef<ModuleOp> result;
+  {
+    TimingScope genTiming = timing.nest("MLIRGen");
+    result = mlirGen(context, module, filename);
+  }
+  TimingScope verifyTiming = timing.nest("Verify");
+  if (failed(verify(*result))) {
+    // Sema accepted the program, so this is a bug of MLIRGen.
+    emitError(result->getLoc(), "internal error: the MLIR generated for this "
+                                "program does not verify");
+    return nullptr;
+  }
+  return result;
+}
+
 OwningOpRef<ModuleOp> mlir::triton::frontend::importDSL(
     const llvm::SourceMgr &sourceMgr, unsigned bufferId, MLIRContext &context,
     llvm::raw_ostream &os, const FrontendOptions &options) {
   FrontendDiagnostics diag(sourceMgr, bufferId, os, options.errorLimit);
   diag.setWarningsEnabled(options.warnings);
-  std::unique_ptr<ModuleAST> ast = parseModule(diag);
-  if (!ast || !checkModule(*ast, diag))
+  TimingScope noTiming;
+  std::unique_ptr<ModuleAST> ast = parseAndCheckModule(diag, noTiming);
+  if (!ast)
     return nullptr;
-  OwningOpRef<ModuleOp> module = mlirGen(context, *ast, diag.getFilename());
-  if (failed(verify(*module))) {
-    // Sema accepted the program, so this is a bug of MLIRGen.
-    emitError(module->getLoc(), "internal error: the MLIR generated for this "
-                                "program does not verify");
-    return nullptr;
-  }
-  return module;
+  return mlirGenVerified(context, *ast, diag.getFilename(), noTiming);
 }
 
 void mlir::triton::frontend::registerImportDSLTranslation() {

@@ -13,24 +13,16 @@
 // Exit status: 0 on success, 1 on any error.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Frontend/MLIRGen.h"
-#include "triton/Frontend/Parser.h"
-#include "triton/Frontend/Sema.h"
-#include "triton/InitAll.h"
-#include "triton/Pipelines/Pipelines.h"
+#include "triton/Driver/Driver.h"
 #include "triton/Support/PassCounters.h"
-#include "triton/Target/CPU/ObjectEmitter.h"
-#include "triton/Target/PyTorch/PyTorchEmitter.h"
 
 #include "mlir/IR/AsmState.h"
-#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
-#include "mlir/Transforms/Passes.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -38,10 +30,9 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
-using namespace mlir::triton::frontend;
+using mlir::triton::CompileOutput;
 
 namespace {
-enum class EmitKind { AST, MLIR, OptMLIR, LLVMMLIR, Object };
 enum class TargetKind { None, CPU, PyTorch };
 } // namespace
 
@@ -57,17 +48,19 @@ static llvm::cl::opt<std::string>
                    llvm::cl::value_desc("filename"), llvm::cl::init("-"),
                    llvm::cl::cat(tritoncCategory));
 
-static llvm::cl::opt<EmitKind> emitKind(
-    "emit", llvm::cl::desc("What to print"), llvm::cl::init(EmitKind::MLIR),
+static llvm::cl::opt<CompileOutput> emitKind(
+    "emit", llvm::cl::desc("What to print"),
+    llvm::cl::init(CompileOutput::MLIR),
     llvm::cl::values(
-        clEnumValN(EmitKind::AST, "ast", "the checked syntax tree, with types"),
-        clEnumValN(EmitKind::MLIR, "mlir",
+        clEnumValN(CompileOutput::AST, "ast",
+                   "the checked syntax tree, with types"),
+        clEnumValN(CompileOutput::MLIR, "mlir",
                    "the ternary dialect + upstream dialects (default)"),
-        clEnumValN(EmitKind::OptMLIR, "opt-mlir",
+        clEnumValN(CompileOutput::OptMLIR, "opt-mlir",
                    "the MLIR after the ternary-optimize pipeline (-O)"),
-        clEnumValN(EmitKind::LLVMMLIR, "llvm-mlir",
+        clEnumValN(CompileOutput::LLVMMLIR, "llvm-mlir",
                    "--target=cpu: the LLVM dialect module"),
-        clEnumValN(EmitKind::Object, "obj",
+        clEnumValN(CompileOutput::Object, "obj",
                    "--target=cpu: a host object file (the default for "
                    "--target=cpu)")),
     llvm::cl::cat(tritoncCategory));
@@ -125,19 +118,19 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (lowerToCPU && emitKind.getNumOccurrences() == 0)
-    emitKind = EmitKind::Object;
-  if (!lowerToCPU &&
-      (emitKind == EmitKind::LLVMMLIR || emitKind == EmitKind::Object)) {
+    emitKind = CompileOutput::Object;
+  if (!lowerToCPU && (emitKind == CompileOutput::LLVMMLIR ||
+                      emitKind == CompileOutput::Object)) {
     llvm::errs() << "tritonc: error: --emit=llvm-mlir and --emit=obj need "
                     "--target=cpu\n";
     return 1;
   }
-  if (lowerToCPU && emitKind != EmitKind::LLVMMLIR &&
-      emitKind != EmitKind::Object) {
+  if (lowerToCPU && emitKind != CompileOutput::LLVMMLIR &&
+      emitKind != CompileOutput::Object) {
     llvm::errs() << "tritonc: error: --target=cpu emits llvm-mlir or obj\n";
     return 1;
   }
-  if (emitKind == EmitKind::Object && outputFilename == "-") {
+  if (emitKind == CompileOutput::Object && outputFilename == "-") {
     llvm::errs() << "tritonc: error: an object file needs an output file "
                     "(-o model.o)\n";
     return 1;
@@ -154,96 +147,35 @@ int main(int argc, char **argv) {
     return 1;
   }
   llvm::SourceMgr sourceMgr;
-  unsigned bufferId = sourceMgr.AddNewSourceBuffer(std::move(file),
-                                                   llvm::SMLoc());
-  FrontendDiagnostics diag(sourceMgr, bufferId, llvm::errs(), errorLimit);
-  diag.setWarningsEnabled(!noWarnings);
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
 
-  std::unique_ptr<ModuleAST> ast;
-  {
-    TimingScope parseTiming = timing.nest("Parse");
-    ast = parseModule(diag);
-  }
-  if (!ast)
+  mlir::triton::CompileOptions options;
+  options.output = toPyTorch ? CompileOutput::PyTorch : emitKind;
+  options.optLevel = optLevel;
+  options.useMicrokernels = useMicrokernels;
+  options.frontend.errorLimit = errorLimit;
+  options.frontend.warnings = !noWarnings;
+  bool passStatistics =
+      mlir::triton::commandLineRequestsPassStatistics(argc, argv);
+  options.configurePassManager = [&](PassManager &pm) -> LogicalResult {
+    if (failed(applyPassManagerCLOptions(pm)))
+      return failure();
+    if (passStatistics)
+      mlir::triton::addPassCounterReport(pm);
+    return success();
+  };
+  // The output is written only when the compilation succeeds: a failed run
+  // leaves no file behind, not even a half-written one.
+  llvm::SmallString<0> output;
+  if (failed(mlir::triton::compileDSL(sourceMgr, options, output, llvm::errs(),
+                                      timing)))
     return 1;
-  {
-    TimingScope semaTiming = timing.nest("Semantic checks");
-    if (!checkModule(*ast, diag))
-      return 1;
-  }
-
-  auto output = openOutputFile(outputFilename, &errorMessage);
-  if (!output) {
+  auto outputFile = openOutputFile(outputFilename, &errorMessage);
+  if (!outputFile) {
     llvm::errs() << "tritonc: error: " << errorMessage << "\n";
     return 1;
   }
-  if (emitKind == EmitKind::AST && !toPyTorch) {
-    dumpAST(*ast, output->os());
-    output->keep();
-    return 0;
-  }
-
-  DialectRegistry registry;
-  mlir::triton::registerAllDialects(registry);
-  MLIRContext context(registry);
-  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module;
-  {
-    TimingScope genTiming = timing.nest("MLIRGen");
-    module = mlirGen(context, *ast, diag.getFilename());
-  }
-  {
-    TimingScope verifyTiming = timing.nest("Verify");
-    if (failed(verify(*module))) {
-      emitError(module->getLoc(), "internal error: the MLIR generated for "
-                                  "this program does not verify");
-      return 1;
-    }
-  }
-  if (emitKind != EmitKind::MLIR || toPyTorch) {
-    PassManager pm(&context);
-    if (failed(applyPassManagerCLOptions(pm)))
-      return 1;
-    TimingScope optimizeTiming = timing.nest("Optimize");
-    pm.enableTiming(optimizeTiming);
-    if (mlir::triton::commandLineRequestsPassStatistics(argc, argv))
-      mlir::triton::addPassCounterReport(pm);
-    if (lowerToCPU) {
-      mlir::triton::TernaryCPUOptions options;
-      options.optLevel = optLevel;
-      options.useMicrokernels = useMicrokernels;
-      mlir::triton::buildTernaryCPUPipeline(pm, options);
-    } else {
-      mlir::triton::TernaryOptimizeOptions options;
-      options.optLevel = optLevel;
-      if (toPyTorch)
-        options.target = mlir::ternary::Target::pytorch;
-      mlir::triton::buildTernaryOptimizePipeline(pm, options);
-    }
-    if (failed(pm.run(*module)))
-      return 1;
-  }
-  if (emitKind == EmitKind::Object) {
-    TimingScope emitTiming = timing.nest("Emit object");
-    // A file whose error is reported is not left half-written: the output
-    // is only kept on success.
-    if (failed(mlir::triton::emitObjectFile(*module, output->os(), optLevel)))
-      return 1;
-    output->keep();
-    return 0;
-  }
-  if (toPyTorch) {
-    TimingScope emitTiming = timing.nest("Emit PyTorch");
-    if (failed(mlir::triton::emitPyTorchModule(*module, output->os())))
-      return 1;
-    output->keep();
-    return 0;
-  }
-  {
-    TimingScope printTiming = timing.nest("Print");
-    // Verified above: the printer need not verify again.
-    module->print(output->os(), OpPrintingFlags().assumeVerified());
-  }
-  output->keep();
+  outputFile->os() << output;
+  outputFile->keep();
   return 0;
 }

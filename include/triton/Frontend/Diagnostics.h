@@ -15,6 +15,8 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <functional>
+
 namespace mlir::triton::frontend {
 
 /// A position in the source: the pointer into the buffer (for llvm::SourceMgr)
@@ -47,6 +49,14 @@ public:
   }
   void setWarningsEnabled(bool enabled) { warningsEnabled = enabled; }
 
+  /// Sees every error, warning and note that is printed (the ones dropped by
+  /// the error limit or disabled warnings are not), as it is printed: for
+  /// embedders that want the diagnostics as data rather than text.
+  using Observer = std::function<void(llvm::SourceMgr::DiagKind kind,
+                                      SourceLoc loc,
+                                      llvm::StringRef message)>;
+  void setObserver(Observer observer) { this->observer = std::move(observer); }
+
   llvm::StringRef getFilename() const { return filename; }
   const llvm::SourceMgr &getSourceMgr() const { return sourceMgr; }
   unsigned getBufferId() const { return bufferId; }
@@ -63,6 +73,7 @@ private:
   unsigned numErrors = 0;
   unsigned numWarnings = 0;
   bool warningsEnabled = true;
+  Observer observer;
   /// Whether the last error/warning was printed (notes follow it).
   bool lastPrinted = false;
 };

@@ -19,6 +19,7 @@
 namespace mlir {
 class DialectRegistry;
 class MLIRContext;
+class TimingScope;
 } // namespace mlir
 
 namespace mlir::triton::frontend {
@@ -37,6 +38,19 @@ struct FrontendOptions {
   unsigned errorLimit = 20;
   bool warnings = true;
 };
+
+/// Parses and checks the DSL file of `diag` (timed as "Parse" and "Semantic
+/// checks" under `timing`). Returns null when an error was reported.
+std::unique_ptr<ModuleAST> parseAndCheckModule(FrontendDiagnostics &diag,
+                                               TimingScope &timing);
+
+/// Emits the MLIR of a checked `module` and verifies it (timed as "MLIRGen"
+/// and "Verify"). Returns null, with an error on the context, when the
+/// result does not verify (a bug of MLIRGen, not of the program).
+OwningOpRef<ModuleOp> mlirGenVerified(MLIRContext &context,
+                                      const ModuleAST &module,
+                                      llvm::StringRef filename,
+                                      TimingScope &timing);
 
 /// Parses, checks and emits the DSL file in `bufferId` of `sourceMgr`, then
 /// verifies the result. Front-end diagnostics go to `os`; verifier

@@ -28,8 +28,14 @@ LogicalResult mlir::triton::emitObjectFile(ModuleOp module,
   if (optLevel > 3)
     return module.emitError("LLVM optimization level must be 0..3, got ")
            << optLevel;
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
+  // Once per process: the target registry is not safe to fill from several
+  // threads at a time (the Python module compiles on any thread).
+  static const bool initialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)initialized;
   DialectRegistry registry;
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
