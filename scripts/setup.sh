@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian 12 machine:
 # Debian packages (LLVM/MLIR 22, GoogleTest, Google Benchmark, OpenBLAS,
-# protobuf/ONNX, ninja, ccache) and the Python venv (.venv) with the pinned
-# packages of requirements.txt and the project's own Python package (python/,
-# triton_dsl) installed editable.
+# protobuf/ONNX, ninja, ccache, Python headers) and the Python venv (.venv)
+# with the pinned packages of requirements.txt and the project's own Python
+# package (python/, triton_dsl) installed editable.
 # Idempotent and fast on a second run: stamps in .stamps/ record what is done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev
   libbenchmark-dev libopenblas-dev
   libprotobuf-dev protobuf-compiler libonnx-dev
-  cmake ninja-build ccache g++ python3 python3-venv
+  cmake ninja-build ccache g++ python3 python3-venv python3-dev
 )
 
 SUDO=""
@@ -36,8 +36,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The venv is pinned to one interpreter (the one the Python extension will be
-# built for): python3.11 when present, else python3.
+# The venv is pinned to one interpreter (the one the Python module
+# triton_dsl._core is built for): python3.11 when present, else python3.
 PYTHON=${TRITON_PYTHON:-$(command -v python3.11 || command -v python3)}
 REQ_HASH=$(sha256sum requirements.txt | cut -c1-16)
 if [ ! -x .venv/bin/python ] || [ ! -f "$STAMPS/venv-$REQ_HASH" ]; then
@@ -49,9 +49,10 @@ if [ ! -x .venv/bin/python ] || [ ! -f "$STAMPS/venv-$REQ_HASH" ]; then
 fi
 
 # The triton_dsl package, editable: the venv imports python/triton_dsl from
-# this checkout. Redone when the venv, python/pyproject.toml or the checkout's
-# location changes.
-PKG_HASH=$(cat requirements.txt python/pyproject.toml | sha256sum | cut -c1-16)
+# this checkout (and triton_dsl._core from the CMake build, which an editable
+# install does not build). Redone when the venv, python/pyproject.toml,
+# python/setup.py or the checkout's location changes.
+PKG_HASH=$(cat requirements.txt python/pyproject.toml python/setup.py | sha256sum | cut -c1-16)
 if [ ! -f "$STAMPS/pypkg-$PKG_HASH" ] || ! .venv/bin/python - "$ROOT/python/" <<'PY'
 import importlib.util, sys
 spec = importlib.util.find_spec("triton_dsl")

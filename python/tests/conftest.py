@@ -1,16 +1,20 @@
-# Shared fixtures of the triton_dsl tests: `clib` compiles the C packing
-# library (runtime/src/ternary_packing.c, the single source of truth of the
-# format) into a temporary shared library with the system C compiler and
-# exposes it through ctypes, so the tests compare Python and C on the same bytes.
+# Shared set-up of the triton_dsl tests: they import this checkout's
+# python/triton_dsl (not whatever the venv has installed), and `clib`
+# compiles the C packing library (runtime/src/ternary_packing.c, the single
+# source of truth of the format) into a temporary shared library with the
+# system C compiler and exposes it through ctypes, so the tests compare Python
+# and C on the same bytes.
 import ctypes
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "python"))
 C_SOURCE = REPO / "runtime" / "src" / "ternary_packing.c"
 C_INCLUDE = REPO / "runtime" / "include"
 

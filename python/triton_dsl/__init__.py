@@ -1,16 +1,21 @@
 """triton_dsl: the Python side of the Triton DSL ternary-network compiler.
 
-This release holds the pure-Python runtime (``triton_dsl.runtime``): packing
-bit-exact with runtime/include/ternary_packing.h, the quantizers,
-``TernaryTensor`` and the QAT layer ``TernaryLinear``. Its public names are
-re-exported here::
+The compiler (``triton_dsl.compiler``): ``compile`` a ``.tri`` program to
+MLIR, PyTorch source or a host object file, ``load`` it as a module of
+``nn.Module`` classes; errors raise ``CompileError``. The pure-Python runtime
+(``triton_dsl.runtime``): packing bit-exact with
+runtime/include/ternary_packing.h, the quantizers, ``TernaryTensor`` and the
+QAT layer ``TernaryLinear``. Their public names are re-exported here::
 
     import triton_dsl as td
+    model = td.load(pathlib.Path("examples/mlp.tri")).MLP()
     packed = td.pack(trits, encoding="offset2", axis=0)
 """
 
+from .compiler import *  # noqa: F401,F403  (compile, load, CompileError, ...)
+from .compiler import __all__ as _compiler_all
 from .runtime import *  # noqa: F401,F403  (the runtime's public API)
 from .runtime import __all__ as _runtime_all
 
 __version__ = "0.1.0"
-__all__ = list(_runtime_all)
+__all__ = list(_compiler_all) + list(_runtime_all)

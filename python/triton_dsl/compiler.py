@@ -1,0 +1,201 @@
+"""compile() and load(): the Triton DSL compiler from Python.
+
+The work is done by the compiled module ``triton_dsl._core``
+(python/src/CoreModule.cpp), which runs the same C++ driver as ``tritonc``:
+for the same source and options the output is byte-identical to what
+``tritonc`` prints. Errors raise :class:`CompileError`, located like
+``tritonc``'s messages; warnings are issued as :class:`CompileWarning` through
+the :mod:`warnings` module. Nothing is printed and no file is written.
+
+``_core`` is imported on first use, so ``import triton_dsl`` works without
+it: a wheel carries it inside the package; in a checkout it is found in the
+CMake build, ``$TRITON_BUILD_DIR/python_packages/triton_dsl`` (default
+``build/``).
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import hashlib
+import importlib
+import linecache
+import os
+import pathlib
+import sys
+import types
+import warnings
+
+__all__ = ["CompileError", "CompileWarning", "Diagnostic", "compile", "load"]
+
+#: Targets whose output is text (``compile`` returns ``str``); ``"obj"``
+#: returns ``bytes``.
+TEXT_TARGETS = ("ast", "mlir", "opt-mlir", "pytorch", "llvm-mlir")
+
+
+@dataclasses.dataclass(frozen=True)
+class Diagnostic:
+    """One message of the compiler: an error, warning, note or remark.
+
+    ``line`` and ``column`` are 1-based (the column counts bytes); both are 0
+    when the message has no source location."""
+
+    severity: str
+    filename: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.filename}:{self.line}:{self.column}" if self.line else self.filename
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class CompileError(Exception):
+    """A program that does not compile.
+
+    ``filename``, ``line``, ``column`` and ``message`` are those of the first
+    error; ``diagnostics`` holds every diagnostic in order (errors, their
+    notes, warnings). ``str(error)`` is one ``file:line:col: error: message``
+    line per error."""
+
+    def __init__(self, diagnostics):
+        self.diagnostics = list(diagnostics)
+        errors = [d for d in self.diagnostics if d.severity == "error"]
+        first = errors[0] if errors else Diagnostic(
+            "error", "<unknown>", 0, 0, "compilation failed without a diagnostic")
+        self.filename, self.line, self.column, self.message = (
+            first.filename, first.line, first.column, first.message)
+        super().__init__("\n".join(str(d) for d in errors or [first]))
+
+    def __reduce__(self):
+        return type(self), (self.diagnostics,)
+
+
+class CompileWarning(UserWarning):
+    """A warning of the compiler (e.g. a param no function reads), issued with
+    :func:`warnings.warn_explicit` at the ``.tri`` file and line. It has the
+    ``filename``, ``line``, ``column`` and ``message`` of its diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+        self.filename, self.line, self.column, self.message = (
+            diagnostic.filename, diagnostic.line, diagnostic.column, diagnostic.message)
+        super().__init__(str(diagnostic))
+
+    def __reduce__(self):
+        return type(self), (self.diagnostic,)
+
+
+_core_module = None
+
+
+def _core():
+    """The compiled module: inside the package, else in the CMake build."""
+    global _core_module
+    if _core_module is not None:
+        return _core_module
+    package = sys.modules[__package__]
+    try:
+        _core_module = importlib.import_module("._core", __package__)
+        return _core_module
+    except ModuleNotFoundError as error:
+        if error.name != f"{__package__}._core":
+            raise
+    checkout = pathlib.Path(__file__).resolve().parents[2]
+    build = os.environ.get("TRITON_BUILD_DIR")
+    if build is None and (checkout / "CMakeLists.txt").exists():
+        build = checkout / "build"
+    candidate = pathlib.Path(build).resolve() / "python_packages" / "triton_dsl" if build else None
+    if candidate is None or not candidate.is_dir():
+        raise ImportError(
+            "triton_dsl._core (the compiled compiler) is not built: build the project "
+            "(`make build`, or `ninja -C build`; set TRITON_BUILD_DIR when the build is "
+            "not in build/), or `pip install python/`"
+            + (f"; looked in {candidate}" if candidate else ""))
+    if str(candidate) not in package.__path__:
+        package.__path__.append(str(candidate))
+    _core_module = importlib.import_module("._core", __package__)
+    return _core_module
+
+
+def _read_source(source, filename):
+    """(source bytes, filename) from source text or a path."""
+    if isinstance(source, os.PathLike):
+        path = os.fspath(source)
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        with open(path, "rb") as file:
+            text = file.read()
+        return text, path if filename is None else filename
+    if not isinstance(source, str):
+        raise TypeError("source must be .tri source text (str) or a path (os.PathLike), "
+                        f"not {type(source).__name__}")
+    return source.encode("utf-8"), "<string>" if filename is None else filename
+
+
+def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str | None = None):
+    """Compiles a ``.tri`` program.
+
+    ``source`` is the program text (``str``) or the path of a file
+    (``os.PathLike``: ``pathlib.Path("model.tri")``; a ``str`` is always
+    source text). ``target`` is one of ``"ast"``, ``"mlir"``, ``"opt-mlir"``,
+    ``"pytorch"``, ``"llvm-mlir"`` (text, returned as ``str``) or ``"obj"``
+    (a host object file, returned as ``bytes``); each is what
+    ``tritonc --emit=ast|mlir|opt-mlir``, ``--target=pytorch``,
+    ``--target=cpu --emit=llvm-mlir`` or ``--target=cpu`` prints at
+    ``-O<opt_level>``. ``filename`` names the program in diagnostics and
+    locations (default: the path, or ``"<string>"``).
+
+    Raises :class:`CompileError` when the program does not compile,
+    ``ValueError`` for an unknown target or opt_level, ``TypeError`` for
+    arguments of the wrong type, ``OSError`` when the file cannot be read.
+    Warnings are issued as :class:`CompileWarning`.
+    """
+    if not isinstance(target, str):
+        raise TypeError(f"target must be a str, not {type(target).__name__}")
+    if isinstance(opt_level, bool) or not isinstance(opt_level, int):
+        raise TypeError(f"opt_level must be an int (0, 1 or 2), not {type(opt_level).__name__}")
+    if opt_level not in (0, 1, 2):
+        raise ValueError(f"unknown optimization level {opt_level} (use 0, 1 or 2)")
+    if filename is not None and not isinstance(filename, str):
+        raise TypeError(f"filename must be a str, not {type(filename).__name__}")
+    text, filename = _read_source(source, filename)
+    ok, output, diagnostics = _core().compile(text, filename, target, opt_level)
+    diagnostics = [Diagnostic(*d) for d in diagnostics]
+    for d in diagnostics:
+        if d.severity == "warning":
+            warnings.warn_explicit(CompileWarning(d), CompileWarning, d.filename, d.line)
+    if not ok:
+        raise CompileError(diagnostics)
+    return output.decode("utf-8") if target in TEXT_TARGETS else output
+
+
+def load(source, opt_level: int = 2, name: str | None = None, filename: str | None = None):
+    """Compiles a ``.tri`` program for PyTorch and imports the result.
+
+    ``source`` is as for :func:`compile`. Returns a new module (registered in
+    ``sys.modules`` as ``name``, by default ``triton_dsl_generated_<hash>``
+    of the generated code) holding one ``nn.Module`` class per layer.
+    Tracebacks and ``inspect.getsource`` show the generated code.
+    """
+    code = compile(source, "pytorch", opt_level, filename)
+    if name is None:
+        name = "triton_dsl_generated_" + hashlib.sha256(code.encode()).hexdigest()[:16]
+    if not isinstance(name, str) or not name:
+        raise TypeError("name must be a non-empty str")
+    origin = f"<triton_dsl generated {name}>"
+    module = types.ModuleType(name, "PyTorch modules generated by triton_dsl.load")
+    module.__file__ = origin
+    linecache.cache[origin] = (len(code), None, code.splitlines(True), origin)
+    previous = sys.modules.get(name)
+    sys.modules[name] = module
+    try:
+        exec(builtins.compile(code, origin, "exec"), module.__dict__)
+    except BaseException:
+        if previous is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = previous
+        raise
+    return module
