@@ -27,9 +27,12 @@ using namespace mlir::triton;
 
 /// The outputs by the names of the Python API.
 static constexpr std::pair<const char *, CompileOutput> kTargets[] = {
-    {"ast", CompileOutput::AST},           {"mlir", CompileOutput::MLIR},
-    {"opt-mlir", CompileOutput::OptMLIR},  {"pytorch", CompileOutput::PyTorch},
-    {"llvm-mlir", CompileOutput::LLVMMLIR}, {"obj", CompileOutput::Object},
+    {"ast", CompileOutput::AST},
+    {"mlir", CompileOutput::MLIR},
+    {"opt-mlir", CompileOutput::OptMLIR},
+    {"pytorch", CompileOutput::PyTorch},
+    {"llvm-mlir", CompileOutput::LLVMMLIR},
+    {"obj", CompileOutput::Object},
 };
 
 static const char *getSeverityName(DiagnosticSeverity severity) {
