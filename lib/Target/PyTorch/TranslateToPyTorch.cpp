@@ -169,6 +169,9 @@ public:
 private:
   // Layers and functions.
   LogicalResult emitLayer(LayerOp layer);
+  /// Prints the class attribute TERNARY_PARAMS (shape, encoding, axis of
+  /// each packed param), when the layer has packed params.
+  void emitTernaryParamTable(LayerOp layer);
   /// The layers `layer` calls directly, in order of first call.
   SmallVector<StringRef> getCalledLayers(LayerOp layer);
   /// Every layer `layer` reaches through calls, callees before callers.
@@ -714,6 +717,34 @@ PyTorchEmitter::getLayerClosure(LayerOp layer,
   return visit(layer);
 }
 
+void PyTorchEmitter::emitTernaryParamTable(LayerOp layer) {
+  // What a user (or triton_dsl.from_fx) needs to fill a packed buffer:
+  // the logical shape, the encoding and the packed axis of each one.
+  SmallVector<std::string> entries;
+  for (auto param : layer.getBodyBlock().getOps<ParamOp>()) {
+    auto type = dyn_cast<PackedTensorType>(param.getType());
+    if (!type)
+      continue;
+    entries.push_back("\"" + param.getSymName().str() + "\": (" +
+                      tupleOf(type.getShape()) + ", \"" +
+                      stringifyEncoding(type.getEncoding()).str() + "\", " +
+                      std::to_string(type.getPackedAxis()) + ")");
+  }
+  if (entries.empty())
+    return;
+  line("# Packed ternary params: name -> (shape, encoding, packed axis).");
+  std::string joined = "TERNARY_PARAMS = {" + llvm::join(entries, ", ") + "}";
+  if (indent + joined.size() <= kLineLength) {
+    line(joined);
+  } else {
+    line("TERNARY_PARAMS = {");
+    for (const std::string &entry : entries)
+      os.indent(indent + 4) << entry << ",\n";
+    line("}");
+  }
+  os << "\n";
+}
+
 LogicalResult PyTorchEmitter::emitLayer(LayerOp layer) {
   currentLayer = layer;
   StringRef layerName = layer.getSymName();
@@ -731,6 +762,7 @@ LogicalResult PyTorchEmitter::emitLayer(LayerOp layer) {
   indent = 4;
   line("\"\"\"ternary.layer @" + layerName + ".\"\"\"");
   os << "\n";
+  emitTernaryParamTable(layer);
   SmallVector<std::string> initParams = {"self"};
   if (!closure.empty())
     initParams.push_back("*");
