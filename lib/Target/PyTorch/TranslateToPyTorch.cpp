@@ -385,6 +385,16 @@ void PyTorchEmitter::callLine(StringRef lhs, StringRef callee,
   line(")");
 }
 
+/// Whether `op` only gives tensor.reshape ops their shape operand. Such a
+/// shape is not printed: printReshapeLike reads the sizes from the result
+/// type, or from the elements of a tensor.from_elements.
+static bool isOnlyReshapeShape(Operation *op) {
+  return !op->use_empty() && llvm::all_of(op->getUses(), [](OpOperand &use) {
+    auto reshape = dyn_cast<tensor::ReshapeOp>(use.getOwner());
+    return reshape && use.get() == reshape.getShape();
+  });
+}
+
 std::string PyTorchEmitter::hexTensor(ElementsAttr attr, Type elementType,
                                       Operation *op, bool &ok) {
   ok = true;
@@ -405,7 +415,9 @@ std::string PyTorchEmitter::hexTensor(ElementsAttr attr, Type elementType,
       writeBytes(v.bitcastToAPInt().getZExtValue(), width);
     return hex;
   }
-  unsigned width = elementType.getIntOrFloatBitWidth();
+  // index elements are torch.int64 (torchDType); i1 are bytes (torch.bool).
+  unsigned width =
+      elementType.isIndex() ? 64 : elementType.getIntOrFloatBitWidth();
   if (width == 1)
     width = 8;
   if (auto bytes = attr.tryGetValues<uint8_t>(); bytes &&
@@ -903,6 +915,12 @@ LogicalResult PyTorchEmitter::printOperation(Operation *op) {
       .Case<func::ReturnOp>([&](auto r) { return printReturn(r); })
       .Case<tensor::EmptyOp, linalg::FillOp>(
           [&](Operation *) { return success(); }) // lazy: see getExpr
+      .Case<tensor::FromElementsOp>([&](Operation *o) -> LogicalResult {
+        if (isOnlyReshapeShape(o))
+          return success();
+        return o->emitError("the PyTorch target cannot print op '")
+               << o->getName() << "'";
+      })
       .Case<tensor::DimOp>([&](tensor::DimOp d) -> LogicalResult {
         auto index = d.getConstantIndex();
         auto type = dyn_cast<RankedTensorType>(d.getSource().getType());
@@ -993,6 +1011,8 @@ LogicalResult PyTorchEmitter::printConstant(arith::ConstantOp op) {
     scalarLiterals.insert(op.getResult());
     return success();
   }
+  if (isOnlyReshapeShape(op))
+    return success();
   auto type = dyn_cast<RankedTensorType>(op.getType());
   auto dense = dyn_cast<DenseElementsAttr>(value);
   auto dtype = type ? torchDType(type.getElementType()) : std::nullopt;
