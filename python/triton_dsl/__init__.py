@@ -17,5 +17,14 @@ from .compiler import __all__ as _compiler_all
 from .runtime import *  # noqa: F401,F403  (the runtime's public API)
 from .runtime import __all__ as _runtime_all
 
+from .backend import backend  # noqa: E402  (torch.compile backend)
+from .fx import TernaryProgram, UnsupportedOperationError, from_fx, ternarize_model  # noqa: E402
+
 __version__ = "0.1.0"
-__all__ = list(_compiler_all) + list(_runtime_all)
+__all__ = list(_compiler_all) + list(_runtime_all) + [
+    "TernaryProgram",
+    "UnsupportedOperationError",
+    "backend",
+    "from_fx",
+    "ternarize_model",
+]

@@ -169,6 +169,9 @@ public:
 private:
   // Layers and functions.
   LogicalResult emitLayer(LayerOp layer);
+  /// Prints the class attribute TERNARY_PARAMS (shape, encoding, axis of
+  /// each packed param), when the layer has packed params.
+  void emitTernaryParamTable(LayerOp layer);
   /// The layers `layer` calls directly, in order of first call.
   SmallVector<StringRef> getCalledLayers(LayerOp layer);
   /// Every layer `layer` reaches through calls, callees before callers.
@@ -382,6 +385,16 @@ void PyTorchEmitter::callLine(StringRef lhs, StringRef callee,
   line(")");
 }
 
+/// Whether `op` only gives tensor.reshape ops their shape operand. Such a
+/// shape is not printed: printReshapeLike reads the sizes from the result
+/// type, or from the elements of a tensor.from_elements.
+static bool isOnlyReshapeShape(Operation *op) {
+  return !op->use_empty() && llvm::all_of(op->getUses(), [](OpOperand &use) {
+    auto reshape = dyn_cast<tensor::ReshapeOp>(use.getOwner());
+    return reshape && use.get() == reshape.getShape();
+  });
+}
+
 std::string PyTorchEmitter::hexTensor(ElementsAttr attr, Type elementType,
                                       Operation *op, bool &ok) {
   ok = true;
@@ -402,7 +415,9 @@ std::string PyTorchEmitter::hexTensor(ElementsAttr attr, Type elementType,
       writeBytes(v.bitcastToAPInt().getZExtValue(), width);
     return hex;
   }
-  unsigned width = elementType.getIntOrFloatBitWidth();
+  // index elements are torch.int64 (torchDType); i1 are bytes (torch.bool).
+  unsigned width =
+      elementType.isIndex() ? 64 : elementType.getIntOrFloatBitWidth();
   if (width == 1)
     width = 8;
   if (auto bytes = attr.tryGetValues<uint8_t>(); bytes &&
@@ -714,6 +729,34 @@ PyTorchEmitter::getLayerClosure(LayerOp layer,
   return visit(layer);
 }
 
+void PyTorchEmitter::emitTernaryParamTable(LayerOp layer) {
+  // What a user (or triton_dsl.from_fx) needs to fill a packed buffer:
+  // the logical shape, the encoding and the packed axis of each one.
+  SmallVector<std::string> entries;
+  for (auto param : layer.getBodyBlock().getOps<ParamOp>()) {
+    auto type = dyn_cast<PackedTensorType>(param.getType());
+    if (!type)
+      continue;
+    entries.push_back("\"" + param.getSymName().str() + "\": (" +
+                      tupleOf(type.getShape()) + ", \"" +
+                      stringifyEncoding(type.getEncoding()).str() + "\", " +
+                      std::to_string(type.getPackedAxis()) + ")");
+  }
+  if (entries.empty())
+    return;
+  line("# Packed ternary params: name -> (shape, encoding, packed axis).");
+  std::string joined = "TERNARY_PARAMS = {" + llvm::join(entries, ", ") + "}";
+  if (indent + joined.size() <= kLineLength) {
+    line(joined);
+  } else {
+    line("TERNARY_PARAMS = {");
+    for (const std::string &entry : entries)
+      os.indent(indent + 4) << entry << ",\n";
+    line("}");
+  }
+  os << "\n";
+}
+
 LogicalResult PyTorchEmitter::emitLayer(LayerOp layer) {
   currentLayer = layer;
   StringRef layerName = layer.getSymName();
@@ -731,6 +774,7 @@ LogicalResult PyTorchEmitter::emitLayer(LayerOp layer) {
   indent = 4;
   line("\"\"\"ternary.layer @" + layerName + ".\"\"\"");
   os << "\n";
+  emitTernaryParamTable(layer);
   SmallVector<std::string> initParams = {"self"};
   if (!closure.empty())
     initParams.push_back("*");
@@ -871,6 +915,12 @@ LogicalResult PyTorchEmitter::printOperation(Operation *op) {
       .Case<func::ReturnOp>([&](auto r) { return printReturn(r); })
       .Case<tensor::EmptyOp, linalg::FillOp>(
           [&](Operation *) { return success(); }) // lazy: see getExpr
+      .Case<tensor::FromElementsOp>([&](Operation *o) -> LogicalResult {
+        if (isOnlyReshapeShape(o))
+          return success();
+        return o->emitError("the PyTorch target cannot print op '")
+               << o->getName() << "'";
+      })
       .Case<tensor::DimOp>([&](tensor::DimOp d) -> LogicalResult {
         auto index = d.getConstantIndex();
         auto type = dyn_cast<RankedTensorType>(d.getSource().getType());
@@ -961,6 +1011,8 @@ LogicalResult PyTorchEmitter::printConstant(arith::ConstantOp op) {
     scalarLiterals.insert(op.getResult());
     return success();
   }
+  if (isOnlyReshapeShape(op))
+    return success();
   auto type = dyn_cast<RankedTensorType>(op.getType());
   auto dense = dyn_cast<DenseElementsAttr>(value);
   auto dtype = type ? torchDType(type.getElementType()) : std::nullopt;

@@ -56,7 +56,12 @@ module {
 // CHECK: from torch import nn
 // CHECK: def _unpack(packed, shape, encoding, axis):
 // CHECK: class Block(nn.Module):
-// CHECK:     def __init__(self):
+// CHECK-NEXT:     """ternary.layer @Block."""
+// CHECK-EMPTY:
+// CHECK-NEXT:     # Packed ternary params: name -> (shape, encoding, packed axis).
+// CHECK-NEXT:     TERNARY_PARAMS = {"w": ((6, 2), "offset2", 0)}
+// CHECK-EMPTY:
+// CHECK-NEXT:     def __init__(self):
 // CHECK-NEXT:        super().__init__()
 // CHECK-NEXT:        self.register_buffer(
 // CHECK-NEXT:            "w",
@@ -71,6 +76,7 @@ module {
 // CHECK-NEXT:        v0 = _ternary_matmul(arg0, self.w, (6, 2), "offset2", 0, None, None)
 // CHECK-NEXT:        return v0
 // CHECK: class Net(nn.Module):
+// CHECK:     TERNARY_PARAMS = {"p": ((2, 3), "base3", 1)}
 // CHECK:     def __init__(self, *, shared_Block=None):
 // CHECK-NEXT:        super().__init__()
 // CHECK-NEXT:        self.v = nn.Parameter(torch.full((3, 2), 0.5, dtype=torch.float32))

@@ -1,5 +1,5 @@
-"""Driver of format.test: generates every example with tritonc (argument 1),
-imports each file with only torch on the module path, then runs black --check
+"""Driver of format.test: generates every .tri file of the given folders
+(arguments 2..n-1) with tritonc (argument 1) into folder n, imports each file with only torch on the module path, then runs black --check
 and ruff format --check when they are installed."""
 
 import importlib.util
@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 root = pathlib.Path(__file__).resolve().parents[3]
-tritonc, examples, out = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
+tritonc, folders, out = sys.argv[1], sys.argv[2:-1], pathlib.Path(sys.argv[-1])
 files = []
-for example in sorted(examples.glob("*.tri")):
+for example in sorted(p for folder in folders for p in pathlib.Path(folder).glob("*.tri")):
     target = out / (example.stem + ".py")
     subprocess.run([tritonc, str(example), "--target=pytorch", "-o", str(target)], check=True)
     files.append(str(target))

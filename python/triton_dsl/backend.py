@@ -1,0 +1,159 @@
+"""A torch.compile backend that runs the code the compiler generates.
+
+    compiled = torch.compile(model, backend=triton_dsl.backend(mode="compile"))
+
+Each graph torch.compile captures goes through :func:`triton_dsl.from_fx`
+(weights ternarized), the compiler (``ternary`` dialect, ``ternary-optimize``,
+the PyTorch target) and :func:`triton_dsl.load`; the callable handed back to
+torch.compile runs the generated module, not the original graph. Modes:
+
+* ``"eager"``: no compilation; the captured graph runs as it is (a baseline).
+* ``"trace"``: prints the captured FX graph and the ``.tri`` program it
+  becomes, then runs the captured graph as it is (nothing compiled).
+* ``"compile"``: compiles to the ternary dialect and the target, and runs the
+  generated code. The IR and sources are kept in :attr:`Backend.graphs`.
+* ``"codegen"``: as ``compile``, and also writes every artifact to
+  ``folder``/graph_<i>/: ``model.tri``, ``model.mlir`` (ternary dialect),
+  ``model.opt.mlir`` (after ternary-optimize), ``model.py`` (the generated
+  PyTorch source) and ``weights.pt`` (its state_dict).
+
+Weights are captured when a graph is compiled (inference); if a weight tensor
+is modified later (its version counter moves), the next call re-captures the
+weights before running.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import sys
+from dataclasses import dataclass
+from typing import Any, Callable, List, Optional, Sequence, TextIO
+
+import torch
+
+from .fx import TernaryProgram, from_fx
+
+__all__ = ["Backend", "CompiledGraph", "backend"]
+
+MODES = ("trace", "compile", "codegen", "eager")
+TARGETS = ("pytorch",)
+
+
+@dataclass
+class CompiledGraph:
+    """One graph the backend compiled: its program, IR and generated source."""
+
+    program: TernaryProgram
+    mlir: str
+    optimized_mlir: str
+    python: str
+    module: torch.nn.Module
+    folder: Optional[pathlib.Path] = None
+
+
+class Backend:
+    """The torch.compile backend object (see the module docstring).
+
+    Attributes:
+        graphs: a :class:`CompiledGraph` per graph compiled (modes compile and codegen).
+    """
+
+    def __init__(self, target: str = "pytorch", mode: str = "compile", *, opt_level: int = 2,
+                 folder: Optional[os.PathLike] = None, quantizer: str = "absmean",
+                 per_channel: bool = False, threshold: Optional[float] = None, seed: int = 0,
+                 stream: Optional[TextIO] = None):
+        if target not in TARGETS:
+            raise ValueError(f"unknown target {target!r} for the torch.compile backend; "
+                             f"expected one of {list(TARGETS)}")
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; expected one of {list(MODES)}")
+        if mode == "codegen" and folder is None:
+            raise ValueError("mode='codegen' needs folder=... to write the artifacts to")
+        self.target = target
+        self.mode = mode
+        self.opt_level = opt_level
+        self.folder = pathlib.Path(folder) if folder is not None else None
+        self.quantizer = dict(quantizer=quantizer, per_channel=per_channel,
+                              threshold=threshold, seed=seed)
+        self.stream = stream
+        self.graphs: List[CompiledGraph] = []
+        self._traced = 0
+
+    def __call__(self, gm: torch.fx.GraphModule, example_inputs: Sequence[Any]) -> Callable:
+        if self.mode == "eager":
+            return gm.forward
+        program = from_fx(gm, example_inputs, dynamic_batch=False, **self.quantizer)
+        if self.mode == "trace":
+            out = self.stream or sys.stdout
+            print(f"# FX graph {self._traced}\n{program.graph_code.strip()}\n", file=out)
+            print(f"# as a .tri program\n{program.source}", file=out)
+            self._traced += 1
+            return gm.forward
+        return self._compile(gm, program, example_inputs)
+
+    def _compile(self, gm: torch.fx.GraphModule, program: TernaryProgram,
+                 example_inputs: Sequence[Any]) -> Callable:
+        mlir = program.compile("mlir", self.opt_level)
+        optimized = program.compile("opt-mlir", self.opt_level)
+        python = program.compile("pytorch", self.opt_level)
+        module = program.module(self.opt_level)
+        index = len(self.graphs)
+        folder = None
+        if self.mode == "codegen":
+            folder = self.folder / f"graph_{index}"
+            _write_artifacts(folder, program, mlir, optimized, python, module)
+        self.graphs.append(CompiledGraph(program, mlir, optimized, python, module, folder))
+        return _Runner(gm, program, module, example_inputs, self.quantizer)
+
+
+class _Runner:
+    """What torch.compile calls: the generated module on the graph's activations."""
+
+    def __init__(self, gm: torch.fx.GraphModule, program: TernaryProgram,
+                 module: torch.nn.Module, example_inputs: Sequence[Any], quantizer: dict):
+        self.gm = gm
+        self.program = program
+        self.module = module
+        self.quantizer = quantizer
+        self.inputs = program.input_positions
+        # Weights are graph inputs under torch.compile: remember which, and
+        # their versions, to notice in-place updates.
+        self.weights = [i for i, x in enumerate(example_inputs)
+                        if isinstance(x, torch.Tensor) and i not in self.inputs]
+        self.versions = self._versions(example_inputs)
+
+    def _versions(self, args: Sequence[Any]):
+        return [(id(args[i]), args[i]._version) for i in self.weights]
+
+    def __call__(self, *args):
+        if self.weights and self._versions(args) != self.versions:
+            fresh = from_fx(self.gm, args, dynamic_batch=False, **self.quantizer)
+            self.module.load_state_dict(
+                fresh.state_dict(getattr(type(self.module), "TERNARY_PARAMS", {})))
+            self.versions = self._versions(args)
+        with torch.no_grad():
+            result = self.module(*(args[i] for i in self.inputs))
+        return (result,) if self.program.returns_tuple else result
+
+
+def _write_artifacts(folder: pathlib.Path, program: TernaryProgram, mlir: str, optimized: str,
+                     python: str, module: torch.nn.Module) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (("model.tri", program.source), ("model.mlir", mlir),
+                       ("model.opt.mlir", optimized), ("model.py", python)):
+        (folder / name).write_text(text)
+    torch.save(module.state_dict(), folder / "weights.pt")
+
+
+def backend(target: str = "pytorch", mode: str = "compile", **options) -> Backend:
+    """A torch.compile backend: ``torch.compile(model, backend=triton_dsl.backend())``.
+
+    Args:
+        target: the code the graphs become (``"pytorch"``).
+        mode: ``"trace"``, ``"compile"``, ``"codegen"`` or ``"eager"`` (module docstring).
+        options: ``opt_level`` (0-2), ``folder`` (codegen), ``quantizer``,
+            ``per_channel``, ``threshold``, ``seed`` (as in :func:`triton_dsl.from_fx`),
+            ``stream`` (where trace prints; default stdout).
+    """
+    return Backend(target, mode, **options)

@@ -1,0 +1,889 @@
+"""The FX front end: a torch.nn model (or an FX graph) to the ternary dialect.
+
+``from_fx(model, example_inputs)`` traces ``model`` with ``torch.fx`` (or
+takes the ``GraphModule`` that torch.compile hands to a backend) and writes
+the graph as a ``.tri`` program: one layer, whose ``forward`` has one
+statement per graph node. Linear and Conv2d weights are ternarized with a
+quantizer of :mod:`triton_dsl.runtime.quantize` and become ``TernaryTensor``
+params plus a float scale; every other weight is a float ``Tensor`` param.
+The front end of the compiler (``triton_dsl.compile``) then checks the
+program and lowers it to the ``ternary`` dialect, so a captured model goes
+through exactly the passes and targets a ``.tri`` file does.
+
+Supported: Linear, Conv2d (groups 1, dilation 1, zero padding), ReLU, GELU,
+Sigmoid, Tanh, Softmax, LayerNorm over the last dim, BatchNorm1d/2d in eval
+mode (folded into a per-channel scale and shift), Flatten, reshape/view,
+add/sub/mul/div, neg, matmul, Identity and Dropout in eval mode, as modules,
+functions or tensor methods. Anything else raises
+:class:`UnsupportedOperationError` naming the first node it meets.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import operator
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+import torch
+import torch.fx
+import torch.nn.functional as F
+from torch import nn
+from torch.fx.passes.shape_prop import ShapeProp
+
+from .runtime.packing import pack
+from .runtime.quantize import METHODS, quantize
+
+__all__ = [
+    "TernaryProgram",
+    "UnsupportedOperationError",
+    "from_fx",
+    "ternarize_model",
+]
+
+Dim = Union[int, str]
+
+# Names the generated program must not use for variables or params: the
+# language's keywords and builtins.
+_RESERVED = {
+    "layer", "param", "fn", "let", "return", "true", "false", "relu", "sigmoid", "tanh",
+    "gelu", "exp", "log", "sqrt", "abs", "softmax", "layer_norm", "transpose", "reshape",
+    "flatten", "sum", "max", "min", "mean", "conv2d", "quantize_ternary", "ternarize",
+    "dequantize", "forward", "Tensor", "TernaryTensor", "N",
+}
+
+
+class UnsupportedOperationError(NotImplementedError):
+    """A model uses something the FX front end cannot translate.
+
+    ``node`` is the FX node's name, ``operation`` what it calls (a module
+    type, a function or a method) and ``reason`` why it was refused.
+    """
+
+    def __init__(self, node: str, operation: str, reason: str):
+        self.node = node
+        self.operation = operation
+        self.reason = reason
+        super().__init__(f"from_fx: unsupported operation {operation} (FX node '{node}'): {reason}")
+
+
+@dataclass
+class TernaryProgram:
+    """A model captured by :func:`from_fx`.
+
+    Attributes:
+        source: the ``.tri`` program (one layer named ``layer_name``).
+        layer_name: the layer, and the class of the generated PyTorch module.
+        ternary_params: DSL name -> int8 trits, in the DSL's logical shape.
+        float_params: DSL name -> float32 tensor.
+        graph_code: the Python code of the FX graph that was captured.
+        dynamic_batch: whether dim 0 of the inputs is the symbolic dim ``N``.
+    """
+
+    source: str
+    layer_name: str
+    ternary_params: Dict[str, torch.Tensor]
+    float_params: Dict[str, torch.Tensor]
+    graph_code: str
+    dynamic_batch: bool
+    returns_tuple: bool = False
+    input_positions: List[int] = field(default_factory=list)
+
+    def compile(self, target: str = "mlir", opt_level: int = 2):
+        """``triton_dsl.compile`` of :attr:`source` (``mlir`` is the ternary dialect)."""
+        from . import compile as compile_source
+
+        return compile_source(self.source, target=target, opt_level=opt_level,
+                              filename=f"<from_fx {self.layer_name}>")
+
+    def state_dict(self, ternary_layout: Dict[str, Tuple[Tuple[int, ...], str, int]]) -> Dict[str, torch.Tensor]:
+        """The generated module's state: packed bytes laid out as ``ternary_layout`` says."""
+        state = {name: value.clone() for name, value in self.float_params.items()}
+        for name, trits in self.ternary_params.items():
+            shape, encoding, axis = ternary_layout[name]
+            if tuple(shape) != tuple(trits.shape):
+                raise ValueError(f"param '{name}': the generated module expects shape "
+                                 f"{tuple(shape)}, the capture has {tuple(trits.shape)}")
+            state[name] = pack(trits, encoding=encoding, axis=axis).reshape(-1)
+        return state
+
+    def module(self, opt_level: int = 2) -> nn.Module:
+        """The generated PyTorch module (``target="pytorch"``) with the captured weights."""
+        from . import load
+
+        generated = load(self.source, opt_level=opt_level)
+        return self._instantiate(generated)
+
+    def _instantiate(self, generated) -> nn.Module:
+        cls = getattr(generated, self.layer_name)
+        module = cls()
+        module.load_state_dict(self.state_dict(getattr(cls, "TERNARY_PARAMS", {})))
+        return module.eval()
+
+
+def ternarize_model(model: nn.Module, quantizer: str = "absmean", per_channel: bool = False,
+                    threshold: Optional[float] = None, seed: int = 0) -> nn.Module:
+    """A copy of ``model`` whose Linear and Conv2d weights are ternarized in place.
+
+    Each weight becomes ``trits * scale`` from the same quantizer call that
+    :func:`from_fx` makes, so the copy is the float reference of what the
+    captured program computes.
+    """
+    import copy
+
+    ternarized = copy.deepcopy(model)
+    with torch.no_grad():
+        for sub in ternarized.modules():
+            if isinstance(sub, (nn.Linear, nn.Conv2d)):
+                trits, scale = _quantize_weight(sub.weight, quantizer, per_channel, threshold, seed)
+                view = (-1,) + (1,) * (sub.weight.dim() - 1)
+                sub.weight.copy_(trits.to(torch.float32) * scale.reshape(view if per_channel else ()))
+    return ternarized
+
+
+def _quantize_weight(weight: torch.Tensor, quantizer: str, per_channel: bool,
+                     threshold: Optional[float], seed: int) -> Tuple[torch.Tensor, torch.Tensor]:
+    trits, scale = quantize(weight.detach().to(torch.float32).cpu(), quantizer,
+                            channel_axis=0 if per_channel else None, threshold=threshold, seed=seed)
+    return trits, scale
+
+
+# --- shapes ---------------------------------------------------------------------------------
+
+
+def _dim_of(size: Any) -> Optional[Dim]:
+    """An int, or the name of a plain symbol (a dynamic size from torch.compile)."""
+    if isinstance(size, int):
+        return size
+    if isinstance(size, torch.SymInt):
+        expr = size.node.expr
+        if getattr(expr, "is_Symbol", False):
+            return str(expr)
+        if getattr(expr, "is_Integer", False):
+            return int(expr)
+    return None
+
+
+def _meta_value(node: torch.fx.Node) -> Any:
+    meta = node.meta
+    if "example_value" in meta:
+        return meta["example_value"]
+    if "val" in meta:
+        return meta["val"]
+    return meta.get("tensor_meta")
+
+
+def _propagate(gm: torch.fx.GraphModule, inputs: Sequence[Any]) -> Dict[str, Any]:
+    """Runs ShapeProp; returns node name -> (shape tuple, dtype) or scalar value."""
+    ShapeProp(gm).propagate(*inputs)
+    out = {}
+    for node in gm.graph.nodes:
+        tm = node.meta.get("tensor_meta")
+        if tm is not None and hasattr(tm, "shape"):
+            out[node.name] = (tuple(int(d) for d in tm.shape), tm.dtype)
+    return out
+
+
+# --- the translator -------------------------------------------------------------------------
+
+
+@dataclass
+class _Tensor:
+    """An activation: a variable of the program."""
+
+    expr: str
+    shape: Tuple[Dim, ...]
+
+
+@dataclass
+class _Const:
+    """A weight or buffer known at capture time (not yet a param)."""
+
+    value: torch.Tensor
+    name: str
+    param: Optional[str] = None  # the float param, once declared
+
+
+@dataclass
+class _Size:
+    """A size read from a tensor (x.size(0), x.shape[1], a SymInt input)."""
+
+    dim: Dim
+
+
+def _number(value: Union[int, float, bool]) -> str:
+    if isinstance(value, bool):
+        raise TypeError("bool")
+    if isinstance(value, int):
+        return f"({value})" if value < 0 else str(value)
+    if not math.isfinite(value):
+        raise ValueError(f"non-finite constant {value}")
+    text = repr(float(value))
+    return f"({text})" if value < 0 else text
+
+
+def _type(shape: Sequence[Dim]) -> str:
+    return "Tensor[" + ", ".join(str(d) for d in shape) + "]"
+
+
+def _target_name(node: torch.fx.Node, gm: torch.fx.GraphModule) -> str:
+    if node.op == "call_module":
+        return f"module {type(gm.get_submodule(node.target)).__name__} ('{node.target}')"
+    if node.op == "call_method":
+        return f"method Tensor.{node.target}"
+    target = node.target
+    module = getattr(target, "__module__", None) or ""
+    name = getattr(target, "__name__", str(target))
+    return f"function {module + '.' if module else ''}{name}"
+
+
+class _Translator:
+    def __init__(self, gm: torch.fx.GraphModule, shapes: Dict[str, Tuple[Tuple[Dim, ...], Any]],
+                 constants: Dict[str, torch.Tensor], quantizer: str, per_channel: bool,
+                 threshold: Optional[float], seed: int):
+        self.gm = gm
+        self.shapes = shapes
+        self.constants = constants
+        self.quantizer = quantizer
+        self.per_channel = per_channel
+        self.threshold = threshold
+        self.seed = seed
+        self.env: Dict[str, Any] = {}
+        self.names: set = set()
+        self.params: List[str] = []  # declarations, in order
+        self.ternary: Dict[str, torch.Tensor] = {}
+        self.floats: Dict[str, torch.Tensor] = {}
+        self.body: List[str] = []
+        self.args: List[str] = []
+        self.input_positions: List[int] = []
+        self.result: Optional[_Tensor] = None
+        self.returns_tuple = False
+        self.node: Optional[torch.fx.Node] = None
+
+    # names ----------------------------------------------------------------------------------
+
+    def fresh(self, hint: str) -> str:
+        base = re.sub(r"[^A-Za-z0-9_]", "_", hint)
+        base = re.sub(r"_+", "_", base).strip("_") or "v"
+        if base[0].isdigit():
+            base = "m" + base
+        if keyword.iskeyword(base) or base in _RESERVED:
+            base += "_"
+        name, i = base, 1
+        while name in self.names:
+            i += 1
+            name = f"{base}_{i}"
+        self.names.add(name)
+        return name
+
+    @staticmethod
+    def param_hint(name: str) -> str:
+        """l_self_modules_fc1_parameters_weight_ -> fc1_weight (torch.compile names)."""
+        hint = re.sub(r"^[lL]_", "", name)
+        hint = re.sub(r"^(self|fn|mod|model)_", "", hint)
+        hint = re.sub(r"(^|_)(modules|parameters|buffers)_", r"\1", hint)
+        return hint.strip("_")
+
+    # errors ---------------------------------------------------------------------------------
+
+    def unsupported(self, reason: str) -> UnsupportedOperationError:
+        node = self.node
+        return UnsupportedOperationError(node.name, _target_name(node, self.gm), reason)
+
+    # values ---------------------------------------------------------------------------------
+
+    def shape_of(self, node: torch.fx.Node) -> Tuple[Dim, ...]:
+        entry = self.shapes.get(node.name)
+        if entry is None:
+            raise self.unsupported("its result is not a tensor of known shape")
+        shape, dtype = entry
+        if dtype != torch.float32:
+            raise self.unsupported(f"tensors of {dtype} are not supported (only float32)")
+        return shape
+
+    def emit(self, expr: str, node: torch.fx.Node) -> _Tensor:
+        name = self.fresh(node.name)
+        self.body.append(f"        let {name} = {expr}")
+        return _Tensor(name, self.shape_of(node))
+
+    def value(self, arg: Any) -> Any:
+        if isinstance(arg, torch.fx.Node):
+            return self.env[arg.name]
+        return arg
+
+    def tensor(self, arg: Any, what: str = "operand") -> str:
+        """The DSL expression of a tensor operand (declaring a param for a constant)."""
+        v = self.value(arg)
+        if isinstance(v, _Tensor):
+            return v.expr
+        if isinstance(v, _Const):
+            return self.float_param(v)
+        raise self.unsupported(f"its {what} must be a tensor")
+
+    def operand(self, arg: Any) -> str:
+        v = self.value(arg)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            try:
+                return _number(v)
+            except ValueError as e:
+                raise self.unsupported(str(e)) from None
+        return self.tensor(arg)
+
+    def const(self, arg: Any, what: str) -> Optional[torch.Tensor]:
+        if arg is None:
+            return None
+        if isinstance(arg, torch.Tensor):  # a module's own weight
+            return arg.detach()
+        v = self.value(arg)
+        if isinstance(v, _Const):
+            return v.value
+        raise self.unsupported(f"its {what} must be a parameter or buffer of the model, "
+                               "not a value computed by the graph")
+
+    def declare_float(self, hint: str, value: torch.Tensor) -> str:
+        name = self.fresh(hint)
+        value = value.detach().to(torch.float32).cpu().contiguous()
+        self.params.append(f"    param {name}: {_type(value.shape)}")
+        self.floats[name] = value
+        return name
+
+    def float_param(self, c: _Const) -> str:
+        if c.param is None:
+            c.param = self.declare_float(c.name, c.value)
+        return c.param
+
+    def ternary_weight(self, hint: str, weight: torch.Tensor, dsl_trits: Callable) -> Tuple[str, str]:
+        """Declares TernaryTensor + scale params for a Linear/Conv weight."""
+        try:
+            trits, scale = _quantize_weight(weight, self.quantizer, self.per_channel,
+                                            self.threshold, self.seed)
+        except ValueError as e:
+            raise self.unsupported(f"cannot ternarize its weight: {e}") from None
+        trits = dsl_trits(trits)
+        name = self.fresh(hint)
+        self.params.append(f"    param {name}: TernaryTensor[{', '.join(map(str, trits.shape))}]")
+        self.ternary[name] = trits.contiguous()
+        return name, scale
+
+    # nodes ----------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        placeholder_index = 0
+        for node in self.gm.graph.nodes:
+            self.node = node
+            if node.op == "placeholder":
+                self.placeholder(node, placeholder_index)
+                placeholder_index += 1
+            elif node.op == "get_attr":
+                value = _fetch_attr(self.gm, node.target)
+                if not isinstance(value, torch.Tensor):
+                    raise self.unsupported("only tensor attributes are supported")
+                self.env[node.name] = _Const(value, self.param_hint(str(node.target)))
+            elif node.op == "output":
+                self.output(node)
+            else:
+                self.env[node.name] = self.call(node)
+
+    def placeholder(self, node: torch.fx.Node, index: int) -> None:
+        if node.name in self.constants:
+            self.env[node.name] = _Const(self.constants[node.name], self.param_hint(node.name))
+            return
+        entry = self.shapes.get(node.name)
+        if entry is None:
+            example = _meta_value(node)
+            dim = _dim_of(example) if example is not None else None
+            if dim is None:
+                raise self.unsupported("graph inputs must be float32 tensors or sizes")
+            self.env[node.name] = _Size(dim)
+            return
+        shape = self.shape_of(node)
+        name = self.fresh(node.name)
+        self.args.append(f"{name}: {_type(shape)}")
+        self.input_positions.append(index)
+        self.env[node.name] = _Tensor(name, shape)
+
+    def output(self, node: torch.fx.Node) -> None:
+        result = node.args[0]
+        if isinstance(result, (tuple, list)):
+            if len(result) != 1:
+                raise self.unsupported(f"the graph returns {len(result)} values; "
+                                       "only one tensor can be returned")
+            self.returns_tuple = True
+            result = result[0]
+        v = self.value(result)
+        if isinstance(v, _Const):
+            v = _Tensor(self.float_param(v), tuple(v.value.shape))
+        if not isinstance(v, _Tensor):
+            raise self.unsupported("the graph must return a tensor")
+        self.result = v
+
+    def call(self, node: torch.fx.Node) -> Any:
+        if node.op == "call_module":
+            return self.call_module(node, self.gm.get_submodule(node.target))
+        key = node.target if node.op == "call_function" else ("method", node.target)
+        handler = _FUNCTIONS.get(key)
+        if handler is None:
+            raise self.unsupported("no translation to the ternary dialect")
+        return handler(self, node, *node.args, **node.kwargs)
+
+    def call_module(self, node: torch.fx.Node, module: nn.Module) -> Any:
+        x = node.args[0] if node.args else None
+        if isinstance(module, nn.Linear):
+            return self.linear(node, x, module.weight, module.bias)
+        if isinstance(module, nn.Conv2d):
+            return self.conv2d(node, x, module.weight, module.bias, module.stride, module.padding,
+                               module.dilation, module.groups, module.padding_mode)
+        if isinstance(module, nn.ReLU):
+            return self.unary(node, "relu", x)
+        if isinstance(module, nn.Sigmoid):
+            return self.unary(node, "sigmoid", x)
+        if isinstance(module, nn.Tanh):
+            return self.unary(node, "tanh", x)
+        if isinstance(module, nn.GELU):
+            return self.gelu(node, x, module.approximate)
+        if isinstance(module, nn.Softmax):
+            return self.softmax(node, x, module.dim)
+        if isinstance(module, nn.LayerNorm):
+            return self.layer_norm(node, x, module.normalized_shape, module.weight, module.bias,
+                                   module.eps)
+        if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            if module.training or module.running_mean is None:
+                raise self.unsupported("BatchNorm is supported in eval mode with running "
+                                       "statistics only (call model.eval())")
+            return self.batch_norm(node, x, module.running_mean, module.running_var,
+                                   module.weight, module.bias, module.eps)
+        if isinstance(module, nn.Flatten):
+            return self.flatten(node, x, module.start_dim, module.end_dim)
+        if isinstance(module, nn.Identity):
+            return self.value(x)
+        if isinstance(module, nn.Dropout):
+            if module.training and module.p > 0:
+                raise self.unsupported("Dropout in training mode (call model.eval())")
+            return self.value(x)
+        raise self.unsupported("no translation to the ternary dialect")
+
+    # translations ---------------------------------------------------------------------------
+
+    def linear(self, node, x, weight, bias=None) -> _Tensor:
+        w = self.const(weight, "weight")
+        b = self.const(bias, "bias")
+        if w.dim() != 2:
+            raise self.unsupported("the weight must have rank 2")
+        xs = self.tensor(x, "input")
+        name, scale = self.ternary_weight(f"{self.hint(node, weight)}_weight", w, lambda t: t.t())
+        scale_name = self.declare_float(f"{name}_scale", scale)
+        expr = f"{xs} @ {name} * {scale_name}"
+        if b is not None:
+            expr += f" + {self.declare_float(self.hint(node, bias, 'bias'), b)}"
+        return self.emit(expr, node)
+
+    def conv2d(self, node, x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1,
+               padding_mode="zeros") -> _Tensor:
+        w = self.const(weight, "weight")
+        b = self.const(bias, "bias")
+        pair = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v, v)  # noqa: E731
+        if groups != 1:
+            raise self.unsupported(f"groups={groups} (only 1 is supported)")
+        if pair(dilation) != (1, 1):
+            raise self.unsupported(f"dilation={dilation} (only 1 is supported)")
+        if padding_mode != "zeros":
+            raise self.unsupported(f"padding_mode='{padding_mode}' (only 'zeros')")
+        sh, sw = pair(stride)
+        if sh != sw:
+            raise self.unsupported(f"stride={stride}: only equal strides are supported")
+        if padding == "valid":
+            padding = 0
+        elif padding == "same":
+            kh, kw = w.shape[2], w.shape[3]
+            if sh != 1 or kh != kw or kh % 2 == 0:
+                raise self.unsupported("padding='same' needs stride 1 and an odd square kernel")
+            padding = (kh - 1) // 2
+        ph, pw = pair(padding)
+        if ph != pw:
+            raise self.unsupported(f"padding={padding}: only equal paddings are supported")
+        xs = self.tensor(x, "input")
+        name, scale = self.ternary_weight(f"{self.hint(node, weight)}_weight", w, lambda t: t)
+        if self.per_channel:
+            scale = scale.reshape(-1, 1, 1)
+        scale_name = self.declare_float(f"{name}_scale", scale)
+        expr = f"conv2d({xs}, {name}, stride={sh}, padding={ph}) * {scale_name}"
+        if b is not None:
+            expr += f" + {self.declare_float(self.hint(node, bias, 'bias'), b.reshape(-1, 1, 1))}"
+        return self.emit(expr, node)
+
+    def hint(self, node, arg, suffix: str = "") -> str:
+        """A readable param name: the module path, or the weight's own name."""
+        if node.op == "call_module":
+            base = str(node.target)
+            return f"{base}_{suffix}" if suffix else base
+        v = self.value(arg) if isinstance(arg, torch.fx.Node) else None
+        if isinstance(v, _Const):
+            name = re.sub(r"_?(weight|bias)$", "", v.name)
+            base = name or node.name
+        else:
+            base = node.name
+        return f"{base}_{suffix}" if suffix else base
+
+    def unary(self, node, builtin: str, x) -> _Tensor:
+        return self.emit(f"{builtin}({self.tensor(x, 'input')})", node)
+
+    def gelu(self, node, x, approximate: str = "none") -> _Tensor:
+        xs = self.tensor(x, "input")
+        if approximate == "none":
+            return self.emit(f"gelu({xs})", node)
+        if approximate == "tanh":
+            c = _number(math.sqrt(2.0 / math.pi))
+            return self.emit(f"0.5 * {xs} * (1.0 + tanh({c} * ({xs} + 0.044715 * {xs} * {xs} * {xs})))",
+                             node)
+        raise self.unsupported(f"approximate='{approximate}'")
+
+    def softmax(self, node, x, dim=None, *args, **kwargs) -> _Tensor:
+        if dim is None:
+            raise self.unsupported("softmax needs an explicit dim")
+        if kwargs.get("dtype") is not None or (args and args[-1] is not None and not isinstance(args[-1], int)):
+            raise self.unsupported("softmax with a dtype")
+        return self.emit(f"softmax({self.tensor(x, 'input')}, {int(dim)})", node)
+
+    def layer_norm(self, node, x, normalized_shape, weight=None, bias=None, eps=1e-5) -> _Tensor:
+        shape = self.shape_of(node)
+        normalized = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list, torch.Size)) \
+            else (normalized_shape,)
+        if len(normalized) != 1 or normalized[0] != shape[-1]:
+            raise self.unsupported(f"normalized_shape={list(normalized)}: only the last dim "
+                                   "can be normalized")
+        w = self.const(weight, "weight")
+        b = self.const(bias, "bias")
+        args = [self.tensor(x, "input")]
+        if w is not None or b is not None:
+            args.append(self.declare_float(self.hint(node, weight, "weight"),
+                                           w if w is not None else torch.ones(normalized)))
+        if b is not None:
+            args.append(self.declare_float(self.hint(node, bias, "bias"), b))
+        return self.emit(f"layer_norm({', '.join(args)}, eps={_number(float(eps))})", node)
+
+    def batch_norm(self, node, x, running_mean, running_var, weight=None, bias=None, eps=1e-5) -> _Tensor:
+        mean = self.const(running_mean, "running mean").to(torch.float64)
+        var = self.const(running_var, "running variance").to(torch.float64)
+        w = self.const(weight, "weight")
+        b = self.const(bias, "bias")
+        scale = 1.0 / torch.sqrt(var + eps)
+        if w is not None:
+            scale = scale * w.detach().to(torch.float64)
+        shift = -mean * scale
+        if b is not None:
+            shift = shift + b.detach().to(torch.float64)
+        rank = len(self.shape_of(node))
+        if rank < 2:
+            raise self.unsupported("BatchNorm needs an input of rank >= 2")
+        view = (-1,) + (1,) * (rank - 2)
+        hint = self.hint(node, running_mean, "")
+        a = self.declare_float(f"{hint}_bn_scale", scale.reshape(view))
+        c = self.declare_float(f"{hint}_bn_shift", shift.reshape(view))
+        return self.emit(f"{self.tensor(x, 'input')} * {a} + {c}", node)
+
+    def flatten(self, node, x, start_dim=0, end_dim=-1) -> _Tensor:
+        xs = self.tensor(x, "input")
+        in_shape = self.value(x).shape
+        rank = len(in_shape)
+        start, end = start_dim % max(rank, 1), end_dim % max(rank, 1)
+        if rank >= 2 and start == 1 and end == rank - 1 and all(isinstance(d, int) for d in in_shape[1:]):
+            return self.emit(f"flatten({xs})", node)
+        return self.reshape_to(node, xs)
+
+    def reshape_to(self, node, xs: str) -> _Tensor:
+        """reshape(x, <the node's result shape>): sizes come from shape propagation."""
+        shape = self.shape_of(node)
+        return self.emit(f"reshape({xs}, {', '.join(str(d) for d in shape)})", node)
+
+    def reshape(self, node, x, *shape, **kwargs) -> _Tensor:
+        return self.reshape_to(node, self.tensor(x, "input"))
+
+    def neg(self, node, x) -> _Tensor:
+        return self.emit(f"-{self.tensor(x, 'input')}", node)
+
+    def matmul(self, node, a, b) -> _Tensor:
+        return self.emit(f"{self.tensor(a, 'left operand')} @ {self.tensor(b, 'right operand')}", node)
+
+    def identity(self, node, x, *args, **kwargs) -> Any:
+        return self.value(x)
+
+    def dropout(self, node, x, p=0.5, training=False, inplace=False) -> Any:
+        if training and p > 0:
+            raise self.unsupported("dropout in training mode")
+        return self.value(x)
+
+    def size(self, node, x, dim=None) -> Any:
+        v = self.value(x)
+        if not isinstance(v, _Tensor):
+            raise self.unsupported("size of a non-activation")
+        if dim is None:
+            return tuple(_Size(d) for d in v.shape)
+        return _Size(v.shape[dim])
+
+    def getattr_(self, node, x, attr) -> Any:
+        if attr == "shape":
+            return self.size(node, x)
+        raise self.unsupported(f"attribute '{attr}'")
+
+    def getitem(self, node, seq, index) -> Any:
+        v = self.value(seq)
+        if isinstance(v, tuple) and isinstance(index, int):
+            return v[index]
+        raise self.unsupported("indexing is supported on shapes only")
+
+    # the program ----------------------------------------------------------------------------
+
+    def program(self, layer: str) -> str:
+        lines = [
+            "# Captured by triton_dsl.from_fx: Linear/Conv2d weights ternarized "
+            f"({self.quantizer}{', per channel' if self.per_channel else ''}).",
+            f"layer {layer} {{",
+            *self.params,
+            "",
+            f"    fn forward({', '.join(self.args)}) -> {_type(self.result.shape)} {{",
+            *self.body,
+            f"        return {self.result.expr}",
+            "    }",
+            "}",
+            "",
+        ]
+        return "\n".join(lines)
+
+
+def _binary(op: str) -> Callable:
+    def translate(self, node, a, b, *, alpha=1, **kwargs):
+        if alpha != 1 or kwargs:
+            raise self.unsupported("alpha or other keyword arguments")
+        if not any(isinstance(self.value(v), (_Tensor, _Const)) for v in (a, b)):
+            raise self.unsupported("arithmetic on sizes is not supported")
+        return self.emit(f"{self.operand(a)} {op} {self.operand(b)}", node)
+
+    return translate
+
+
+def _method(name: str) -> Tuple[str, str]:
+    return ("method", name)
+
+
+def _batch_norm_fn(self, node, x, running_mean, running_var, weight=None, bias=None,
+                   training=False, momentum=0.1, eps=1e-5):
+    if training:
+        raise self.unsupported("BatchNorm in training mode (call model.eval())")
+    return self.batch_norm(node, x, running_mean, running_var, weight, bias, eps)
+
+
+def _relu_fn(self, node, x, inplace=False):
+    return self.unary(node, "relu", x)
+
+
+def _flatten_fn(self, node, x, start_dim=0, end_dim=-1):
+    return self.flatten(node, x, start_dim, end_dim)
+
+
+def _unary_fn(builtin: str) -> Callable:
+    return lambda self, node, x: self.unary(node, builtin, x)
+
+
+def _gelu_fn(self, node, x, approximate="none"):
+    return self.gelu(node, x, approximate)
+
+
+def _softmax_fn(self, node, x, dim=None, _stacklevel=3, dtype=None):
+    if dtype is not None:
+        raise self.unsupported("softmax with a dtype")
+    return self.softmax(node, x, dim)
+
+
+_FUNCTIONS: Dict[Any, Callable] = {
+    F.linear: _Translator.linear,
+    torch._C._nn.linear: _Translator.linear,
+    F.conv2d: _Translator.conv2d,
+    torch.conv2d: _Translator.conv2d,
+    F.relu: _relu_fn,
+    torch.relu: _relu_fn,
+    _method("relu"): _relu_fn,
+    F.gelu: _gelu_fn,
+    torch._C._nn.gelu: _gelu_fn,
+    F.sigmoid: _unary_fn("sigmoid"),
+    torch.sigmoid: _unary_fn("sigmoid"),
+    _method("sigmoid"): _unary_fn("sigmoid"),
+    F.tanh: _unary_fn("tanh"),
+    torch.tanh: _unary_fn("tanh"),
+    _method("tanh"): _unary_fn("tanh"),
+    F.softmax: _softmax_fn,
+    torch.softmax: _softmax_fn,
+    _method("softmax"): _softmax_fn,
+    F.layer_norm: _Translator.layer_norm,
+    torch.layer_norm: _Translator.layer_norm,
+    F.batch_norm: _batch_norm_fn,
+    torch.flatten: _flatten_fn,
+    _method("flatten"): _flatten_fn,
+    torch.reshape: _Translator.reshape,
+    _method("reshape"): _Translator.reshape,
+    _method("view"): _Translator.reshape,
+    operator.add: _binary("+"),
+    torch.add: _binary("+"),
+    _method("add"): _binary("+"),
+    operator.sub: _binary("-"),
+    torch.sub: _binary("-"),
+    _method("sub"): _binary("-"),
+    operator.mul: _binary("*"),
+    torch.mul: _binary("*"),
+    _method("mul"): _binary("*"),
+    operator.truediv: _binary("/"),
+    torch.div: _binary("/"),
+    _method("div"): _binary("/"),
+    operator.neg: _Translator.neg,
+    torch.neg: _Translator.neg,
+    _method("neg"): _Translator.neg,
+    operator.matmul: _Translator.matmul,
+    torch.matmul: _Translator.matmul,
+    _method("matmul"): _Translator.matmul,
+    F.dropout: _Translator.dropout,
+    _method("contiguous"): _Translator.identity,
+    _method("size"): _Translator.size,
+    getattr: _Translator.getattr_,
+    operator.getitem: _Translator.getitem,
+}
+
+
+def _fetch_attr(gm: torch.fx.GraphModule, target: str) -> Any:
+    value: Any = gm
+    for part in target.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _is_weight_source(source: Any) -> bool:
+    """Whether a torch.compile graph input is a parameter or buffer of the model."""
+    while source is not None:
+        if type(source).__name__ in ("UnspecializedParamBufferSource", "ParamBufferSource"):
+            return True
+        if getattr(source, "member", None) in ("_parameters", "_buffers"):
+            return True
+        source = getattr(source, "base", None)
+    return False
+
+
+def _compile_time_shapes(gm: torch.fx.GraphModule, example_inputs: Sequence[Any],
+                         dynamic_batch: bool) -> Tuple[Dict[str, Any], bool]:
+    """node name -> (shape with 'N' for the batch dim, dtype); and whether N was used."""
+    first = _propagate(gm, example_inputs)
+    tensors = [x for x in example_inputs if isinstance(x, torch.Tensor)]
+    if not dynamic_batch or not tensors or any(x.dim() == 0 for x in tensors):
+        return first, False
+    batch = tensors[0].shape[0]
+    if any(x.shape[0] != batch for x in tensors):
+        return first, False
+    grown = [torch.cat([x, x[:1]]) if isinstance(x, torch.Tensor) else x for x in example_inputs]
+    try:
+        second = _propagate(gm, grown)
+    except Exception:  # the model is tied to the example batch size
+        return _propagate(gm, example_inputs), False
+    shapes = {}
+    for name, (shape, dtype) in first.items():
+        other = second.get(name, (shape, dtype))[0]
+        if len(other) != len(shape):
+            return _propagate(gm, example_inputs), False
+        dims: List[Dim] = []
+        for a, b in zip(shape, other):
+            if a == b:
+                dims.append(a)
+            elif a == batch and b == batch + 1:
+                dims.append("N")
+            else:  # a dim that grows unlike the batch (e.g. flattened into it)
+                return _propagate(gm, example_inputs), False
+        shapes[name] = (tuple(dims), dtype)
+    return shapes, True
+
+
+def _dynamo_shapes(gm: torch.fx.GraphModule) -> Optional[Dict[str, Any]]:
+    """Shapes from torch.compile's example values (symbolic sizes keep their names)."""
+    shapes = {}
+    for node in gm.graph.nodes:
+        value = node.meta.get("example_value")
+        if isinstance(value, torch.Tensor):
+            dims = tuple(_dim_of(d) for d in value.shape)
+            if any(d is None for d in dims):
+                return None  # a size expression: propagate the real inputs' shapes instead
+            shapes[node.name] = (dims, value.dtype)
+    return shapes
+
+
+def from_fx(model: Union[nn.Module, torch.fx.GraphModule], example_inputs: Sequence[Any], *,
+            quantizer: str = "absmean", per_channel: bool = False,
+            threshold: Optional[float] = None, seed: int = 0, dynamic_batch: bool = True,
+            name: Optional[str] = None) -> TernaryProgram:
+    """Captures ``model`` into a ternary program.
+
+    Args:
+        model: an ``nn.Module`` (traced with ``torch.fx.symbolic_trace``) or a
+            ``torch.fx.GraphModule`` (e.g. the one torch.compile gives a backend).
+        example_inputs: one float32 tensor per graph input (for a torch.compile
+            graph: its example inputs, weights included).
+        quantizer: ``"absmean"`` (BitNet b1.58), ``"threshold"`` (needs
+            ``threshold``) or ``"stochastic"`` (uses ``seed``).
+        per_channel: one scale per output channel instead of per tensor.
+        dynamic_batch: make dim 0 of the inputs the symbolic dim ``N`` (kept
+            static when the model ties a size to the example batch).
+        name: the layer's name (default: the model's class name).
+
+    Returns:
+        a :class:`TernaryProgram`; ``.module()`` is the generated PyTorch module
+        with the weights loaded, ``.compile("mlir")`` the ternary dialect.
+
+    Raises:
+        UnsupportedOperationError: naming the first node that cannot be translated.
+    """
+    if quantizer not in METHODS:
+        raise ValueError(f"unknown quantizer {quantizer!r}; expected one of {sorted(METHODS)}")
+    if isinstance(example_inputs, torch.Tensor):
+        example_inputs = (example_inputs,)
+    example_inputs = list(example_inputs)
+    if isinstance(model, torch.fx.GraphModule):
+        gm = model
+    elif isinstance(model, nn.Module):
+        try:
+            gm = torch.fx.symbolic_trace(model)
+        except Exception as e:  # data-dependent control flow and the like
+            raise UnsupportedOperationError(type(model).__name__, f"module {type(model).__name__}",
+                                            f"torch.fx cannot trace it: {e}") from e
+    else:
+        raise TypeError(f"from_fx expects an nn.Module or a GraphModule, got {type(model).__name__}")
+
+    placeholders = [n for n in gm.graph.nodes if n.op == "placeholder"]
+    if len(placeholders) != len(example_inputs):
+        raise ValueError(f"the graph has {len(placeholders)} inputs, {len(example_inputs)} "
+                         "example inputs were given")
+    constants = {}
+    for node, example in zip(placeholders, example_inputs):
+        grapharg = node.meta.get("grapharg")
+        if isinstance(example, torch.Tensor) and (
+                isinstance(example, nn.Parameter)
+                or (grapharg is not None and _is_weight_source(getattr(grapharg, "source", None)))):
+            constants[node.name] = example.detach()
+
+    shapes = _dynamo_shapes(gm) if all("example_value" in n.meta for n in placeholders) else None
+    dynamic = False
+    if shapes is None:
+        shapes, dynamic = _compile_time_shapes(gm, example_inputs, dynamic_batch)
+    else:
+        dynamic = any(isinstance(d, str) for s, _ in shapes.values() for d in s)
+
+    translator = _Translator(gm, shapes, constants, quantizer, per_channel, threshold, seed)
+    translator.names.add("N")
+    translator.run()
+    default = "Captured" if isinstance(model, torch.fx.GraphModule) else type(model).__name__
+    layer = translator.fresh(name or default)
+    return TernaryProgram(
+        source=translator.program(layer),
+        layer_name=layer,
+        ternary_params=translator.ternary,
+        float_params=translator.floats,
+        graph_code=gm.code,
+        dynamic_batch=dynamic,
+        returns_tuple=translator.returns_tuple,
+        input_positions=translator.input_positions,
+    )
