@@ -32,7 +32,7 @@ def run_blocks(text, name):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         for i, block in enumerate(blocks):
-            exec(compile(block, f"{DOC.name}[{name} block {i}]", "exec"), namespace)
+            exec(compile(block, f"[{name} block {i}]", "exec"), namespace)
     return len(blocks), namespace, out.getvalue()
 
 
@@ -56,3 +56,18 @@ def test_python_md_compiler_examples_run(monkeypatch):
     for comment in re.findall(r"print\((?:err|warning\.message)\)\s+# (.*)", text):
         assert comment in printed
     assert namespace["mlp_model"].__class__.__name__ == "MLP"
+
+
+@pytest.mark.skipif(not (BUILD / "bin" / "tritonc").exists(), reason="no CMake build")
+def test_from_pytorch_md_examples_run():
+    # docs/from_pytorch.md: the blocks run in order, and what the page says
+    # they print is what they print.
+    text = (ROOT / "docs" / "from_pytorch.md").read_text()
+    count, _, printed = run_blocks(text, "from_pytorch")
+    assert count >= 6
+    shown_program = re.search(r"prints\n\n```tri\n(.*?)```", text, flags=re.S).group(1)
+    assert shown_program in printed
+    for shown in re.findall(r"# (torch\.Size\(\[8, 10\]\)|True|torch\.uint8 50176"
+                            r"|from_fx: unsupported .*|\['model\.mlir'.*)", text):
+        assert shown in printed, shown
+    assert printed.count("True") == 3
