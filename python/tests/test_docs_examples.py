@@ -71,3 +71,12 @@ def test_from_pytorch_md_examples_run():
                             r"|from_fx: unsupported .*|\['model\.mlir'.*)", text):
         assert shown in printed, shown
     assert printed.count("True") == 3
+
+
+@pytest.mark.skipif(not (BUILD / "bin" / "tritonc").exists(), reason="no CMake build")
+def test_readme_examples_run(monkeypatch):
+    monkeypatch.chdir(ROOT)  # the README's paths are relative to the checkout
+    count, namespace, printed = run_blocks((ROOT / "README.md").read_text(), "README")
+    assert count >= 4
+    assert "ternary.layer @Sequential" in printed
+    assert namespace["y"].shape == (4, 10)
