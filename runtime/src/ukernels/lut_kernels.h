@@ -1,0 +1,256 @@
+/*===- lut_kernels.h - Token-tiled table-lookup GEMM kernels ------*- C -*-===*
+ *
+ * The GEMM kernels for m >= TRI_UK_LUT_MIN_M, written once with GCC vector
+ * types and included by each x86 kernel file, which first defines
+ *   TRI_UK_LUT_VBYTES  the vector size in bytes (32: ymm, 64: zmm)
+ *   TRI_UK_LUT_NAME(x) the name of kernel x in that file
+ *
+ * A tile of L tokens (one vector: L f32 lanes, or 2L int16 lanes for int8
+ * activations) shares every weight decode. For each group of four trits of
+ * a packed offset2 byte (codes c0..c3, plane j = trit 4b + j) the kernel
+ * builds, once per tile and byte position, the table of all 81 sums
+ *   T[c0 | c1 << 2 | c2 << 4 | c3 << 6] = (v(c0, x0) + v(c1, x1))
+ *                                       + (v(c2, x2) + v(c3, x3))
+ * with v(0, x) = -x, v(1, x) = 0, v(2, x) = x, as the sum of two 9-entry
+ * nibble tables (lo[c0 | c1 << 2] + hi[c2 | c3 << 2]). A weight byte is then
+ * an index: one vector load and one add cover 4 trits of L tokens. No weight
+ * is multiplied; a weight selects which precomputed sum is added. Entries of
+ * invalid codes (0b11) are zero.
+ *
+ * Narrow tasks (few columns) do not amortize the 81-entry tables: they look
+ * up the two nibble tables instead (lo + hi), which is the same sum, so the
+ * results are identical. Bytes are summed in quads, h = (g0 + g1) + (g2 + g3)
+ * and acc += h (f32), the canonical order of ternary_ukernels.h; int16 quads
+ * are exact and are widened into int32 every TRI_UK_LUT_FLUSH_QUADS quads.
+ *
+ * Blocking: K-blocks of TRI_UK_LUT_KBLOCK bytes, whose tables stay in L1,
+ * are swept over all columns of the task with the running sums of the tile
+ * in a per-task buffer (one vector per column).
+ *===----------------------------------------------------------------------===*/
+#ifndef TRI_UK_LUT_VBYTES
+#error "define TRI_UK_LUT_VBYTES and TRI_UK_LUT_NAME before including this file"
+#endif
+
+typedef float lut_f32 __attribute__((vector_size(TRI_UK_LUT_VBYTES)));
+typedef int16_t lut_i16 __attribute__((vector_size(TRI_UK_LUT_VBYTES)));
+typedef int16_t lut_i16h __attribute__((vector_size(TRI_UK_LUT_VBYTES / 2)));
+typedef int32_t lut_i32 __attribute__((vector_size(TRI_UK_LUT_VBYTES)));
+
+#define LUT_KB TRI_UK_LUT_KBLOCK
+/* Tasks with at least this many columns use the 256-entry byte tables. */
+#define LUT_BYTE_TABLE_MIN_COLS 48
+/* |int16 quad| <= 16 * 128 = 2048, so 8 quads stay far below 32767. */
+#define LUT_FLUSH_QUADS 8
+
+/* Tables for the groups of one K-block, from the 4 * LUT_KB activation
+ * vectors of the block: nibble tables nib[g * 32 + 0..15] (lo) and
+ * [g * 32 + 16..31] (hi), and with `bytes` the full tables byte[g * 256 +
+ * code]. Entries of invalid codes are never written (the caller zeroes the
+ * buffer once). */
+#define LUT_DEFINE_TABLES(SUFFIX, V)                                           \
+  AI void lut_nibbles_##SUFFIX(V *t, V a, V b) {                               \
+    const V zero = {0};                                                        \
+    V va[3] = {-a, zero, a}, vb[3] = {-b, zero, b};                            \
+    for (int c1 = 0; c1 < 3; ++c1)                                             \
+      for (int c0 = 0; c0 < 3; ++c0)                                           \
+        t[c0 | c1 << 2] = va[c0] + vb[c1];                                     \
+  }                                                                            \
+  AI void lut_tables_##SUFFIX(V *nib, V *byte, const V *x, int bytes) {        \
+    for (int g = 0; g < LUT_KB; ++g) {                                         \
+      V *lo = nib + 32 * g, *hi = lo + 16;                                     \
+      lut_nibbles_##SUFFIX(lo, x[4 * g], x[4 * g + 1]);                        \
+      lut_nibbles_##SUFFIX(hi, x[4 * g + 2], x[4 * g + 3]);                    \
+      if (!bytes)                                                              \
+        continue;                                                              \
+      V *t = byte + 256 * g;                                                   \
+      for (int h = 0; h < 11; ++h) {                                           \
+        if ((h & 3) == 3)                                                      \
+          continue;                                                            \
+        V hv = hi[h];                                                          \
+        for (int l = 0; l < 11; ++l)                                           \
+          if ((l & 3) != 3)                                                    \
+            t[l | h << 4] = lo[l] + hv;                                        \
+      }                                                                        \
+    }                                                                          \
+  }                                                                            \
+  /* The quad sum of four weight bytes `wq` (byte j = group j). */             \
+  AI V lut_quad_##SUFFIX(const V *nib, const V *byte, uint32_t wq,             \
+                         int bytes) {                                          \
+    V g[4];                                                                    \
+    for (int j = 0; j < 4; ++j) {                                              \
+      unsigned b = (wq >> (8 * j)) & 255u;                                     \
+      g[j] = bytes ? byte[256 * j + b]                                         \
+                   : nib[32 * j + (b & 15u)] + nib[32 * j + 16 + (b >> 4)];    \
+    }                                                                          \
+    return (g[0] + g[1]) + (g[2] + g[3]);                                      \
+  }
+
+LUT_DEFINE_TABLES(f32, lut_f32)
+LUT_DEFINE_TABLES(i16, lut_i16)
+
+/* Scratch of one task (see tri_uk_lut_scratch_bytes): tables, then the
+ * running sums of the columns. */
+static inline size_t lut_table_vectors(void) { return (size_t)LUT_KB * 288; }
+
+/* Zeroes the table entries of invalid codes (0b11 in some position), which
+ * the builder never writes. */
+#define LUT_DEFINE_CLEAR(SUFFIX, V)                                            \
+  AI void lut_clear_##SUFFIX(V *tables) {                                      \
+    const V zero = {0};                                                        \
+    for (int g = 0; g < LUT_KB; ++g)                                           \
+      for (int e = 0; e < 32; ++e)                                             \
+        if ((e & 3) == 3 || (e & 12) == 12)                                    \
+          tables[32 * g + e] = zero;                                           \
+    V *byte = tables + 32 * LUT_KB;                                            \
+    for (int e = 0; e < 256 * LUT_KB; ++e)                                     \
+      if ((e & 3) == 3 || (e & 12) == 12 || (e & 48) == 48 ||                  \
+          (e & 192) == 192)                                                    \
+        byte[e] = zero;                                                        \
+  }
+LUT_DEFINE_CLEAR(f32, lut_f32)
+LUT_DEFINE_CLEAR(i16, lut_i16)
+
+/* The weight bytes of K-block `kb` of the row at `row`: in place, or padded
+ * with zero trits (0x55) past the end of the row. */
+AI uint32_t lut_load_quad(const uint8_t *row, size_t at, size_t row_bytes) {
+  uint8_t buf[4] = {0x55, 0x55, 0x55, 0x55};
+  const uint8_t *src = row + at;
+  if (row_bytes - at < 4) {
+    memcpy(buf, src, row_bytes - at);
+    src = buf;
+  }
+  uint32_t wq;
+  memcpy(&wq, src, sizeof wq);
+  return wq;
+}
+
+/*===------------------------------------------------------------------===*
+ * f32
+ *===------------------------------------------------------------------===*/
+
+AI void lut_f32_sweep(const tri_uk_lut_problem *p, const uint8_t *rows,
+                      size_t ncols, size_t kb, const lut_f32 *nib,
+                      const lut_f32 *byte, lut_f32 *acc, int bytes) {
+  const size_t rb = p->row_bytes;
+  if (rb - kb >= LUT_KB) {
+    for (size_t c = 0; c < ncols; ++c) {
+      const uint8_t *w = rows + c * rb + kb;
+      lut_f32 a = acc[c];
+      for (int q = 0; q < LUT_KB / 4; ++q) {
+        uint32_t wq;
+        memcpy(&wq, w + 4 * q, sizeof wq);
+        a = a + lut_quad_f32(nib + 128 * q, byte + 1024 * q, wq, bytes);
+      }
+      acc[c] = a;
+    }
+    return;
+  }
+  for (size_t c = 0; c < ncols; ++c)
+    for (size_t q = 0; 4 * q < rb - kb; ++q)
+      acc[c] = acc[c] + lut_quad_f32(nib + 128 * q, byte + 1024 * q,
+                                     lut_load_quad(rows + c * rb, kb + 4 * q, rb),
+                                     bytes);
+}
+
+void TRI_UK_LUT_NAME(lut_f32)(const tri_uk_lut_problem *p,
+                                     const uint8_t *rows, size_t ncols,
+                                     size_t col0, size_t tile, void *scratch) {
+  const size_t lanes = TRI_UK_LUT_VBYTES / 4;
+  const int bytes = ncols >= LUT_BYTE_TABLE_MIN_COLS;
+  lut_f32 *nib = (lut_f32 *)scratch;
+  lut_f32 *byte = nib + 32 * LUT_KB;
+  lut_f32 *acc = nib + lut_table_vectors();
+  lut_clear_f32(nib);
+  memset(acc, 0, ncols * sizeof(lut_f32));
+  const lut_f32 *x = (const lut_f32 *)p->xt + tile * p->k4;
+  for (size_t kb = 0; kb < p->row_bytes; kb += LUT_KB) {
+    lut_tables_f32(nib, byte, x + 4 * kb, bytes);
+    if (bytes)
+      lut_f32_sweep(p, rows, ncols, kb, nib, byte, acc, 1);
+    else
+      lut_f32_sweep(p, rows, ncols, kb, nib, byte, acc, 0);
+  }
+  size_t first = tile * lanes;
+  size_t count = p->m - first < lanes ? p->m - first : lanes;
+  for (size_t c = 0; c < ncols; ++c)
+    for (size_t t = 0; t < count; ++t)
+      tri_uk_store_f32(&p->out, first + t, col0 + c, acc[c][t]);
+}
+
+/*===------------------------------------------------------------------===*
+ * int8 activations (int16 lanes, exact)
+ *===------------------------------------------------------------------===*/
+
+AI void lut_i16_sweep(const tri_uk_lut_problem *p, const uint8_t *rows,
+                      size_t ncols, size_t kb, const lut_i16 *nib,
+                      const lut_i16 *byte, lut_i16 *acc, int bytes) {
+  const size_t rb = p->row_bytes;
+  if (rb - kb >= LUT_KB) {
+    for (size_t c = 0; c < ncols; ++c) {
+      const uint8_t *w = rows + c * rb + kb;
+      lut_i16 a = acc[c];
+      for (int q = 0; q < LUT_KB / 4; ++q) {
+        uint32_t wq;
+        memcpy(&wq, w + 4 * q, sizeof wq);
+        a = a + lut_quad_i16(nib + 128 * q, byte + 1024 * q, wq, bytes);
+      }
+      acc[c] = a;
+    }
+    return;
+  }
+  for (size_t c = 0; c < ncols; ++c)
+    for (size_t q = 0; 4 * q < rb - kb; ++q)
+      acc[c] = acc[c] + lut_quad_i16(nib + 128 * q, byte + 1024 * q,
+                                     lut_load_quad(rows + c * rb, kb + 4 * q, rb),
+                                     bytes);
+}
+
+/* wide[2c], wide[2c + 1] += the int16 sums of column c, which restart at 0. */
+AI void lut_i16_flush(lut_i16 *acc, lut_i32 *wide, size_t ncols) {
+  for (size_t c = 0; c < ncols; ++c) {
+    lut_i16h lo, hi;
+    memcpy(&lo, &acc[c], sizeof lo);
+    memcpy(&hi, (const char *)&acc[c] + sizeof lo, sizeof hi);
+    wide[2 * c] += __builtin_convertvector(lo, lut_i32);
+    wide[2 * c + 1] += __builtin_convertvector(hi, lut_i32);
+    acc[c] = (lut_i16){0};
+  }
+}
+
+void TRI_UK_LUT_NAME(lut_i8)(const tri_uk_lut_problem *p,
+                                    const uint8_t *rows, size_t ncols,
+                                    size_t col0, size_t tile, void *scratch) {
+  const size_t lanes = TRI_UK_LUT_VBYTES / 2;
+  const int bytes = ncols >= LUT_BYTE_TABLE_MIN_COLS;
+  lut_i16 *nib = (lut_i16 *)scratch;
+  lut_i16 *byte = nib + 32 * LUT_KB;
+  lut_i16 *acc = nib + lut_table_vectors();
+  lut_i32 *wide = (lut_i32 *)(acc + ncols);
+  lut_clear_i16(nib);
+  memset(acc, 0, 3 * ncols * sizeof(lut_i16));
+  const lut_i16 *x = (const lut_i16 *)p->xt + tile * p->k4;
+  size_t quads = 0;
+  for (size_t kb = 0; kb < p->row_bytes; kb += LUT_KB) {
+    lut_tables_i16(nib, byte, x + 4 * kb, bytes);
+    if (bytes)
+      lut_i16_sweep(p, rows, ncols, kb, nib, byte, acc, 1);
+    else
+      lut_i16_sweep(p, rows, ncols, kb, nib, byte, acc, 0);
+    quads += LUT_KB / 4;
+    if (quads >= LUT_FLUSH_QUADS) {
+      lut_i16_flush(acc, wide, ncols);
+      quads = 0;
+    }
+  }
+  lut_i16_flush(acc, wide, ncols);
+  size_t first = tile * lanes;
+  size_t count = p->m - first < lanes ? p->m - first : lanes;
+  for (size_t c = 0; c < ncols; ++c)
+    for (size_t t = 0; t < count; ++t)
+      tri_uk_store_i32(&p->out, first + t, col0 + c,
+                       wide[2 * c + t / (lanes / 2)][t % (lanes / 2)]);
+}
+
+#undef LUT_KB
+#undef LUT_BYTE_TABLE_MIN_COLS
+#undef LUT_FLUSH_QUADS
