@@ -113,6 +113,69 @@ static void *alloc_aligned(size_t bytes) {
   return ptr;
 }
 
+/* Per-thread scratch buffers that live as long as their thread, so that
+ * calls in a row pay for neither allocation nor page faults. One slot per
+ * nesting level: what a call quantizes, what it prepares (re-ordered
+ * activations), what one of its tasks needs. Buffers above
+ * SCRATCH_CACHE_MAX bytes are allocated and freed per use. */
+enum { SCRATCH_QUANT, SCRATCH_CALL, SCRATCH_TASK, SCRATCH_SLOTS };
+#define SCRATCH_CACHE_MAX ((size_t)16 << 20)
+
+typedef struct scratch {
+  void *ptr[SCRATCH_SLOTS];
+  size_t size[SCRATCH_SLOTS];
+} scratch;
+
+static pthread_key_t g_scratch_key;
+static pthread_once_t g_scratch_once = PTHREAD_ONCE_INIT;
+static int g_scratch_ok;
+
+static void free_scratch(void *ptr) {
+  scratch *s = (scratch *)ptr;
+  for (int i = 0; i < SCRATCH_SLOTS; ++i)
+    free(s->ptr[i]);
+  free(s);
+}
+
+static void make_scratch_key(void) {
+  g_scratch_ok = pthread_key_create(&g_scratch_key, free_scratch) == 0;
+}
+
+static scratch *thread_scratch(int create) {
+  pthread_once(&g_scratch_once, make_scratch_key);
+  if (!g_scratch_ok)
+    return NULL;
+  scratch *s = (scratch *)pthread_getspecific(g_scratch_key);
+  if (!s && create) {
+    s = (scratch *)calloc(1, sizeof *s);
+    if (s && pthread_setspecific(g_scratch_key, s) != 0) {
+      free(s);
+      s = NULL;
+    }
+  }
+  return s;
+}
+
+/* A 64-byte aligned buffer of at least `bytes` for `slot` of this thread
+ * (NULL when out of memory); give it back with scratch_put. */
+static void *scratch_get(int slot, size_t bytes) {
+  scratch *s = bytes <= SCRATCH_CACHE_MAX ? thread_scratch(1) : NULL;
+  if (!s)
+    return alloc_aligned(bytes);
+  if (s->size[slot] < bytes) {
+    free(s->ptr[slot]);
+    s->ptr[slot] = alloc_aligned(bytes);
+    s->size[slot] = s->ptr[slot] ? bytes : 0;
+  }
+  return s->ptr[slot];
+}
+
+static void scratch_put(int slot, void *ptr) {
+  scratch *s = thread_scratch(0);
+  if (!s || s->ptr[slot] != ptr)
+    free(ptr);
+}
+
 static int mul_overflows(size_t a, size_t b, size_t *out) {
   if (a != 0 && b > SIZE_MAX / a)
     return 1;
@@ -246,7 +309,7 @@ static void tiled_task(job *jb, size_t task) {
   size_t staged = jb->encoding == TRI_ENCODING_BASE3 ? cols * rb2 : 0;
   uint8_t *scratch = NULL;
   if (table + staged) {
-    scratch = (uint8_t *)alloc_aligned(table + staged);
+    scratch = (uint8_t *)scratch_get(SCRATCH_TASK, table + staged);
     if (!scratch) {
       __atomic_store_n(&jb->failed, 1, __ATOMIC_RELAXED);
       return;
@@ -259,7 +322,8 @@ static void tiled_task(job *jb, size_t task) {
   }
   tri_uk_lut_kernel kernel = jb->is_i8 ? jb->lut_i8_kernel : jb->lut_f32_kernel;
   kernel(&jb->lut, rows, cols, c0, tile, scratch);
-  free(scratch);
+  if (scratch)
+    scratch_put(SCRATCH_TASK, scratch);
 }
 
 static void task_main(void *ctx, size_t task) {
@@ -277,7 +341,7 @@ static void task_main(void *ctx, size_t task) {
     return;
   }
   size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, jb->k);
-  uint8_t *stage = (uint8_t *)alloc_aligned(STAGE_COLS * rb2);
+  uint8_t *stage = (uint8_t *)scratch_get(SCRATCH_TASK, STAGE_COLS * rb2);
   if (!stage) {
     __atomic_store_n(&jb->failed, 1, __ATOMIC_RELAXED);
     return;
@@ -287,7 +351,7 @@ static void task_main(void *ctx, size_t task) {
     stage_base3(jb, c, cols, stage);
     run_columns(jb, stage, cols, c);
   }
-  free(stage);
+  scratch_put(SCRATCH_TASK, stage);
 }
 
 /* Threads for `work` weight uses: work below ~4M (tens of microseconds)
@@ -378,20 +442,21 @@ static void pick_kernels(job *jb) {
   }
 }
 
-/* xt[tile][kk][lanes] = src[tile * lanes + lane][kk], in blocks of 64
- * values of k so that the lines written stay in L1. */
+/* xt[tile][kk][lane] = src[tile * lanes + lane][kk], zero past k and past
+ * the last token, in blocks of 64 values of k so that the lines written
+ * stay in L1. */
 #define TRANSPOSE_TILES(xt, src, m, k, lanes, k4)                              \
   for (size_t i0 = 0; i0 < (m); i0 += (lanes))                                 \
-    for (size_t k0 = 0; k0 < (k); k0 += 64) {                                  \
-      size_t kend = (k) - k0 < 64 ? (k) : k0 + 64;                             \
-      size_t iend = (m) - i0 < (lanes) ? (m) : i0 + (lanes);                   \
-      for (size_t i = i0; i < iend; ++i)                                       \
+    for (size_t k0 = 0; k0 < (k4); k0 += 64) {                                 \
+      size_t kend = (k4) - k0 < 64 ? (k4) : k0 + 64;                           \
+      for (size_t i = i0; i < i0 + (lanes); ++i)                               \
         for (size_t kk = k0; kk < kend; ++kk)                                  \
-          (xt)[(i0 * (k4) + kk * (lanes)) + i - i0] = (src)[i * (k) + kk];     \
+          (xt)[(i0 * (k4) + kk * (lanes)) + i - i0] =                          \
+              i < (m) && kk < (k) ? (src)[i * (k) + kk] : 0;                   \
     }
 
-/* Allocates the tiles of the token-tiled GEMM for m tokens of k values:
- * tiles * k4 * lanes elements of `elem` bytes, zeroed. */
+/* The tiles of the token-tiled GEMM for m tokens of k values: tiles * k4 *
+ * lanes elements of `elem` bytes (from the SCRATCH_CALL slot). */
 static void *alloc_tiles(job *jb, size_t m, size_t k, size_t lanes,
                          size_t elem) {
   size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
@@ -406,10 +471,7 @@ static void *alloc_tiles(job *jb, size_t m, size_t k, size_t lanes,
   if (mul_overflows(jb->tiles * lanes, jb->lut.k4, &total) ||
       total > SIZE_MAX / 8)
     return NULL;
-  void *xt = alloc_aligned(total * elem);
-  if (xt)
-    memset(xt, 0, total * elem);
-  return xt;
+  return scratch_get(SCRATCH_CALL, total * elem);
 }
 
 /*===------------------------------------------------------------------===*
@@ -445,7 +507,7 @@ static tri_status gemm_f32_tiled(job *jb, const float *x, size_t m, size_t k) {
   jb->lut.xt = xt;
   jb->lut.out = jb->f32.out;
   tri_status st = run_job(jb, m);
-  free(xt);
+  scratch_put(SCRATCH_CALL, xt);
   return st;
 }
 
@@ -457,13 +519,10 @@ static tri_status gemm_f32_rows(job *jb, const float *x, size_t m, size_t k) {
   size_t stride = chunks * TRI_UK_F32_CHUNK_TRITS, total;
   if (mul_overflows(m, stride, &total) || total > SIZE_MAX / 8)
     return TRI_ERR_INVALID_ARGUMENT;
-  float *xp = (float *)alloc_aligned(total * sizeof(float));
-  float *xn = (float *)alloc_aligned(total * sizeof(float));
-  if (!xp || !xn) {
-    free(xp);
-    free(xn);
+  float *xp = (float *)scratch_get(SCRATCH_CALL, 2 * total * sizeof(float));
+  if (!xp)
     return TRI_ERR_INVALID_ARGUMENT;
-  }
+  float *xn = xp + total;
   for (size_t i = 0; i < m; ++i) {
     const float *src = x + i * k;
     float *dp = xp + i * stride, *dn = xn + i * stride;
@@ -486,8 +545,7 @@ static tri_status gemm_f32_rows(job *jb, const float *x, size_t m, size_t k) {
   jb->f32.chunks = chunks;
   jb->f32.row_bytes = rb2;
   tri_status st = run_job(jb, m);
-  free(xp);
-  free(xn);
+  scratch_put(SCRATCH_CALL, xp);
   return st;
 }
 
@@ -587,7 +645,7 @@ static tri_status gemm_i8_tiled(job *jb, const int8_t *q, size_t m,
   jb->lut.xt = xt;
   jb->lut.out = jb->i8.out;
   tri_status st = run_job(jb, m);
-  free(xt);
+  scratch_put(SCRATCH_CALL, xt);
   return st;
 }
 
@@ -599,7 +657,7 @@ static tri_status gemm_i8_rows(job *jb, const int8_t *q, size_t m, size_t k) {
   size_t stride = blocks * TRI_UK_I8_BLOCK_TRITS, total;
   if (mul_overflows(m, stride, &total))
     return TRI_ERR_INVALID_ARGUMENT;
-  int8_t *qp = (int8_t *)alloc_aligned(total);
+  int8_t *qp = (int8_t *)scratch_get(SCRATCH_CALL, total);
   if (!qp)
     return TRI_ERR_INVALID_ARGUMENT;
   for (size_t i = 0; i < m; ++i) {
@@ -623,7 +681,7 @@ static tri_status gemm_i8_rows(job *jb, const int8_t *q, size_t m, size_t k) {
   jb->i8.blocks = blocks;
   jb->i8.row_bytes = rb2;
   tri_status st = run_job(jb, m);
-  free(qp);
+  scratch_put(SCRATCH_CALL, qp);
   return st;
 }
 
@@ -692,18 +750,16 @@ tri_status tri_uk_gemm_f32_q8(const float *x, size_t m, size_t k,
     return st;
   if (k > TRI_UK_MAX_K_I8)
     return TRI_ERR_INVALID_ARGUMENT;
-  int8_t *q = (int8_t *)alloc_aligned(m * k);
-  float *xs = (float *)alloc_aligned(m * sizeof(float));
-  if (!q || !xs) {
-    free(q);
-    free(xs);
+  /* q (m * k bytes) then the token scales, 64-byte aligned. */
+  size_t qbytes = (m * k + 63) & ~(size_t)63;
+  int8_t *q = (int8_t *)scratch_get(SCRATCH_QUANT, qbytes + m * sizeof(float));
+  if (!q)
     return TRI_ERR_INVALID_ARGUMENT;
-  }
+  float *xs = (float *)(q + qbytes);
   st = tri_uk_quantize_act_i8(x, m, k, q, xs);
   if (st == TRI_OK)
     st = tri_uk_gemm_i8(q, xs, m, k, w, encoding, n, scale, scale_mode, bias,
                         y);
-  free(q);
-  free(xs);
+  scratch_put(SCRATCH_QUANT, q);
   return st;
 }
