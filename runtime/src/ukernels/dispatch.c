@@ -269,6 +269,8 @@ typedef struct job {
   int tiled;
   tri_uk_lut_problem lut;
   tri_uk_lut_kernel lut_f32_kernel, lut_i8_kernel;
+  tri_uk_tiles_f32_fn tiles_f32; /* fill the tiles */
+  tri_uk_tiles_i8_fn tiles_i8;
   size_t lut_vbytes;   /* the kernel's vector size (0: no scratch needed) */
   size_t lut_lanes_f32, lut_lanes_i8; /* tokens per tile */
   size_t tiles;
@@ -407,6 +409,17 @@ static tri_status run_job(job *jb, size_t m) {
                                                        : TRI_OK;
 }
 
+/* xt[tile][kk][lane] = x[tile * lanes + lane][kk], zero past k and past the
+ * last token (the portable path, any lanes). */
+static void tiles_f32_portable(const float *x, size_t m, size_t k,
+                               size_t lanes, size_t k4, float *xt) {
+  size_t tiles = (m + lanes - 1) / lanes;
+  for (size_t i = 0; i < tiles * lanes; ++i)
+    for (size_t kk = 0; kk < k4; ++kk)
+      xt[(i / lanes) * k4 * lanes + kk * lanes + i % lanes] =
+          i < m && kk < k ? x[i * k + kk] : 0.0f;
+}
+
 static void pick_kernels(job *jb) {
   switch (tri_uk_selected_isa()) {
 #ifdef TRI_UK_HAVE_X86_KERNELS
@@ -415,6 +428,8 @@ static void pick_kernels(job *jb) {
     jb->i8_kernel = tri_uk_i8_avx512;
     jb->lut_f32_kernel = tri_uk_lut_f32_avx512;
     jb->lut_i8_kernel = tri_uk_lut_i8_avx512;
+    jb->tiles_f32 = tri_uk_tiles_f32_avx512;
+    jb->tiles_i8 = tri_uk_tiles_i8_avx512;
     jb->lut_vbytes = 64;
     jb->lut_lanes_f32 = 16;
     jb->lut_lanes_i8 = 32;
@@ -424,6 +439,8 @@ static void pick_kernels(job *jb) {
     jb->i8_kernel = tri_uk_i8_avx2;
     jb->lut_f32_kernel = tri_uk_lut_f32_avx2;
     jb->lut_i8_kernel = tri_uk_lut_i8_avx2;
+    jb->tiles_f32 = tri_uk_tiles_f32_avx2;
+    jb->tiles_i8 = tri_uk_tiles_i8_avx2;
     jb->lut_vbytes = 32;
     jb->lut_lanes_f32 = 8;
     jb->lut_lanes_i8 = 16;
@@ -435,25 +452,13 @@ static void pick_kernels(job *jb) {
     /* No int8 LUT kernel: the portable direct kernel is exact anyway. */
     jb->lut_f32_kernel = tri_uk_lut_f32_portable;
     jb->lut_i8_kernel = NULL;
+    jb->tiles_f32 = tiles_f32_portable;
     jb->lut_vbytes = 0;
     jb->lut_lanes_f32 = 1;
     jb->lut_lanes_i8 = 0;
     return;
   }
 }
-
-/* xt[tile][kk][lane] = src[tile * lanes + lane][kk], zero past k and past
- * the last token, in blocks of 64 values of k so that the lines written
- * stay in L1. */
-#define TRANSPOSE_TILES(xt, src, m, k, lanes, k4)                              \
-  for (size_t i0 = 0; i0 < (m); i0 += (lanes))                                 \
-    for (size_t k0 = 0; k0 < (k4); k0 += 64) {                                 \
-      size_t kend = (k4) - k0 < 64 ? (k4) : k0 + 64;                           \
-      for (size_t i = i0; i < i0 + (lanes); ++i)                               \
-        for (size_t kk = k0; kk < kend; ++kk)                                  \
-          (xt)[(i0 * (k4) + kk * (lanes)) + i - i0] =                          \
-              i < (m) && kk < (k) ? (src)[i * (k) + kk] : 0;                   \
-    }
 
 /* The tiles of the token-tiled GEMM for m tokens of k values: tiles * k4 *
  * lanes elements of `elem` bytes (from the SCRATCH_CALL slot). */
@@ -503,7 +508,7 @@ static tri_status gemm_f32_tiled(job *jb, const float *x, size_t m, size_t k) {
   float *xt = (float *)alloc_tiles(jb, m, k, lanes, sizeof(float));
   if (!xt)
     return TRI_ERR_INVALID_ARGUMENT;
-  TRANSPOSE_TILES(xt, x, m, k, lanes, jb->lut.k4);
+  jb->tiles_f32(x, m, k, lanes, jb->lut.k4, xt);
   jb->lut.xt = xt;
   jb->lut.out = jb->f32.out;
   tri_status st = run_job(jb, m);
@@ -585,6 +590,17 @@ tri_status tri_uk_gemv_f32(const float *x, size_t k, const uint8_t *w,
  * int8
  *===------------------------------------------------------------------===*/
 
+/* Loops over activations, compiled once per ISA and picked at load time
+ * (GCC/Clang function multi-versioning): the same operations per element,
+ * so every version computes the same bits. */
+#if defined(TRI_UK_HAVE_X86_KERNELS) && defined(__ELF__)
+#define TRI_UK_CLONES                                                          \
+  __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define TRI_UK_CLONES
+#endif
+
+TRI_UK_CLONES
 tri_status tri_uk_quantize_act_i8(const float *x, size_t m, size_t k,
                                   int8_t *q, float *xscale) {
   size_t tmp;
@@ -641,7 +657,7 @@ static tri_status gemm_i8_tiled(job *jb, const int8_t *q, size_t m,
   int16_t *xt = (int16_t *)alloc_tiles(jb, m, k, lanes, sizeof(int16_t));
   if (!xt)
     return TRI_ERR_INVALID_ARGUMENT;
-  TRANSPOSE_TILES(xt, q, m, k, lanes, jb->lut.k4);
+  jb->tiles_i8(q, m, k, lanes, jb->lut.k4, xt);
   jb->lut.xt = xt;
   jb->lut.out = jb->i8.out;
   tri_status st = run_job(jb, m);

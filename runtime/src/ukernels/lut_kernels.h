@@ -125,6 +125,77 @@ AI uint32_t lut_load_quad(const uint8_t *row, size_t at, size_t row_bytes) {
 }
 
 /*===------------------------------------------------------------------===*
+ * Tiles: xt[tile][kk][lane] = x[tile * lanes + lane][kk], zero past k and
+ * past the last token, by 8 x 8 transposes (lanes is a multiple of 8)
+ *===------------------------------------------------------------------===*/
+
+typedef float lut_f32x8 __attribute__((vector_size(32)));
+typedef int16_t lut_i16x8 __attribute__((vector_size(16)));
+typedef int8_t lut_i8x8 __attribute__((vector_size(8)));
+
+/* c[j][t] = r[t][j]: 32-bit, 64-bit, then 128-bit interleaves. */
+#define LUT_TRANSPOSE8(V, r, c)                                                \
+  do {                                                                         \
+    V t_[8], u_[8];                                                            \
+    for (int p_ = 0; p_ < 8; p_ += 2) {                                        \
+      t_[p_] = __builtin_shufflevector(r[p_], r[p_ + 1], 0, 8, 1, 9, 4, 12, 5, \
+                                       13);                                    \
+      t_[p_ + 1] = __builtin_shufflevector(r[p_], r[p_ + 1], 2, 10, 3, 11, 6,  \
+                                           14, 7, 15);                         \
+    }                                                                          \
+    for (int p_ = 0; p_ < 8; p_ += 4)                                          \
+      for (int h_ = 0; h_ < 2; ++h_) {                                         \
+        u_[p_ + 2 * h_] = __builtin_shufflevector(                             \
+            t_[p_ + h_], t_[p_ + h_ + 2], 0, 1, 8, 9, 4, 5, 12, 13);           \
+        u_[p_ + 2 * h_ + 1] = __builtin_shufflevector(                         \
+            t_[p_ + h_], t_[p_ + h_ + 2], 2, 3, 10, 11, 6, 7, 14, 15);         \
+      }                                                                        \
+    for (int j_ = 0; j_ < 4; ++j_) {                                           \
+      c[j_] = __builtin_shufflevector(u_[j_], u_[j_ + 4], 0, 1, 2, 3, 8, 9,    \
+                                      10, 11);                                 \
+      c[j_ + 4] = __builtin_shufflevector(u_[j_], u_[j_ + 4], 4, 5, 6, 7, 12,  \
+                                          13, 14, 15);                         \
+    }                                                                          \
+  } while (0)
+
+/* The 8 x 8 block of rows i0.., columns kk0.. of src (m x k, elements of
+ * type E), zero outside, as vectors of type V (converted from vectors R). */
+#define LUT_LOAD8(V, R, E, r, src, m, k, i0, kk0)                              \
+  for (size_t t_ = 0; t_ < 8; ++t_) {                                          \
+    R raw_ = {0};                                                              \
+    size_t i_ = (i0) + t_;                                                     \
+    if (i_ < (m) && (kk0) + 8 <= (k))                                          \
+      memcpy(&raw_, (src) + i_ * (k) + (kk0), sizeof raw_);                    \
+    else if (i_ < (m) && (kk0) < (k))                                          \
+      memcpy(&raw_, (src) + i_ * (k) + (kk0), ((k) - (kk0)) * sizeof(E));      \
+    r[t_] = __builtin_convertvector(raw_, V);                                  \
+  }
+
+#define LUT_DEFINE_TILES(SUFFIX, V, R, E, O)                                   \
+  void TRI_UK_LUT_NAME(tiles_##SUFFIX)(const E *src, size_t m, size_t k,       \
+                                       size_t lanes, size_t k4, O *xt) {       \
+    for (size_t i0 = 0; i0 < m; i0 += 8) {                                     \
+      O *tile = xt + (i0 / lanes) * k4 * lanes + i0 % lanes;                   \
+      for (size_t kk0 = 0; kk0 < k4; kk0 += 8) {                               \
+        V r[8], c[8];                                                          \
+        LUT_LOAD8(V, R, E, r, src, m, k, i0, kk0);                             \
+        LUT_TRANSPOSE8(V, r, c);                                               \
+        for (size_t j = 0; j < 8; ++j)                                         \
+          memcpy(tile + (kk0 + j) * lanes, &c[j], sizeof c[j]);                \
+      }                                                                        \
+    }                                                                          \
+    /* The rest of a partly filled last tile. */                               \
+    size_t tiles = (m + lanes - 1) / lanes;                                    \
+    for (size_t i0 = (m + 7) / 8 * 8; i0 < tiles * lanes; i0 += 8)            \
+      for (size_t kk = 0; kk < k4; ++kk)                                       \
+        memset(xt + (i0 / lanes) * k4 * lanes + kk * lanes + i0 % lanes, 0,    \
+               8 * sizeof(O));                                                 \
+  }
+
+LUT_DEFINE_TILES(f32, lut_f32x8, lut_f32x8, float, float)
+LUT_DEFINE_TILES(i8, lut_i16x8, lut_i8x8, int8_t, int16_t)
+
+/*===------------------------------------------------------------------===*
  * f32
  *===------------------------------------------------------------------===*/
 

@@ -114,7 +114,21 @@ void tri_uk_i8_portable(const tri_uk_i8_problem *p, const uint8_t *rows,
 void tri_uk_lut_f32_portable(const tri_uk_lut_problem *p, const uint8_t *rows,
                              size_t ncols, size_t col0, size_t tile,
                              void *scratch);
+/* Fill the tiles of a tri_uk_lut_problem from m row-major tokens of k
+ * values (lanes a multiple of 8, k4 a multiple of 8), zero-padded. */
+typedef void (*tri_uk_tiles_f32_fn)(const float *x, size_t m, size_t k,
+                                    size_t lanes, size_t k4, float *xt);
+typedef void (*tri_uk_tiles_i8_fn)(const int8_t *q, size_t m, size_t k,
+                                   size_t lanes, size_t k4, int16_t *xt);
 #ifdef TRI_UK_HAVE_X86_KERNELS
+void tri_uk_tiles_f32_avx2(const float *x, size_t m, size_t k, size_t lanes,
+                           size_t k4, float *xt);
+void tri_uk_tiles_i8_avx2(const int8_t *q, size_t m, size_t k, size_t lanes,
+                          size_t k4, int16_t *xt);
+void tri_uk_tiles_f32_avx512(const float *x, size_t m, size_t k, size_t lanes,
+                             size_t k4, float *xt);
+void tri_uk_tiles_i8_avx512(const int8_t *q, size_t m, size_t k, size_t lanes,
+                            size_t k4, int16_t *xt);
 void tri_uk_lut_f32_avx2(const tri_uk_lut_problem *p, const uint8_t *rows,
                          size_t ncols, size_t col0, size_t tile, void *scratch);
 void tri_uk_lut_i8_avx2(const tri_uk_lut_problem *p, const uint8_t *rows,
