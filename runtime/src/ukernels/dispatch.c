@@ -366,15 +366,15 @@ static unsigned threads_for(double work) {
 
 /* Column ranges of the token-tiled GEMM: at most TILED_MAX_COLS columns
  * (their weight lines and running sums stay in L2 while a K-block of tables
- * sweeps them), split further while there are fewer than 4 tasks per
+ * sweeps them), split further while there are fewer than 2 tasks per
  * thread and the ranges keep at least TILED_MIN_COLS columns (the tables of
- * a K-block are built once per range and tile). */
+ * a K-block are built once per range and tile: splitting costs work). */
 #define TILED_MAX_COLS 1024
 #define TILED_MIN_COLS 128
 
 static size_t tiled_cols_per_task(size_t n, size_t tiles, unsigned threads) {
   size_t per = n < TILED_MAX_COLS ? n : TILED_MAX_COLS;
-  while (tiles * ((n + per - 1) / per) < 4u * threads &&
+  while (threads > 1 && tiles * ((n + per - 1) / per) < 2u * threads &&
          per / 2 >= TILED_MIN_COLS)
     per /= 2;
   return per;
