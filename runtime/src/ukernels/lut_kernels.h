@@ -73,14 +73,21 @@ typedef int32_t lut_i32 __attribute__((vector_size(TRI_UK_LUT_VBYTES)));
       }                                                                        \
     }                                                                          \
   }                                                                            \
-  /* The quad sum of four weight bytes `wq` (byte j = group j). */             \
+  /* The quad sum of four weight bytes `wq` (byte j = group j). Addresses  \
+   * are byte offsets from constant bases, so that the group offset folds     \
+   * into the load's displacement. */                                        \
   AI V lut_quad_##SUFFIX(const V *nib, const V *byte, uint32_t wq,             \
                          int bytes) {                                          \
     V g[4];                                                                    \
     for (int j = 0; j < 4; ++j) {                                              \
-      unsigned b = (wq >> (8 * j)) & 255u;                                     \
-      g[j] = bytes ? byte[256 * j + b]                                         \
-                   : nib[32 * j + (b & 15u)] + nib[32 * j + 16 + (b >> 4)];    \
+      size_t b = (wq >> (8 * j)) & 255u;                                       \
+      const char *t = bytes ? (const char *)(byte + 256 * j)                   \
+                            : (const char *)(nib + 32 * j);                    \
+      if (bytes)                                                               \
+        g[j] = *(const V *)(t + b * sizeof(V));                                \
+      else                                                                     \
+        g[j] = *(const V *)(t + (b & 15u) * sizeof(V)) +                       \
+               *(const V *)(t + (16 + (b >> 4)) * sizeof(V));                  \
     }                                                                          \
     return (g[0] + g[1]) + (g[2] + g[3]);                                      \
   }
