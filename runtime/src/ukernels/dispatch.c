@@ -485,8 +485,9 @@ static void *alloc_tiles(job *jb, size_t m, size_t k, size_t lanes,
 
 /* Few tokens fill the 256-bit tiles better than the 512-bit ones: the AVX2
  * kernels run on every AVX-512 CPU and compute the same sums. */
-static void narrow_tiles(job *jb, size_t m, size_t lanes) {
+static void narrow_tiles(job *jb, size_t m) {
 #ifdef TRI_UK_HAVE_X86_KERNELS
+  size_t lanes = jb->is_i8 ? jb->lut_lanes_i8 : jb->lut_lanes_f32;
   if (jb->lut_vbytes == 64 && m <= lanes / 2) {
     jb->lut_f32_kernel = tri_uk_lut_f32_avx2;
     jb->lut_i8_kernel = tri_uk_lut_i8_avx2;
@@ -497,20 +498,24 @@ static void narrow_tiles(job *jb, size_t m, size_t lanes) {
 #else
   (void)jb;
   (void)m;
-  (void)lanes;
 #endif
 }
 
-/* The GEMM order (m >= TRI_UK_GEMM_ORDER_MIN_M): tokens in tiles. */
-static tri_status gemm_f32_tiled(job *jb, const float *x, size_t m, size_t k) {
-  narrow_tiles(jb, m, jb->lut_lanes_f32);
-  size_t lanes = jb->lut_lanes_f32;
-  float *xt = (float *)alloc_tiles(jb, m, k, lanes, sizeof(float));
+/* The token-tiled GEMM (the f32 GEMM order, or int8 batches): activations
+ * (f32 x, or int8 q widened to int16) transposed into tiles. */
+static tri_status gemm_tiled(job *jb, const void *x, size_t m, size_t k) {
+  narrow_tiles(jb, m);
+  size_t lanes = jb->is_i8 ? jb->lut_lanes_i8 : jb->lut_lanes_f32;
+  size_t elem = jb->is_i8 ? sizeof(int16_t) : sizeof(float);
+  void *xt = alloc_tiles(jb, m, k, lanes, elem);
   if (!xt)
     return TRI_ERR_INVALID_ARGUMENT;
-  jb->tiles_f32(x, m, k, lanes, jb->lut.k4, xt);
+  if (jb->is_i8)
+    jb->tiles_i8((const int8_t *)x, m, k, lanes, jb->lut.k4, (int16_t *)xt);
+  else
+    jb->tiles_f32((const float *)x, m, k, lanes, jb->lut.k4, (float *)xt);
   jb->lut.xt = xt;
-  jb->lut.out = jb->f32.out;
+  jb->lut.out = jb->is_i8 ? jb->i8.out : jb->f32.out;
   tri_status st = run_job(jb, m);
   scratch_put(SCRATCH_CALL, xt);
   return st;
@@ -575,7 +580,7 @@ tri_status tri_uk_gemm_f32(const float *x, size_t m, size_t k,
   jb.n = n;
   jb.in_row_bytes = tri_row_bytes(encoding, k);
   pick_kernels(&jb);
-  return m >= TRI_UK_GEMM_ORDER_MIN_M ? gemm_f32_tiled(&jb, x, m, k)
+  return m >= TRI_UK_GEMM_ORDER_MIN_M ? gemm_tiled(&jb, x, m, k)
                                       : gemm_f32_rows(&jb, x, m, k);
 }
 
@@ -649,22 +654,6 @@ static int has_int8_min(const int8_t *q, size_t count) {
   return lowest == INT8_MIN;
 }
 
-/* int8 tokens in tiles of int16 lanes (the token-tiled GEMM). */
-static tri_status gemm_i8_tiled(job *jb, const int8_t *q, size_t m,
-                                size_t k) {
-  narrow_tiles(jb, m, jb->lut_lanes_i8);
-  size_t lanes = jb->lut_lanes_i8;
-  int16_t *xt = (int16_t *)alloc_tiles(jb, m, k, lanes, sizeof(int16_t));
-  if (!xt)
-    return TRI_ERR_INVALID_ARGUMENT;
-  jb->tiles_i8(q, m, k, lanes, jb->lut.k4, xt);
-  jb->lut.xt = xt;
-  jb->lut.out = jb->i8.out;
-  tri_status st = run_job(jb, m);
-  scratch_put(SCRATCH_CALL, xt);
-  return st;
-}
-
 /* int8 tokens one at a time (vpsignb kernels), re-ordered so that the
  * planes of 32 packed bytes line up with 128 contiguous bytes. */
 static tri_status gemm_i8_rows(job *jb, const int8_t *q, size_t m, size_t k) {
@@ -734,7 +723,7 @@ static tri_status gemm_i8_common(const int8_t *q, const float *xscale,
   /* Integer sums are exact: the choice of kernel never changes a result. */
   if (jb.lut_i8_kernel &&
       (m >= TRI_UK_I8_TILED_MIN_M || has_int8_min(q, m * k)))
-    return gemm_i8_tiled(&jb, q, m, k);
+    return gemm_tiled(&jb, q, m, k);
   return gemm_i8_rows(&jb, q, m, k);
 }
 

@@ -42,11 +42,26 @@ typedef int32_t lut_i32 __attribute__((vector_size(TRI_UK_LUT_VBYTES)));
 /* |int16 quad| <= 16 * 128 = 2048, so 8 quads stay far below 32767. */
 #define LUT_FLUSH_QUADS 8
 
-/* Tables for the groups of one K-block, from the 4 * LUT_KB activation
- * vectors of the block: nibble tables nib[g * 32 + 0..15] (lo) and
- * [g * 32 + 16..31] (hi), and with `bytes` the full tables byte[g * 256 +
- * code]. Entries of invalid codes are never written (the caller zeroes the
- * buffer once). */
+/* The weight bytes of K-block `kb` of the row at `row`: in place, or padded
+ * with zero trits (0x55) past the end of the row. */
+AI uint32_t lut_load_quad(const uint8_t *row, size_t at, size_t row_bytes) {
+  uint8_t buf[4] = {0x55, 0x55, 0x55, 0x55};
+  const uint8_t *src = row + at;
+  if (row_bytes - at < 4) {
+    memcpy(buf, src, row_bytes - at);
+    src = buf;
+  }
+  uint32_t wq;
+  memcpy(&wq, src, sizeof wq);
+  return wq;
+}
+
+/* The lookups of one vector type: tables for the groups of one K-block, from
+ * the 4 * LUT_KB activation vectors of the block: nibble tables
+ * nib[g * 32 + 0..15] (lo) and [g * 32 + 16..31] (hi), and with `bytes` the
+ * full tables byte[g * 256 + code] (entries of invalid codes are zeroed once
+ * per call by lut_clear); the quad sum of four weight bytes; the sweep of a
+ * K-block over the columns of a task. */
 #define LUT_DEFINE_TABLES(SUFFIX, V)                                           \
   AI void lut_nibbles_##SUFFIX(V *t, V a, V b) {                               \
     const V zero = {0};                                                        \
@@ -90,6 +105,56 @@ typedef int32_t lut_i32 __attribute__((vector_size(TRI_UK_LUT_VBYTES)));
                *(const V *)(t + (16 + (b >> 4)) * sizeof(V));                  \
     }                                                                          \
     return (g[0] + g[1]) + (g[2] + g[3]);                                      \
+  }                                                                            \
+  /* Zeroes the entries of invalid codes (0b11 in some position), which the   \
+   * builder never writes: of the nibble tables, and of the byte tables when  \
+   * they are used. */                                                        \
+  AI void lut_clear_##SUFFIX(V *nib, V *byte, int bytes) {                     \
+    const V zero = {0};                                                        \
+    for (int e = 0; e < 32 * LUT_KB; ++e)                                      \
+      if ((e & 3) == 3 || (e & 12) == 12)                                      \
+        nib[e] = zero;                                                         \
+    for (int e = 0; bytes && e < 256 * LUT_KB; ++e)                            \
+      if ((e & 3) == 3 || (e & 12) == 12 || (e & 48) == 48 ||                  \
+          (e & 192) == 192)                                                    \
+        byte[e] = zero;                                                        \
+  }                                                                            \
+  /* acc[c] += the quads of K-block `kb` of column c, for every column. */     \
+  AI void lut_sweep_##SUFFIX(const tri_uk_lut_problem *p, const uint8_t *rows, \
+                             size_t ncols, size_t kb, const V *nib,            \
+                             const V *byte, V *acc, int bytes) {               \
+    const size_t rb = p->row_bytes;                                            \
+    if (rb - kb >= LUT_KB) {                                                   \
+      for (size_t c = 0; c < ncols; ++c) {                                     \
+        const uint8_t *w = rows + c * rb + kb;                                 \
+        V a = acc[c];                                                          \
+        for (int q = 0; q < LUT_KB / 4; ++q) {                                 \
+          uint32_t wq;                                                         \
+          memcpy(&wq, w + 4 * q, sizeof wq);                                   \
+          a = a + lut_quad_##SUFFIX(nib + 128 * q, byte + 1024 * q, wq,        \
+                                    bytes);                                    \
+        }                                                                      \
+        acc[c] = a;                                                            \
+      }                                                                        \
+      return;                                                                  \
+    }                                                                          \
+    for (size_t c = 0; c < ncols; ++c)                                         \
+      for (size_t q = 0; 4 * q < rb - kb; ++q)                                 \
+        acc[c] = acc[c] + lut_quad_##SUFFIX(                                   \
+                              nib + 128 * q, byte + 1024 * q,                  \
+                              lut_load_quad(rows + c * rb, kb + 4 * q, rb),    \
+                              bytes);                                          \
+  }                                                                            \
+  /* One K-block: its tables, then its sweep (specialized per table kind). */ \
+  AI void lut_kblock_##SUFFIX(const tri_uk_lut_problem *p,                     \
+                              const uint8_t *rows, size_t ncols, size_t kb,    \
+                              const V *x, V *nib, V *byte, V *acc,             \
+                              int bytes) {                                     \
+    lut_tables_##SUFFIX(nib, byte, x + 4 * kb, bytes);                         \
+    if (bytes)                                                                 \
+      lut_sweep_##SUFFIX(p, rows, ncols, kb, nib, byte, acc, 1);               \
+    else                                                                       \
+      lut_sweep_##SUFFIX(p, rows, ncols, kb, nib, byte, acc, 0);               \
   }
 
 LUT_DEFINE_TABLES(f32, lut_f32)
@@ -99,36 +164,10 @@ LUT_DEFINE_TABLES(i16, lut_i16)
  * running sums of the columns. */
 static inline size_t lut_table_vectors(void) { return (size_t)LUT_KB * 288; }
 
-/* Zeroes the table entries of invalid codes (0b11 in some position), which
- * the builder never writes. */
-#define LUT_DEFINE_CLEAR(SUFFIX, V)                                            \
-  AI void lut_clear_##SUFFIX(V *tables) {                                      \
-    const V zero = {0};                                                        \
-    for (int g = 0; g < LUT_KB; ++g)                                           \
-      for (int e = 0; e < 32; ++e)                                             \
-        if ((e & 3) == 3 || (e & 12) == 12)                                    \
-          tables[32 * g + e] = zero;                                           \
-    V *byte = tables + 32 * LUT_KB;                                            \
-    for (int e = 0; e < 256 * LUT_KB; ++e)                                     \
-      if ((e & 3) == 3 || (e & 12) == 12 || (e & 48) == 48 ||                  \
-          (e & 192) == 192)                                                    \
-        byte[e] = zero;                                                        \
-  }
-LUT_DEFINE_CLEAR(f32, lut_f32)
-LUT_DEFINE_CLEAR(i16, lut_i16)
-
-/* The weight bytes of K-block `kb` of the row at `row`: in place, or padded
- * with zero trits (0x55) past the end of the row. */
-AI uint32_t lut_load_quad(const uint8_t *row, size_t at, size_t row_bytes) {
-  uint8_t buf[4] = {0x55, 0x55, 0x55, 0x55};
-  const uint8_t *src = row + at;
-  if (row_bytes - at < 4) {
-    memcpy(buf, src, row_bytes - at);
-    src = buf;
-  }
-  uint32_t wq;
-  memcpy(&wq, src, sizeof wq);
-  return wq;
+/* The tokens of the tile that starts at token `first`. */
+static inline size_t lut_tile_tokens(const tri_uk_lut_problem *p,
+                                     size_t first, size_t lanes) {
+  return p->m - first < lanes ? p->m - first : lanes;
 }
 
 /*===------------------------------------------------------------------===*
@@ -206,50 +245,20 @@ LUT_DEFINE_TILES(i8, lut_i16x8, lut_i8x8, int8_t, int16_t)
  * f32
  *===------------------------------------------------------------------===*/
 
-AI void lut_f32_sweep(const tri_uk_lut_problem *p, const uint8_t *rows,
-                      size_t ncols, size_t kb, const lut_f32 *nib,
-                      const lut_f32 *byte, lut_f32 *acc, int bytes) {
-  const size_t rb = p->row_bytes;
-  if (rb - kb >= LUT_KB) {
-    for (size_t c = 0; c < ncols; ++c) {
-      const uint8_t *w = rows + c * rb + kb;
-      lut_f32 a = acc[c];
-      for (int q = 0; q < LUT_KB / 4; ++q) {
-        uint32_t wq;
-        memcpy(&wq, w + 4 * q, sizeof wq);
-        a = a + lut_quad_f32(nib + 128 * q, byte + 1024 * q, wq, bytes);
-      }
-      acc[c] = a;
-    }
-    return;
-  }
-  for (size_t c = 0; c < ncols; ++c)
-    for (size_t q = 0; 4 * q < rb - kb; ++q)
-      acc[c] = acc[c] + lut_quad_f32(nib + 128 * q, byte + 1024 * q,
-                                     lut_load_quad(rows + c * rb, kb + 4 * q, rb),
-                                     bytes);
-}
-
 void TRI_UK_LUT_NAME(lut_f32)(const tri_uk_lut_problem *p,
-                                     const uint8_t *rows, size_t ncols,
-                                     size_t col0, size_t tile, void *scratch) {
+                              const uint8_t *rows, size_t ncols, size_t col0,
+                              size_t tile, void *scratch) {
   const size_t lanes = TRI_UK_LUT_VBYTES / 4;
   const int bytes = ncols >= LUT_BYTE_TABLE_MIN_COLS;
   lut_f32 *nib = (lut_f32 *)scratch;
   lut_f32 *byte = nib + 32 * LUT_KB;
   lut_f32 *acc = nib + lut_table_vectors();
-  lut_clear_f32(nib);
+  lut_clear_f32(nib, byte, bytes);
   memset(acc, 0, ncols * sizeof(lut_f32));
   const lut_f32 *x = (const lut_f32 *)p->xt + tile * p->k4;
-  for (size_t kb = 0; kb < p->row_bytes; kb += LUT_KB) {
-    lut_tables_f32(nib, byte, x + 4 * kb, bytes);
-    if (bytes)
-      lut_f32_sweep(p, rows, ncols, kb, nib, byte, acc, 1);
-    else
-      lut_f32_sweep(p, rows, ncols, kb, nib, byte, acc, 0);
-  }
-  size_t first = tile * lanes;
-  size_t count = p->m - first < lanes ? p->m - first : lanes;
+  for (size_t kb = 0; kb < p->row_bytes; kb += LUT_KB)
+    lut_kblock_f32(p, rows, ncols, kb, x, nib, byte, acc, bytes);
+  size_t first = tile * lanes, count = lut_tile_tokens(p, first, lanes);
   for (size_t c = 0; c < ncols; ++c)
     for (size_t t = 0; t < count; ++t)
       tri_uk_store_f32(&p->out, first + t, col0 + c, acc[c][t]);
@@ -258,30 +267,6 @@ void TRI_UK_LUT_NAME(lut_f32)(const tri_uk_lut_problem *p,
 /*===------------------------------------------------------------------===*
  * int8 activations (int16 lanes, exact)
  *===------------------------------------------------------------------===*/
-
-AI void lut_i16_sweep(const tri_uk_lut_problem *p, const uint8_t *rows,
-                      size_t ncols, size_t kb, const lut_i16 *nib,
-                      const lut_i16 *byte, lut_i16 *acc, int bytes) {
-  const size_t rb = p->row_bytes;
-  if (rb - kb >= LUT_KB) {
-    for (size_t c = 0; c < ncols; ++c) {
-      const uint8_t *w = rows + c * rb + kb;
-      lut_i16 a = acc[c];
-      for (int q = 0; q < LUT_KB / 4; ++q) {
-        uint32_t wq;
-        memcpy(&wq, w + 4 * q, sizeof wq);
-        a = a + lut_quad_i16(nib + 128 * q, byte + 1024 * q, wq, bytes);
-      }
-      acc[c] = a;
-    }
-    return;
-  }
-  for (size_t c = 0; c < ncols; ++c)
-    for (size_t q = 0; 4 * q < rb - kb; ++q)
-      acc[c] = acc[c] + lut_quad_i16(nib + 128 * q, byte + 1024 * q,
-                                     lut_load_quad(rows + c * rb, kb + 4 * q, rb),
-                                     bytes);
-}
 
 /* wide[2c], wide[2c + 1] += the int16 sums of column c, which restart at 0. */
 AI void lut_i16_flush(lut_i16 *acc, lut_i32 *wide, size_t ncols) {
@@ -296,24 +281,20 @@ AI void lut_i16_flush(lut_i16 *acc, lut_i32 *wide, size_t ncols) {
 }
 
 void TRI_UK_LUT_NAME(lut_i8)(const tri_uk_lut_problem *p,
-                                    const uint8_t *rows, size_t ncols,
-                                    size_t col0, size_t tile, void *scratch) {
+                             const uint8_t *rows, size_t ncols, size_t col0,
+                             size_t tile, void *scratch) {
   const size_t lanes = TRI_UK_LUT_VBYTES / 2;
   const int bytes = ncols >= LUT_BYTE_TABLE_MIN_COLS;
   lut_i16 *nib = (lut_i16 *)scratch;
   lut_i16 *byte = nib + 32 * LUT_KB;
   lut_i16 *acc = nib + lut_table_vectors();
   lut_i32 *wide = (lut_i32 *)(acc + ncols);
-  lut_clear_i16(nib);
+  lut_clear_i16(nib, byte, bytes);
   memset(acc, 0, 3 * ncols * sizeof(lut_i16));
   const lut_i16 *x = (const lut_i16 *)p->xt + tile * p->k4;
   size_t quads = 0;
   for (size_t kb = 0; kb < p->row_bytes; kb += LUT_KB) {
-    lut_tables_i16(nib, byte, x + 4 * kb, bytes);
-    if (bytes)
-      lut_i16_sweep(p, rows, ncols, kb, nib, byte, acc, 1);
-    else
-      lut_i16_sweep(p, rows, ncols, kb, nib, byte, acc, 0);
+    lut_kblock_i16(p, rows, ncols, kb, x, nib, byte, acc, bytes);
     quads += LUT_KB / 4;
     if (quads >= LUT_FLUSH_QUADS) {
       lut_i16_flush(acc, wide, ncols);
@@ -321,8 +302,7 @@ void TRI_UK_LUT_NAME(lut_i8)(const tri_uk_lut_problem *p,
     }
   }
   lut_i16_flush(acc, wide, ncols);
-  size_t first = tile * lanes;
-  size_t count = p->m - first < lanes ? p->m - first : lanes;
+  size_t first = tile * lanes, count = lut_tile_tokens(p, first, lanes);
   for (size_t c = 0; c < ncols; ++c)
     for (size_t t = 0; t < count; ++t)
       tri_uk_store_i32(&p->out, first + t, col0 + c,
