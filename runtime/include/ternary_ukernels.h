@@ -129,6 +129,18 @@ const char *tri_uk_isa_name(tri_uk_isa isa);
 void tri_uk_set_num_threads(unsigned threads);
 unsigned tri_uk_get_num_threads(void);
 
+/* A host's own thread pool instead of the built-in one (a framework whose
+ * worker threads would otherwise compete with ours for the cores, e.g. the
+ * LibTorch op runs the tasks with at::parallel_for). The runner must call
+ * task(ctx, t) exactly once for every t in [0, ntasks), on any threads and
+ * in any order, and return when all have returned; `threads` (> 1) is how
+ * many the kernels would use. Results do not depend on it. NULL restores the
+ * built-in pool. */
+typedef void (*tri_uk_task_fn)(void *ctx, size_t task);
+typedef void (*tri_uk_parallel_runner)(size_t ntasks, unsigned threads,
+                                       tri_uk_task_fn task, void *ctx);
+void tri_uk_set_parallel_runner(tri_uk_parallel_runner runner);
+
 /*===------------------------------------------------------------------===*
  * f32 activations
  *===------------------------------------------------------------------===*/

@@ -621,19 +621,22 @@ TEST_F(UkernelIsaTest, EmptyDimensions) {
   float bias[3] = {1.0f, -2.0f, 3.0f}, scale[1] = {5.0f};
   for (tri_uk_isa isa : supportedIsas()) {
     ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
-    // K = 0: the dot product is +0, so y = 0 * scale + bias.
-    float y[6];
-    ASSERT_EQ(tri_uk_gemm_f32(nullptr, 2, 0, nullptr, TRI_ENCODING_OFFSET2, 3,
-                              scale, TRI_UK_SCALE_TENSOR, bias, y),
-              TRI_OK);
-    for (int e = 0; e < 6; ++e)
-      EXPECT_EQ(y[e], bias[e % 3]);
-    int32_t acc[3] = {7, 7, 7};
-    ASSERT_EQ(tri_uk_gemm_i8_i32(nullptr, 1, 0, nullptr, TRI_ENCODING_BASE3, 3,
-                                 acc),
-              TRI_OK);
-    EXPECT_EQ(acc[0], 0);
-    EXPECT_EQ(acc[2], 0);
+    // K = 0: the dot product is +0, so y = 0 * scale + bias, for one token
+    // and for token tiles (both f32 orders, both int8 kernel families).
+    for (size_t m : {2, 3, 40}) {
+      std::vector<float> y(m * 3);
+      ASSERT_EQ(tri_uk_gemm_f32(nullptr, m, 0, nullptr, TRI_ENCODING_OFFSET2,
+                                3, scale, TRI_UK_SCALE_TENSOR, bias, y.data()),
+                TRI_OK);
+      for (size_t e = 0; e < y.size(); ++e)
+        EXPECT_EQ(y[e], bias[e % 3]);
+      std::vector<int32_t> acc(m * 3, 7);
+      ASSERT_EQ(tri_uk_gemm_i8_i32(nullptr, m, 0, nullptr, TRI_ENCODING_BASE3,
+                                   3, acc.data()),
+                TRI_OK);
+      for (int32_t v : acc)
+        EXPECT_EQ(v, 0);
+    }
     // M = 0 or N = 0: nothing to do, nothing touched.
     EXPECT_EQ(tri_uk_gemm_f32(nullptr, 0, 5, nullptr, TRI_ENCODING_OFFSET2, 3,
                               nullptr, TRI_UK_SCALE_NONE, nullptr, nullptr),

@@ -194,10 +194,9 @@ static inline void tri_uk_store_i32(const tri_uk_out *o, size_t token,
  * Thread pool (threadpool.c)
  *===------------------------------------------------------------------===*/
 
-typedef void (*tri_uk_task_fn)(void *ctx, size_t task);
-
 /* Runs fn(ctx, t) for t in [0, ntasks) on up to `threads` threads (the
- * caller included); returns when all are done. */
+ * caller included), or through the host's runner (tri_uk_set_parallel_for);
+ * returns when all are done. */
 void tri_uk_parallel_for(size_t ntasks, unsigned threads, tri_uk_task_fn fn,
                          void *ctx);
 
