@@ -11,7 +11,8 @@
 //    kernels from there on; both re-implemented here from the
 //    documentation), whichever vector width, table kind and column split a
 //    kernel uses; int8 results are exact, -128 included;
-//  * results do not depend on the thread count, and concurrent calls work;
+//  * results do not depend on the thread count nor on a host's task runner,
+//    and concurrent calls work;
 //  * the per-token int8 quantizer, the scale modes and bias, argument checks.
 
 #include "ternary_packing.h"
@@ -20,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -589,6 +591,51 @@ TEST_F(UkernelIsaTest, ResultsDoNotDependOnThreadCount) {
             << tri_uk_isa_name(isa) << " m " << m << " threads " << threads;
       }
     }
+  }
+}
+
+// A host runner that runs the tasks backwards on two std::threads.
+std::atomic<int> hostRuns{0};
+void backwardsOnTwoThreads(size_t ntasks, unsigned threads,
+                           tri_uk_task_fn task, void *ctx) {
+  EXPECT_GT(threads, 1u);
+  ++hostRuns;
+  auto half = [&](size_t parity) {
+    for (size_t t = ntasks; t-- > 0;)
+      if (t % 2 == parity)
+        task(ctx, t);
+  };
+  std::thread other(half, 1);
+  half(0);
+  other.join();
+}
+
+TEST_F(UkernelIsaTest, HostRunnerGivesTheSameResults) {
+  std::mt19937 rng(29);
+  const size_t k = 2000, n = 1100;
+  auto t = randomTrits(rng, k * n);
+  auto w = packColumns(t, k, n, TRI_ENCODING_OFFSET2);
+  tri_uk_set_num_threads(2);
+  for (size_t m : {2, 5, 40}) { // both f32 orders; all big enough to thread
+    auto x = randomFloats(rng, m * k);
+    std::vector<float> pool(m * n), host(m * n), poolq(m * n), hostq(m * n);
+    auto run = [&](float *y, float *yq) {
+      ASSERT_EQ(tri_uk_gemm_f32(x.data(), m, k, w.data(), TRI_ENCODING_OFFSET2,
+                                n, nullptr, TRI_UK_SCALE_NONE, nullptr, y),
+                TRI_OK);
+      ASSERT_EQ(tri_uk_gemm_f32_q8(x.data(), m, k, w.data(),
+                                   TRI_ENCODING_OFFSET2, n, nullptr,
+                                   TRI_UK_SCALE_NONE, nullptr, yq),
+                TRI_OK);
+    };
+    run(pool.data(), poolq.data());
+    int before = hostRuns;
+    tri_uk_set_parallel_runner(backwardsOnTwoThreads);
+    run(host.data(), hostq.data());
+    tri_uk_set_parallel_runner(nullptr);
+    EXPECT_EQ(hostRuns - before, 2) << "m " << m;
+    EXPECT_EQ(0, std::memcmp(host.data(), pool.data(), host.size() * 4));
+    EXPECT_EQ(0, std::memcmp(hostq.data(), poolq.data(), hostq.size() * 4));
   }
 }
 
