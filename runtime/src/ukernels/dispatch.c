@@ -159,6 +159,8 @@ static scratch *thread_scratch(int create) {
 /* A 64-byte aligned buffer of at least `bytes` for `slot` of this thread
  * (NULL when out of memory); give it back with scratch_put. */
 static void *scratch_get(int slot, size_t bytes) {
+  if (bytes == 0)
+    bytes = 64; /* never NULL for an empty request */
   scratch *s = bytes <= SCRATCH_CACHE_MAX ? thread_scratch(1) : NULL;
   if (!s)
     return alloc_aligned(bytes);
