@@ -1,7 +1,8 @@
 /*===- lut_kernels.h - Token-tiled table-lookup GEMM kernels ------*- C -*-===*
  *
- * The GEMM kernels for m >= TRI_UK_LUT_MIN_M, written once with GCC vector
- * types and included by each x86 kernel file, which first defines
+ * The batch kernels (f32 from TRI_UK_GEMM_ORDER_MIN_M tokens, int8 from
+ * TRI_UK_I8_TILED_MIN_M), written once with GCC vector types and included
+ * by each x86 kernel file, which first defines
  *   TRI_UK_LUT_VBYTES  the vector size in bytes (32: ymm, 64: zmm)
  *   TRI_UK_LUT_NAME(x) the name of kernel x in that file
  *
@@ -21,7 +22,7 @@
  * up the two nibble tables instead (lo + hi), which is the same sum, so the
  * results are identical. Bytes are summed in quads, h = (g0 + g1) + (g2 + g3)
  * and acc += h (f32), the canonical order of ternary_ukernels.h; int16 quads
- * are exact and are widened into int32 every TRI_UK_LUT_FLUSH_QUADS quads.
+ * are exact and are widened into int32 every LUT_FLUSH_QUADS quads.
  *
  * Blocking: K-blocks of TRI_UK_LUT_KBLOCK bytes, whose tables stay in L1,
  * are swept over all columns of the task with the running sums of the tile
@@ -42,8 +43,8 @@ typedef int32_t lut_i32 __attribute__((vector_size(TRI_UK_LUT_VBYTES)));
 /* |int16 quad| <= 16 * 128 = 2048, so 8 quads stay far below 32767. */
 #define LUT_FLUSH_QUADS 8
 
-/* The weight bytes of K-block `kb` of the row at `row`: in place, or padded
- * with zero trits (0x55) past the end of the row. */
+/* The four weight bytes at `at` of a row: in place, or padded with zero
+ * trits (0x55) past the end of the row. */
 AI uint32_t lut_load_quad(const uint8_t *row, size_t at, size_t row_bytes) {
   uint8_t buf[4] = {0x55, 0x55, 0x55, 0x55};
   const uint8_t *src = row + at;
