@@ -3,7 +3,8 @@
 and without the runtime op, side by side in one run.
 
 Generates the module with `tritonc --target=pytorch`, loads random packed
-weights, and times forward() at batch 1, 8 and 64 with
+weights, and times forward() at batch 1, 8 and 64, with 1 and all threads,
+with
 USE_RUNTIME_OP = True (torch.ops.triton_dsl.ternary_matmul, the packed
 micro-kernels) and False (the pure-PyTorch unpack path). Both paths get the
 same weights and inputs; their outputs are checked to agree before timing.
@@ -41,12 +42,14 @@ def median_time(fn, min_time):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-time", type=float, default=1.0)
-    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--threads", type=int, nargs="+",
+                        default=sorted({1, torch.get_num_threads()}),
+                        help="thread counts (default: 1 and all)")
+    parser.add_argument("--markdown", help="also write the table here")
     args = parser.parse_args()
     build = pathlib.Path(os.environ.get("TRITON_BUILD_DIR", ROOT / "build")).resolve()
     if not torch_ops.load(build):
         raise SystemExit("the runtime op is not available: build the project first")
-    torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory() as tmp:
         path = pathlib.Path(tmp) / "mlp.py"
         subprocess.run([str(build / "bin" / "tritonc"), str(ROOT / "examples" / "mlp.tri"),
@@ -64,25 +67,33 @@ def main():
     state["b2"] = torch.randn(10)
     model.load_state_dict(state)
     model.eval()
-    print(f"generated MLP 784->256->10, {args.threads} thread(s), torch {torch.__version__}")
-    print("| batch | with op (ms) | pure PyTorch (ms) | speed-up |")
-    print("|---|---|---|---|")
+    lines = [f"generated MLP 784->256->10, torch {torch.__version__}, "
+             f"ukernel ISA {torch.ops.triton_dsl.ukernel_isa()}", "",
+             "| batch | threads | with op (ms) | pure PyTorch (ms) | speed-up |",
+             "|---|---|---|---|---|"]
+    print("\n".join(lines), flush=True)
     for batch in (1, 8, 64):
         x = torch.randn(batch, 784)
-        with torch.no_grad():
-            module.USE_RUNTIME_OP = True
-            y_op = model(x)
-            module.USE_RUNTIME_OP = False
-            y_ref = model(x)
-            torch.testing.assert_close(y_op, y_ref, rtol=1e-4, atol=1e-4)
+        for threads in args.threads:
+            torch.set_num_threads(threads)
+            with torch.no_grad():
+                module.USE_RUNTIME_OP = True
+                y_op = model(x)
+                module.USE_RUNTIME_OP = False
+                y_ref = model(x)
+                torch.testing.assert_close(y_op, y_ref, rtol=1e-4, atol=1e-4)
 
-            def run(flag):
-                module.USE_RUNTIME_OP = flag
-                return median_time(lambda: model(x), args.min_time)
+                def run(flag):
+                    module.USE_RUNTIME_OP = flag
+                    return median_time(lambda: model(x), args.min_time)
 
-            with_op = run(True)
-            without = run(False)
-        print(f"| {batch} | {with_op * 1e3:.3f} | {without * 1e3:.3f} | {without / with_op:.1f}x |")
+                with_op = run(True)
+                without = run(False)
+            lines.append(f"| {batch} | {threads} | {with_op * 1e3:.3f} | "
+                         f"{without * 1e3:.3f} | {without / with_op:.1f}x |")
+            print(lines[-1], flush=True)
+    if args.markdown:
+        pathlib.Path(args.markdown).write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the benchmarks of bench/ (make bench): the Google Benchmark of the
 # micro-kernels against OpenBLAS, then the torch benchmark against
-# torch.matmul when a Python with torch is there (TRITON_TORCH_PYTHON, else
-# .venv-bench or .venv). Results go to $BUILD/bench/: JSON and Markdown tables
+# torch.matmul and the generated PyTorch MLP with and without the runtime op
+# when a Python with torch is there (TRITON_TORCH_PYTHON, else .venv-bench or
+# .venv). Results go to $BUILD/bench/: JSON and Markdown tables
 # (bench/RESULTS.md records one such run). TRI_BENCH_QUICK=1: small shapes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,4 +33,7 @@ echo "== torch op vs torch.matmul =="
 quick=()
 [ -n "${TRI_BENCH_QUICK:-}" ] && quick=(--quick)
 TRITON_BUILD_DIR=$BUILD "$PY" bench/torch_bench.py "${quick[@]}" \
-  --json "$OUT/torch_bench.json" --markdown "$OUT/torch_bench.md"
+  --json "$OUT/torch_bench.json" --markdown "$OUT/torch_bench.md" || exit 1
+echo "== generated PyTorch module (examples/mlp.tri) with and without the op =="
+PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH} TRITON_BUILD_DIR=$BUILD "$PY" \
+  bench/pytorch_module_bench.py --markdown "$OUT/pytorch_module_bench.md"

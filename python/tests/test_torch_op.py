@@ -3,9 +3,10 @@ torch/ternary_matmul_op.cpp over the CPU micro-kernels) matches the
 pure-PyTorch path (python/triton_dsl/torch_ops.py: unpack with tensor ops, then
 torch.matmul): bit for bit with int8 activations, to f32 rounding with f32
 activations; for offset2 and base3, K not a multiple of 4 or 5, 1x1, batched
-3-D inputs, every scale mode and bias, any thread count; and that bad
+3-D inputs, one token and batches of several token tiles, every scale mode
+and bias, any thread count; and that bad
 arguments raise instead of reading out of bounds. It also checks the packing
-against the C library's (ctypes on libtriton_ukernels.so) so that both paths
+against the C library's (ctypes on libtriton_runtime.so) so that both paths
 read the same bytes.
 
 Runs as a script (ctest) or under pytest. Exits 77 (skipped) without torch or
@@ -32,7 +33,7 @@ BUILD = pathlib.Path(os.environ.get("TRITON_BUILD_DIR", ROOT / "build")).resolve
 
 def pack_with_c_library(trits, encoding):
     """Packs W[k, n] (int8 trits) along k with the C runtime, via ctypes."""
-    lib = ctypes.CDLL(str(BUILD / "lib" / "libtriton_ukernels.so"))
+    lib = ctypes.CDLL(str(BUILD / "lib" / "libtriton_runtime.so"))
     k, n = trits.shape
     shape = (ctypes.c_int64 * 2)(k, n)
     enc = 0 if encoding == "offset2" else 1
@@ -49,7 +50,8 @@ def pack_with_c_library(trits, encoding):
 def cases():
     g = torch.Generator().manual_seed(0)
     shapes = [((1,), 1, 1), ((3,), 5, 4), ((2,), 7, 9), ((4,), 64, 3),
-              ((1,), 129, 17), ((5,), 784, 10), ((2, 3), 130, 6), ((8,), 333, 33)]
+              ((1,), 129, 17), ((5,), 784, 10), ((2, 3), 130, 6), ((8,), 333, 33),
+              ((40,), 301, 64), ((2, 20), 77, 50)]
     for lead, k, n in shapes:
         for encoding in ("offset2", "base3"):
             trits = torch.randint(-1, 2, (k, n), generator=g)
@@ -89,15 +91,20 @@ def check_threads():
     g = torch.Generator().manual_seed(1)
     k, n = 1000, 700
     w = pack_with_c_library(torch.randint(-1, 2, (k, n), generator=g), "offset2")
-    x = torch.randn(3, k, generator=g)
     old = torch.get_num_threads()
-    outs = []
-    for threads in (1, 2, 4):
-        torch.set_num_threads(threads)
-        outs.append(torch.ops.triton_dsl.ternary_matmul(x, w, k, n, None, None, "offset2", "f32"))
+    checks = 0
+    for batch in (3, 40):  # one tile of tokens, several
+        x = torch.randn(batch, k, generator=g)
+        for activations in ("f32", "int8"):
+            outs = []
+            for threads in (1, 2, 4):
+                torch.set_num_threads(threads)
+                outs.append(torch.ops.triton_dsl.ternary_matmul(
+                    x, w, k, n, None, None, "offset2", activations))
+            assert all(torch.equal(outs[0], o) for o in outs[1:])
+            checks += 1
     torch.set_num_threads(old)
-    assert all(torch.equal(outs[0], o) for o in outs[1:])
-    return 1
+    return checks
 
 
 def check_errors():
@@ -131,7 +138,7 @@ def check_errors():
 
 def _ready():
     return torch is not None and torch_ops.load(BUILD) and \
-        (BUILD / "lib" / "libtriton_ukernels.so").exists()
+        (BUILD / "lib" / "libtriton_runtime.so").exists()
 
 
 def test_torch_op_matches_pure_pytorch():  # pytest entry point

@@ -48,13 +48,16 @@ def load(build_dir: str | os.PathLike | None = None, verbose: bool = False) -> b
     stamp = "_".join(f"{p.stat().st_size}_{p.stat().st_mtime_ns}" for p in libs)
     out_dir = build / "torch_op"
     out_dir.mkdir(parents=True, exist_ok=True)
+    # -fopenmp: at::parallel_for (torch's intra-op pool, OpenMP in the
+    # wheels) is inline code that runs serially without it; the OpenMP
+    # runtime it links resolves to the libgomp.so.1 torch has loaded.
     cpp_extension.load(
         name="triton_dsl_ternary_ops",
         sources=[str(OP_SOURCE)],
         extra_include_paths=[str(ROOT / "runtime" / "include")],
-        extra_cflags=["-O2", f"-DTRITON_RUNTIME_STAMP={stamp}"],
+        extra_cflags=["-O2", "-fopenmp", f"-DTRITON_RUNTIME_STAMP={stamp}"],
         build_directory=str(out_dir),
-        extra_ldflags=[str(p) for p in libs] + ["-lpthread", "-lm"],
+        extra_ldflags=[str(p) for p in libs] + ["-fopenmp", "-lpthread", "-lm"],
         is_python_module=False,
         verbose=verbose,
     )

@@ -1,29 +1,28 @@
-/*===- ternary_kernels.h - Portable ternary GEMM micro-kernels ----*- C -*-===*
+/*===- ternary_kernels.h - MLIR ABI of the ternary micro-kernels --*- C -*-===*
  *
- * Matrix products with packed ternary weights, in plain C99: the reference
- * micro-kernels that generated CPU code calls when convert-ternary-to-linalg
- * runs with use-microkernels (a later version swaps in AVX2 code behind the
- * same ABI).
+ * What generated CPU code calls when convert-ternary-to-linalg runs with
+ * use-microkernels: thin adapters from MLIR memref descriptors
+ * (llvm.emit_c_interface) to the micro-kernels of ternary_ukernels.h, which
+ * do the work (AVX2 / AVX-512 / portable, chosen at run time, threaded).
+ * Both live in libtriton_runtime.so and in the TritonTernaryUkernels
+ * library.
  *
  * Weights are offset2 along K (the default layout, ternary_packing.h): for
- * W[K, N], output column j is row j of `w`, `w_row_bytes` = ceil(K / 4)
- * bytes, trit k in byte k / 4 at bits 2 (k % 4) with code = t + 1. Codes 3
- * (invalid) count as 0. Accumulation runs over k = 0..K-1 in order with
- * additions and subtractions only, so results equal the linalg lowering's
- * bit for bit.
+ * W[K, N], output column j is row j of `w`, ceil(K / 4) bytes, trit k in
+ * byte k / 4 at bits 2 (k % 4) with code = t + 1. No multiplication by a
+ * weight.
  *
- *   y[i][j] = (sum_k t(k, j) x[i][k]) * s_j + b_j
+ *   f32  y[i][j] = (sum_k t(k, j) x[i][k]) * s_j + b_j, summed in the
+ *        canonical f32 orders of ternary_ukernels.h (not in k order: results
+ *        differ from the linalg lowering's by float rounding only).
+ *   i8   y[i][j] = sum_k t(k, j) x[i][k] + b_j in i32, exact (every int8
+ *        value) with i32 wrap-around for the bias, as the linalg lowering.
+ *        K must not exceed TRI_UK_MAX_K_I8 (the lowering keeps larger
+ *        matmuls in linalg).
  *
- * Plain ABI (row-major, row strides in elements):
- *   tri_gemm_f32_offset2  f32 activations; scale_count 0 (no scale),
- *                         1 (per tensor) or n (per column); bias NULL or n
- *                         values.
- *   tri_gemm_i8_offset2   i8 activations, exact i32 sums; bias NULL or n
- *                         values.
- *
- * MLIR ABI (what the lowering calls; llvm.emit_c_interface): the same
- * kernels on memref descriptors of identity layout; a scale or bias of size
- * 0 means none.
+ * Descriptors may have any row strides (rows are copied when they are not
+ * contiguous); a scale or bias of size 0 means none, a scale of size 1 is
+ * per tensor. Codes 0b11 (invalid) give unspecified results.
  *===----------------------------------------------------------------------===*/
 #ifndef TERNARY_KERNELS_H
 #define TERNARY_KERNELS_H
@@ -33,17 +32,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-void tri_gemm_f32_offset2(int64_t m, int64_t n, int64_t k, const float *x,
-                          int64_t x_stride, const uint8_t *w,
-                          int64_t w_row_bytes, const float *scale,
-                          int64_t scale_count, const float *bias, float *y,
-                          int64_t y_stride);
-
-void tri_gemm_i8_offset2(int64_t m, int64_t n, int64_t k, const int8_t *x,
-                         int64_t x_stride, const uint8_t *w,
-                         int64_t w_row_bytes, const int32_t *bias, int32_t *y,
-                         int64_t y_stride);
 
 /* MLIR memref descriptors (ranked, strided) of the element types used. */
 #define TRI_MEMREF(NAME, T, RANK)                                              \

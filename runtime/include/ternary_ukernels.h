@@ -11,7 +11,9 @@
  * blends for f32, conditional negation (vpsignb or a masked subtract) for
  * int8, followed by a widening horizontal add (vpdpbusd / vpmaddubsw against
  * a constant vector of ones, which is an add tree, not a product with weight
- * data). The only multiplications are by the scales, once per output.
+ * data); for batches, a packed byte selects one of the 81 precomputed sums
+ * +-x0 +-x1 +-x2 +-x3 of its four trits for a whole tile of tokens. The only
+ * multiplications are by the scales, once per output.
  *
  * Two activation types
  *   f32    y[i, n] = sum_k t[k, n] * x[i, k], accumulated in f32, then
@@ -35,17 +37,28 @@
  *   Buffers must not overlap y.
  *
  * Results are identical on every ISA and every thread count
- *   int8   bit-exact always (integer sums, then the same two float
- *          multiplies and one add in the same order).
- *   f32    bit-exact for every result that is not NaN. All variants use one
- *          canonical summation order: the row is cut into chunks of 64 trits
- *          (16 packed offset2 bytes; padded with zero trits); 64 partial sums
- *          A[j][l] (j = 0..3, l = 0..15) start at +0.0f and partial sum
- *          A[j][l] receives trit k = 64 * c + 4 * l + j of chunk c, chunks in
- *          increasing order (+x if t = +1, -x if t = -1, nothing if t = 0).
- *          Then S[l] = (A[0][l] + A[1][l]) + (A[2][l] + A[3][l]), and S is
- *          reduced by halves: S[l] += S[l + h] for h = 8, 4, 2, 1; the sum is
- *          S[0]. Compile with -ffp-contract=off (the runtime's CMake does).
+ *   int8   bit-exact always (integer sums, exact for every int8 value,
+ *          then the same two float multiplies and one add in the same order).
+ *   f32    bit-exact for every result that is not NaN. Every variant uses
+ *          the canonical summation order of the problem's token count m:
+ *          GEMV order (m < TRI_UK_GEMM_ORDER_MIN_M): the row is cut into
+ *          chunks of 64 trits (16 packed offset2 bytes; padded with zero
+ *          trits); 64 partial sums A[j][l] (j = 0..3, l = 0..15) start at
+ *          +0.0f and partial sum A[j][l] receives trit k = 64 * c + 4 * l + j
+ *          of chunk c, chunks in increasing order (+x if t = +1, -x if
+ *          t = -1, nothing if t = 0). Then S[l] = (A[0][l] + A[1][l]) +
+ *          (A[2][l] + A[3][l]), and S is reduced by halves: S[l] += S[l + h]
+ *          for h = 8, 4, 2, 1; the sum is S[0].
+ *          GEMM order (m >= TRI_UK_GEMM_ORDER_MIN_M): packed byte b (trits
+ *          4b .. 4b+3) gives g(b) = (v0 + v1) + (v2 + v3), v = +x, -x or 0
+ *          (the sign of a zero never matters below); bytes are taken in
+ *          quads, h(q) = (g(4q) + g(4q+1)) + (g(4q+2) + g(4q+3)) (bytes past
+ *          the row count as 0), and the sum is acc = acc + h(q) for q in
+ *          increasing order from acc = +0.0f.
+ *          So a token's result depends on whether m reaches
+ *          TRI_UK_GEMM_ORDER_MIN_M (as dense BLAS results depend on the
+ *          batch), never on the other tokens' values, the ISA or threads.
+ *          Compile with -ffp-contract=off (the runtime's CMake does).
  *          When a result is NaN, every variant returns a NaN, maybe with a
  *          different sign or payload.
  *
@@ -57,16 +70,17 @@
  * The environment variable TRI_UK_ISA=portable|avx2|avx512 or
  * tri_uk_set_isa() overrides the choice (never above what the CPU has).
  *
- * Threading: a small pthread pool built at first use. Output columns are
- * split into blocks and every output element is computed by one thread from
- * start to end, so the thread count never changes a result. Threads: the
+ * Threading: a small pthread pool built at first use. Output columns (and
+ * for batches, tiles of tokens) are split into blocks and every output
+ * element is computed by one thread from start to end, so the thread count
+ * never changes a result. Threads: the
  * environment variable TRI_UK_NUM_THREADS, else tri_uk_set_num_threads(),
  * else the number of CPUs this process may run on. Small problems run on
  * the calling thread. Calls from several threads at once are safe: a call
  * that finds the pool busy runs on its own thread.
  *
- * Limits: k <= 2^24 for the int8 path (so that int32 never overflows);
- * m * k and n * row_bytes must fit size_t.
+ * Limits: k <= TRI_UK_MAX_K_I8 = 2^24 - 1 for the int8 path (so that int32
+ * never overflows); m * k and n * row_bytes must fit size_t.
  *===----------------------------------------------------------------------===*/
 #ifndef TERNARY_UKERNELS_H
 #define TERNARY_UKERNELS_H
@@ -92,8 +106,11 @@ typedef enum tri_uk_scale_mode {
   TRI_UK_SCALE_CHANNEL = 2, /* y = dot * scale[n] (+ bias) */
 } tri_uk_scale_mode;
 
-/* Largest K of the int8 path: 127 * K must fit int32. */
-#define TRI_UK_MAX_K_I8 ((size_t)1 << 24)
+/* Largest K of the int8 path: 128 * K must fit int32. */
+#define TRI_UK_MAX_K_I8 (((size_t)1 << 24) - 1)
+
+/* From this many tokens (rows of x) on, f32 sums use the GEMM order. */
+#define TRI_UK_GEMM_ORDER_MIN_M 3
 
 /*===------------------------------------------------------------------===*
  * ISA and threads
@@ -111,6 +128,18 @@ const char *tri_uk_isa_name(tri_uk_isa isa);
 /* Threads used by later calls; 0 restores the default. */
 void tri_uk_set_num_threads(unsigned threads);
 unsigned tri_uk_get_num_threads(void);
+
+/* A host's own thread pool instead of the built-in one (a framework whose
+ * worker threads would otherwise compete with ours for the cores, e.g. the
+ * LibTorch op runs the tasks with at::parallel_for). The runner must call
+ * task(ctx, t) exactly once for every t in [0, ntasks), on any threads and
+ * in any order, and return when all have returned; `threads` (> 1) is how
+ * many the kernels would use. Results do not depend on it. NULL restores the
+ * built-in pool. */
+typedef void (*tri_uk_task_fn)(void *ctx, size_t task);
+typedef void (*tri_uk_parallel_runner)(size_t ntasks, unsigned threads,
+                                       tri_uk_task_fn task, void *ctx);
+void tri_uk_set_parallel_runner(tri_uk_parallel_runner runner);
 
 /*===------------------------------------------------------------------===*
  * f32 activations

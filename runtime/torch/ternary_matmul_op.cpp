@@ -14,7 +14,9 @@
 //   activations "f32" (f32 sums) or "int8" (per-token absmax int8
 //             quantization, exact int32 sums: BitNet W1.58A8)
 //   returns   float32 [..., n] = x @ (t * scale) + bias
-// Threads: the op uses torch's intra-op thread count (torch.set_num_threads).
+// Threads: the op runs the kernels' tasks on torch's intra-op thread pool
+// (at::parallel_for, torch.set_num_threads), so that the kernels' threads
+// and torch's never compete for the cores.
 
 #include "ternary_ukernels.h"
 
@@ -25,6 +27,15 @@
 #include <string>
 
 namespace {
+
+/// The kernels' tasks on torch's intra-op threads.
+void runOnTorchThreads(size_t ntasks, unsigned /*threads*/,
+                       tri_uk_task_fn task, void *ctx) {
+  at::parallel_for(0, int64_t(ntasks), 1, [&](int64_t begin, int64_t end) {
+    for (int64_t t = begin; t < end; ++t)
+      task(ctx, size_t(t));
+  });
+}
 
 at::Tensor ternaryMatmul(const at::Tensor &x, const at::Tensor &wPacked,
                          int64_t k, int64_t n,
@@ -83,6 +94,7 @@ at::Tensor ternaryMatmul(const at::Tensor &x, const at::Tensor &wPacked,
     TORCH_CHECK(bc.numel() == n, "ternary_matmul: bias must have n elements");
     biasPtr = bc.data_ptr<float>();
   }
+  tri_uk_set_parallel_runner(runOnTorchThreads);
   tri_uk_set_num_threads(unsigned(std::max(1, at::get_num_threads())));
   const float *xp = xc.data_ptr<float>();
   const uint8_t *wp = wc.data_ptr<uint8_t>();

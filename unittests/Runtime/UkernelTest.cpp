@@ -6,9 +6,13 @@
 //    sums for f32, exact int64 sums for int8), over random shapes including
 //    K not a multiple of 4 or 5, 1x1, K = 0, unaligned weight pointers;
 //  * every variant against the portable one bit for bit: f32 results equal
-//    the canonical summation order documented in the header (re-implemented
-//    here from the documentation), int8 results are exact;
-//  * results do not depend on the thread count, and concurrent calls work;
+//    the canonical summation orders documented in the header (the GEMV order
+//    below TRI_UK_GEMM_ORDER_MIN_M tokens, the GEMM order of the token-tiled
+//    kernels from there on; both re-implemented here from the
+//    documentation), whichever vector width, table kind and column split a
+//    kernel uses; int8 results are exact, -128 included;
+//  * results do not depend on the thread count nor on a host's task runner,
+//    and concurrent calls work;
 //  * the per-token int8 quantizer, the scale modes and bias, argument checks.
 
 #include "ternary_packing.h"
@@ -16,6 +20,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -71,10 +77,11 @@ std::vector<float> randomFloats(std::mt19937 &rng, size_t count) {
   return v;
 }
 
-// The canonical f32 order of ternary_ukernels.h, re-implemented from its
-// description: 64 partial sums A[j][l] over chunks of 64 trits, then
-// S[l] = (A0 + A1) + (A2 + A3), halves 8, 4, 2, 1.
-float canonicalDot(const float *x, const std::vector<int8_t> &t, size_t k,
+// The f32 orders of ternary_ukernels.h, re-implemented from their
+// description. GEMV order (m < TRI_UK_GEMM_ORDER_MIN_M): 64 partial sums
+// A[j][l] over chunks of 64 trits, then S[l] = (A0 + A1) + (A2 + A3), halves
+// 8, 4, 2, 1.
+float gemvOrderDot(const float *x, const std::vector<int8_t> &t, size_t k,
                    size_t n, size_t col) {
   float a[4][16] = {};
   size_t chunks = ((k + 3) / 4 + 15) / 16;
@@ -98,6 +105,37 @@ float canonicalDot(const float *x, const std::vector<int8_t> &t, size_t k,
     for (int l = 0; l < h; ++l)
       s[l] = s[l] + s[l + h];
   return s[0];
+}
+
+// GEMM order (m >= TRI_UK_GEMM_ORDER_MIN_M): per packed byte (4 trits)
+// g = (v0 + v1) + (v2 + v3) with v = x, -x or 0; per quad of bytes
+// h = (g0 + g1) + (g2 + g3) (missing bytes count as 0); acc = acc + h in
+// order from +0.
+float gemmOrderDot(const float *x, const std::vector<int8_t> &t, size_t k,
+                   size_t n, size_t col) {
+  size_t bytes = (k + 3) / 4;
+  float acc = 0.0f;
+  for (size_t b0 = 0; b0 < bytes; b0 += 4) {
+    float g[4];
+    for (size_t j = 0; j < 4; ++j) {
+      float v[4];
+      for (size_t s = 0; s < 4; ++s) {
+        size_t kk = 4 * (b0 + j) + s;
+        int trit = kk < k ? t[kk * n + col] : 0;
+        v[s] = trit > 0 ? x[kk] : trit < 0 ? -x[kk] : 0.0f;
+      }
+      g[j] = (v[0] + v[1]) + (v[2] + v[3]);
+    }
+    acc = acc + ((g[0] + g[1]) + (g[2] + g[3]));
+  }
+  return acc;
+}
+
+// The canonical sum for a problem of m tokens.
+float canonicalDot(size_t m, const float *x, const std::vector<int8_t> &t,
+                   size_t k, size_t n, size_t col) {
+  return m >= TRI_UK_GEMM_ORDER_MIN_M ? gemmOrderDot(x, t, k, n, col)
+                                      : gemvOrderDot(x, t, k, n, col);
 }
 
 float applyEpilogue(float v, const float *scale, tri_uk_scale_mode mode,
@@ -131,18 +169,24 @@ struct Shape {
 };
 
 // Shapes that hit every tail: K mod 4, K mod 5, K around the 64- and
-// 128-trit chunks, m around the 4-token tiles, n around the 4-column tiles.
+// 128-trit chunks and the 32-trit K-blocks of the token-tiled kernels, m
+// on both sides of TRI_UK_GEMM_ORDER_MIN_M and around the 4-token tiles and
+// the 8- to 32-token vector tiles, n around the 4-column tiles and the
+// column counts where the tiled kernels switch table kinds.
 std::vector<Shape> testShapes() {
-  std::vector<Shape> shapes = {{1, 1, 1},   {1, 2, 3},    {2, 3, 1},
-                               {1, 4, 4},   {3, 5, 5},    {1, 7, 9},
-                               {4, 63, 8},  {5, 64, 4},   {1, 65, 7},
-                               {6, 127, 3}, {1, 128, 13}, {7, 129, 6},
-                               {8, 255, 5}, {9, 256, 9},  {1, 784, 10},
-                               {2, 1001, 17}};
+  std::vector<Shape> shapes = {
+      {1, 1, 1},     {1, 2, 3},     {2, 3, 1},    {1, 4, 4},    {3, 5, 5},
+      {1, 7, 9},     {4, 63, 8},    {5, 64, 4},   {1, 65, 7},   {6, 127, 3},
+      {1, 128, 13},  {7, 129, 6},   {8, 255, 5},  {9, 256, 9},  {1, 784, 10},
+      {2, 1001, 17}, {16, 33, 47},  {17, 31, 48}, {33, 97, 50}, {40, 300, 3},
+      {64, 784, 70}, {3, 1, 100},   {31, 8, 1}};
   std::mt19937 rng(1234);
   std::uniform_int_distribution<size_t> dm(1, 9), dk(1, 700), dn(1, 21);
   for (int i = 0; i < 20; ++i)
     shapes.push_back({dm(rng), dk(rng), dn(rng)});
+  std::uniform_int_distribution<size_t> bm(10, 70), bn(40, 90);
+  for (int i = 0; i < 6; ++i)
+    shapes.push_back({bm(rng), dk(rng), bn(rng)});
   return shapes;
 }
 
@@ -215,7 +259,7 @@ TEST_F(UkernelIsaTest, F32MatchesReferenceAndCanonicalOrderOnEveryIsa) {
         std::vector<float> expect(s.m * s.n);
         for (size_t i = 0; i < s.m; ++i)
           for (size_t col = 0; col < s.n; ++col) {
-            float dot = canonicalDot(&x[i * s.k], t, s.k, s.n, col);
+            float dot = canonicalDot(s.m, &x[i * s.k], t, s.k, s.n, col);
             expect[i * s.n + col] =
                 applyEpilogue(dot, scale.data(), mode, bp, col);
             // The canonical order is an f32 sum: close to the exact one.
@@ -224,7 +268,9 @@ TEST_F(UkernelIsaTest, F32MatchesReferenceAndCanonicalOrderOnEveryIsa) {
               ref += double(t[kk * s.n + col]) * double(x[i * s.k + kk]);
               mag += std::fabs(double(t[kk * s.n + col]) * x[i * s.k + kk]);
             }
-            double bound = (double(s.k) / 64 + 8) * 0x1p-24 * mag + 1e-30;
+            double terms = s.m >= TRI_UK_GEMM_ORDER_MIN_M ? double(s.k) / 16
+                                                          : double(s.k) / 64;
+            double bound = (terms + 8) * 0x1p-24 * mag + 1e-30;
             EXPECT_NEAR(dot, ref, bound);
           }
         for (tri_uk_isa isa : supportedIsas()) {
@@ -281,20 +327,29 @@ TEST_F(UkernelIsaTest, F32SpecialValues) {
   auto x = randomFloats(rng, k);
   x[5] = std::numeric_limits<float>::infinity();
   x[9] = std::numeric_limits<float>::quiet_NaN();
-  for (tri_uk_isa isa : supportedIsas()) {
-    SCOPED_TRACE(tri_uk_isa_name(isa));
-    ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
-    std::vector<float> y(n);
-    ASSERT_EQ(tri_uk_gemv_f32(x.data(), k, w.data(), TRI_ENCODING_OFFSET2, n,
-                              nullptr, TRI_UK_SCALE_NONE, nullptr, y.data()),
-              TRI_OK);
-    EXPECT_EQ(bitsOf(y[0]), 0u);
-    EXPECT_EQ(y[1], std::numeric_limits<float>::infinity());
-    EXPECT_EQ(y[2], -std::numeric_limits<float>::infinity());
-    EXPECT_TRUE(std::isnan(y[3]));
-    EXPECT_EQ(bitsOf(y[4]), bitsOf(canonicalDot(x.data(), t, k, n, 4)));
-    EXPECT_TRUE(std::isnan(y[5]));
-  }
+  // One token (GEMV order) and several (GEMM order, one tile and two).
+  for (size_t m : {1, 4, 20})
+    for (tri_uk_isa isa : supportedIsas()) {
+      SCOPED_TRACE(std::string(tri_uk_isa_name(isa)) + " m " +
+                   std::to_string(m));
+      ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
+      std::vector<float> xs(m * k), y(m * n);
+      for (size_t i = 0; i < m; ++i)
+        std::copy(x.begin(), x.end(), xs.begin() + i * k);
+      ASSERT_EQ(tri_uk_gemm_f32(xs.data(), m, k, w.data(),
+                                TRI_ENCODING_OFFSET2, n, nullptr,
+                                TRI_UK_SCALE_NONE, nullptr, y.data()),
+                TRI_OK);
+      for (size_t i = 0; i < m; ++i) {
+        const float *yi = &y[i * n];
+        EXPECT_EQ(bitsOf(yi[0]), 0u);
+        EXPECT_EQ(yi[1], std::numeric_limits<float>::infinity());
+        EXPECT_EQ(yi[2], -std::numeric_limits<float>::infinity());
+        EXPECT_TRUE(std::isnan(yi[3]));
+        EXPECT_EQ(bitsOf(yi[4]), bitsOf(canonicalDot(m, x.data(), t, k, n, 4)));
+        EXPECT_TRUE(std::isnan(yi[5]));
+      }
+    }
 }
 
 //===----------------------------------------------------------------------===//
@@ -384,6 +439,42 @@ TEST_F(UkernelIsaTest, I8ExtremeValuesDoNotOverflow) {
   }
 }
 
+TEST_F(UkernelIsaTest, I8MinimumValueIsExact) {
+  // -128 (which no quantized activation holds, but an int8 tensor may): a
+  // weight of -1 must add +128, on every ISA, for one token and for tiles,
+  // over a K long enough to exercise every int16 / int32 stage.
+  std::mt19937 rng(23);
+  for (size_t m : {1, 2, 40})
+    for (size_t k : {size_t(5), size_t(300), size_t(70001)}) {
+      SCOPED_TRACE("m " + std::to_string(m) + " k " + std::to_string(k));
+      const size_t n = 6;
+      std::vector<int8_t> t(k * n), q(m * k);
+      for (size_t i = 0; i < m; ++i)
+        for (size_t kk = 0; kk < k; ++kk)
+          q[i * k + kk] = int8_t(kk % 3 == 2 ? -128 : (i + kk) % 2 ? 127 : -128);
+      for (size_t kk = 0; kk < k; ++kk)
+        for (size_t col = 0; col < n; ++col)
+          t[kk * n + col] = int8_t(col == 0 ? 1 : col == 1 ? -1 : int(rng() % 3) - 1);
+      auto w = packColumns(t, k, n, TRI_ENCODING_OFFSET2);
+      std::vector<int32_t> expect(m * n);
+      for (size_t i = 0; i < m; ++i)
+        for (size_t col = 0; col < n; ++col) {
+          int64_t acc = 0;
+          for (size_t kk = 0; kk < k; ++kk)
+            acc += int64_t(t[kk * n + col]) * q[i * k + kk];
+          expect[i * n + col] = int32_t(acc);
+        }
+      for (tri_uk_isa isa : supportedIsas()) {
+        ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
+        std::vector<int32_t> acc(m * n);
+        ASSERT_EQ(tri_uk_gemm_i8_i32(q.data(), m, k, w.data(),
+                                     TRI_ENCODING_OFFSET2, n, acc.data()),
+                  TRI_OK);
+        EXPECT_EQ(acc, expect) << tri_uk_isa_name(isa);
+      }
+    }
+}
+
 TEST_F(UkernelIsaTest, QuantizerIsPerTokenAbsmaxRoundHalfEven) {
   std::mt19937 rng(5);
   const size_t m = 4, k = 300;
@@ -467,35 +558,84 @@ TEST_F(UkernelIsaTest, F32Q8IsQuantizeThenGemmI8AndCloseToF32) {
 //===----------------------------------------------------------------------===//
 
 TEST_F(UkernelIsaTest, ResultsDoNotDependOnThreadCount) {
+  // Both f32 orders, one tile and several; every problem is big enough to
+  // be split between threads.
   std::mt19937 rng(3);
-  const size_t m = 5, k = 1500, n = 403;
+  const size_t k = 2000, n = 1100;
   auto t = randomTrits(rng, k * n);
-  auto x = randomFloats(rng, m * k);
   auto w = packColumns(t, k, n, TRI_ENCODING_OFFSET2);
-  for (tri_uk_isa isa : supportedIsas()) {
-    ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
-    std::vector<float> base, basei8;
-    for (unsigned threads : {1u, 2u, 3u, 8u}) {
-      tri_uk_set_num_threads(threads);
-      std::vector<float> y(m * n), yq(m * n);
+  for (size_t m : {2, 5, 40}) {
+    auto x = randomFloats(rng, m * k);
+    for (tri_uk_isa isa : supportedIsas()) {
+      ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
+      std::vector<float> base, basei8;
+      for (unsigned threads : {1u, 2u, 3u, 8u}) {
+        tri_uk_set_num_threads(threads);
+        std::vector<float> y(m * n), yq(m * n);
+        ASSERT_EQ(tri_uk_gemm_f32(x.data(), m, k, w.data(),
+                                  TRI_ENCODING_OFFSET2, n, nullptr,
+                                  TRI_UK_SCALE_NONE, nullptr, y.data()),
+                  TRI_OK);
+        ASSERT_EQ(tri_uk_gemm_f32_q8(x.data(), m, k, w.data(),
+                                     TRI_ENCODING_OFFSET2, n, nullptr,
+                                     TRI_UK_SCALE_NONE, nullptr, yq.data()),
+                  TRI_OK);
+        if (base.empty()) {
+          base = y;
+          basei8 = yq;
+          continue;
+        }
+        EXPECT_EQ(0, std::memcmp(y.data(), base.data(), y.size() * 4))
+            << tri_uk_isa_name(isa) << " m " << m << " threads " << threads;
+        EXPECT_EQ(0, std::memcmp(yq.data(), basei8.data(), yq.size() * 4))
+            << tri_uk_isa_name(isa) << " m " << m << " threads " << threads;
+      }
+    }
+  }
+}
+
+// A host runner that runs the tasks backwards on two std::threads.
+std::atomic<int> hostRuns{0};
+void backwardsOnTwoThreads(size_t ntasks, unsigned threads,
+                           tri_uk_task_fn task, void *ctx) {
+  EXPECT_GT(threads, 1u);
+  ++hostRuns;
+  auto half = [&](size_t parity) {
+    for (size_t t = ntasks; t-- > 0;)
+      if (t % 2 == parity)
+        task(ctx, t);
+  };
+  std::thread other(half, 1);
+  half(0);
+  other.join();
+}
+
+TEST_F(UkernelIsaTest, HostRunnerGivesTheSameResults) {
+  std::mt19937 rng(29);
+  const size_t k = 2000, n = 1100;
+  auto t = randomTrits(rng, k * n);
+  auto w = packColumns(t, k, n, TRI_ENCODING_OFFSET2);
+  tri_uk_set_num_threads(2);
+  for (size_t m : {2, 5, 40}) { // both f32 orders; all big enough to thread
+    auto x = randomFloats(rng, m * k);
+    std::vector<float> pool(m * n), host(m * n), poolq(m * n), hostq(m * n);
+    auto run = [&](float *y, float *yq) {
       ASSERT_EQ(tri_uk_gemm_f32(x.data(), m, k, w.data(), TRI_ENCODING_OFFSET2,
-                                n, nullptr, TRI_UK_SCALE_NONE, nullptr,
-                                y.data()),
+                                n, nullptr, TRI_UK_SCALE_NONE, nullptr, y),
                 TRI_OK);
       ASSERT_EQ(tri_uk_gemm_f32_q8(x.data(), m, k, w.data(),
                                    TRI_ENCODING_OFFSET2, n, nullptr,
-                                   TRI_UK_SCALE_NONE, nullptr, yq.data()),
+                                   TRI_UK_SCALE_NONE, nullptr, yq),
                 TRI_OK);
-      if (base.empty()) {
-        base = y;
-        basei8 = yq;
-        continue;
-      }
-      EXPECT_EQ(0, std::memcmp(y.data(), base.data(), y.size() * 4))
-          << tri_uk_isa_name(isa) << " threads " << threads;
-      EXPECT_EQ(0, std::memcmp(yq.data(), basei8.data(), yq.size() * 4))
-          << tri_uk_isa_name(isa) << " threads " << threads;
-    }
+    };
+    run(pool.data(), poolq.data());
+    int before = hostRuns;
+    tri_uk_set_parallel_runner(backwardsOnTwoThreads);
+    run(host.data(), hostq.data());
+    tri_uk_set_parallel_runner(nullptr);
+    EXPECT_EQ(hostRuns - before, 2) << "m " << m;
+    EXPECT_EQ(0, std::memcmp(host.data(), pool.data(), host.size() * 4));
+    EXPECT_EQ(0, std::memcmp(hostq.data(), poolq.data(), hostq.size() * 4));
   }
 }
 
@@ -528,19 +668,22 @@ TEST_F(UkernelIsaTest, EmptyDimensions) {
   float bias[3] = {1.0f, -2.0f, 3.0f}, scale[1] = {5.0f};
   for (tri_uk_isa isa : supportedIsas()) {
     ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
-    // K = 0: the dot product is +0, so y = 0 * scale + bias.
-    float y[6];
-    ASSERT_EQ(tri_uk_gemm_f32(nullptr, 2, 0, nullptr, TRI_ENCODING_OFFSET2, 3,
-                              scale, TRI_UK_SCALE_TENSOR, bias, y),
-              TRI_OK);
-    for (int e = 0; e < 6; ++e)
-      EXPECT_EQ(y[e], bias[e % 3]);
-    int32_t acc[3] = {7, 7, 7};
-    ASSERT_EQ(tri_uk_gemm_i8_i32(nullptr, 1, 0, nullptr, TRI_ENCODING_BASE3, 3,
-                                 acc),
-              TRI_OK);
-    EXPECT_EQ(acc[0], 0);
-    EXPECT_EQ(acc[2], 0);
+    // K = 0: the dot product is +0, so y = 0 * scale + bias, for one token
+    // and for token tiles (both f32 orders, both int8 kernel families).
+    for (size_t m : {2, 3, 40}) {
+      std::vector<float> y(m * 3);
+      ASSERT_EQ(tri_uk_gemm_f32(nullptr, m, 0, nullptr, TRI_ENCODING_OFFSET2,
+                                3, scale, TRI_UK_SCALE_TENSOR, bias, y.data()),
+                TRI_OK);
+      for (size_t e = 0; e < y.size(); ++e)
+        EXPECT_EQ(y[e], bias[e % 3]);
+      std::vector<int32_t> acc(m * 3, 7);
+      ASSERT_EQ(tri_uk_gemm_i8_i32(nullptr, m, 0, nullptr, TRI_ENCODING_BASE3,
+                                   3, acc.data()),
+                TRI_OK);
+      for (int32_t v : acc)
+        EXPECT_EQ(v, 0);
+    }
     // M = 0 or N = 0: nothing to do, nothing touched.
     EXPECT_EQ(tri_uk_gemm_f32(nullptr, 0, 5, nullptr, TRI_ENCODING_OFFSET2, 3,
                               nullptr, TRI_UK_SCALE_NONE, nullptr, nullptr),

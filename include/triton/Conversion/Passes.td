@@ -36,10 +36,13 @@ def ConvertTernaryToLinalg
       implements the same counter-based generator (splitmix64).
 
     With `use-microkernels`, a `ternary.matmul` whose weights are offset2
-    along K and whose input is 2-D (`f32`, or `i8` without a scale) becomes
-    a call of the runtime micro-kernel adapter `tri_mlir_gemm_f32_offset2` /
-    `tri_mlir_gemm_i8_offset2` (runtime/include/ternary_kernels.h) on
-    buffers; the others keep the linalg lowering.
+    along K and whose input is 2-D (`f32`, or `i8` without a scale and with
+    K <= TRI_UK_MAX_K_I8) becomes a call of the runtime adapter
+    `tri_mlir_gemm_f32_offset2` / `tri_mlir_gemm_i8_offset2`
+    (runtime/include/ternary_kernels.h) on buffers, which runs the CPU
+    micro-kernels of runtime/include/ternary_ukernels.h (SIMD, threaded;
+    `i8` exact, `f32` summed in the kernels' fixed order rather than in k
+    order); the others keep the linalg lowering.
 
     Layers must be flattened first (`ternary-flatten-layers`): a remaining
     `ternary.layer`, `get_param` or `call` is reported at its location, as

@@ -11,6 +11,8 @@
 
 #include "triton/Support/PassCounters.h"
 
+#include "ternary_ukernels.h"
+
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
@@ -724,8 +726,10 @@ Value buildEpilogue(OpBuilder &b, Location loc, Value accumulator, Value scale,
   return generic.getResult(0);
 }
 
-/// The name of the runtime adapter for a matmul, or empty when the
-/// micro-kernels do not cover it.
+/// The name of the runtime adapter (ternary_kernels.h) for a matmul, or
+/// empty when the micro-kernels do not cover it: weights not offset2 along K,
+/// inputs not 2-D, i8 inputs with a scale or a K beyond the exact int32 range
+/// of the kernels.
 StringRef getMicrokernelName(ternary::MatmulOp op) {
   PackedTensorType weight = op.getWeight().getType();
   RankedTensorType input = op.getInput().getType();
@@ -733,7 +737,9 @@ StringRef getMicrokernelName(ternary::MatmulOp op) {
     return {};
   if (input.getElementType().isF32())
     return "tri_mlir_gemm_f32_offset2";
-  if (input.getElementType().isInteger(8) && !op.getScale())
+  if (input.getElementType().isInteger(8) && !op.getScale() &&
+      !weight.isDynamicDim(0) &&
+      weight.getShape()[0] <= static_cast<int64_t>(TRI_UK_MAX_K_I8))
     return "tri_mlir_gemm_i8_offset2";
   return {};
 }

@@ -113,6 +113,71 @@ static void *alloc_aligned(size_t bytes) {
   return ptr;
 }
 
+/* Per-thread scratch buffers that live as long as their thread, so that
+ * calls in a row pay for neither allocation nor page faults. One slot per
+ * nesting level: what a call quantizes, what it prepares (re-ordered
+ * activations), what one of its tasks needs. Buffers above
+ * SCRATCH_CACHE_MAX bytes are allocated and freed per use. */
+enum { SCRATCH_QUANT, SCRATCH_CALL, SCRATCH_TASK, SCRATCH_SLOTS };
+#define SCRATCH_CACHE_MAX ((size_t)16 << 20)
+
+typedef struct scratch {
+  void *ptr[SCRATCH_SLOTS];
+  size_t size[SCRATCH_SLOTS];
+} scratch;
+
+static pthread_key_t g_scratch_key;
+static pthread_once_t g_scratch_once = PTHREAD_ONCE_INIT;
+static int g_scratch_ok;
+
+static void free_scratch(void *ptr) {
+  scratch *s = (scratch *)ptr;
+  for (int i = 0; i < SCRATCH_SLOTS; ++i)
+    free(s->ptr[i]);
+  free(s);
+}
+
+static void make_scratch_key(void) {
+  g_scratch_ok = pthread_key_create(&g_scratch_key, free_scratch) == 0;
+}
+
+static scratch *thread_scratch(int create) {
+  pthread_once(&g_scratch_once, make_scratch_key);
+  if (!g_scratch_ok)
+    return NULL;
+  scratch *s = (scratch *)pthread_getspecific(g_scratch_key);
+  if (!s && create) {
+    s = (scratch *)calloc(1, sizeof *s);
+    if (s && pthread_setspecific(g_scratch_key, s) != 0) {
+      free(s);
+      s = NULL;
+    }
+  }
+  return s;
+}
+
+/* A 64-byte aligned buffer of at least `bytes` for `slot` of this thread
+ * (NULL when out of memory); give it back with scratch_put. */
+static void *scratch_get(int slot, size_t bytes) {
+  if (bytes == 0)
+    bytes = 64; /* never NULL for an empty request */
+  scratch *s = bytes <= SCRATCH_CACHE_MAX ? thread_scratch(1) : NULL;
+  if (!s)
+    return alloc_aligned(bytes);
+  if (s->size[slot] < bytes) {
+    free(s->ptr[slot]);
+    s->ptr[slot] = alloc_aligned(bytes);
+    s->size[slot] = s->ptr[slot] ? bytes : 0;
+  }
+  return s->ptr[slot];
+}
+
+static void scratch_put(int slot, void *ptr) {
+  scratch *s = thread_scratch(0);
+  if (!s || s->ptr[slot] != ptr)
+    free(ptr);
+}
+
 static int mul_overflows(size_t a, size_t b, size_t *out) {
   if (a != 0 && b > SIZE_MAX / a)
     return 1;
@@ -202,6 +267,15 @@ typedef struct job {
   tri_uk_i8_problem i8;
   tri_uk_f32_kernel f32_kernel;
   tri_uk_i8_kernel i8_kernel;
+  /* The token-tiled GEMM: tasks are (column range, tile) pairs. */
+  int tiled;
+  tri_uk_lut_problem lut;
+  tri_uk_lut_kernel lut_f32_kernel, lut_i8_kernel;
+  tri_uk_tiles_f32_fn tiles_f32; /* fill the tiles */
+  tri_uk_tiles_i8_fn tiles_i8;
+  size_t lut_vbytes;   /* the kernel's vector size (0: no scratch needed) */
+  size_t lut_lanes_f32, lut_lanes_i8; /* tokens per tile */
+  size_t tiles;
   const uint8_t *w;
   tri_encoding encoding;
   size_t k, n;
@@ -221,8 +295,47 @@ static void run_columns(job *jb, const uint8_t *rows, size_t ncols,
     jb->f32_kernel(&jb->f32, rows, ncols, col0);
 }
 
+/* Converts base3 rows c0 .. c0 + cols - 1 into offset2 rows at `out`. */
+static void stage_base3(const job *jb, size_t c0, size_t cols, uint8_t *out) {
+  size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, jb->k);
+  for (size_t q = 0; q < cols; ++q)
+    base3_row_to_offset2(jb->w + (c0 + q) * jb->in_row_bytes, jb->k,
+                         out + q * rb2);
+}
+
+/* One (column range, tile) task of the token-tiled GEMM. */
+static void tiled_task(job *jb, size_t task) {
+  size_t tile = task % jb->tiles;
+  size_t c0 = task / jb->tiles * jb->cols_per_task;
+  size_t cols = jb->n - c0 < jb->cols_per_task ? jb->n - c0 : jb->cols_per_task;
+  size_t rb2 = jb->lut.row_bytes;
+  size_t table = jb->lut_vbytes ? tri_uk_lut_scratch_bytes(jb->lut_vbytes, cols) : 0;
+  size_t staged = jb->encoding == TRI_ENCODING_BASE3 ? cols * rb2 : 0;
+  uint8_t *scratch = NULL;
+  if (table + staged) {
+    scratch = (uint8_t *)scratch_get(SCRATCH_TASK, table + staged);
+    if (!scratch) {
+      __atomic_store_n(&jb->failed, 1, __ATOMIC_RELAXED);
+      return;
+    }
+  }
+  const uint8_t *rows = jb->w + c0 * jb->in_row_bytes;
+  if (staged) {
+    stage_base3(jb, c0, cols, scratch + table);
+    rows = scratch + table;
+  }
+  tri_uk_lut_kernel kernel = jb->is_i8 ? jb->lut_i8_kernel : jb->lut_f32_kernel;
+  kernel(&jb->lut, rows, cols, c0, tile, scratch);
+  if (scratch)
+    scratch_put(SCRATCH_TASK, scratch);
+}
+
 static void task_main(void *ctx, size_t task) {
   job *jb = (job *)ctx;
+  if (jb->tiled) {
+    tiled_task(jb, task);
+    return;
+  }
   size_t c0 = task * jb->cols_per_task;
   size_t c1 = c0 + jb->cols_per_task;
   if (c1 > jb->n)
@@ -232,47 +345,81 @@ static void task_main(void *ctx, size_t task) {
     return;
   }
   size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, jb->k);
-  uint8_t *stage = (uint8_t *)alloc_aligned(STAGE_COLS * rb2);
+  uint8_t *stage = (uint8_t *)scratch_get(SCRATCH_TASK, STAGE_COLS * rb2);
   if (!stage) {
     __atomic_store_n(&jb->failed, 1, __ATOMIC_RELAXED);
     return;
   }
   for (size_t c = c0; c < c1; c += STAGE_COLS) {
     size_t cols = c1 - c < STAGE_COLS ? c1 - c : STAGE_COLS;
-    for (size_t q = 0; q < cols; ++q)
-      base3_row_to_offset2(jb->w + (c + q) * jb->in_row_bytes, jb->k,
-                           stage + q * rb2);
+    stage_base3(jb, c, cols, stage);
     run_columns(jb, stage, cols, c);
   }
-  free(stage);
+  scratch_put(SCRATCH_TASK, stage);
 }
 
-/* Splits the columns into tasks and runs them. Work below ~4M weight uses
- * (tens of microseconds) stays on the calling thread: waking a worker costs
- * more than it saves, and far more on a machine that is busy. */
+/* Threads for `work` weight uses: work below ~4M (tens of microseconds)
+ * stays on the calling thread: waking a worker costs more than it saves, and
+ * far more on a machine that is busy. */
+static unsigned threads_for(double work) {
+  unsigned threads = tri_uk_get_num_threads();
+  return work < (double)(1u << 22) ? 1u : threads;
+}
+
+/* Column ranges of the token-tiled GEMM: at most TILED_MAX_COLS columns
+ * (their weight lines and running sums stay in L2 while a K-block of tables
+ * sweeps them), split further while there are fewer than 2 tasks per
+ * thread and the ranges keep at least TILED_MIN_COLS columns (the tables of
+ * a K-block are built once per range and tile: splitting costs work). */
+#define TILED_MAX_COLS 1024
+#define TILED_MIN_COLS 128
+
+static size_t tiled_cols_per_task(size_t n, size_t tiles, unsigned threads) {
+  size_t per = n < TILED_MAX_COLS ? n : TILED_MAX_COLS;
+  while (threads > 1 && tiles * ((n + per - 1) / per) < 2u * threads &&
+         per / 2 >= TILED_MIN_COLS)
+    per /= 2;
+  return per;
+}
+
+/* Splits the columns into tasks and runs them. */
 static tri_status run_job(job *jb, size_t m) {
   size_t n = jb->n;
-  unsigned threads = tri_uk_get_num_threads();
-  double work = (double)m * (double)jb->k * (double)n;
-  if (work < (double)(1u << 22))
-    threads = 1;
-  /* ~64 KiB of packed weights per task, a multiple of 4 columns, and at
-   * least 4 tasks per thread for balance on a busy machine. */
-  size_t row = jb->in_row_bytes ? jb->in_row_bytes : 1;
-  size_t per = (64u * 1024u) / row;
-  size_t balance = n / (4u * threads);
-  if (threads > 1 && balance < per)
-    per = balance;
-  per = (per + 3) & ~(size_t)3;
-  if (per < 4)
-    per = 4;
-  jb->cols_per_task = per;
-  size_t ntasks = (n + per - 1) / per;
+  unsigned threads = threads_for((double)m * (double)jb->k * (double)n);
+  size_t ntasks;
+  if (jb->tiled) {
+    jb->cols_per_task = tiled_cols_per_task(n, jb->tiles, threads);
+    ntasks = jb->tiles * ((n + jb->cols_per_task - 1) / jb->cols_per_task);
+  } else {
+    /* ~64 KiB of packed weights per task, a multiple of 4 columns, and at
+     * least 4 tasks per thread for balance on a busy machine. */
+    size_t row = jb->in_row_bytes ? jb->in_row_bytes : 1;
+    size_t per = (64u * 1024u) / row;
+    size_t balance = n / (4u * threads);
+    if (threads > 1 && balance < per)
+      per = balance;
+    per = (per + 3) & ~(size_t)3;
+    if (per < 4)
+      per = 4;
+    jb->cols_per_task = per;
+    ntasks = (n + per - 1) / per;
+  }
   if (jb->encoding == TRI_ENCODING_BASE3)
     init_base3_codes();
   tri_uk_parallel_for(ntasks, threads, task_main, jb);
   return __atomic_load_n(&jb->failed, __ATOMIC_RELAXED) ? TRI_ERR_INVALID_ARGUMENT
                                                        : TRI_OK;
+}
+
+/* xt[tile][kk][lane] = x[tile * lanes + lane][kk], zero past k and past the
+ * last token (the portable path, any lanes). */
+static void tiles_f32_portable(const float *x, size_t m, size_t k,
+                               size_t lanes, size_t k4, float *xt) {
+  size_t tiles = (m + lanes - 1) / lanes;
+  for (size_t i = 0; i < tiles * lanes; ++i)
+    for (size_t kk = 0; kk < k4; ++kk)
+      xt[(i / lanes) * k4 * lanes + kk * lanes + i % lanes] =
+          i < m && kk < k ? x[i * k + kk] : 0.0f;
 }
 
 static void pick_kernels(job *jb) {
@@ -281,42 +428,113 @@ static void pick_kernels(job *jb) {
   case TRI_UK_ISA_AVX512:
     jb->f32_kernel = tri_uk_f32_avx512;
     jb->i8_kernel = tri_uk_i8_avx512;
+    jb->lut_f32_kernel = tri_uk_lut_f32_avx512;
+    jb->lut_i8_kernel = tri_uk_lut_i8_avx512;
+    jb->tiles_f32 = tri_uk_tiles_f32_avx512;
+    jb->tiles_i8 = tri_uk_tiles_i8_avx512;
+    jb->lut_vbytes = 64;
+    jb->lut_lanes_f32 = 16;
+    jb->lut_lanes_i8 = 32;
     return;
   case TRI_UK_ISA_AVX2:
     jb->f32_kernel = tri_uk_f32_avx2;
     jb->i8_kernel = tri_uk_i8_avx2;
+    jb->lut_f32_kernel = tri_uk_lut_f32_avx2;
+    jb->lut_i8_kernel = tri_uk_lut_i8_avx2;
+    jb->tiles_f32 = tri_uk_tiles_f32_avx2;
+    jb->tiles_i8 = tri_uk_tiles_i8_avx2;
+    jb->lut_vbytes = 32;
+    jb->lut_lanes_f32 = 8;
+    jb->lut_lanes_i8 = 16;
     return;
 #endif
   default:
     jb->f32_kernel = tri_uk_f32_portable;
     jb->i8_kernel = tri_uk_i8_portable;
+    /* No int8 LUT kernel: the portable direct kernel is exact anyway. */
+    jb->lut_f32_kernel = tri_uk_lut_f32_portable;
+    jb->lut_i8_kernel = NULL;
+    jb->tiles_f32 = tiles_f32_portable;
+    jb->lut_vbytes = 0;
+    jb->lut_lanes_f32 = 1;
+    jb->lut_lanes_i8 = 0;
     return;
   }
+}
+
+/* The tiles of the token-tiled GEMM for m tokens of k values: tiles * k4 *
+ * lanes elements of `elem` bytes (from the SCRATCH_CALL slot). */
+static void *alloc_tiles(job *jb, size_t m, size_t k, size_t lanes,
+                         size_t elem) {
+  size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
+  size_t blocks = (rb2 + TRI_UK_LUT_KBLOCK - 1) / TRI_UK_LUT_KBLOCK;
+  jb->tiled = 1;
+  jb->tiles = (m + lanes - 1) / lanes;
+  jb->lut.m = m;
+  jb->lut.lanes = lanes;
+  jb->lut.k4 = blocks * TRI_UK_LUT_KBLOCK * 4;
+  jb->lut.row_bytes = rb2;
+  size_t total;
+  if (mul_overflows(jb->tiles * lanes, jb->lut.k4, &total) ||
+      total > SIZE_MAX / 8)
+    return NULL;
+  return scratch_get(SCRATCH_CALL, total * elem);
 }
 
 /*===------------------------------------------------------------------===*
  * f32
  *===------------------------------------------------------------------===*/
 
-tri_status tri_uk_gemm_f32(const float *x, size_t m, size_t k,
-                           const uint8_t *w, tri_encoding encoding, size_t n,
-                           const float *scale, tri_uk_scale_mode scale_mode,
-                           const float *bias, float *y) {
-  tri_status st = check_args(x, m, k, w, encoding, n, scale, scale_mode, y);
-  if (st != TRI_OK || m == 0 || n == 0)
-    return st;
+/* Few tokens fill the 256-bit tiles better than the 512-bit ones: the AVX2
+ * kernels run on every AVX-512 CPU and compute the same sums. */
+static void narrow_tiles(job *jb, size_t m) {
+#ifdef TRI_UK_HAVE_X86_KERNELS
+  size_t lanes = jb->is_i8 ? jb->lut_lanes_i8 : jb->lut_lanes_f32;
+  if (jb->lut_vbytes == 64 && m <= lanes / 2) {
+    jb->lut_f32_kernel = tri_uk_lut_f32_avx2;
+    jb->lut_i8_kernel = tri_uk_lut_i8_avx2;
+    jb->lut_vbytes = 32;
+    jb->lut_lanes_f32 /= 2;
+    jb->lut_lanes_i8 /= 2;
+  }
+#else
+  (void)jb;
+  (void)m;
+#endif
+}
+
+/* The token-tiled GEMM (the f32 GEMM order, or int8 batches): activations
+ * (f32 x, or int8 q widened to int16) transposed into tiles. */
+static tri_status gemm_tiled(job *jb, const void *x, size_t m, size_t k) {
+  narrow_tiles(jb, m);
+  size_t lanes = jb->is_i8 ? jb->lut_lanes_i8 : jb->lut_lanes_f32;
+  size_t elem = jb->is_i8 ? sizeof(int16_t) : sizeof(float);
+  void *xt = alloc_tiles(jb, m, k, lanes, elem);
+  if (!xt)
+    return TRI_ERR_INVALID_ARGUMENT;
+  if (jb->is_i8)
+    jb->tiles_i8((const int8_t *)x, m, k, lanes, jb->lut.k4, (int16_t *)xt);
+  else
+    jb->tiles_f32((const float *)x, m, k, lanes, jb->lut.k4, (float *)xt);
+  jb->lut.xt = xt;
+  jb->lut.out = jb->is_i8 ? jb->i8.out : jb->f32.out;
+  tri_status st = run_job(jb, m);
+  scratch_put(SCRATCH_CALL, xt);
+  return st;
+}
+
+/* The GEMV order (m < TRI_UK_GEMM_ORDER_MIN_M): activations re-ordered so
+ * that the planes of 16 packed bytes line up with 64 contiguous floats. */
+static tri_status gemm_f32_rows(job *jb, const float *x, size_t m, size_t k) {
   size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
   size_t chunks = (rb2 + TRI_UK_F32_CHUNK_BYTES - 1) / TRI_UK_F32_CHUNK_BYTES;
   size_t stride = chunks * TRI_UK_F32_CHUNK_TRITS, total;
   if (mul_overflows(m, stride, &total) || total > SIZE_MAX / 8)
     return TRI_ERR_INVALID_ARGUMENT;
-  float *xp = (float *)alloc_aligned(total * sizeof(float));
-  float *xn = (float *)alloc_aligned(total * sizeof(float));
-  if (!xp || !xn) {
-    free(xp);
-    free(xn);
+  float *xp = (float *)scratch_get(SCRATCH_CALL, 2 * total * sizeof(float));
+  if (!xp)
     return TRI_ERR_INVALID_ARGUMENT;
-  }
+  float *xn = xp + total;
   for (size_t i = 0; i < m; ++i) {
     const float *src = x + i * k;
     float *dp = xp + i * stride, *dn = xn + i * stride;
@@ -332,15 +550,27 @@ tri_status tri_uk_gemm_f32(const float *x, size_t m, size_t k,
           memcpy(&dn[64 * c + 16 * j + l], &bits, sizeof bits);
         }
   }
+  jb->f32.xp = xp;
+  jb->f32.xn = xn;
+  jb->f32.m = m;
+  jb->f32.xstride = stride;
+  jb->f32.chunks = chunks;
+  jb->f32.row_bytes = rb2;
+  tri_status st = run_job(jb, m);
+  scratch_put(SCRATCH_CALL, xp);
+  return st;
+}
+
+tri_status tri_uk_gemm_f32(const float *x, size_t m, size_t k,
+                           const uint8_t *w, tri_encoding encoding, size_t n,
+                           const float *scale, tri_uk_scale_mode scale_mode,
+                           const float *bias, float *y) {
+  tri_status st = check_args(x, m, k, w, encoding, n, scale, scale_mode, y);
+  if (st != TRI_OK || m == 0 || n == 0)
+    return st;
   job jb;
   memset(&jb, 0, sizeof jb);
   jb.is_i8 = 0;
-  jb.f32.xp = xp;
-  jb.f32.xn = xn;
-  jb.f32.m = m;
-  jb.f32.xstride = stride;
-  jb.f32.chunks = chunks;
-  jb.f32.row_bytes = rb2;
   jb.f32.out.y = y;
   jb.f32.out.ldy = n;
   jb.f32.out.scale = scale;
@@ -352,10 +582,8 @@ tri_status tri_uk_gemm_f32(const float *x, size_t m, size_t k,
   jb.n = n;
   jb.in_row_bytes = tri_row_bytes(encoding, k);
   pick_kernels(&jb);
-  st = run_job(&jb, m);
-  free(xp);
-  free(xn);
-  return st;
+  return m >= TRI_UK_GEMM_ORDER_MIN_M ? gemm_tiled(&jb, x, m, k)
+                                      : gemm_f32_rows(&jb, x, m, k);
 }
 
 tri_status tri_uk_gemv_f32(const float *x, size_t k, const uint8_t *w,
@@ -369,6 +597,17 @@ tri_status tri_uk_gemv_f32(const float *x, size_t k, const uint8_t *w,
  * int8
  *===------------------------------------------------------------------===*/
 
+/* Loops over activations, compiled once per ISA and picked at load time
+ * (GCC/Clang function multi-versioning): the same operations per element,
+ * so every version computes the same bits. */
+#if defined(TRI_UK_HAVE_X86_KERNELS) && defined(__ELF__)
+#define TRI_UK_CLONES                                                          \
+  __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define TRI_UK_CLONES
+#endif
+
+TRI_UK_CLONES
 tri_status tri_uk_quantize_act_i8(const float *x, size_t m, size_t k,
                                   int8_t *q, float *xscale) {
   size_t tmp;
@@ -409,26 +648,23 @@ tri_status tri_uk_quantize_act_i8(const float *x, size_t m, size_t k,
   return TRI_OK;
 }
 
-static tri_status gemm_i8_common(const int8_t *q, const float *xscale,
-                                 size_t m, size_t k, const uint8_t *w,
-                                 tri_encoding encoding, size_t n,
-                                 const float *scale,
-                                 tri_uk_scale_mode scale_mode,
-                                 const float *bias, float *y, int32_t *acc) {
-  tri_status st = check_args(q, m, k, w, encoding, n, scale, scale_mode,
-                             y ? (const void *)y : (const void *)acc);
-  if (st != TRI_OK)
-    return st;
-  if (k > TRI_UK_MAX_K_I8 || (y && m != 0 && !xscale))
-    return TRI_ERR_INVALID_ARGUMENT;
-  if (m == 0 || n == 0)
-    return TRI_OK;
+/* Does q hold -128 (which vpsignb cannot negate)? */
+static int has_int8_min(const int8_t *q, size_t count) {
+  int8_t lowest = 0;
+  for (size_t e = 0; e < count; ++e)
+    lowest = q[e] < lowest ? q[e] : lowest;
+  return lowest == INT8_MIN;
+}
+
+/* int8 tokens one at a time (vpsignb kernels), re-ordered so that the
+ * planes of 32 packed bytes line up with 128 contiguous bytes. */
+static tri_status gemm_i8_rows(job *jb, const int8_t *q, size_t m, size_t k) {
   size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
   size_t blocks = (rb2 + TRI_UK_I8_BLOCK_BYTES - 1) / TRI_UK_I8_BLOCK_BYTES;
   size_t stride = blocks * TRI_UK_I8_BLOCK_TRITS, total;
   if (mul_overflows(m, stride, &total))
     return TRI_ERR_INVALID_ARGUMENT;
-  int8_t *qp = (int8_t *)alloc_aligned(total);
+  int8_t *qp = (int8_t *)scratch_get(SCRATCH_CALL, total);
   if (!qp)
     return TRI_ERR_INVALID_ARGUMENT;
   for (size_t i = 0; i < m; ++i) {
@@ -446,14 +682,33 @@ static tri_status gemm_i8_common(const int8_t *q, const float *xscale,
           dst[128 * c + 32 * j + b] = kk < k ? src[kk] : 0;
         }
   }
+  jb->i8.qp = qp;
+  jb->i8.m = m;
+  jb->i8.xstride = stride;
+  jb->i8.blocks = blocks;
+  jb->i8.row_bytes = rb2;
+  tri_status st = run_job(jb, m);
+  scratch_put(SCRATCH_CALL, qp);
+  return st;
+}
+
+static tri_status gemm_i8_common(const int8_t *q, const float *xscale,
+                                 size_t m, size_t k, const uint8_t *w,
+                                 tri_encoding encoding, size_t n,
+                                 const float *scale,
+                                 tri_uk_scale_mode scale_mode,
+                                 const float *bias, float *y, int32_t *acc) {
+  tri_status st = check_args(q, m, k, w, encoding, n, scale, scale_mode,
+                             y ? (const void *)y : (const void *)acc);
+  if (st != TRI_OK)
+    return st;
+  if (k > TRI_UK_MAX_K_I8 || (y && m != 0 && !xscale))
+    return TRI_ERR_INVALID_ARGUMENT;
+  if (m == 0 || n == 0)
+    return TRI_OK;
   job jb;
   memset(&jb, 0, sizeof jb);
   jb.is_i8 = 1;
-  jb.i8.qp = qp;
-  jb.i8.m = m;
-  jb.i8.xstride = stride;
-  jb.i8.blocks = blocks;
-  jb.i8.row_bytes = rb2;
   jb.i8.out.y = y;
   jb.i8.out.acc = acc;
   jb.i8.out.ldy = n;
@@ -467,9 +722,11 @@ static tri_status gemm_i8_common(const int8_t *q, const float *xscale,
   jb.n = n;
   jb.in_row_bytes = tri_row_bytes(encoding, k);
   pick_kernels(&jb);
-  st = run_job(&jb, m);
-  free(qp);
-  return st;
+  /* Integer sums are exact: the choice of kernel never changes a result. */
+  if (jb.lut_i8_kernel &&
+      (m >= TRI_UK_I8_TILED_MIN_M || has_int8_min(q, m * k)))
+    return gemm_tiled(&jb, q, m, k);
+  return gemm_i8_rows(&jb, q, m, k);
 }
 
 tri_status tri_uk_gemm_i8_i32(const int8_t *q, size_t m, size_t k,
@@ -500,18 +757,16 @@ tri_status tri_uk_gemm_f32_q8(const float *x, size_t m, size_t k,
     return st;
   if (k > TRI_UK_MAX_K_I8)
     return TRI_ERR_INVALID_ARGUMENT;
-  int8_t *q = (int8_t *)alloc_aligned(m * k);
-  float *xs = (float *)alloc_aligned(m * sizeof(float));
-  if (!q || !xs) {
-    free(q);
-    free(xs);
+  /* q (m * k bytes) then the token scales, 64-byte aligned. */
+  size_t qbytes = (m * k + 63) & ~(size_t)63;
+  int8_t *q = (int8_t *)scratch_get(SCRATCH_QUANT, qbytes + m * sizeof(float));
+  if (!q)
     return TRI_ERR_INVALID_ARGUMENT;
-  }
+  float *xs = (float *)(q + qbytes);
   st = tri_uk_quantize_act_i8(x, m, k, q, xs);
   if (st == TRI_OK)
     st = tri_uk_gemm_i8(q, xs, m, k, w, encoding, n, scale, scale_mode, bias,
                         y);
-  free(q);
-  free(xs);
+  scratch_put(SCRATCH_QUANT, q);
   return st;
 }

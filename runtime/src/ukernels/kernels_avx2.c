@@ -204,3 +204,11 @@ void tri_uk_i8_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
     }
   }
 }
+
+/*===------------------------------------------------------------------===*
+ * Token-tiled GEMM (lut_kernels.h)
+ *===------------------------------------------------------------------===*/
+
+#define TRI_UK_LUT_VBYTES 32
+#define TRI_UK_LUT_NAME(x) tri_uk_##x##_avx2
+#include "lut_kernels.h"

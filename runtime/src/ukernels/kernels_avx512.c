@@ -259,3 +259,11 @@ void tri_uk_i8_avx512(const tri_uk_i8_problem *p, const uint8_t *rows,
     }
   }
 }
+
+/*===------------------------------------------------------------------===*
+ * Token-tiled GEMM (lut_kernels.h)
+ *===------------------------------------------------------------------===*/
+
+#define TRI_UK_LUT_VBYTES 64
+#define TRI_UK_LUT_NAME(x) tri_uk_##x##_avx512
+#include "lut_kernels.h"

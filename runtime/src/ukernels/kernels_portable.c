@@ -72,3 +72,40 @@ void tri_uk_i8_portable(const tri_uk_i8_problem *p, const uint8_t *rows,
     }
   }
 }
+
+/* The GEMM order (m >= TRI_UK_GEMM_ORDER_MIN_M) of ternary_ukernels.h on
+ * tiles of p->lanes tokens (xt[tile][kk][lanes]): per byte b of the row,
+ * g = (v0 + v1) + (v2 + v3) over its four trits (v = +x, -x or +0), per quad
+ * of bytes h = (g0 + g1) + (g2 + g3) (bytes past the row are zeros), and
+ * acc = acc + h from acc = +0. */
+void tri_uk_lut_f32_portable(const tri_uk_lut_problem *p, const uint8_t *rows,
+                             size_t ncols, size_t col0, size_t tile,
+                             void *scratch) {
+  (void)scratch;
+  const size_t lanes = p->lanes, rb = p->row_bytes;
+  const float *x = (const float *)p->xt + tile * p->k4 * lanes;
+  size_t first = tile * lanes;
+  size_t count = p->m - first < lanes ? p->m - first : lanes;
+  for (size_t q = 0; q < ncols; ++q) {
+    const uint8_t *row = rows + q * rb;
+    for (size_t t = 0; t < count; ++t) {
+      float acc = 0.0f;
+      for (size_t b0 = 0; b0 < rb; b0 += 4) {
+        float g[4];
+        for (size_t j = 0; j < 4; ++j) {
+          size_t b = b0 + j;
+          unsigned byte = b < rb ? row[b] : 0x55u;
+          float v[4];
+          for (unsigned s = 0; s < 4; ++s) {
+            unsigned code = (byte >> (2 * s)) & 3u;
+            float xv = x[(4 * b + s) * lanes + t];
+            v[s] = code == 2u ? xv : code == 0u ? -xv : 0.0f;
+          }
+          g[j] = (v[0] + v[1]) + (v[2] + v[3]);
+        }
+        acc = acc + ((g[0] + g[1]) + (g[2] + g[3]));
+      }
+      tri_uk_store_f32(&p->out, first + t, col0 + q, acc);
+    }
+  }
+}

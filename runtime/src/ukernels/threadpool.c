@@ -8,7 +8,8 @@
  * kernels back to back stay cheap) and then sleep on a condition variable,
  * so they cost nothing between bursts. One job runs at a time: a caller that
  * finds the pool busy (another thread's job, or a task calling back into the
- * kernels) runs its tasks itself.
+ * kernels) runs its tasks itself. A host may replace the pool with its own
+ * (tri_uk_set_parallel_runner).
  *===----------------------------------------------------------------------===*/
 #define _GNU_SOURCE
 #include "ukernel_internal.h"
@@ -120,11 +121,22 @@ static unsigned ensure_workers(pool *p, unsigned count) {
   return have;
 }
 
+static tri_uk_parallel_runner g_runner; /* atomic; NULL: the pool */
+
+void tri_uk_set_parallel_runner(tri_uk_parallel_runner runner) {
+  __atomic_store_n(&g_runner, runner, __ATOMIC_RELEASE);
+}
+
 void tri_uk_parallel_for(size_t ntasks, unsigned threads, tri_uk_task_fn fn,
                          void *ctx) {
   pool *p = &g_pool;
   if (threads > ntasks)
     threads = (unsigned)ntasks;
+  tri_uk_parallel_runner runner = __atomic_load_n(&g_runner, __ATOMIC_ACQUIRE);
+  if (runner && threads > 1) {
+    runner(ntasks, threads, fn, ctx);
+    return;
+  }
   if (threads <= 1 || pthread_mutex_trylock(&p->busy) != 0) {
     for (size_t t = 0; t < ntasks; ++t)
       fn(ctx, t);

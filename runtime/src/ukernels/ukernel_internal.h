@@ -7,13 +7,16 @@
  * offset2 rows in a small per-task buffer by the dispatcher first, so every
  * ISA shares one decoder and one summation order.
  *
- * Activations are re-ordered once per call so that the 2-bit planes of the
+ * Two kernel families. Token-at-a-time kernels (the GEMV and small batches):
+ * activations are re-ordered once per call so that the 2-bit planes of the
  * packed bytes line up with contiguous activation vectors (packed byte b of a
  * row holds trits 4b .. 4b+3, one per 2-bit plane j):
  *   f32  chunk c of 16 bytes (64 trits): xp[c*64 + 16*j + l] = x[64c + 4l + j]
  *   int8 block c of 32 bytes (128 trits): qp[c*128 + 32*j + b] = q[128c + 4b + j]
  * with zeros past K. `xn` holds the f32 activations with their sign bit
- * flipped (the value a weight of -1 adds).
+ * flipped (the value a weight of -1 adds). Token-tiled kernels (batches):
+ * one vector holds a tile of tokens, and a packed byte indexes a table of
+ * the 81 sums its four trits can select (lut_kernels.h).
  *===----------------------------------------------------------------------===*/
 #ifndef TERNARY_UKERNEL_INTERNAL_H
 #define TERNARY_UKERNEL_INTERNAL_H
@@ -59,6 +62,31 @@ typedef struct tri_uk_i8_problem {
   tri_uk_out out;
 } tri_uk_i8_problem;
 
+/* The token-tiled table-lookup GEMM (lut_kernels.h; f32 from
+ * TRI_UK_GEMM_ORDER_MIN_M tokens, int8 from TRI_UK_I8_TILED_MIN_M or when an
+ * activation is -128): activations transposed into tiles of `lanes` tokens,
+ * xt[tile][kk][lanes] for kk < k4 (zeros past k and past the last token),
+ * f32 or int16 (the int8 path). */
+typedef struct tri_uk_lut_problem {
+  const void *xt;
+  size_t m;
+  size_t lanes;     /* tokens per tile (the kernel's vector width) */
+  size_t k4;        /* trits per tile row: 4 * row bytes rounded up to
+                       TRI_UK_LUT_KBLOCK bytes */
+  size_t row_bytes; /* offset2 bytes per row */
+  tri_uk_out out;
+} tri_uk_lut_problem;
+
+/* From this many tokens on, int8 activations use the token-tiled kernels
+ * (exact either way). */
+#define TRI_UK_I8_TILED_MIN_M 32
+
+/* Bytes (trit groups) of one K-block of the LUT kernels: a multiple of 4, so
+ * that the summation quads of ternary_ukernels.h never straddle blocks, and
+ * even, so that tile rows (4 trits a byte) come in the 8s that the tile
+ * transposes fill. 8 bytes of tables stay in L1 (measured best on Zen 4). */
+#define TRI_UK_LUT_KBLOCK 8
+
 /* Computes output columns col0 .. col0 + ncols - 1 for all m tokens; column
  * col0 + q reads the offset2 row at rows + q * row_bytes. */
 typedef void (*tri_uk_f32_kernel)(const tri_uk_f32_problem *p,
@@ -68,11 +96,51 @@ typedef void (*tri_uk_i8_kernel)(const tri_uk_i8_problem *p,
                                  const uint8_t *rows, size_t ncols,
                                  size_t col0);
 
+/* Computes output columns col0 .. col0 + ncols - 1 for the tokens of tile
+ * `tile`, with `scratch` of tri_uk_lut_scratch_bytes(vbytes, ncols) bytes
+ * (64-byte aligned). */
+typedef void (*tri_uk_lut_kernel)(const tri_uk_lut_problem *p,
+                                  const uint8_t *rows, size_t ncols,
+                                  size_t col0, size_t tile, void *scratch);
+
+/* Scratch of a LUT kernel with vectors of `vbytes` bytes: the tables of one
+ * K-block (TRI_UK_LUT_KBLOCK * 288 vectors) and three vectors per column. */
+static inline size_t tri_uk_lut_scratch_bytes(size_t vbytes, size_t ncols) {
+  return ((size_t)TRI_UK_LUT_KBLOCK * 288 + 3 * ncols) * vbytes;
+}
+
 void tri_uk_f32_portable(const tri_uk_f32_problem *p, const uint8_t *rows,
                          size_t ncols, size_t col0);
 void tri_uk_i8_portable(const tri_uk_i8_problem *p, const uint8_t *rows,
                         size_t ncols, size_t col0);
+void tri_uk_lut_f32_portable(const tri_uk_lut_problem *p, const uint8_t *rows,
+                             size_t ncols, size_t col0, size_t tile,
+                             void *scratch);
+/* Fill the tiles of a tri_uk_lut_problem from m row-major tokens of k
+ * values (lanes a multiple of 8, k4 a multiple of 8), zero-padded. */
+typedef void (*tri_uk_tiles_f32_fn)(const float *x, size_t m, size_t k,
+                                    size_t lanes, size_t k4, float *xt);
+typedef void (*tri_uk_tiles_i8_fn)(const int8_t *q, size_t m, size_t k,
+                                   size_t lanes, size_t k4, int16_t *xt);
 #ifdef TRI_UK_HAVE_X86_KERNELS
+void tri_uk_tiles_f32_avx2(const float *x, size_t m, size_t k, size_t lanes,
+                           size_t k4, float *xt);
+void tri_uk_tiles_i8_avx2(const int8_t *q, size_t m, size_t k, size_t lanes,
+                          size_t k4, int16_t *xt);
+void tri_uk_tiles_f32_avx512(const float *x, size_t m, size_t k, size_t lanes,
+                             size_t k4, float *xt);
+void tri_uk_tiles_i8_avx512(const int8_t *q, size_t m, size_t k, size_t lanes,
+                            size_t k4, int16_t *xt);
+void tri_uk_lut_f32_avx2(const tri_uk_lut_problem *p, const uint8_t *rows,
+                         size_t ncols, size_t col0, size_t tile, void *scratch);
+void tri_uk_lut_i8_avx2(const tri_uk_lut_problem *p, const uint8_t *rows,
+                        size_t ncols, size_t col0, size_t tile, void *scratch);
+void tri_uk_lut_f32_avx512(const tri_uk_lut_problem *p, const uint8_t *rows,
+                           size_t ncols, size_t col0, size_t tile,
+                           void *scratch);
+void tri_uk_lut_i8_avx512(const tri_uk_lut_problem *p, const uint8_t *rows,
+                          size_t ncols, size_t col0, size_t tile,
+                          void *scratch);
 void tri_uk_f32_avx2(const tri_uk_f32_problem *p, const uint8_t *rows,
                      size_t ncols, size_t col0);
 void tri_uk_i8_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
@@ -128,10 +196,9 @@ static inline void tri_uk_store_i32(const tri_uk_out *o, size_t token,
  * Thread pool (threadpool.c)
  *===------------------------------------------------------------------===*/
 
-typedef void (*tri_uk_task_fn)(void *ctx, size_t task);
-
 /* Runs fn(ctx, t) for t in [0, ntasks) on up to `threads` threads (the
- * caller included); returns when all are done. */
+ * caller included), or through the host's runner (tri_uk_set_parallel_for);
+ * returns when all are done. */
 void tri_uk_parallel_for(size_t ntasks, unsigned threads, tri_uk_task_fn fn,
                          void *ctx);
 

@@ -4,12 +4,14 @@
 // llvm.emit_c_interface): read-only buffers of the input, the bytes, the
 // scale (1 element for a per-tensor scale, 0 for none) and the bias, and a
 // fresh result buffer turned back into a tensor. Other matmuls (base3
-// weights, rank-3 inputs, scaled i8) keep the linalg lowering.
+// weights, rank-3 inputs, scaled i8, i8 with K above TRI_UK_MAX_K_I8 =
+// 2^24 - 1, where the kernels' int32 sums could overflow) keep the linalg
+// lowering.
 // RUN: triton-opt %s -convert-ternary-to-linalg=use-microkernels | FileCheck %s
 // RUN: triton-opt %s -convert-ternary-to-linalg=use-microkernels -mlir-pass-statistics -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
 // STATS: convert-ternary-to-linalg
-// STATS-NEXT: (S) 5 lowered-ops
-// STATS-NEXT: (S) 2 microkernel-calls
+// STATS-NEXT: (S) 7 lowered-ops
+// STATS-NEXT: (S) 3 microkernel-calls
 
 // CHECK-DAG: func.func private @tri_mlir_gemm_f32_offset2(memref<?x?xf32>, memref<?x?xi8>, memref<?xf32>, memref<?xf32>, memref<?x?xf32>) attributes {llvm.emit_c_interface}
 // CHECK-DAG: func.func private @tri_mlir_gemm_i8_offset2(memref<?x?xi8>, memref<?x?xi8>, memref<?xi32>, memref<?x?xi32>) attributes {llvm.emit_c_interface}
@@ -50,4 +52,17 @@ func.func @not_covered(%x: tensor<2x8xf32>, %w: !ternary.packed<8x4, #ternary.la
   %b = ternary.matmul %x3, %w2 : tensor<1x2x8xf32>, !ternary.packed<8x4> -> tensor<1x2x4xf32>
   %c = ternary.matmul %q, %w2 scale %s : tensor<2x8xi8>, !ternary.packed<8x4>, tensor<f32> -> tensor<2x4xf32>
   return %a, %b, %c : tensor<2x4xf32>, tensor<1x2x4xf32>, tensor<2x4xf32>
+}
+
+// The largest K of the i8 kernels, and one more.
+// CHECK-LABEL: func.func @i8_k_limit
+// CHECK: call @tri_mlir_gemm_i8_offset2(
+// CHECK-NOT: call @tri_mlir
+// CHECK: linalg.generic
+// CHECK: return
+func.func @i8_k_limit(%x: tensor<1x16777215xi8>, %w: !ternary.packed<16777215x1>,
+                      %x2: tensor<1x16777216xi8>, %w2: !ternary.packed<16777216x1>) -> (tensor<1x1xi32>, tensor<1x1xi32>) {
+  %a = ternary.matmul %x, %w : tensor<1x16777215xi8>, !ternary.packed<16777215x1> -> tensor<1x1xi32>
+  %b = ternary.matmul %x2, %w2 : tensor<1x16777216xi8>, !ternary.packed<16777216x1> -> tensor<1x1xi32>
+  return %a, %b : tensor<1x1xi32>, tensor<1x1xi32>
 }
