@@ -59,7 +59,8 @@ static py::str toPythonString(const std::string &text) {
 }
 
 static py::tuple compile(const py::bytes &source, const std::string &filename,
-                         const std::string &target, int optLevel) {
+                         const std::string &target, int optLevel,
+                         bool useMicrokernels) {
   const auto *entry =
       llvm::find_if(kTargets, [&](const auto &t) { return target == t.first; });
   if (entry == std::end(kTargets)) {
@@ -74,6 +75,7 @@ static py::tuple compile(const py::bytes &source, const std::string &filename,
   CompileOptions options;
   options.output = entry->second;
   options.optLevel = optLevel;
+  options.useMicrokernels = useMicrokernels;
   std::vector<CompileDiagnostic> diagnostics;
   options.observeDiagnostic = [&](const CompileDiagnostic &diagnostic) {
     diagnostics.push_back(diagnostic);
@@ -109,6 +111,7 @@ PYBIND11_MODULE(_core, m) {
             "triton_dsl.compile and triton_dsl.load";
   m.def("compile", &compile, py::arg("source"), py::arg("filename"),
         py::arg("target"), py::arg("opt_level"),
+        py::arg("use_microkernels") = false,
         "Compiles .tri source bytes without the GIL; returns (ok, output "
         "bytes, [(severity, filename, line, column, message), ...]).");
   py::list targets;

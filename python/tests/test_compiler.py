@@ -74,6 +74,22 @@ def test_object_file_matches_tritonc(example, tmp_path):
     assert got == (tmp_path / "model.o").read_bytes()
 
 
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_microkernel_lowering_matches_tritonc(example, tmp_path):
+    expected = tritonc(example, "--target=cpu", "--emit=llvm-mlir", "--use-microkernels").stdout
+    got = triton_dsl.compile(example, "llvm-mlir", use_microkernels=True)
+    assert got.encode() == expected
+    tritonc(example, "--target=cpu", "--use-microkernels", "-o", tmp_path / "model.o")
+    assert triton_dsl.compile(example, "obj", use_microkernels=True) == \
+        (tmp_path / "model.o").read_bytes()
+
+
+def test_microkernels_change_the_lowering():
+    mlp = ROOT / "examples" / "mlp.tri"
+    assert "@tri_mlir_gemm_" in triton_dsl.compile(mlp, "llvm-mlir", use_microkernels=True)
+    assert "@tri_mlir_gemm_" not in triton_dsl.compile(mlp, "llvm-mlir")
+
+
 def test_source_text_and_path_agree():
     example = ROOT / "examples" / "mlp.tri"
     text = example.read_text()
@@ -217,6 +233,9 @@ def test_warnings_are_listed_with_errors():
     ({"opt_level": True}, TypeError),
     ({"target": 1}, TypeError),
     ({"filename": 5}, TypeError),
+    ({"use_microkernels": 1}, TypeError),
+    ({"target": "pytorch", "use_microkernels": True}, ValueError),
+    ({"target": "opt-mlir", "use_microkernels": True}, ValueError),
 ])
 def test_bad_arguments(kwargs, error):
     with pytest.raises(error):

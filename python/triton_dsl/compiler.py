@@ -134,7 +134,8 @@ def _read_source(source, filename):
     return source.encode("utf-8"), "<string>" if filename is None else filename
 
 
-def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str | None = None):
+def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str | None = None,
+            use_microkernels: bool = False):
     """Compiles a ``.tri`` program.
 
     ``source`` is the program text (``str``) or the path of a file
@@ -145,7 +146,10 @@ def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str |
     ``tritonc --emit=ast|mlir|opt-mlir``, ``--target=pytorch``,
     ``--target=cpu --emit=llvm-mlir`` or ``--target=cpu`` prints at
     ``-O<opt_level>``. ``filename`` names the program in diagnostics and
-    locations (default: the path, or ``"<string>"``).
+    locations (default: the path, or ``"<string>"``). ``use_microkernels``
+    (CPU targets ``"llvm-mlir"`` and ``"obj"`` only) lowers eligible
+    ``ternary.matmul`` ops to calls of the runtime's fast kernels, like
+    ``tritonc --use-microkernels`` (docs/targets/cpu.md).
 
     Raises :class:`CompileError` when the program does not compile,
     ``ValueError`` for an unknown target or opt_level, ``TypeError`` for
@@ -160,8 +164,13 @@ def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str |
         raise ValueError(f"unknown optimization level {opt_level} (use 0, 1 or 2)")
     if filename is not None and not isinstance(filename, str):
         raise TypeError(f"filename must be a str, not {type(filename).__name__}")
+    if not isinstance(use_microkernels, bool):
+        raise TypeError(f"use_microkernels must be a bool, not {type(use_microkernels).__name__}")
+    if use_microkernels and target not in ("llvm-mlir", "obj"):
+        raise ValueError("use_microkernels applies to the CPU targets 'llvm-mlir' and 'obj', "
+                         f"not {target!r}")
     text, filename = _read_source(source, filename)
-    ok, output, diagnostics = _core().compile(text, filename, target, opt_level)
+    ok, output, diagnostics = _core().compile(text, filename, target, opt_level, use_microkernels)
     diagnostics = [Diagnostic(*d) for d in diagnostics]
     for d in diagnostics:
         if d.severity == "warning":
