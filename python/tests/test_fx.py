@@ -199,6 +199,21 @@ def test_unsupported_arguments(model, fragment):
         from_fx(model, (torch.randn(*shape),))
 
 
+def test_in_place_relu():
+    torch.manual_seed(6)
+    model = nn.Sequential(nn.Linear(6, 6), nn.ReLU(inplace=True), nn.Linear(6, 2)).eval()
+    x = torch.randn(3, 6)
+    assert_agrees(from_fx(model, (x,)), model, x)
+
+    class Aliased(nn.Module):
+        def forward(self, x):
+            y = torch.relu(x * 2)
+            return torch.nn.functional.relu(y, inplace=True) + y  # y changes under torch
+
+    with pytest.raises(UnsupportedOperationError, match="in-place relu"):
+        from_fx(Aliased(), (torch.randn(2, 3),))
+
+
 def test_untraceable_model_and_bad_arguments():
     class Branchy(nn.Module):
         def forward(self, x):

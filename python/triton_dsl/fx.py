@@ -436,7 +436,7 @@ class _Translator:
             return self.conv2d(node, x, module.weight, module.bias, module.stride, module.padding,
                                module.dilation, module.groups, module.padding_mode)
         if isinstance(module, nn.ReLU):
-            return self.unary(node, "relu", x)
+            return _relu_fn(self, node, x, module.inplace)
         if isinstance(module, nn.Sigmoid):
             return self.unary(node, "sigmoid", x)
         if isinstance(module, nn.Tanh):
@@ -675,6 +675,10 @@ def _batch_norm_fn(self, node, x, running_mean, running_var, weight=None, bias=N
 
 
 def _relu_fn(self, node, x, inplace=False):
+    # The program is pure: an in-place relu is only the same when nothing
+    # else reads its input.
+    if inplace and isinstance(x, torch.fx.Node) and len(x.users) > 1:
+        raise self.unsupported("an in-place relu whose input is also used elsewhere")
     return self.unary(node, "relu", x)
 
 
