@@ -37,3 +37,6 @@ TRITON_BUILD_DIR=$BUILD "$PY" bench/torch_bench.py "${quick[@]}" \
 echo "== generated PyTorch module (examples/mlp.tri) with and without the op =="
 PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH} TRITON_BUILD_DIR=$BUILD "$PY" \
   bench/pytorch_module_bench.py --markdown "$OUT/pytorch_module_bench.md"
+echo "== an nn.Sequential MLP: float vs from_fx vs the torch.compile backend =="
+PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH} TRITON_BUILD_DIR=$BUILD "$PY" \
+  bench/from_fx_bench.py --markdown "$OUT/from_fx_bench.md"

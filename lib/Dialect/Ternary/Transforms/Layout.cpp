@@ -63,9 +63,10 @@ LayoutAttr mlir::ternary::getTargetLayout(MLIRContext *context,
 
 bool mlir::ternary::targetHasFusedBias(Target target) {
   // The CPU lowering adds the bias in the matmul's epilogue (and passes it
-  // to the micro-kernel). The other emitters live in their own libraries and
-  // get the fused form when they handle ternary.matmul's bias operand.
-  return target == Target::cpu;
+  // to the micro-kernel); the PyTorch emitter passes it to the runtime op
+  // (or adds it after the pure-PyTorch matmul). The other emitters get the
+  // fused form when they handle ternary.matmul's bias operand.
+  return target == Target::cpu || target == Target::pytorch;
 }
 
 //===----------------------------------------------------------------------===//
