@@ -228,10 +228,42 @@ static void fill_base3_codes(void) {
 
 static void init_base3_codes(void) { pthread_once(&g_base3_once, fill_base3_codes); }
 
-/* Converts one base3 row of k trits into tri_row_bytes(OFFSET2, k) bytes. */
-static void base3_row_to_offset2(const uint8_t *in, size_t k, uint8_t *out) {
+/* The ISA's vector converter on one base3 row: the whole blocks of 32 or 64
+ * bytes (160 or 320 trits) among the bytes that hold 5 trits of the row go
+ * straight to `out`; the rest of the row (at most 64 bytes) is converted
+ * from a copy padded with 121 (five zero trits) into a buffer, and the
+ * row's bytes are copied from there. Trits past k in the last byte are set
+ * to zero (code 01) whatever the input's padding trits hold, as in the
+ * scalar loops. */
+static void base3_row_simd(const uint8_t *in, size_t k, uint8_t *out,
+                           tri_uk_base3_fn simd) {
+  size_t in_bytes = tri_row_bytes(TRI_ENCODING_BASE3, k);
+  size_t out_bytes = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
+  size_t i = simd(in, k / 5, out); /* bytes of 5 trits: within out_bytes */
+  size_t o = i / 4 * 5;
+  if (i < in_bytes) {
+    uint8_t pad[64], conv[80];
+    memset(pad, 121, sizeof pad);
+    memcpy(pad, in + i, in_bytes - i);
+    simd(pad, sizeof pad, conv);
+    memcpy(out + o, conv, out_bytes - o);
+  }
+  if (k % 4) {
+    uint8_t keep = (uint8_t)((1u << (2 * (k % 4))) - 1);
+    out[out_bytes - 1] = (uint8_t)((out[out_bytes - 1] & keep) | (0x55 & ~keep));
+  }
+}
+
+/* Converts one base3 row of k trits into tri_row_bytes(OFFSET2, k) bytes,
+ * with the ISA's vector converter when there is one. */
+static void base3_row_to_offset2(const uint8_t *in, size_t k, uint8_t *out,
+                                 tri_uk_base3_fn simd) {
   size_t out_bytes = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
   size_t o = 0, i = 0;
+  if (simd) {
+    base3_row_simd(in, k, out, simd);
+    return;
+  }
   /* Four base3 bytes (20 trits) make five offset2 bytes. */
   while ((i + 4) * 5 <= k) {
     uint64_t bits = (uint64_t)g_base3_codes[in[i]] |
@@ -280,6 +312,7 @@ typedef struct job {
   tri_encoding encoding;
   size_t k, n;
   size_t in_row_bytes;  /* bytes per row of `w` in its own encoding */
+  tri_uk_base3_fn base3; /* the ISA's base3 -> offset2 converter, or NULL */
   size_t cols_per_task;
   int failed;           /* atomic: a task could not allocate */
 } job;
@@ -300,7 +333,7 @@ static void stage_base3(const job *jb, size_t c0, size_t cols, uint8_t *out) {
   size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, jb->k);
   for (size_t q = 0; q < cols; ++q)
     base3_row_to_offset2(jb->w + (c0 + q) * jb->in_row_bytes, jb->k,
-                         out + q * rb2);
+                         out + q * rb2, jb->base3);
 }
 
 /* One (column range, tile) task of the token-tiled GEMM. */
@@ -435,6 +468,7 @@ static void pick_kernels(job *jb) {
     jb->lut_vbytes = 64;
     jb->lut_lanes_f32 = 16;
     jb->lut_lanes_i8 = 32;
+    jb->base3 = tri_uk_base3_to_offset2_avx512;
     return;
   case TRI_UK_ISA_AVX2:
     jb->f32_kernel = tri_uk_f32_avx2;
@@ -446,6 +480,7 @@ static void pick_kernels(job *jb) {
     jb->lut_vbytes = 32;
     jb->lut_lanes_f32 = 8;
     jb->lut_lanes_i8 = 16;
+    jb->base3 = tri_uk_base3_to_offset2_avx2;
     return;
 #endif
   default:
@@ -458,6 +493,7 @@ static void pick_kernels(job *jb) {
     jb->lut_vbytes = 0;
     jb->lut_lanes_f32 = 1;
     jb->lut_lanes_i8 = 0;
+    jb->base3 = NULL;
     return;
   }
 }

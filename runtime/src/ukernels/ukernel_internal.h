@@ -149,6 +149,20 @@ void tri_uk_f32_avx512(const tri_uk_f32_problem *p, const uint8_t *rows,
                        size_t ncols, size_t col0);
 void tri_uk_i8_avx512(const tri_uk_i8_problem *p, const uint8_t *rows,
                       size_t ncols, size_t col0);
+
+/* base3 -> offset2 for the staging in dispatch.c: converts the first
+ * nbytes / B * B base3 bytes of `in` (B = 32 for AVX2, 64 for AVX-512), each
+ * holding 5 trits of the row, into 5 / 4 as many offset2 bytes at `out`, and
+ * returns how many input bytes it converted. Bytes above 242 (rejected by
+ * the format) decode as five zero trits, as in the scalar converter. Only
+ * table lookups, shifts and logic: the output bytes are the same on every
+ * ISA, so the kernels that read them cannot disagree. */
+typedef size_t (*tri_uk_base3_fn)(const uint8_t *in, size_t nbytes,
+                                  uint8_t *out);
+size_t tri_uk_base3_to_offset2_avx2(const uint8_t *in, size_t nbytes,
+                                    uint8_t *out);
+size_t tri_uk_base3_to_offset2_avx512(const uint8_t *in, size_t nbytes,
+                                      uint8_t *out);
 #endif
 
 /* Copies the tail of a row (the bytes from `from` on) into `buf` of `size`
