@@ -4,8 +4,9 @@
  * (kernels_portable.c, kernels_avx2.c, kernels_avx512.c), and the thread pool.
  *
  * The kernels only ever see offset2 rows: base3 weights are converted to
- * offset2 rows in a small per-task buffer by the dispatcher first, so every
- * ISA shares one decoder and one summation order.
+ * offset2 rows in a small per-task buffer by the dispatcher first (with the
+ * ISA's vector converter, tri_uk_base3_to_offset2_*, which writes the same
+ * bytes as the scalar one), so every ISA shares one summation order.
  *
  * Two kernel families. Token-at-a-time kernels (the GEMV and small batches):
  * activations are re-ordered once per call so that the 2-bit planes of the
