@@ -53,4 +53,24 @@ static const int8_t tri_uk_base3_compact[3][16] __attribute__((aligned(16))) = {
     {9, 10, 11, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1},
 };
 
+/* The trits t = d - 1 of the same split, for the int8 kernels that read
+ * base3 directly (base3_i8.h): trit j of r (j = 0, 1, 2) for r < 16 and for
+ * r - 16, and trits 3 and 4 from q. */
+enum {
+  TRI_B3_T0A, TRI_B3_T0B, TRI_B3_T1A, TRI_B3_T1B, TRI_B3_T2A, TRI_B3_T2B,
+  TRI_B3_T3, TRI_B3_T4, TRI_B3_TRIT_TABLES
+};
+
+static const int8_t tri_uk_base3_trits[TRI_B3_TRIT_TABLES][16]
+    __attribute__((aligned(16))) = {
+        {-1, 0, 1, -1, 0, 1, -1, 0, 1, -1, 0, 1, -1, 0, 1, -1},
+        {0, 1, -1, 0, 1, -1, 0, 1, -1, 0, 1, 0, 0, 0, 0, 0},
+        {-1, -1, -1, 0, 0, 0, 1, 1, 1, -1, -1, -1, 0, 0, 0, 1},
+        {1, 1, -1, -1, -1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0},
+        {-1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0},
+        {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0},
+        {-1, 0, 1, -1, 0, 1, -1, 0, 1, 0, 0, 0, 0, 0, 0, 0},
+        {-1, -1, -1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0},
+};
+
 #endif /* TERNARY_BASE3_TABLES_H */

@@ -313,6 +313,10 @@ typedef struct job {
   size_t k, n;
   size_t in_row_bytes;  /* bytes per row of `w` in its own encoding */
   tri_uk_base3_fn base3; /* the ISA's base3 -> offset2 converter, or NULL */
+  /* int8 one token at a time on base3 rows read directly (no staging), when
+   * the ISA has such a kernel: `direct_base3` says the job uses it. */
+  tri_uk_i8_kernel i8_base3_kernel;
+  int direct_base3;
   size_t cols_per_task;
   int failed;           /* atomic: a task could not allocate */
 } job;
@@ -322,7 +326,9 @@ typedef struct job {
 
 static void run_columns(job *jb, const uint8_t *rows, size_t ncols,
                         size_t col0) {
-  if (jb->is_i8)
+  if (jb->direct_base3)
+    jb->i8_base3_kernel(&jb->i8, rows, ncols, col0);
+  else if (jb->is_i8)
     jb->i8_kernel(&jb->i8, rows, ncols, col0);
   else
     jb->f32_kernel(&jb->f32, rows, ncols, col0);
@@ -373,7 +379,7 @@ static void task_main(void *ctx, size_t task) {
   size_t c1 = c0 + jb->cols_per_task;
   if (c1 > jb->n)
     c1 = jb->n;
-  if (jb->encoding == TRI_ENCODING_OFFSET2) {
+  if (jb->encoding == TRI_ENCODING_OFFSET2 || jb->direct_base3) {
     run_columns(jb, jb->w + c0 * jb->in_row_bytes, c1 - c0, c0);
     return;
   }
@@ -469,6 +475,7 @@ static void pick_kernels(job *jb) {
     jb->lut_lanes_f32 = 16;
     jb->lut_lanes_i8 = 32;
     jb->base3 = tri_uk_base3_to_offset2_avx512;
+    jb->i8_base3_kernel = tri_uk_i8_base3_avx512;
     return;
   case TRI_UK_ISA_AVX2:
     jb->f32_kernel = tri_uk_f32_avx2;
@@ -481,6 +488,7 @@ static void pick_kernels(job *jb) {
     jb->lut_lanes_f32 = 8;
     jb->lut_lanes_i8 = 16;
     jb->base3 = tri_uk_base3_to_offset2_avx2;
+    jb->i8_base3_kernel = tri_uk_i8_base3_avx2;
     return;
 #endif
   default:
@@ -494,6 +502,7 @@ static void pick_kernels(job *jb) {
     jb->lut_lanes_f32 = 1;
     jb->lut_lanes_i8 = 0;
     jb->base3 = NULL;
+    jb->i8_base3_kernel = NULL;
     return;
   }
 }
@@ -692,37 +701,54 @@ static int has_int8_min(const int8_t *q, size_t count) {
   return lowest == INT8_MIN;
 }
 
+/* One token of k activations into blocks of 32 * per bytes, plane j of a
+ * block (trit j of each of 32 packed bytes of `per` trits) contiguous:
+ * dst[32 per c + 32 j + b] = src[32 per c + per b + j], zeros past k. */
+static inline void reorder_i8(const int8_t *src, size_t k, size_t blocks,
+                              size_t per, int8_t *dst) {
+  size_t bt = 32 * per, full = k / bt;
+  for (size_t c = 0; c < full; ++c)
+    for (size_t b = 0; b < 32; ++b)
+      for (size_t j = 0; j < per; ++j)
+        dst[bt * c + 32 * j + b] = src[bt * c + per * b + j];
+  for (size_t c = full; c < blocks; ++c)
+    for (size_t b = 0; b < 32; ++b)
+      for (size_t j = 0; j < per; ++j) {
+        size_t kk = bt * c + per * b + j;
+        dst[bt * c + 32 * j + b] = kk < k ? src[kk] : 0;
+      }
+}
+
 /* int8 tokens one at a time (vpsignb kernels), re-ordered so that the
- * planes of 32 packed bytes line up with 128 contiguous bytes. */
+ * planes of 32 packed bytes line up with 32 contiguous bytes: offset2 rows
+ * (blocks of 128 trits; base3 rows staged as offset2), or base3 rows read
+ * directly by the ISA's base3 kernel (blocks of 160 trits). */
 static tri_status gemm_i8_rows(job *jb, const int8_t *q, size_t m, size_t k) {
-  size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
-  size_t blocks = (rb2 + TRI_UK_I8_BLOCK_BYTES - 1) / TRI_UK_I8_BLOCK_BYTES;
-  size_t stride = blocks * TRI_UK_I8_BLOCK_TRITS, total;
+  jb->direct_base3 = jb->encoding == TRI_ENCODING_BASE3 && jb->i8_base3_kernel;
+  size_t per = jb->direct_base3 ? 5 : 4;
+  size_t rb = tri_row_bytes(jb->direct_base3 ? TRI_ENCODING_BASE3
+                                             : TRI_ENCODING_OFFSET2, k);
+  /* TRI_UK_I8_BLOCK_BYTES == TRI_UK_B3_BLOCK_BYTES == 32 */
+  size_t blocks = (rb + TRI_UK_I8_BLOCK_BYTES - 1) / TRI_UK_I8_BLOCK_BYTES;
+  size_t stride = blocks * (jb->direct_base3 ? TRI_UK_B3_BLOCK_TRITS
+                                             : TRI_UK_I8_BLOCK_TRITS),
+         total;
   if (mul_overflows(m, stride, &total))
     return TRI_ERR_INVALID_ARGUMENT;
   int8_t *qp = (int8_t *)scratch_get(SCRATCH_CALL, total);
   if (!qp)
     return TRI_ERR_INVALID_ARGUMENT;
   for (size_t i = 0; i < m; ++i) {
-    const int8_t *src = q + i * k;
-    int8_t *dst = qp + i * stride;
-    size_t full = k / TRI_UK_I8_BLOCK_TRITS;
-    for (size_t c = 0; c < full; ++c)
-      for (size_t b = 0; b < 32; ++b)
-        for (size_t j = 0; j < 4; ++j)
-          dst[128 * c + 32 * j + b] = src[128 * c + 4 * b + j];
-    for (size_t c = full; c < blocks; ++c)
-      for (size_t b = 0; b < 32; ++b)
-        for (size_t j = 0; j < 4; ++j) {
-          size_t kk = 128 * c + 4 * b + j;
-          dst[128 * c + 32 * j + b] = kk < k ? src[kk] : 0;
-        }
+    if (per == 5)
+      reorder_i8(q + i * k, k, blocks, 5, qp + i * stride);
+    else
+      reorder_i8(q + i * k, k, blocks, 4, qp + i * stride);
   }
   jb->i8.qp = qp;
   jb->i8.m = m;
   jb->i8.xstride = stride;
   jb->i8.blocks = blocks;
-  jb->i8.row_bytes = rb2;
+  jb->i8.row_bytes = rb;
   tri_status st = run_job(jb, m);
   scratch_put(SCRATCH_CALL, qp);
   return st;

@@ -207,6 +207,57 @@ void tri_uk_i8_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
 }
 
 /*===------------------------------------------------------------------===*
+ * int8 on base3 rows (base3_i8.h)
+ *===------------------------------------------------------------------===*/
+
+/* acc + the int32 sums of five planes of activations at x (32 bytes each)
+ * with the trits t[j] applied; |sum| <= 5 * 254 in int16. */
+AI __m256i b3_dot5(__m256i acc, const __m256i t[5], const int8_t *x) {
+  const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
+  __m256i p[5];
+#pragma GCC unroll 5
+  for (int j = 0; j < 5; ++j)
+    p[j] = _mm256_maddubs_epi16(
+        ones8, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)(x + 32 * j)),
+                                t[j]));
+  __m256i sum = _mm256_add_epi16(
+      _mm256_add_epi16(_mm256_add_epi16(p[0], p[1]), _mm256_add_epi16(p[2], p[3])),
+      p[4]);
+  return _mm256_add_epi32(acc, _mm256_madd_epi16(sum, ones16));
+}
+
+/* The five trits (-1, 0, +1) of each byte of v (base3_tables.h). */
+AI void b3_trits(__m256i v, __m256i t[5]) {
+#define B3_TAB(a, i)                                                           \
+  _mm256_broadcastsi128_si256(_mm_load_si128((const __m128i *)(a)[i]))
+  const __m256i c243 = _mm256_set1_epi8((char)243);
+  v = _mm256_blendv_epi8(v, _mm256_set1_epi8(121),
+                         _mm256_cmpeq_epi8(_mm256_max_epu8(v, c243), v));
+  __m256i h = _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0f));
+  __m256i bb = _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_tables, TRI_B3_BB), h);
+  __m256i q = _mm256_sub_epi8(
+      _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_tables, TRI_B3_QB), h),
+      _mm256_cmpeq_epi8(_mm256_max_epu8(v, bb), v));
+  __m256i r = _mm256_sub_epi8(
+      v, _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_tables, TRI_B3_T27), q));
+  /* r < 16: r + 0x70 keeps bit 7 clear (r - 16 sets it); r >= 16: the
+   * other way round; vpshufb gives 0 where bit 7 is set. */
+  __m256i ra = _mm256_add_epi8(r, _mm256_set1_epi8(0x70));
+  __m256i rb = _mm256_sub_epi8(r, _mm256_set1_epi8(16));
+#pragma GCC unroll 3
+  for (int j = 0; j < 3; ++j)
+    t[j] = _mm256_or_si256(
+        _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T0A + 2 * j), ra),
+        _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T0B + 2 * j), rb));
+  t[3] = _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T3), q);
+  t[4] = _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T4), q);
+#undef B3_TAB
+}
+
+#define TRI_UK_B3_NAME(x) tri_uk_##x##_avx2
+#include "base3_i8.h"
+
+/*===------------------------------------------------------------------===*
  * base3 -> offset2 (see base3_tables.h)
  *===------------------------------------------------------------------===*/
 

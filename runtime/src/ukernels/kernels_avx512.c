@@ -262,6 +262,57 @@ void tri_uk_i8_avx512(const tri_uk_i8_problem *p, const uint8_t *rows,
 }
 
 /*===------------------------------------------------------------------===*
+ * int8 on base3 rows (base3_i8.h)
+ *===------------------------------------------------------------------===*/
+
+/* acc + the int32 sums of five planes of activations at x (32 bytes each)
+ * with the trits t[j] applied: vpdpbusd against ones, in two chains. */
+AI __m256i b3_dot5(__m256i acc, const __m256i t[5], const int8_t *x) {
+  const __m256i ones = _mm256_set1_epi8(1);
+  __m256i s[5];
+#pragma GCC unroll 5
+  for (int j = 0; j < 5; ++j)
+    s[j] = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)(x + 32 * j)),
+                            t[j]);
+  __m256i a = _mm256_dpbusd_epi32(acc, ones, s[0]);
+  __m256i b = _mm256_dpbusd_epi32(_mm256_setzero_si256(), ones, s[1]);
+  a = _mm256_dpbusd_epi32(a, ones, s[2]);
+  b = _mm256_dpbusd_epi32(b, ones, s[3]);
+  a = _mm256_dpbusd_epi32(a, ones, s[4]);
+  return _mm256_add_epi32(a, b);
+}
+
+/* The five trits (-1, 0, +1) of each byte of v (base3_tables.h). */
+AI void b3_trits(__m256i v, __m256i t[5]) {
+#define B3_TAB(a, i)                                                           \
+  _mm256_broadcastsi128_si256(_mm_load_si128((const __m128i *)(a)[i]))
+  v = _mm256_mask_mov_epi8(
+      v, _mm256_cmpgt_epu8_mask(v, _mm256_set1_epi8((char)242)),
+      _mm256_set1_epi8(121));
+  __m256i h = _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0f));
+  __m256i q = _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_tables, TRI_B3_QB), h);
+  q = _mm256_mask_add_epi8(
+      q,
+      _mm256_cmpge_epu8_mask(
+          v, _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_tables, TRI_B3_BB), h)),
+      q, _mm256_set1_epi8(1));
+  __m256i r = _mm256_sub_epi8(
+      v, _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_tables, TRI_B3_T27), q));
+  __mmask32 hi = _mm256_cmpgt_epu8_mask(r, _mm256_set1_epi8(15));
+#pragma GCC unroll 3
+  for (int j = 0; j < 3; ++j)
+    t[j] = _mm256_mask_shuffle_epi8(
+        _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T0A + 2 * j), r),
+        hi, B3_TAB(tri_uk_base3_trits, TRI_B3_T0B + 2 * j), r);
+  t[3] = _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T3), q);
+  t[4] = _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T4), q);
+#undef B3_TAB
+}
+
+#define TRI_UK_B3_NAME(x) tri_uk_##x##_avx512
+#include "base3_i8.h"
+
+/*===------------------------------------------------------------------===*
  * base3 -> offset2 (see base3_tables.h; the same steps as the AVX2 version
  * with mask registers, vpternlog and two dword permutes that place the 20
  * output bytes of each lane)

@@ -14,7 +14,12 @@
  * row holds trits 4b .. 4b+3, one per 2-bit plane j):
  *   f32  chunk c of 16 bytes (64 trits): xp[c*64 + 16*j + l] = x[64c + 4l + j]
  *   int8 block c of 32 bytes (128 trits): qp[c*128 + 32*j + b] = q[128c + 4b + j]
- * with zeros past K. `xn` holds the f32 activations with their sign bit
+ * with zeros past K. The int8 kernels that read base3 rows directly
+ * (base3_i8.h; AVX2 and AVX-512) take blocks of 32 base3 bytes (160 trits),
+ * trit j of byte b being plane j:
+ *   int8 base3 block c: qp[c*160 + 32*j + b] = q[160c + 5b + j]
+ * and their tri_uk_i8_problem counts base3 bytes (row_bytes, blocks of 32).
+ * `xn` holds the f32 activations with their sign bit
  * flipped (the value a weight of -1 adds). Token-tiled kernels (batches):
  * one vector holds a tile of tokens, and a packed byte indexes a table of
  * the 81 sums its four trits can select (lut_kernels.h).
@@ -32,6 +37,8 @@
 #define TRI_UK_F32_CHUNK_TRITS 64
 #define TRI_UK_I8_BLOCK_BYTES 32
 #define TRI_UK_I8_BLOCK_TRITS 128
+#define TRI_UK_B3_BLOCK_BYTES 32
+#define TRI_UK_B3_BLOCK_TRITS 160
 
 /* Where and how results are written. */
 typedef struct tri_uk_out {
@@ -150,6 +157,10 @@ void tri_uk_f32_avx512(const tri_uk_f32_problem *p, const uint8_t *rows,
                        size_t ncols, size_t col0);
 void tri_uk_i8_avx512(const tri_uk_i8_problem *p, const uint8_t *rows,
                       size_t ncols, size_t col0);
+void tri_uk_i8_base3_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
+                          size_t ncols, size_t col0);
+void tri_uk_i8_base3_avx512(const tri_uk_i8_problem *p, const uint8_t *rows,
+                            size_t ncols, size_t col0);
 
 /* base3 -> offset2 for the staging in dispatch.c: converts the first
  * nbytes / B * B base3 bytes of `in` (B = 32 for AVX2, 64 for AVX-512), each
