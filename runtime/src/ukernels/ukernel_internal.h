@@ -3,10 +3,12 @@
  * What the dispatcher (dispatch.c) hands to the per-ISA kernels
  * (kernels_portable.c, kernels_avx2.c, kernels_avx512.c), and the thread pool.
  *
- * The kernels only ever see offset2 rows: base3 weights are converted to
- * offset2 rows in a small per-task buffer by the dispatcher first (with the
- * ISA's vector converter, tri_uk_base3_to_offset2_*, which writes the same
- * bytes as the scalar one), so every ISA shares one summation order.
+ * The kernels see offset2 rows: base3 weights are converted to offset2 rows
+ * in a small per-task buffer by the dispatcher first (with the ISA's vector
+ * converter, tri_uk_base3_to_offset2_*, which writes the same bytes as the
+ * scalar one), so every ISA shares one summation order. The one exception
+ * is int8 one token at a time on AVX2 / AVX-512 (exact sums, any order):
+ * tri_uk_i8_base3_* read base3 rows directly (base3_i8.h).
  *
  * Two kernel families. Token-at-a-time kernels (the GEMV and small batches):
  * activations are re-ordered once per call so that the 2-bit planes of the
