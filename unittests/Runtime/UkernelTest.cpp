@@ -563,32 +563,105 @@ TEST_F(UkernelIsaTest, ResultsDoNotDependOnThreadCount) {
   std::mt19937 rng(3);
   const size_t k = 2000, n = 1100;
   auto t = randomTrits(rng, k * n);
-  auto w = packColumns(t, k, n, TRI_ENCODING_OFFSET2);
-  for (size_t m : {2, 5, 40}) {
-    auto x = randomFloats(rng, m * k);
-    for (tri_uk_isa isa : supportedIsas()) {
-      ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
-      std::vector<float> base, basei8;
-      for (unsigned threads : {1u, 2u, 3u, 8u}) {
-        tri_uk_set_num_threads(threads);
-        std::vector<float> y(m * n), yq(m * n);
-        ASSERT_EQ(tri_uk_gemm_f32(x.data(), m, k, w.data(),
-                                  TRI_ENCODING_OFFSET2, n, nullptr,
-                                  TRI_UK_SCALE_NONE, nullptr, y.data()),
-                  TRI_OK);
-        ASSERT_EQ(tri_uk_gemm_f32_q8(x.data(), m, k, w.data(),
-                                     TRI_ENCODING_OFFSET2, n, nullptr,
-                                     TRI_UK_SCALE_NONE, nullptr, yq.data()),
-                  TRI_OK);
-        if (base.empty()) {
-          base = y;
-          basei8 = yq;
-          continue;
+  for (tri_encoding enc : {TRI_ENCODING_OFFSET2, TRI_ENCODING_BASE3}) {
+    auto w = packColumns(t, k, n, enc);
+    for (size_t m : {1, 2, 5, 40}) {
+      auto x = randomFloats(rng, m * k);
+      for (tri_uk_isa isa : supportedIsas()) {
+        ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
+        std::vector<float> base, basei8;
+        for (unsigned threads : {1u, 2u, 3u, 8u}) {
+          tri_uk_set_num_threads(threads);
+          std::vector<float> y(m * n), yq(m * n);
+          ASSERT_EQ(tri_uk_gemm_f32(x.data(), m, k, w.data(), enc, n, nullptr,
+                                    TRI_UK_SCALE_NONE, nullptr, y.data()),
+                    TRI_OK);
+          ASSERT_EQ(tri_uk_gemm_f32_q8(x.data(), m, k, w.data(), enc, n,
+                                       nullptr, TRI_UK_SCALE_NONE, nullptr,
+                                       yq.data()),
+                    TRI_OK);
+          if (base.empty()) {
+            base = y;
+            basei8 = yq;
+            continue;
+          }
+          EXPECT_EQ(0, std::memcmp(y.data(), base.data(), y.size() * 4))
+              << tri_uk_isa_name(isa) << " enc " << enc << " m " << m
+              << " threads " << threads;
+          EXPECT_EQ(0, std::memcmp(yq.data(), basei8.data(), yq.size() * 4))
+              << tri_uk_isa_name(isa) << " enc " << enc << " m " << m
+              << " threads " << threads;
         }
-        EXPECT_EQ(0, std::memcmp(y.data(), base.data(), y.size() * 4))
-            << tri_uk_isa_name(isa) << " m " << m << " threads " << threads;
-        EXPECT_EQ(0, std::memcmp(yq.data(), basei8.data(), yq.size() * 4))
-            << tri_uk_isa_name(isa) << " m " << m << " threads " << threads;
+      }
+    }
+  }
+}
+
+TEST_F(UkernelIsaTest, Base3DecodesEveryByteLikeOffset2OnEveryIsa) {
+  // The vector base3 decoders (32- and 64-byte blocks, then a padded block
+  // for the rest of a row) against the same trits packed as offset2, on
+  // every ISA and against the portable results: columns whose base3 bytes
+  // run through all 243 values (byte b of column col holds (7 b + col) mod
+  // 243, 7 being prime to 243), K around the block sizes (160 and 320
+  // trits) and not a multiple of 4 or 5, 1x1 and K = 0; the GEMV (m = 1), the
+  // two-token GEMV order, the token-tiled GEMM (m = 5) and int8.
+  std::mt19937 rng(41);
+  for (size_t k : {0, 1, 4, 5, 6, 159, 160, 161, 164, 319, 320, 321, 323, 324,
+                   639, 640, 1213, 1215, 1216, 1219, 2000, 4099}) {
+    for (size_t n : {1, 3, 20}) {
+      SCOPED_TRACE("k " + std::to_string(k) + " n " + std::to_string(n));
+      std::vector<int8_t> t(k * n);
+      for (size_t col = 0; col < n; ++col)
+        for (size_t kk = 0; kk < k; ++kk) {
+          unsigned v = unsigned((7 * (kk / 5) + col) % 243);
+          for (size_t d = 0; d < kk % 5; ++d)
+            v /= 3;
+          t[kk * n + col] = int8_t(int(v % 3) - 1);
+        }
+      auto b3 = packColumns(t, k, n, TRI_ENCODING_BASE3);
+      auto o2 = packColumns(t, k, n, TRI_ENCODING_OFFSET2);
+      for (size_t m : {1, 2, 5}) {
+        auto x = randomFloats(rng, m * k);
+        auto q = randomActs(rng, m * k);
+        std::vector<float> portable;
+        for (tri_uk_isa isa : supportedIsas()) {
+          SCOPED_TRACE(std::string(tri_uk_isa_name(isa)) + " m " +
+                       std::to_string(m));
+          ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
+          std::vector<float> yb(m * n, 1.0f), yo(m * n, 2.0f);
+          std::vector<int32_t> ab(m * n, 3), ao(m * n, 4);
+          ASSERT_EQ(tri_uk_gemm_f32(x.data(), m, k, b3.data(),
+                                    TRI_ENCODING_BASE3, n, nullptr,
+                                    TRI_UK_SCALE_NONE, nullptr, yb.data()),
+                    TRI_OK);
+          ASSERT_EQ(tri_uk_gemm_f32(x.data(), m, k, o2.data(),
+                                    TRI_ENCODING_OFFSET2, n, nullptr,
+                                    TRI_UK_SCALE_NONE, nullptr, yo.data()),
+                    TRI_OK);
+          ASSERT_EQ(tri_uk_gemm_i8_i32(q.data(), m, k, b3.data(),
+                                       TRI_ENCODING_BASE3, n, ab.data()),
+                    TRI_OK);
+          ASSERT_EQ(tri_uk_gemm_i8_i32(q.data(), m, k, o2.data(),
+                                       TRI_ENCODING_OFFSET2, n, ao.data()),
+                    TRI_OK);
+          ASSERT_EQ(ab, ao);
+          for (size_t e = 0; e < yb.size(); ++e) {
+            ASSERT_EQ(bitsOf(yb[e]), bitsOf(yo[e])) << "element " << e;
+            size_t i = e / n, col = e % n;
+            ASSERT_EQ(bitsOf(yb[e]),
+                      bitsOf(canonicalDot(m, &x[i * k], t, k, n, col)))
+                << "element " << e;
+            int64_t exact = 0;
+            for (size_t kk = 0; kk < k; ++kk)
+              exact += int64_t(t[kk * n + col]) * q[i * k + kk];
+            ASSERT_EQ(ab[e], int32_t(exact)) << "element " << e;
+          }
+          if (portable.empty())
+            portable = yb;
+          else
+            ASSERT_EQ(0, std::memcmp(yb.data(), portable.data(),
+                                     yb.size() * sizeof(float)));
+        }
       }
     }
   }

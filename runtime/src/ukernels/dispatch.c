@@ -228,10 +228,42 @@ static void fill_base3_codes(void) {
 
 static void init_base3_codes(void) { pthread_once(&g_base3_once, fill_base3_codes); }
 
-/* Converts one base3 row of k trits into tri_row_bytes(OFFSET2, k) bytes. */
-static void base3_row_to_offset2(const uint8_t *in, size_t k, uint8_t *out) {
+/* The ISA's vector converter on one base3 row: the whole blocks of 32 or 64
+ * bytes (160 or 320 trits) among the bytes that hold 5 trits of the row go
+ * straight to `out`; the rest of the row (at most 64 bytes) is converted
+ * from a copy padded with 121 (five zero trits) into a buffer, and the
+ * row's bytes are copied from there. Trits past k in the last byte are set
+ * to zero (code 01) whatever the input's padding trits hold, as in the
+ * scalar loops. */
+static void base3_row_simd(const uint8_t *in, size_t k, uint8_t *out,
+                           tri_uk_base3_fn simd) {
+  size_t in_bytes = tri_row_bytes(TRI_ENCODING_BASE3, k);
+  size_t out_bytes = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
+  size_t i = simd(in, k / 5, out); /* bytes of 5 trits: within out_bytes */
+  size_t o = i / 4 * 5;
+  if (i < in_bytes) {
+    uint8_t pad[64], conv[80];
+    memset(pad, 121, sizeof pad);
+    memcpy(pad, in + i, in_bytes - i);
+    simd(pad, sizeof pad, conv);
+    memcpy(out + o, conv, out_bytes - o);
+  }
+  if (k % 4) {
+    uint8_t keep = (uint8_t)((1u << (2 * (k % 4))) - 1);
+    out[out_bytes - 1] = (uint8_t)((out[out_bytes - 1] & keep) | (0x55 & ~keep));
+  }
+}
+
+/* Converts one base3 row of k trits into tri_row_bytes(OFFSET2, k) bytes,
+ * with the ISA's vector converter when there is one. */
+static void base3_row_to_offset2(const uint8_t *in, size_t k, uint8_t *out,
+                                 tri_uk_base3_fn simd) {
   size_t out_bytes = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
   size_t o = 0, i = 0;
+  if (simd) {
+    base3_row_simd(in, k, out, simd);
+    return;
+  }
   /* Four base3 bytes (20 trits) make five offset2 bytes. */
   while ((i + 4) * 5 <= k) {
     uint64_t bits = (uint64_t)g_base3_codes[in[i]] |
@@ -280,6 +312,11 @@ typedef struct job {
   tri_encoding encoding;
   size_t k, n;
   size_t in_row_bytes;  /* bytes per row of `w` in its own encoding */
+  tri_uk_base3_fn base3; /* the ISA's base3 -> offset2 converter, or NULL */
+  /* int8 one token at a time on base3 rows read directly (no staging), when
+   * the ISA has such a kernel: `direct_base3` says the job uses it. */
+  tri_uk_i8_kernel i8_base3_kernel;
+  int direct_base3;
   size_t cols_per_task;
   int failed;           /* atomic: a task could not allocate */
 } job;
@@ -289,7 +326,9 @@ typedef struct job {
 
 static void run_columns(job *jb, const uint8_t *rows, size_t ncols,
                         size_t col0) {
-  if (jb->is_i8)
+  if (jb->direct_base3)
+    jb->i8_base3_kernel(&jb->i8, rows, ncols, col0);
+  else if (jb->is_i8)
     jb->i8_kernel(&jb->i8, rows, ncols, col0);
   else
     jb->f32_kernel(&jb->f32, rows, ncols, col0);
@@ -300,7 +339,7 @@ static void stage_base3(const job *jb, size_t c0, size_t cols, uint8_t *out) {
   size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, jb->k);
   for (size_t q = 0; q < cols; ++q)
     base3_row_to_offset2(jb->w + (c0 + q) * jb->in_row_bytes, jb->k,
-                         out + q * rb2);
+                         out + q * rb2, jb->base3);
 }
 
 /* One (column range, tile) task of the token-tiled GEMM. */
@@ -340,7 +379,7 @@ static void task_main(void *ctx, size_t task) {
   size_t c1 = c0 + jb->cols_per_task;
   if (c1 > jb->n)
     c1 = jb->n;
-  if (jb->encoding == TRI_ENCODING_OFFSET2) {
+  if (jb->encoding == TRI_ENCODING_OFFSET2 || jb->direct_base3) {
     run_columns(jb, jb->w + c0 * jb->in_row_bytes, c1 - c0, c0);
     return;
   }
@@ -435,6 +474,8 @@ static void pick_kernels(job *jb) {
     jb->lut_vbytes = 64;
     jb->lut_lanes_f32 = 16;
     jb->lut_lanes_i8 = 32;
+    jb->base3 = tri_uk_base3_to_offset2_avx512;
+    jb->i8_base3_kernel = tri_uk_i8_base3_avx512;
     return;
   case TRI_UK_ISA_AVX2:
     jb->f32_kernel = tri_uk_f32_avx2;
@@ -446,6 +487,8 @@ static void pick_kernels(job *jb) {
     jb->lut_vbytes = 32;
     jb->lut_lanes_f32 = 8;
     jb->lut_lanes_i8 = 16;
+    jb->base3 = tri_uk_base3_to_offset2_avx2;
+    jb->i8_base3_kernel = tri_uk_i8_base3_avx2;
     return;
 #endif
   default:
@@ -458,6 +501,8 @@ static void pick_kernels(job *jb) {
     jb->lut_vbytes = 0;
     jb->lut_lanes_f32 = 1;
     jb->lut_lanes_i8 = 0;
+    jb->base3 = NULL;
+    jb->i8_base3_kernel = NULL;
     return;
   }
 }
@@ -656,37 +701,54 @@ static int has_int8_min(const int8_t *q, size_t count) {
   return lowest == INT8_MIN;
 }
 
+/* One token of k activations into blocks of 32 * per bytes, plane j of a
+ * block (trit j of each of 32 packed bytes of `per` trits) contiguous:
+ * dst[32 per c + 32 j + b] = src[32 per c + per b + j], zeros past k. */
+static inline void reorder_i8(const int8_t *src, size_t k, size_t blocks,
+                              size_t per, int8_t *dst) {
+  size_t bt = 32 * per, full = k / bt;
+  for (size_t c = 0; c < full; ++c)
+    for (size_t b = 0; b < 32; ++b)
+      for (size_t j = 0; j < per; ++j)
+        dst[bt * c + 32 * j + b] = src[bt * c + per * b + j];
+  for (size_t c = full; c < blocks; ++c)
+    for (size_t b = 0; b < 32; ++b)
+      for (size_t j = 0; j < per; ++j) {
+        size_t kk = bt * c + per * b + j;
+        dst[bt * c + 32 * j + b] = kk < k ? src[kk] : 0;
+      }
+}
+
 /* int8 tokens one at a time (vpsignb kernels), re-ordered so that the
- * planes of 32 packed bytes line up with 128 contiguous bytes. */
+ * planes of 32 packed bytes line up with 32 contiguous bytes: offset2 rows
+ * (blocks of 128 trits; base3 rows staged as offset2), or base3 rows read
+ * directly by the ISA's base3 kernel (blocks of 160 trits). */
 static tri_status gemm_i8_rows(job *jb, const int8_t *q, size_t m, size_t k) {
-  size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
-  size_t blocks = (rb2 + TRI_UK_I8_BLOCK_BYTES - 1) / TRI_UK_I8_BLOCK_BYTES;
-  size_t stride = blocks * TRI_UK_I8_BLOCK_TRITS, total;
+  jb->direct_base3 = jb->encoding == TRI_ENCODING_BASE3 && jb->i8_base3_kernel;
+  size_t per = jb->direct_base3 ? 5 : 4;
+  size_t rb = tri_row_bytes(jb->direct_base3 ? TRI_ENCODING_BASE3
+                                             : TRI_ENCODING_OFFSET2, k);
+  /* TRI_UK_I8_BLOCK_BYTES == TRI_UK_B3_BLOCK_BYTES == 32 */
+  size_t blocks = (rb + TRI_UK_I8_BLOCK_BYTES - 1) / TRI_UK_I8_BLOCK_BYTES;
+  size_t stride = blocks * (jb->direct_base3 ? TRI_UK_B3_BLOCK_TRITS
+                                             : TRI_UK_I8_BLOCK_TRITS),
+         total;
   if (mul_overflows(m, stride, &total))
     return TRI_ERR_INVALID_ARGUMENT;
   int8_t *qp = (int8_t *)scratch_get(SCRATCH_CALL, total);
   if (!qp)
     return TRI_ERR_INVALID_ARGUMENT;
   for (size_t i = 0; i < m; ++i) {
-    const int8_t *src = q + i * k;
-    int8_t *dst = qp + i * stride;
-    size_t full = k / TRI_UK_I8_BLOCK_TRITS;
-    for (size_t c = 0; c < full; ++c)
-      for (size_t b = 0; b < 32; ++b)
-        for (size_t j = 0; j < 4; ++j)
-          dst[128 * c + 32 * j + b] = src[128 * c + 4 * b + j];
-    for (size_t c = full; c < blocks; ++c)
-      for (size_t b = 0; b < 32; ++b)
-        for (size_t j = 0; j < 4; ++j) {
-          size_t kk = 128 * c + 4 * b + j;
-          dst[128 * c + 32 * j + b] = kk < k ? src[kk] : 0;
-        }
+    if (per == 5)
+      reorder_i8(q + i * k, k, blocks, 5, qp + i * stride);
+    else
+      reorder_i8(q + i * k, k, blocks, 4, qp + i * stride);
   }
   jb->i8.qp = qp;
   jb->i8.m = m;
   jb->i8.xstride = stride;
   jb->i8.blocks = blocks;
-  jb->i8.row_bytes = rb2;
+  jb->i8.row_bytes = rb;
   tri_status st = run_job(jb, m);
   scratch_put(SCRATCH_CALL, qp);
   return st;

@@ -13,6 +13,7 @@
  *      magnitude over the four planes), vpmaddwd against ones widens to int32.
  *===----------------------------------------------------------------------===*/
 #include "ukernel_internal.h"
+#include "base3_tables.h"
 
 #include <immintrin.h>
 
@@ -203,6 +204,128 @@ void tri_uk_i8_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
     default: break;
     }
   }
+}
+
+/*===------------------------------------------------------------------===*
+ * int8 on base3 rows (base3_i8.h)
+ *===------------------------------------------------------------------===*/
+
+/* acc + the int32 sums of five planes of activations at x (32 bytes each)
+ * with the trits t[j] applied; |sum| <= 5 * 254 in int16. */
+AI __m256i b3_dot5(__m256i acc, const __m256i t[5], const int8_t *x) {
+  const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
+  __m256i p[5];
+#pragma GCC unroll 5
+  for (int j = 0; j < 5; ++j)
+    p[j] = _mm256_maddubs_epi16(
+        ones8, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)(x + 32 * j)),
+                                t[j]));
+  __m256i sum = _mm256_add_epi16(
+      _mm256_add_epi16(_mm256_add_epi16(p[0], p[1]), _mm256_add_epi16(p[2], p[3])),
+      p[4]);
+  return _mm256_add_epi32(acc, _mm256_madd_epi16(sum, ones16));
+}
+
+/* The five trits (-1, 0, +1) of each byte of v (base3_tables.h). */
+AI void b3_trits(__m256i v, __m256i t[5]) {
+#define B3_TAB(a, i)                                                           \
+  _mm256_broadcastsi128_si256(_mm_load_si128((const __m128i *)(a)[i]))
+  const __m256i c243 = _mm256_set1_epi8((char)243);
+  v = _mm256_blendv_epi8(v, _mm256_set1_epi8(121),
+                         _mm256_cmpeq_epi8(_mm256_max_epu8(v, c243), v));
+  __m256i h = _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0f));
+  __m256i bb = _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_tables, TRI_B3_BB), h);
+  __m256i q = _mm256_sub_epi8(
+      _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_tables, TRI_B3_QB), h),
+      _mm256_cmpeq_epi8(_mm256_max_epu8(v, bb), v));
+  __m256i r = _mm256_sub_epi8(
+      v, _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_tables, TRI_B3_T27), q));
+  /* r < 16: r + 0x70 keeps bit 7 clear (r - 16 sets it); r >= 16: the
+   * other way round; vpshufb gives 0 where bit 7 is set. */
+  __m256i ra = _mm256_add_epi8(r, _mm256_set1_epi8(0x70));
+  __m256i rb = _mm256_sub_epi8(r, _mm256_set1_epi8(16));
+#pragma GCC unroll 3
+  for (int j = 0; j < 3; ++j)
+    t[j] = _mm256_or_si256(
+        _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T0A + 2 * j), ra),
+        _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T0B + 2 * j), rb));
+  t[3] = _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T3), q);
+  t[4] = _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T4), q);
+#undef B3_TAB
+}
+
+#define TRI_UK_B3_NAME(x) tri_uk_##x##_avx2
+#include "base3_i8.h"
+
+/*===------------------------------------------------------------------===*
+ * base3 -> offset2 (see base3_tables.h)
+ *===------------------------------------------------------------------===*/
+
+AI __m256i b3_table(int t) {
+  return _mm256_broadcastsi128_si256(
+      _mm_load_si128((const __m128i *)tri_uk_base3_tables[t]));
+}
+
+/* Unsigned a >= b per byte: 0xff or 0. */
+AI __m256i b3_ge(__m256i a, __m256i b) {
+  return _mm256_cmpeq_epi8(_mm256_max_epu8(a, b), a);
+}
+
+/* Per 64-bit group: the 16-bit codes c0..c3 (10 bits each) packed into
+ * c0 | c1 << 10 | c2 << 20 | c3 << 30 (bytes 0..4). */
+AI __m256i b3_pack40(__m256i w) {
+  const __m256i m10 = _mm256_set1_epi32(0x3ff), m10h = _mm256_set1_epi32(0xffc00);
+  const __m256i m20 = _mm256_set1_epi64x(0xfffff),
+                m20h = _mm256_set1_epi64x(0xfffff00000ll);
+  __m256i t = _mm256_or_si256(_mm256_and_si256(w, m10),
+                              _mm256_and_si256(_mm256_srli_epi32(w, 6), m10h));
+  return _mm256_or_si256(_mm256_and_si256(t, m20),
+                         _mm256_and_si256(_mm256_srli_epi64(t, 12), m20h));
+}
+
+size_t tri_uk_base3_to_offset2_avx2(const uint8_t *in, size_t nbytes,
+                                    uint8_t *out) {
+  const __m256i qb = b3_table(TRI_B3_QB), bb = b3_table(TRI_B3_BB),
+                t27 = b3_table(TRI_B3_T27), loa = b3_table(TRI_B3_LO_A),
+                lob = b3_table(TRI_B3_LO_B), d3 = b3_table(TRI_B3_D3),
+                d4 = b3_table(TRI_B3_D4);
+  const __m256i sa = _mm256_broadcastsi128_si256(
+                    _mm_load_si128((const __m128i *)tri_uk_base3_compact[0])),
+                sb1 = _mm256_broadcastsi128_si256(
+                    _mm_load_si128((const __m128i *)tri_uk_base3_compact[1])),
+                sb2 = _mm256_broadcastsi128_si256(
+                    _mm_load_si128((const __m128i *)tri_uk_base3_compact[2]));
+  const __m256i nib = _mm256_set1_epi8(0x0f), c243 = _mm256_set1_epi8((char)243),
+                c121 = _mm256_set1_epi8(121), c16 = _mm256_set1_epi8(16),
+                c70 = _mm256_set1_epi8(0x70);
+  size_t i = 0;
+  for (; i + 32 <= nbytes; i += 32, out += 40) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(in + i));
+    v = _mm256_blendv_epi8(v, c121, b3_ge(v, c243));
+    __m256i h = _mm256_and_si256(_mm256_srli_epi16(v, 4), nib);
+    __m256i q = _mm256_sub_epi8(_mm256_shuffle_epi8(qb, h),
+                                b3_ge(v, _mm256_shuffle_epi8(bb, h)));
+    __m256i r = _mm256_sub_epi8(v, _mm256_shuffle_epi8(t27, q));
+    /* r < 16: r + 0x70 keeps bit 7 clear; r >= 16: r - 16 does. */
+    __m256i lo = _mm256_or_si256(
+        _mm256_shuffle_epi8(loa, _mm256_add_epi8(r, c70)),
+        _mm256_shuffle_epi8(lob, _mm256_sub_epi8(r, c16)));
+    lo = _mm256_or_si256(lo, _mm256_shuffle_epi8(d3, q));
+    __m256i hi = _mm256_shuffle_epi8(d4, q);
+    /* Lane l: wa = codes of inputs 16l .. 16l+7, wb = 16l+8 .. 16l+15. */
+    __m256i wa = b3_pack40(_mm256_unpacklo_epi8(lo, hi));
+    __m256i wb = b3_pack40(_mm256_unpackhi_epi8(lo, hi));
+    __m256i x = _mm256_or_si256(_mm256_shuffle_epi8(wa, sa),
+                                _mm256_shuffle_epi8(wb, sb1));
+    __m256i y = _mm256_shuffle_epi8(wb, sb2);
+    int y0 = _mm_cvtsi128_si32(_mm256_castsi256_si128(y));
+    int y1 = _mm_cvtsi128_si32(_mm256_extracti128_si256(y, 1));
+    _mm_storeu_si128((__m128i *)out, _mm256_castsi256_si128(x));
+    memcpy(out + 16, &y0, 4);
+    _mm_storeu_si128((__m128i *)(out + 20), _mm256_extracti128_si256(x, 1));
+    memcpy(out + 36, &y1, 4);
+  }
+  return i;
 }
 
 /*===------------------------------------------------------------------===*

@@ -14,6 +14,7 @@
  *      ones adds groups of four into int32 lanes.
  *===----------------------------------------------------------------------===*/
 #include "ukernel_internal.h"
+#include "base3_tables.h"
 
 #include <immintrin.h>
 
@@ -258,6 +259,123 @@ void tri_uk_i8_avx512(const tri_uk_i8_problem *p, const uint8_t *rows,
     default: break;
     }
   }
+}
+
+/*===------------------------------------------------------------------===*
+ * int8 on base3 rows (base3_i8.h)
+ *===------------------------------------------------------------------===*/
+
+/* acc + the int32 sums of five planes of activations at x (32 bytes each)
+ * with the trits t[j] applied: vpdpbusd against ones, in two chains. */
+AI __m256i b3_dot5(__m256i acc, const __m256i t[5], const int8_t *x) {
+  const __m256i ones = _mm256_set1_epi8(1);
+  __m256i s[5];
+#pragma GCC unroll 5
+  for (int j = 0; j < 5; ++j)
+    s[j] = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)(x + 32 * j)),
+                            t[j]);
+  __m256i a = _mm256_dpbusd_epi32(acc, ones, s[0]);
+  __m256i b = _mm256_dpbusd_epi32(_mm256_setzero_si256(), ones, s[1]);
+  a = _mm256_dpbusd_epi32(a, ones, s[2]);
+  b = _mm256_dpbusd_epi32(b, ones, s[3]);
+  a = _mm256_dpbusd_epi32(a, ones, s[4]);
+  return _mm256_add_epi32(a, b);
+}
+
+/* The five trits (-1, 0, +1) of each byte of v (base3_tables.h). */
+AI void b3_trits(__m256i v, __m256i t[5]) {
+#define B3_TAB(a, i)                                                           \
+  _mm256_broadcastsi128_si256(_mm_load_si128((const __m128i *)(a)[i]))
+  v = _mm256_mask_mov_epi8(
+      v, _mm256_cmpgt_epu8_mask(v, _mm256_set1_epi8((char)242)),
+      _mm256_set1_epi8(121));
+  __m256i h = _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0f));
+  __m256i q = _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_tables, TRI_B3_QB), h);
+  q = _mm256_mask_add_epi8(
+      q,
+      _mm256_cmpge_epu8_mask(
+          v, _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_tables, TRI_B3_BB), h)),
+      q, _mm256_set1_epi8(1));
+  __m256i r = _mm256_sub_epi8(
+      v, _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_tables, TRI_B3_T27), q));
+  __mmask32 hi = _mm256_cmpgt_epu8_mask(r, _mm256_set1_epi8(15));
+#pragma GCC unroll 3
+  for (int j = 0; j < 3; ++j)
+    t[j] = _mm256_mask_shuffle_epi8(
+        _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T0A + 2 * j), r),
+        hi, B3_TAB(tri_uk_base3_trits, TRI_B3_T0B + 2 * j), r);
+  t[3] = _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T3), q);
+  t[4] = _mm256_shuffle_epi8(B3_TAB(tri_uk_base3_trits, TRI_B3_T4), q);
+#undef B3_TAB
+}
+
+#define TRI_UK_B3_NAME(x) tri_uk_##x##_avx512
+#include "base3_i8.h"
+
+/*===------------------------------------------------------------------===*
+ * base3 -> offset2 (see base3_tables.h; the same steps as the AVX2 version
+ * with mask registers, vpternlog and two dword permutes that place the 20
+ * output bytes of each lane)
+ *===------------------------------------------------------------------===*/
+
+AI __m512i b3_table(int t) {
+  return _mm512_broadcast_i32x4(
+      _mm_load_si128((const __m128i *)tri_uk_base3_tables[t]));
+}
+
+AI __m512i b3_compact(int t) {
+  return _mm512_broadcast_i32x4(
+      _mm_load_si128((const __m128i *)tri_uk_base3_compact[t]));
+}
+
+/* Per 64-bit group: the 16-bit codes c0..c3 packed into
+ * c0 | c1 << 10 | c2 << 20 | c3 << 30 (0xca: mask ? first : second). */
+AI __m512i b3_pack40(__m512i w) {
+  __m512i t = _mm512_ternarylogic_epi32(_mm512_set1_epi32(0x3ff), w,
+                                        _mm512_srli_epi32(w, 6), 0xca);
+  return _mm512_ternarylogic_epi64(_mm512_set1_epi64(0xfffff), t,
+                                   _mm512_srli_epi64(t, 12), 0xca);
+}
+
+size_t tri_uk_base3_to_offset2_avx512(const uint8_t *in, size_t nbytes,
+                                      uint8_t *out) {
+  const __m512i qb = b3_table(TRI_B3_QB), bb = b3_table(TRI_B3_BB),
+                t27 = b3_table(TRI_B3_T27), loa = b3_table(TRI_B3_LO_A),
+                lob = b3_table(TRI_B3_LO_B), d3 = b3_table(TRI_B3_D3),
+                d4 = b3_table(TRI_B3_D4);
+  const __m512i sa = b3_compact(0), sb1 = b3_compact(1), sb2 = b3_compact(2);
+  const __m512i nib = _mm512_set1_epi8(0x0f), one = _mm512_set1_epi8(1),
+                c242 = _mm512_set1_epi8((char)242),
+                c121 = _mm512_set1_epi8(121), c15 = _mm512_set1_epi8(15);
+  /* Output dwords 5l .. 5l+4 of lane l: x's four dwords, then y's first. */
+  const __m512i p0 = _mm512_setr_epi32(0, 1, 2, 3, 16, 4, 5, 6, 7, 20, 8, 9,
+                                       10, 11, 24, 12);
+  const __m512i p1 = _mm512_setr_epi32(13, 14, 15, 28, 0, 0, 0, 0, 0, 0, 0, 0,
+                                       0, 0, 0, 0);
+  size_t i = 0;
+  for (; i + 64 <= nbytes; i += 64, out += 80) {
+    __m512i v = _mm512_loadu_si512((const void *)(in + i));
+    v = _mm512_mask_mov_epi8(v, _mm512_cmpgt_epu8_mask(v, c242), c121);
+    __m512i h = _mm512_and_si512(_mm512_srli_epi16(v, 4), nib);
+    __m512i q = _mm512_shuffle_epi8(qb, h);
+    q = _mm512_mask_add_epi8(
+        q, _mm512_cmpge_epu8_mask(v, _mm512_shuffle_epi8(bb, h)), q, one);
+    __m512i r = _mm512_sub_epi8(v, _mm512_shuffle_epi8(t27, q));
+    __m512i lo = _mm512_mask_shuffle_epi8(_mm512_shuffle_epi8(loa, r),
+                                          _mm512_cmpgt_epu8_mask(r, c15), lob,
+                                          r);
+    lo = _mm512_or_si512(lo, _mm512_shuffle_epi8(d3, q));
+    __m512i hi = _mm512_shuffle_epi8(d4, q);
+    __m512i wa = b3_pack40(_mm512_unpacklo_epi8(lo, hi));
+    __m512i wb = b3_pack40(_mm512_unpackhi_epi8(lo, hi));
+    __m512i x = _mm512_or_si512(_mm512_shuffle_epi8(wa, sa),
+                                _mm512_shuffle_epi8(wb, sb1));
+    __m512i y = _mm512_shuffle_epi8(wb, sb2);
+    _mm512_storeu_si512((void *)out, _mm512_permutex2var_epi32(x, p0, y));
+    _mm_storeu_si128((__m128i *)(out + 64),
+                     _mm512_castsi512_si128(_mm512_permutex2var_epi32(x, p1, y)));
+  }
+  return i;
 }
 
 /*===------------------------------------------------------------------===*

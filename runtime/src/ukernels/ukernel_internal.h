@@ -3,9 +3,12 @@
  * What the dispatcher (dispatch.c) hands to the per-ISA kernels
  * (kernels_portable.c, kernels_avx2.c, kernels_avx512.c), and the thread pool.
  *
- * The kernels only ever see offset2 rows: base3 weights are converted to
- * offset2 rows in a small per-task buffer by the dispatcher first, so every
- * ISA shares one decoder and one summation order.
+ * The kernels see offset2 rows: base3 weights are converted to offset2 rows
+ * in a small per-task buffer by the dispatcher first (with the ISA's vector
+ * converter, tri_uk_base3_to_offset2_*, which writes the same bytes as the
+ * scalar one), so every ISA shares one summation order. The one exception
+ * is int8 one token at a time on AVX2 / AVX-512 (exact sums, any order):
+ * tri_uk_i8_base3_* read base3 rows directly (base3_i8.h).
  *
  * Two kernel families. Token-at-a-time kernels (the GEMV and small batches):
  * activations are re-ordered once per call so that the 2-bit planes of the
@@ -13,7 +16,12 @@
  * row holds trits 4b .. 4b+3, one per 2-bit plane j):
  *   f32  chunk c of 16 bytes (64 trits): xp[c*64 + 16*j + l] = x[64c + 4l + j]
  *   int8 block c of 32 bytes (128 trits): qp[c*128 + 32*j + b] = q[128c + 4b + j]
- * with zeros past K. `xn` holds the f32 activations with their sign bit
+ * with zeros past K. The int8 kernels that read base3 rows directly
+ * (base3_i8.h; AVX2 and AVX-512) take blocks of 32 base3 bytes (160 trits),
+ * trit j of byte b being plane j:
+ *   int8 base3 block c: qp[c*160 + 32*j + b] = q[160c + 5b + j]
+ * and their tri_uk_i8_problem counts base3 bytes (row_bytes, blocks of 32).
+ * `xn` holds the f32 activations with their sign bit
  * flipped (the value a weight of -1 adds). Token-tiled kernels (batches):
  * one vector holds a tile of tokens, and a packed byte indexes a table of
  * the 81 sums its four trits can select (lut_kernels.h).
@@ -31,6 +39,8 @@
 #define TRI_UK_F32_CHUNK_TRITS 64
 #define TRI_UK_I8_BLOCK_BYTES 32
 #define TRI_UK_I8_BLOCK_TRITS 128
+#define TRI_UK_B3_BLOCK_BYTES 32
+#define TRI_UK_B3_BLOCK_TRITS 160
 
 /* Where and how results are written. */
 typedef struct tri_uk_out {
@@ -149,6 +159,24 @@ void tri_uk_f32_avx512(const tri_uk_f32_problem *p, const uint8_t *rows,
                        size_t ncols, size_t col0);
 void tri_uk_i8_avx512(const tri_uk_i8_problem *p, const uint8_t *rows,
                       size_t ncols, size_t col0);
+void tri_uk_i8_base3_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
+                          size_t ncols, size_t col0);
+void tri_uk_i8_base3_avx512(const tri_uk_i8_problem *p, const uint8_t *rows,
+                            size_t ncols, size_t col0);
+
+/* base3 -> offset2 for the staging in dispatch.c: converts the first
+ * nbytes / B * B base3 bytes of `in` (B = 32 for AVX2, 64 for AVX-512), each
+ * holding 5 trits of the row, into 5 / 4 as many offset2 bytes at `out`, and
+ * returns how many input bytes it converted. Bytes above 242 (rejected by
+ * the format) decode as five zero trits, as in the scalar converter. Only
+ * table lookups, shifts and logic: the output bytes are the same on every
+ * ISA, so the kernels that read them cannot disagree. */
+typedef size_t (*tri_uk_base3_fn)(const uint8_t *in, size_t nbytes,
+                                  uint8_t *out);
+size_t tri_uk_base3_to_offset2_avx2(const uint8_t *in, size_t nbytes,
+                                    uint8_t *out);
+size_t tri_uk_base3_to_offset2_avx512(const uint8_t *in, size_t nbytes,
+                                      uint8_t *out);
 #endif
 
 /* Copies the tail of a row (the bytes from `from` on) into `buf` of `size`
