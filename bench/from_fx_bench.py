@@ -14,28 +14,13 @@ The ternary outputs are checked against the ternarized model first.
     TRITON_BUILD_DIR=build .venv/bin/python bench/from_fx_bench.py
 """
 import argparse
-import os
 import pathlib
 import time
 
-import numpy as np
 import torch
 
 import triton_dsl
-from triton_dsl import torch_ops
-
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-
-
-def median_time(fn, min_time):
-    fn()  # warm up
-    times = []
-    start = time.perf_counter()
-    while time.perf_counter() - start < min_time or len(times) < 5:
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+from module_timing import build_with_runtime_op, median_time
 
 
 def state_bytes(module):
@@ -49,9 +34,7 @@ def main():
                         default=sorted({1, torch.get_num_threads()}))
     parser.add_argument("--markdown", help="also write the table here")
     args = parser.parse_args()
-    build = pathlib.Path(os.environ.get("TRITON_BUILD_DIR", ROOT / "build")).resolve()
-    if not torch_ops.load(build):
-        raise SystemExit("the runtime op is not available: build the project first")
+    build_with_runtime_op()
 
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(),

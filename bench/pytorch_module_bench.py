@@ -13,30 +13,15 @@ same weights and inputs; their outputs are checked to agree before timing.
 """
 import argparse
 import importlib.util
-import os
 import pathlib
 import subprocess
 import tempfile
-import time
 
 import numpy as np
 import torch
 
 import triton_dsl
-from triton_dsl import torch_ops
-
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-
-
-def median_time(fn, min_time):
-    fn()  # warm up
-    times = []
-    start = time.perf_counter()
-    while time.perf_counter() - start < min_time or len(times) < 5:
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+from module_timing import ROOT, build_with_runtime_op, median_time
 
 
 def main():
@@ -47,9 +32,7 @@ def main():
                         help="thread counts (default: 1 and all)")
     parser.add_argument("--markdown", help="also write the table here")
     args = parser.parse_args()
-    build = pathlib.Path(os.environ.get("TRITON_BUILD_DIR", ROOT / "build")).resolve()
-    if not torch_ops.load(build):
-        raise SystemExit("the runtime op is not available: build the project first")
+    build = build_with_runtime_op()
     with tempfile.TemporaryDirectory() as tmp:
         path = pathlib.Path(tmp) / "mlp.py"
         subprocess.run([str(build / "bin" / "tritonc"), str(ROOT / "examples" / "mlp.tri"),
