@@ -34,6 +34,7 @@ from torch import nn
 from torch.fx.passes.shape_prop import ShapeProp
 
 from .runtime.packing import pack
+from .runtime.nn import ternarize
 from .runtime.quantize import METHODS, quantize
 
 __all__ = [
@@ -123,6 +124,22 @@ class TernaryProgram:
         return module.eval()
 
 
+@dataclass(frozen=True)
+class _Quantizer:
+    """How Linear/Conv2d weights are ternarized (the options of from_fx)."""
+
+    method: str = "absmean"
+    per_channel: bool = False  # one scale per output channel (dim 0 of the weight)
+    threshold: Optional[float] = None
+    seed: int = 0
+
+    def quantize(self, weight: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """(int8 trits, float32 scale: shape () or (out_channels,))."""
+        return quantize(weight.detach().to(torch.float32).cpu(), self.method,
+                        channel_axis=0 if self.per_channel else None,
+                        threshold=self.threshold, seed=self.seed)
+
+
 def ternarize_model(model: nn.Module, quantizer: str = "absmean", per_channel: bool = False,
                     threshold: Optional[float] = None, seed: int = 0) -> nn.Module:
     """A copy of ``model`` whose Linear and Conv2d weights are ternarized in place.
@@ -137,17 +154,9 @@ def ternarize_model(model: nn.Module, quantizer: str = "absmean", per_channel: b
     with torch.no_grad():
         for sub in ternarized.modules():
             if isinstance(sub, (nn.Linear, nn.Conv2d)):
-                trits, scale = _quantize_weight(sub.weight, quantizer, per_channel, threshold, seed)
-                view = (-1,) + (1,) * (sub.weight.dim() - 1)
-                sub.weight.copy_(trits.to(torch.float32) * scale.reshape(view if per_channel else ()))
+                sub.weight.copy_(ternarize(sub.weight, quantizer, 0 if per_channel else None,
+                                           threshold, seed))
     return ternarized
-
-
-def _quantize_weight(weight: torch.Tensor, quantizer: str, per_channel: bool,
-                     threshold: Optional[float], seed: int) -> Tuple[torch.Tensor, torch.Tensor]:
-    trits, scale = quantize(weight.detach().to(torch.float32).cpu(), quantizer,
-                            channel_axis=0 if per_channel else None, threshold=threshold, seed=seed)
-    return trits, scale
 
 
 # --- shapes ---------------------------------------------------------------------------------
@@ -164,15 +173,6 @@ def _dim_of(size: Any) -> Optional[Dim]:
         if getattr(expr, "is_Integer", False):
             return int(expr)
     return None
-
-
-def _meta_value(node: torch.fx.Node) -> Any:
-    meta = node.meta
-    if "example_value" in meta:
-        return meta["example_value"]
-    if "val" in meta:
-        return meta["val"]
-    return meta.get("tensor_meta")
 
 
 def _propagate(gm: torch.fx.GraphModule, inputs: Sequence[Any]) -> Dict[str, Any]:
@@ -241,15 +241,11 @@ def _target_name(node: torch.fx.Node, gm: torch.fx.GraphModule) -> str:
 
 class _Translator:
     def __init__(self, gm: torch.fx.GraphModule, shapes: Dict[str, Tuple[Tuple[Dim, ...], Any]],
-                 constants: Dict[str, torch.Tensor], quantizer: str, per_channel: bool,
-                 threshold: Optional[float], seed: int):
+                 constants: Dict[str, torch.Tensor], quantizer: _Quantizer):
         self.gm = gm
         self.shapes = shapes
         self.constants = constants
         self.quantizer = quantizer
-        self.per_channel = per_channel
-        self.threshold = threshold
-        self.seed = seed
         self.env: Dict[str, Any] = {}
         self.names: set = set()
         self.params: List[str] = []  # declarations, in order
@@ -357,8 +353,7 @@ class _Translator:
     def ternary_weight(self, hint: str, weight: torch.Tensor, dsl_trits: Callable) -> Tuple[str, str]:
         """Declares TernaryTensor + scale params for a Linear/Conv weight."""
         try:
-            trits, scale = _quantize_weight(weight, self.quantizer, self.per_channel,
-                                            self.threshold, self.seed)
+            trits, scale = self.quantizer.quantize(weight)
         except ValueError as e:
             raise self.unsupported(f"cannot ternarize its weight: {e}") from None
         trits = dsl_trits(trits)
@@ -392,7 +387,7 @@ class _Translator:
             return
         entry = self.shapes.get(node.name)
         if entry is None:
-            example = _meta_value(node)
+            example = node.meta.get("example_value")  # a SymInt input of torch.compile
             dim = _dim_of(example) if example is not None else None
             if dim is None:
                 raise self.unsupported("graph inputs must be float32 tensors or sizes")
@@ -505,7 +500,7 @@ class _Translator:
             raise self.unsupported(f"padding={padding}: only equal paddings are supported")
         xs = self.tensor(x, "input")
         name, scale = self.ternary_weight(f"{self.hint(node, weight)}_weight", w, lambda t: t)
-        if self.per_channel:
+        if self.quantizer.per_channel:
             scale = scale.reshape(-1, 1, 1)
         scale_name = self.declare_float(f"{name}_scale", scale)
         expr = f"conv2d({xs}, {name}, stride={sh}, padding={ph}) * {scale_name}"
@@ -638,7 +633,7 @@ class _Translator:
     def program(self, layer: str) -> str:
         lines = [
             "# Captured by triton_dsl.from_fx: Linear/Conv2d weights ternarized "
-            f"({self.quantizer}{', per channel' if self.per_channel else ''}).",
+            f"({self.quantizer.method}{', per channel' if self.quantizer.per_channel else ''}).",
             f"layer {layer} {{",
             *self.params,
             "",
@@ -876,7 +871,8 @@ def from_fx(model: Union[nn.Module, torch.fx.GraphModule], example_inputs: Seque
     else:
         dynamic = any(isinstance(d, str) for s, _ in shapes.values() for d in s)
 
-    translator = _Translator(gm, shapes, constants, quantizer, per_channel, threshold, seed)
+    translator = _Translator(gm, shapes, constants,
+                             _Quantizer(quantizer, per_channel, threshold, seed))
     translator.names.add("N")
     translator.run()
     default = "Captured" if isinstance(model, torch.fx.GraphModule) else type(model).__name__
