@@ -1,6 +1,6 @@
 // The PyTorch target refuses, with an error at the op's location, what it
 // cannot print exactly (never silently wrong code): a linalg.generic with a
-// reduction loop, an op it has no printer for, stochastic quantization, and
+// reduction loop, an op it has no printer for (or prints only in one role), stochastic quantization, and
 // layers that call each other.
 // Nothing is written to the output when it fails.
 // RUN: triton-translate --to-pytorch -split-input-file -verify-diagnostics %s -o /dev/null
@@ -30,6 +30,20 @@ ternary.layer @Slice {
     // expected-error @+1 {{the PyTorch target cannot print op 'tensor.extract_slice'}}
     %s = tensor.extract_slice %x[0, 0] [2, 8] [1, 1] : tensor<4x8xf32> to tensor<2x8xf32>
     return %s : tensor<2x8xf32>
+  }
+}
+
+// -----
+
+// tensor.from_elements is printed only as the shape of a tensor.reshape.
+ternary.layer @Sizes {
+  func.func @forward(%x: tensor<?x8xf32>) -> tensor<2xindex> {
+    %c0 = arith.constant 0 : index
+    %c8 = arith.constant 8 : index
+    %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+    // expected-error @+1 {{the PyTorch target cannot print op 'tensor.from_elements'}}
+    %shape = tensor.from_elements %n, %c8 : tensor<2xindex>
+    return %shape : tensor<2xindex>
   }
 }
 
