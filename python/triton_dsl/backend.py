@@ -32,6 +32,7 @@ from typing import Any, Callable, List, Optional, Sequence, TextIO
 
 import torch
 
+from .compiler import import_generated
 from .fx import TernaryProgram, from_fx
 
 __all__ = ["Backend", "CompiledGraph", "backend"]
@@ -97,7 +98,7 @@ class Backend:
         mlir = program.compile("mlir", self.opt_level)
         optimized = program.compile("opt-mlir", self.opt_level)
         python = program.compile("pytorch", self.opt_level)
-        module = program.module(self.opt_level)
+        module = program._instantiate(import_generated(python))
         index = len(self.graphs)
         folder = None
         if self.mode == "codegen":

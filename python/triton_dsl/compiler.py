@@ -188,7 +188,12 @@ def load(source, opt_level: int = 2, name: str | None = None, filename: str | No
     of the generated code) holding one ``nn.Module`` class per layer.
     Tracebacks and ``inspect.getsource`` show the generated code.
     """
-    code = compile(source, "pytorch", opt_level, filename)
+    return import_generated(compile(source, "pytorch", opt_level, filename), name)
+
+
+def import_generated(code: str, name: str | None = None):
+    """Imports PyTorch source that ``compile(..., target="pytorch")`` returned
+    (what :func:`load` does after compiling)."""
     if name is None:
         name = "triton_dsl_generated_" + hashlib.sha256(code.encode()).hexdigest()[:16]
     if not isinstance(name, str) or not name:
