@@ -7,9 +7,9 @@
 // verify (the target aborts then).
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Frontend/MLIRGen.h"
-#include "triton/Frontend/Parser.h"
-#include "triton/Frontend/Sema.h"
+#include "tritondsl/Frontend/MLIRGen.h"
+#include "tritondsl/Frontend/Parser.h"
+#include "tritondsl/Frontend/Sema.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -23,7 +23,7 @@
 #include <cstdlib>
 
 using namespace mlir;
-using namespace mlir::triton::frontend;
+using namespace tritondsl::frontend;
 
 static MLIRContext &getContext() {
   static MLIRContext *context = [] {

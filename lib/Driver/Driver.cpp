@@ -1,18 +1,20 @@
 //===- Driver.cpp - The compiler driver shared by tritonc and Python ------===//
-#include "triton/Driver/Driver.h"
+#include "tritondsl/Driver/Driver.h"
 
-#include "triton/InitAll.h"
+#include "tritondsl/InitAll.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace mlir;
-using namespace mlir::triton;
-using namespace mlir::triton::frontend;
+using namespace tritondsl;
+using namespace tritondsl::frontend;
 
 static DiagnosticSeverity getSeverity(llvm::SourceMgr::DiagKind kind) {
   switch (kind) {
@@ -44,41 +46,109 @@ static CompileDiagnostic toCompileDiagnostic(Location loc,
   return result;
 }
 
-/// Runs ternary-optimize (or, for the CPU, ternary-cpu) on `module`.
-static LogicalResult runPipeline(ModuleOp module, const CompileOptions &options,
-                                 TimingScope &timing) {
-  PassManager pm(module.getContext());
-  TimingScope optimizeTiming = timing.nest("Optimize");
-  pm.enableTiming(optimizeTiming);
-  if (options.configurePassManager &&
-      failed(options.configurePassManager(pm)))
-    return failure();
-  if (options.output == CompileOutput::LLVMMLIR ||
-      options.output == CompileOutput::Object) {
-    TernaryCPUOptions cpuOptions;
-    cpuOptions.optLevel = options.optLevel;
-    cpuOptions.useMicrokernels = options.useMicrokernels;
-    buildTernaryCPUPipeline(pm, cpuOptions);
-  } else {
-    TernaryOptimizeOptions optimizeOptions;
-    optimizeOptions.optLevel = options.optLevel;
-    if (options.output == CompileOutput::PyTorch)
-      optimizeOptions.target = ternary::Target::pytorch;
-    buildTernaryOptimizePipeline(pm, optimizeOptions);
+/// The CPU target optimizes `--emit=opt-mlir` without a target.
+static constexpr llvm::StringLiteral kDefaultOptimizeTarget = "cpu";
+
+/// A pooled MLIR context with every dialect registered and our dialects
+/// loaded, and the pass managers it ran, by pipeline.
+struct Compiler::Context {
+  explicit Context(const DialectRegistry &registry) : context(registry) {}
+  MLIRContext context;
+  llvm::StringMap<std::unique_ptr<PassManager>> passManagers;
+};
+
+Compiler::Compiler() { registerAllTargets(); }
+Compiler::~Compiler() = default;
+
+std::unique_ptr<Compiler::Context> Compiler::acquireContext() {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!idleContexts.empty()) {
+      std::unique_ptr<Context> context = std::move(idleContexts.back());
+      idleContexts.pop_back();
+      return context;
+    }
   }
-  return pm.run(module);
+  DialectRegistry registry;
+  tritondsl::registerAllDialects(registry);
+  return std::make_unique<Context>(registry);
 }
 
-LogicalResult mlir::triton::compileDSL(llvm::SourceMgr &sourceMgr,
-                                       const CompileOptions &options,
-                                       llvm::SmallVectorImpl<char> &output,
-                                       llvm::raw_ostream &diagOS,
-                                       TimingScope &timing) {
+void Compiler::releaseContext(std::unique_ptr<Context> context) {
+  std::lock_guard<std::mutex> lock(mutex);
+  idleContexts.push_back(std::move(context));
+}
+
+/// Adds ternary-optimize for `target` and, for CompileStage::Target, the
+/// target's own pipeline.
+static void buildPipeline(OpPassManager &pm, const CompileOptions &options,
+                          const TargetBackend &target) {
+  buildTernaryOptimizePipeline(pm, options.optLevel, target);
+  if (options.stage != CompileStage::Target)
+    return;
+  TargetOptions targetOptions;
+  targetOptions.optLevel = options.optLevel;
+  targetOptions.emit = options.emit;
+  targetOptions.useMicrokernels = options.useMicrokernels;
+  target.buildPipeline(pm, targetOptions);
+}
+
+/// Reports a problem with the options themselves (no source location).
+static void reportOptionError(const CompileOptions &options,
+                              llvm::StringRef filename, llvm::raw_ostream &os,
+                              const llvm::Twine &message) {
+  std::string text = message.str();
+  os << filename << ": error: " << text << "\n";
+  if (options.observeDiagnostic)
+    options.observeDiagnostic(
+        {DiagnosticSeverity::Error, filename.str(), 0, 0, text});
+}
+
+LogicalResult Compiler::compile(llvm::SourceMgr &sourceMgr,
+                                const CompileOptions &options,
+                                llvm::SmallVectorImpl<TargetFile> &files,
+                                llvm::raw_ostream &diagOS,
+                                TimingScope &timing) {
+  files.clear();
   unsigned bufferId = sourceMgr.getMainFileID();
   FrontendDiagnostics diag(sourceMgr, bufferId, diagOS,
                            options.frontend.errorLimit);
   diag.setWarningsEnabled(options.frontend.warnings);
   llvm::StringRef filename = diag.getFilename();
+
+  // The options first: nothing is parsed for a target that does not exist.
+  const TargetBackend *target = nullptr;
+  if (options.stage == CompileStage::OptMLIR ||
+      options.stage == CompileStage::Target) {
+    llvm::StringRef name = options.target;
+    if (name.empty() && options.stage == CompileStage::OptMLIR)
+      name = kDefaultOptimizeTarget;
+    target = lookupTarget(name);
+    if (!target) {
+      reportOptionError(options, filename, diagOS,
+                        name.empty() ? "no target given (known targets: " +
+                                           getKnownTargetNames() + ")"
+                                     : getUnknownTargetMessage(name));
+      return failure();
+    }
+  }
+  if (options.stage == CompileStage::Target &&
+      !target->lookupOutputKind(options.emit)) {
+    std::string kinds;
+    for (const TargetOutputKind &kind : target->getOutputKinds())
+      kinds += (kinds.empty() ? "" : ", ") + kind.name.str();
+    reportOptionError(options, filename, diagOS,
+                      "target '" + target->getName() + "' cannot emit '" +
+                          options.emit + "' (it emits " + kinds + ")");
+    return failure();
+  }
+  if (options.optLevel > 2) {
+    reportOptionError(options, filename, diagOS,
+                      "unknown optimization level " +
+                          llvm::Twine(options.optLevel) + " (use 0, 1 or 2)");
+    return failure();
+  }
+
   if (options.observeDiagnostic) {
     diag.setObserver([&](llvm::SourceMgr::DiagKind kind, SourceLoc loc,
                          llvm::StringRef message) {
@@ -89,15 +159,16 @@ LogicalResult mlir::triton::compileDSL(llvm::SourceMgr &sourceMgr,
   std::unique_ptr<ModuleAST> ast = parseAndCheckModule(diag, timing);
   if (!ast)
     return failure();
-  llvm::raw_svector_ostream os(output);
-  if (options.output == CompileOutput::AST) {
+  if (options.stage == CompileStage::AST) {
+    llvm::raw_string_ostream os(files.emplace_back().contents);
     dumpAST(*ast, os);
     return success();
   }
 
-  DialectRegistry registry;
-  triton::registerAllDialects(registry);
-  MLIRContext context(registry);
+  std::unique_ptr<Context> pooled = acquireContext();
+  auto release = llvm::make_scope_exit(
+      [&] { releaseContext(std::move(pooled)); });
+  MLIRContext &context = pooled->context;
   SourceMgrDiagnosticHandler printer(sourceMgr, &context, diagOS);
   // Registered last, so it sees each diagnostic first; it leaves the
   // printing to `printer`.
@@ -117,25 +188,64 @@ LogicalResult mlir::triton::compileDSL(llvm::SourceMgr &sourceMgr,
       mlirGenVerified(context, *ast, filename, timing);
   if (!module)
     return failure();
-  if (options.output != CompileOutput::MLIR &&
-      failed(runPipeline(*module, options, timing)))
-    return failure();
 
-  switch (options.output) {
-  case CompileOutput::Object: {
-    TimingScope emitTiming = timing.nest("Emit object");
-    return emitObjectFile(*module, os, options.optLevel);
+  if (target) {
+    TimingScope optimizeTiming = timing.nest("Optimize");
+    // A pass manager without timing or command-line options is the same
+    // for every program of one pipeline: it is built once per context.
+    bool reusable = !timing && !options.configurePassManager;
+    std::unique_ptr<PassManager> fresh;
+    PassManager *pm;
+    if (reusable) {
+      std::string key =
+          (llvm::Twine(static_cast<int>(options.stage)) + "/" +
+           target->getName() + "/" + options.emit + "/" +
+           llvm::Twine(options.optLevel) + "/" +
+           llvm::Twine(options.useMicrokernels))
+              .str();
+      std::unique_ptr<PassManager> &cached = pooled->passManagers[key];
+      if (!cached) {
+        cached = std::make_unique<PassManager>(&context);
+        buildPipeline(*cached, options, *target);
+      }
+      pm = cached.get();
+    } else {
+      fresh = std::make_unique<PassManager>(&context);
+      pm = fresh.get();
+      pm->enableTiming(optimizeTiming);
+      if (options.configurePassManager &&
+          failed(options.configurePassManager(*pm)))
+        return failure();
+      buildPipeline(*pm, options, *target);
+    }
+    if (failed(pm->run(*module)))
+      return failure();
   }
-  case CompileOutput::PyTorch: {
-    TimingScope emitTiming = timing.nest("Emit PyTorch");
-    return emitPyTorchModule(*module, os);
-  }
-  default: {
-    TimingScope printTiming = timing.nest("Print");
-    // Verified by the front end and the pass manager: the printer need not
-    // verify again.
-    module->print(os, OpPrintingFlags().assumeVerified());
+
+  if (options.stage == CompileStage::Target) {
+    TimingScope emitTiming = timing.nest("Emit");
+    TargetOptions targetOptions;
+    targetOptions.optLevel = options.optLevel;
+    targetOptions.emit = options.emit;
+    targetOptions.useMicrokernels = options.useMicrokernels;
+    if (failed(target->emit(*module, targetOptions, files))) {
+      files.clear();
+      return failure();
+    }
     return success();
   }
-  }
+  TimingScope printTiming = timing.nest("Print");
+  llvm::raw_string_ostream os(files.emplace_back().contents);
+  // Verified by the front end and the pass manager: the printer need not
+  // verify again.
+  module->print(os, OpPrintingFlags().assumeVerified());
+  return success();
+}
+
+LogicalResult tritondsl::compileDSL(llvm::SourceMgr &sourceMgr,
+                                    const CompileOptions &options,
+                                    llvm::SmallVectorImpl<TargetFile> &files,
+                                    llvm::raw_ostream &diagOS,
+                                    TimingScope &timing) {
+  return Compiler().compile(sourceMgr, options, files, diagOS, timing);
 }

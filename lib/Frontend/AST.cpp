@@ -1,12 +1,12 @@
 //===- AST.cpp - Abstract syntax tree of the .tri DSL ---------------------===//
-#include "triton/Frontend/AST.h"
+#include "tritondsl/Frontend/AST.h"
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
-using namespace mlir::triton::frontend;
+using namespace tritondsl::frontend;
 
-llvm::StringRef mlir::triton::frontend::getElementTypeName(ElementType type) {
+llvm::StringRef tritondsl::frontend::getElementTypeName(ElementType type) {
   switch (type) {
   case ElementType::Bool:
     return "bool";
@@ -31,7 +31,7 @@ llvm::StringRef mlir::triton::frontend::getElementTypeName(ElementType type) {
 }
 
 std::optional<ElementType>
-mlir::triton::frontend::parseElementTypeName(llvm::StringRef name) {
+tritondsl::frontend::parseElementTypeName(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<ElementType>>(name)
       .Case("bool", ElementType::Bool)
       .Case("i8", ElementType::I8)
@@ -45,12 +45,12 @@ mlir::triton::frontend::parseElementTypeName(llvm::StringRef name) {
       .Default(std::nullopt);
 }
 
-bool mlir::triton::frontend::isFloatElement(ElementType type) {
+bool tritondsl::frontend::isFloatElement(ElementType type) {
   return type == ElementType::F16 || type == ElementType::BF16 ||
          type == ElementType::F32 || type == ElementType::F64;
 }
 
-bool mlir::triton::frontend::isIntegerElement(ElementType type) {
+bool tritondsl::frontend::isIntegerElement(ElementType type) {
   return type == ElementType::I8 || type == ElementType::I16 ||
          type == ElementType::I32 || type == ElementType::I64;
 }
@@ -90,7 +90,7 @@ std::string DslType::str() const {
   return text + "]";
 }
 
-llvm::StringRef mlir::triton::frontend::getBinaryOpSpelling(BinaryOp op) {
+llvm::StringRef tritondsl::frontend::getBinaryOpSpelling(BinaryOp op) {
   switch (op) {
   case BinaryOp::Add:
     return "+";
@@ -106,7 +106,7 @@ llvm::StringRef mlir::triton::frontend::getBinaryOpSpelling(BinaryOp op) {
   return "?";
 }
 
-void mlir::triton::frontend::destroyExprsIteratively(
+void tritondsl::frontend::destroyExprsIteratively(
     llvm::SmallVectorImpl<ExprPtr> &worklist) {
   while (!worklist.empty()) {
     ExprPtr expr = std::move(worklist.back());
@@ -300,7 +300,7 @@ private:
 };
 } // namespace
 
-void mlir::triton::frontend::dumpAST(const ModuleAST &module,
+void tritondsl::frontend::dumpAST(const ModuleAST &module,
                                      llvm::raw_ostream &os) {
   ASTDumper(os).dump(module);
 }

@@ -1,9 +1,9 @@
 //===- Diagnostics.cpp - Located diagnostics of the .tri front end --------===//
-#include "triton/Frontend/Diagnostics.h"
+#include "tritondsl/Frontend/Diagnostics.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
-using namespace mlir::triton::frontend;
+using namespace tritondsl::frontend;
 
 /// Lines longer than this are not echoed (SMDiagnostic would not print them
 /// either); it also bounds the scan for the line around a location.

@@ -1,7 +1,7 @@
 //===- ImportDSL.cpp - The whole front end, and `--import-dsl` ------------===//
-#include "triton/Frontend/MLIRGen.h"
-#include "triton/Frontend/Parser.h"
-#include "triton/Frontend/Sema.h"
+#include "tritondsl/Frontend/MLIRGen.h"
+#include "tritondsl/Frontend/Parser.h"
+#include "tritondsl/Frontend/Sema.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
@@ -11,10 +11,10 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace mlir;
-using namespace mlir::triton::frontend;
+using namespace tritondsl::frontend;
 
 std::unique_ptr<ModuleAST>
-mlir::triton::frontend::parseAndCheckModule(FrontendDiagnostics &diag,
+tritondsl::frontend::parseAndCheckModule(FrontendDiagnostics &diag,
                                             TimingScope &timing) {
   std::unique_ptr<ModuleAST> ast;
   {
@@ -29,7 +29,7 @@ mlir::triton::frontend::parseAndCheckModule(FrontendDiagnostics &diag,
   return ast;
 }
 
-OwningOpRef<ModuleOp> mlir::triton::frontend::mlirGenVerified(
+OwningOpRef<ModuleOp> tritondsl::frontend::mlirGenVerified(
     MLIRContext &context, const ModuleAST &module, llvm::StringRef filename,
     TimingScope &timing) {
   OwningOpRef<ModuleOp> result;
@@ -47,7 +47,7 @@ OwningOpRef<ModuleOp> mlir::triton::frontend::mlirGenVerified(
   return result;
 }
 
-OwningOpRef<ModuleOp> mlir::triton::frontend::importDSL(
+OwningOpRef<ModuleOp> tritondsl::frontend::importDSL(
     const llvm::SourceMgr &sourceMgr, unsigned bufferId, MLIRContext &context,
     llvm::raw_ostream &os, const FrontendOptions &options) {
   FrontendDiagnostics diag(sourceMgr, bufferId, os, options.errorLimit);
@@ -59,7 +59,7 @@ OwningOpRef<ModuleOp> mlir::triton::frontend::importDSL(
   return mlirGenVerified(context, *ast, diag.getFilename(), noTiming);
 }
 
-void mlir::triton::frontend::registerImportDSLTranslation() {
+void tritondsl::frontend::registerImportDSLTranslation() {
   static TranslateToMLIRRegistration registration(
       "import-dsl", "import a .tri DSL program (the ternary dialect and "
                     "upstream dialects)",

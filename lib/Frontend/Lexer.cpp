@@ -1,5 +1,5 @@
 //===- Lexer.cpp - Lexer of the .tri DSL ----------------------------------===//
-#include "triton/Frontend/Lexer.h"
+#include "tritondsl/Frontend/Lexer.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <string>
 
-using namespace mlir::triton::frontend;
+using namespace tritondsl::frontend;
 
 static bool isIdentifierStart(char c) { return llvm::isAlpha(c) || c == '_'; }
 static bool isIdentifierChar(char c) { return llvm::isAlnum(c) || c == '_'; }
@@ -23,7 +23,7 @@ static bool isPrintableUTF8(llvm::StringRef text) {
   return text.size() <= 64 && llvm::isLegalUTF8String(&begin, end);
 }
 
-llvm::StringRef mlir::triton::frontend::spellTokenKind(TokenKind kind) {
+llvm::StringRef tritondsl::frontend::spellTokenKind(TokenKind kind) {
   switch (kind) {
   case TokenKind::eof:
     return "end of file";
@@ -91,7 +91,7 @@ llvm::StringRef mlir::triton::frontend::spellTokenKind(TokenKind kind) {
   return "token";
 }
 
-std::string mlir::triton::frontend::describeToken(const Token &token) {
+std::string tritondsl::frontend::describeToken(const Token &token) {
   // Long spellings (a 1 MB identifier) are shortened in messages.
   auto shorten = [](llvm::StringRef text) {
     if (text.size() <= 32)

@@ -7,10 +7,10 @@
 // at the top of the function.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Frontend/MLIRGen.h"
+#include "tritondsl/Frontend/MLIRGen.h"
 
-#include "triton/Dialect/Ternary/IR/TernaryOps.h"
-#include "triton/Frontend/Sema.h"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
+#include "tritondsl/Frontend/Sema.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -25,9 +25,9 @@
 #include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
-using namespace mlir::triton::frontend;
+using namespace tritondsl::frontend;
 
-void mlir::triton::frontend::registerFrontendDialects(
+void tritondsl::frontend::registerFrontendDialects(
     DialectRegistry &registry) {
   ternary::registerTernaryDialect(registry);
   registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
@@ -1040,7 +1040,7 @@ Value MLIRGenerator::emitBuiltin(const CallExprAST &expr) {
 //===----------------------------------------------------------------------===//
 
 OwningOpRef<ModuleOp>
-mlir::triton::frontend::mlirGen(MLIRContext &context, const ModuleAST &module,
+tritondsl::frontend::mlirGen(MLIRContext &context, const ModuleAST &module,
                                 StringRef filename) {
   context.loadDialect<ternary::TernaryDialect, arith::ArithDialect,
                       func::FuncDialect, linalg::LinalgDialect,

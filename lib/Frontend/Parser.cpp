@@ -24,11 +24,11 @@
 //   call_arg   ::= (IDENT '=')? expression
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Frontend/Parser.h"
+#include "tritondsl/Frontend/Parser.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
-using namespace mlir::triton::frontend;
+using namespace tritondsl::frontend;
 
 Parser::Parser(Lexer &lexer, FrontendDiagnostics &diag)
     : lexer(lexer), diag(diag) {
@@ -664,7 +664,7 @@ bool Parser::parseCallArgs(llvm::StringRef callee,
 }
 
 std::unique_ptr<ModuleAST>
-mlir::triton::frontend::parseModule(FrontendDiagnostics &diag) {
+tritondsl::frontend::parseModule(FrontendDiagnostics &diag) {
   llvm::StringRef buffer =
       diag.getSourceMgr().getMemoryBuffer(diag.getBufferId())->getBuffer();
   Lexer lexer(buffer, diag);

@@ -5,7 +5,7 @@
 // same way.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Frontend/Sema.h"
+#include "tritondsl/Frontend/Sema.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -17,7 +17,7 @@
 #include <cmath>
 #include <cstdio>
 
-using namespace mlir::triton::frontend;
+using namespace tritondsl::frontend;
 using llvm::StringRef;
 using llvm::Twine;
 
@@ -101,12 +101,12 @@ static const BuiltinSpec *lookupBuiltinSpec(StringRef name) {
   return nullptr;
 }
 
-Builtin mlir::triton::frontend::lookupBuiltin(StringRef name) {
+Builtin tritondsl::frontend::lookupBuiltin(StringRef name) {
   const BuiltinSpec *spec = lookupBuiltinSpec(name);
   return spec ? spec->id : Builtin::None;
 }
 
-StringRef mlir::triton::frontend::getBuiltinName(Builtin builtin) {
+StringRef tritondsl::frontend::getBuiltinName(Builtin builtin) {
   for (const BuiltinSpec &spec : getBuiltinSpecs())
     if (spec.id == builtin)
       return spec.name;
@@ -1707,7 +1707,7 @@ bool SemaChecker::run() {
   return true;
 }
 
-bool mlir::triton::frontend::checkModule(ModuleAST &module,
+bool tritondsl::frontend::checkModule(ModuleAST &module,
                                          FrontendDiagnostics &diag) {
   return SemaChecker(module, diag).run();
 }

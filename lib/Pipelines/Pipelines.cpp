@@ -1,5 +1,5 @@
 //===- Pipelines.cpp - Named pass pipelines of the ternary compiler -------===//
-#include "triton/Pipelines/Pipelines.h"
+#include "tritondsl/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -11,10 +11,10 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-#include "triton/Conversion/Passes.h"
+#include "tritondsl/Conversion/Passes.h"
 
 using namespace mlir;
-using namespace mlir::triton;
+using namespace tritondsl;
 
 /// Folding and dead code: what -O1 runs, and -O2 again after fusion.
 static void addCleanup(OpPassManager &pm) {
@@ -25,26 +25,41 @@ static void addCleanup(OpPassManager &pm) {
   pm.addPass(createSymbolDCEPass());
 }
 
-void mlir::triton::buildTernaryOptimizePipeline(
-    OpPassManager &pm, const TernaryOptimizeOptions &options) {
-  if (options.optLevel == 0)
+void tritondsl::buildTernaryOptimizePipeline(OpPassManager &pm,
+                                             unsigned optLevel,
+                                             const TargetBackend &target) {
+  if (optLevel == 0)
     return;
   addCleanup(pm);
-  if (options.optLevel < 2)
+  if (optLevel < 2)
     return;
   ternary::TernaryQuantFusionOptions fusion;
-  fusion.fuseBias = ternary::targetHasFusedBias(options.target);
+  fusion.fuseBias = target.fusesBias();
   pm.addPass(ternary::createTernaryQuantFusion(fusion));
   // Fusion exposes packs of constant trits and params read only through
   // quantize: fold them before choosing the layout.
   pm.addPass(ternary::createTernaryFoldConstants());
   ternary::TernaryLayoutOptions layout;
-  layout.target = options.target;
+  layout.encoding = target.getWeightEncoding();
   pm.addPass(ternary::createTernaryLayout(layout));
   addCleanup(pm);
 }
 
-void mlir::triton::buildTernaryToLLVMPipeline(
+LogicalResult tritondsl::buildTernaryOptimizePipeline(
+    OpPassManager &pm, const TernaryOptimizeOptions &options,
+    llvm::function_ref<LogicalResult(const llvm::Twine &)> errorHandler) {
+  const TargetBackend *target = lookupTarget(options.target);
+  if (!target)
+    return errorHandler("ternary-optimize: " +
+                        getUnknownTargetMessage(options.target));
+  if (options.optLevel > 2)
+    return errorHandler("ternary-optimize: opt-level must be 0, 1 or 2, got " +
+                        llvm::Twine(options.optLevel.getValue()));
+  buildTernaryOptimizePipeline(pm, options.optLevel, *target);
+  return success();
+}
+
+void tritondsl::buildTernaryToLLVMPipeline(
     OpPassManager &pm, const TernaryToLLVMOptions &options) {
   pm.addPass(ternary::createTernaryFlattenLayers());
   ConvertTernaryToLinalgOptions lowering;
@@ -90,29 +105,44 @@ void mlir::triton::buildTernaryToLLVMPipeline(
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-void mlir::triton::buildTernaryCPUPipeline(OpPassManager &pm,
-                                           const TernaryCPUOptions &options) {
-  TernaryOptimizeOptions optimize;
-  optimize.optLevel = options.optLevel;
-  optimize.target = ternary::Target::cpu;
-  buildTernaryOptimizePipeline(pm, optimize);
-  TernaryToLLVMOptions lowering;
-  lowering.useMicrokernels = options.useMicrokernels;
-  lowering.fuseElementwise = options.optLevel >= 2;
-  buildTernaryToLLVMPipeline(pm, lowering);
+void tritondsl::buildTernaryCPUPipeline(OpPassManager &pm,
+                                        const TernaryCPUOptions &options) {
+  const TargetBackend *cpu = lookupTarget("cpu");
+  assert(cpu && "ternary-cpu is registered with the CPU target");
+  buildTernaryOptimizePipeline(pm, options.optLevel, *cpu);
+  TargetOptions targetOptions;
+  targetOptions.optLevel = options.optLevel;
+  targetOptions.useMicrokernels = options.useMicrokernels;
+  cpu->buildPipeline(pm, targetOptions);
 }
 
-void mlir::triton::registerTernaryPipelines() {
-  PassPipelineRegistration<TernaryOptimizeOptions>(
+void tritondsl::registerTernaryPipelines() {
+  // Registered through registerPassPipeline rather than
+  // PassPipelineRegistration so that an unknown target is an error, not a
+  // crash.
+  registerPassPipeline(
       "ternary-optimize",
       "The ternary optimizations of one level (opt-level=0|1|2) for one "
-      "target (target=cpu|gpu|pytorch|onnx|acalsim)",
-      buildTernaryOptimizePipeline);
+      "registered target (target=cpu|pytorch|...)",
+      [](OpPassManager &pm, llvm::StringRef optionsText,
+         llvm::function_ref<LogicalResult(const llvm::Twine &)> errorHandler)
+          -> LogicalResult {
+        TernaryOptimizeOptions options;
+        if (failed(options.parseFromString(optionsText)))
+          return failure();
+        return buildTernaryOptimizePipeline(pm, options, errorHandler);
+      },
+      [](llvm::function_ref<void(const detail::PassOptions &)> printOptions) {
+        printOptions(TernaryOptimizeOptions());
+      });
   PassPipelineRegistration<TernaryToLLVMOptions>(
       "ternary-to-llvm",
       "Lower ternary + upstream tensor IR to the LLVM dialect "
       "(use-microkernels, fuse-elementwise)",
       buildTernaryToLLVMPipeline);
+}
+
+void tritondsl::registerTernaryCPUPipeline() {
   PassPipelineRegistration<TernaryCPUOptions>(
       "ternary-cpu",
       "ternary-optimize for the CPU at opt-level=0|1|2, then ternary-to-llvm "

@@ -1,5 +1,5 @@
 //===- PassCounters.cpp - Pass statistics in every LLVM build -------------===//
-#include "triton/Support/PassCounters.h"
+#include "tritondsl/Support/PassCounters.h"
 
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassInstrumentation.h"
@@ -11,7 +11,7 @@
 #include <string>
 
 using namespace mlir;
-using namespace mlir::triton;
+using namespace tritondsl;
 
 namespace {
 
@@ -63,11 +63,11 @@ private:
 
 } // namespace
 
-void mlir::triton::addPassCounterReport(PassManager &pm) {
+void tritondsl::addPassCounterReport(PassManager &pm) {
   pm.addInstrumentation(std::make_unique<PassCounterReport>());
 }
 
-bool mlir::triton::commandLineRequestsPassStatistics(int argc, char **argv) {
+bool tritondsl::commandLineRequestsPassStatistics(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg(argv[i]);
     if (!arg.consume_front("--"))

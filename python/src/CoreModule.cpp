@@ -1,13 +1,15 @@
 //===- CoreModule.cpp - The Python module triton_dsl._core ----------------===//
 //
-// `compile(source, filename, target, opt_level)` runs compileDSL, the driver
-// that tritonc runs, without holding the GIL, and returns `(ok, output,
-// diagnostics)`: the output bytes and every diagnostic as a tuple
-// `(severity, filename, line, column, message)`. Nothing is printed. The
-// Python API on top of it is triton_dsl/compiler.py (docs/python.md).
+// `compile(source, filename, target, opt_level, ...)` runs the driver that
+// tritonc runs, without holding the GIL, and returns `(ok, files, binary,
+// diagnostics)`: the output files as (name, bytes) and every diagnostic as a
+// tuple `(severity, filename, line, column, message)`. `Compiler` is the
+// reusable form; `targets()` lists the target registry. Nothing is printed.
+// The Python API on top of it is triton_dsl/compiler.py (docs/python.md).
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Driver/Driver.h"
+#include "tritondsl/Driver/Driver.h"
+#include "tritondsl/InitAll.h"
 
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/SmallString.h"
@@ -23,17 +25,7 @@
 
 namespace py = pybind11;
 using namespace mlir;
-using namespace mlir::triton;
-
-/// The outputs by the names of the Python API.
-static constexpr std::pair<const char *, CompileOutput> kTargets[] = {
-    {"ast", CompileOutput::AST},
-    {"mlir", CompileOutput::MLIR},
-    {"opt-mlir", CompileOutput::OptMLIR},
-    {"pytorch", CompileOutput::PyTorch},
-    {"llvm-mlir", CompileOutput::LLVMMLIR},
-    {"obj", CompileOutput::Object},
-};
+using namespace tritondsl;
 
 static const char *getSeverityName(DiagnosticSeverity severity) {
   switch (severity) {
@@ -58,22 +50,61 @@ static py::str toPythonString(const std::string &text) {
   return py::reinterpret_steal<py::str>(str);
 }
 
-static py::tuple compile(const py::bytes &source, const std::string &filename,
-                         const std::string &target, int optLevel,
-                         bool useMicrokernels) {
-  const auto *entry =
-      llvm::find_if(kTargets, [&](const auto &t) { return target == t.first; });
-  if (entry == std::end(kTargets)) {
-    std::string message = "unknown target '" + target + "' (use";
-    for (const auto &[name, output] : kTargets)
-      message += std::string(" ") + name;
-    throw py::value_error(message + ")");
+/// The CompileOptions of the Python API's (target, emit): "ast", "mlir",
+/// "opt-mlir" (for `emit`'s target, else the CPU), or a registered target
+/// with one of its output kinds; "obj" and "llvm-mlir" name the CPU
+/// target's outputs. Raises ValueError for anything else. Sets `binary`.
+static CompileOptions getOptions(const std::string &target,
+                                 const std::string &emit, bool &binary) {
+  CompileOptions options;
+  binary = false;
+  if (target == "ast" || target == "mlir" || target == "opt-mlir") {
+    options.stage = target == "ast"    ? CompileStage::AST
+                    : target == "mlir" ? CompileStage::MLIR
+                                       : CompileStage::OptMLIR;
+    if (!emit.empty() && options.stage != CompileStage::OptMLIR)
+      throw py::value_error("target '" + target + "' takes no emit");
+    if (!emit.empty() && !lookupTarget(emit))
+      throw py::value_error(getUnknownTargetMessage(emit));
+    options.target = emit;
+    return options;
   }
+  options.stage = CompileStage::Target;
+  options.target = target;
+  options.emit = emit;
+  if (target == "obj" || target == "llvm-mlir") {
+    if (!emit.empty())
+      throw py::value_error("target '" + target + "' takes no emit");
+    options.target = "cpu";
+    options.emit = target;
+  }
+  const TargetBackend *backend = lookupTarget(options.target);
+  if (!backend)
+    throw py::value_error(getUnknownTargetMessage(target) +
+                          "; or 'ast', 'mlir', 'opt-mlir'");
+  const TargetOutputKind *kind = backend->lookupOutputKind(options.emit);
+  if (!kind) {
+    std::string kinds;
+    for (const TargetOutputKind &k : backend->getOutputKinds())
+      kinds += (kinds.empty() ? "" : ", ") + k.name.str();
+    throw py::value_error("target '" + options.target + "' cannot emit '" +
+                          options.emit + "' (it emits " + kinds + ")");
+  }
+  binary = kind->binary;
+  return options;
+}
+
+/// Compiles with `compiler` without the GIL; returns (ok, [(name, bytes)],
+/// binary, [(severity, filename, line, column, message)]).
+static py::tuple compileWith(Compiler &compiler, const py::bytes &source,
+                             const std::string &filename,
+                             const std::string &target, int optLevel,
+                             bool useMicrokernels, const std::string &emit) {
   if (optLevel < 0 || optLevel > 2)
     throw py::value_error("unknown optimization level " +
                           std::to_string(optLevel) + " (use 0, 1 or 2)");
-  CompileOptions options;
-  options.output = entry->second;
+  bool binary;
+  CompileOptions options = getOptions(target, emit, binary);
   options.optLevel = optLevel;
   options.useMicrokernels = useMicrokernels;
   std::vector<CompileDiagnostic> diagnostics;
@@ -83,39 +114,85 @@ static py::tuple compile(const py::bytes &source, const std::string &filename,
 
   // Bytes are immutable and `source` holds them while the GIL is released.
   std::string_view text = source;
-  llvm::SmallString<0> output;
+  llvm::SmallVector<TargetFile> files;
   bool ok;
   {
     py::gil_scoped_release release;
     llvm::SourceMgr sourceMgr;
     sourceMgr.AddNewSourceBuffer(
-        llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(text), filename),
+        llvm::MemoryBuffer::getMemBuffer(llvm::StringRef(text), filename,
+                                         /*RequiresNullTerminator=*/false),
         llvm::SMLoc());
     TimingScope noTiming;
     ok = succeeded(
-        compileDSL(sourceMgr, options, output, llvm::nulls(), noTiming));
+        compiler.compile(sourceMgr, options, files, llvm::nulls(), noTiming));
   }
 
+  py::list pythonFiles;
+  for (const TargetFile &file : files)
+    pythonFiles.append(py::make_tuple(
+        file.name, py::bytes(file.contents.data(), file.contents.size())));
   py::list pythonDiagnostics;
   for (const CompileDiagnostic &diagnostic : diagnostics)
     pythonDiagnostics.append(py::make_tuple(
         getSeverityName(diagnostic.severity),
         toPythonString(diagnostic.filename), diagnostic.line,
         diagnostic.column, toPythonString(diagnostic.message)));
-  return py::make_tuple(ok, py::bytes(output.data(), output.size()),
-                        pythonDiagnostics);
+  return py::make_tuple(ok, pythonFiles, binary, pythonDiagnostics);
+}
+
+/// The registered targets: [(name, description, encoding, fuses_bias,
+/// [(emit, description, binary), ...]), ...].
+static py::list getTargets() {
+  py::list targets;
+  for (const TargetBackend *target : getRegisteredTargets()) {
+    py::list kinds;
+    for (const TargetOutputKind &kind : target->getOutputKinds())
+      kinds.append(py::make_tuple(kind.name.str(), kind.description.str(),
+                                  kind.binary));
+    targets.append(py::make_tuple(
+        target->getName().str(), target->getDescription().str(),
+        ternary::stringifyEncoding(target->getWeightEncoding()).str(),
+        target->fusesBias(), kinds));
+  }
+  return targets;
 }
 
 PYBIND11_MODULE(_core, m) {
+  registerAllTargets();
   m.doc() = "The Triton DSL compiler (the driver of tritonc); use "
-            "triton_dsl.compile and triton_dsl.load";
-  m.def("compile", &compile, py::arg("source"), py::arg("filename"),
-        py::arg("target"), py::arg("opt_level"),
-        py::arg("use_microkernels") = false,
-        "Compiles .tri source bytes without the GIL; returns (ok, output "
-        "bytes, [(severity, filename, line, column, message), ...]).");
-  py::list targets;
-  for (const auto &[name, output] : kTargets)
-    targets.append(name);
-  m.attr("TARGETS") = py::tuple(targets);
+            "triton_dsl.compile, triton_dsl.Compiler and triton_dsl.load";
+  m.def(
+      "compile",
+      [](const py::bytes &source, const std::string &filename,
+         const std::string &target, int optLevel, bool useMicrokernels,
+         const std::string &emit) {
+        Compiler compiler;
+        return compileWith(compiler, source, filename, target, optLevel,
+                           useMicrokernels, emit);
+      },
+      py::arg("source"), py::arg("filename"), py::arg("target"),
+      py::arg("opt_level"), py::arg("use_microkernels") = false,
+      py::arg("emit") = "",
+      "One-shot: compiles .tri source bytes without the GIL; returns (ok, "
+      "[(name, bytes)], binary, [(severity, filename, line, column, "
+      "message), ...]).");
+  py::class_<Compiler>(m, "Compiler",
+                       "A reusable, thread-safe compiler (contexts and "
+                       "pipelines are kept between programs).")
+      .def(py::init<>())
+      .def(
+          "compile",
+          [](Compiler &compiler, const py::bytes &source,
+             const std::string &filename, const std::string &target,
+             int optLevel, bool useMicrokernels, const std::string &emit) {
+            return compileWith(compiler, source, filename, target, optLevel,
+                               useMicrokernels, emit);
+          },
+          py::arg("source"), py::arg("filename"), py::arg("target"),
+          py::arg("opt_level"), py::arg("use_microkernels") = false,
+          py::arg("emit") = "");
+  m.def("targets", &getTargets,
+        "The registered targets: [(name, description, weight encoding, "
+        "fuses bias, [(emit, description, binary), ...]), ...].");
 }

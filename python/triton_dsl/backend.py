@@ -38,6 +38,8 @@ from .fx import TernaryProgram, from_fx
 __all__ = ["Backend", "CompiledGraph", "backend"]
 
 MODES = ("trace", "compile", "codegen", "eager")
+#: The targets whose output the backend can run inside torch.compile (the
+#: registry, triton_dsl.targets(), has every target).
 TARGETS = ("pytorch",)
 
 
@@ -65,8 +67,12 @@ class Backend:
                  per_channel: bool = False, threshold: Optional[float] = None, seed: int = 0,
                  stream: Optional[TextIO] = None):
         if target not in TARGETS:
-            raise ValueError(f"unknown target {target!r} for the torch.compile backend; "
-                             f"expected one of {list(TARGETS)}")
+            from .compiler import targets
+            known = sorted(targets())
+            if target in known:
+                raise ValueError(f"target {target!r} has no torch.compile runner yet; the backend "
+                                 f"runs {list(TARGETS)}")
+            raise ValueError(f"unknown target {target!r} (known targets: {', '.join(known)})")
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; expected one of {list(MODES)}")
         if mode == "codegen" and folder is None:

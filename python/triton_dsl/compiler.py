@@ -26,11 +26,34 @@ import sys
 import types
 import warnings
 
-__all__ = ["CompileError", "CompileWarning", "Diagnostic", "compile", "load"]
+__all__ = ["CompileError", "CompileWarning", "Compiler", "Diagnostic", "TargetInfo", "compile",
+           "load", "targets"]
 
-#: Targets whose output is text (``compile`` returns ``str``); ``"obj"``
-#: returns ``bytes``.
-TEXT_TARGETS = ("ast", "mlir", "opt-mlir", "pytorch", "llvm-mlir")
+#: The stages of the front end that ``compile(target=...)`` accepts beside
+#: the registered targets; ``"obj"`` and ``"llvm-mlir"`` name the CPU
+#: target's outputs.
+STAGES = ("ast", "mlir", "opt-mlir")
+
+
+@dataclasses.dataclass(frozen=True)
+class TargetInfo:
+    """A registered code generation target (``tritonc --list-targets``).
+
+    ``emits`` maps each output kind (``compile(emit=...)``, the default
+    first) to ``(description, binary)``."""
+
+    name: str
+    description: str
+    weight_encoding: str
+    fuses_bias: bool
+    emits: dict
+
+
+def targets():
+    """The registered targets, by name: ``{name: TargetInfo}``."""
+    return {name: TargetInfo(name, description, encoding, fuses_bias,
+                             {kind: (text, binary) for kind, text, binary in kinds})
+            for name, description, encoding, fuses_bias, kinds in _core().targets()}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,28 +157,7 @@ def _read_source(source, filename):
     return source.encode("utf-8"), "<string>" if filename is None else filename
 
 
-def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str | None = None,
-            use_microkernels: bool = False):
-    """Compiles a ``.tri`` program.
-
-    ``source`` is the program text (``str``) or the path of a file
-    (``os.PathLike``: ``pathlib.Path("model.tri")``; a ``str`` is always
-    source text). ``target`` is one of ``"ast"``, ``"mlir"``, ``"opt-mlir"``,
-    ``"pytorch"``, ``"llvm-mlir"`` (text, returned as ``str``) or ``"obj"``
-    (a host object file, returned as ``bytes``); each is what
-    ``tritonc --emit=ast|mlir|opt-mlir``, ``--target=pytorch``,
-    ``--target=cpu --emit=llvm-mlir`` or ``--target=cpu`` prints at
-    ``-O<opt_level>``. ``filename`` names the program in diagnostics and
-    locations (default: the path, or ``"<string>"``). ``use_microkernels``
-    (CPU targets ``"llvm-mlir"`` and ``"obj"`` only) lowers eligible
-    ``ternary.matmul`` ops to calls of the runtime's fast kernels, like
-    ``tritonc --use-microkernels`` (docs/targets/cpu.md).
-
-    Raises :class:`CompileError` when the program does not compile,
-    ``ValueError`` for an unknown target or opt_level, ``TypeError`` for
-    arguments of the wrong type, ``OSError`` when the file cannot be read.
-    Warnings are issued as :class:`CompileWarning`.
-    """
+def _check_arguments(target, opt_level, filename, use_microkernels, emit):
     if not isinstance(target, str):
         raise TypeError(f"target must be a str, not {type(target).__name__}")
     if isinstance(opt_level, bool) or not isinstance(opt_level, int):
@@ -166,18 +168,78 @@ def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str |
         raise TypeError(f"filename must be a str, not {type(filename).__name__}")
     if not isinstance(use_microkernels, bool):
         raise TypeError(f"use_microkernels must be a bool, not {type(use_microkernels).__name__}")
-    if use_microkernels and target not in ("llvm-mlir", "obj"):
-        raise ValueError("use_microkernels applies to the CPU targets 'llvm-mlir' and 'obj', "
+    if use_microkernels and target not in ("llvm-mlir", "obj", "cpu"):
+        raise ValueError("use_microkernels applies to the CPU target ('cpu', 'llvm-mlir', 'obj'), "
                          f"not {target!r}")
+    if emit is not None and not isinstance(emit, str):
+        raise TypeError(f"emit must be a str, not {type(emit).__name__}")
+
+
+def _run(compile_function, source, target, opt_level, filename, use_microkernels, emit):
+    _check_arguments(target, opt_level, filename, use_microkernels, emit)
     text, filename = _read_source(source, filename)
-    ok, output, diagnostics = _core().compile(text, filename, target, opt_level, use_microkernels)
+    ok, files, binary, diagnostics = compile_function(
+        text, filename, target, opt_level, use_microkernels, emit or "")
     diagnostics = [Diagnostic(*d) for d in diagnostics]
     for d in diagnostics:
         if d.severity == "warning":
             warnings.warn_explicit(CompileWarning(d), CompileWarning, d.filename, d.line)
     if not ok:
         raise CompileError(diagnostics)
-    return output.decode("utf-8") if target in TEXT_TARGETS else output
+    if len(files) == 1 and files[0][0] == "":
+        output = files[0][1]
+        return output if binary else output.decode("utf-8")
+    return {name: data for name, data in files}
+
+
+def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str | None = None,
+            use_microkernels: bool = False, emit: str | None = None):
+    """Compiles a ``.tri`` program.
+
+    ``source`` is the program text (``str``) or the path of a file
+    (``os.PathLike``: ``pathlib.Path("model.tri")``; a ``str`` is always
+    source text). ``target`` is a registered target (:func:`targets`:
+    ``"cpu"``, ``"pytorch"``, ...), whose output kind ``emit`` selects (its
+    default when ``None``: ``"obj"`` for the CPU), or a stage of the front
+    end: ``"ast"``, ``"mlir"``, ``"opt-mlir"`` (optimized for the target
+    named by ``emit``, the CPU by default). ``"obj"`` and ``"llvm-mlir"`` are
+    the CPU target's two outputs. Each is what ``tritonc`` writes with the
+    same ``--target``/``--emit`` at ``-O<opt_level>``: text is returned as
+    ``str``, a binary output (an object file) as ``bytes``, the files of a
+    target that writes a directory as ``{name: bytes}``. ``filename`` names
+    the program in diagnostics and locations (default: the path, or
+    ``"<string>"``). ``use_microkernels`` (CPU target only) lowers eligible
+    ``ternary.matmul`` ops to calls of the runtime's fast kernels, like
+    ``tritonc --use-microkernels`` (docs/targets/cpu.md).
+
+    Each call sets up the compiler anew; :class:`Compiler` keeps it between
+    programs (many programs a second).
+
+    Raises :class:`CompileError` when the program does not compile,
+    ``ValueError`` for an unknown target (the message lists the known ones),
+    emit or opt_level, ``TypeError`` for arguments of the wrong type,
+    ``OSError`` when the file cannot be read. Warnings are issued as
+    :class:`CompileWarning`.
+    """
+    return _run(_core().compile, source, target, opt_level, filename, use_microkernels, emit)
+
+
+class Compiler:
+    """A reusable compiler: :meth:`compile` takes the arguments of
+    :func:`compile` and gives the same output, but the MLIR contexts (dialects
+    loaded once) and pass pipelines are kept between programs. Thread-safe:
+    threads compile in parallel, each with a context of its own (the GIL is
+    released while compiling)."""
+
+    def __init__(self):
+        self._compiler = _core().Compiler()
+
+    def compile(self, source, target: str = "pytorch", opt_level: int = 2,
+                filename: str | None = None, use_microkernels: bool = False,
+                emit: str | None = None):
+        """As :func:`compile`."""
+        return _run(self._compiler.compile, source, target, opt_level, filename,
+                    use_microkernels, emit)
 
 
 def load(source, opt_level: int = 2, name: str | None = None, filename: str | None = None):

@@ -1,27 +1,22 @@
-// ternary-optimize=opt-level=2 follows the target: the CPU and PyTorch get
-// the fused matmul + bias and offset2 weights along K; ACALSim gets base3
-// weights (repacked at compile time) and keeps the bias add separate (no
-// fused form there yet); GPU and ONNX keep offset2 and the separate bias add.
+// ternary-optimize=opt-level=2 follows the registered target's declaration
+// (lib/Target/<Name>/): the CPU and PyTorch targets read offset2 weights
+// along K and the fused matmul + bias. A name with no backend is refused
+// with the list of known targets, as tritonc --target refuses it.
 // RUN: triton-opt %s -ternary-optimize="opt-level=2 target=cpu" | FileCheck %s --check-prefix=CPU
-// RUN: triton-opt %s -ternary-optimize="opt-level=2 target=acalsim" | FileCheck %s --check-prefix=ACALSIM
-// RUN: triton-opt %s -ternary-optimize="opt-level=2 target=gpu" | FileCheck %s --check-prefix=OTHER
 // RUN: triton-opt %s -ternary-optimize="opt-level=2 target=pytorch" | FileCheck %s --check-prefix=CPU
-// RUN: triton-opt %s -ternary-optimize="opt-level=2 target=onnx" | FileCheck %s --check-prefix=OTHER
+// RUN: triton-opt %s -ternary-optimize="opt-level=2" | FileCheck %s --check-prefix=CPU
+// RUN: not triton-opt %s -ternary-optimize="opt-level=2 target=tpu" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// RUN: not triton-opt %s -ternary-optimize="opt-level=3" 2>&1 | FileCheck %s --check-prefix=LEVEL
+
+// UNKNOWN: ternary-optimize: unknown target 'tpu' (known targets: cpu, pytorch)
+// LEVEL: ternary-optimize: opt-level must be 0, 1 or 2, got 3
 
 // W (K = 4, N = 2) = [[1, -1], [0, 1], [-1, 0], [1, -1]] in base3 along N
 // (bytes 119, 124, 120, 119; see Transforms/layout/constants.mlir):
-// offset2 along K = [134, 24], base3 along K = [140, 96].
+// offset2 along K = [134, 24].
 // CPU: ternary.param @w : !ternary.packed<4x2> = dense<[134, 24]> : tensor<2xui8>
 // CPU: ternary.matmul %{{.*}}, %{{.*}} bias %{{.*}} : tensor<?x4xf32>, !ternary.packed<4x2>, tensor<2xf32> -> tensor<?x2xf32>
 // CPU-NOT: linalg.generic
-// ACALSIM: ternary.param @w : !ternary.packed<4x2, #ternary.layout<base3, axis = 0>> = dense<[140, 96]> : tensor<2xui8>
-// ACALSIM: ternary.matmul %{{.*}}, %{{.*}} : tensor<?x4xf32>, !ternary.packed<4x2, #ternary.layout<base3, axis = 0>> -> tensor<?x2xf32>
-// ACALSIM: linalg.generic
-// ACALSIM: arith.addf
-// OTHER: ternary.param @w : !ternary.packed<4x2> = dense<[134, 24]> : tensor<2xui8>
-// OTHER: ternary.matmul %{{.*}}, %{{.*}} : tensor<?x4xf32>, !ternary.packed<4x2> -> tensor<?x2xf32>
-// OTHER: linalg.generic
-// OTHER: arith.addf
 #map = affine_map<(d0, d1) -> (d0, d1)>
 #map1 = affine_map<(d0, d1) -> (d1)>
 ternary.layer @Linear {

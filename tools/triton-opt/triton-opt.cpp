@@ -11,15 +11,15 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
 
-#include "triton/InitAll.h"
-#include "triton/Support/PassCounters.h"
+#include "tritondsl/InitAll.h"
+#include "tritondsl/Support/PassCounters.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  mlir::triton::registerAllDialects(registry);
-  mlir::triton::registerAllPasses();
+  tritondsl::registerAllDialects(registry);
+  tritondsl::registerAllPasses();
   bool statistics =
-      mlir::triton::commandLineRequestsPassStatistics(argc, argv);
+      tritondsl::commandLineRequestsPassStatistics(argc, argv);
   auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
       argc, argv,
       "triton-opt: optimizer driver of the Triton DSL ternary neural-network "
@@ -31,7 +31,7 @@ int main(int argc, char **argv) {
   if (statistics) {
     mlir::MlirOptMainConfig base = config;
     config.setPassPipelineSetupFn([base](mlir::PassManager &pm) {
-      mlir::triton::addPassCounterReport(pm);
+      tritondsl::addPassCounterReport(pm);
       return base.setupPassPipeline(pm);
     });
   }

@@ -6,10 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
-#include "triton/InitAll.h"
+#include "tritondsl/InitAll.h"
 
 int main(int argc, char **argv) {
-  mlir::triton::registerAllTranslations();
+  tritondsl::registerAllTranslations();
   return mlir::failed(mlir::mlirTranslateMain(
       argc, argv,
       "triton-translate: translation driver of the Triton DSL ternary "

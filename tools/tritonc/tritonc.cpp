@@ -1,20 +1,21 @@
 //===- tritonc.cpp - One-shot driver of the Triton DSL compiler -----------===//
 //
 //   tritonc model.tri --emit=ast|mlir|opt-mlir [-O0|-O1|-O2] [-o out]
-//   tritonc model.tri --target=cpu [--emit=llvm-mlir|obj] [-O2] -o model.o
-//   tritonc model.tri --target=pytorch [-O2] -o model.py
+//   tritonc model.tri --target=NAME [--emit=KIND] [-O2] -o out
+//   tritonc --list-targets
 //
 // Reads a .tri program (stdin for `-`), checks it and prints the requested
 // form. `--emit=opt-mlir` runs the ternary-optimize pipeline at the -O
-// level; `--target=cpu` lowers through linalg to the LLVM dialect and, by
-// default, writes a host object file with one C entry per layer function
-// (docs/targets/cpu.md); `--target=pytorch` runs ternary-optimize for
-// PyTorch and prints a Python file of nn.Modules (docs/targets/pytorch.md).
-// Exit status: 0 on success, 1 on any error.
+// level (for --target, else for the CPU); `--target=NAME` runs a registered
+// target's pipeline and emitter (docs/targets/README.md): `cpu` writes a host
+// object file (`--emit=llvm-mlir`: the LLVM dialect), `pytorch` a Python
+// file of nn.Modules. Exit status: 0 on success, 1 on any error; on error
+// no output file is written.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Driver/Driver.h"
-#include "triton/Support/PassCounters.h"
+#include "tritondsl/Driver/Driver.h"
+#include "tritondsl/InitAll.h"
+#include "tritondsl/Support/PassCounters.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -24,17 +25,15 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
-using mlir::triton::CompileOutput;
-
-namespace {
-enum class TargetKind { None, CPU, PyTorch };
-} // namespace
+using namespace tritondsl;
 
 static llvm::cl::OptionCategory tritoncCategory("tritonc options");
 
@@ -43,37 +42,32 @@ static llvm::cl::opt<std::string>
                   llvm::cl::desc("<input .tri file, or - for stdin>"),
                   llvm::cl::init("-"), llvm::cl::cat(tritoncCategory));
 
-static llvm::cl::opt<std::string>
-    outputFilename("o", llvm::cl::desc("Output file (default: stdout)"),
-                   llvm::cl::value_desc("filename"), llvm::cl::init("-"),
-                   llvm::cl::cat(tritoncCategory));
-
-static llvm::cl::opt<CompileOutput> emitKind(
-    "emit", llvm::cl::desc("What to print"),
-    llvm::cl::init(CompileOutput::MLIR),
-    llvm::cl::values(
-        clEnumValN(CompileOutput::AST, "ast",
-                   "the checked syntax tree, with types"),
-        clEnumValN(CompileOutput::MLIR, "mlir",
-                   "the ternary dialect + upstream dialects (default)"),
-        clEnumValN(CompileOutput::OptMLIR, "opt-mlir",
-                   "the MLIR after the ternary-optimize pipeline (-O)"),
-        clEnumValN(CompileOutput::LLVMMLIR, "llvm-mlir",
-                   "--target=cpu: the LLVM dialect module"),
-        clEnumValN(CompileOutput::Object, "obj",
-                   "--target=cpu: a host object file (the default for "
-                   "--target=cpu)")),
+static llvm::cl::opt<std::string> outputFilename(
+    "o",
+    llvm::cl::desc("Output file (default: stdout), or directory for a "
+                   "target that writes several files"),
+    llvm::cl::value_desc("path"), llvm::cl::init("-"),
     llvm::cl::cat(tritoncCategory));
 
-static llvm::cl::opt<TargetKind> target(
-    "target", llvm::cl::desc("Code generation target"),
-    llvm::cl::init(TargetKind::None),
-    llvm::cl::values(clEnumValN(TargetKind::CPU, "cpu",
-                                "LLVM CPU code: an object file with a C entry "
-                                "per layer function"),
-                     clEnumValN(TargetKind::PyTorch, "pytorch",
-                                "a Python file with one nn.Module per layer")),
-    llvm::cl::cat(tritoncCategory));
+static llvm::cl::opt<std::string> emitKind(
+    "emit",
+    llvm::cl::desc("What to write: ast (the checked syntax tree), mlir (the "
+                   "front end's MLIR, the default without --target), "
+                   "opt-mlir (after ternary-optimize), or one of the "
+                   "target's outputs (--list-targets)"),
+    llvm::cl::value_desc("kind"), llvm::cl::cat(tritoncCategory));
+
+static llvm::cl::opt<std::string> targetName(
+    "target",
+    llvm::cl::desc("Code generation target (--list-targets): cpu, pytorch, "
+                   "..."),
+    llvm::cl::value_desc("name"), llvm::cl::cat(tritoncCategory));
+
+static llvm::cl::opt<bool>
+    listTargets("list-targets",
+                llvm::cl::desc("Print the registered targets and what each "
+                               "can emit, then exit"),
+                llvm::cl::init(false), llvm::cl::cat(tritoncCategory));
 
 static llvm::cl::opt<unsigned> optLevel(
     "O", llvm::cl::desc("Optimization level: -O0, -O1 or -O2 (default)"),
@@ -94,45 +88,119 @@ static llvm::cl::opt<bool>
     noWarnings("no-warnings", llvm::cl::desc("Do not print warnings"),
                llvm::cl::init(false), llvm::cl::cat(tritoncCategory));
 
+static void printTargets(llvm::raw_ostream &os) {
+  for (const TargetBackend *target : getRegisteredTargets()) {
+    os << target->getName() << ": " << target->getDescription() << "\n";
+    os << "  weights: "
+       << ternary::stringifyEncoding(target->getWeightEncoding())
+       << ", bias " << (target->fusesBias() ? "fused" : "separate") << "\n";
+    for (const TargetOutputKind &kind : target->getOutputKinds())
+      os << "  --emit=" << kind.name << ": " << kind.description << "\n";
+  }
+}
+
+/// Writes the target's named files into directory `dir` (made if needed).
+/// Each file is written to a temporary name and renamed, so an interrupted
+/// run leaves no half-written file.
+static LogicalResult writeDirectory(llvm::StringRef dir,
+                                    ArrayRef<TargetFile> files) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    llvm::errs() << "tritonc: error: cannot create directory '" << dir
+                 << "': " << ec.message() << "\n";
+    return failure();
+  }
+  for (const TargetFile &file : files) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, file.name);
+    if (llvm::Error error = llvm::writeToOutput(
+            path, [&](llvm::raw_ostream &os) -> llvm::Error {
+              os << file.contents;
+              return llvm::Error::success();
+            })) {
+      llvm::errs() << "tritonc: error: cannot write '" << path
+                   << "': " << llvm::toString(std::move(error)) << "\n";
+      return failure();
+    }
+  }
+  return success();
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
+  registerAllTargets();
+  // --help shows tritonc's own options; LLVM's and MLIR's (timing, IR
+  // printing, ...) still work and are listed by --help-hidden, as clang does.
+  for (auto &[name, option] : llvm::cl::getRegisteredOptions()) {
+    // LLVM's generic options (--help, --version, ...) stay visible.
+    bool ours = llvm::is_contained(option->Categories, &tritoncCategory) ||
+                llvm::StringRef(name).starts_with("help") ||
+                llvm::StringRef(name) == "version";
+    if (!ours && option->getOptionHiddenFlag() == llvm::cl::NotHidden)
+      option->setHiddenFlag(llvm::cl::Hidden);
+  }
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "tritonc: one-shot driver of the Triton DSL ternary neural-network "
       "compiler\n");
 
+  if (listTargets) {
+    printTargets(llvm::outs());
+    return 0;
+  }
   if (optLevel > 2) {
     llvm::errs() << "tritonc: error: unknown optimization level -O"
                  << optLevel << " (use -O0, -O1 or -O2)\n";
     return 1;
   }
-  bool lowerToCPU = target == TargetKind::CPU;
-  bool toPyTorch = target == TargetKind::PyTorch;
-  if (toPyTorch && emitKind.getNumOccurrences() != 0) {
-    llvm::errs() << "tritonc: error: --target=pytorch prints Python source; "
-                    "it takes no --emit\n";
+
+  CompileOptions options;
+  const TargetBackend *target = nullptr;
+  if (targetName.getNumOccurrences()) {
+    target = lookupTarget(targetName);
+    if (!target) {
+      llvm::errs() << "tritonc: error: " << getUnknownTargetMessage(targetName)
+                   << "\n";
+      return 1;
+    }
+    options.target = targetName;
+  }
+  llvm::StringRef emit = emitKind;
+  if (emit == "ast" || emit == "mlir" || emit == "opt-mlir") {
+    options.stage = emit == "ast"    ? CompileStage::AST
+                    : emit == "mlir" ? CompileStage::MLIR
+                                     : CompileStage::OptMLIR;
+  } else if (target) {
+    const TargetOutputKind *kind = target->lookupOutputKind(emit);
+    if (!kind) {
+      llvm::errs() << "tritonc: error: --target=" << target->getName()
+                   << " cannot emit '" << emit << "' (use ast, mlir, opt-mlir";
+      for (const TargetOutputKind &k : target->getOutputKinds())
+        llvm::errs() << ", " << k.name;
+      llvm::errs() << ")\n";
+      return 1;
+    }
+    options.stage = CompileStage::Target;
+    options.emit = kind->name.str();
+    if (kind->binary && outputFilename == "-") {
+      llvm::errs() << "tritonc: error: --target=" << target->getName()
+                   << " --emit=" << kind->name
+                   << " writes a binary file: give an output file (-o)\n";
+      return 1;
+    }
+  } else if (emit.empty()) {
+    options.stage = CompileStage::MLIR;
+  } else {
+    llvm::errs() << "tritonc: error: --emit=" << emit
+                 << " needs a --target that emits it (without --target: "
+                    "ast, mlir or opt-mlir)\n";
     return 1;
   }
-  if (lowerToCPU && emitKind.getNumOccurrences() == 0)
-    emitKind = CompileOutput::Object;
-  if (!lowerToCPU && (emitKind == CompileOutput::LLVMMLIR ||
-                      emitKind == CompileOutput::Object)) {
-    llvm::errs() << "tritonc: error: --emit=llvm-mlir and --emit=obj need "
-                    "--target=cpu\n";
-    return 1;
-  }
-  if (lowerToCPU && emitKind != CompileOutput::LLVMMLIR &&
-      emitKind != CompileOutput::Object) {
-    llvm::errs() << "tritonc: error: --target=cpu emits llvm-mlir or obj\n";
-    return 1;
-  }
-  if (emitKind == CompileOutput::Object && outputFilename == "-") {
-    llvm::errs() << "tritonc: error: an object file needs an output file "
-                    "(-o model.o)\n";
+  if (useMicrokernels && !(target && target->getName() == "cpu")) {
+    llvm::errs() << "tritonc: error: --use-microkernels needs --target=cpu\n";
     return 1;
   }
 
@@ -149,33 +217,38 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
 
-  mlir::triton::CompileOptions options;
-  options.output = toPyTorch ? CompileOutput::PyTorch : emitKind;
   options.optLevel = optLevel;
   options.useMicrokernels = useMicrokernels;
   options.frontend.errorLimit = errorLimit;
   options.frontend.warnings = !noWarnings;
-  bool passStatistics =
-      mlir::triton::commandLineRequestsPassStatistics(argc, argv);
+  bool passStatistics = commandLineRequestsPassStatistics(argc, argv);
   options.configurePassManager = [&](PassManager &pm) -> LogicalResult {
     if (failed(applyPassManagerCLOptions(pm)))
       return failure();
     if (passStatistics)
-      mlir::triton::addPassCounterReport(pm);
+      addPassCounterReport(pm);
     return success();
   };
   // The output is written only when the compilation succeeds: a failed run
   // leaves no file behind, not even a half-written one.
-  llvm::SmallString<0> output;
-  if (failed(mlir::triton::compileDSL(sourceMgr, options, output, llvm::errs(),
-                                      timing)))
+  SmallVector<TargetFile> files;
+  if (failed(compileDSL(sourceMgr, options, files, llvm::errs(), timing)))
     return 1;
+  if (files.size() != 1 || !files.front().name.empty()) {
+    if (outputFilename == "-") {
+      llvm::errs() << "tritonc: error: --target=" << targetName
+                   << " writes several files: give an output directory "
+                      "(-o DIR)\n";
+      return 1;
+    }
+    return failed(writeDirectory(outputFilename, files)) ? 1 : 0;
+  }
   auto outputFile = openOutputFile(outputFilename, &errorMessage);
   if (!outputFile) {
     llvm::errs() << "tritonc: error: " << errorMessage << "\n";
     return 1;
   }
-  outputFile->os() << output;
+  outputFile->os() << files.front().contents;
   outputFile->keep();
   return 0;
 }

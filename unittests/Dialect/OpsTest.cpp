@@ -7,7 +7,7 @@
 // get_param, call) verifies and resolves its callee.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Dialect/Ternary/IR/TernaryOps.h"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"

@@ -6,7 +6,7 @@
 // rejected through getChecked with the verifier's message.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Dialect/Ternary/IR/TernaryOps.h"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Diagnostics.h"

@@ -5,10 +5,10 @@
 // importDSL gives a verified module.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Frontend/Lexer.h"
-#include "triton/Frontend/MLIRGen.h"
-#include "triton/Frontend/Parser.h"
-#include "triton/Frontend/Sema.h"
+#include "tritondsl/Frontend/Lexer.h"
+#include "tritondsl/Frontend/MLIRGen.h"
+#include "tritondsl/Frontend/Parser.h"
+#include "tritondsl/Frontend/Sema.h"
 
 #include "mlir/IR/MLIRContext.h"
 
@@ -17,7 +17,7 @@
 
 #include <gtest/gtest.h>
 
-using namespace mlir::triton::frontend;
+using namespace tritondsl::frontend;
 
 namespace {
 /// A source buffer with its diagnostics captured in a string.

@@ -5,21 +5,21 @@
 // decomposition turns them into ops that have one.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Conversion/Passes.h"
+#include "tritondsl/Conversion/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
 
-namespace mlir::triton {
+namespace tritondsl {
 #define GEN_PASS_DEF_DECOMPOSELINALGAGGREGATES
-#include "triton/Conversion/Passes.h.inc"
-} // namespace mlir::triton
+#include "tritondsl/Conversion/Passes.h.inc"
+} // namespace tritondsl
 
 using namespace mlir;
 
 namespace {
 
 struct DecomposeLinalgAggregatesPass
-    : triton::impl::DecomposeLinalgAggregatesBase<
+    : tritondsl::impl::DecomposeLinalgAggregatesBase<
           DecomposeLinalgAggregatesPass> {
   void runOnOperation() override {
     SmallVector<linalg::AggregatedOpInterface> aggregates;

@@ -5,16 +5,16 @@
 // linalg.copy, lowered to loops, so that generated libraries need only libm.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Conversion/Passes.h"
+#include "tritondsl/Conversion/Passes.h"
 
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-namespace mlir::triton {
+namespace tritondsl {
 #define GEN_PASS_DEF_MEMREFCOPYTOLINALG
-#include "triton/Conversion/Passes.h.inc"
-} // namespace mlir::triton
+#include "tritondsl/Conversion/Passes.h.inc"
+} // namespace tritondsl
 
 using namespace mlir;
 
@@ -46,7 +46,7 @@ struct StridedCopyToLinalg : OpRewritePattern<memref::CopyOp> {
 };
 
 struct MemRefCopyToLinalgPass
-    : triton::impl::MemRefCopyToLinalgBase<MemRefCopyToLinalgPass> {
+    : tritondsl::impl::MemRefCopyToLinalgBase<MemRefCopyToLinalgPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<StridedCopyToLinalg>(&getContext());

@@ -7,9 +7,9 @@
 // the quantizers (see Passes.td for the op-by-op description).
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Conversion/Passes.h"
+#include "tritondsl/Conversion/Passes.h"
 
-#include "triton/Support/PassCounters.h"
+#include "tritondsl/Support/PassCounters.h"
 
 #include "ternary_ukernels.h"
 
@@ -22,13 +22,13 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
-namespace mlir::triton {
+namespace tritondsl {
 #define GEN_PASS_DEF_CONVERTTERNARYTOLINALG
-#include "triton/Conversion/Passes.h.inc"
-} // namespace mlir::triton
+#include "tritondsl/Conversion/Passes.h.inc"
+} // namespace tritondsl
 
 using namespace mlir;
-using namespace mlir::triton;
+using namespace tritondsl;
 using ternary::Encoding;
 using ternary::PackedTensorType;
 
@@ -36,7 +36,7 @@ using ternary::PackedTensorType;
 // Types
 //===----------------------------------------------------------------------===//
 
-RankedTensorType mlir::triton::getPackedStorageType(PackedTensorType type) {
+RankedTensorType tritondsl::getPackedStorageType(PackedTensorType type) {
   int64_t rows = 1;
   for (auto [dim, size] : llvm::enumerate(type.getShape())) {
     if (dim == type.getPackedAxis())
@@ -980,7 +980,7 @@ LogicalResult checkLowerable(ModuleOp module) {
 }
 
 struct ConvertTernaryToLinalgPass
-    : triton::impl::ConvertTernaryToLinalgBase<ConvertTernaryToLinalgPass>,
+    : tritondsl::impl::ConvertTernaryToLinalgBase<ConvertTernaryToLinalgPass>,
       CountingPass {
   using Base::Base;
   PassCounter numLoweredOps{"lowered-ops",
@@ -1042,7 +1042,7 @@ struct ConvertTernaryToLinalgPass
 
 } // namespace
 
-void mlir::triton::populateTernaryToLinalgConversionPatterns(
+void tritondsl::populateTernaryToLinalgConversionPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns,
     bool useMicrokernels) {
   MLIRContext *context = patterns.getContext();

@@ -1,5 +1,5 @@
 //===- ObjectEmitter.cpp - LLVM dialect to a native object file -----------===//
-#include "triton/Target/CPU/ObjectEmitter.h"
+#include "tritondsl/Target/CPU/ObjectEmitter.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -21,7 +21,7 @@
 
 using namespace mlir;
 
-LogicalResult mlir::triton::emitObjectFile(ModuleOp module,
+LogicalResult tritondsl::emitObjectFile(ModuleOp module,
                                            llvm::raw_pwrite_stream &os,
                                            unsigned optLevel,
                                            llvm::StringRef triple) {
@@ -99,29 +99,4 @@ LogicalResult mlir::triton::emitObjectFile(ModuleOp module,
     return module.emitError("the target cannot emit object files");
   codegen.run(*llvmModule);
   return success();
-}
-
-void mlir::triton::registerCPUObjectTranslation() {
-  static llvm::cl::opt<unsigned> objectOptLevel(
-      "cpu-object-opt-level",
-      llvm::cl::desc("LLVM optimization level of --ternary-to-cpu-object"),
-      llvm::cl::init(2));
-  TranslateFromMLIRRegistration registration(
-      "ternary-to-cpu-object",
-      "Translate the LLVM dialect to a host object file (CPU target)",
-      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
-        auto module = dyn_cast<ModuleOp>(op);
-        if (!module)
-          return op->emitError("expected a builtin.module");
-        llvm::SmallString<0> buffer;
-        llvm::raw_svector_ostream stream(buffer);
-        if (failed(emitObjectFile(module, stream, objectOptLevel)))
-          return failure();
-        os << buffer;
-        return success();
-      },
-      [](DialectRegistry &registry) {
-        registerBuiltinDialectTranslation(registry);
-        registerLLVMDialectTranslation(registry);
-      });
 }

@@ -15,9 +15,9 @@
 // layout, so `pack` and `relayout` need no packing code at run time.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Target/PyTorch/PyTorchEmitter.h"
+#include "tritondsl/Target/PyTorch/PyTorchEmitter.h"
 
-#include "triton/Dialect/Ternary/IR/TernaryOps.h"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -1687,7 +1687,7 @@ LogicalResult PyTorchEmitter::printReshapeLike(Operation *op, Value source,
 
 } // namespace
 
-LogicalResult mlir::triton::emitPyTorchModule(ModuleOp module,
+LogicalResult tritondsl::emitPyTorchModule(ModuleOp module,
                                               raw_ostream &os) {
   // Print into a buffer: nothing reaches `os` when an op is refused.
   std::string buffer;
@@ -1699,20 +1699,3 @@ LogicalResult mlir::triton::emitPyTorchModule(ModuleOp module,
   return success();
 }
 
-void mlir::triton::registerToPyTorchTranslation() {
-  TranslateFromMLIRRegistration registration(
-      "to-pytorch",
-      "Translate ternary layers to a Python file of PyTorch nn.Modules",
-      [](Operation *op, raw_ostream &os) -> LogicalResult {
-        auto module = dyn_cast<ModuleOp>(op);
-        if (!module)
-          return op->emitError("expected a builtin.module");
-        return emitPyTorchModule(module, os);
-      },
-      [](DialectRegistry &registry) {
-        registry.insert<arith::ArithDialect, func::FuncDialect,
-                        linalg::LinalgDialect, math::MathDialect,
-                        tensor::TensorDialect>();
-        registerTernaryDialect(registry);
-      });
-}

@@ -4,7 +4,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
-#include "triton/Dialect/Ternary/IR/TernaryOps.h"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
 #include "llvm/Support/raw_ostream.h"
 
 int main() {

@@ -1,17 +1,17 @@
-// triton-translate --ternary-to-cpu-object (mlir::triton::emitObjectFile, the
+// triton-translate --to-cpu (tritondsl::emitObjectFile, the
 // API tritonc calls) turns the LLVM-dialect output of ternary-cpu into a host
 // ELF object; linked into a shared library it exports the C entry of every
 // public layer function (`<Layer>_<fn>` and `_mlir_ciface_<Layer>_<fn>`),
 // carries the packed weights as i8 data, and the e2e test runs it against
 // numpy (test/e2e/cpu, --emitter triton-translate).
-// RUN: triton-opt %s -ternary-cpu=opt-level=2 | triton-translate --ternary-to-cpu-object -o %t.o
+// RUN: triton-opt %s -ternary-cpu=opt-level=2 | triton-translate --to-cpu -o %t.o
 // RUN: llvm-nm %t.o | FileCheck %s --check-prefix=OBJECT
 // RUN: %{cc} -shared %t.o -o %t.so -lm
 // RUN: llvm-nm -D --defined-only %t.so | FileCheck %s --check-prefix=LIBRARY
-// RUN: triton-opt %s -ternary-cpu=opt-level=0 | triton-translate --ternary-to-cpu-object --cpu-object-opt-level=0 -o %t0.o
+// RUN: triton-opt %s -ternary-cpu=opt-level=0 | triton-translate --to-cpu --target-opt-level=0 -o %t0.o
 // RUN: llvm-nm %t0.o | FileCheck %s --check-prefix=OBJECT
 // An op that has no LLVM IR translation is refused with an error.
-// RUN: echo 'llvm.func @f() -> i32 { %0 = builtin.unrealized_conversion_cast to i32 ; llvm.return %0 : i32 }' | sed 's/;/\n/' | not triton-translate --ternary-to-cpu-object -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERROR
+// RUN: echo 'llvm.func @f() -> i32 { %0 = builtin.unrealized_conversion_cast to i32 ; llvm.return %0 : i32 }' | sed 's/;/\n/' | not triton-translate --to-cpu -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERROR
 
 // OBJECT-DAG: T Linear_forward
 // OBJECT-DAG: T _mlir_ciface_Linear_forward

@@ -1,8 +1,8 @@
 // ternary-layout repacks constant weights that a matmul reads into the
 // target's layout at compile time: offset2 along K for cpu, base3 along K for
 // acalsim. The old constant disappears when nothing else reads it.
-// RUN: triton-opt %s -ternary-layout=target=cpu | FileCheck %s --check-prefix=CPU
-// RUN: triton-opt %s -ternary-layout=target=acalsim | FileCheck %s --check-prefix=ACALSIM
+// RUN: triton-opt %s -ternary-layout=encoding=offset2 | FileCheck %s --check-prefix=CPU
+// RUN: triton-opt %s -ternary-layout=encoding=base3 | FileCheck %s --check-prefix=ACALSIM
 
 // W (K = 4, N = 2) = [[1, -1], [0, 1], [-1, 0], [1, -1]] given in base3 along
 // N: one byte per row of W, digit = t + 1, padding digits 1 (9 + 27 + 81):

@@ -2,8 +2,8 @@
 // no matmul reads the value: weights already in the target layout, constants
 // and arguments that are only returned or unpacked, and packed values of
 // other ranks. It never changes a function signature.
-// RUN: triton-opt %s -ternary-layout=target=cpu | FileCheck %s
-// RUN: triton-opt %s -ternary-layout=target=cpu -mlir-pass-statistics -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
+// RUN: triton-opt %s -ternary-layout=encoding=offset2 | FileCheck %s
+// RUN: triton-opt %s -ternary-layout=encoding=offset2 -mlir-pass-statistics -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
 // STATS: ternary-layout
 // STATS-NEXT: (S) 0 repacked-constants
 // STATS-NEXT: (S) 0 repacked-params

@@ -4,7 +4,7 @@
 // without a value is part of the calling convention: it keeps its type and
 // the matmul reads a runtime relayout of it. A param that no matmul reads
 // keeps its layout.
-// RUN: triton-opt %s -ternary-layout=target=cpu | FileCheck %s
+// RUN: triton-opt %s -ternary-layout=encoding=offset2 | FileCheck %s
 
 // Bytes: see constants.mlir (same W, base3 along N -> offset2 along K).
 // CHECK-LABEL: ternary.layer @Linear {

@@ -2,7 +2,7 @@
 // and one param repacked at compile time, one runtime relayout inserted for
 // an argument, and one relayout removed: the last matmul reads the middle of
 // a relayout chain, which is already in the target layout.
-// RUN: triton-opt %s -ternary-layout=target=cpu -mlir-pass-statistics -o /dev/null 2>&1 | FileCheck %s
+// RUN: triton-opt %s -ternary-layout=encoding=offset2 -mlir-pass-statistics -o /dev/null 2>&1 | FileCheck %s
 
 // CHECK: ternary-layout
 // CHECK-NEXT: (S) 1 repacked-constants - Constant weights repacked at compile time

@@ -6,7 +6,7 @@ its results against the float64 numpy reference.
   mlir-translate --mlir-to-llvmir                          -> LLVM IR
   llc -O2 -filetype=obj -relocation-model=pic              -> object file
     (or, with --emitter emit-object-file, the project's own
-     triton-translate --ternary-to-cpu-object in one step)
+     triton-translate --to-cpu in one step)
   cc -shared (+ libtriton_runtime.so for micro-kernels)    -> model.so
 
 then calls the C entry point `_mlir_ciface_<Layer>_<fn>` through ctypes with
@@ -39,7 +39,7 @@ def build(model, args, work):
          llvm_dialect])
     obj = os.path.join(work, model.name + ".o")
     if args.emitter == "emit-object-file":
-        run([args.triton_translate, "--ternary-to-cpu-object", llvm_dialect,
+        run([args.triton_translate, "--to-cpu", llvm_dialect,
              "-o", obj])
     else:
         llvm_ir = os.path.join(work, model.name + ".ll")

@@ -5,7 +5,7 @@
 // which is the single definition of the packed format.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Dialect/Ternary/IR/TernaryOps.h"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
@@ -18,8 +18,8 @@
 using namespace mlir;
 using namespace mlir::ternary;
 
-#include "triton/Dialect/Ternary/IR/TernaryDialect.cpp.inc"
-#include "triton/Dialect/Ternary/IR/TernaryEnums.cpp.inc"
+#include "tritondsl/Dialect/Ternary/IR/TernaryDialect.cpp.inc"
+#include "tritondsl/Dialect/Ternary/IR/TernaryEnums.cpp.inc"
 
 /// The `axis` of `#ternary.layout`: a non-negative integer that fits the
 /// attribute's `unsigned` parameter.
@@ -36,23 +36,23 @@ static FailureOr<unsigned> parseLayoutAxis(AsmParser &parser) {
 }
 
 #define GET_ATTRDEF_CLASSES
-#include "triton/Dialect/Ternary/IR/TernaryAttrs.cpp.inc"
+#include "tritondsl/Dialect/Ternary/IR/TernaryAttrs.cpp.inc"
 
 #define GET_TYPEDEF_CLASSES
-#include "triton/Dialect/Ternary/IR/TernaryTypes.cpp.inc"
+#include "tritondsl/Dialect/Ternary/IR/TernaryTypes.cpp.inc"
 
 void TernaryDialect::initialize() {
   addAttributes<
 #define GET_ATTRDEF_LIST
-#include "triton/Dialect/Ternary/IR/TernaryAttrs.cpp.inc"
+#include "tritondsl/Dialect/Ternary/IR/TernaryAttrs.cpp.inc"
       >();
   addTypes<
 #define GET_TYPEDEF_LIST
-#include "triton/Dialect/Ternary/IR/TernaryTypes.cpp.inc"
+#include "tritondsl/Dialect/Ternary/IR/TernaryTypes.cpp.inc"
       >();
   addOperations<
 #define GET_OP_LIST
-#include "triton/Dialect/Ternary/IR/TernaryOps.cpp.inc"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.cpp.inc"
       >();
 }
 

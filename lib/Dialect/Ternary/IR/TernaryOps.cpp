@@ -5,7 +5,7 @@
 // library (ternary_packing.h), so folded bytes equal run-time bytes.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Dialect/Ternary/IR/TernaryOps.h"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
@@ -754,4 +754,4 @@ MutableOperandRange CallOp::getArgOperandsMutable() {
 }
 
 #define GET_OP_CLASSES
-#include "triton/Dialect/Ternary/IR/TernaryOps.cpp.inc"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.cpp.inc"

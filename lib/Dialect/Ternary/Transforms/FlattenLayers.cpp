@@ -6,8 +6,8 @@
 // calling convention).
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Dialect/Ternary/Transforms/Passes.h"
-#include "triton/Support/PassCounters.h"
+#include "tritondsl/Dialect/Ternary/Transforms/Passes.h"
+#include "tritondsl/Support/PassCounters.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/BitVector.h"
@@ -15,7 +15,7 @@
 
 namespace mlir::ternary {
 #define GEN_PASS_DEF_TERNARYFLATTENLAYERS
-#include "triton/Dialect/Ternary/Transforms/Passes.h.inc"
+#include "tritondsl/Dialect/Ternary/Transforms/Passes.h.inc"
 } // namespace mlir::ternary
 
 using namespace mlir;
@@ -25,14 +25,14 @@ namespace {
 
 struct TernaryFlattenLayersPass
     : ternary::impl::TernaryFlattenLayersBase<TernaryFlattenLayersPass>,
-      triton::CountingPass {
-  triton::PassCounter numFlattenedFunctions{
+      tritondsl::CountingPass {
+  tritondsl::PassCounter numFlattenedFunctions{
       "flattened-functions", "Layer functions moved to the module"};
-  triton::PassCounter numConstantParams{
+  tritondsl::PassCounter numConstantParams{
       "constant-params", "Reads of initialized params turned into constants"};
-  triton::PassCounter numArgumentParams{
+  tritondsl::PassCounter numArgumentParams{
       "argument-params", "Leading arguments added for params without a value"};
-  SmallVector<triton::PassCounter *> getCounters() override {
+  SmallVector<tritondsl::PassCounter *> getCounters() override {
     return {&numFlattenedFunctions, &numConstantParams, &numArgumentParams};
   }
   void runOnOperation() override;

@@ -5,15 +5,15 @@
 // packed params (see Passes.td).
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Dialect/Ternary/Transforms/Passes.h"
-#include "triton/Support/PassCounters.h"
+#include "tritondsl/Dialect/Ternary/Transforms/Passes.h"
+#include "tritondsl/Support/PassCounters.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::ternary {
 #define GEN_PASS_DEF_TERNARYFOLDCONSTANTS
-#include "triton/Dialect/Ternary/Transforms/Passes.h.inc"
+#include "tritondsl/Dialect/Ternary/Transforms/Passes.h.inc"
 } // namespace mlir::ternary
 
 using namespace mlir;
@@ -137,12 +137,12 @@ bool foldParamQuantization(LayerOp layer, ParamOp param,
 
 struct TernaryFoldConstantsPass
     : ternary::impl::TernaryFoldConstantsBase<TernaryFoldConstantsPass>,
-      triton::CountingPass {
-  triton::PassCounter numFoldedOps{
+      tritondsl::CountingPass {
+  tritondsl::PassCounter numFoldedOps{
       "folded-ops", "Ternary ops folded to constants or erased as dead"};
-  triton::PassCounter numQuantizedParams{
+  tritondsl::PassCounter numQuantizedParams{
       "quantized-params", "Float params quantized and packed at compile time"};
-  SmallVector<triton::PassCounter *> getCounters() override {
+  SmallVector<tritondsl::PassCounter *> getCounters() override {
     return {&numFoldedOps, &numQuantizedParams};
   }
 

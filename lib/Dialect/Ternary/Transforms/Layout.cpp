@@ -5,69 +5,19 @@
 // at run time get a ternary.relayout (see Passes.td).
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Dialect/Ternary/Transforms/Passes.h"
-#include "triton/Support/PassCounters.h"
+#include "tritondsl/Dialect/Ternary/Transforms/Passes.h"
+#include "tritondsl/Support/PassCounters.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "llvm/ADT/StringSwitch.h"
 
 namespace mlir::ternary {
 #define GEN_PASS_DEF_TERNARYLAYOUT
-#include "triton/Dialect/Ternary/Transforms/Passes.h.inc"
+#include "tritondsl/Dialect/Ternary/Transforms/Passes.h.inc"
 } // namespace mlir::ternary
 
 using namespace mlir;
 using namespace mlir::ternary;
-
-//===----------------------------------------------------------------------===//
-// Targets
-//===----------------------------------------------------------------------===//
-
-llvm::StringRef mlir::ternary::stringifyTarget(Target target) {
-  switch (target) {
-  case Target::cpu:
-    return "cpu";
-  case Target::gpu:
-    return "gpu";
-  case Target::pytorch:
-    return "pytorch";
-  case Target::onnx:
-    return "onnx";
-  case Target::acalsim:
-    return "acalsim";
-  }
-  return "cpu";
-}
-
-std::optional<Target> mlir::ternary::symbolizeTarget(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<Target>>(name)
-      .Case("cpu", Target::cpu)
-      .Case("gpu", Target::gpu)
-      .Case("pytorch", Target::pytorch)
-      .Case("onnx", Target::onnx)
-      .Case("acalsim", Target::acalsim)
-      .Default(std::nullopt);
-}
-
-LayoutAttr mlir::ternary::getTargetLayout(MLIRContext *context,
-                                          Target target) {
-  // offset2 along K: each output column is one contiguous row of 2-bit codes,
-  // decoded with a shift and a mask (what a GEMV, a PyTorch unpack and an
-  // ONNX BitShift/BitwiseAnd graph read best). ACALSim's bare-metal images
-  // are limited by memory: base3 stores 1.6 bits per weight.
-  if (target == Target::acalsim)
-    return LayoutAttr::get(context, Encoding::base3, 0);
-  return LayoutAttr::get(context, Encoding::offset2, 0);
-}
-
-bool mlir::ternary::targetHasFusedBias(Target target) {
-  // The CPU lowering adds the bias in the matmul's epilogue (and passes it
-  // to the micro-kernel); the PyTorch emitter passes it to the runtime op
-  // (or adds it after the pure-PyTorch matmul). The other emitters get the
-  // fused form when they handle ternary.matmul's bias operand.
-  return target == Target::cpu || target == Target::pytorch;
-}
 
 //===----------------------------------------------------------------------===//
 // The pass
@@ -109,8 +59,8 @@ struct ErasedRelayoutCounter : RewriterBase::Listener {
 };
 
 struct LayoutCounters {
-  triton::PassCounter &repackedConstants;
-  triton::PassCounter &runtimeRelayouts;
+  tritondsl::PassCounter &repackedConstants;
+  tritondsl::PassCounter &runtimeRelayouts;
 };
 
 /// Gives a matmul its weights in the target layout.
@@ -186,18 +136,18 @@ struct SimplifyRelayout : OpRewritePattern<RelayoutOp> {
 };
 
 struct TernaryLayoutPass : ternary::impl::TernaryLayoutBase<TernaryLayoutPass>,
-                           triton::CountingPass {
+                           tritondsl::CountingPass {
   using Base::Base;
-  triton::PassCounter numRepackedConstants{
+  tritondsl::PassCounter numRepackedConstants{
       "repacked-constants", "Constant weights repacked at compile time"};
-  triton::PassCounter numRepackedParams{
+  tritondsl::PassCounter numRepackedParams{
       "repacked-params", "Initialized params repacked at compile time"};
-  triton::PassCounter numRuntimeRelayouts{
+  tritondsl::PassCounter numRuntimeRelayouts{
       "runtime-relayouts",
       "Relayouts inserted for weights known only at run time"};
-  triton::PassCounter numRemovedRelayouts{"removed-relayouts",
+  tritondsl::PassCounter numRemovedRelayouts{"removed-relayouts",
                                           "ternary.relayout ops removed"};
-  SmallVector<triton::PassCounter *> getCounters() override {
+  SmallVector<tritondsl::PassCounter *> getCounters() override {
     return {&numRepackedConstants, &numRepackedParams, &numRuntimeRelayouts,
             &numRemovedRelayouts};
   }
@@ -245,7 +195,7 @@ struct TernaryLayoutPass : ternary::impl::TernaryLayoutBase<TernaryLayoutPass>,
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    LayoutAttr layout = getTargetLayout(&getContext(), target);
+    LayoutAttr layout = LayoutAttr::get(&getContext(), encoding, /*axis=*/0);
     for (LayerOp layer : module.getOps<LayerOp>())
       repackParams(layer, layout);
 

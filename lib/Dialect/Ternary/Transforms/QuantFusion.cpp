@@ -7,8 +7,8 @@
 // reassociation documented in Passes.td, it does not apply.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Dialect/Ternary/Transforms/Passes.h"
-#include "triton/Support/PassCounters.h"
+#include "tritondsl/Dialect/Ternary/Transforms/Passes.h"
+#include "tritondsl/Support/PassCounters.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Matchers.h"
@@ -17,13 +17,13 @@
 
 namespace mlir::ternary {
 #define GEN_PASS_DEF_TERNARYQUANTFUSION
-#include "triton/Dialect/Ternary/Transforms/Passes.h.inc"
+#include "tritondsl/Dialect/Ternary/Transforms/Passes.h.inc"
 } // namespace mlir::ternary
 
 using namespace mlir;
 using namespace mlir::ternary;
 
-using PassStatistic = triton::PassCounter;
+using PassStatistic = tritondsl::PassCounter;
 
 namespace {
 
@@ -508,18 +508,18 @@ struct FuseArithBias : OpRewritePattern<AddOp> {
 
 struct TernaryQuantFusionPass
     : ternary::impl::TernaryQuantFusionBase<TernaryQuantFusionPass>,
-      triton::CountingPass {
+      tritondsl::CountingPass {
   using Base::Base;
-  triton::PassCounter numRemovedRoundTrips{
+  tritondsl::PassCounter numRemovedRoundTrips{
       "removed-round-trips", "Exact quantize/dequantize round trips removed"};
-  triton::PassCounter numFusedDequantizeMatmuls{
+  tritondsl::PassCounter numFusedDequantizeMatmuls{
       "fused-dequantize-matmuls",
       "linalg.matmul on dequantized weights rewritten to ternary.matmul"};
-  triton::PassCounter numFoldedScales{
+  tritondsl::PassCounter numFoldedScales{
       "folded-scales", "Scale multiplications folded into ternary.matmul"};
-  triton::PassCounter numFusedBiases{
+  tritondsl::PassCounter numFusedBiases{
       "fused-biases", "Bias additions fused into ternary.matmul"};
-  SmallVector<triton::PassCounter *> getCounters() override {
+  SmallVector<tritondsl::PassCounter *> getCounters() override {
     return {&numRemovedRoundTrips, &numFusedDequantizeMatmuls,
             &numFoldedScales, &numFusedBiases};
   }

@@ -4,14 +4,14 @@
 // in its own layer, so a param that no get_param reads is dead.
 //
 //===----------------------------------------------------------------------===//
-#include "triton/Dialect/Ternary/Transforms/Passes.h"
-#include "triton/Support/PassCounters.h"
+#include "tritondsl/Dialect/Ternary/Transforms/Passes.h"
+#include "tritondsl/Support/PassCounters.h"
 
 #include "llvm/ADT/DenseSet.h"
 
 namespace mlir::ternary {
 #define GEN_PASS_DEF_TERNARYREMOVEUNUSEDPARAMS
-#include "triton/Dialect/Ternary/Transforms/Passes.h.inc"
+#include "tritondsl/Dialect/Ternary/Transforms/Passes.h.inc"
 } // namespace mlir::ternary
 
 using namespace mlir;
@@ -22,13 +22,13 @@ namespace {
 struct TernaryRemoveUnusedParamsPass
     : ternary::impl::TernaryRemoveUnusedParamsBase<
           TernaryRemoveUnusedParamsPass>,
-      triton::CountingPass {
+      tritondsl::CountingPass {
   using Base::Base;
-  triton::PassCounter numRemovedParams{
+  tritondsl::PassCounter numRemovedParams{
       "removed-params", "Params removed because no function reads them"};
-  triton::PassCounter numRemovedReads{"removed-reads",
+  tritondsl::PassCounter numRemovedReads{"removed-reads",
                                       "Unused ternary.get_param ops erased"};
-  SmallVector<triton::PassCounter *> getCounters() override {
+  SmallVector<tritondsl::PassCounter *> getCounters() override {
     return {&numRemovedParams, &numRemovedReads};
   }
 

@@ -1,0 +1,77 @@
+//===- InitAll.h - Register everything the ternary tools use ----*- C++ -*-===//
+//
+// The one place that registers dialects, passes and translations for
+// triton-opt, triton-translate and tritonc (and for embedders that want the
+// same set).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TRITONDSL_INITALL_H
+#define TRITONDSL_INITALL_H
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/InitAllTranslations.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+#include "tritondsl/Conversion/Passes.h"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
+#include "tritondsl/Frontend/MLIRGen.h"
+#include "tritondsl/Dialect/Ternary/Transforms/Passes.h"
+#include "tritondsl/Pipelines/Pipelines.h"
+#include "tritondsl/Target/CPU/CPUTarget.h"
+#include "tritondsl/Target/PyTorch/PyTorchTarget.h"
+#include "tritondsl/Target/Target.h"
+#include "tritondsl/Support/LLVM.h"
+
+namespace tritondsl {
+
+/// Our dialects only: what an embedding compiler needs.
+inline void registerTernaryDialects(DialectRegistry &registry) {
+  ternary::registerTernaryDialect(registry);
+}
+
+/// Every upstream dialect and extension (including GPU/NVVM targets and the
+/// LLVM IR translation interfaces) plus ours.
+inline void registerAllDialects(DialectRegistry &registry) {
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllToLLVMIRTranslations(registry);
+  registerTernaryDialects(registry);
+}
+
+/// Our passes and pipelines only (link TritonTernaryPipelines).
+inline void registerTernaryPasses() {
+  ternary::registerTernaryTransformsPasses();
+  registerTritonConversionPasses();
+  registerTernaryPipelines();
+}
+
+/// Every target (lib/Target/<Name>/), one line each: adding a target is
+/// its folder plus its line here (docs/targets/README.md). Idempotent and
+/// thread-safe; tools, the driver's Compiler and the Python module call it.
+inline void registerAllTargets() {
+  registerCPUTarget();
+  registerPyTorchTarget();
+}
+
+/// Every upstream pass plus ours.
+inline void registerAllPasses() {
+  mlir::registerAllPasses();
+  registerTernaryPasses();
+  registerAllTargets();
+}
+
+/// Every upstream translation plus ours: `--import-dsl` (the .tri front
+/// end) and `--to-<target>` for every registered target.
+inline void registerAllTranslations() {
+  mlir::registerAllTranslations();
+  frontend::registerImportDSLTranslation();
+  registerAllTargets();
+  registerTargetTranslations();
+}
+
+} // namespace tritondsl
+
+#endif // TRITONDSL_INITALL_H
