@@ -149,6 +149,18 @@ LogicalResult Compiler::compile(llvm::SourceMgr &sourceMgr,
     return failure();
   }
 
+  // The weights file too: a file that cannot be used stops the compilation
+  // before the program is parsed.
+  std::unique_ptr<WeightsFile> weights;
+  if (!options.weightsPath.empty()) {
+    std::string error;
+    weights = WeightsFile::read(options.weightsPath, error);
+    if (!weights) {
+      reportOptionError(options, filename, diagOS, error);
+      return failure();
+    }
+  }
+
   if (options.observeDiagnostic) {
     diag.setObserver([&](llvm::SourceMgr::DiagKind kind, SourceLoc loc,
                          llvm::StringRef message) {
@@ -166,7 +178,7 @@ LogicalResult Compiler::compile(llvm::SourceMgr &sourceMgr,
   }
 
   std::unique_ptr<Context> pooled = acquireContext();
-  auto release = llvm::make_scope_exit(
+  llvm::scope_exit release(
       [&] { releaseContext(std::move(pooled)); });
   MLIRContext &context = pooled->context;
   SourceMgrDiagnosticHandler printer(sourceMgr, &context, diagOS);
@@ -188,6 +200,11 @@ LogicalResult Compiler::compile(llvm::SourceMgr &sourceMgr,
       mlirGenVerified(context, *ast, filename, timing);
   if (!module)
     return failure();
+  if (weights) {
+    TimingScope weightsTiming = timing.nest("Bind weights");
+    if (failed(bindWeights(*module, *weights, options.quantizer)))
+      return failure();
+  }
 
   if (target) {
     TimingScope optimizeTiming = timing.nest("Optimize");

@@ -79,6 +79,35 @@ static llvm::cl::opt<bool> useMicrokernels(
                    "eligible matmuls (link libtriton_runtime)"),
     llvm::cl::init(false), llvm::cl::cat(tritoncCategory));
 
+static llvm::cl::opt<std::string> weightsPath(
+    "weights",
+    llvm::cl::desc("A safetensors file of the params' values (Layer.param), "
+                   "embedded in the output (docs/weights.md)"),
+    llvm::cl::value_desc("file"), llvm::cl::cat(tritoncCategory));
+
+static llvm::cl::opt<ternary::QuantMethod> quantizer(
+    "quantizer",
+    llvm::cl::desc("How float weights of TernaryTensor params are "
+                   "ternarized (--weights)"),
+    llvm::cl::init(ternary::QuantMethod::absmean),
+    llvm::cl::values(
+        clEnumValN(ternary::QuantMethod::absmean, "absmean",
+                   "BitNet b1.58: round(w / mean|w|) clamped (default)"),
+        clEnumValN(ternary::QuantMethod::threshold, "threshold",
+                   "sign(w) where |w| > --quantizer-threshold"),
+        clEnumValN(ternary::QuantMethod::stochastic, "stochastic",
+                   "unbiased stochastic rounding keyed by --quantizer-seed")),
+    llvm::cl::cat(tritoncCategory));
+
+static llvm::cl::opt<float> quantizerThreshold(
+    "quantizer-threshold",
+    llvm::cl::desc("The threshold of --quantizer=threshold (>= 0)"),
+    llvm::cl::cat(tritoncCategory));
+
+static llvm::cl::opt<uint64_t> quantizerSeed(
+    "quantizer-seed", llvm::cl::desc("The seed of --quantizer=stochastic"),
+    llvm::cl::init(0), llvm::cl::cat(tritoncCategory));
+
 static llvm::cl::opt<unsigned> errorLimit(
     "error-limit",
     llvm::cl::desc("Stop after this many errors (0: no limit, default 20)"),
@@ -203,6 +232,18 @@ int main(int argc, char **argv) {
     llvm::errs() << "tritonc: error: --use-microkernels needs --target=cpu\n";
     return 1;
   }
+
+  if (quantizer == ternary::QuantMethod::threshold &&
+      (!quantizerThreshold.getNumOccurrences() || !(quantizerThreshold >= 0))) {
+    llvm::errs() << "tritonc: error: --quantizer=threshold needs "
+                    "--quantizer-threshold=D with D >= 0\n";
+    return 1;
+  }
+  options.weightsPath = weightsPath;
+  options.quantizer.method = quantizer;
+  if (quantizerThreshold.getNumOccurrences())
+    options.quantizer.threshold = quantizerThreshold;
+  options.quantizer.seed = quantizerSeed;
 
   DefaultTimingManager timingManager;
   applyDefaultTimingManagerCLOptions(timingManager);

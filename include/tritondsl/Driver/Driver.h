@@ -12,6 +12,7 @@
 
 #include "tritondsl/Frontend/MLIRGen.h"
 #include "tritondsl/Target/Target.h"
+#include "tritondsl/Target/Weights.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/SmallVector.h"
@@ -62,6 +63,11 @@ struct CompileOptions {
   unsigned optLevel = 2;
   /// CPU target: call the runtime micro-kernels for eligible matmuls.
   bool useMicrokernels = false;
+  /// A weights file (Weights.h) whose tensors become the params' values, so
+  /// that the output embeds them; none when empty.
+  std::string weightsPath;
+  /// How float weights of TernaryTensor params are ternarized.
+  QuantizerOptions quantizer;
   frontend::FrontendOptions frontend;
   /// Called on the pass manager before it runs (tritonc applies its
   /// command-line options there); a failure stops the compilation. A

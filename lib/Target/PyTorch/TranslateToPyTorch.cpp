@@ -619,13 +619,18 @@ LogicalResult PyTorchEmitter::emitParam(ParamOp param,
                              "packed param '")
              << name << "'";
     if (init) {
-      bool ok;
-      std::string hex = hexTensor(init, IntegerType::get(param.getContext(), 8),
-                                  param, ok);
-      if (!ok)
+      // Dense literals and dense_resource blobs (weights files) alike.
+      SmallVector<uint8_t> storage;
+      std::optional<ArrayRef<uint8_t>> raw = getPackedBytes(init, storage);
+      if (!raw)
         return param.emitError("the PyTorch target cannot read the initial "
                                "bytes of '")
                << name << "'";
+      std::string hex;
+      hex.reserve(2 * raw->size());
+      llvm::raw_string_ostream hexStream(hex);
+      for (uint8_t byte : *raw)
+        hexStream << llvm::format_hex_no_prefix(byte, 2);
       emitFromHex("buffer", name, hex, "torch.uint8", {*bytes}, true);
       return success();
     }
