@@ -17,6 +17,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include <string>
 #include <string_view>
@@ -99,7 +100,10 @@ static CompileOptions getOptions(const std::string &target,
 static py::tuple compileWith(Compiler &compiler, const py::bytes &source,
                              const std::string &filename,
                              const std::string &target, int optLevel,
-                             bool useMicrokernels, const std::string &emit) {
+                             bool useMicrokernels, const std::string &emit,
+                             const std::string &weights,
+                             const std::string &quantizer,
+                             std::optional<float> threshold, uint64_t seed) {
   if (optLevel < 0 || optLevel > 2)
     throw py::value_error("unknown optimization level " +
                           std::to_string(optLevel) + " (use 0, 1 or 2)");
@@ -107,6 +111,18 @@ static py::tuple compileWith(Compiler &compiler, const py::bytes &source,
   CompileOptions options = getOptions(target, emit, binary);
   options.optLevel = optLevel;
   options.useMicrokernels = useMicrokernels;
+  options.weightsPath = weights;
+  std::optional<ternary::QuantMethod> method =
+      ternary::symbolizeQuantMethod(quantizer);
+  if (!method)
+    throw py::value_error("unknown quantizer '" + quantizer +
+                          "' (use absmean, threshold or stochastic)");
+  if (*method == ternary::QuantMethod::threshold &&
+      (!threshold || !(*threshold >= 0)))
+    throw py::value_error("the threshold quantizer needs threshold >= 0");
+  options.quantizer.method = *method;
+  options.quantizer.threshold = threshold;
+  options.quantizer.seed = seed;
   std::vector<CompileDiagnostic> diagnostics;
   options.observeDiagnostic = [&](const CompileDiagnostic &diagnostic) {
     diagnostics.push_back(diagnostic);
@@ -166,14 +182,19 @@ PYBIND11_MODULE(_core, m) {
       "compile",
       [](const py::bytes &source, const std::string &filename,
          const std::string &target, int optLevel, bool useMicrokernels,
-         const std::string &emit) {
+         const std::string &emit, const std::string &weights,
+         const std::string &quantizer, std::optional<float> threshold,
+         uint64_t seed) {
         Compiler compiler;
         return compileWith(compiler, source, filename, target, optLevel,
-                           useMicrokernels, emit);
+                           useMicrokernels, emit, weights, quantizer,
+                           threshold, seed);
       },
       py::arg("source"), py::arg("filename"), py::arg("target"),
       py::arg("opt_level"), py::arg("use_microkernels") = false,
-      py::arg("emit") = "",
+      py::arg("emit") = "", py::arg("weights") = "",
+      py::arg("quantizer") = "absmean", py::arg("threshold") = py::none(),
+      py::arg("seed") = 0,
       "One-shot: compiles .tri source bytes without the GIL; returns (ok, "
       "[(name, bytes)], binary, [(severity, filename, line, column, "
       "message), ...]).");
@@ -185,13 +206,18 @@ PYBIND11_MODULE(_core, m) {
           "compile",
           [](Compiler &compiler, const py::bytes &source,
              const std::string &filename, const std::string &target,
-             int optLevel, bool useMicrokernels, const std::string &emit) {
+             int optLevel, bool useMicrokernels, const std::string &emit,
+             const std::string &weights, const std::string &quantizer,
+             std::optional<float> threshold, uint64_t seed) {
             return compileWith(compiler, source, filename, target, optLevel,
-                               useMicrokernels, emit);
+                               useMicrokernels, emit, weights, quantizer,
+                               threshold, seed);
           },
           py::arg("source"), py::arg("filename"), py::arg("target"),
           py::arg("opt_level"), py::arg("use_microkernels") = false,
-          py::arg("emit") = "");
+          py::arg("emit") = "", py::arg("weights") = "",
+          py::arg("quantizer") = "absmean", py::arg("threshold") = py::none(),
+          py::arg("seed") = 0);
   m.def("targets", &getTargets,
         "The registered targets: [(name, description, weight encoding, "
         "fuses bias, [(emit, description, binary), ...]), ...].");

@@ -18,6 +18,7 @@ from .runtime import *  # noqa: F401,F403  (the runtime's public API)
 from .runtime import __all__ as _runtime_all
 
 from .backend import backend  # noqa: E402  (torch.compile backend)
+from .weights import save_weights, weights_of  # noqa: E402  (weights files)
 from .fx import TernaryProgram, UnsupportedOperationError, from_fx, ternarize_model  # noqa: E402
 
 __version__ = "0.1.0"
@@ -25,6 +26,8 @@ __all__ = list(_compiler_all) + list(_runtime_all) + [
     "TernaryProgram",
     "UnsupportedOperationError",
     "backend",
+    "save_weights",
+    "weights_of",
     "from_fx",
     "ternarize_model",
 ]

@@ -157,7 +157,8 @@ def _read_source(source, filename):
     return source.encode("utf-8"), "<string>" if filename is None else filename
 
 
-def _check_arguments(target, opt_level, filename, use_microkernels, emit):
+def _check_arguments(target, opt_level, filename, use_microkernels, emit, weights, quantizer,
+                     threshold, seed):
     if not isinstance(target, str):
         raise TypeError(f"target must be a str, not {type(target).__name__}")
     if isinstance(opt_level, bool) or not isinstance(opt_level, int):
@@ -173,13 +174,26 @@ def _check_arguments(target, opt_level, filename, use_microkernels, emit):
                          f"not {target!r}")
     if emit is not None and not isinstance(emit, str):
         raise TypeError(f"emit must be a str, not {type(emit).__name__}")
+    if weights is not None and not isinstance(weights, (str, os.PathLike)):
+        raise TypeError(f"weights must be a path, not {type(weights).__name__}")
+    if not isinstance(quantizer, str):
+        raise TypeError(f"quantizer must be a str, not {type(quantizer).__name__}")
+    if threshold is not None and (isinstance(threshold, bool)
+                                  or not isinstance(threshold, (int, float))):
+        raise TypeError(f"threshold must be a number, not {type(threshold).__name__}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+        raise TypeError("seed must be an int in [0, 2**64)")
 
 
-def _run(compile_function, source, target, opt_level, filename, use_microkernels, emit):
-    _check_arguments(target, opt_level, filename, use_microkernels, emit)
+def _run(compile_function, source, target, opt_level, filename, use_microkernels, emit,
+         weights=None, quantizer="absmean", threshold=None, seed=0):
+    _check_arguments(target, opt_level, filename, use_microkernels, emit, weights, quantizer,
+                     threshold, seed)
     text, filename = _read_source(source, filename)
     ok, files, binary, diagnostics = compile_function(
-        text, filename, target, opt_level, use_microkernels, emit or "")
+        text, filename, target, opt_level, use_microkernels, emit or "",
+        os.fspath(weights) if weights is not None else "", quantizer,
+        None if threshold is None else float(threshold), seed)
     diagnostics = [Diagnostic(*d) for d in diagnostics]
     for d in diagnostics:
         if d.severity == "warning":
@@ -193,7 +207,8 @@ def _run(compile_function, source, target, opt_level, filename, use_microkernels
 
 
 def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str | None = None,
-            use_microkernels: bool = False, emit: str | None = None):
+            use_microkernels: bool = False, emit: str | None = None, weights=None,
+            quantizer: str = "absmean", threshold: float | None = None, seed: int = 0):
     """Compiles a ``.tri`` program.
 
     ``source`` is the program text (``str``) or the path of a file
@@ -210,7 +225,12 @@ def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str |
     the program in diagnostics and locations (default: the path, or
     ``"<string>"``). ``use_microkernels`` (CPU target only) lowers eligible
     ``ternary.matmul`` ops to calls of the runtime's fast kernels, like
-    ``tritonc --use-microkernels`` (docs/targets/cpu.md).
+    ``tritonc --use-microkernels`` (docs/targets/cpu.md). ``weights`` is the
+    path of a weights file (safetensors, :func:`triton_dsl.save_weights`;
+    docs/weights.md) whose values the output embeds, like ``tritonc
+    --weights``; float weights of TernaryTensor params are ternarized with
+    ``quantizer`` (``"absmean"``, ``"threshold"`` with ``threshold``,
+    ``"stochastic"`` with ``seed``).
 
     Each call sets up the compiler anew; :class:`Compiler` keeps it between
     programs (many programs a second).
@@ -221,7 +241,8 @@ def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str |
     ``OSError`` when the file cannot be read. Warnings are issued as
     :class:`CompileWarning`.
     """
-    return _run(_core().compile, source, target, opt_level, filename, use_microkernels, emit)
+    return _run(_core().compile, source, target, opt_level, filename, use_microkernels, emit,
+                weights, quantizer, threshold, seed)
 
 
 class Compiler:
@@ -236,21 +257,27 @@ class Compiler:
 
     def compile(self, source, target: str = "pytorch", opt_level: int = 2,
                 filename: str | None = None, use_microkernels: bool = False,
-                emit: str | None = None):
+                emit: str | None = None, weights=None, quantizer: str = "absmean",
+                threshold: float | None = None, seed: int = 0):
         """As :func:`compile`."""
         return _run(self._compiler.compile, source, target, opt_level, filename,
-                    use_microkernels, emit)
+                    use_microkernels, emit, weights, quantizer, threshold, seed)
 
 
-def load(source, opt_level: int = 2, name: str | None = None, filename: str | None = None):
+def load(source, opt_level: int = 2, name: str | None = None, filename: str | None = None,
+         weights=None, quantizer: str = "absmean", threshold: float | None = None,
+         seed: int = 0):
     """Compiles a ``.tri`` program for PyTorch and imports the result.
 
     ``source`` is as for :func:`compile`. Returns a new module (registered in
     ``sys.modules`` as ``name``, by default ``triton_dsl_generated_<hash>``
-    of the generated code) holding one ``nn.Module`` class per layer.
+    of the generated code) holding one ``nn.Module`` class per layer. With
+    ``weights`` (a weights file, as for :func:`compile`) the classes start
+    with those values instead of zeros.
     Tracebacks and ``inspect.getsource`` show the generated code.
     """
-    return import_generated(compile(source, "pytorch", opt_level, filename), name)
+    return import_generated(compile(source, "pytorch", opt_level, filename, weights=weights,
+                                    quantizer=quantizer, threshold=threshold, seed=seed), name)
 
 
 def import_generated(code: str, name: str | None = None):

@@ -110,6 +110,14 @@ class TernaryProgram:
             state[name] = pack(trits, encoding=encoding, axis=axis).reshape(-1)
         return state
 
+    def save_weights(self, path) -> None:
+        """Writes the captured weights as a weights file (``Layer.param``
+        names; see :func:`triton_dsl.save_weights`) for ``tritonc --weights``
+        and ``compile(weights=)``: every target then embeds them."""
+        from .weights import save_weights
+
+        save_weights(path, self)
+
     def module(self, opt_level: int = 2) -> nn.Module:
         """The generated PyTorch module (``target="pytorch"``) with the captured weights."""
         from . import load
