@@ -1,0 +1,108 @@
+# The runtime of the PyTorch target: the imports, the lookup of the LibTorch
+# op and the pure-PyTorch helpers that start every Python file the target
+# writes (lib/Target/PyTorch/TranslateToPyTorch.cpp prints them after the
+# file's two-line header, then one nn.Module per layer). The build embeds
+# this file without this leading comment (cmake/EmbedText.cmake);
+# test/Target/PyTorch/runtime-lint.test lints it and imports it.
+
+import torch
+from torch import nn
+
+
+def _find_ternary_matmul_op():
+    """torch.ops.triton_dsl.ternary_matmul when it is registered, else None."""
+    try:
+        import triton_dsl.torch_ops  # noqa: F401
+    except ImportError:
+        pass
+    try:
+        return torch.ops.triton_dsl.ternary_matmul
+    except (AttributeError, RuntimeError):
+        return None
+
+
+# Set to False to force the pure-PyTorch path.
+USE_RUNTIME_OP = True
+_TERNARY_MATMUL_OP = _find_ternary_matmul_op()
+
+
+def _from_hex(digits, dtype, shape):
+    """A tensor from its little-endian bytes, written as hex digits."""
+    data = bytearray.fromhex(digits)
+    return torch.frombuffer(data, dtype=dtype).clone().reshape(shape)
+
+
+def _unpack(packed, shape, encoding, axis):
+    """The int8 trits of `packed` (packed along `axis`; docs/packing.md)."""
+    length = shape[axis]
+    outer = 1
+    for d in shape[:axis]:
+        outer *= d
+    inner = 1
+    for d in shape[axis + 1 :]:
+        inner *= d
+    per = 4 if encoding == "offset2" else 5
+    row_bytes = (length + per - 1) // per
+    rows = packed.reshape(outer * inner, row_bytes).to(torch.int32).unsqueeze(-1)
+    if encoding == "offset2":
+        shifts = torch.arange(0, 8, 2, dtype=torch.int32, device=packed.device)
+        codes = (rows >> shifts) & 3
+        invalid = bool((codes == 3).any())
+    else:
+        digits = torch.arange(5, dtype=torch.int32, device=packed.device)
+        codes = (rows // 3**digits) % 3
+        invalid = bool((rows >= 243).any())
+    if invalid:
+        raise ValueError("packed ternary weights hold an invalid code")
+    codes = codes.reshape(outer * inner, row_bytes * per)
+    if bool((codes[:, length:] != 1).any()):
+        raise ValueError("padding trits of packed ternary weights are not zero")
+    trits = codes[:, :length] - 1
+    trits = trits.reshape(outer, inner, length).permute(0, 2, 1)
+    return trits.reshape(shape).to(torch.int8)
+
+
+def _matmul_trits(x, trits, scale, bias):
+    """x @ trits [* scale] [+ bias] with the element types of ternary.matmul."""
+    if x.dtype == torch.int8:
+        y = torch.matmul(x.to(torch.int32), trits.to(torch.int32))
+        if scale is not None:
+            y = y.to(torch.float32) * scale
+    else:
+        y = torch.matmul(x, trits.to(x.dtype))
+        if scale is not None:
+            y = y * scale
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def _ternary_matmul(x, packed, shape, encoding, axis, scale, bias):
+    """ternary.matmul on packed bytes: the runtime op when it can, else unpack."""
+    op = _TERNARY_MATMUL_OP
+    if USE_RUNTIME_OP and op is not None and axis == 0 and x.dtype == torch.float32:
+        return op(x, packed, shape[0], shape[1], scale, bias, encoding, "f32")
+    return _matmul_trits(x, _unpack(packed, shape, encoding, axis), scale, bias)
+
+
+def _quantize(x, method, threshold, axis):
+    """ternary.quantize (threshold or absmean): int8 trits and float32 scale."""
+    a = x.abs()
+    if axis is None:
+        dims = tuple(range(x.dim()))
+        view = ()
+    else:
+        dims = tuple(d for d in range(x.dim()) if d != axis)
+        view = [1] * x.dim()
+        view[axis] = -1
+    if method == "threshold":
+        trits = (x > threshold).to(torch.int8) - (x < -threshold).to(torch.int8)
+        kept = trits != 0
+        total = torch.where(kept, a, torch.zeros_like(a)).sum(dim=dims)
+        count = kept.sum(dim=dims)
+        scale = torch.where(count > 0, total / count.clamp_min(1), 1.0)
+        return trits, scale.to(torch.float32)
+    gamma = a.mean(dim=dims).clamp_min(1e-5)
+    g = gamma.reshape(view) if view else gamma
+    trits = torch.round(x / g).clamp(-1, 1).to(torch.int8)
+    return trits, gamma.to(torch.float32)
