@@ -264,16 +264,17 @@ void MLIRGenerator::emitStatement(const StmtAST &stmt) {
     return;
   }
   if (auto *assign = llvm::dyn_cast<AssignStmtAST>(&stmt)) {
+    // The name now denotes a new SSA value of the type Sema chose.
     const ExprAST &value = assign->getValue();
-    Value previous = variables.lookup(assign->getName());
-    if (value.type.isLiteral() && previous)
-      variables[assign->getName()] = constantScalar(
-          *value.constant, previous.getType(), loc(value.getLoc()));
-    else if (previous && !isa<ternary::PackedTensorType>(previous.getType()))
-      variables[assign->getName()] =
-          valueAs(value, DslType::tensor(ElementType::F32, value.type.dims));
+    const DslType &target = assign->targetType;
+    Value &variable = variables[assign->getName()];
+    if (!value.type.isLiteral())
+      variable = valueAs(value, target);
+    else if (target.isScalar())
+      variable = constantScalar(*value.constant, getElementType(target.element),
+                                loc(value.getLoc()));
     else
-      variables[assign->getName()] = emitExpression(value);
+      variable = {}; // a compile-time constant, folded where it is read
     return;
   }
   auto &ret = llvm::cast<ReturnStmtAST>(stmt);

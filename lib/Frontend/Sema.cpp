@@ -160,6 +160,8 @@ struct Variable {
   DslType type;
   std::optional<ConstantValue> constant;
   SourceLoc loc;
+  /// The type annotation of `let h: T = ...`: such a variable keeps type T.
+  std::optional<SourceLoc> declaredTypeLoc;
   bool isArgument = false;
   bool used = false;
 };
@@ -526,6 +528,8 @@ void SemaChecker::checkStatement(StmtAST &stmt) {
     var.type = type;
     var.constant = constant;
     var.loc = let->getNameLoc();
+    if (const auto &declared = let->getDeclaredType())
+      var.declaredTypeLoc = declared->loc;
     variables[name] = var;
     variableOrder.push_back(name);
     return;
@@ -549,7 +553,23 @@ void SemaChecker::checkStatement(StmtAST &stmt) {
     }
     Variable &var = it->second;
     DslType valueTy = valueType(value.type);
-    if (var.type.isError() || valueTy.isError())
+    // Arguments and variables `let` introduced without a type take the type
+    // of each new (non-constant) value: a new SSA value under the same name.
+    // Declared variables keep their type; constants keep their kind.
+    bool rebindable = !var.declaredTypeLoc && !var.type.isLiteral();
+    if (valueTy.isError()) {
+      // The name's type is unknown from here on; stay quiet about it.
+      if (rebindable)
+        var.type = DslType::error();
+      return;
+    }
+    if (rebindable && !valueTy.isLiteral()) {
+      var.type = valueTy;
+      var.constant.reset();
+      assign->targetType = valueTy;
+      return;
+    }
+    if (var.type.isError())
       return;
     bool sameLiteral = var.type.isLiteral() && valueTy.kind == var.type.kind;
     if (!sameLiteral &&
@@ -558,6 +578,11 @@ void SemaChecker::checkStatement(StmtAST &stmt) {
                                      value.type.str() + " to " +
                                      quoted(name) + " of type " +
                                      var.type.str());
+      if (var.declaredTypeLoc && !valueTy.isLiteral())
+        diag.note(*var.declaredTypeLoc,
+                  quoted(name) + " is declared as " + var.type.str() +
+                      " here; only a variable declared without a type can "
+                      "be rebound to a value of another type");
       return;
     }
     if (var.type.isScalar() && value.constant &&
@@ -566,6 +591,7 @@ void SemaChecker::checkStatement(StmtAST &stmt) {
       checkLiteralFits(*value.constant, var.type.element, value.getLoc(),
                        var.type);
     var.constant = var.type.isLiteral() ? value.constant : std::nullopt;
+    assign->targetType = var.type;
     return;
   }
 

@@ -361,7 +361,8 @@ private:
   ExprPtr value;
 };
 
-/// `h = expr`.
+/// `h = expr`: rebinds `h`, to a value of another type too unless `h` was
+/// introduced by a `let` with a declared type.
 class AssignStmtAST : public StmtAST {
 public:
   AssignStmtAST(SourceLoc loc, llvm::StringRef name, ExprPtr value)
@@ -369,6 +370,11 @@ public:
   llvm::StringRef getName() const { return name; }
   ExprAST &getValue() const { return *value; }
   static bool classof(const StmtAST *s) { return s->getKind() == Kind::Assign; }
+
+  /// Set by Sema: the type the name has from here on (the value's type, or
+  /// the variable's when the value is a constant converted to it or the
+  /// variable's type is declared). MLIRGen emits the value in this type.
+  DslType targetType;
 
 private:
   llvm::StringRef name;
