@@ -1,4 +1,17 @@
 //===- ObjectEmitter.cpp - LLVM dialect to a native object file -----------===//
+//
+// Not upstream's mlir::LLVM::ModuleToObject (in libMLIR.so; it translates,
+// runs makeOptimizingTransformer and has a moduleToObject hook): it makes its
+// target machine in the non-virtual getOrCreateTargetMachine() without a
+// relocation model, i.e. the static model on x86-64 Linux, keeps it private,
+// and llvm::TargetMachine has no setter for the model. Static code takes the
+// address of a constant with R_X86_64_32/32S relocations, which `cc -shared`
+// refuses (with LLVM 22.1.8 the mlp, int8 and classifier models of
+// test/e2e/cpu do not link). A subclass would need a second, PIC machine for
+// code generation while the optimizer used the static one; here one PIC
+// machine (host CPU and features, or the given triple) does both.
+//
+//===----------------------------------------------------------------------===//
 #include "tritondsl/Target/CPU/ObjectEmitter.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
