@@ -6,7 +6,8 @@
 #   2. tritonc --target=cpu compiles examples/mlp.tri with the runtime
 #      micro-kernels, a C program (test/Install/mlp_main.c) built against the
 #      installed headers and libtriton_runtime.so calls it, and its result
-#      agrees with a float64 numpy reference (test/Install/mlp_reference.py);
+#      agrees with a float64 numpy reference (test/Install/mlp_reference.py),
+#      with the params passed at the call and embedded by tritonc --weights;
 #   3. the installed Python package imports from the prefix and its
 #      compile() gives the same object file as the installed tritonc.
 # The prefix is removed at exit. The ctest `install-toolchain` runs this.
@@ -15,6 +16,7 @@
 # PYTHON: the interpreter the build's triton_dsl._core is for (with numpy);
 # PYTHON_DIR: where the package is installed, relative to the prefix
 # (TRITON_INSTALL_PYTHONDIR); step 3 is skipped without it.
+# pipefail: no `grep -q` or `head` may end a pipe early (SIGPIPE fails it).
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$1" && pwd)
@@ -29,10 +31,11 @@ unset LD_LIBRARY_PATH TRITON_BUILD_DIR PYTHONPATH
 cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null
 
 echo "== 1. the installed tools"
-"$PREFIX/bin/tritonc" --version | head -n 1
+"$PREFIX/bin/tritonc" --version
 "$PREFIX/bin/tritonc" --list-targets | grep '^cpu:'
 "$PREFIX/bin/triton-opt" "$SRC/examples/mlir/demo.mlir" -canonicalize \
-  | grep -m 1 'ternary.constant'
+  -o "$WORK/demo.mlir"
+grep 'ternary.constant' "$WORK/demo.mlir"
 "$PREFIX/bin/triton-translate" --import-dsl "$SRC/examples/mlp.tri" \
   | "$PREFIX/bin/triton-opt" -ternary-cpu=opt-level=2 \
   | "$PREFIX/bin/triton-translate" --to-cpu -o "$WORK/mlp-translate.o"
@@ -41,16 +44,25 @@ nm "$WORK/mlp-translate.o" | grep ' T _mlir_ciface_MLP_forward$'
 echo "== 2. a C program on a compiled model and the installed runtime"
 "$PREFIX/bin/tritonc" "$SRC/examples/mlp.tri" --target=cpu -O2 \
   --use-microkernels -o "$WORK/mlp.o"
-# WEIGHTS: once tritonc takes --weights FILE (safetensors), write the weights
-# of mlp_reference.py as FILE, compile with it, and call the entry with the
-# input only (the WEIGHTS place in mlp_main.c).
 nm "$WORK/mlp.o" | grep ' U _mlir_ciface_tri_mlir_gemm'
-cc -std=c99 -O2 -I"$PREFIX/include" "$SRC/test/Install/mlp_main.c" \
-  "$WORK/mlp.o" -L"$PREFIX/lib" -ltriton_runtime -Wl,-rpath,"$PREFIX/lib" -lm \
-  -o "$WORK/mlp_main"
-ldd "$WORK/mlp_main" | grep -q "=> $PREFIX/lib/libtriton_runtime.so"
+link() { # OBJECT EXECUTABLE [cc flags]: mlp_main.c on the installed runtime
+  cc -std=c99 -O2 "${@:3}" -I"$PREFIX/include" "$SRC/test/Install/mlp_main.c" \
+    "$1" -L"$PREFIX/lib" -ltriton_runtime -Wl,-rpath,"$PREFIX/lib" -lm -o "$2"
+}
+link "$WORK/mlp.o" "$WORK/mlp_main"
+ldd "$WORK/mlp_main" > "$WORK/mlp_main.ldd"
+grep -q "=> $PREFIX/lib/libtriton_runtime.so" "$WORK/mlp_main.ldd"
 "$PYTHON" "$SRC/test/Install/mlp_reference.py" inputs "$WORK"
+echo "params passed at the call:"
 "$WORK/mlp_main" "$WORK"
+"$PYTHON" "$SRC/test/Install/mlp_reference.py" check "$WORK"
+
+echo "params embedded by tritonc --weights, the entry takes the input only:"
+"$PREFIX/bin/tritonc" "$SRC/examples/mlp.tri" --target=cpu -O2 \
+  --use-microkernels --weights "$WORK/weights.safetensors" -o "$WORK/mlp-weights.o"
+link "$WORK/mlp-weights.o" "$WORK/mlp_main_weights" -DEMBEDDED_WEIGHTS
+rm "$WORK/y.f32"
+"$WORK/mlp_main_weights" "$WORK"
 "$PYTHON" "$SRC/test/Install/mlp_reference.py" check "$WORK"
 
 if [ -z "$PYTHON_DIR" ]; then
