@@ -5,6 +5,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 
@@ -52,7 +53,11 @@ static constexpr llvm::StringLiteral kDefaultOptimizeTarget = "cpu";
 /// A pooled MLIR context with every dialect registered and our dialects
 /// loaded, and the pass managers it ran, by pipeline.
 struct Compiler::Context {
-  explicit Context(const DialectRegistry &registry) : context(registry) {}
+  // Without MLIR's own threading: a Compiler compiles programs in parallel
+  // on the caller's threads, and a single-threaded context uniques
+  // attributes and types without locks.
+  explicit Context(const DialectRegistry &registry)
+      : context(registry, MLIRContext::Threading::DISABLED) {}
   MLIRContext context;
   llvm::StringMap<std::unique_ptr<PassManager>> passManagers;
 };
@@ -223,6 +228,10 @@ LogicalResult Compiler::compile(llvm::SourceMgr &sourceMgr,
       std::unique_ptr<PassManager> &cached = pooled->passManagers[key];
       if (!cached) {
         cached = std::make_unique<PassManager>(&context);
+        // The module is verified once, after the pipeline, rather than
+        // after each of its passes: the same IR is accepted, at a fraction
+        // of the cost for small programs.
+        cached->enableVerifier(false);
         buildPipeline(*cached, options, *target);
       }
       pm = cached.get();
@@ -236,6 +245,8 @@ LogicalResult Compiler::compile(llvm::SourceMgr &sourceMgr,
       buildPipeline(*pm, options, *target);
     }
     if (failed(pm->run(*module)))
+      return failure();
+    if (reusable && failed(verify(*module)))
       return failure();
   }
 
