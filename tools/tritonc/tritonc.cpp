@@ -24,6 +24,7 @@
 #include "mlir/Support/Timing.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -161,6 +162,10 @@ int main(int argc, char **argv) {
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
   registerAllTargets();
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "tritonc (Triton DSL ternary compiler) " << TRITONDSL_VERSION
+       << "\n  built with LLVM/MLIR " << LLVM_VERSION_STRING << "\n";
+  });
   // --help shows tritonc's own options; LLVM's and MLIR's (timing, IR
   // printing, ...) still work and are listed by --help-hidden, as clang does.
   for (auto &[name, option] : llvm::cl::getRegisteredOptions()) {
