@@ -1,7 +1,7 @@
 //===- LLVM.h - MLIR and LLVM names in the tritondsl namespace --*- C++ -*-===//
 //
 // The project's own code (front end, driver, pipelines, targets) lives in
-// namespace `tritondsl`, apart from OpenAI Triton's `mlir::triton`, so that
+// namespace `tritondsl`, apart from OpenAI Triton's own namespace, so that
 // both compilers can be linked into one program. Like CIRCT's
 // `circt/Support/LLVM.h`, this header makes MLIR's names (and the LLVM names
 // MLIR re-exports: StringRef, SmallVector, ...) usable unqualified in it.
