@@ -40,3 +40,6 @@ PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH} TRITON_BUILD_DIR=$BUILD "$PY" \
 echo "== an nn.Sequential MLP: float vs from_fx vs the torch.compile backend =="
 PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH} TRITON_BUILD_DIR=$BUILD "$PY" \
   bench/from_fx_bench.py --markdown "$OUT/from_fx_bench.md"
+echo "== compile throughput: one-shot compile vs reusable Compiler vs tritonc =="
+PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH} TRITON_BUILD_DIR=$BUILD "$PY" \
+  bench/compile_speed.py --markdown "$OUT/compile_speed.md"
