@@ -87,7 +87,11 @@ def save_weights(path: os.PathLike | str, weights, layer: Optional[str] = None) 
     TernaryTensor so that their layout is known. The file is written to a
     temporary name and renamed, so a failure leaves no partial file.
     """
-    from safetensors.torch import save_file
+    try:
+        from safetensors.torch import save_file
+    except ImportError as error:
+        raise ImportError("save_weights needs the safetensors package: "
+                          "pip install safetensors (or triton_dsl[weights])") from error
 
     tensors: Dict[str, torch.Tensor] = {}
     metadata: Dict[str, str] = {}
