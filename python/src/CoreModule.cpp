@@ -1,10 +1,11 @@
 //===- CoreModule.cpp - The Python module triton_dsl._core ----------------===//
 //
-// `compile(source, filename, target, opt_level, ...)` runs the driver that
-// tritonc runs, without holding the GIL, and returns `(ok, files, binary,
-// diagnostics)`: the output files as (name, bytes) and every diagnostic as a
-// tuple `(severity, filename, line, column, message)`. `Compiler` is the
-// reusable form; `targets()` lists the target registry. Nothing is printed.
+// `Compiler().compile(source, filename, target, opt_level, ...)` runs the
+// driver that tritonc runs, without holding the GIL, and returns `(ok,
+// files, binary, diagnostics)`: the output files as (name, bytes) and every
+// diagnostic as a tuple `(severity, filename, line, column, message)`; a new
+// Compiler per call is the one-shot compile. `targets()` lists the target
+// registry. Nothing is printed.
 // The Python API on top of it is triton_dsl/compiler.py (docs/python.md).
 //
 //===----------------------------------------------------------------------===//
@@ -178,26 +179,6 @@ PYBIND11_MODULE(_core, m) {
   registerAllTargets();
   m.doc() = "The Triton DSL compiler (the driver of tritonc); use "
             "triton_dsl.compile, triton_dsl.Compiler and triton_dsl.load";
-  m.def(
-      "compile",
-      [](const py::bytes &source, const std::string &filename,
-         const std::string &target, int optLevel, bool useMicrokernels,
-         const std::string &emit, const std::string &weights,
-         const std::string &quantizer, std::optional<float> threshold,
-         uint64_t seed) {
-        Compiler compiler;
-        return compileWith(compiler, source, filename, target, optLevel,
-                           useMicrokernels, emit, weights, quantizer,
-                           threshold, seed);
-      },
-      py::arg("source"), py::arg("filename"), py::arg("target"),
-      py::arg("opt_level"), py::arg("use_microkernels") = false,
-      py::arg("emit") = "", py::arg("weights") = "",
-      py::arg("quantizer") = "absmean", py::arg("threshold") = py::none(),
-      py::arg("seed") = 0,
-      "One-shot: compiles .tri source bytes without the GIL; returns (ok, "
-      "[(name, bytes)], binary, [(severity, filename, line, column, "
-      "message), ...]).");
   py::class_<Compiler>(m, "Compiler",
                        "A reusable, thread-safe compiler (contexts and "
                        "pipelines are kept between programs).")
@@ -217,7 +198,10 @@ PYBIND11_MODULE(_core, m) {
           py::arg("opt_level"), py::arg("use_microkernels") = false,
           py::arg("emit") = "", py::arg("weights") = "",
           py::arg("quantizer") = "absmean", py::arg("threshold") = py::none(),
-          py::arg("seed") = 0);
+          py::arg("seed") = 0,
+          "Compiles .tri source bytes without the GIL; returns (ok, "
+          "[(name, bytes)], binary, [(severity, filename, line, column, "
+          "message), ...]).");
   m.def("targets", &getTargets,
         "The registered targets: [(name, description, weight encoding, "
         "fuses bias, [(emit, description, binary), ...]), ...].");

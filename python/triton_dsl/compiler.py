@@ -241,8 +241,8 @@ def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str |
     ``OSError`` when the file cannot be read. Warnings are issued as
     :class:`CompileWarning`.
     """
-    return _run(_core().compile, source, target, opt_level, filename, use_microkernels, emit,
-                weights, quantizer, threshold, seed)
+    return _run(_core().Compiler().compile, source, target, opt_level, filename,
+                use_microkernels, emit, weights, quantizer, threshold, seed)
 
 
 class Compiler:
