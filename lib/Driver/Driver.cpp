@@ -183,8 +183,12 @@ LogicalResult Compiler::compile(llvm::SourceMgr &sourceMgr,
   }
 
   std::unique_ptr<Context> pooled = acquireContext();
-  llvm::scope_exit release(
-      [&] { releaseContext(std::move(pooled)); });
+  // A context that held weights is dropped rather than pooled: their blobs
+  // would stay in it for the life of the Compiler.
+  llvm::scope_exit release([&] {
+    if (!weights)
+      releaseContext(std::move(pooled));
+  });
   MLIRContext &context = pooled->context;
   SourceMgrDiagnosticHandler printer(sourceMgr, &context, diagOS);
   // Registered last, so it sees each diagnostic first; it leaves the

@@ -132,3 +132,16 @@ def test_bad_weights_raise_located_compile_error(tmp_path):
         triton_dsl.compile(ROOT / "examples" / "mlp.tri", weights=path, quantizer="median")
     with pytest.raises(ValueError, match="needs threshold"):
         triton_dsl.compile(ROOT / "examples" / "mlp.tri", weights=path, quantizer="threshold")
+
+
+def test_compiler_with_weights_repeats(tmp_path):
+    path = tmp_path / "mlp.safetensors"
+    rng = np.random.default_rng(5)
+    triton_dsl.save_weights(path, {
+        "w1": torch.from_numpy(rng.standard_normal((784, 256)).astype(np.float32)),
+        "b1": torch.zeros(256), "w2": torch.ones(256, 10), "b2": torch.zeros(10)}, layer="MLP")
+    compiler = triton_dsl.Compiler()
+    first = compiler.compile(ROOT / "examples" / "mlp.tri", "pytorch", weights=path)
+    assert compiler.compile(ROOT / "examples" / "mlp.tri", "pytorch") != first
+    assert compiler.compile(ROOT / "examples" / "mlp.tri", "pytorch", weights=path) == first
+    assert triton_dsl.compile(ROOT / "examples" / "mlp.tri", "pytorch", weights=path) == first

@@ -82,7 +82,8 @@ struct CompileOptions {
 /// each compilation takes a context of its own from a pool (made on demand,
 /// so N threads use at most N contexts). The compiled modules are dropped
 /// after each compilation; uniqued attributes and types stay in the pooled
-/// context (for weights, which are large, prefer a one-shot compileDSL).
+/// context, except that a context that bound a weights file is not pooled
+/// (its blobs go with it).
 class Compiler {
 public:
   Compiler();
