@@ -2,7 +2,8 @@
 //
 // Expressions are checked in post-order with an explicit stack (no recursion:
 // a 500,000-term chain is fine); the call graph is searched for cycles the
-// same way.
+// same way. A builtin call's arguments are bound to the params of its entry
+// in Builtins.def, then the check of the entry's rule (check<Rule>) runs.
 //
 //===----------------------------------------------------------------------===//
 #include "tritondsl/Frontend/Sema.h"
@@ -20,98 +21,6 @@
 using namespace tritondsl::frontend;
 using llvm::StringRef;
 using llvm::Twine;
-
-//===----------------------------------------------------------------------===//
-// Builtins
-//===----------------------------------------------------------------------===//
-
-namespace {
-enum class ArgKind { Tensor, Int, Float, Bool };
-
-struct BuiltinParam {
-  const char *name;
-  ArgKind kind;
-  bool required;
-};
-
-struct BuiltinSpec {
-  const char *name;
-  Builtin id;
-  llvm::SmallVector<BuiltinParam, 4> params;
-  /// reshape: any number of dims after the tensor.
-  bool variadicDims = false;
-};
-} // namespace
-
-static const std::vector<BuiltinSpec> &getBuiltinSpecs() {
-  static const std::vector<BuiltinSpec> specs = [] {
-    BuiltinParam x{"x", ArgKind::Tensor, true};
-    std::vector<BuiltinSpec> list = {
-        {"relu", Builtin::Relu, {x}},
-        {"sigmoid", Builtin::Sigmoid, {x}},
-        {"tanh", Builtin::Tanh, {x}},
-        {"gelu", Builtin::Gelu, {x}},
-        {"exp", Builtin::Exp, {x}},
-        {"log", Builtin::Log, {x}},
-        {"sqrt", Builtin::Sqrt, {x}},
-        {"abs", Builtin::Abs, {x}},
-        {"softmax", Builtin::Softmax, {x, {"dim", ArgKind::Int, true}}},
-        {"layer_norm",
-         Builtin::LayerNorm,
-         {x,
-          {"weight", ArgKind::Tensor, false},
-          {"bias", ArgKind::Tensor, false},
-          {"eps", ArgKind::Float, false}}},
-        {"transpose",
-         Builtin::Transpose,
-         {x, {"dim0", ArgKind::Int, false}, {"dim1", ArgKind::Int, false}}},
-        {"reshape", Builtin::Reshape, {x}, /*variadicDims=*/true},
-        {"flatten", Builtin::Flatten, {x}},
-        {"conv2d",
-         Builtin::Conv2D,
-         {x,
-          {"weight", ArgKind::Tensor, true},
-          {"stride", ArgKind::Int, false},
-          {"padding", ArgKind::Int, false}}},
-        {"quantize_ternary",
-         Builtin::QuantizeTernary,
-         {x, {"threshold", ArgKind::Float, true}}},
-        {"dequantize",
-         Builtin::Dequantize,
-         {{"w", ArgKind::Tensor, true}, {"scale", ArgKind::Tensor, false}}},
-        {"ternarize", Builtin::Ternarize, {x}},
-    };
-    for (auto [name, id] :
-         {std::pair{"sum", Builtin::Sum}, std::pair{"mean", Builtin::Mean},
-          std::pair{"max", Builtin::Max}, std::pair{"min", Builtin::Min}})
-      list.push_back({name,
-                      id,
-                      {x,
-                       {"dim", ArgKind::Int, true},
-                       {"keepdim", ArgKind::Bool, false}}});
-    return list;
-  }();
-  return specs;
-}
-
-static const BuiltinSpec *lookupBuiltinSpec(StringRef name) {
-  for (const BuiltinSpec &spec : getBuiltinSpecs())
-    if (name == spec.name)
-      return &spec;
-  return nullptr;
-}
-
-Builtin tritondsl::frontend::lookupBuiltin(StringRef name) {
-  const BuiltinSpec *spec = lookupBuiltinSpec(name);
-  return spec ? spec->id : Builtin::None;
-}
-
-StringRef tritondsl::frontend::getBuiltinName(Builtin builtin) {
-  for (const BuiltinSpec &spec : getBuiltinSpecs())
-    if (spec.id == builtin)
-      return spec.name;
-  return "?";
-}
 
 //===----------------------------------------------------------------------===//
 // Helpers
@@ -154,6 +63,31 @@ struct LayerInfo {
   LayerAST *layer = nullptr;
   llvm::StringMap<ParamAST *> params;
   llvm::StringMap<FunctionAST *> functions;
+};
+
+/// A builtin call whose arguments are bound to the builtin's params and
+/// have the kinds the params ask for: what the builtin's rule checks.
+struct BuiltinCall {
+  CallExprAST &expr;
+  const BuiltinSpec &spec;
+  /// The argument bound to each param, null when it is omitted.
+  llvm::SmallVector<const CallArg *, 4> bound = {};
+  /// VariadicDims: the arguments after the params.
+  llvm::SmallVector<const CallArg *, 4> dimArgs = {};
+  /// Per param: the type of a tensor argument, the value of a constant.
+  llvm::SmallVector<DslType, 4> tensorTypes = {};
+  llvm::SmallVector<std::optional<ConstantValue>, 4> constants = {};
+  /// The first argument as it is computed with (ternary reads as f32).
+  DslType x = {};
+  SourceLoc xLoc = {};
+
+  int64_t intArg(size_t slot, int64_t fallback) const {
+    return constants[slot] ? constants[slot]->intValue : fallback;
+  }
+  /// Where the argument of `slot` is, or the call when it is omitted.
+  SourceLoc argLoc(size_t slot) const {
+    return bound[slot] ? bound[slot]->value->getLoc() : expr.getLoc();
+  }
 };
 
 struct Variable {
@@ -199,6 +133,12 @@ private:
   void checkFunctionCall(CallExprAST &expr, const LayerInfo &calleeLayer,
                          const FunctionAST &callee, std::string displayName);
   void checkBuiltinCall(CallExprAST &expr, const BuiltinSpec &spec);
+  bool bindBuiltinArguments(BuiltinCall &call);
+  bool requireFloat(const BuiltinCall &call, const DslType &type,
+                    SourceLoc loc);
+  // One check per rule of Builtins.def.
+#define BUILTIN_RULE(Rule) void check##Rule(BuiltinCall &call);
+#include "tritondsl/Frontend/Builtins.def"
   bool checkLiteralFits(const ConstantValue &value, ElementType element,
                         SourceLoc loc, const DslType &other);
   bool checkDimIndex(int64_t &dim, int64_t rank, SourceLoc loc, StringRef what);
@@ -1174,18 +1114,36 @@ bool SemaChecker::checkDimIndex(int64_t &dim, int64_t rank, SourceLoc loc,
   return true;
 }
 
+//===----------------------------------------------------------------------===//
+// Builtin calls
+//===----------------------------------------------------------------------===//
+
 void SemaChecker::checkBuiltinCall(CallExprAST &expr,
                                    const BuiltinSpec &spec) {
   expr.builtin = spec.id;
-  BuiltinCallInfo &info = expr.builtinInfo;
+  BuiltinCall call{expr, spec};
+  if (!bindBuiltinArguments(call))
+    return;
+  switch (spec.rule) {
+#define BUILTIN_RULE(Rule)                                                     \
+  case BuiltinRule::Rule:                                                      \
+    return check##Rule(call);
+#include "tritondsl/Frontend/Builtins.def"
+  }
+}
+
+bool SemaChecker::bindBuiltinArguments(BuiltinCall &call) {
+  const BuiltinSpec &spec = call.spec;
+  CallExprAST &expr = call.expr;
   StringRef name = spec.name;
   llvm::ArrayRef<CallArg> args = expr.getArgs();
+  bool variadicDims = spec.arity == BuiltinArity::VariadicDims;
 
   // Bind the arguments to the builtin's parameters.
   size_t numRequired = llvm::count_if(
       spec.params, [](const BuiltinParam &p) { return p.required; });
   size_t numParams = spec.params.size();
-  if (!spec.variadicDims &&
+  if (!variadicDims &&
       (args.size() < numRequired || args.size() > numParams)) {
     std::string expected =
         numRequired == numParams
@@ -1194,28 +1152,27 @@ void SemaChecker::checkBuiltinCall(CallExprAST &expr,
                   plural(numParams, "argument");
     diag.error(expr.getLoc(), quoted(name) + " expects " + expected +
                                   ", got " + Twine(args.size()));
-    return;
+    return false;
   }
-  if (spec.variadicDims && args.size() < 2) {
-    diag.error(expr.getLoc(), "'reshape' expects a tensor and at least one "
-                              "dimension, got " +
+  if (variadicDims && args.size() < numParams + 1) {
+    diag.error(expr.getLoc(), quoted(name) + " expects a tensor and at least "
+                                             "one dimension, got " +
                                   plural(args.size(), "argument"));
-    return;
+    return false;
   }
-  llvm::SmallVector<const CallArg *, 4> bound(numParams, nullptr);
-  llvm::SmallVector<const CallArg *, 4> dimArgs;
+  call.bound.assign(numParams, nullptr);
   bool seenKeyword = false;
   for (size_t index = 0; index < args.size(); ++index) {
     const CallArg &arg = args[index];
     if (arg.keyword.empty()) {
       if (seenKeyword) {
         diag.error(arg.loc, "positional argument after a keyword argument");
-        return;
+        return false;
       }
       if (index < numParams)
-        bound[index] = &arg;
+        call.bound[index] = &arg;
       else
-        dimArgs.push_back(&arg);
+        call.dimArgs.push_back(&arg);
       continue;
     }
     seenKeyword = true;
@@ -1228,31 +1185,31 @@ void SemaChecker::checkBuiltinCall(CallExprAST &expr,
         names.push_back(p.name);
       diag.error(arg.loc, quoted(name) + " has no argument named " +
                               quoted(arg.keyword) + suggest(arg.keyword, names));
-      return;
+      return false;
     }
     size_t slot = param - spec.params.begin();
-    if (bound[slot]) {
+    if (call.bound[slot]) {
       diag.error(arg.loc, "argument " + quoted(arg.keyword) + " of " +
                               quoted(name) + " is given twice");
-      return;
+      return false;
     }
-    bound[slot] = &arg;
+    call.bound[slot] = &arg;
   }
   for (auto [slot, param] : llvm::enumerate(spec.params)) {
-    if (param.required && !bound[slot]) {
+    if (param.required && !call.bound[slot]) {
       diag.error(expr.getLoc(), "missing argument " + quoted(param.name) +
                                     " of " + quoted(name));
-      return;
+      return false;
     }
   }
 
   // Check each argument's kind.
   bool ok = true;
-  llvm::SmallVector<DslType, 4> tensorTypes(numParams);
-  llvm::SmallVector<std::optional<ConstantValue>, 4> constants(numParams);
+  call.tensorTypes.assign(numParams, DslType());
+  call.constants.assign(numParams, std::nullopt);
   for (size_t slot = 0; slot < numParams; ++slot) {
     const BuiltinParam &param = spec.params[slot];
-    const CallArg *arg = bound[slot];
+    const CallArg *arg = call.bound[slot];
     if (!arg)
       continue;
     const DslType &type = arg->value->type;
@@ -1268,372 +1225,382 @@ void SemaChecker::checkBuiltinCall(CallExprAST &expr,
       ok = false;
     };
     switch (param.kind) {
-    case ArgKind::Tensor:
+    case BuiltinArgKind::Tensor:
       if (!type.isShaped())
         fail("a tensor");
-      tensorTypes[slot] = type;
+      call.tensorTypes[slot] = type;
       break;
-    case ArgKind::Int:
+    case BuiltinArgKind::Int:
       if (type.kind != DslType::Kind::IntLiteral)
         fail("an integer constant");
-      constants[slot] = arg->value->constant;
+      call.constants[slot] = arg->value->constant;
       break;
-    case ArgKind::Float:
+    case BuiltinArgKind::Float:
       if (type.kind != DslType::Kind::IntLiteral &&
           type.kind != DslType::Kind::FloatLiteral)
         fail("a number");
-      constants[slot] = arg->value->constant;
+      call.constants[slot] = arg->value->constant;
       break;
-    case ArgKind::Bool:
+    case BuiltinArgKind::Bool:
       if (type.kind != DslType::Kind::BoolLiteral)
         fail("'true' or 'false'");
-      constants[slot] = arg->value->constant;
+      call.constants[slot] = arg->value->constant;
       break;
     }
   }
   if (!ok)
-    return;
-  for (auto [slot, arg] : llvm::enumerate(bound))
-    if (arg && spec.params[slot].kind == ArgKind::Tensor)
-      info.operands.push_back(arg->value.get());
-
-  const CallArg &xArg = *bound[0];
-  DslType x = valueType(tensorTypes[0]);
-  SourceLoc xLoc = xArg.value->getLoc();
-  auto requireFloat = [&](const DslType &type, SourceLoc loc) {
-    if (isFloatElement(type.element))
-      return true;
-    diag.error(loc, quoted(name) + " needs a float tensor, got " + type.str());
     return false;
-  };
-  auto intArg = [&](size_t slot, int64_t fallback) {
-    return constants[slot] ? constants[slot]->intValue : fallback;
-  };
-  auto argLoc = [&](size_t slot) {
-    return bound[slot] ? bound[slot]->value->getLoc() : expr.getLoc();
-  };
+  for (auto [slot, arg] : llvm::enumerate(call.bound))
+    if (arg && spec.params[slot].kind == BuiltinArgKind::Tensor)
+      expr.builtinInfo.operands.push_back(arg->value.get());
 
-  switch (spec.id) {
-  case Builtin::Relu:
-  case Builtin::Abs:
-    if (x.element == ElementType::Bool) {
-      diag.error(xLoc, quoted(name) + " is not defined for " + x.str());
-      return;
-    }
-    expr.type = x;
-    return;
-  case Builtin::Sigmoid:
-  case Builtin::Tanh:
-  case Builtin::Gelu:
-  case Builtin::Exp:
-  case Builtin::Log:
-  case Builtin::Sqrt:
-    if (requireFloat(x, xLoc))
-      expr.type = x;
-    return;
-  case Builtin::Softmax:
-    if (!requireFloat(x, xLoc))
-      return;
-    info.dim = intArg(1, 0);
-    if (checkDimIndex(info.dim, x.getRank(), argLoc(1), "dim"))
-      expr.type = x;
-    return;
-  case Builtin::LayerNorm: {
-    if (!requireFloat(x, xLoc))
-      return;
-    if (x.getRank() < 1) {
-      diag.error(xLoc, "'layer_norm' needs a tensor of rank 1 or more");
-      return;
-    }
-    for (size_t slot : {size_t(1), size_t(2)}) {
-      if (!bound[slot])
-        continue;
-      DslType t = valueType(tensorTypes[slot]);
-      llvm::SmallVector<Dim, 4> dims;
-      Dim a, b;
-      if (t.element != x.element ||
-          !broadcastDims(x.dims, t.dims, dims, a, b) ||
-          llvm::ArrayRef<Dim>(dims) != llvm::ArrayRef<Dim>(x.dims)) {
-        diag.error(argLoc(slot), "the " + Twine(spec.params[slot].name) +
-                                     " of 'layer_norm' has type " + t.str() +
-                                     ", which does not broadcast to " +
-                                     x.str());
-        return;
-      }
-    }
-    if (bound[2] && !bound[1]) {
-      diag.error(argLoc(2), "'layer_norm' takes a bias only with a weight");
-      return;
-    }
-    if (constants[3]) {
-      info.epsilon = constants[3]->asDouble();
-      if (!(info.epsilon > 0) || !std::isfinite(info.epsilon)) {
-        diag.error(argLoc(3), "'eps' of 'layer_norm' must be a positive "
-                              "number");
-        return;
-      }
-    }
-    expr.type = x;
+  // Every builtin's first param is a required tensor (Builtins.def).
+  call.x = valueType(call.tensorTypes[0]);
+  call.xLoc = call.bound[0]->value->getLoc();
+  return true;
+}
+
+bool SemaChecker::requireFloat(const BuiltinCall &call, const DslType &type,
+                               SourceLoc loc) {
+  if (isFloatElement(type.element))
+    return true;
+  diag.error(loc, quoted(call.spec.name) + " needs a float tensor, got " +
+                      type.str());
+  return false;
+}
+
+void SemaChecker::checkUnaryNumeric(BuiltinCall &call) {
+  if (call.x.element == ElementType::Bool) {
+    diag.error(call.xLoc,
+               quoted(call.spec.name) + " is not defined for " + call.x.str());
     return;
   }
-  case Builtin::Transpose: {
-    int64_t rank = x.getRank();
-    if (bool(bound[1]) != bool(bound[2])) {
-      diag.error(expr.getLoc(), "'transpose' takes two dims to swap, or none "
-                                "(the last two)");
-      return;
-    }
-    if (rank < 2) {
-      diag.error(xLoc, "'transpose' needs a tensor of rank 2 or more, got " +
-                           x.str());
-      return;
-    }
-    info.dim = intArg(1, rank - 2);
-    info.dim2 = intArg(2, rank - 1);
-    if (!checkDimIndex(info.dim, rank, argLoc(1), "dim") ||
-        !checkDimIndex(info.dim2, rank, argLoc(2), "dim"))
-      return;
-    expr.type = x;
-    std::swap(expr.type.dims[info.dim], expr.type.dims[info.dim2]);
+  call.expr.type = call.x;
+}
+
+void SemaChecker::checkUnaryFloat(BuiltinCall &call) {
+  if (requireFloat(call, call.x, call.xLoc))
+    call.expr.type = call.x;
+}
+
+void SemaChecker::checkSoftmax(BuiltinCall &call) {
+  const DslType &x = call.x;
+  BuiltinCallInfo &info = call.expr.builtinInfo;
+  if (!requireFloat(call, x, call.xLoc))
+    return;
+  info.dim = call.intArg(1, 0);
+  if (checkDimIndex(info.dim, x.getRank(), call.argLoc(1), "dim"))
+    call.expr.type = x;
+}
+
+void SemaChecker::checkLayerNorm(BuiltinCall &call) {
+  const DslType &x = call.x;
+  BuiltinCallInfo &info = call.expr.builtinInfo;
+  if (!requireFloat(call, x, call.xLoc))
+    return;
+  if (x.getRank() < 1) {
+    diag.error(call.xLoc, "'layer_norm' needs a tensor of rank 1 or more");
     return;
   }
-  case Builtin::Flatten: {
-    if (x.getRank() < 2) {
-      diag.error(xLoc, "'flatten' needs a tensor of rank 2 or more, got " +
-                           x.str());
+  for (size_t slot : {size_t(1), size_t(2)}) {
+    if (!call.bound[slot])
+      continue;
+    DslType t = valueType(call.tensorTypes[slot]);
+    llvm::SmallVector<Dim, 4> dims;
+    Dim a, b;
+    if (t.element != x.element ||
+        !broadcastDims(x.dims, t.dims, dims, a, b) ||
+        llvm::ArrayRef<Dim>(dims) != llvm::ArrayRef<Dim>(x.dims)) {
+      diag.error(call.argLoc(slot), "the " + call.spec.params[slot].name +
+                                        " of 'layer_norm' has type " +
+                                        t.str() +
+                                        ", which does not broadcast to " +
+                                        x.str());
       return;
     }
-    int64_t inner = 1;
-    for (const Dim &dim : llvm::drop_begin(x.dims)) {
-      if (dim.isSymbolic()) {
-        diag.error(xLoc, "'flatten' needs static dimensions after the first, "
-                         "got " +
-                             x.str());
-        return;
-      }
-      inner *= dim.size;
-    }
-    expr.type = DslType::tensor(x.element, {x.dims[0], Dim::fixed(inner)});
+  }
+  if (call.bound[2] && !call.bound[1]) {
+    diag.error(call.argLoc(2), "'layer_norm' takes a bias only with a weight");
     return;
   }
-  case Builtin::Reshape: {
-    // Element counts must provably agree: the same symbolic dims on both
-    // sides and equal products of the static ones; one -1 is inferred.
-    llvm::SmallVector<Dim, 4> shape;
-    int inferred = -1;
-    for (const CallArg *arg : dimArgs) {
-      if (!arg->keyword.empty()) {
-        diag.error(arg->loc, "'reshape' takes its dims as positional "
-                             "arguments");
-        return;
-      }
-      ExprAST *value = arg->value.get();
-      auto *var = llvm::dyn_cast<VariableExprAST>(value);
-      if (var && !variables.count(var->getName()) &&
-          symbols.count(var->getName())) {
-        shape.push_back(Dim::symbolic(var->getName()));
-        continue;
-      }
-      if (value->type.isError())
-        return;
-      if (value->type.kind != DslType::Kind::IntLiteral) {
-        diag.error(value->getLoc(), "dims of 'reshape' must be integer "
-                                    "constants or symbolic dims, got " +
-                                        value->type.str());
-        return;
-      }
-      int64_t size = value->constant->intValue;
-      if (size == -1 && inferred < 0) {
-        inferred = shape.size();
-        shape.push_back(Dim::fixed(-1));
-        continue;
-      }
-      if (size <= 0) {
-        diag.error(value->getLoc(),
-                   size == -1 ? Twine("only one dim of 'reshape' can be -1")
-                              : "dims of 'reshape' must be positive, got " +
-                                    Twine(size));
-        return;
-      }
-      shape.push_back(Dim::fixed(size));
-    }
-    if (shape.size() > size_t(kMaxRank)) {
-      diag.error(expr.getLoc(), "tensor rank " + Twine(shape.size()) +
-                                    " exceeds the limit of " +
-                                    Twine(kMaxRank));
+  if (call.constants[3]) {
+    info.epsilon = call.constants[3]->asDouble();
+    if (!(info.epsilon > 0) || !std::isfinite(info.epsilon)) {
+      diag.error(call.argLoc(3), "'eps' of 'layer_norm' must be a positive "
+                                 "number");
       return;
     }
-    auto summarize = [](llvm::ArrayRef<Dim> dims, int64_t &product,
-                        llvm::SmallVectorImpl<StringRef> &syms) {
-      product = 1;
-      for (const Dim &dim : dims) {
-        if (dim.isSymbolic())
-          syms.push_back(dim.symbol);
-        else if (dim.size > 0 &&
-                 (llvm::MulOverflow(product, dim.size, product) ||
-                  product > kMaxElements))
-          return false;
-      }
-      llvm::sort(syms);
-      return true;
-    };
-    int64_t inProduct, outProduct;
-    llvm::SmallVector<StringRef, 4> inSyms, outSyms;
-    if (!summarize(x.dims, inProduct, inSyms) ||
-        !summarize(shape, outProduct, outSyms)) {
-      diag.error(expr.getLoc(), "'reshape' has too many elements");
-      return;
-    }
-    auto describe = [](llvm::ArrayRef<Dim> dims) {
-      std::string text = "[";
-      for (auto [i, dim] : llvm::enumerate(dims))
-        text += (i ? ", " : "") + dim.str();
-      return text + "]";
-    };
-    bool sameSymbols = inSyms == outSyms;
-    if (inferred >= 0 && sameSymbols && inProduct % outProduct == 0) {
-      shape[inferred] = Dim::fixed(inProduct / outProduct);
-      outProduct = inProduct;
-    }
-    if (!sameSymbols || inProduct != outProduct) {
-      diag.error(expr.getLoc(), "'reshape' cannot change the number of "
-                                "elements: " +
-                                    x.str() + " to " + describe(shape));
-      return;
-    }
-    info.shape = shape;
-    expr.type = DslType::tensor(x.element, shape);
+  }
+  call.expr.type = x;
+}
+
+void SemaChecker::checkTranspose(BuiltinCall &call) {
+  const DslType &x = call.x;
+  BuiltinCallInfo &info = call.expr.builtinInfo;
+  int64_t rank = x.getRank();
+  if (bool(call.bound[1]) != bool(call.bound[2])) {
+    diag.error(call.expr.getLoc(), "'transpose' takes two dims to swap, or "
+                                   "none (the last two)");
     return;
   }
-  case Builtin::Sum:
-  case Builtin::Mean:
-  case Builtin::Max:
-  case Builtin::Min: {
-    if (x.element == ElementType::Bool ||
-        (spec.id == Builtin::Mean && !isFloatElement(x.element))) {
-      diag.error(xLoc, quoted(name) + " is not defined for " + x.str());
-      return;
-    }
-    if (x.getRank() < 1) {
-      diag.error(xLoc, quoted(name) + " needs a tensor of rank 1 or more");
-      return;
-    }
-    info.dim = intArg(1, 0);
-    info.keepDim = constants[2] && constants[2]->intValue;
-    if (!checkDimIndex(info.dim, x.getRank(), argLoc(1), "dim"))
-      return;
-    expr.type = x;
-    if (info.keepDim)
-      expr.type.dims[info.dim] = Dim::fixed(1);
-    else
-      expr.type.dims.erase(expr.type.dims.begin() + info.dim);
+  if (rank < 2) {
+    diag.error(call.xLoc, "'transpose' needs a tensor of rank 2 or more, "
+                          "got " +
+                              x.str());
     return;
   }
-  case Builtin::Conv2D: {
-    DslType w = valueType(tensorTypes[1]);
-    SourceLoc wLoc = argLoc(1);
-    if (!requireFloat(x, xLoc))
-      return;
-    if (x.getRank() != 4) {
-      diag.error(xLoc, "'conv2d' needs an input of rank 4 [N, C, H, W], got " +
-                           x.str());
-      return;
-    }
-    if (w.getRank() != 4) {
-      diag.error(wLoc, "'conv2d' needs a weight of rank 4 [F, C, KH, KW], "
-                       "got " +
-                           tensorTypes[1].str());
-      return;
-    }
-    if (w.element != x.element) {
-      diag.error(wLoc, "the weight of 'conv2d' has type " +
-                           tensorTypes[1].str() +
-                           ", whose element type differs from " + x.str());
-      return;
-    }
-    if (x.dims[1] != w.dims[1]) {
-      diag.error(wLoc, "'conv2d' channels differ: the input has " +
-                           x.dims[1].str() + " channels but the weight "
-                                             "expects " +
-                           w.dims[1].str());
-      return;
-    }
-    for (int i = 2; i < 4; ++i) {
-      if (x.dims[i].isSymbolic() || w.dims[i].isSymbolic()) {
-        diag.error(x.dims[i].isSymbolic() ? xLoc : wLoc,
-                   "'conv2d' needs static spatial dimensions, got " +
-                       (x.dims[i].isSymbolic() ? x : w).str());
-        return;
-      }
-    }
-    info.stride = intArg(2, 1);
-    info.padding = intArg(3, 0);
-    if (info.stride < 1 || info.stride > (int64_t(1) << 20)) {
-      diag.error(argLoc(2), "'stride' of 'conv2d' must be at least 1, got " +
-                                Twine(info.stride));
-      return;
-    }
-    if (info.padding < 0 || info.padding > (int64_t(1) << 20)) {
-      diag.error(argLoc(3), "'padding' of 'conv2d' must be 0 or more, got " +
-                                Twine(info.padding));
-      return;
-    }
-    llvm::SmallVector<Dim, 4> dims = {x.dims[0], w.dims[0]};
-    for (int i = 2; i < 4; ++i) {
-      int64_t padded = x.dims[i].size + 2 * info.padding;
-      if (padded < w.dims[i].size) {
-        diag.error(wLoc, "the 'conv2d' kernel " + tensorTypes[1].str() +
-                             " is larger than the padded input " + x.str());
-        return;
-      }
-      dims.push_back(
-          Dim::fixed((padded - w.dims[i].size) / info.stride + 1));
-    }
-    expr.type = DslType::tensor(x.element, dims);
+  info.dim = call.intArg(1, rank - 2);
+  info.dim2 = call.intArg(2, rank - 1);
+  if (!checkDimIndex(info.dim, rank, call.argLoc(1), "dim") ||
+      !checkDimIndex(info.dim2, rank, call.argLoc(2), "dim"))
+    return;
+  call.expr.type = x;
+  std::swap(call.expr.type.dims[info.dim], call.expr.type.dims[info.dim2]);
+}
+
+void SemaChecker::checkFlatten(BuiltinCall &call) {
+  const DslType &x = call.x;
+  if (x.getRank() < 2) {
+    diag.error(call.xLoc, "'flatten' needs a tensor of rank 2 or more, got " +
+                              x.str());
     return;
   }
-  case Builtin::QuantizeTernary:
-    if (!requireFloat(x, xLoc))
-      return;
-    info.threshold = constants[1]->asDouble();
-    if (!(info.threshold >= 0) || !std::isfinite(info.threshold) ||
-        info.threshold > 3.4e38) {
-      diag.error(argLoc(1), "the threshold of 'quantize_ternary' must be a "
-                            "finite number >= 0, got " +
-                                formatConstant(*constants[1]));
+  int64_t inner = 1;
+  for (const Dim &dim : llvm::drop_begin(x.dims)) {
+    if (dim.isSymbolic()) {
+      diag.error(call.xLoc, "'flatten' needs static dimensions after the "
+                            "first, got " +
+                                x.str());
       return;
     }
-    expr.type = x;
-    return;
-  case Builtin::Ternarize:
-    if (requireFloat(x, xLoc))
-      expr.type = x;
-    return;
-  case Builtin::Dequantize: {
-    if (!tensorTypes[0].isTernary()) {
-      diag.error(xLoc, "'dequantize' needs a TernaryTensor, got " +
-                           tensorTypes[0].str());
+    inner *= dim.size;
+  }
+  call.expr.type =
+      DslType::tensor(x.element, {x.dims[0], Dim::fixed(inner)});
+}
+
+void SemaChecker::checkReshape(BuiltinCall &call) {
+  const DslType &x = call.x;
+  CallExprAST &expr = call.expr;
+  // Element counts must provably agree: the same symbolic dims on both
+  // sides and equal products of the static ones; one -1 is inferred.
+  llvm::SmallVector<Dim, 4> shape;
+  int inferred = -1;
+  for (const CallArg *arg : call.dimArgs) {
+    if (!arg->keyword.empty()) {
+      diag.error(arg->loc, "'reshape' takes its dims as positional "
+                           "arguments");
       return;
     }
-    if (bound[1]) {
-      const DslType &scale = tensorTypes[1];
-      bool perTensor = scale.isTensor() && scale.getRank() == 0;
-      bool perChannel = scale.isTensor() && scale.getRank() == 1 &&
-                        scale.dims[0] == x.dims.back();
-      if (scale.element != ElementType::F32 || (!perTensor && !perChannel)) {
-        diag.error(argLoc(1),
-                   "the scale of 'dequantize' must be Tensor[] or Tensor[" +
-                       x.dims.back().str() + "] (one per column), got " +
-                       scale.str());
-        return;
-      }
+    ExprAST *value = arg->value.get();
+    auto *var = llvm::dyn_cast<VariableExprAST>(value);
+    if (var && !variables.count(var->getName()) &&
+        symbols.count(var->getName())) {
+      shape.push_back(Dim::symbolic(var->getName()));
+      continue;
     }
-    expr.type = x;
+    if (value->type.isError())
+      return;
+    if (value->type.kind != DslType::Kind::IntLiteral) {
+      diag.error(value->getLoc(), "dims of 'reshape' must be integer "
+                                  "constants or symbolic dims, got " +
+                                      value->type.str());
+      return;
+    }
+    int64_t size = value->constant->intValue;
+    if (size == -1 && inferred < 0) {
+      inferred = shape.size();
+      shape.push_back(Dim::fixed(-1));
+      continue;
+    }
+    if (size <= 0) {
+      diag.error(value->getLoc(),
+                 size == -1 ? Twine("only one dim of 'reshape' can be -1")
+                            : "dims of 'reshape' must be positive, got " +
+                                  Twine(size));
+      return;
+    }
+    shape.push_back(Dim::fixed(size));
+  }
+  if (shape.size() > size_t(kMaxRank)) {
+    diag.error(expr.getLoc(), "tensor rank " + Twine(shape.size()) +
+                                  " exceeds the limit of " + Twine(kMaxRank));
     return;
   }
-  case Builtin::None:
+  auto summarize = [](llvm::ArrayRef<Dim> dims, int64_t &product,
+                      llvm::SmallVectorImpl<StringRef> &syms) {
+    product = 1;
+    for (const Dim &dim : dims) {
+      if (dim.isSymbolic())
+        syms.push_back(dim.symbol);
+      else if (dim.size > 0 &&
+               (llvm::MulOverflow(product, dim.size, product) ||
+                product > kMaxElements))
+        return false;
+    }
+    llvm::sort(syms);
+    return true;
+  };
+  int64_t inProduct, outProduct;
+  llvm::SmallVector<StringRef, 4> inSyms, outSyms;
+  if (!summarize(x.dims, inProduct, inSyms) ||
+      !summarize(shape, outProduct, outSyms)) {
+    diag.error(expr.getLoc(), "'reshape' has too many elements");
     return;
   }
+  auto describe = [](llvm::ArrayRef<Dim> dims) {
+    std::string text = "[";
+    for (auto [i, dim] : llvm::enumerate(dims))
+      text += (i ? ", " : "") + dim.str();
+    return text + "]";
+  };
+  bool sameSymbols = inSyms == outSyms;
+  if (inferred >= 0 && sameSymbols && inProduct % outProduct == 0) {
+    shape[inferred] = Dim::fixed(inProduct / outProduct);
+    outProduct = inProduct;
+  }
+  if (!sameSymbols || inProduct != outProduct) {
+    diag.error(expr.getLoc(), "'reshape' cannot change the number of "
+                              "elements: " +
+                                  x.str() + " to " + describe(shape));
+    return;
+  }
+  expr.builtinInfo.shape = shape;
+  expr.type = DslType::tensor(x.element, shape);
+}
+
+void SemaChecker::checkReduction(BuiltinCall &call) {
+  const DslType &x = call.x;
+  BuiltinCallInfo &info = call.expr.builtinInfo;
+  StringRef name = call.spec.name;
+  if (x.element == ElementType::Bool ||
+      (call.spec.rule == BuiltinRule::FloatReduction &&
+       !isFloatElement(x.element))) {
+    diag.error(call.xLoc, quoted(name) + " is not defined for " + x.str());
+    return;
+  }
+  if (x.getRank() < 1) {
+    diag.error(call.xLoc, quoted(name) + " needs a tensor of rank 1 or more");
+    return;
+  }
+  info.dim = call.intArg(1, 0);
+  info.keepDim = call.constants[2] && call.constants[2]->intValue;
+  if (!checkDimIndex(info.dim, x.getRank(), call.argLoc(1), "dim"))
+    return;
+  call.expr.type = x;
+  if (info.keepDim)
+    call.expr.type.dims[info.dim] = Dim::fixed(1);
+  else
+    call.expr.type.dims.erase(call.expr.type.dims.begin() + info.dim);
+}
+
+void SemaChecker::checkFloatReduction(BuiltinCall &call) {
+  checkReduction(call);
+}
+
+void SemaChecker::checkConv2D(BuiltinCall &call) {
+  const DslType &x = call.x;
+  SourceLoc xLoc = call.xLoc;
+  BuiltinCallInfo &info = call.expr.builtinInfo;
+  const DslType &weightType = call.tensorTypes[1];
+  DslType w = valueType(weightType);
+  SourceLoc wLoc = call.argLoc(1);
+  if (!requireFloat(call, x, xLoc))
+    return;
+  if (x.getRank() != 4) {
+    diag.error(xLoc, "'conv2d' needs an input of rank 4 [N, C, H, W], got " +
+                         x.str());
+    return;
+  }
+  if (w.getRank() != 4) {
+    diag.error(wLoc, "'conv2d' needs a weight of rank 4 [F, C, KH, KW], "
+                     "got " +
+                         weightType.str());
+    return;
+  }
+  if (w.element != x.element) {
+    diag.error(wLoc, "the weight of 'conv2d' has type " + weightType.str() +
+                         ", whose element type differs from " + x.str());
+    return;
+  }
+  if (x.dims[1] != w.dims[1]) {
+    diag.error(wLoc, "'conv2d' channels differ: the input has " +
+                         x.dims[1].str() + " channels but the weight "
+                                           "expects " +
+                         w.dims[1].str());
+    return;
+  }
+  for (int i = 2; i < 4; ++i) {
+    if (x.dims[i].isSymbolic() || w.dims[i].isSymbolic()) {
+      diag.error(x.dims[i].isSymbolic() ? xLoc : wLoc,
+                 "'conv2d' needs static spatial dimensions, got " +
+                     (x.dims[i].isSymbolic() ? x : w).str());
+      return;
+    }
+  }
+  info.stride = call.intArg(2, 1);
+  info.padding = call.intArg(3, 0);
+  if (info.stride < 1 || info.stride > (int64_t(1) << 20)) {
+    diag.error(call.argLoc(2), "'stride' of 'conv2d' must be at least 1, "
+                               "got " +
+                                   Twine(info.stride));
+    return;
+  }
+  if (info.padding < 0 || info.padding > (int64_t(1) << 20)) {
+    diag.error(call.argLoc(3), "'padding' of 'conv2d' must be 0 or more, "
+                               "got " +
+                                   Twine(info.padding));
+    return;
+  }
+  llvm::SmallVector<Dim, 4> dims = {x.dims[0], w.dims[0]};
+  for (int i = 2; i < 4; ++i) {
+    int64_t padded = x.dims[i].size + 2 * info.padding;
+    if (padded < w.dims[i].size) {
+      diag.error(wLoc, "the 'conv2d' kernel " + weightType.str() +
+                           " is larger than the padded input " + x.str());
+      return;
+    }
+    dims.push_back(Dim::fixed((padded - w.dims[i].size) / info.stride + 1));
+  }
+  call.expr.type = DslType::tensor(x.element, dims);
+}
+
+void SemaChecker::checkQuantizeTernary(BuiltinCall &call) {
+  BuiltinCallInfo &info = call.expr.builtinInfo;
+  if (!requireFloat(call, call.x, call.xLoc))
+    return;
+  info.threshold = call.constants[1]->asDouble();
+  if (!(info.threshold >= 0) || !std::isfinite(info.threshold) ||
+      info.threshold > 3.4e38) {
+    diag.error(call.argLoc(1), "the threshold of 'quantize_ternary' must be "
+                               "a finite number >= 0, got " +
+                                   formatConstant(*call.constants[1]));
+    return;
+  }
+  call.expr.type = call.x;
+}
+
+void SemaChecker::checkDequantize(BuiltinCall &call) {
+  const DslType &x = call.x;
+  if (!call.tensorTypes[0].isTernary()) {
+    diag.error(call.xLoc, "'dequantize' needs a TernaryTensor, got " +
+                              call.tensorTypes[0].str());
+    return;
+  }
+  if (call.bound[1]) {
+    const DslType &scale = call.tensorTypes[1];
+    bool perTensor = scale.isTensor() && scale.getRank() == 0;
+    bool perChannel = scale.isTensor() && scale.getRank() == 1 &&
+                      scale.dims[0] == x.dims.back();
+    if (scale.element != ElementType::F32 || (!perTensor && !perChannel)) {
+      diag.error(call.argLoc(1),
+                 "the scale of 'dequantize' must be Tensor[] or Tensor[" +
+                     x.dims.back().str() + "] (one per column), got " +
+                     scale.str());
+      return;
+    }
+  }
+  call.expr.type = x;
 }
 
 //===----------------------------------------------------------------------===//

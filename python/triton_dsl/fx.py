@@ -33,6 +33,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.fx.passes.shape_prop import ShapeProp
 
+from ._builtins import BUILTINS
 from .runtime.packing import pack
 from .runtime.nn import ternarize
 from .runtime.quantize import METHODS, quantize
@@ -47,13 +48,12 @@ __all__ = [
 Dim = Union[int, str]
 
 # Names the generated program must not use for variables or params: the
-# language's keywords and builtins.
+# language's keywords, its builtins (the list of Builtins.def, generated into
+# _builtins.py) and names the generated program uses itself.
 _RESERVED = {
-    "layer", "param", "fn", "let", "return", "true", "false", "relu", "sigmoid", "tanh",
-    "gelu", "exp", "log", "sqrt", "abs", "softmax", "layer_norm", "transpose", "reshape",
-    "flatten", "sum", "max", "min", "mean", "conv2d", "quantize_ternary", "ternarize",
-    "dequantize", "forward", "Tensor", "TernaryTensor", "N",
-}
+    "layer", "param", "fn", "let", "return", "true", "false",
+    "forward", "Tensor", "TernaryTensor", "N",
+} | set(BUILTINS)
 
 
 class UnsupportedOperationError(NotImplementedError):

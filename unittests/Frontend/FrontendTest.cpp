@@ -1,10 +1,12 @@
 //===- FrontendTest.cpp - Lexer, parser and checker C++ API ---------------===//
 //
 // The front end as a library: tokens and their locations, how types print,
-// that parse/check report through FrontendDiagnostics with counts, and that
-// importDSL gives a verified module.
+// that parse/check report through FrontendDiagnostics with counts, that the
+// builtin table follows Builtins.def, and that importDSL gives a verified
+// module.
 //
 //===----------------------------------------------------------------------===//
+#include "tritondsl/Frontend/Builtins.h"
 #include "tritondsl/Frontend/Lexer.h"
 #include "tritondsl/Frontend/MLIRGen.h"
 #include "tritondsl/Frontend/Parser.h"
@@ -128,6 +130,33 @@ TEST(FrontendSema, AnnotatesTypesAndResolvesCalls) {
   EXPECT_EQ(call.calleeLayer, module->getLayers()[0].get());
   EXPECT_EQ(call.calleeFunction->getName(), "forward");
   EXPECT_EQ(call.builtin, Builtin::None);
+}
+
+TEST(FrontendBuiltins, TableFollowsBuiltinsDef) {
+  // Builtin's enumerators and the table share Builtins.def's order, names
+  // resolve both ways, and every builtin's first param is the required
+  // tensor that Sema's argument binding relies on.
+  llvm::ArrayRef<BuiltinSpec> specs = getBuiltinSpecs();
+  ASSERT_FALSE(specs.empty());
+  for (auto [index, spec] : llvm::enumerate(specs)) {
+    EXPECT_EQ(size_t(spec.id), index + 1) << spec.name.str();
+    EXPECT_EQ(lookupBuiltin(spec.name), spec.id);
+    EXPECT_EQ(lookupBuiltinSpec(spec.name), &spec);
+    EXPECT_EQ(getBuiltinName(spec.id), spec.name);
+    ASSERT_FALSE(spec.params.empty()) << spec.name.str();
+    EXPECT_TRUE(spec.params[0].required) << spec.name.str();
+    EXPECT_EQ(spec.params[0].kind, BuiltinArgKind::Tensor) << spec.name.str();
+  }
+  EXPECT_EQ(lookupBuiltin("forward"), Builtin::None);
+  EXPECT_EQ(getBuiltinName(Builtin::None), "?");
+  const BuiltinSpec *sum = lookupBuiltinSpec("sum");
+  ASSERT_NE(sum, nullptr);
+  EXPECT_EQ(sum->rule, BuiltinRule::Reduction);
+  ASSERT_EQ(sum->params.size(), 3u);
+  EXPECT_EQ(sum->params[2].name, "keepdim");
+  EXPECT_EQ(sum->params[2].kind, BuiltinArgKind::Bool);
+  EXPECT_FALSE(sum->params[2].required);
+  EXPECT_EQ(lookupBuiltinSpec("reshape")->arity, BuiltinArity::VariadicDims);
 }
 
 TEST(FrontendSema, ErrorLimitStopsReporting) {

@@ -243,30 +243,11 @@ private:
   friend void destroyExprsIteratively(llvm::SmallVectorImpl<ExprPtr> &);
 };
 
-/// The builtins (see docs/language.md).
+/// The builtins, one per BUILTIN line of Builtins.def (see docs/language.md).
 enum class Builtin {
   None,
-  Relu,
-  Sigmoid,
-  Tanh,
-  Gelu,
-  Exp,
-  Log,
-  Sqrt,
-  Abs,
-  Softmax,
-  LayerNorm,
-  Transpose,
-  Reshape,
-  Flatten,
-  Sum,
-  Mean,
-  Max,
-  Min,
-  Conv2D,
-  QuantizeTernary,
-  Dequantize,
-  Ternarize,
+#define BUILTIN(Id, Name, Rule, Arity, Params) Id,
+#include "tritondsl/Frontend/Builtins.def"
 };
 
 /// One argument of a call: `x` or `stride = 2`.

@@ -4,7 +4,8 @@
 // the type and shape of every expression (symbolic dims such as N are bound
 // by a function's arguments and must be used consistently), checks
 // broadcasting, matmul inner dimensions, builtin arity and argument types,
-// rejects recursion between layers and warns about unused params.
+// rejects recursion between layers and warns about unused params. Builtin
+// calls are checked with the table of Builtins.def (Builtins.h).
 // The results are stored in the AST for MLIRGen. The rules are in
 // docs/language.md.
 //
@@ -13,6 +14,7 @@
 #define TRITONDSL_FRONTEND_SEMA_H
 
 #include "tritondsl/Frontend/AST.h"
+#include "tritondsl/Frontend/Builtins.h"
 #include "tritondsl/Support/LLVM.h"
 
 namespace tritondsl::frontend {
@@ -24,10 +26,6 @@ constexpr int64_t kMaxElements = int64_t(1) << 48;
 
 /// Checks `module` and annotates it. Returns false when an error was reported.
 bool checkModule(ModuleAST &module, FrontendDiagnostics &diag);
-
-/// The builtin called `name`, or Builtin::None.
-Builtin lookupBuiltin(llvm::StringRef name);
-llvm::StringRef getBuiltinName(Builtin builtin);
 
 } // namespace tritondsl::frontend
 
