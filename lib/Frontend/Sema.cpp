@@ -149,6 +149,8 @@ private:
   void emitWarnings();
 
   std::string suggest(StringRef name, llvm::ArrayRef<StringRef> candidates);
+  /// "did you mean" suggestions still allowed in this module.
+  unsigned suggestionsLeft = kMaxSuggestions;
 
   ModuleAST &module;
   FrontendDiagnostics &diag;
@@ -172,11 +174,21 @@ private:
 
 std::string SemaChecker::suggest(StringRef name,
                                  llvm::ArrayRef<StringRef> candidates) {
-  if (name.size() > 64)
+  // Like clang's -fspell-checking-limit: a program with thousands of
+  // unknown names (and --error-limit=0) must not cost names x variables
+  // edit distances.
+  if (name.size() > 64 || suggestionsLeft == 0)
     return "";
+  --suggestionsLeft;
   StringRef best;
   unsigned bestDistance = 3;
   for (StringRef candidate : candidates) {
+    // A length difference is a lower bound of the distance.
+    size_t lengthDifference = name.size() > candidate.size()
+                                  ? name.size() - candidate.size()
+                                  : candidate.size() - name.size();
+    if (lengthDifference >= bestDistance)
+      continue;
     unsigned distance = name.edit_distance(candidate, true, 2);
     if (distance < bestDistance && candidate != name) {
       best = candidate;

@@ -30,8 +30,11 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
+
+#include <csignal>
 
 using namespace mlir;
 using namespace tritondsl;
@@ -109,6 +112,12 @@ static llvm::cl::opt<uint64_t> quantizerSeed(
     "quantizer-seed", llvm::cl::desc("The seed of --quantizer=stochastic"),
     llvm::cl::init(0), llvm::cl::cat(tritoncCategory));
 
+static llvm::cl::opt<uint64_t> maxInputSize(
+    "max-input-size",
+    llvm::cl::desc("Refuse a .tri input larger than this many bytes "
+                   "(default 268435456: 256 MiB)"),
+    llvm::cl::init(uint64_t(256) << 20), llvm::cl::cat(tritoncCategory));
+
 static llvm::cl::opt<unsigned> errorLimit(
     "error-limit",
     llvm::cl::desc("Stop after this many errors (0: no limit, default 20)"),
@@ -155,8 +164,62 @@ static LogicalResult writeDirectory(llvm::StringRef dir,
   return success();
 }
 
+/// Reads `path` (stdin for `-`) up to `limit` bytes: a larger input, or one
+/// without an end such as /dev/zero, is an error rather than an allocation
+/// that ends in "out of memory".
+static std::unique_ptr<llvm::MemoryBuffer>
+readInput(llvm::StringRef path, uint64_t limit, std::string &error) {
+  int fd = 0;
+  if (path != "-") {
+    if (std::error_code ec = llvm::sys::fs::openFileForRead(path, fd)) {
+      error = "cannot open input file '" + path.str() + "': " + ec.message();
+      return nullptr;
+    }
+  }
+  llvm::SmallString<0> contents;
+  std::error_code readError;
+  constexpr size_t kChunk = 1 << 16;
+  while (true) {
+    if (contents.size() > limit)
+      break;
+    size_t size = contents.size();
+    contents.resize_for_overwrite(size + kChunk);
+    llvm::Expected<size_t> count = llvm::sys::fs::readNativeFile(
+        llvm::sys::fs::convertFDToNativeFile(fd),
+        llvm::MutableArrayRef<char>(contents.data() + size, kChunk));
+    if (!count) {
+      readError = llvm::errorToErrorCode(count.takeError());
+      contents.truncate(size);
+      break;
+    }
+    contents.truncate(size + *count);
+    if (*count == 0)
+      break;
+  }
+  if (path != "-")
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  llvm::StringRef name = path == "-" ? llvm::StringRef("<stdin>") : path;
+  if (readError) {
+    error = "cannot read '" + name.str() + "': " + readError.message();
+    return nullptr;
+  }
+  if (contents.size() > limit) {
+    error = "input '" + name.str() + "' is larger than " +
+            std::to_string(limit) +
+            " bytes (--max-input-size; is it a .tri program?)";
+    return nullptr;
+  }
+  return llvm::MemoryBuffer::getMemBufferCopy(contents, name);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+#ifdef SIGXFSZ
+  // Past a file size limit (ulimit -f) a write fails with EFBIG, reported
+  // below as one error line, instead of the signal killing the process
+  // (after InitLLVM, whose handler would print a stack dump).
+  signal(SIGXFSZ, SIG_IGN);
+#endif
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
@@ -255,7 +318,7 @@ int main(int argc, char **argv) {
   TimingScope timing = timingManager.getRootScope();
 
   std::string errorMessage;
-  auto file = openInputFile(inputFilename, &errorMessage);
+  auto file = readInput(inputFilename, maxInputSize, errorMessage);
   if (!file) {
     llvm::errs() << "tritonc: error: " << errorMessage << "\n";
     return 1;
@@ -295,6 +358,14 @@ int main(int argc, char **argv) {
     return 1;
   }
   outputFile->os() << files.front().contents;
+  outputFile->os().flush();
+  if (std::error_code ec = outputFile->os().error()) {
+    // Disk full, file size limit, ...: the partial file is removed.
+    llvm::errs() << "tritonc: error: cannot write '" << outputFilename
+                 << "': " << ec.message() << "\n";
+    outputFile->os().clear_error();
+    return 1;
+  }
   outputFile->keep();
   return 0;
 }

@@ -21,6 +21,9 @@ namespace tritondsl::frontend {
 
 /// Tensors have at most this many dims.
 constexpr int64_t kMaxRank = 16;
+/// "did you mean" suggestions in one module; later unknown names get none
+/// (suggesting costs a pass over the names in scope).
+constexpr unsigned kMaxSuggestions = 50;
 /// A static tensor has at most this many elements (2^48).
 constexpr int64_t kMaxElements = int64_t(1) << 48;
 
