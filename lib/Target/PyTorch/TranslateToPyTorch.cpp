@@ -36,7 +36,6 @@
 #include "llvm/Support/Format.h"
 
 #include <cstring>
-#include <functional>
 #include <optional>
 
 using namespace mlir;
@@ -72,13 +71,15 @@ private:
   /// Prints the class attribute TERNARY_PARAMS (shape, encoding, axis of
   /// each packed param), when the layer has packed params.
   void emitTernaryParamTable(LayerOp layer);
-  /// The layers `layer` calls directly, in order of first call.
-  SmallVector<StringRef> getCalledLayers(LayerOp layer);
-  /// Every layer `layer` reaches through calls, callees before callers.
-  LogicalResult getLayerClosure(LayerOp layer, SmallVectorImpl<StringRef> &out);
+  /// The layers `layer` calls directly, in order of first call (computed
+  /// once per layer).
+  ArrayRef<StringRef> getCalledLayers(LayerOp layer);
+  /// Refuses calls of what is not a layer and layers that reach themselves
+  /// through calls. Each layer is searched once per module: checking every
+  /// layer is linear in the size of the call graph.
+  LogicalResult checkCallGraph(LayerOp layer);
   LayerOp lookupLayer(StringRef name) {
-    return dyn_cast_or_null<LayerOp>(
-        SymbolTable::lookupSymbolIn(module, name));
+    return dyn_cast_or_null<LayerOp>(symbolTable->lookup(name));
   }
   LogicalResult emitFunction(func::FuncOp func);
   LogicalResult emitParam(ParamOp param, llvm::StringSet<> &attrNames);
@@ -139,8 +140,12 @@ private:
   /// Statements of __init__ for constants found in function bodies.
   std::string constInit;
   LayerOp currentLayer;
-  /// The module being printed (to look layers up by name).
+  /// The module being printed and its symbols (to look layers up by name).
   ModuleOp module;
+  std::optional<SymbolTable> symbolTable;
+  llvm::StringMap<SmallVector<StringRef>> calledLayers;
+  /// Layers checkCallGraph has searched (done) or is searching (on path).
+  llvm::StringSet<> checkedLayers, layersOnPath;
 };
 
 //===----------------------------------------------------------------------===//
@@ -485,6 +490,7 @@ bool PyTorchEmitter::isFillOf(Value init, double identity) {
 
 LogicalResult PyTorchEmitter::emitModule(ModuleOp moduleOp) {
   module = moduleOp;
+  symbolTable.emplace(module);
   for (Operation &op : module.getBody()->getOperations()) {
     if (!isa<LayerOp>(op))
       return op.emitError("the PyTorch target prints only ternary.layer at "
@@ -591,8 +597,11 @@ LogicalResult PyTorchEmitter::emitParam(ParamOp param,
   return success();
 }
 
-SmallVector<StringRef> PyTorchEmitter::getCalledLayers(LayerOp layer) {
-  SmallVector<StringRef> children;
+ArrayRef<StringRef> PyTorchEmitter::getCalledLayers(LayerOp layer) {
+  auto [entry, inserted] = calledLayers.try_emplace(layer.getSymName());
+  SmallVector<StringRef> &children = entry->second;
+  if (!inserted)
+    return children;
   layer.walk([&](CallOp call) {
     SymbolRefAttr callee = call.getCallee();
     if (callee.getNestedReferences().empty())
@@ -604,34 +613,38 @@ SmallVector<StringRef> PyTorchEmitter::getCalledLayers(LayerOp layer) {
   return children;
 }
 
-LogicalResult
-PyTorchEmitter::getLayerClosure(LayerOp layer,
-                                SmallVectorImpl<StringRef> &out) {
-  // Depth-first, post-order: a layer comes after every layer it calls.
-  llvm::StringSet<> done, active;
-  std::function<LogicalResult(LayerOp)> visit =
-      [&](LayerOp current) -> LogicalResult {
-    active.insert(current.getSymName());
-    for (StringRef child : getCalledLayers(current)) {
-      if (active.contains(child))
-        return current.emitError("the PyTorch target cannot emit recursive "
-                                 "layers ('")
-               << current.getSymName() << "' calls '" << child
-               << "', which is already on the call path)";
-      if (done.contains(child))
-        continue;
-      LayerOp callee = lookupLayer(child);
-      if (!callee)
-        return current.emitError("'") << child << "' is not a layer";
-      if (failed(visit(callee)))
-        return failure();
-      done.insert(child);
-      out.push_back(child);
-    }
-    active.erase(current.getSymName());
+LogicalResult PyTorchEmitter::checkCallGraph(LayerOp root) {
+  // Depth-first with an explicit stack (call chains may be thousands of
+  // layers deep): a child on the current path is a recursion.
+  if (checkedLayers.contains(root.getSymName()))
     return success();
-  };
-  return visit(layer);
+  SmallVector<std::pair<LayerOp, unsigned>> stack = {{root, 0}};
+  layersOnPath.insert(root.getSymName());
+  while (!stack.empty()) {
+    LayerOp current = stack.back().first;
+    ArrayRef<StringRef> children = getCalledLayers(current);
+    unsigned next = stack.back().second++;
+    if (next == children.size()) {
+      layersOnPath.erase(current.getSymName());
+      checkedLayers.insert(current.getSymName());
+      stack.pop_back();
+      continue;
+    }
+    StringRef child = children[next];
+    if (layersOnPath.contains(child))
+      return current.emitError("the PyTorch target cannot emit recursive "
+                               "layers ('")
+             << current.getSymName() << "' calls '" << child
+             << "', which is already on the call path)";
+    if (checkedLayers.contains(child))
+      continue;
+    LayerOp callee = lookupLayer(child);
+    if (!callee)
+      return current.emitError("'") << child << "' is not a layer";
+    layersOnPath.insert(child);
+    stack.push_back({callee, 0});
+  }
+  return success();
 }
 
 void PyTorchEmitter::emitTernaryParamTable(LayerOp layer) {
@@ -668,59 +681,46 @@ LogicalResult PyTorchEmitter::emitLayer(LayerOp layer) {
   if (!isPythonIdentifier(layerName) || isReservedName(layerName))
     return layer.emitError("the PyTorch target cannot name a class '")
            << layerName << "'";
-  // Every layer has one set of params, shared by all its calls: a layer
-  // that is reached through several callers is built once, by the outermost
-  // module, and handed down through keyword arguments `shared_<Layer>`.
-  SmallVector<StringRef> children = getCalledLayers(layer);
-  SmallVector<StringRef> closure;
-  if (failed(getLayerClosure(layer, closure)))
+  // Every layer has one set of params, shared by all its calls: the
+  // outermost module passes a dict `_shared` (layer name -> module) down to
+  // its callees, and each layer builds a callee only when the dict does not
+  // hold it yet. Each layer's __init__ names only its direct callees, so
+  // the file grows linearly with the program, however deep the calls go.
+  // (`_shared` cannot be a layer's name: those never start with '_'.)
+  ArrayRef<StringRef> children = getCalledLayers(layer);
+  if (failed(checkCallGraph(layer)))
     return failure();
   os << "\n\nclass " << layerName << "(nn.Module):\n";
   indent = 4;
   line("\"\"\"ternary.layer @" + layerName + ".\"\"\"");
   os << "\n";
   emitTernaryParamTable(layer);
-  SmallVector<std::string> initParams = {"self"};
-  if (!closure.empty())
-    initParams.push_back("*");
-  for (StringRef dep : closure)
-    initParams.push_back("shared_" + dep.str() + "=None");
-  std::string joined = llvm::join(initParams, ", ");
-  if (indent + joined.size() + std::strlen("def __init__():") <= kLineLength) {
-    line("def __init__(" + joined + "):");
-  } else {
-    line("def __init__(");
-    if (indent + 4 + joined.size() <= kLineLength)
-      os.indent(indent + 4) << joined << "\n";
-    else
-      for (const std::string &param : initParams)
-        os.indent(indent + 4) << param << ",\n";
-    line("):");
-  }
+  line(children.empty() ? "def __init__(self):"
+                        : "def __init__(self, *, _shared=None):");
   indent = 8;
   line("super().__init__()");
   llvm::StringSet<> attrNames;
   for (auto param : layer.getBodyBlock().getOps<ParamOp>())
     if (failed(emitParam(param, attrNames)))
       return failure();
-  for (StringRef dep : closure) {
-    SmallVector<StringRef> depClosure;
-    if (failed(getLayerClosure(lookupLayer(dep), depClosure)))
-      return failure();
-    SmallVector<std::string> args;
-    for (StringRef inner : depClosure)
-      args.push_back("shared_" + inner.str() + "=shared_" + inner.str());
-    line("if shared_" + dep + " is None:");
-    indent += 4;
-    callLine("shared_" + dep.str(), dep, args);
-    indent -= 4;
+  if (!children.empty()) {
+    line("if _shared is None:");
+    line("    _shared = {}");
   }
   for (StringRef child : children) {
     if (!attrNames.insert(child).second || isReservedName(child))
       return layer.emitError("the PyTorch target cannot name the child "
                              "module '")
              << child << "'";
-    line("self." + child + " = shared_" + child);
+    std::string key = "_shared[\"" + child.str() + "\"]";
+    line("if \"" + child + "\" not in _shared:");
+    indent += 4;
+    SmallVector<std::string> args;
+    if (!getCalledLayers(lookupLayer(child)).empty())
+      args.push_back("_shared=_shared");
+    callLine(key, child, args);
+    indent -= 4;
+    line("self." + child + " = " + key);
   }
   // Function bodies go to a buffer first: their constants become
   // statements of __init__.

@@ -77,13 +77,15 @@ module {
 // CHECK-NEXT:        return v0
 // CHECK: class Net(nn.Module):
 // CHECK:     TERNARY_PARAMS = {"p": ((2, 3), "base3", 1)}
-// CHECK:     def __init__(self, *, shared_Block=None):
+// CHECK:     def __init__(self, *, _shared=None):
 // CHECK-NEXT:        super().__init__()
 // CHECK-NEXT:        self.v = nn.Parameter(torch.full((3, 2), 0.5, dtype=torch.float32))
 // CHECK-NEXT:        self.register_buffer("p", torch.full((2,), 121, dtype=torch.uint8))
-// CHECK-NEXT:        if shared_Block is None:
-// CHECK-NEXT:            shared_Block = Block()
-// CHECK-NEXT:        self.Block = shared_Block
+// CHECK-NEXT:        if _shared is None:
+// CHECK-NEXT:            _shared = {}
+// CHECK-NEXT:        if "Block" not in _shared:
+// CHECK-NEXT:            _shared["Block"] = Block()
+// CHECK-NEXT:        self.Block = _shared["Block"]
 // CHECK:     def forward(self, arg0):
 // CHECK-NEXT:        [[H:v[0-9]+]] = self.Block(arg0)
 // CHECK-NEXT:        [[T:v[0-9]+]] = _unpack(self.p, (2, 3), "base3", 1)
