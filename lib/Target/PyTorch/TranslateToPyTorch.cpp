@@ -53,6 +53,21 @@ constexpr unsigned kLineLength = 88;
 /// test/Target/PyTorch/runtime-lint.test and format.test).
 #include "PyTorchRuntime.inc"
 
+/// Printed after the runtime when a layer calls another: the one module of
+/// each called layer, kept in the dict `_shared` that the outermost module
+/// creates and every layer hands to its callees.
+constexpr const char *kSharedLayerHelper = R"py(
+
+def _shared_layer(shared, layer_class):
+    """The module of layer_class in shared (layer name -> module), built with
+    the same dict on first use: a layer has one set of params, however many
+    layers call it."""
+    name = layer_class.__name__
+    if name not in shared:
+        shared[name] = layer_class(_shared=shared)
+    return shared[name]
+)py";
+
 /// How a packed value is held by the generated code.
 struct PackedValue {
   enum Kind { Bytes, Trits } kind;
@@ -144,6 +159,8 @@ private:
   ModuleOp module;
   std::optional<SymbolTable> symbolTable;
   llvm::StringMap<SmallVector<StringRef>> calledLayers;
+  /// Layers called by another layer: built through _shared_layer.
+  llvm::StringSet<> sharedLayers;
   /// Layers checkCallGraph has searched (done) or is searching (on path).
   llvm::StringSet<> checkedLayers, layersOnPath;
 };
@@ -278,6 +295,18 @@ void PyTorchEmitter::callLine(StringRef lhs, StringRef callee,
   std::string joined = llvm::join(args, ", ");
   if (indent + head.size() + joined.size() + 2 <= kLineLength) {
     line(head + "(" + joined + ")");
+    return;
+  }
+  // When `lhs = callee(` itself is too long, black wraps the right-hand
+  // side in parentheses, if that lets `callee(` fit on a line of its own.
+  if (!lhs.empty() && indent + head.size() + 1 > kLineLength &&
+      indent + lhs.size() + 4 <= kLineLength &&
+      indent + 4 + callee.size() + 1 <= kLineLength) {
+    line(lhs + " = (");
+    indent += 4;
+    callLine("", callee, args);
+    indent -= 4;
+    line(")");
     return;
   }
   line(head + "(");
@@ -503,6 +532,11 @@ LogicalResult PyTorchEmitter::emitModule(ModuleOp moduleOp) {
         "it is registered.\n"
      << kPyTorchRuntime;
   for (auto layer : module.getOps<LayerOp>())
+    for (StringRef child : getCalledLayers(layer))
+      sharedLayers.insert(child);
+  if (!sharedLayers.empty())
+    os << kSharedLayerHelper;
+  for (auto layer : module.getOps<LayerOp>())
     if (failed(emitLayer(layer)))
       return failure();
   return success();
@@ -682,21 +716,27 @@ LogicalResult PyTorchEmitter::emitLayer(LayerOp layer) {
     return layer.emitError("the PyTorch target cannot name a class '")
            << layerName << "'";
   // Every layer has one set of params, shared by all its calls: the
-  // outermost module passes a dict `_shared` (layer name -> module) down to
-  // its callees, and each layer builds a callee only when the dict does not
-  // hold it yet. Each layer's __init__ names only its direct callees, so
-  // the file grows linearly with the program, however deep the calls go.
-  // (`_shared` cannot be a layer's name: those never start with '_'.)
+  // outermost module creates a dict `_shared` (layer name -> module) and
+  // every layer that calls or is called takes it, and gets its callees
+  // from it with _shared_layer (built on first use). Each __init__ names
+  // only its direct callees, so the file grows linearly with the program,
+  // however deep the calls go. (`_shared` and `_shared_layer` cannot be a
+  // layer's name: those never start with '_'.)
   ArrayRef<StringRef> children = getCalledLayers(layer);
   if (failed(checkCallGraph(layer)))
     return failure();
-  os << "\n\nclass " << layerName << "(nn.Module):\n";
+  // black moves the base class to a line of its own when the header is long.
+  if (layerName.size() + std::strlen("class (nn.Module):") <= kLineLength)
+    os << "\n\nclass " << layerName << "(nn.Module):\n";
+  else
+    os << "\n\nclass " << layerName << "(\n    nn.Module\n):\n";
   indent = 4;
   line("\"\"\"ternary.layer @" + layerName + ".\"\"\"");
   os << "\n";
   emitTernaryParamTable(layer);
-  line(children.empty() ? "def __init__(self):"
-                        : "def __init__(self, *, _shared=None):");
+  line(children.empty() && !sharedLayers.contains(layerName)
+           ? "def __init__(self):"
+           : "def __init__(self, *, _shared=None):");
   indent = 8;
   line("super().__init__()");
   llvm::StringSet<> attrNames;
@@ -712,15 +752,7 @@ LogicalResult PyTorchEmitter::emitLayer(LayerOp layer) {
       return layer.emitError("the PyTorch target cannot name the child "
                              "module '")
              << child << "'";
-    std::string key = "_shared[\"" + child.str() + "\"]";
-    line("if \"" + child + "\" not in _shared:");
-    indent += 4;
-    SmallVector<std::string> args;
-    if (!getCalledLayers(lookupLayer(child)).empty())
-      args.push_back("_shared=_shared");
-    callLine(key, child, args);
-    indent -= 4;
-    line("self." + child + " = " + key);
+    callLine("self." + child.str(), "_shared_layer", {"_shared", child.str()});
   }
   // Function bodies go to a buffer first: their constants become
   // statements of __init__.

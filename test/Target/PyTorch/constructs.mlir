@@ -55,13 +55,19 @@ module {
 // CHECK: import torch
 // CHECK: from torch import nn
 // CHECK: def _unpack(packed, shape, encoding, axis):
+// A layer that calls another gets it through _shared_layer, printed once
+// after the runtime.
+// CHECK:      def _shared_layer(shared, layer_class):
+// CHECK:          if name not in shared:
+// CHECK-NEXT:         shared[name] = layer_class(_shared=shared)
+// CHECK-NEXT:     return shared[name]
 // CHECK: class Block(nn.Module):
 // CHECK-NEXT:     """ternary.layer @Block."""
 // CHECK-EMPTY:
 // CHECK-NEXT:     # Packed ternary params: name -> (shape, encoding, packed axis).
 // CHECK-NEXT:     TERNARY_PARAMS = {"w": ((6, 2), "offset2", 0)}
 // CHECK-EMPTY:
-// CHECK-NEXT:     def __init__(self):
+// CHECK-NEXT:     def __init__(self, *, _shared=None):
 // CHECK-NEXT:        super().__init__()
 // CHECK-NEXT:        self.register_buffer(
 // CHECK-NEXT:            "w",
@@ -83,9 +89,7 @@ module {
 // CHECK-NEXT:        self.register_buffer("p", torch.full((2,), 121, dtype=torch.uint8))
 // CHECK-NEXT:        if _shared is None:
 // CHECK-NEXT:            _shared = {}
-// CHECK-NEXT:        if "Block" not in _shared:
-// CHECK-NEXT:            _shared["Block"] = Block()
-// CHECK-NEXT:        self.Block = _shared["Block"]
+// CHECK-NEXT:        self.Block = _shared_layer(_shared, Block)
 // CHECK:     def forward(self, arg0):
 // CHECK-NEXT:        [[H:v[0-9]+]] = self.Block(arg0)
 // CHECK-NEXT:        [[T:v[0-9]+]] = _unpack(self.p, (2, 3), "base3", 1)
