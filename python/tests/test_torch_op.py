@@ -4,8 +4,9 @@ pure-PyTorch path (python/triton_dsl/torch_ops.py: unpack with tensor ops, then
 torch.matmul): bit for bit with int8 activations, to f32 rounding with f32
 activations; for offset2 and base3, K not a multiple of 4 or 5, 1x1, batched
 3-D inputs, one token and batches of several token tiles, every scale mode
-and bias, any thread count; and that bad
-arguments raise instead of reading out of bounds. It also checks the packing
+and bias, any thread count; and that bad arguments (wrong sizes, scale or
+bias of the right element count in the wrong shape, integer scales) raise
+instead of reading out of bounds or being reinterpreted. It also checks the packing
 against the C library's (ctypes on libtriton_runtime.so) so that both paths
 read the same bytes.
 
@@ -119,6 +120,11 @@ def check_errors():
         lambda: torch.ops.triton_dsl.ternary_matmul(x, w, 16, 1, None, None, "offset2", "f16"),
         lambda: torch.ops.triton_dsl.ternary_matmul(x, w, 16, 1, torch.ones(3)),
         lambda: torch.ops.triton_dsl.ternary_matmul(x, w, 16, 1, None, torch.ones(3)),
+        # The right element count in the wrong shape, and integer scales.
+        lambda: torch.ops.triton_dsl.ternary_matmul(x, w, 16, 1, None, torch.ones(1, 1)),
+        lambda: torch.ops.triton_dsl.ternary_matmul(x, w, 16, 1, torch.ones(1, 1)),
+        lambda: torch.ops.triton_dsl.ternary_matmul(x, w, 16, 1, torch.ones(1, dtype=torch.int32)),
+        lambda: torch.ops.triton_dsl.ternary_matmul(x, w, 16, 1, None, torch.ones(1, dtype=torch.int64)),
     ]
     for fn in bad:
         try:

@@ -9,8 +9,9 @@
 //   x         float32 [..., k]
 //   w_packed  uint8 holding n packed rows of ceil(k / 4) (offset2) or
 //             ceil(k / 5) (base3) bytes: W[k, n] packed along k
-//   scale     None, one element (per tensor) or n elements (per column)
-//   bias      None or n elements
+//   scale     None, or floating point of shape () or (1,) (per tensor) or
+//             (n,) (per column)
+//   bias      None, or floating point of shape (n,)
 //   activations "f32" (f32 sums) or "int8" (per-token absmax int8
 //             quantization, exact int32 sums: BitNet W1.58A8)
 //   returns   float32 [..., n] = x @ (t * scale) + bias
@@ -79,19 +80,29 @@ at::Tensor ternaryMatmul(const at::Tensor &x, const at::Tensor &wPacked,
   const float *scalePtr = nullptr;
   tri_uk_scale_mode mode = TRI_UK_SCALE_NONE;
   if (scale.has_value() && scale->defined()) {
+    // Only the shapes the pure path broadcasts the same way: () or (1,)
+    // per tensor, (n,) per column; an integer scale is a caller's mistake.
+    TORCH_CHECK(scale->is_floating_point(),
+                "ternary_matmul: scale must be floating point, got ",
+                scale->scalar_type());
+    TORCH_CHECK(scale->dim() == 0 ||
+                    (scale->dim() == 1 &&
+                     (scale->size(0) == 1 || scale->size(0) == n)),
+                "ternary_matmul: scale must have shape (), (1,) or (n,) = (",
+                n, ",), got ", scale->sizes());
     sc = scale->to(at::kFloat).contiguous();
-    if (sc.numel() == 1)
-      mode = TRI_UK_SCALE_TENSOR;
-    else if (sc.numel() == n)
-      mode = TRI_UK_SCALE_CHANNEL;
-    else
-      TORCH_CHECK(false, "ternary_matmul: scale must have 1 or n elements");
+    mode = sc.numel() == 1 ? TRI_UK_SCALE_TENSOR : TRI_UK_SCALE_CHANNEL;
     scalePtr = sc.data_ptr<float>();
   }
   const float *biasPtr = nullptr;
   if (bias.has_value() && bias->defined()) {
+    TORCH_CHECK(bias->is_floating_point(),
+                "ternary_matmul: bias must be floating point, got ",
+                bias->scalar_type());
+    TORCH_CHECK(bias->dim() == 1 && bias->size(0) == n,
+                "ternary_matmul: bias must have shape (n,) = (", n,
+                ",), got ", bias->sizes());
     bc = bias->to(at::kFloat).contiguous();
-    TORCH_CHECK(bc.numel() == n, "ternary_matmul: bias must have n elements");
     biasPtr = bc.data_ptr<float>();
   }
   tri_uk_set_parallel_runner(runOnTorchThreads);

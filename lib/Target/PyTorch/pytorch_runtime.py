@@ -62,6 +62,44 @@ def _unpack(packed, shape, encoding, axis):
     return trits.reshape(shape).to(torch.int8)
 
 
+def _check_packed_params(module, state_dict, prefix, *unused):
+    """load_state_dict pre-hook of a generated layer: each packed param that
+    is loaded (TERNARY_PARAMS) must be uint8 bytes with valid codes and zero
+    padding, or loading stops, naming it, before anything of it is copied.
+    Without it load_state_dict casts a float 1.7 to 1 and wraps an int64
+    341 to 85, and the runtime op, which does not check bytes, would compute
+    with invalid codes."""
+    for name, (shape, encoding, axis) in type(module).TERNARY_PARAMS.items():
+        key = prefix + name
+        value = state_dict.get(key)
+        if value is None:
+            continue  # load_state_dict reports a missing key itself
+        if not isinstance(value, torch.Tensor) or value.dtype != torch.uint8:
+            got = getattr(value, "dtype", type(value).__name__)
+            raise ValueError(f"packed ternary param {key}: expected uint8, got {got}")
+        if value.shape != getattr(module, name).shape:
+            continue  # load_state_dict reports the size mismatch itself
+        try:
+            _unpack(value, shape, encoding, axis)
+        except ValueError as error:
+            raise ValueError(f"packed ternary param {key}: {error}") from None
+
+
+def _on_buffer_registration(module, name, buffer):
+    """Gives each layer of this file (one with TERNARY_PARAMS) the pre-hook
+    _check_packed_params, when its first packed param is registered: the
+    generated __init__ needs no extra line."""
+    cls = type(module)
+    params = getattr(cls, "TERNARY_PARAMS", None)
+    if cls.__module__ == __name__ and params and name == next(iter(params)):
+        module.register_load_state_dict_pre_hook(_check_packed_params)
+
+
+torch.nn.modules.module.register_module_buffer_registration_hook(
+    _on_buffer_registration
+)
+
+
 def _matmul_trits(x, trits, scale, bias):
     """x @ trits [* scale] [+ bias] with the element types of ternary.matmul."""
     if x.dtype == torch.int8:

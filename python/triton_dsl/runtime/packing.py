@@ -63,12 +63,14 @@ class PackingError(ValueError):
             ``invalid_trit`` the flat row-major index of the element in the
             input tensor, otherwise the byte offset in the packed buffer.
         value: the offending element or byte.
+        detail: where it is, the message without the status's sentence.
     """
 
     def __init__(self, status: str, index: int, value, detail: str):
         self.status = status
         self.index = int(index)
         self.value = value
+        self.detail = detail
         super().__init__(f"{detail}: {_STATUS_MESSAGES[status]}")
 
 

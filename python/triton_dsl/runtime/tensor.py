@@ -15,7 +15,7 @@ from typing import Optional, Sequence, Tuple, Union
 import numpy as np
 import torch
 
-from .packing import pack, packed_size, trits_per_byte, unpack, validate
+from .packing import PackingError, pack, packed_size, trits_per_byte, unpack, validate
 from .quantize import quantize
 
 __all__ = ["CompressionReport", "TernaryTensor"]
@@ -86,15 +86,25 @@ class TernaryTensor:
         axis: the packed axis (each fiber along it is one packed row).
         scale: float32 torch tensor, shape ``()`` or ``(shape[channel_axis],)``.
         channel_axis: ``None`` (per-tensor scale) or the axis of the scales.
+
+    The constructor refuses ``packed`` that is not uint8 (a cast would turn
+    1.7 into 1 and 341 into 85) and, with ``check``, bytes with an invalid
+    code or non-zero padding; ``name`` (e.g. the param's) is named in those
+    errors.
     """
 
     def __init__(self, packed: ArrayLike, shape: Sequence[int], encoding: str = "offset2",
                  axis: int = 0, scale: Union[float, ArrayLike] = 1.0,
-                 channel_axis: Optional[int] = None, check: bool = True):
+                 channel_axis: Optional[int] = None, check: bool = True,
+                 name: Optional[str] = None):
+        # Errors name the bytes: the param `name` when given, else `packed`.
+        what = f"packed bytes of {name}" if name else "packed"
         if isinstance(packed, np.ndarray) and packed.dtype == np.uint8:
             packed = torch.from_numpy(packed.copy(order="C"))
         if not isinstance(packed, torch.Tensor) or packed.dtype != torch.uint8:
-            raise TypeError("packed must be a uint8 numpy array or torch tensor")
+            got = getattr(packed, "dtype", type(packed).__name__)
+            raise TypeError(f"{what} must be a uint8 numpy array or torch tensor, got {got} "
+                            "(a cast would change the bytes: pack trits with from_trits)")
         self.shape = tuple(int(d) for d in shape)
         rank = len(self.shape)
         self.encoding = encoding
@@ -102,7 +112,7 @@ class TernaryTensor:
         self.axis = axis % rank
         self.packed = packed.reshape(-1)
         if self.packed.numel() != expected:
-            raise ValueError(f"packed buffer has {self.packed.numel()} bytes, "
+            raise ValueError(f"{what} has {self.packed.numel()} bytes, "
                              f"expected {expected} for shape {self.shape}")
         if channel_axis is not None:
             if not -rank <= channel_axis < rank:
@@ -117,7 +127,11 @@ class TernaryTensor:
             raise ValueError(f"scale has shape {tuple(scale.shape)}, expected {want}")
         self.scale = scale
         if check:
-            validate(self.packed, self.shape, encoding, self.axis)
+            try:
+                validate(self.packed, self.shape, encoding, self.axis)
+            except PackingError as error:
+                raise PackingError(error.status, error.index, error.value,
+                                   f"{what}: {error.detail}") from None
 
     # -- construction -------------------------------------------------------
     @classmethod
