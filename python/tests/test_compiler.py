@@ -15,6 +15,7 @@ default build/); skips without one.
 """
 
 import concurrent.futures
+import hashlib
 import inspect
 import os
 import pathlib
@@ -22,6 +23,7 @@ import pickle
 import re
 import subprocess
 import sys
+import types
 import warnings
 import zipfile
 
@@ -304,6 +306,46 @@ def test_load_names_and_source():
     assert my_classifier.LinearClassifier.__module__ == "my_classifier"
     assert "class LinearClassifier(nn.Module)" in inspect.getsource(named.LinearClassifier)
     del sys.modules["my_classifier"]
+
+
+def test_load_never_hides_another_module(tmp_path, monkeypatch):
+    """A generated module never replaces, in sys.modules, a module triton_dsl
+    did not generate (issue 16: load(src, name="os") replaced os)."""
+    import os as os_module
+    source = (ROOT / "examples" / "linear_classifier.tri").read_text()
+    with pytest.raises(ValueError, match="'os'.*pass another name"):
+        triton_dsl.load(source, name="os")
+    assert sys.modules["os"] is os_module
+    with pytest.raises(ValueError, match="'os.path'"):
+        triton_dsl.load(source, name="os.path")
+    assert sys.modules["os.path"] is os_module.path
+    # Nor a module that is importable but not imported yet, nor one under it.
+    (tmp_path / "td_not_imported_yet").mkdir()
+    (tmp_path / "td_not_imported_yet" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("td_not_imported_yet", "td_not_imported_yet.model"):
+        with pytest.raises(ValueError, match=repr(name)):
+            triton_dsl.load(source, name=name)
+        assert name not in sys.modules
+    # Nor a module someone else registered, even under a generated-looking name.
+    foreign = types.ModuleType("foreign")
+    monkeypatch.setitem(sys.modules, "td_foreign", foreign)
+    with pytest.raises(ValueError, match="'td_foreign'"):
+        triton_dsl.load(source, name="td_foreign")
+    assert sys.modules["td_foreign"] is foreign
+    # A module triton_dsl generated may be replaced by the next one.
+    first = triton_dsl.load(source, name="td_replaceable")
+    second = triton_dsl.load(source, name="td_replaceable")
+    assert first is not second and sys.modules["td_replaceable"] is second
+    del sys.modules["td_replaceable"]
+    # The default name takes a suffix rather than hide a module.
+    code = triton_dsl.compile(source)
+    default = "triton_dsl_generated_" + hashlib.sha256(code.encode()).hexdigest()[:16]
+    monkeypatch.setitem(sys.modules, default, foreign)
+    module = triton_dsl.load(source)
+    assert module.__name__ == default + "_1" and sys.modules[default] is foreign
+    assert triton_dsl.load(source).__name__ == default + "_1"   # still deterministic
+    del sys.modules[module.__name__]
 
 
 # --- threads ----------------------------------------------------------------
