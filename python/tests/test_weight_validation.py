@@ -4,7 +4,8 @@ the pure-PyTorch path never compute with them: load_state_dict of a generated
 module refuses an invalid offset2 code (0b11), non-zero padding (offset2 and
 base3), a base3 byte >= 243, a float tensor (1.7 would be cast to 1) and an
 int64 tensor (341 would wrap to 85) for a packed buffer, and leaves the
-buffer as it was; a layer nested in another module is named with its prefix;
+buffer as it was; a subclass of a generated layer is checked too; a layer
+nested in another module is named with its prefix;
 TernaryTensor refuses the same inputs naming its bytes; and the op refuses a
 bias or scale with the right element count in the wrong shape and an integer
 scale, with an error saying which.
@@ -111,6 +112,14 @@ def test_load_state_dict_accepts_valid_bytes(pair_module):
     torch.testing.assert_close(model(x, z), want)
 
 
+def test_subclass_of_a_generated_layer_is_checked(pair_module):
+    class Mine(pair_module.Pair):
+        pass
+
+    with pytest.raises(ValueError, match="packed ternary param c: .*invalid code"):
+        Mine().load_state_dict(with_byte("c", 2, 250))
+
+
 def test_nested_layer_is_named_with_its_prefix(pair_module):
     outer = nn.Sequential(nn.Identity(), pair_module.Pair())
     state = {f"1.{name}": value for name, value in with_byte("a", 0, 0xFF).items()}
@@ -118,10 +127,19 @@ def test_nested_layer_is_named_with_its_prefix(pair_module):
         outer.load_state_dict(state)
 
 
+def load_op():
+    try:
+        available = torch_ops.load(BUILD)
+    except Exception as error:  # no C++ compiler for the extension here
+        pytest.skip(f"the runtime op does not build here: {error}")
+    if not available:
+        pytest.skip("the runtime op is not available (no runtime libraries)")
+    return torch.ops.triton_dsl.ternary_matmul
+
+
 def test_generated_module_with_runtime_op_refuses_invalid_code_at_load():
     """The op path: the generated mlp checks at load, not per call."""
-    if not torch_ops.load(BUILD):
-        pytest.skip("the runtime op is not available")
+    load_op()
     module = td.load((ROOT / "examples" / "mlp.tri").read_text())
     assert module._TERNARY_MATMUL_OP is not None
     model = module.MLP()
@@ -153,9 +171,7 @@ def test_ternary_tensor_refuses_base3_byte_243():
 
 @pytest.fixture(scope="module")
 def op():
-    if not torch_ops.load(BUILD):
-        pytest.skip("the runtime op is not available")
-    return torch.ops.triton_dsl.ternary_matmul
+    return load_op()
 
 
 @pytest.mark.parametrize("scale, bias, message", [

@@ -86,12 +86,14 @@ def _check_packed_params(module, state_dict, prefix, *unused):
 
 
 def _on_buffer_registration(module, name, buffer):
-    """Gives each layer of this file (one with TERNARY_PARAMS) the pre-hook
-    _check_packed_params, when its first packed param is registered: the
-    generated __init__ needs no extra line."""
+    """Gives each layer of this file (a class here with TERNARY_PARAMS, or a
+    subclass of one) the pre-hook _check_packed_params, when its first
+    packed param is registered: the generated __init__ needs no extra line."""
     cls = type(module)
-    params = getattr(cls, "TERNARY_PARAMS", None)
-    if cls.__module__ == __name__ and params and name == next(iter(params)):
+    ours = any(
+        c.__module__ == __name__ and "TERNARY_PARAMS" in vars(c) for c in cls.__mro__
+    )
+    if ours and name == next(iter(cls.TERNARY_PARAMS), None):
         module.register_load_state_dict_pre_hook(_check_packed_params)
 
 
