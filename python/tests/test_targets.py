@@ -94,3 +94,13 @@ def test_compiler_reports_errors_and_goes_on():
         compiler.compile("layer L {\n  fn f(x: Tensor[2]) -> Tensor[3] { return x }\n}", "mlir")
     assert error.value.line == 2
     assert "ternary.layer @MLP" in compiler.compile(ROOT / "examples" / "mlp.tri", "mlir")
+
+
+def test_endless_input_is_refused(monkeypatch):
+    import triton_dsl.compiler as compiler
+
+    with pytest.raises(ValueError, match="'/dev/zero' is larger than"):
+        triton_dsl.compile(pathlib.Path("/dev/zero"))
+    monkeypatch.setattr(compiler, "MAX_INPUT_SIZE", 100)
+    with pytest.raises(ValueError, match="larger than 100 bytes"):
+        triton_dsl.compile(ROOT / "examples" / "mlp.tri")

@@ -144,6 +144,12 @@ def _core():
     return _core_module
 
 
+#: The largest .tri file compile() reads from a path (tritonc's
+#: --max-input-size default): an endless file such as /dev/zero is an error,
+#: not a MemoryError.
+MAX_INPUT_SIZE = 256 << 20
+
+
 def _read_source(source, filename):
     """(source bytes, filename) from source text or a path."""
     if isinstance(source, os.PathLike):
@@ -151,7 +157,10 @@ def _read_source(source, filename):
         if isinstance(path, bytes):
             path = os.fsdecode(path)
         with open(path, "rb") as file:
-            text = file.read()
+            text = file.read(MAX_INPUT_SIZE + 1)
+        if len(text) > MAX_INPUT_SIZE:
+            raise ValueError(f"input {path!r} is larger than {MAX_INPUT_SIZE} bytes "
+                             "(is it a .tri program?)")
         return text, path if filename is None else filename
     if not isinstance(source, str):
         raise TypeError("source must be .tri source text (str) or a path (os.PathLike), "
