@@ -739,6 +739,12 @@ LogicalResult PyTorchEmitter::emitLayer(LayerOp layer) {
            : "def __init__(self, *, _shared=None):");
   indent = 8;
   line("super().__init__()");
+  // Packed bytes are checked once, when they are loaded (the runtime op
+  // does not check them at each call).
+  if (llvm::any_of(layer.getBodyBlock().getOps<ParamOp>(), [](ParamOp param) {
+        return isa<PackedTensorType>(param.getType());
+      }))
+    line("self.register_load_state_dict_pre_hook(_check_packed_params)");
   llvm::StringSet<> attrNames;
   for (auto param : layer.getBodyBlock().getOps<ParamOp>())
     if (failed(emitParam(param, attrNames)))

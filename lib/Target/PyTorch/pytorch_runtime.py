@@ -85,23 +85,6 @@ def _check_packed_params(module, state_dict, prefix, *unused):
             raise ValueError(f"packed ternary param {key}: {error}") from None
 
 
-def _on_buffer_registration(module, name, buffer):
-    """Gives each layer of this file (a class here with TERNARY_PARAMS, or a
-    subclass of one) the pre-hook _check_packed_params, when its first
-    packed param is registered: the generated __init__ needs no extra line."""
-    cls = type(module)
-    ours = any(
-        c.__module__ == __name__ and "TERNARY_PARAMS" in vars(c) for c in cls.__mro__
-    )
-    if ours and name == next(iter(cls.TERNARY_PARAMS), None):
-        module.register_load_state_dict_pre_hook(_check_packed_params)
-
-
-torch.nn.modules.module.register_module_buffer_registration_hook(
-    _on_buffer_registration
-)
-
-
 def _matmul_trits(x, trits, scale, bias):
     """x @ trits [* scale] [+ bias] with the element types of ternary.matmul."""
     if x.dtype == torch.int8:

@@ -69,6 +69,7 @@ module {
 // CHECK-EMPTY:
 // CHECK-NEXT:     def __init__(self, *, _shared=None):
 // CHECK-NEXT:        super().__init__()
+// CHECK-NEXT:        self.register_load_state_dict_pre_hook(_check_packed_params)
 // CHECK-NEXT:        self.register_buffer(
 // CHECK-NEXT:            "w",
 // CHECK-NEXT:            _from_hex(
@@ -85,6 +86,7 @@ module {
 // CHECK:     TERNARY_PARAMS = {"p": ((2, 3), "base3", 1)}
 // CHECK:     def __init__(self, *, _shared=None):
 // CHECK-NEXT:        super().__init__()
+// CHECK-NEXT:        self.register_load_state_dict_pre_hook(_check_packed_params)
 // CHECK-NEXT:        self.v = nn.Parameter(torch.full((3, 2), 0.5, dtype=torch.float32))
 // CHECK-NEXT:        self.register_buffer("p", torch.full((2,), 121, dtype=torch.uint8))
 // CHECK-NEXT:        if _shared is None:
