@@ -649,7 +649,7 @@ TEST_F(UkernelIsaTest, Base3DecodesEveryByteLikeOffset2OnEveryIsa) {
             ASSERT_EQ(bitsOf(yb[e]), bitsOf(yo[e])) << "element " << e;
             size_t i = e / n, col = e % n;
             ASSERT_EQ(bitsOf(yb[e]),
-                      bitsOf(canonicalDot(m, &x[i * k], t, k, n, col)))
+                      bitsOf(canonicalDot(m, x.data() + i * k, t, k, n, col)))
                 << "element " << e;
             int64_t exact = 0;
             for (size_t kk = 0; kk < k; ++kk)
