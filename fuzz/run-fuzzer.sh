@@ -5,9 +5,26 @@
 #
 #   fuzz/run-fuzzer.sh [BUILD_DIR] [SECONDS] [extra libFuzzer flags...]
 #
-# Needs: apt-get install clang-22 libclang-rt-22-dev
+# Needs clang-22 and libclang-rt-22-dev (libFuzzer, ASan runtime): installed
+# from Debian here when missing (with sudo when not root, as scripts/setup.sh).
+# Not part of `make test` or CI: only this script needs clang.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+missing=()
+for pkg in clang-22 libclang-rt-22-dev; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    SUDO=sudo
+  fi
+  echo "run-fuzzer: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 BUILD=${1:-build-fuzz}
 SECONDS_TO_RUN=${2:-600}
 shift $(( $# > 2 ? 2 : $# ))
