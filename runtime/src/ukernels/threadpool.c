@@ -4,9 +4,13 @@
  * a number of tasks claimed one at a time from an atomic counter by the
  * calling thread and the workers it wakes; the call returns when every task
  * is done. Which thread runs a task never changes its result (every task
- * writes its own outputs). Idle workers spin for a few microseconds (short
- * kernels back to back stay cheap) and then sleep on a condition variable,
- * so they cost nothing between bursts. One job runs at a time: a caller that
+ * writes its own outputs). Idle workers spin for at most SPIN_NS_DEFAULT
+ * (20 us; the environment variable TRI_UK_SPIN_US overrides it, 0 = sleep at
+ * once) so that short kernels back to back stay cheap, then sleep on a
+ * condition variable: between bursts they cost nothing, and a host's own
+ * pool (torch's, when our kernels are called next to it) gets the cores
+ * back within microseconds. The bound is on time, not on a count of pause
+ * instructions, whose length differs by a factor of ten between CPUs. One job runs at a time: a caller that
  * finds the pool busy (another thread's job, or a task calling back into the
  * kernels) runs its tasks itself. A host may replace the pool with its own
  * (tri_uk_set_parallel_runner).
@@ -16,6 +20,8 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -26,7 +32,53 @@
 #endif
 
 #define MAX_WORKERS 255
-#define SPIN_ROUNDS 20000
+#define SPIN_NS_DEFAULT 20000
+/* Pauses between two looks at the clock while spinning. */
+#define SPINS_PER_CLOCK_READ 64
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* How long an idle worker spins before it sleeps: TRI_UK_SPIN_US (decimal
+ * microseconds, at most one second) or the default. Read once. */
+static uint64_t spin_ns(void) {
+  static uint64_t cached = UINT64_MAX; /* atomic */
+  uint64_t ns = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (ns != UINT64_MAX)
+    return ns;
+  ns = SPIN_NS_DEFAULT;
+  const char *env = getenv("TRI_UK_SPIN_US");
+  if (env && *env) {
+    char *end;
+    unsigned long us = strtoul(env, &end, 10);
+    if (*end == '\0' && us <= 1000000ul)
+      ns = (uint64_t)us * 1000u;
+  }
+  __atomic_store_n(&cached, ns, __ATOMIC_RELAXED);
+  return ns;
+}
+
+/* Spins while `*word == value`, for at most `limit` ns; returns the last
+ * value read. */
+static unsigned spin_while_equal(const unsigned *word, unsigned value,
+                                 uint64_t limit) {
+  unsigned now = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+  if (now != value || limit == 0)
+    return now;
+  uint64_t deadline = now_ns() + limit;
+  for (;;) {
+    for (int i = 0; i < SPINS_PER_CLOCK_READ; ++i) {
+      CPU_RELAX();
+      if ((now = __atomic_load_n(word, __ATOMIC_ACQUIRE)) != value)
+        return now;
+    }
+    if (now_ns() >= deadline)
+      return now;
+  }
+}
 
 /* One job, on the caller's stack while it runs. */
 typedef struct job {
@@ -70,18 +122,12 @@ static void *worker_main(void *arg) {
   unsigned seen = p->start_generation[index];
   pthread_mutex_unlock(&p->lock);
   for (;;) {
-    unsigned gen;
-    int spins = 0;
-    while ((gen = __atomic_load_n(&p->generation, __ATOMIC_ACQUIRE)) == seen) {
-      if (++spins < SPIN_ROUNDS) {
-        CPU_RELAX();
-        continue;
-      }
+    unsigned gen = spin_while_equal(&p->generation, seen, spin_ns());
+    if (gen == seen) {
       pthread_mutex_lock(&p->lock);
       while ((gen = __atomic_load_n(&p->generation, __ATOMIC_ACQUIRE)) == seen)
         pthread_cond_wait(&p->wake, &p->lock);
       pthread_mutex_unlock(&p->lock);
-      break;
     }
     seen = gen;
     /* Announce first, then look: the caller closes the job and waits for
@@ -156,7 +202,7 @@ void tri_uk_parallel_for(size_t ntasks, unsigned threads, tri_uk_task_fn fn,
    * and wait until no helper looks at it any more. */
   int spins = 0;
   while (__atomic_load_n(&jb.done, __ATOMIC_ACQUIRE) != ntasks) {
-    if (++spins < SPIN_ROUNDS)
+    if (++spins < 1024)
       CPU_RELAX();
     else
       sched_yield();
