@@ -21,6 +21,7 @@
 #include "tritondsl/Dialect/Ternary/Transforms/Passes.h"
 #include "tritondsl/Pipelines/Pipelines.h"
 #include "tritondsl/Target/CPU/CPUTarget.h"
+#include "tritondsl/Target/ONNX/ONNXTarget.h"
 #include "tritondsl/Target/PyTorch/PyTorchTarget.h"
 #include "tritondsl/Target/Target.h"
 #include "tritondsl/Support/LLVM.h"
@@ -53,6 +54,7 @@ inline void registerTernaryPasses() {
 /// thread-safe; tools, the driver's Compiler and the Python module call it.
 inline void registerAllTargets() {
   registerCPUTarget();
+  registerONNXTarget();
   registerPyTorchTarget();
 }
 

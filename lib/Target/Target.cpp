@@ -89,6 +89,11 @@ std::string tritondsl::getUnknownTargetMessage(llvm::StringRef name) {
       .str();
 }
 
+llvm::cl::OptionCategory &tritondsl::getTargetOptionCategory() {
+  static llvm::cl::OptionCategory category("target options");
+  return category;
+}
+
 void tritondsl::registerTargetTranslations() {
   static llvm::cl::opt<unsigned> optLevel(
       "target-opt-level",

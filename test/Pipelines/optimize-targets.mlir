@@ -1,14 +1,15 @@
 // ternary-optimize=opt-level=2 follows the registered target's declaration
-// (lib/Target/<Name>/): the CPU and PyTorch targets read offset2 weights
+// (lib/Target/<Name>/): the CPU, ONNX and PyTorch targets read offset2 weights
 // along K and the fused matmul + bias. A name with no backend is refused
 // with the list of known targets, as tritonc --target refuses it.
 // RUN: triton-opt %s -ternary-optimize="opt-level=2 target=cpu" | FileCheck %s --check-prefix=CPU
 // RUN: triton-opt %s -ternary-optimize="opt-level=2 target=pytorch" | FileCheck %s --check-prefix=CPU
+// RUN: triton-opt %s -ternary-optimize="opt-level=2 target=onnx" | FileCheck %s --check-prefix=CPU
 // RUN: triton-opt %s -ternary-optimize="opt-level=2" | FileCheck %s --check-prefix=CPU
 // RUN: not triton-opt %s -ternary-optimize="opt-level=2 target=tpu" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not triton-opt %s -ternary-optimize="opt-level=3" 2>&1 | FileCheck %s --check-prefix=LEVEL
 
-// UNKNOWN: ternary-optimize: unknown target 'tpu' (known targets: cpu, pytorch)
+// UNKNOWN: ternary-optimize: unknown target 'tpu' (known targets: cpu, onnx, pytorch)
 // LEVEL: ternary-optimize: opt-level must be 0, 1 or 2, got 3
 
 // W (K = 4, N = 2) = [[1, -1], [0, 1], [-1, 0], [1, -1]] in base3 along N

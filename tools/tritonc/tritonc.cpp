@@ -234,6 +234,8 @@ int main(int argc, char **argv) {
   for (auto &[name, option] : llvm::cl::getRegisteredOptions()) {
     // LLVM's generic options (--help, --version, ...) stay visible.
     bool ours = llvm::is_contained(option->Categories, &tritoncCategory) ||
+                llvm::is_contained(option->Categories,
+                                   &getTargetOptionCategory()) ||
                 llvm::StringRef(name).starts_with("help") ||
                 llvm::StringRef(name) == "version";
     if (!ours && option->getOptionHiddenFlag() == llvm::cl::NotHidden)

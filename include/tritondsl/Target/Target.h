@@ -29,6 +29,10 @@ namespace mlir {
 class OpPassManager;
 } // namespace mlir
 
+namespace llvm::cl {
+class OptionCategory;
+} // namespace llvm::cl
+
 namespace tritondsl {
 
 /// What a target can write (tritonc's --emit with --target). The first of a
@@ -108,6 +112,10 @@ std::string getKnownTargetNames();
 
 /// The error message of an unknown target name.
 std::string getUnknownTargetMessage(llvm::StringRef name);
+
+/// The category of command-line options a target declares for itself
+/// (`--onnx-profile`): tritonc lists them in --help beside its own.
+llvm::cl::OptionCategory &getTargetOptionCategory();
 
 /// Registers `triton-translate --to-<name>` for every registered target: the
 /// target's emitter, with its default output kind, on a module that has been
