@@ -609,9 +609,6 @@ FailureOr<std::string> ONNXEmitter::decodePacked(PackedValue &value,
                                  setString(n, "direction", "RIGHT");
                                });
     codes = node("BitwiseAnd", {shifted, scalar(TP::UINT8, 3)});
-    codes = node("Cast", {codes}, [](onnx::NodeProto &n) {
-      setInt(n, "to", TP::INT32);
-    });
   } else {
     std::string wide = node("Cast", {bytes}, [](onnx::NodeProto &n) {
       setInt(n, "to", TP::INT32);
@@ -636,6 +633,11 @@ FailureOr<std::string> ONNXEmitter::decodePacked(PackedValue &value,
     });
   std::string trits;
   if (elementType == TP::INT8) {
+    // Integer Sub needs int32 in onnxruntime; base3 codes already are.
+    if (offset2)
+      codes = node("Cast", {codes}, [](onnx::NodeProto &n) {
+        setInt(n, "to", TP::INT32);
+      });
     trits = node("Sub", {codes, scalar(TP::INT32, 1)});
     trits = node("Cast", {trits}, [](onnx::NodeProto &n) {
       setInt(n, "to", TP::INT8);
@@ -1817,9 +1819,13 @@ LogicalResult tritondsl::emitONNXModels(ModuleOp module, ONNXProfile profile,
                           "level, not ")
              << op.getName();
   auto entries = getEntries(module);
-  if (entries.empty())
-    return module.emitError("the ONNX target found no layer function to "
-                            "export (every function is called by another)");
+  if (entries.empty()) {
+    auto layers = module.getOps<LayerOp>();
+    Operation *at = layers.empty() ? module.getOperation()
+                                   : (*layers.begin()).getOperation();
+    return at->emitError("the ONNX target found no layer function to export "
+                         "(every function is called by another)");
+  }
   SmallVector<TargetFile> written;
   for (auto [layer, func] : entries) {
     onnx::ModelProto model;
