@@ -2,12 +2,14 @@
 #   make demo   install what is missing, build, show the dialect at work
 #   make test   install what is missing, build, run every test
 #   make test-python   only the Python package's tests (no C++ build)
+#   make test-sanitize ASan+UBSan+assertions build in build-sanitize/, runs
+#                      GoogleTest, ctest and lit under the sanitizers
 #   make bench  build, run the benchmarks of bench/ (results in build/bench/)
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup configure build test test-python bench demo docs install clean
+.PHONY: all setup configure build test test-python test-sanitize bench demo docs install clean
 
 all: build
 
@@ -30,6 +32,11 @@ build: configure
 
 test: build
 	@scripts/run-tests.sh $(BUILD_DIR)
+
+# Its own build directory and flags: scripts/test-sanitize.sh.
+SANITIZE_BUILD_DIR ?= build-sanitize
+test-sanitize: setup
+	@JOBS=$(JOBS) scripts/test-sanitize.sh $(SANITIZE_BUILD_DIR)
 
 test-python: setup
 	@.venv/bin/python -m pytest python/tests -q

@@ -18,10 +18,33 @@ config.substitutions.append(("%{triton_obj_root}", config.triton_obj_root))
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
+# A sanitizer build (scripts/test-sanitize.sh): --param sanitizer_preload=
+# "libasan.so libubsan.so". Our tools are instrumented and bring the runtimes
+# themselves; the uninstrumented programs that load an instrumented library of
+# ours (python: ctypes on libtriton_runtime.so, triton_dsl._core, the LibTorch
+# op; mlir-runner -shared-libs) need ASan's runtime as the process's first
+# library. They run with it preloaded and without leak checks (Python and the
+# JIT keep memory at exit on purpose), and lit passes TRITON_BUILD_DIR so that
+# Python imports this build's triton_dsl._core.
+sanitizer_preload = lit_config.params.get("sanitizer_preload")
+preloaded = lambda command: command
+if sanitizer_preload:
+    config.available_features.add("sanitizer")
+    asan_options = ":".join(
+        [option for option in config.environment.get("ASAN_OPTIONS", "").split(":")
+         if option and not option.startswith("detect_leaks=")] + ["detect_leaks=0"])
+    preloaded = lambda command: (
+        f"env 'LD_PRELOAD={sanitizer_preload}' 'ASAN_OPTIONS={asan_options}' "
+        + command)
+    for name in ("LSAN_OPTIONS", "TRITON_BUILD_DIR"):
+        if name in os.environ:
+            config.environment[name] = os.environ[name]
+
 tool_dirs = [config.triton_tools_dir, config.llvm_tools_dir]
 tools = ["triton-opt", "triton-translate", "tritonc", "tri-fuzz-replay",
-         "mlir-opt", "mlir-runner", "mlir-translate", "llc", "llvm-nm", "not",
-         "count"]
+         "mlir-opt", "mlir-translate", "llc", "llvm-nm", "not", "count",
+         ToolSubst("mlir-runner", command=preloaded(
+             os.path.join(config.llvm_tools_dir, "mlir-runner")))]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # JIT runs: MLIR's runner utilities (printMemref*) and our runtime library
@@ -33,6 +56,7 @@ config.substitutions.append(
     ("%{runner_libs}", "-shared-libs=" + ",".join(runner_utils + [triton_runtime])))
 config.substitutions.append(("%{triton_runtime}", triton_runtime))
 import sys
-config.substitutions.append(("%{python}", config.python_executable or sys.executable))
+config.substitutions.append(
+    ("%{python}", preloaded(config.python_executable or sys.executable)))
 config.substitutions.append(("%{cc}", "cc"))
 config.substitutions.append(("%{llvm_tools_dir}", config.llvm_tools_dir))
