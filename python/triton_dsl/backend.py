@@ -39,8 +39,9 @@ __all__ = ["Backend", "CompiledGraph", "backend"]
 
 MODES = ("trace", "compile", "codegen", "eager")
 #: The targets whose output the backend can run inside torch.compile (the
-#: registry, triton_dsl.targets(), has every target).
-TARGETS = ("pytorch",)
+#: registry, triton_dsl.targets(), has every target): the PyTorch module, or
+#: the ONNX model (ort profile) in an onnxruntime session.
+TARGETS = ("pytorch", "onnx")
 
 
 @dataclass
@@ -51,8 +52,10 @@ class CompiledGraph:
     mlir: str
     optimized_mlir: str
     python: str
-    module: torch.nn.Module
+    module: Optional[torch.nn.Module]
     folder: Optional[pathlib.Path] = None
+    #: target="onnx": the model's bytes (python is empty, module None).
+    onnx: Optional[bytes] = None
 
 
 class Backend:
@@ -101,6 +104,8 @@ class Backend:
 
     def _compile(self, gm: torch.fx.GraphModule, program: TernaryProgram,
                  example_inputs: Sequence[Any]) -> Callable:
+        if self.target == "onnx":
+            return self._compile_onnx(gm, program, example_inputs)
         mlir = program.compile("mlir", self.opt_level)
         optimized = program.compile("opt-mlir", self.opt_level)
         python = program.compile("pytorch", self.opt_level)
@@ -112,6 +117,67 @@ class Backend:
             _write_artifacts(folder, program, mlir, optimized, python, module)
         self.graphs.append(CompiledGraph(program, mlir, optimized, python, module, folder))
         return _Runner(gm, program, module, example_inputs, self.quantizer)
+
+
+    def _compile_onnx(self, gm: torch.fx.GraphModule, program: TernaryProgram,
+                      example_inputs: Sequence[Any]) -> Callable:
+        mlir = program.compile("mlir", self.opt_level)
+        optimized = program.compile("opt-mlir", self.opt_level)
+        model = program.onnx(opt_level=self.opt_level)
+        index = len(self.graphs)
+        folder = None
+        if self.mode == "codegen":
+            folder = self.folder / f"graph_{index}"
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, text in (("model.tri", program.source), ("model.mlir", mlir),
+                               ("model.opt.mlir", optimized)):
+                (folder / name).write_text(text)
+            (folder / "model.onnx").write_bytes(model)
+        runner = _ONNXRunner(gm, program, model, example_inputs, self.quantizer,
+                             self.opt_level)
+        self.graphs.append(CompiledGraph(program, mlir, optimized, "", None, folder,
+                                         onnx=model))
+        return runner
+
+
+class _ONNXRunner:
+    """What torch.compile calls with target="onnx": an onnxruntime session
+    of the graph's ONNX model on the graph's activations (as numpy, CPU)."""
+
+    def __init__(self, gm: torch.fx.GraphModule, program: TernaryProgram, model: bytes,
+                 example_inputs: Sequence[Any], quantizer: dict, opt_level: int):
+        self.gm = gm
+        self.program = program
+        self.quantizer = quantizer
+        self.opt_level = opt_level
+        self.inputs = program.input_positions
+        self.weights = [i for i, x in enumerate(example_inputs)
+                        if isinstance(x, torch.Tensor) and i not in self.inputs]
+        self.versions = self._versions(example_inputs)
+        self._start(model)
+
+    def _start(self, model: bytes):
+        try:
+            import onnxruntime
+        except ImportError as error:
+            raise ImportError("backend(target='onnx') needs onnxruntime: "
+                              "pip install onnxruntime") from error
+        self.session = onnxruntime.InferenceSession(model,
+                                                    providers=["CPUExecutionProvider"])
+        self.names = [value.name for value in self.session.get_inputs()]
+
+    def _versions(self, args: Sequence[Any]):
+        return [(id(args[i]), args[i]._version) for i in self.weights]
+
+    def __call__(self, *args):
+        if self.weights and self._versions(args) != self.versions:
+            fresh = from_fx(self.gm, args, dynamic_batch=False, **self.quantizer)
+            self._start(fresh.onnx(opt_level=self.opt_level))
+            self.versions = self._versions(args)
+        feeds = {name: args[i].detach().cpu().numpy()
+                 for name, i in zip(self.names, self.inputs)}
+        result = torch.from_numpy(self.session.run(None, feeds)[0])
+        return (result,) if self.program.returns_tuple else result
 
 
 class _Runner:
@@ -157,7 +223,9 @@ def backend(target: str = "pytorch", mode: str = "compile", **options) -> Backen
     """A torch.compile backend: ``torch.compile(model, backend=triton_dsl.backend())``.
 
     Args:
-        target: the code the graphs become (``"pytorch"``).
+        target: the code the graphs become: ``"pytorch"`` (the generated
+            module runs) or ``"onnx"`` (the ort-profile model runs in an
+            onnxruntime session on the CPU; ``codegen`` writes ``model.onnx``).
         mode: ``"trace"``, ``"compile"``, ``"codegen"`` or ``"eager"`` (module docstring).
         options: ``opt_level`` (0-2), ``folder`` (codegen), ``quantizer``,
             ``per_channel``, ``threshold``, ``seed`` (as in :func:`triton_dsl.from_fx`),

@@ -21,6 +21,7 @@ functions or tensor methods. Anything else raises
 from __future__ import annotations
 
 import keyword
+import os
 import math
 import operator
 import re
@@ -117,6 +118,29 @@ class TernaryProgram:
         from .weights import save_weights
 
         save_weights(path, self)
+
+    def onnx(self, path=None, profile: str = "ort", opt_level: int = 2) -> bytes:
+        """The ONNX model (``target="onnx"``, docs/targets/onnx.md) with the
+        captured weights as initializers, ternary ones packed 2 bits a weight:
+        ``profile`` ``"ort"`` (com.microsoft.MatMulNBits, for onnxruntime) or
+        ``"standard"`` (default-domain operators only). Written to ``path``
+        when one is given; returns the model's bytes."""
+        import tempfile
+
+        from . import compile as compile_source
+
+        if profile not in ("ort", "standard"):
+            raise ValueError(f"unknown ONNX profile {profile!r}; expected 'ort' or 'standard'")
+        with tempfile.TemporaryDirectory() as folder:
+            weights = os.path.join(folder, "weights.safetensors")
+            self.save_weights(weights)
+            model = compile_source(self.source, target="onnx", opt_level=opt_level,
+                                   emit="onnx" if profile == "ort" else "onnx-standard",
+                                   filename=f"<from_fx {self.layer_name}>", weights=weights)
+        if path is not None:
+            with open(path, "wb") as f:
+                f.write(model)
+        return model
 
     def module(self, opt_level: int = 2) -> nn.Module:
         """The generated PyTorch module (``target="pytorch"``) with the captured weights."""

@@ -1,0 +1,118 @@
+# The ONNX target from Python: triton_dsl.compile(target="onnx") gives the
+# model's bytes; every model the FX tests capture (test_fx.py: the MLP, the
+# small CNN under each quantizer, every supported op, a batch-tied model)
+# becomes an ONNX model with its weights (TernaryProgram.onnx) in both
+# profiles that passes onnx.checker (full check) and runs in onnxruntime (the
+# standard profile also in onnx.reference) with the numbers of the
+# ternarized model in float64 and of the PyTorch target, to 1e-5 relative;
+# torch.compile with triton_dsl.backend(target="onnx") runs the model in
+# onnxruntime; bad input is refused with a clear error.
+import pathlib
+
+import numpy as np
+import pytest
+import torch
+
+import triton_dsl
+from triton_dsl.fx import from_fx
+
+onnx = pytest.importorskip("onnx")
+ort = pytest.importorskip("onnxruntime")
+import onnx.reference  # noqa: E402
+
+from test_fx import EveryOp, SmallCNN, mlp, reference  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def run_onnx(model_bytes, inputs, runtime="onnxruntime"):
+    model = onnx.load_from_string(model_bytes)
+    onnx.checker.check_model(model, full_check=True)
+    feeds = {value.name: x.numpy() for value, x in zip(model.graph.input, inputs)}
+    if runtime == "onnx.reference":
+        return onnx.reference.ReferenceEvaluator(model).run(None, feeds)[0]
+    session = ort.InferenceSession(model_bytes, providers=["CPUExecutionProvider"])
+    return session.run(None, feeds)[0]
+
+
+def relative_error(got, want):
+    want = np.asarray(want, dtype=np.float64)
+    scale = max(np.abs(want).max(), 1e-6)
+    return np.abs(np.asarray(got, dtype=np.float64) - want).max() / scale
+
+
+def test_compile_gives_model_bytes_in_both_profiles():
+    source = ROOT / "examples" / "mlp.tri"
+    ort_model = triton_dsl.compile(source, target="onnx")
+    standard = triton_dsl.compile(source, target="onnx", emit="onnx-standard")
+    assert isinstance(ort_model, bytes) and isinstance(standard, bytes)
+    assert ort_model == triton_dsl.compile(source, target="onnx")  # deterministic
+    ops = {n.op_type for n in onnx.load_from_string(ort_model).graph.node}
+    assert "MatMulNBits" in ops
+    ops = {(n.domain, n.op_type) for n in onnx.load_from_string(standard).graph.node}
+    assert all(domain == "" for domain, _ in ops) and ("", "BitShift") in ops
+
+
+FX_CASES = {
+    "mlp": lambda: (mlp(), torch.randn(3, 784), {}),
+    "small_cnn": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8), {}),
+    "small_cnn_per_channel": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8),
+                                      dict(quantizer="absmean", per_channel=True)),
+    "small_cnn_threshold": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8),
+                                    dict(quantizer="threshold", threshold=0.02)),
+    "small_cnn_stochastic": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8),
+                                     dict(quantizer="stochastic", seed=7)),
+    "every_op": lambda: (EveryOp().eval(), torch.randn(5, 3, 4), {}),
+}
+
+
+@pytest.mark.parametrize("profile, runtime", [("ort", "onnxruntime"),
+                                              ("standard", "onnxruntime"),
+                                              ("standard", "onnx.reference")])
+@pytest.mark.parametrize("case", sorted(FX_CASES))
+def test_fx_models_run_in_onnx(case, profile, runtime):
+    torch.manual_seed(4)
+    model, x, quantizer = FX_CASES[case]()
+    program = from_fx(model, (x,), **quantizer)
+    got = run_onnx(program.onnx(profile=profile), [x], runtime)
+    assert relative_error(got, reference(model, x, **quantizer)) < 1e-5
+    with torch.no_grad():
+        assert relative_error(got, program.module()(x)) < 1e-5
+
+
+def test_fx_model_keeps_two_bits_a_weight(tmp_path):
+    # standard: the param's offset2 bytes; ort: MatMulNBits' blocks, each
+    # column's K = 784 trits padded with zero trits to 7 blocks of 128.
+    program = from_fx(mlp(), (torch.randn(2, 784),))
+    for profile, size in (("standard", 784 * 256 // 4), ("ort", 256 * 7 * 128 // 4)):
+        path = tmp_path / f"mlp.{profile}.onnx"
+        program.onnx(path, profile=profile)
+        inits = {t.name: t for t in onnx.load(path).graph.initializer}
+        packed = inits[f"{program.layer_name}.m0_weight"]
+        assert packed.data_type == onnx.TensorProto.UINT8
+        assert len(packed.raw_data) == size
+
+
+def test_torch_compile_backend_runs_onnxruntime(tmp_path):
+    torch.manual_seed(5)
+    model = mlp()
+    x = torch.randn(4, 784)
+    backend = triton_dsl.backend(target="onnx", mode="codegen", folder=tmp_path)
+    compiled = torch.compile(model, backend=backend)
+    y = compiled(x)
+    assert relative_error(y.detach().numpy(), reference(model, x)) < 1e-5
+    assert backend.graphs and backend.graphs[0].onnx
+    assert (tmp_path / "graph_0" / "model.onnx").read_bytes() == backend.graphs[0].onnx
+    # An in-place weight update is picked up (the model is rebuilt).
+    with torch.no_grad():
+        model[2].weight.mul_(-1)
+    y = compiled(x)
+    assert relative_error(y.detach().numpy(), reference(model, x)) < 1e-5
+
+
+def test_bad_profile_and_unmapped_program():
+    program = from_fx(mlp(), (torch.randn(2, 784),))
+    with pytest.raises(ValueError, match="unknown ONNX profile 'fast'"):
+        program.onnx(profile="fast")
+    with pytest.raises(ValueError, match=r"target 'onnx' cannot emit 'py'"):
+        triton_dsl.compile(ROOT / "examples" / "mlp.tri", target="onnx", emit="py")
