@@ -197,6 +197,7 @@ private:
   LogicalResult emitCall(CallOp op);
   LogicalResult emitReturn(func::ReturnOp op);
   LogicalResult emitGeneric(linalg::GenericOp op);
+  LogicalResult emitEinsum(linalg::GenericOp op);
   LogicalResult emitReduce(linalg::ReduceOp op);
   LogicalResult emitContraction(Operation *op, Value lhs, Value rhs,
                                 Value init);
@@ -677,7 +678,10 @@ LogicalResult ONNXEmitter::emitModel(LayerOp layer, func::FuncOp func,
                           "a body");
   SmallVector<std::string> args;
   for (BlockArgument arg : func.getArguments()) {
+    // A scalar argument (f32, i32, ...) is a rank-0 tensor input.
     auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type && arg.getType().isIntOrFloat())
+      type = RankedTensorType::get({}, arg.getType());
     if (!type || !onnxElementType(type.getElementType()))
       return func.emitError("the ONNX target cannot pass an argument of "
                             "type ")
@@ -1132,14 +1136,14 @@ LogicalResult ONNXEmitter::emitTernaryConstant(ternary::ConstantOp op) {
 }
 
 /// The block size of MatMulNBits for K: the power of two in [16, 256]
-/// (onnxruntime's limits for bits=2) that needs the fewest bits per column:
-/// 2 per padded trit plus 32 per block (an f32 scale).
+/// (onnxruntime's limits for bits=2) that pads K least, the largest of
+/// those (fewer blocks, fewer scales for the kernel to read).
 static int64_t chooseBlockSize(int64_t k) {
   int64_t best = 16, bestCost = INT64_MAX;
   for (int64_t blockSize = 16; blockSize <= 256; blockSize *= 2) {
     int64_t blocks = (k + blockSize - 1) / blockSize;
-    int64_t cost = blocks * blockSize * 2 + blocks * 32;
-    if (cost < bestCost) {
+    int64_t cost = blocks * blockSize;
+    if (cost <= bestCost) {
       best = blockSize;
       bestCost = cost;
     }
@@ -1150,8 +1154,8 @@ static int64_t chooseBlockSize(int64_t k) {
 /// com.microsoft.MatMulNBits(A, B, scales, zero_points[, , bias]) with
 /// bits=2: B [N, blocks, blockSize/4] holds each column's offset2 codes
 /// along K, padded with zero trits (code 01) to whole blocks; the zero point
-/// of every block is 1 (four 2-bit zero points a byte: 0x55); scales are
-/// the matmul's scale per column (1 without one).
+/// of every block is 1 (four 2-bit zero points a byte: 0x55); every block
+/// of a column has the matmul's scale of that column (1 without a scale).
 LogicalResult ONNXEmitter::emitMatMulNBits(ternary::MatmulOp op,
                                            PackedValue &weight,
                                            std::string &result) {
@@ -1207,44 +1211,31 @@ LogicalResult ONNXEmitter::emitMatMulNBits(ternary::MatmulOp op,
     }
     b = node("Reshape", {rows, int64s({n, blocks, blob})});
   }
-  // Scales: per (column, block); a constant scale is folded in.
-  std::string scaleRaw;
-  bool scaleFolded = true;
-  SmallVector<float> columnScale(n, 1.0f);
-  if (Value scale = op.getScale()) {
-    DenseElementsAttr attr;
-    if (matchPattern(scale, m_Constant(&attr)) &&
-        attr.getElementType().isF32()) {
-      auto values = llvm::to_vector(attr.getValues<float>());
-      for (int64_t col = 0; col < n; ++col)
-        columnScale[col] = values.size() == 1 ? values[0] : values[col];
-    } else {
-      scaleFolded = false;
-    }
+  // Scales [N * blocks] and zero points [N, ceil(blocks / 4)] are what
+  // the op reads, but our scale is one per column (or one): the file holds
+  // that and Expand makes the per-block form, so the file stays at 2 bits
+  // a weight (onnxruntime folds these constant subgraphs at session start;
+  // its accuracy_level=0 kernel runs as fast as with initializers).
+  std::string scale = scalar(TP::FLOAT, 1);
+  if (Value scaleValue = op.getScale()) {
+    auto v = getValue(scaleValue, op);
+    if (failed(v))
+      return failure();
+    scale = *v;
+    if (cast<RankedTensorType>(scaleValue.getType()).getRank() == 1)
+      scale = node("Reshape", {scale, int64s({n, 1})});
   }
-  for (int64_t col = 0; col < n; ++col)
-    for (int64_t blk = 0; blk < blocks; ++blk) {
-      uint32_t bits;
-      std::memcpy(&bits, &columnScale[col], 4);
-      for (unsigned byte = 0; byte < 4; ++byte)
-        scaleRaw.push_back(char((bits >> (8 * byte)) & 0xff));
-    }
-  std::string scales = addInitializer("const" + std::to_string(nextConstId++),
-                                      TP::FLOAT, {n * blocks}, scaleRaw);
-  std::string zeroPoints = addInitializer(
-      "const" + std::to_string(nextConstId++), TP::UINT8,
-      {n, (blocks + 3) / 4}, std::string(n * ((blocks + 3) / 4), char(0x55)));
+  std::string scales = node("Expand", {scale, int64s({n, blocks})});
+  scales = node("Reshape", {scales, int64s({n * blocks})});
+  std::string zeroPoints = node(
+      "Expand", {scalar(TP::UINT8, 0x55), int64s({n, (blocks + 3) / 4})});
   SmallVector<std::string> inputs = {*x, b, scales, zeroPoints};
-  std::optional<std::string> bias;
   if (Value biasValue = op.getBias()) {
     auto v = getValue(biasValue, op);
     if (failed(v))
       return failure();
-    bias = *v;
-  }
-  if (bias && scaleFolded) {
     inputs.push_back("");
-    inputs.push_back(*bias);
+    inputs.push_back(*v);
   }
   result = node(
       "MatMulNBits", inputs,
@@ -1256,14 +1247,6 @@ LogicalResult ONNXEmitter::emitMatMulNBits(ternary::MatmulOp op,
         setInt(nodeProto, "accuracy_level", 0);
       },
       "com.microsoft");
-  if (!scaleFolded) {
-    auto s = getValue(op.getScale(), op);
-    if (failed(s))
-      return failure();
-    result = node("Mul", {result, *s});
-    if (bias)
-      result = node("Add", {result, *bias});
-  }
   return success();
 }
 
@@ -1468,8 +1451,7 @@ LogicalResult ONNXEmitter::emitReturn(func::ReturnOp op) {
 LogicalResult ONNXEmitter::emitGeneric(linalg::GenericOp op) {
   unsigned numLoops = op.getNumLoops();
   if (op.getNumParallelLoops() != numLoops)
-    return op.emitError("the ONNX target maps only elementwise "
-                        "linalg.generic (all loops parallel)");
+    return emitEinsum(op);
   if (numLoops > 64)
     return op.emitError("the ONNX target maps at most 64 loops");
   Block &body = op.getRegion().front();
@@ -1572,6 +1554,73 @@ LogicalResult ONNXEmitter::emitGeneric(linalg::GenericOp op) {
     }
     bind(result, name);
   }
+  return success();
+}
+
+/// A contraction linalg.generic (what the front end makes of a batched
+/// `@` with a shared operand): two inputs, projected-permutation maps, body
+/// `out + a * b`, becomes Einsum with one letter per loop (plus the init
+/// when it is not a fill of zero). Anything else with a reduction loop is
+/// refused.
+LogicalResult ONNXEmitter::emitEinsum(linalg::GenericOp op) {
+  auto refuse = [&]() {
+    return op.emitError("the ONNX target maps only elementwise "
+                        "linalg.generic (all loops parallel) and "
+                        "contractions (out + a * b)");
+  };
+  unsigned numLoops = op.getNumLoops();
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      numLoops > 26)
+    return refuse();
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (yield.getValues().size() != 1)
+    return refuse();
+  auto add = yield.getValues()[0].getDefiningOp();
+  if (!add || !isa<arith::AddFOp>(add) || add->getBlock() != &body)
+    return refuse();
+  Value out = body.getArgument(2);
+  Value product = add->getOperand(0) == out ? add->getOperand(1)
+                                            : add->getOperand(0);
+  if (!llvm::is_contained(add->getOperands(), out))
+    return refuse();
+  auto mul = product.getDefiningOp<arith::MulFOp>();
+  if (!mul || mul->getBlock() != &body ||
+      !llvm::is_contained(mul->getOperands(), body.getArgument(0)) ||
+      !llvm::is_contained(mul->getOperands(), body.getArgument(1)) ||
+      std::distance(body.begin(), body.end()) != 3)
+    return refuse();
+  std::string equation;
+  SmallVector<std::string> operands;
+  for (auto [i, map] : llvm::enumerate(op.getIndexingMapsArray())) {
+    if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+      return refuse();
+    std::string subscripts;
+    for (AffineExpr expr : map.getResults())
+      subscripts.push_back(
+          char('a' + cast<AffineDimExpr>(expr).getPosition()));
+    if (i == 2)
+      equation += "->" + subscripts;
+    else
+      equation += (i ? "," : "") + subscripts;
+  }
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    auto v = getValue(input->get(), op);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+  std::string name = node("Einsum", operands, [&](onnx::NodeProto &n) {
+    setString(n, "equation", equation);
+  });
+  Value init = op.getDpsInits()[0];
+  if (!isFillOf(init, 0)) {
+    auto c = getValue(init, op);
+    if (failed(c))
+      return failure();
+    name = node("Add", {*c, name});
+  }
+  bind(op.getResult(0), name);
   return success();
 }
 

@@ -1,6 +1,6 @@
 // The ONNX target refuses, with an error at the op's location, what it
 // cannot map exactly (never a silently wrong model): a linalg.generic with a
-// reduction loop, ops with no mapping (tensor.extract_slice, arith.divsi,
+// reduction loop that is not a contraction, ops with no mapping (tensor.extract_slice, arith.divsi,
 // stochastic quantization, tensor.from_elements other than a reshape's
 // shape), a module whose every layer function is called (no entry), and
 // layers that call each other without end.
@@ -14,7 +14,7 @@
 ternary.layer @Reduction {
   func.func @forward(%x: tensor<4x8xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
     // FIRST: errors.mlir:[[@LINE+2]]:10: error: the ONNX target maps only elementwise linalg.generic
-    // expected-error @+1 {{the ONNX target maps only elementwise linalg.generic (all loops parallel)}}
+    // expected-error @+1 {{the ONNX target maps only elementwise linalg.generic (all loops parallel) and contractions (out + a * b)}}
     %r = linalg.generic {indexing_maps = [#id, #red], iterator_types = ["parallel", "reduction"]}
         ins(%x : tensor<4x8xf32>) outs(%init : tensor<4xf32>) {
     ^bb0(%a: f32, %acc: f32):
