@@ -16,10 +16,9 @@ arguments, which is how a deployed model is compiled.
 import argparse
 import sys
 
-import numpy as np
-
 
 def write_weights(n, path):
+    import numpy as np
     from safetensors.numpy import save_file
     rng = np.random.default_rng(0)
     tensors = {}

@@ -62,6 +62,7 @@ LogicalResult tritondsl::buildTernaryOptimizePipeline(
 void tritondsl::buildTernaryToLLVMPipeline(
     OpPassManager &pm, const TernaryToLLVMOptions &options) {
   pm.addPass(ternary::createTernaryFlattenLayers());
+  pm.addPass(createTernaryEntryManifest());
   ConvertTernaryToLinalgOptions lowering;
   lowering.useMicrokernels = options.useMicrokernels;
   pm.addPass(createConvertTernaryToLinalg(lowering));

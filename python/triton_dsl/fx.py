@@ -142,6 +142,27 @@ class TernaryProgram:
                 f.write(model)
         return model
 
+    def cpu(self, opt_level: int = 2, use_microkernels: bool = True):
+        """The CPU object (``target="cpu"``) with the captured weights
+        embedded, loaded by :func:`triton_dsl.cpu.load`: call
+        ``program.cpu().<layer_name>.forward(x)`` with numpy arrays or CPU
+        tensors. ``use_microkernels`` links the runtime's fast kernels."""
+        import tempfile
+
+        from . import compile as compile_source
+        from .cpu import load as load_cpu
+
+        with tempfile.TemporaryDirectory() as folder:
+            weights = os.path.join(folder, "weights.safetensors")
+            self.save_weights(weights)
+            obj = compile_source(self.source, target="cpu", opt_level=opt_level,
+                                 use_microkernels=use_microkernels and opt_level > 0,
+                                 filename=f"<from_fx {self.layer_name}>", weights=weights)
+            path = os.path.join(folder, f"{self.layer_name}.o")
+            with open(path, "wb") as f:
+                f.write(obj)
+            return load_cpu(path)
+
     def module(self, opt_level: int = 2) -> nn.Module:
         """The generated PyTorch module (``target="pytorch"``) with the captured weights."""
         from . import load

@@ -3,9 +3,9 @@
 // tensor IR (linalg/arith/tensor/func/bufferization only), the bufferized
 // loops, and the final LLVM dialect, which mlir-translate turns into LLVM IR
 // that llc compiles to an object file -- at -O0 and -O2.
-// RUN: triton-opt %S/optimize-levels.mlir -ternary-optimize=opt-level=2 -ternary-flatten-layers -convert-ternary-to-linalg | mlir-opt | FileCheck %s --check-prefix=TENSORS
-// RUN: triton-opt %S/optimize-levels.mlir -ternary-flatten-layers -convert-ternary-to-linalg | mlir-opt | FileCheck %s --check-prefix=TENSORS
-// RUN: triton-opt %S/optimize-levels.mlir -ternary-flatten-layers -convert-ternary-to-linalg | mlir-opt --one-shot-bufferize="bufferize-function-boundaries" -convert-linalg-to-loops | FileCheck %s --check-prefix=LOOPS
+// RUN: triton-opt %S/optimize-levels.mlir -ternary-optimize=opt-level=2 -ternary-flatten-layers -ternary-entry-manifest -convert-ternary-to-linalg | mlir-opt | FileCheck %s --check-prefix=TENSORS
+// RUN: triton-opt %S/optimize-levels.mlir -ternary-flatten-layers -ternary-entry-manifest -convert-ternary-to-linalg | mlir-opt | FileCheck %s --check-prefix=TENSORS
+// RUN: triton-opt %S/optimize-levels.mlir -ternary-flatten-layers -ternary-entry-manifest -convert-ternary-to-linalg | mlir-opt --one-shot-bufferize="bufferize-function-boundaries" -convert-linalg-to-loops | FileCheck %s --check-prefix=LOOPS
 // RUN: triton-opt %S/optimize-levels.mlir -ternary-cpu=opt-level=0 | mlir-opt | FileCheck %s --check-prefix=LLVM
 // RUN: triton-opt %S/optimize-levels.mlir -ternary-cpu=opt-level=2 | mlir-opt | FileCheck %s --check-prefix=LLVM
 // RUN: triton-opt %S/optimize-levels.mlir -ternary-cpu=opt-level=2 | mlir-translate --mlir-to-llvmir | llc -O2 -filetype=obj -relocation-model=pic -o %t.o

@@ -103,4 +103,37 @@ def MemRefCopyToLinalg
                            "::mlir::memref::MemRefDialect"];
 }
 
+def TernaryEntryManifest
+    : Pass<"ternary-entry-manifest", "::mlir::ModuleOp"> {
+  let summary = "Describe the C entry points of a flattened module in a "
+                "JSON string the object exports";
+  let description = [{
+    Runs after `ternary-flatten-layers`, on tensors. Every public function
+    that the flattening made from a layer function (it carries
+    `ternary.origin = @Layer::@fn`, which this pass removes) is described
+    in a JSON document stored in the exported constant
+    `__tritondsl_manifest` (`llvm.mlir.global`, NUL-terminated), so that a
+    loader (`triton_dsl.cpu.load`) can call the object's
+    `_mlir_ciface_Layer_fn` entry points without the program:
+
+    ```json
+    {"version": 1, "functions": [{"layer": "MLP", "function": "forward",
+      "symbol": "_mlir_ciface_MLP_forward",
+      "arguments": [{"param": "MLP.w1", "dtype": "packed",
+                     "shape": [784, 128], "encoding": "offset2", "axis": 0,
+                     "storage": [128, 196]},
+                    {"dtype": "f32", "shape": [null, 784]} ],
+      "results": [{"dtype": "f32", "shape": [null, 10]} ]} ]}
+    ```
+
+    `shape` is the logical shape (`null` for a dynamic dim); a packed param
+    is passed as its `i8` bytes of shape `storage` (docs/targets/cpu.md).
+    A type the loader cannot pass is described as
+    `{"dtype": "unsupported", "type": "<the MLIR type>"}`. Functions are
+    listed in module order and keys in a fixed order: the output is
+    deterministic.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // TRITON_CONVERSION_PASSES_TD

@@ -4,10 +4,10 @@
 // functions' names alone.
 // RUN: triton-opt %s -ternary-flatten-layers | FileCheck %s
 
-// CHECK-LABEL: func.func @Hidden_forward(%{{[^:]+}}: tensor<2x8xf32>) -> tensor<2x4xf32> attributes {llvm.emit_c_interface}
-// CHECK-LABEL: func.func @Output_forward(%{{[^:]+}}: tensor<2x4xf32>) -> tensor<2x2xf32> attributes {llvm.emit_c_interface}
+// CHECK-LABEL: func.func @Hidden_forward(%{{[^:]+}}: tensor<2x8xf32>) -> tensor<2x4xf32> attributes {llvm.emit_c_interface, ternary.origin = @{{[A-Za-z]+}}::@forward}
+// CHECK-LABEL: func.func @Output_forward(%{{[^:]+}}: tensor<2x4xf32>) -> tensor<2x2xf32> attributes {llvm.emit_c_interface, ternary.origin = @{{[A-Za-z]+}}::@forward}
 // CHECK-LABEL: func.func @MLP_forward
-// CHECK-SAME: (%[[X:[^:]+]]: tensor<2x8xf32>) -> tensor<2x2xf32> attributes {llvm.emit_c_interface} {
+// CHECK-SAME: (%[[X:[^:]+]]: tensor<2x8xf32>) -> tensor<2x2xf32> attributes {llvm.emit_c_interface, ternary.origin = @{{[A-Za-z]+}}::@forward} {
 // CHECK-NEXT: %[[H:.*]] = call @Hidden_forward(%[[X]]) : (tensor<2x8xf32>) -> tensor<2x4xf32>
 // CHECK-NEXT: %[[Y:.*]] = call @Output_forward(%[[H]]) : (tensor<2x4xf32>) -> tensor<2x2xf32>
 // CHECK-NEXT: return %[[Y]]

@@ -6,7 +6,7 @@
 // RUN: triton-opt %s -ternary-flatten-layers | FileCheck %s
 
 // CHECK-LABEL: func.func @Block_forward
-// CHECK-SAME: (%[[W:[^:]+]]: !ternary.packed<4x4> {ternary.param = @Block::@w}, %[[X:[^:]+]]: tensor<1x4xf32>) -> tensor<1x4xf32> attributes {llvm.emit_c_interface}
+// CHECK-SAME: (%[[W:[^:]+]]: !ternary.packed<4x4> {ternary.param = @Block::@w}, %[[X:[^:]+]]: tensor<1x4xf32>) -> tensor<1x4xf32> attributes {llvm.emit_c_interface, ternary.origin = @Block::@forward}
 // CHECK: call @Block_clip(%{{.*}})
 // CHECK-LABEL: func.func private @Block_clip
 // CHECK-NOT: llvm.emit_c_interface

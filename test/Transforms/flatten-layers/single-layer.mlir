@@ -8,7 +8,7 @@
 // CHECK-NOT: ternary.param
 // CHECK-NOT: ternary.get_param
 // CHECK-LABEL: func.func @Linear_forward
-// CHECK-SAME: (%[[X:[^:]+]]: tensor<?x8xf32>) -> tensor<?x4xf32> attributes {llvm.emit_c_interface} {
+// CHECK-SAME: (%[[X:[^:]+]]: tensor<?x8xf32>) -> tensor<?x4xf32> attributes {llvm.emit_c_interface, ternary.origin = @Linear::@forward} {
 // CHECK-NEXT: %[[W:.*]] = ternary.constant dense<85> : tensor<8xui8> -> !ternary.packed<8x4>
 // CHECK-NEXT: %[[B:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00]> : tensor<4xf32>
 // CHECK-NEXT: %[[Y:.*]] = ternary.matmul %[[X]], %[[W]] bias %[[B]]

@@ -52,13 +52,26 @@ def random_trits(rng, shape):
     return rng.integers(-1, 2, size=shape).astype(np.int8)
 
 
+@dataclasses.dataclass
+class Ternary:
+    """The trits of a TernaryTensor param."""
+    trits: np.ndarray
+
+
 def packed_argument(trits):
-    """A TernaryTensor param as the C ABI takes it: packed offset2 along
+    return Ternary(trits)
+
+
+def abi_argument(value):
+    """A param as the C ABI takes it: a TernaryTensor packed offset2 along
     axis 0 by the project's packing, as int8 [rows, row_bytes] with one row
-    per fiber along axis 0, rows in row-major order of the other axes."""
+    per fiber along axis 0, rows in row-major order of the other axes; any
+    other param as it is."""
+    if not isinstance(value, Ternary):
+        return value
     import triton_dsl
-    packed = np.asarray(triton_dsl.pack(trits, encoding="offset2", axis=0))
-    rows = int(np.prod(trits.shape[1:]))
+    packed = np.asarray(triton_dsl.pack(value.trits, encoding="offset2", axis=0))
+    rows = int(np.prod(value.trits.shape[1:]))
     return packed.reshape(rows, -1).view(np.int8)
 
 
@@ -256,15 +269,28 @@ def build(name, example, args):
     if args.microkernels:
         command.append("--use-microkernels")
     run(command)
+    undefined = run([os.path.join(args.llvm_tools, "llvm-nm"), "-u", obj])
+    calls = sorted({line.split()[-1] for line in undefined.splitlines()
+                    if "tri_mlir_gemm" in line})
+    if args.loader == "cpu-load":
+        return obj, calls
     library = os.path.join(args.work, "%s.%s.so" % (name, suffix))
     link = [args.cc, "-shared", obj, "-o", library, "-lm"]
     if args.microkernels:
         link += [args.runtime, "-Wl,-rpath," + os.path.dirname(args.runtime)]
     run(link)
-    undefined = run([os.path.join(args.llvm_tools, "llvm-nm"), "-u", obj])
-    calls = sorted({line.split()[-1] for line in undefined.splitlines()
-                    if "tri_mlir_gemm" in line})
     return library, calls
+
+
+def call_with_loader(obj, example, entry):
+    """The entry through triton_dsl.cpu.load, weights as a mapping of
+    logical values (trits for TernaryTensor params)."""
+    import triton_dsl.cpu
+    weights = {name: value.trits if isinstance(value, Ternary) else value
+               for name, value in example.arguments.items()}
+    library = triton_dsl.cpu.load(obj, weights=weights)
+    layer, function = entry.name.rsplit("_", 1)
+    return getattr(getattr(library, layer), function)(*entry.inputs)
 
 
 def main():
@@ -284,6 +310,10 @@ def main():
     parser.add_argument("--cc", default="cc")
     parser.add_argument("--work", required=True)
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--loader", choices=["ctypes", "cpu-load"],
+                        default="ctypes",
+                        help="call the entries through this file's ctypes "
+                        "code (the C ABI as documented) or triton_dsl.cpu.load")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     sys.path.insert(0, args.python_package)
@@ -297,9 +327,13 @@ def main():
             name, args.opt, " --use-microkernels" if args.microkernels else "",
             "calls " + ", ".join(calls) if calls else "no micro-kernel calls"))
         for entry in example.entries:
-            inputs = [example.arguments[p] for p in entry.params] + entry.inputs
-            got = call_entry(library, entry.name, inputs, np.float32,
-                             entry.result_rank)
+            if args.loader == "cpu-load":
+                got = call_with_loader(library, example, entry)
+            else:
+                inputs = [abi_argument(example.arguments[p])
+                          for p in entry.params] + entry.inputs
+                got = call_entry(library, entry.name, inputs, np.float32,
+                                 entry.result_rank)
             passed, detail, error = compare(got, entry.reference(), False)
             print("%s %s %s -O%d: %s" % ("PASS" if passed else "FAIL", name,
                                         entry.name, args.opt, detail))

@@ -52,7 +52,7 @@ def feeds_for(model, example, entry):
         if name.startswith("input"):
             feeds[name] = entry.inputs[int(name[len("input"):])]
         else:
-            argument = example.arguments[name]
+            argument = run_examples.abi_argument(example.arguments[name])
             if argument.dtype == np.int8:  # packed: the C ABI's [rows, bytes]
                 argument = argument.view(np.uint8).reshape(-1)
             feeds[name] = argument

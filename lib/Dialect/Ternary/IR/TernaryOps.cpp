@@ -674,6 +674,14 @@ func::FuncOp CallOp::resolveCallee() {
       SymbolTable::lookupSymbolIn(scope, getCallee()));
 }
 
+func::FuncOp CallOp::resolveCallee(SymbolTableCollection &tables) {
+  Operation *scope = getCalleeScope(*this);
+  if (!scope)
+    return {};
+  return dyn_cast_or_null<func::FuncOp>(
+      tables.lookupSymbolIn(scope, getCallee()));
+}
+
 /// Whether `op` calls another layer's function from inside a layer. Such
 /// calls are verified by the enclosing layer (LayerOp::verifySymbolUses),
 /// which MLIR runs with the symbol tables of the scope holding the layers:

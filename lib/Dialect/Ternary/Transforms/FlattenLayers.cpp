@@ -40,6 +40,8 @@ struct TernaryFlattenLayersPass
 
 /// The attribute naming the param that a leading argument carries.
 constexpr llvm::StringLiteral kParamArgAttr = "ternary.param";
+/// The attribute naming the layer function a public function was made from.
+constexpr llvm::StringLiteral kOriginAttr = "ternary.origin";
 
 void TernaryFlattenLayersPass::runOnOperation() {
   ModuleOp module = getOperation();
@@ -50,16 +52,17 @@ void TernaryFlattenLayersPass::runOnOperation() {
   SmallVector<func::FuncOp> functions;
   DenseMap<Operation *, std::string> newNames;
   DenseMap<Operation *, LayerOp> layerOf;
+  // Every symbol of the module: a flattened name must not clash with one.
   llvm::StringSet<> takenNames;
-  for (func::FuncOp func : module.getOps<func::FuncOp>()) {
+  for (Operation &op : module.getBody()->getOperations())
+    if (auto symbol = dyn_cast<SymbolOpInterface>(op))
+      takenNames.insert(symbol.getName());
+  for (func::FuncOp func : module.getOps<func::FuncOp>())
     functions.push_back(func);
-    takenNames.insert(func.getSymName());
-  }
   for (LayerOp layer : layers)
     for (func::FuncOp func : layer.getBodyBlock().getOps<func::FuncOp>()) {
       std::string name = (layer.getSymName() + "_" + func.getSymName()).str();
-      if (!takenNames.insert(name).second ||
-          module.lookupSymbol(StringAttr::get(context, name))) {
+      if (!takenNames.insert(name).second) {
         func.emitError("flattened name '@")
             << name << "' of '@" << layer.getSymName() << "::@"
             << func.getSymName() << "' is already taken";
@@ -83,8 +86,11 @@ void TernaryFlattenLayersPass::runOnOperation() {
   // Resolve every read and call while the layers still exist.
   DenseMap<Operation *, ParamOp> paramOfRead;
   DenseMap<Operation *, func::FuncOp> calleeOf;
+  // The callees of each function, for the fixed point below.
+  DenseMap<Operation *, SmallVector<func::FuncOp>> calleesIn;
   DenseMap<Operation *, llvm::BitVector> needs;
   bool failedResolve = false;
+  SymbolTableCollection symbolTables;
   for (func::FuncOp func : functions) {
     llvm::BitVector &need = needs[func];
     need.resize(runtimeParams.size());
@@ -102,13 +108,14 @@ void TernaryFlattenLayersPass::runOnOperation() {
         if (!param.getInitialValue())
           need.set(runtimeIndex[param]);
       } else if (auto call = dyn_cast<CallOp>(op)) {
-        func::FuncOp callee = call.resolveCallee();
+        func::FuncOp callee = call.resolveCallee(symbolTables);
         if (!callee) {
           call.emitError("cannot resolve callee ") << call.getCallee();
           failedResolve = true;
           return;
         }
         calleeOf[call] = callee;
+        calleesIn[func].push_back(callee);
       }
     });
   }
@@ -116,20 +123,28 @@ void TernaryFlattenLayersPass::runOnOperation() {
     return signalPassFailure();
 
   // What a function needs includes what its callees need (to a fixed point,
-  // so that recursive calls are fine).
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (func::FuncOp func : functions)
-      for (auto &[call, callee] : calleeOf) {
-        if (!func->isAncestor(call))
+  // so that recursive calls are fine). Callees are visited before callers
+  // in source order (a layer calls layers defined above it), so one sweep
+  // usually settles it; each sweep is linear in the number of calls.
+  if (!runtimeParams.empty()) {
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (func::FuncOp func : functions) {
+        // Every function has its entry already: these lookups insert
+        // nothing, so the references stay valid.
+        auto callees = calleesIn.find(func);
+        if (callees == calleesIn.end())
           continue;
-        llvm::BitVector merged = needs[func];
-        merged |= needs[callee];
-        if (merged != needs[func]) {
-          needs[func] = merged;
+        llvm::BitVector &need = needs.find(func)->second;
+        for (func::FuncOp callee : callees->second) {
+          auto calleeNeed = needs.find(callee);
+          if (calleeNeed == needs.end() || calleeNeed->second.subsetOf(need))
+            continue;
+          need |= calleeNeed->second;
           changed = true;
         }
       }
+    }
   }
 
   // Leading arguments, then reads and calls.
@@ -213,9 +228,15 @@ void TernaryFlattenLayersPass::runOnOperation() {
     if (layerIt == layerOf.end())
       continue;
     func->moveBefore(layerIt->second);
+    StringAttr originalName = func.getSymNameAttr();
     func.setSymName(newNames[func]);
-    if (func.isPublic())
+    if (func.isPublic()) {
       func->setAttr("llvm.emit_c_interface", UnitAttr::get(context));
+      // Where it came from, for ternary-entry-manifest.
+      func->setAttr(kOriginAttr,
+                    SymbolRefAttr::get(layerIt->second.getSymNameAttr(),
+                                       {FlatSymbolRefAttr::get(originalName)}));
+    }
     ++numFlattenedFunctions;
   }
   for (LayerOp layer : layers)

@@ -335,6 +335,8 @@ def Ternary_CallOp : Ternary_Op<"call", [
   let extraClassDeclaration = [{
     /// The callee, or null when it cannot be resolved.
     ::mlir::func::FuncOp resolveCallee();
+    /// The same through cached symbol tables (linear for many calls).
+    ::mlir::func::FuncOp resolveCallee(::mlir::SymbolTableCollection &tables);
     /// Checks that the callee exists, is visible and matches the call.
     ::llvm::LogicalResult verifyCallee(::mlir::SymbolTableCollection &symbolTable);
   }];

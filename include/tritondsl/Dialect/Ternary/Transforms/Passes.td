@@ -164,7 +164,8 @@ def TernaryFlattenLayers
       `func.func @L_f` (the C entry point name; an error is reported if the
       name is taken). Public functions keep their visibility and get
       `llvm.emit_c_interface`, so the LLVM lowering also emits
-      `_mlir_ciface_L_f`.
+      `_mlir_ciface_L_f`, and `ternary.origin = @L::@f`, which
+      `ternary-entry-manifest` reads (and removes).
     * `ternary.call @L::@f(...)` (and a flat `@f` inside a layer) becomes
       `func.call @L_f(...)`.
     * A param with an initial value becomes a constant where it is read:
