@@ -191,3 +191,31 @@ def test_language_examples_match_the_pytorch_target(index, profile, tmp_path):
         with torch.no_grad():
             want = getattr(module, function)(*args)
         assert relative_error(got, want.numpy()) < 1e-5, model.graph.name
+
+
+INT8_PROGRAM = """
+layer Q {
+    param w: TernaryTensor[36, 8]
+    fn forward(x: Tensor<i8>[N, 36]) -> Tensor<i32>[N, 8] {
+        return x @ w
+    }
+}
+"""
+
+
+@pytest.mark.parametrize("profile, runtime", [("ort", "onnxruntime"),
+                                              ("standard", "onnxruntime"),
+                                              ("standard", "onnx.reference")])
+def test_int8_activations_are_exact(profile, runtime):
+    # Tensor<i8> @ TernaryTensor is an exact int32 sum: MatMulInteger on
+    # the decoded int8 trits (K = 36: the last packed byte has padding).
+    rng = np.random.default_rng(6)
+    trits = torch.from_numpy(rng.integers(-1, 2, (36, 8)).astype(np.int8))
+    packed = triton_dsl.pack(trits).reshape(-1)
+    x = torch.from_numpy(rng.integers(-128, 128, (5, 36)).astype(np.int8))
+    model = triton_dsl.compile(INT8_PROGRAM, target="onnx",
+                               emit="onnx" if profile == "ort" else "onnx-standard")
+    assert "MatMulInteger" in {n.op_type for n in onnx.load_from_string(model).graph.node}
+    got = run_onnx(model, [x, packed], runtime)
+    assert got.dtype == np.int32
+    assert np.array_equal(got, x.numpy().astype(np.int64) @ trits.numpy().astype(np.int64))
