@@ -226,7 +226,7 @@ def test_warnings_are_listed_with_errors():
 # --- arguments --------------------------------------------------------------
 
 @pytest.mark.parametrize("kwargs,error", [
-    ({"target": "onnx"}, ValueError),
+    ({"target": "tpu"}, ValueError),
     ({"target": ""}, ValueError),
     ({"opt_level": 3}, ValueError),
     ({"opt_level": -1}, ValueError),
