@@ -34,7 +34,7 @@ def test_registry_matches_tritonc():
     assert list(targets["cpu"].emits) == ["obj", "llvm-mlir"]
     assert targets["cpu"].emits["obj"][1] is True
     assert list(targets["pytorch"].emits) == ["py"]
-    assert list(targets["onnx"].emits) == ["onnx", "onnx-standard"]
+    assert list(targets["onnx"].emits) == ["onnx", "onnx-standard", "onnx-int8"]
     assert targets["onnx"].emits["onnx"][1] is True
     listed = subprocess.run([TRITONC, "--list-targets"], check=True, capture_output=True,
                             text=True).stdout

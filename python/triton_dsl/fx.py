@@ -122,20 +122,23 @@ class TernaryProgram:
     def onnx(self, path=None, profile: str = "ort", opt_level: int = 2) -> bytes:
         """The ONNX model (``target="onnx"``, docs/targets/onnx.md) with the
         captured weights as initializers, ternary ones packed 2 bits a weight:
-        ``profile`` ``"ort"`` (com.microsoft.MatMulNBits, for onnxruntime) or
-        ``"standard"`` (default-domain operators only). Written to ``path``
-        when one is given; returns the model's bytes."""
+        ``profile`` ``"ort"`` (com.microsoft.MatMulNBits, for onnxruntime),
+        ``"ort-int8"`` (the same with int8 activations, accuracy_level=4: fast,
+        not exact) or ``"standard"`` (default-domain operators only). Written
+        to ``path`` when one is given; returns the model's bytes."""
         import tempfile
 
         from . import compile as compile_source
 
-        if profile not in ("ort", "standard"):
-            raise ValueError(f"unknown ONNX profile {profile!r}; expected 'ort' or 'standard'")
+        emits = {"ort": "onnx", "ort-int8": "onnx-int8", "standard": "onnx-standard"}
+        if profile not in emits:
+            raise ValueError(f"unknown ONNX profile {profile!r}; expected 'ort', 'ort-int8' "
+                             "or 'standard'")
         with tempfile.TemporaryDirectory() as folder:
             weights = os.path.join(folder, "weights.safetensors")
             self.save_weights(weights)
             model = compile_source(self.source, target="onnx", opt_level=opt_level,
-                                   emit="onnx" if profile == "ort" else "onnx-standard",
+                                   emit=emits[profile],
                                    filename=f"<from_fx {self.layer_name}>", weights=weights)
         if path is not None:
             with open(path, "wb") as f:

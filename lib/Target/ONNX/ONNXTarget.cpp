@@ -4,8 +4,9 @@
 // profiles: `ort` (the default) maps ternary.matmul on packed weights to
 // onnxruntime's com.microsoft.MatMulNBits (bits=2), `standard` uses
 // default-domain operators only. `--emit=onnx` takes the profile of
-// `--onnx-profile` (tritonc, triton-translate); `--emit=onnx-standard` is the
-// standard profile whatever the flag says (what triton_dsl.compile uses).
+// `--onnx-profile` and `--onnx-activations` (tritonc, triton-translate);
+// `--emit=onnx-standard` and `--emit=onnx-int8` (ort, int8 activations) say
+// it whatever the flags say (what triton_dsl.compile uses).
 //
 //===----------------------------------------------------------------------===//
 #include "tritondsl/Target/ONNX/ONNXTarget.h"
@@ -32,6 +33,19 @@ llvm::cl::opt<ONNXProfile> onnxProfile(
     llvm::cl::init(ONNXProfile::ORT),
     llvm::cl::cat(getTargetOptionCategory()));
 
+llvm::cl::opt<ONNXActivations> onnxActivations(
+    "onnx-activations",
+    llvm::cl::desc("The activations of MatMulNBits in --onnx-profile=ort "
+                   "models (--emit=onnx)"),
+    llvm::cl::values(
+        clEnumValN(ONNXActivations::F32, "f32",
+                   "exact f32 (accuracy_level=0; default)"),
+        clEnumValN(ONNXActivations::Int8, "int8",
+                   "int8 per block, W1.58A8 (accuracy_level=4): fast, not "
+                   "exact")),
+    llvm::cl::init(ONNXActivations::F32),
+    llvm::cl::cat(getTargetOptionCategory()));
+
 class ONNXTarget : public TargetBackend {
 public:
   llvm::StringRef getName() const override { return "onnx"; }
@@ -51,14 +65,21 @@ public:
         {"onnx-standard",
          "an ONNX model of default-domain operators only (the standard "
          "profile)",
+         /*binary=*/true},
+        {"onnx-int8",
+         "an ort-profile ONNX model with int8 activations (accuracy_level=4)",
          /*binary=*/true}};
     return kinds;
   }
   LogicalResult emit(ModuleOp module, const TargetOptions &options,
                      SmallVectorImpl<TargetFile> &files) const override {
-    ONNXProfile profile =
-        options.emit == "onnx-standard" ? ONNXProfile::Standard : onnxProfile;
-    return emitONNXModels(module, profile, files);
+    if (options.emit == "onnx-standard")
+      return emitONNXModels(module, ONNXProfile::Standard,
+                            ONNXActivations::F32, files);
+    if (options.emit == "onnx-int8")
+      return emitONNXModels(module, ONNXProfile::ORT, ONNXActivations::Int8,
+                            files);
+    return emitONNXModels(module, onnxProfile, onnxActivations, files);
   }
 };
 } // namespace

@@ -169,8 +169,10 @@ struct PackedValue {
 /// Everything one graph of the model needs.
 class ONNXEmitter {
 public:
-  ONNXEmitter(ModuleOp module, ONNXProfile profile)
-      : module(module), symbolTable(module), profile(profile) {}
+  ONNXEmitter(ModuleOp module, ONNXProfile profile,
+              ONNXActivations activations)
+      : module(module), symbolTable(module), profile(profile),
+        activations(activations) {}
 
   /// Builds the model of `func` (a function of `layer`).
   LogicalResult emitModel(LayerOp layer, func::FuncOp func,
@@ -192,6 +194,9 @@ private:
   LogicalResult emitMatmul(ternary::MatmulOp op);
   LogicalResult emitMatMulNBits(ternary::MatmulOp op, PackedValue &weight,
                                 std::string &result);
+  LogicalResult emitMatMulNBitsInt8(ternary::MatmulOp op, const std::string &x,
+                                    const std::string &b, int64_t k, int64_t n,
+                                    int64_t blockSize, std::string &result);
   LogicalResult emitQuantize(QuantizeOp op);
   LogicalResult emitDequantize(DequantizeOp op);
   LogicalResult emitCall(CallOp op);
@@ -249,6 +254,7 @@ private:
   ModuleOp module;
   SymbolTable symbolTable;
   ONNXProfile profile;
+  ONNXActivations activations;
   onnx::GraphProto *graph = nullptr;
   bool usesMicrosoftDomain = false;
   unsigned nextId = 0;
@@ -669,6 +675,9 @@ LogicalResult ONNXEmitter::emitModel(LayerOp layer, func::FuncOp func,
                         func.getSymName() + " (Triton DSL compiler, ONNX "
                         "target, profile " +
                         (profile == ONNXProfile::ORT ? "ort" : "standard") +
+                        (activations == ONNXActivations::Int8
+                             ? ", int8 activations"
+                             : "") +
                         ")")
                            .str());
   graph = model.mutable_graph();
@@ -1135,12 +1144,14 @@ LogicalResult ONNXEmitter::emitTernaryConstant(ternary::ConstantOp op) {
   return success();
 }
 
-/// The block size of MatMulNBits for K: the power of two in [16, 256]
-/// (onnxruntime's limits for bits=2) that pads K least, the largest of
-/// those (fewer blocks, fewer scales for the kernel to read).
-static int64_t chooseBlockSize(int64_t k) {
-  int64_t best = 16, bestCost = INT64_MAX;
-  for (int64_t blockSize = 16; blockSize <= 256; blockSize *= 2) {
+/// The block size of MatMulNBits for K: the power of two in [smallest,
+/// largest] that pads K least, the largest of those (fewer blocks, fewer
+/// scales for the kernel to read). onnxruntime 1.32 takes 16..256 for
+/// bits=2, and its int8-activation kernel only 64..128 (measured: 16 and
+/// 256 fall back to the dequantizing path).
+static int64_t chooseBlockSize(int64_t k, int64_t smallest, int64_t largest) {
+  int64_t best = smallest, bestCost = INT64_MAX;
+  for (int64_t blockSize = smallest; blockSize <= largest; blockSize *= 2) {
     int64_t blocks = (k + blockSize - 1) / blockSize;
     int64_t cost = blocks * blockSize;
     if (cost <= bestCost) {
@@ -1162,7 +1173,8 @@ LogicalResult ONNXEmitter::emitMatMulNBits(ternary::MatmulOp op,
   using TP = onnx::TensorProto;
   PackedTensorType type = weight.type;
   int64_t k = type.getShape()[0], n = type.getShape()[1];
-  int64_t blockSize = chooseBlockSize(k);
+  bool int8 = activations == ONNXActivations::Int8;
+  int64_t blockSize = chooseBlockSize(k, int8 ? 64 : 16, int8 ? 128 : 256);
   int64_t blocks = (k + blockSize - 1) / blockSize;
   int64_t blob = blockSize / 4;
   auto x = getValue(op.getInput(), op);
@@ -1216,6 +1228,8 @@ LogicalResult ONNXEmitter::emitMatMulNBits(ternary::MatmulOp op,
   // that and Expand makes the per-block form, so the file stays at 2 bits
   // a weight (onnxruntime folds these constant subgraphs at session start;
   // its accuracy_level=0 kernel runs as fast as with initializers).
+  if (int8)
+    return emitMatMulNBitsInt8(op, *x, b, k, n, blockSize, result);
   std::string scale = scalar(TP::FLOAT, 1);
   if (Value scaleValue = op.getScale()) {
     auto v = getValue(scaleValue, op);
@@ -1247,6 +1261,78 @@ LogicalResult ONNXEmitter::emitMatMulNBits(ternary::MatmulOp op,
         setInt(nodeProto, "accuracy_level", 0);
       },
       "com.microsoft");
+  return success();
+}
+
+/// MatMulNBits with accuracy_level=4 (`--onnx-activations=int8`):
+/// onnxruntime's int8 kernel needs its scales and zero points as
+/// initializers (not expanded in the graph), so they are written out per
+/// block (32 + 2 bits a block); a scale that is not a constant multiplies
+/// the result instead (1 in the initializer).
+LogicalResult ONNXEmitter::emitMatMulNBitsInt8(ternary::MatmulOp op,
+                                               const std::string &x,
+                                               const std::string &b,
+                                               int64_t k, int64_t n,
+                                               int64_t blockSize,
+                                               std::string &result) {
+  using TP = onnx::TensorProto;
+  int64_t blocks = (k + blockSize - 1) / blockSize;
+  SmallVector<float> columnScale(n, 1.0f);
+  std::optional<std::string> runtimeScale;
+  if (Value scale = op.getScale()) {
+    DenseElementsAttr attr;
+    if (matchPattern(scale, m_Constant(&attr)) &&
+        attr.getElementType().isF32()) {
+      auto values = llvm::to_vector(attr.getValues<float>());
+      for (int64_t col = 0; col < n; ++col)
+        columnScale[col] = values.size() == 1 ? values[0] : values[col];
+    } else {
+      auto v = getValue(scale, op);
+      if (failed(v))
+        return failure();
+      runtimeScale = *v;
+    }
+  }
+  std::string scaleRaw;
+  for (int64_t col = 0; col < n; ++col)
+    for (int64_t blk = 0; blk < blocks; ++blk) {
+      uint32_t bits;
+      std::memcpy(&bits, &columnScale[col], 4);
+      for (unsigned byte = 0; byte < 4; ++byte)
+        scaleRaw.push_back(char((bits >> (8 * byte)) & 0xff));
+    }
+  std::string scales = addInitializer("const" + std::to_string(nextConstId++),
+                                      TP::FLOAT, {n * blocks}, scaleRaw);
+  std::string zeroPoints = addInitializer(
+      "const" + std::to_string(nextConstId++), TP::UINT8,
+      {n, (blocks + 3) / 4}, std::string(n * ((blocks + 3) / 4), char(0x55)));
+  SmallVector<std::string> inputs = {x, b, scales, zeroPoints};
+  std::optional<std::string> bias;
+  if (Value biasValue = op.getBias()) {
+    auto v = getValue(biasValue, op);
+    if (failed(v))
+      return failure();
+    bias = *v;
+  }
+  if (bias && !runtimeScale) {
+    inputs.push_back("");
+    inputs.push_back(*bias);
+  }
+  result = node(
+      "MatMulNBits", inputs,
+      [&](onnx::NodeProto &nodeProto) {
+        setInt(nodeProto, "K", k);
+        setInt(nodeProto, "N", n);
+        setInt(nodeProto, "bits", 2);
+        setInt(nodeProto, "block_size", blockSize);
+        setInt(nodeProto, "accuracy_level", 4);
+      },
+      "com.microsoft");
+  if (runtimeScale) {
+    result = node("Mul", {result, *runtimeScale});
+    if (bias)
+      result = node("Add", {result, *bias});
+  }
   return success();
 }
 
@@ -1861,12 +1947,17 @@ std::string serialize(const onnx::ModelProto &model) {
 } // namespace
 
 LogicalResult tritondsl::emitONNXModels(ModuleOp module, ONNXProfile profile,
+                                        ONNXActivations activations,
                                         SmallVectorImpl<TargetFile> &files) {
   for (Operation &op : module.getBody()->getOperations())
     if (!isa<LayerOp>(op))
       return op.emitError("the ONNX target maps only ternary.layer at module "
                           "level, not ")
              << op.getName();
+  if (profile == ONNXProfile::Standard &&
+      activations == ONNXActivations::Int8)
+    return emitError(module.getLoc(), "int8 activations (MatMulNBits "
+                                      "accuracy_level=4) need the ort profile");
   auto entries = getEntries(module);
   if (entries.empty()) {
     auto layers = module.getOps<LayerOp>();
@@ -1878,7 +1969,7 @@ LogicalResult tritondsl::emitONNXModels(ModuleOp module, ONNXProfile profile,
   SmallVector<TargetFile> written;
   for (auto [layer, func] : entries) {
     onnx::ModelProto model;
-    ONNXEmitter emitter(module, profile);
+    ONNXEmitter emitter(module, profile, activations);
     if (failed(emitter.emitModel(layer, func, model)))
       return failure();
     TargetFile &file = written.emplace_back();

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Compiles examples/mlp.tri with a weights file to ONNX in both profiles
-and to PyTorch, and checks that the ONNX models embed every param as an
-initializer (no graph input but the activations; the ternary one packed, 2
-bits a weight) and compute what the PyTorch target computes with the same
-weights, in onnxruntime, to 1e-5 relative.
+(and the ort profile with int8 activations) and to PyTorch, and checks that
+the ONNX models embed every param as an initializer (no graph input but the
+activations; the ternary one packed, 2 bits a weight) and compute what the
+PyTorch target computes with the same weights, in onnxruntime, to 1e-5
+relative (int8 activations: 5e-2 of the largest output).
 
   check_weights.py TRITONC MLP_TRI WEIGHTS WORK_DIR
 """
@@ -24,9 +25,12 @@ def main():
     x = (np.random.default_rng(0).integers(0, 256, (5, 784)) / 256).astype(np.float32)
     module = triton_dsl.load(open(source).read(), weights=weights).MLP()
     want = module(torch.from_numpy(x)).detach().numpy().astype(np.float64)
-    for profile in ("ort", "standard"):
+    # ort-int8 (accuracy_level=4) rounds the activations to int8 per block:
+    # it agrees only to about 1e-2.
+    for profile, emit, limit in (("ort", "onnx", 1e-5), ("standard", "onnx-standard", 1e-5),
+                                 ("ort-int8", "onnx-int8", 5e-2)):
         path = "%s/mlp.%s.onnx" % (work, profile)
-        subprocess.run([tritonc, source, "--target=onnx", "--onnx-profile=" + profile,
+        subprocess.run([tritonc, source, "--target=onnx", "--emit=" + emit,
                         "--weights", weights, "-o", path], check=True)
         model = onnx.load(path)
         onnx.checker.check_model(model, full_check=True)
@@ -38,10 +42,15 @@ def main():
             list(w1.dims), " ".join(sorted(n for n in inits if n.startswith("MLP.")))))
         session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
         got = session.run(None, {"input0": x})[0].astype(np.float64)
-        error = float(np.max(np.abs(got - want) / np.maximum(1.0, np.abs(want))))
-        print("%s %s: max relative error vs the PyTorch target %.3g (limit 1e-5)" % (
-            "PASS" if error <= 1e-5 else "FAIL", profile, error))
-        if error > 1e-5:
+        if limit == 1e-5:
+            error = float(np.max(np.abs(got - want) / np.maximum(1.0, np.abs(want))))
+            what = "max relative error"
+        else:  # rounding errors of int8 activations: against the largest output
+            error = float(np.max(np.abs(got - want)) / np.max(np.abs(want)))
+            what = "max error / largest |output|"
+        print("%s %s: %s vs the PyTorch target %.3g (limit %g)" % (
+            "PASS" if error <= limit else "FAIL", profile, what, error, limit))
+        if error > limit:
             return 1
     return 0
 

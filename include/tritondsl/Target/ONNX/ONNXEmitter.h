@@ -24,11 +24,21 @@ enum class ONNXProfile {
   Standard,
 };
 
+/// The activations MatMulNBits computes with (`ort` profile only).
+enum class ONNXActivations {
+  /// Exact f32 activations (accuracy_level=0): the DSL's semantics.
+  F32,
+  /// onnxruntime quantizes the activations to int8 per block
+  /// (accuracy_level=4, W1.58A8): fast, not exact.
+  Int8,
+};
+
 /// Writes `module` as ONNX models into `files`: one unnamed file when the
 /// module has one entry function (a layer function no other layer calls),
 /// else one file `<Layer>.<function>.onnx` per entry. Refuses what it cannot
 /// map with an error at the op; `files` is then left unchanged.
 LogicalResult emitONNXModels(ModuleOp module, ONNXProfile profile,
+                             ONNXActivations activations,
                              SmallVectorImpl<TargetFile> &files);
 
 } // namespace tritondsl
