@@ -76,6 +76,8 @@ void tritondsl::buildTernaryToLLVMPipeline(
     pm.addPass(createCanonicalizerPass());
   }
 
+  // Upstream's own conversion of constants is quadratic in their number.
+  pm.addPass(createTensorConstantsToGlobals());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

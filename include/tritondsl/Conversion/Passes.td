@@ -103,6 +103,29 @@ def MemRefCopyToLinalg
                            "::mlir::memref::MemRefDialect"];
 }
 
+def TensorConstantsToGlobals
+    : Pass<"triton-tensor-constants-to-globals", "::mlir::ModuleOp"> {
+  let summary = "Turn tensor constants into memref.global constants before "
+                "bufferization, in linear time";
+  let description = [{
+    One-shot bufferization turns each `arith.constant` of a ranked tensor
+    into a `memref.global`, looking for an equal global among all those of
+    the module first (`bufferization::getGlobalFor`): quadratic in the
+    number of constants, which a program of 10,000 layers with bound
+    weights (20,000 constants) turns into minutes. This pass does the same
+    ahead of it with a hash map: every `arith.constant` of a statically
+    shaped tensor becomes `memref.get_global` of a private constant
+    `memref.global` (one per distinct value and type, 64-byte aligned as
+    bufferization's would be) and `bufferization.to_tensor ... restrict`,
+    which bufferizes to the global itself (written tensors are copied by
+    the analysis, as before).
+
+    Statistics: `globals` (globals created), `constants` (constants replaced).
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def TernaryEntryManifest
     : Pass<"ternary-entry-manifest", "::mlir::ModuleOp"> {
   let summary = "Describe the C entry points of a flattened module in a "
