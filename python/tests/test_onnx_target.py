@@ -219,3 +219,22 @@ def test_int8_activations_are_exact(profile, runtime):
     got = run_onnx(model, [x, packed], runtime)
     assert got.dtype == np.int32
     assert np.array_equal(got, x.numpy().astype(np.int64) @ trits.numpy().astype(np.int64))
+
+
+def test_int8_activation_profile_is_close_not_exact():
+    # profile="ort-int8": MatMulNBits accuracy_level=4 (onnxruntime rounds
+    # the activations to int8 per block): within 5e-2 of the largest output
+    # of the ternarized model, and not exact.
+    torch.manual_seed(7)
+    model = mlp()
+    x = torch.rand(3, 784)
+    program = from_fx(model, (x,))
+    model_bytes = program.onnx(profile="ort-int8")
+    nodes = [n for n in onnx.load_from_string(model_bytes).graph.node
+             if n.op_type == "MatMulNBits"]
+    assert nodes and all(onnx.helper.get_attribute_value(a) == 4 for n in nodes
+                         for a in n.attribute if a.name == "accuracy_level")
+    got = run_onnx(model_bytes, [x])
+    want = reference(model, x).numpy()
+    error = relative_error(got, want)
+    assert 1e-6 < error < 5e-2
