@@ -87,9 +87,17 @@ def test_microkernel_lowering_matches_tritonc(example, tmp_path):
 
 
 def test_microkernels_change_the_lowering():
+    # The default, as tritonc's: the kernels from opt_level=1 on.
     mlp = ROOT / "examples" / "mlp.tri"
     assert "@tri_mlir_gemm_" in triton_dsl.compile(mlp, "llvm-mlir", use_microkernels=True)
-    assert "@tri_mlir_gemm_" not in triton_dsl.compile(mlp, "llvm-mlir")
+    assert "@tri_mlir_gemm_" in triton_dsl.compile(mlp, "llvm-mlir")
+    assert "@tri_mlir_gemm_" in triton_dsl.compile(mlp, "llvm-mlir", opt_level=1)
+    assert "@tri_mlir_gemm_" not in triton_dsl.compile(mlp, "llvm-mlir", opt_level=0)
+    assert "@tri_mlir_gemm_" not in triton_dsl.compile(mlp, "llvm-mlir", use_microkernels=False)
+    assert "@tri_mlir_gemm_" in triton_dsl.compile(mlp, "llvm-mlir", opt_level=0,
+                                                    use_microkernels=True)
+    assert triton_dsl.compile(mlp, "llvm-mlir", use_microkernels=False).encode() == \
+        tritonc(mlp, "--target=cpu", "--emit=llvm-mlir", "--no-microkernels").stdout
 
 
 def test_source_text_and_path_agree():

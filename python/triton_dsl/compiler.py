@@ -178,8 +178,9 @@ def _check_arguments(target, opt_level, filename, use_microkernels, emit, weight
         raise ValueError(f"unknown optimization level {opt_level} (use 0, 1 or 2)")
     if filename is not None and not isinstance(filename, str):
         raise TypeError(f"filename must be a str, not {type(filename).__name__}")
-    if not isinstance(use_microkernels, bool):
-        raise TypeError(f"use_microkernels must be a bool, not {type(use_microkernels).__name__}")
+    if use_microkernels is not None and not isinstance(use_microkernels, bool):
+        raise TypeError("use_microkernels must be a bool or None, not "
+                        f"{type(use_microkernels).__name__}")
     if use_microkernels and target not in ("llvm-mlir", "obj", "cpu"):
         raise ValueError("use_microkernels applies to the CPU target ('cpu', 'llvm-mlir', 'obj'), "
                          f"not {target!r}")
@@ -200,6 +201,8 @@ def _run(compile_function, source, target, opt_level, filename, use_microkernels
          weights=None, quantizer="absmean", threshold=None, seed=0):
     _check_arguments(target, opt_level, filename, use_microkernels, emit, weights, quantizer,
                      threshold, seed)
+    if use_microkernels is None:  # tritonc's default: the kernels from -O1 on
+        use_microkernels = target in ("llvm-mlir", "obj", "cpu") and opt_level > 0
     text, filename = _read_source(source, filename)
     ok, files, binary, diagnostics = compile_function(
         text, filename, target, opt_level, use_microkernels, emit or "",
@@ -218,7 +221,7 @@ def _run(compile_function, source, target, opt_level, filename, use_microkernels
 
 
 def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str | None = None,
-            use_microkernels: bool = False, emit: str | None = None, weights=None,
+            use_microkernels: bool | None = None, emit: str | None = None, weights=None,
             quantizer: str = "absmean", threshold: float | None = None, seed: int = 0):
     """Compiles a ``.tri`` program.
 
@@ -235,8 +238,10 @@ def compile(source, target: str = "pytorch", opt_level: int = 2, filename: str |
     target that writes a directory as ``{name: bytes}``. ``filename`` names
     the program in diagnostics and locations (default: the path, or
     ``"<string>"``). ``use_microkernels`` (CPU target only) lowers eligible
-    ``ternary.matmul`` ops to calls of the runtime's fast kernels, like
-    ``tritonc --use-microkernels`` (docs/targets/cpu.md). ``weights`` is the
+    ``ternary.matmul`` ops to calls of the runtime's fast kernels: ``None``
+    (the default) from ``opt_level=1`` on, as tritonc does; ``False`` never
+    (``--no-microkernels``), ``True`` also at ``opt_level=0``
+    (docs/targets/cpu.md). ``weights`` is the
     path of a weights file (safetensors, :func:`triton_dsl.save_weights`;
     docs/weights.md) whose values the output embeds, like ``tritonc
     --weights``; float weights of TernaryTensor params are ternarized with
@@ -267,7 +272,7 @@ class Compiler:
         self._compiler = _core().Compiler()
 
     def compile(self, source, target: str = "pytorch", opt_level: int = 2,
-                filename: str | None = None, use_microkernels: bool = False,
+                filename: str | None = None, use_microkernels: bool | None = None,
                 emit: str | None = None, weights=None, quantizer: str = "absmean",
                 threshold: float | None = None, seed: int = 0):
         """As :func:`compile`."""

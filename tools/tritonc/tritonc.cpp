@@ -80,7 +80,14 @@ static llvm::cl::opt<unsigned> optLevel(
 static llvm::cl::opt<bool> useMicrokernels(
     "use-microkernels",
     llvm::cl::desc("--target=cpu: call the runtime micro-kernels for "
-                   "eligible matmuls (link libtriton_runtime)"),
+                   "eligible matmuls (link libtriton_runtime); the default "
+                   "at -O1 and -O2, this also at -O0"),
+    llvm::cl::init(false), llvm::cl::cat(tritoncCategory));
+
+static llvm::cl::opt<bool> noMicrokernels(
+    "no-microkernels",
+    llvm::cl::desc("--target=cpu: lower every matmul to loops (the object "
+                   "then needs only libm)"),
     llvm::cl::init(false), llvm::cl::cat(tritoncCategory));
 
 static llvm::cl::opt<std::string> weightsPath(
@@ -298,10 +305,18 @@ int main(int argc, char **argv) {
                     "ast, mlir or opt-mlir)\n";
     return 1;
   }
-  if (useMicrokernels && !(target && target->getName() == "cpu")) {
-    llvm::errs() << "tritonc: error: --use-microkernels needs --target=cpu\n";
+  bool cpuTarget = target && target->getName() == "cpu";
+  if (useMicrokernels && noMicrokernels) {
+    llvm::errs() << "tritonc: error: --use-microkernels and --no-microkernels "
+                    "contradict each other\n";
     return 1;
   }
+  for (auto *flag : {&useMicrokernels, &noMicrokernels})
+    if (*flag && !cpuTarget) {
+      llvm::errs() << "tritonc: error: --" << flag->ArgStr
+                   << " needs --target=cpu\n";
+      return 1;
+    }
 
   if (quantizer == ternary::QuantMethod::threshold &&
       (!quantizerThreshold.getNumOccurrences() || !(quantizerThreshold >= 0))) {
@@ -329,7 +344,9 @@ int main(int argc, char **argv) {
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
 
   options.optLevel = optLevel;
-  options.useMicrokernels = useMicrokernels;
+  // The runtime kernels are the default from -O1 on (docs/targets/cpu.md).
+  options.useMicrokernels =
+      useMicrokernels || (cpuTarget && optLevel > 0 && !noMicrokernels);
   options.frontend.errorLimit = errorLimit;
   options.frontend.warnings = !noWarnings;
   bool passStatistics = commandLineRequestsPassStatistics(argc, argv);

@@ -778,6 +778,10 @@ struct MatmulLowering : OpConversionPattern<ternary::MatmulOp> {
                                      b.getFunctionType(arguments, {}));
     func.setPrivate();
     func->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+    // The object records that it needs the runtime: an ELF `.deplibs`
+    // entry, which lld links by itself (docs/targets/cpu.md).
+    module->setAttr("llvm.dependent_libraries",
+                    b.getStrArrayAttr({"triton_runtime"}));
   }
 
   /// y = kernel(x, w, scale, bias) on buffers; see ternary_kernels.h.

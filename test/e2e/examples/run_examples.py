@@ -266,8 +266,9 @@ def build(name, example, args):
     obj = os.path.join(args.work, "%s.%s.o" % (name, suffix))
     command = [args.tritonc, source, "--target=cpu", "-O%d" % args.opt,
                "-o", obj]
-    if args.microkernels:
-        command.append("--use-microkernels")
+    # From -O1 on tritonc calls the kernels by default: without
+    # --microkernels this driver checks the loop lowering.
+    command.append("--use-microkernels" if args.microkernels else "--no-microkernels")
     run(command)
     undefined = run([os.path.join(args.llvm_tools, "llvm-nm"), "-u", obj])
     calls = sorted({line.split()[-1] for line in undefined.splitlines()
