@@ -157,6 +157,7 @@ def random_feeds(session, rng):
     return feeds
 
 
+@pytest.mark.filterwarnings("ignore::triton_dsl.compiler.CompileWarning")
 @pytest.mark.parametrize("profile", ["ort", "standard"])
 @pytest.mark.parametrize("index", range(len(language_examples())))
 def test_language_examples_match_the_pytorch_target(index, profile, tmp_path):

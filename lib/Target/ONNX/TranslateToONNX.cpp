@@ -975,7 +975,6 @@ LogicalResult ONNXEmitter::emitDim(tensor::DimOp op) {
 /// An elementwise arith/math op on tensors or rank-0 values (ONNX
 /// broadcasting does the rest; see emitGeneric).
 LogicalResult ONNXEmitter::emitElementwise(Operation *op) {
-  using TP = onnx::TensorProto;
   if (op->getNumResults() != 1)
     return op->emitError("the ONNX target cannot map op '")
            << op->getName() << "'";
@@ -1059,7 +1058,6 @@ LogicalResult ONNXEmitter::emitElementwise(Operation *op) {
       .Case<math::CeilOp>([&](auto) { simple("Ceil"); })
       .Case<math::RoundEvenOp>([&](auto) { simple("Round"); })
       .Default([&](Operation *) { unsupported = true; });
-  (void)TP::FLOAT;
   if (unsupported || out.empty())
     return op->emitError("the ONNX target cannot map op '")
            << op->getName() << "'";
