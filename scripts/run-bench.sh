@@ -43,3 +43,13 @@ PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH} TRITON_BUILD_DIR=$BUILD "$PY" \
 echo "== compile throughput: one-shot compile vs reusable Compiler vs tritonc =="
 PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH} TRITON_BUILD_DIR=$BUILD "$PY" \
   bench/compile_speed.py --markdown "$OUT/compile_speed.md"
+echo "== the kernels' thread pool next to torch's =="
+"$PY" bench/threadpool_cotenancy.py "$BUILD" --markdown | tee "$OUT/threadpool_cotenancy.md"
+if "$PY" -c 'import onnxruntime, onnx' 2>/dev/null; then
+  echo "== ONNX target: onnxruntime on our graphs vs torch.onnx.export vs the op =="
+  PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH} TRITON_BUILD_DIR=$BUILD "$PY" \
+    bench/onnx_bench.py --tritonc "$BUILD/bin/tritonc" --json "$OUT/onnx_bench.json" \
+    | tee "$OUT/onnx_bench.md"
+else
+  echo "run-bench: $PY has no onnxruntime; skipping the ONNX benchmark"
+fi
