@@ -23,19 +23,7 @@ echo "== pytest (python/tests) =="
 .venv/bin/python -m pytest python/tests -q --junitxml="$RESULTS/pytest.xml"
 pytest_rc=$?
 
-python3 - "$RESULTS" <<'PY'
-import sys, glob, xml.etree.ElementTree as ET
-passed = failed = skipped = 0
-for path in sorted(glob.glob(sys.argv[1] + "/*.xml")):
-    for case in ET.parse(path).getroot().iter("testcase"):
-        if case.find("failure") is not None or case.find("error") is not None:
-            failed += 1
-        elif case.find("skipped") is not None:
-            skipped += 1
-        else:
-            passed += 1
-print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
-PY
+python3 scripts/test-summary.py "$RESULTS"
 
 if [ $lit_rc -ne 0 ] || [ $ctest_rc -ne 0 ] || [ $pytest_rc -ne 0 ]; then
   exit 1

@@ -103,20 +103,7 @@ echo "== lit tests =="
 lit_rc=$?
 tested=$(date +%s)
 
-python3 - "$RESULTS" <<'PY'
-import sys, glob, xml.etree.ElementTree as ET
-for path in sorted(glob.glob(sys.argv[1] + "/*.xml")):
-    passed = failed = skipped = 0
-    for case in ET.parse(path).getroot().iter("testcase"):
-        if case.find("failure") is not None or case.find("error") is not None:
-            failed += 1
-        elif case.find("skipped") is not None:
-            skipped += 1
-        else:
-            passed += 1
-    name = path.rsplit("/", 1)[1][:-4]
-    print(f"{name}: {passed} passed, {failed} failed, {skipped} skipped")
-PY
+python3 scripts/test-summary.py "$RESULTS" --per-file
 echo "test-sanitize: build $(( (built - start) / 60 )) min $(( (built - start) % 60 )) s," \
      "tests $(( (tested - built) / 60 )) min $(( (tested - built) % 60 )) s"
 

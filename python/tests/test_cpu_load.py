@@ -17,21 +17,9 @@ import triton_dsl
 import triton_dsl.cpu
 from triton_dsl.fx import from_fx
 
-from test_fx import EveryOp, SmallCNN, mlp, reference  # noqa: E402
+from test_fx import FX_CASES, reference  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-FX_CASES = {
-    "mlp": lambda: (mlp(), torch.randn(3, 784), {}),
-    "small_cnn": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8), {}),
-    "small_cnn_per_channel": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8),
-                                      dict(quantizer="absmean", per_channel=True)),
-    "small_cnn_threshold": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8),
-                                    dict(quantizer="threshold", threshold=0.02)),
-    "small_cnn_stochastic": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8),
-                                     dict(quantizer="stochastic", seed=7)),
-    "every_op": lambda: (EveryOp().eval(), torch.randn(5, 3, 4), {}),
-}
 
 
 def relative_error(got, want):

@@ -142,6 +142,22 @@ class EveryOp(nn.Module):
         return F.softmax(h.flatten(1) * self.gain, dim=1) + 1.0
 
 
+# Every model the FX tests capture, with an input and the from_fx quantizer
+# options: the table that the target tests (ONNX, CPU) run each model of.
+FX_CASES = {
+    "mlp": lambda: (mlp(), torch.randn(3, 784), {}),
+    "small_cnn": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8), {}),
+    "small_cnn_per_channel": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8),
+                                      dict(quantizer="absmean", per_channel=True)),
+    "small_cnn_threshold": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8),
+                                    dict(quantizer="threshold", threshold=0.02)),
+    "small_cnn_stochastic": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8),
+                                     dict(quantizer="stochastic", seed=7)),
+    "every_op": lambda: (EveryOp().eval(), torch.randn(5, 3, 4), {}),
+}
+
+
+
 def test_every_supported_op():
     torch.manual_seed(3)
     model = EveryOp().eval()

@@ -20,7 +20,7 @@ onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 import onnx.reference  # noqa: E402
 
-from test_fx import EveryOp, SmallCNN, mlp, reference  # noqa: E402
+from test_fx import FX_CASES, mlp, reference  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -51,19 +51,6 @@ def test_compile_gives_model_bytes_in_both_profiles():
     assert "MatMulNBits" in ops
     ops = {(n.domain, n.op_type) for n in onnx.load_from_string(standard).graph.node}
     assert all(domain == "" for domain, _ in ops) and ("", "BitShift") in ops
-
-
-FX_CASES = {
-    "mlp": lambda: (mlp(), torch.randn(3, 784), {}),
-    "small_cnn": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8), {}),
-    "small_cnn_per_channel": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8),
-                                      dict(quantizer="absmean", per_channel=True)),
-    "small_cnn_threshold": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8),
-                                    dict(quantizer="threshold", threshold=0.02)),
-    "small_cnn_stochastic": lambda: (SmallCNN().eval(), torch.randn(2, 3, 8, 8),
-                                     dict(quantizer="stochastic", seed=7)),
-    "every_op": lambda: (EveryOp().eval(), torch.randn(5, 3, 4), {}),
-}
 
 
 @pytest.mark.parametrize("profile, runtime", [("ort", "onnxruntime"),

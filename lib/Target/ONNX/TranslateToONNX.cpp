@@ -224,6 +224,9 @@ private:
                                       Operation *user);
   /// `init` is a linalg.fill of the constant `identity` not yet materialized.
   bool isFillOf(Value init, double identity);
+  /// Binds `op`'s result to `sum` plus its accumulator `init` (no Add when
+  /// `init` is a fill of zero).
+  LogicalResult bindAccumulated(Operation *op, Value init, std::string sum);
   void bind(Value value, std::string name) { names[value] = std::move(name); }
 
   // Graph building.
@@ -1697,14 +1700,18 @@ LogicalResult ONNXEmitter::emitEinsum(linalg::GenericOp op) {
   std::string name = node("Einsum", operands, [&](onnx::NodeProto &n) {
     setString(n, "equation", equation);
   });
-  Value init = op.getDpsInits()[0];
+  return bindAccumulated(op, op.getDpsInits()[0], name);
+}
+
+LogicalResult ONNXEmitter::bindAccumulated(Operation *op, Value init,
+                                           std::string sum) {
   if (!isFillOf(init, 0)) {
     auto c = getValue(init, op);
     if (failed(c))
       return failure();
-    name = node("Add", {*c, name});
+    sum = node("Add", {*c, sum});
   }
-  bind(op.getResult(0), name);
+  bind(op->getResult(0), sum);
   return success();
 }
 
@@ -1772,15 +1779,7 @@ LogicalResult ONNXEmitter::emitContraction(Operation *op, Value lhs,
   auto b = getValue(rhs, op);
   if (failed(a) || failed(b))
     return failure();
-  std::string name = node("MatMul", {*a, *b});
-  if (!isFillOf(init, 0)) {
-    auto c = getValue(init, op);
-    if (failed(c))
-      return failure();
-    name = node("Add", {*c, name});
-  }
-  bind(op->getResult(0), name);
-  return success();
+  return bindAccumulated(op, init, node("MatMul", {*a, *b}));
 }
 
 LogicalResult ONNXEmitter::emitConv(linalg::Conv2DNchwFchwOp op) {
@@ -1794,15 +1793,7 @@ LogicalResult ONNXEmitter::emitConv(linalg::Conv2DNchwFchwOp op) {
     setInts(n, "strides", strides);
     setInts(n, "dilations", dilations);
   });
-  Value init = op.getOutputs()[0];
-  if (!isFillOf(init, 0)) {
-    auto c = getValue(init, op);
-    if (failed(c))
-      return failure();
-    name = node("Add", {*c, name});
-  }
-  bind(op.getResult(0), name);
-  return success();
+  return bindAccumulated(op, op.getOutputs()[0], name);
 }
 
 LogicalResult ONNXEmitter::emitBroadcast(linalg::BroadcastOp op) {
