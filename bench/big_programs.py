@@ -9,7 +9,8 @@ weight and a bias, each forward calling the previous layer (a call chain N
 deep). For every N: `tritonc` to the ternary MLIR (`--emit=mlir`), to
 optimized MLIR (`--emit=opt-mlir`, -O2 for the CPU), to the PyTorch module
 (`--target=pytorch`), and, for the N of --cpu-layers, to a CPU object
-(`--target=cpu -O2 --weights`, the weights of gen_layers.py --weights: a
+(`--target=cpu -O2 --weights`, with the default micro-kernel calls and with
+`--no-microkernels`; the weights of gen_layers.py --weights: a
 deployed model has its weights bound, so its entry points take only the
 input; without weights every function takes the params of all the layers it
 reaches as arguments, which a chain N deep makes quadratic in N by the
@@ -74,6 +75,9 @@ def main():
             if n in cpu_layers:
                 outputs.append(("CPU object (weights bound)",
                                 ["--target=cpu", "-O2", "--weights", weights]))
+                outputs.append(("CPU object (weights bound, --no-microkernels)",
+                                ["--target=cpu", "-O2", "--no-microkernels",
+                                 "--weights", weights]))
             for label, options in outputs:
                 out = os.path.join(work, "out")
                 seconds, rss_kb, problem = measure([tritonc, source, *options, "-o", out],
