@@ -352,5 +352,31 @@ def import_generated(code: str, name: str | None = None):
         else:
             sys.modules[name] = previous
         raise
+    module.__triton_dsl_source__ = code
+    for value in list(module.__dict__.values()):
+        if isinstance(value, type) and value.__module__ == name and hasattr(value, "forward"):
+            value.__reduce_ex__ = _reduce_generated
     _generated_modules.add(module)
     return module
+
+
+def _reduce_generated(self, protocol):
+    """Pickling of a generated module's instances (torch.save(model)): the
+    class is named by the generated source, not by the module name, which a
+    new process does not know; :func:`_rebuild_generated` imports the source
+    again there. The instance's state is pickled as usual."""
+    module = sys.modules[type(self).__module__]
+    return (_rebuild_generated,
+            (module.__triton_dsl_source__, module.__name__, type(self).__qualname__),
+            self.__getstate__())
+
+
+def _rebuild_generated(code: str, name: str, qualname: str):
+    """An empty instance of class ``qualname`` of the generated ``code``: the
+    module already imported under ``name`` when it is that code, else the code
+    imported anew (under ``name`` when that is free)."""
+    module = sys.modules.get(name)
+    if module is None or getattr(module, "__triton_dsl_source__", None) != code:
+        module = import_generated(code, None if _hides_a_module(name) else name)
+    cls = getattr(module, qualname)
+    return cls.__new__(cls)

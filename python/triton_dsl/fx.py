@@ -16,10 +16,19 @@ mode (folded into a per-channel scale and shift), Flatten, reshape/view,
 add/sub/mul/div, neg, matmul, Identity and Dropout in eval mode, as modules,
 functions or tensor methods. Anything else raises
 :class:`UnsupportedOperationError` naming the first node it meets.
+
+The package's QAT layers (``TernaryLinear``, ``TernaryConv2d``) and their
+frozen forms (``PackedTernaryLinear``, ``PackedTernaryConv2d``) are leaf
+modules of the trace, and under torch.compile / torch.export the custom ops
+their forward passes call (``torch.ops.triton_dsl.ternarize``,
+``packed_linear``, ``packed_conv2d``): either way they become ternary params
+with the layer's own trits and scale (its quantizer's settings, or its packed
+bytes), not ternarized again by ``from_fx``'s quantizer.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import keyword
 import os
 import math
@@ -35,8 +44,9 @@ from torch import nn
 from torch.fx.passes.shape_prop import ShapeProp
 
 from ._builtins import BUILTINS
-from .runtime.packing import pack
-from .runtime.nn import ternarize
+from .runtime.packing import pack, unpack
+from .runtime.nn import (PackedTernaryConv2d, PackedTernaryLinear, TernaryConv2d, TernaryLinear,
+                         ternarize)
 from .runtime.quantize import METHODS, quantize
 
 __all__ = [
@@ -69,6 +79,10 @@ class UnsupportedOperationError(NotImplementedError):
         self.operation = operation
         self.reason = reason
         super().__init__(f"from_fx: unsupported operation {operation} (FX node '{node}'): {reason}")
+
+
+#: Version tag of TernaryProgram.save's file.
+_PROGRAM_FORMAT = "triton_dsl.program/1"
 
 
 @dataclass
@@ -166,6 +180,38 @@ class TernaryProgram:
                 f.write(obj)
             return load_cpu(path)
 
+    def save(self, path) -> None:
+        """Writes the capture (source, trits packed 2 bits a weight, float
+        params) with ``torch.save``; :meth:`load` reads it back, also in
+        another process (``torch.load(weights_only=True)``: plain tensors and
+        strings only)."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        fields["ternary_params"] = {
+            name: {"shape": list(trits.shape), "packed": pack(trits.reshape(-1), axis=0)}
+            for name, trits in self.ternary_params.items()}
+        torch.save({"format": _PROGRAM_FORMAT, **fields}, path)
+
+    @classmethod
+    def load(cls, path) -> "TernaryProgram":
+        """A program :meth:`save` wrote. Anything else raises ``ValueError``."""
+        try:
+            saved = torch.load(path, weights_only=True)
+        except OSError:
+            raise
+        except Exception as e:  # torch.load's errors for other files vary (KeyError, ...)
+            raise ValueError(f"{path}: not a saved TernaryProgram ({e})") from None
+        if not isinstance(saved, dict) or saved.get("format") != _PROGRAM_FORMAT:
+            raise ValueError(f"{path}: not a saved TernaryProgram (format "
+                             f"{saved.get('format') if isinstance(saved, dict) else type(saved).__name__!r}, "
+                             f"expected {_PROGRAM_FORMAT!r})")
+        names = {f.name for f in dataclasses.fields(cls)}
+        fields = {k: v for k, v in saved.items() if k in names}
+        fields["ternary_params"] = {
+            name: unpack(entry["packed"], (math.prod(entry["shape"]),), "offset2", 0)
+            .reshape(entry["shape"])
+            for name, entry in saved["ternary_params"].items()}
+        return cls(**fields)
+
     def module(self, opt_level: int = 2) -> nn.Module:
         """The generated PyTorch module (``target="pytorch"``) with the captured weights."""
         from . import load
@@ -202,13 +248,17 @@ def ternarize_model(model: nn.Module, quantizer: str = "absmean", per_channel: b
 
     Each weight becomes ``trits * scale`` from the same quantizer call that
     :func:`from_fx` makes, so the copy is the float reference of what the
-    captured program computes.
+    captured program computes. The QAT layers (``TernaryLinear``,
+    ``TernaryConv2d``, their packed forms) are kept as they are: they
+    ternarize with their own settings already.
     """
     import copy
 
     ternarized = copy.deepcopy(model)
     with torch.no_grad():
         for sub in ternarized.modules():
+            if isinstance(sub, _QAT_LAYERS):
+                continue
             if isinstance(sub, (nn.Linear, nn.Conv2d)):
                 sub.weight.copy_(ternarize(sub.weight, quantizer, 0 if per_channel else None,
                                            threshold, seed))
@@ -260,6 +310,22 @@ class _Const:
     value: torch.Tensor
     name: str
     param: Optional[str] = None  # the float param, once declared
+
+
+@dataclass
+class _Ternarized(_Const):
+    """A weight with its own trits and scale (a QAT layer's, or packed bytes'):
+    a Linear/Conv weight takes them as they are; any other use reads the
+    float value ``trits * scale``."""
+
+    trits: Optional[torch.Tensor] = None
+    scale: Optional[torch.Tensor] = None
+
+
+def _ternarized(name: str, trits: torch.Tensor, scale: torch.Tensor) -> _Ternarized:
+    scale = scale.detach().to(torch.float32).cpu()
+    view = scale.reshape(-1, *([1] * (trits.dim() - 1))) if scale.dim() == 1 else scale
+    return _Ternarized(trits.to(torch.float32) * view, name, trits=trits.to(torch.int8), scale=scale)
 
 
 @dataclass
@@ -406,10 +472,17 @@ class _Translator:
             c.param = self.declare_float(c.name, c.value)
         return c.param
 
-    def ternary_weight(self, hint: str, weight: torch.Tensor, dsl_trits: Callable) -> Tuple[str, str]:
-        """Declares TernaryTensor + scale params for a Linear/Conv weight."""
+    def ternarized(self, arg: Any) -> Optional[_Ternarized]:
+        """The weight operand's own trits and scale, when it has them."""
+        v = self.value(arg) if isinstance(arg, torch.fx.Node) else arg
+        return v if isinstance(v, _Ternarized) else None
+
+    def ternary_weight(self, hint: str, weight: torch.Tensor, dsl_trits: Callable,
+                       own: Optional[_Ternarized] = None) -> Tuple[str, str]:
+        """Declares TernaryTensor + scale params for a Linear/Conv weight:
+        ``own``'s trits and scale, or the quantizer's of ``weight``."""
         try:
-            trits, scale = self.quantizer.quantize(weight)
+            trits, scale = (own.trits, own.scale) if own is not None else self.quantizer.quantize(weight)
         except ValueError as e:
             raise self.unsupported(f"cannot ternarize its weight: {e}") from None
         trits = dsl_trits(trits)
@@ -481,6 +554,8 @@ class _Translator:
 
     def call_module(self, node: torch.fx.Node, module: nn.Module) -> Any:
         x = node.args[0] if node.args else None
+        if isinstance(module, _QAT_LAYERS):
+            return self.qat_layer(node, x, module)
         if isinstance(module, nn.Linear):
             return self.linear(node, x, module.weight, module.bias)
         if isinstance(module, nn.Conv2d):
@@ -515,15 +590,44 @@ class _Translator:
             return self.value(x)
         raise self.unsupported("no translation to the ternary dialect")
 
+    def qat_layer(self, node, x, module: nn.Module) -> _Tensor:
+        """TernaryLinear/TernaryConv2d (their quantizer's trits and scale) and
+        the packed forms (their bytes and scale): a Linear/Conv2d whose
+        weight is ternary already."""
+        hint = f"{node.target}.weight"
+        if isinstance(module, (TernaryLinear, TernaryConv2d)):
+            try:
+                trits, scale = quantize(module.weight.detach().to(torch.float32).cpu(),
+                                        module.method, module.channel_axis, module.threshold,
+                                        module.seed)
+            except ValueError as e:
+                raise self.unsupported(f"cannot ternarize its weight: {e}") from None
+        else:
+            trits = unpack(module.packed_weight.detach().cpu(), module.ternary_weight().shape,
+                           module.encoding, 1)
+            scale = module.weight_scale
+        if isinstance(module, TernaryLinear):
+            return self.linear(node, x, _ternarized(hint, trits, scale), module.bias)
+        if isinstance(module, PackedTernaryLinear):
+            return self.linear(node, x, _ternarized(hint, trits, scale), module.bias)
+        if isinstance(module, TernaryConv2d):
+            return self.conv2d(node, x, _ternarized(hint, trits, scale), module.bias, module.stride,
+                               module.padding, module.dilation, module.groups, module.padding_mode)
+        return self.conv2d(node, x, _ternarized(hint, trits.reshape(module.weight_shape), scale),
+                           module.bias, module.stride, module.padding, module.dilation,
+                           module.groups)
+
     # translations ---------------------------------------------------------------------------
 
     def linear(self, node, x, weight, bias=None) -> _Tensor:
-        w = self.const(weight, "weight")
+        own = self.ternarized(weight)
+        w = own.value if own is not None else self.const(weight, "weight")
         b = self.const(bias, "bias")
         if w.dim() != 2:
             raise self.unsupported("the weight must have rank 2")
         xs = self.tensor(x, "input")
-        name, scale = self.ternary_weight(f"{self.hint(node, weight)}_weight", w, lambda t: t.t())
+        name, scale = self.ternary_weight(f"{self.hint(node, weight)}_weight", w, lambda t: t.t(),
+                                          own)
         scale_name = self.declare_float(f"{name}_scale", scale)
         expr = f"{xs} @ {name} * {scale_name}"
         if b is not None:
@@ -532,7 +636,8 @@ class _Translator:
 
     def conv2d(self, node, x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1,
                padding_mode="zeros") -> _Tensor:
-        w = self.const(weight, "weight")
+        own = self.ternarized(weight)
+        w = own.value if own is not None else self.const(weight, "weight")
         b = self.const(bias, "bias")
         pair = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v, v)  # noqa: E731
         if groups != 1:
@@ -555,8 +660,8 @@ class _Translator:
         if ph != pw:
             raise self.unsupported(f"padding={padding}: only equal paddings are supported")
         xs = self.tensor(x, "input")
-        name, scale = self.ternary_weight(f"{self.hint(node, weight)}_weight", w, lambda t: t)
-        if self.quantizer.per_channel:
+        name, scale = self.ternary_weight(f"{self.hint(node, weight)}_weight", w, lambda t: t, own)
+        if scale.dim() == 1:  # per channel
             scale = scale.reshape(-1, 1, 1)
         scale_name = self.declare_float(f"{name}_scale", scale)
         expr = f"conv2d({xs}, {name}, stride={sh}, padding={ph}) * {scale_name}"
@@ -569,7 +674,7 @@ class _Translator:
         if node.op == "call_module":
             base = str(node.target)
             return f"{base}_{suffix}" if suffix else base
-        v = self.value(arg) if isinstance(arg, torch.fx.Node) else None
+        v = self.value(arg) if isinstance(arg, torch.fx.Node) else arg
         if isinstance(v, _Const):
             name = re.sub(r"_?(weight|bias)$", "", v.name)
             base = name or node.name
@@ -751,7 +856,49 @@ def _softmax_fn(self, node, x, dim=None, _stacklevel=3, dtype=None):
     return self.softmax(node, x, dim)
 
 
+def _ternarize_op(self, node, weight, method, channel_axis=None, threshold=None, seed=0):
+    """torch.ops.triton_dsl.ternarize (a QAT layer's weight under torch.compile
+    or torch.export): the weight with the trits and scale of those settings."""
+    w = self.const(weight, "weight")
+    try:
+        trits, scale = quantize(w.to(torch.float32).cpu(), method, channel_axis, threshold, seed)
+    except ValueError as e:
+        raise self.unsupported(f"cannot ternarize its weight: {e}") from None
+    if scale.dim() == 1 and channel_axis is not None and channel_axis % w.dim() != 0:
+        raise self.unsupported(f"channel_axis={channel_axis}: a ternary weight's scale is per "
+                               "output channel (axis 0) or per tensor")
+    return _ternarized(self.value(weight).name, trits, scale)
+
+
+def _packed_weight(self, packed, scale, rows: int, columns: int, encoding: str) -> _Ternarized:
+    """A frozen layer's packed bytes and scale as a ternary weight [rows, columns]."""
+    data = self.const(packed, "packed weight")
+    try:
+        trits = unpack(data.cpu(), (rows, columns), encoding, 1)
+    except ValueError as e:
+        raise self.unsupported(f"its packed weight: {e}") from None
+    name = re.sub(r"_?packed_weight$", "_weight", self.value(packed).name)
+    return _ternarized(name, trits, self.const(scale, "scale"))
+
+
+def _packed_linear_op(self, node, x, packed, scale, bias, in_features, out_features, encoding):
+    weight = _packed_weight(self, packed, scale, out_features, in_features, encoding)
+    return self.linear(node, x, weight, bias)
+
+
+def _packed_conv2d_op(self, node, x, packed, scale, bias, weight_shape, stride, padding, dilation,
+                      groups, encoding):
+    out, inner, kh, kw = weight_shape
+    weight = _packed_weight(self, packed, scale, out, inner * kh * kw, encoding)
+    weight.trits = weight.trits.reshape(weight_shape)
+    weight.value = weight.value.reshape(weight_shape)
+    return self.conv2d(node, x, weight, bias, stride, padding, dilation, groups)
+
+
 _FUNCTIONS: Dict[Any, Callable] = {
+    torch.ops.triton_dsl.ternarize.default: _ternarize_op,
+    torch.ops.triton_dsl.packed_linear.default: _packed_linear_op,
+    torch.ops.triton_dsl.packed_conv2d.default: _packed_conv2d_op,
     F.linear: _Translator.linear,
     torch._C._nn.linear: _Translator.linear,
     F.conv2d: _Translator.conv2d,
@@ -802,6 +949,23 @@ _FUNCTIONS: Dict[Any, Callable] = {
     getattr: _Translator.getattr_,
     operator.getitem: _Translator.getitem,
 }
+
+
+#: The package's QAT layers and their frozen forms: leaves of the trace.
+_QAT_LAYERS = (TernaryLinear, TernaryConv2d, PackedTernaryLinear, PackedTernaryConv2d)
+
+
+class _Tracer(torch.fx.Tracer):
+    """torch.fx's tracer with the QAT layers as leaf modules."""
+
+    def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
+        return isinstance(m, _QAT_LAYERS) or super().is_leaf_module(m, module_qualified_name)
+
+
+def _trace(model: nn.Module) -> torch.fx.GraphModule:
+    tracer = _Tracer()
+    graph = tracer.trace(model)
+    return torch.fx.GraphModule(tracer.root, graph, type(model).__name__)
 
 
 def _fetch_attr(gm: torch.fx.GraphModule, target: str) -> Any:
@@ -901,7 +1065,7 @@ def from_fx(model: Union[nn.Module, torch.fx.GraphModule], example_inputs: Seque
         gm = model
     elif isinstance(model, nn.Module):
         try:
-            gm = torch.fx.symbolic_trace(model)
+            gm = _trace(model)
         except Exception as e:  # data-dependent control flow and the like
             raise UnsupportedOperationError(type(model).__name__, f"module {type(model).__name__}",
                                             f"torch.fx cannot trace it: {e}") from e
@@ -913,12 +1077,17 @@ def from_fx(model: Union[nn.Module, torch.fx.GraphModule], example_inputs: Seque
         raise ValueError(f"the graph has {len(placeholders)} inputs, {len(example_inputs)} "
                          "example inputs were given")
     constants = {}
-    for node, example in zip(placeholders, example_inputs):
+    for index, (node, example) in enumerate(zip(placeholders, example_inputs)):
         grapharg = node.meta.get("grapharg")
         if isinstance(example, torch.Tensor) and (
                 isinstance(example, nn.Parameter)
                 or (grapharg is not None and _is_weight_source(getattr(grapharg, "source", None)))):
             constants[node.name] = example.detach()
+        elif (isinstance(example, torch.Tensor) and example.is_floating_point()
+              and example.dtype != torch.float32):
+            raise TypeError(f"from_fx: example input {index} ('{node.name}') is {example.dtype}; "
+                            "a captured program takes float32 inputs: pass x.float() "
+                            "(and capture model.float())")
 
     shapes = _dynamo_shapes(gm) if all("example_value" in n.meta for n in placeholders) else None
     dynamic = False

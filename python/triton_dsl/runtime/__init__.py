@@ -4,7 +4,8 @@ Everything here agrees bit for bit with the C library
 runtime/include/ternary_packing.h (the single source of truth of the format).
 """
 
-from .nn import PackedTernaryLinear, TernarizeSTE, TernaryLinear, ternarize
+from .nn import (PackedTernaryConv2d, PackedTernaryLinear, TernarizeSTE, TernaryConv2d,
+                 TernaryLinear, ternarize)
 from .packing import (ENCODINGS, PackingError, pack, packed_size, row_bytes, trits_per_byte,
                       unpack, validate, zero_byte)
 from .quantize import METHODS, quantize, stochastic_uniform
@@ -14,9 +15,11 @@ __all__ = [
     "CompressionReport",
     "ENCODINGS",
     "METHODS",
+    "PackedTernaryConv2d",
     "PackedTernaryLinear",
     "PackingError",
     "TernarizeSTE",
+    "TernaryConv2d",
     "TernaryLinear",
     "TernaryTensor",
     "pack",
