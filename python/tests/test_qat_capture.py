@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 import triton_dsl as td
-from triton_dsl.export import from_exported
+from_exported = td.from_exported
 
 
 class QATNet(nn.Module):

@@ -21,6 +21,7 @@ from . import cpu  # noqa: E402  (triton_dsl.cpu.load: CPU objects from Python)
 from .backend import backend  # noqa: E402  (torch.compile backend)
 from .weights import save_weights, weights_of  # noqa: E402  (weights files)
 from .fx import TernaryProgram, UnsupportedOperationError, from_fx, ternarize_model  # noqa: E402
+from .export import from_exported  # noqa: E402  (torch.export programs)
 
 __version__ = "0.1.0"
 __all__ = list(_compiler_all) + list(_runtime_all) + [
@@ -29,6 +30,7 @@ __all__ = list(_compiler_all) + list(_runtime_all) + [
     "backend",
     "save_weights",
     "weights_of",
+    "from_exported",
     "from_fx",
     "ternarize_model",
 ]
