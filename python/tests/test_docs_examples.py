@@ -70,7 +70,7 @@ def test_from_pytorch_md_examples_run():
     for shown in re.findall(r"# (torch\.Size\(\[8, 10\]\)|True|torch\.uint8 50176"
                             r"|from_fx: unsupported .*|\['model\.mlir'.*)", text):
         assert shown in printed, shown
-    assert printed.count("True") == 3
+    assert printed.count("True") == text.count("# True")
 
 
 @pytest.mark.skipif(not (BUILD / "bin" / "tritonc").exists(), reason="no CMake build")

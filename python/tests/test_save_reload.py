@@ -50,15 +50,36 @@ def test_generated_module_survives_torch_save_in_a_new_process(tmp_path):
         io = torch.load("io.pt")
         with torch.no_grad():
             y = model(io["x"])
-        print(type(model).__name__, torch.equal(y, io["y"]), y.shape[0])
+        # The load_state_dict check of packed bytes is registered again.
+        bad = model.state_dict()
+        bad["m3_weight"] = torch.full_like(bad["m3_weight"], 0xFF)
+        try:
+            model.load_state_dict(bad)
+            refused = False
+        except ValueError as error:
+            refused = "packed ternary param m3_weight" in str(error)
+        print(type(model).__name__, torch.equal(y, io["y"]), y.shape[0], refused)
         """, tmp_path)
-    assert out.split() == ["Sequential", "True", "3"]
+    assert out.split() == ["Sequential", "True", "3", "True"]
     # In this process too (the module is already imported), and deepcopy.
     again = torch.load(tmp_path / "model.pt", weights_only=False)
     assert type(again) is type(generated)
     with torch.no_grad():
         assert torch.equal(again(x), expected)
         assert torch.equal(copy.deepcopy(generated)(x), expected)
+
+
+def test_an_instance_pickles_after_its_code_was_imported_again(tmp_path):
+    # A second capture of the same model imports the same code again (a new
+    # module object under the same name); the first instance still pickles.
+    model = cnn()
+    x = torch.randn(1, 2, 5, 5)
+    first = td.from_fx(model, (x,)).module()
+    second = td.from_fx(model, (x,)).module()
+    assert type(first) is not type(second) and type(first).__module__ == type(second).__module__
+    torch.save(first, tmp_path / "first.pt")
+    with torch.no_grad():
+        assert torch.equal(torch.load(tmp_path / "first.pt", weights_only=False)(x), first(x))
 
 
 def test_nested_layers_stay_shared_after_reload(tmp_path):

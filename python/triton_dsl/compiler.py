@@ -355,20 +355,48 @@ def import_generated(code: str, name: str | None = None):
     module.__triton_dsl_source__ = code
     for value in list(module.__dict__.values()):
         if isinstance(value, type) and value.__module__ == name and hasattr(value, "forward"):
+            value.__triton_dsl_source__ = code
             value.__reduce_ex__ = _reduce_generated
+            value.__setstate__ = _setstate_generated
     _generated_modules.add(module)
     return module
 
 
+#: The state key under which a pickled generated module lists the hooks its
+#: __init__ registered from the generated code (re-registered on loading).
+_HOOKS_KEY = "__triton_dsl_hooks__"
+
+
 def _reduce_generated(self, protocol):
     """Pickling of a generated module's instances (torch.save(model)): the
-    class is named by the generated source, not by the module name, which a
+    class is named by its generated source, not by the module name, which a
     new process does not know; :func:`_rebuild_generated` imports the source
-    again there. The instance's state is pickled as usual."""
+    again there. The state is the instance's, except the load_state_dict
+    hooks that are functions of the generated code (pickle would name them
+    by the module too): their names go along and the new instance registers
+    the functions of the code it was rebuilt from."""
+    cls = type(self)
+    state = dict(self.__getstate__())
+    hooks = state.get("_load_state_dict_pre_hooks")
+    if hooks:
+        generated = [(key, wrapped) for key, wrapped in hooks.items()
+                     if getattr(getattr(wrapped, "hook", None), "__module__", None) == cls.__module__]
+        if generated:
+            state["_load_state_dict_pre_hooks"] = type(hooks)(
+                (key, wrapped) for key, wrapped in hooks.items()
+                if all(key != k for k, _ in generated))
+            state[_HOOKS_KEY] = [wrapped.hook.__name__ for _, wrapped in generated]
+    return (_rebuild_generated, (cls.__triton_dsl_source__, cls.__module__, cls.__qualname__),
+            state)
+
+
+def _setstate_generated(self, state):
+    hooks = state.pop(_HOOKS_KEY, [])
+    torch_module = sys.modules["torch"].nn.Module
+    torch_module.__setstate__(self, state)
     module = sys.modules[type(self).__module__]
-    return (_rebuild_generated,
-            (module.__triton_dsl_source__, module.__name__, type(self).__qualname__),
-            self.__getstate__())
+    for name in hooks:
+        self.register_load_state_dict_pre_hook(getattr(module, name))
 
 
 def _rebuild_generated(code: str, name: str, qualname: str):
