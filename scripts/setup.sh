@@ -17,6 +17,7 @@ APT_PACKAGES=(
   libbenchmark-dev libopenblas-dev
   libprotobuf-dev protobuf-compiler libonnx-dev
   cmake ninja-build ccache g++ python3 python3-venv python3-dev
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
 )
 
 SUDO=""

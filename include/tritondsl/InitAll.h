@@ -16,10 +16,12 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
 #include "tritondsl/Conversion/Passes.h"
+#include "tritondsl/Conversion/TernaryToEmitC/Passes.h"
 #include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
 #include "tritondsl/Frontend/MLIRGen.h"
 #include "tritondsl/Dialect/Ternary/Transforms/Passes.h"
 #include "tritondsl/Pipelines/Pipelines.h"
+#include "tritondsl/Target/ACALSim/ACALSimTarget.h"
 #include "tritondsl/Target/CPU/CPUTarget.h"
 #include "tritondsl/Target/ONNX/ONNXTarget.h"
 #include "tritondsl/Target/PyTorch/PyTorchTarget.h"
@@ -46,6 +48,7 @@ inline void registerAllDialects(DialectRegistry &registry) {
 inline void registerTernaryPasses() {
   ternary::registerTernaryTransformsPasses();
   registerTritonConversionPasses();
+  registerTritonTernaryToEmitCPasses();
   registerTernaryPipelines();
 }
 
@@ -53,6 +56,7 @@ inline void registerTernaryPasses() {
 /// its folder plus its line here (docs/targets/README.md). Idempotent and
 /// thread-safe; tools, the driver's Compiler and the Python module call it.
 inline void registerAllTargets() {
+  registerACALSimTarget();
   registerCPUTarget();
   registerONNXTarget();
   registerPyTorchTarget();

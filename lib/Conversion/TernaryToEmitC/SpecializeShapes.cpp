@@ -1,0 +1,140 @@
+//===- SpecializeShapes.cpp - Fixed sizes for dynamic argument dims -------===//
+//
+// ternary-specialize-shapes: EmitC arrays are static, so --target=acalsim
+// compiles a program for one size of its symbolic dims (`N`). The
+// arguments of public functions get static types, casts keep the body
+// valid, canonicalization propagates the static shapes (linalg ops fold
+// tensor.cast operands; ternary.matmul is rebuilt on its cast's source
+// here), and results take the static type of what is returned.
+//
+//===----------------------------------------------------------------------===//
+#include "tritondsl/Conversion/TernaryToEmitC/Passes.h"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace tritondsl {
+#define GEN_PASS_DEF_TERNARYSPECIALIZESHAPES
+#include "tritondsl/Conversion/TernaryToEmitC/Passes.h.inc"
+} // namespace tritondsl
+
+using namespace mlir;
+using namespace tritondsl;
+
+namespace {
+/// ternary.matmul(tensor.cast(%static)) -> tensor.cast(ternary.matmul(%static))
+/// with the static result shape: [input batch dims..., N].
+struct MatmulCastFolding : OpRewritePattern<ternary::MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ternary::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    auto cast = op.getInput().getDefiningOp<tensor::CastOp>();
+    if (!cast)
+      return failure();
+    auto source = cast.getSource().getType();
+    auto result = op.getResult().getType();
+    if (!source.hasStaticShape() || result.hasStaticShape())
+      return failure();
+    ternary::PackedTensorType weight = op.getWeight().getType();
+    if (weight.isDynamicDim(1))
+      return failure();
+    SmallVector<int64_t> shape(source.getShape().drop_back());
+    shape.push_back(weight.getShape()[1]);
+    auto staticType = RankedTensorType::get(shape, result.getElementType());
+    auto matmul = ternary::MatmulOp::create(
+        rewriter, op.getLoc(), staticType, cast.getSource(), op.getWeight(),
+        op.getScale(), op.getBias());
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, result, matmul);
+    return success();
+  }
+};
+
+struct TernarySpecializeShapesPass
+    : tritondsl::impl::TernarySpecializeShapesBase<
+          TernarySpecializeShapesPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *context = &getContext();
+    if (size <= 0) {
+      module.emitError("ternary-specialize-shapes: size must be positive, "
+                       "got ")
+          << size;
+      return signalPassFailure();
+    }
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isDeclaration() || !func.isPublic())
+        continue;
+      Block &entry = func.front();
+      OpBuilder b(&entry, entry.begin());
+      SmallVector<Type> inputs;
+      for (BlockArgument argument : entry.getArguments()) {
+        auto type = dyn_cast<RankedTensorType>(argument.getType());
+        if (!type || type.hasStaticShape()) {
+          inputs.push_back(argument.getType());
+          continue;
+        }
+        SmallVector<int64_t> shape(type.getShape());
+        for (int64_t &dim : shape)
+          if (ShapedType::isDynamic(dim))
+            dim = size;
+        auto staticType = RankedTensorType::get(shape, type.getElementType(),
+                                                type.getEncoding());
+        argument.setType(staticType);
+        auto cast = tensor::CastOp::create(b, argument.getLoc(), type,
+                                           argument);
+        argument.replaceAllUsesExcept(cast, cast);
+        inputs.push_back(staticType);
+      }
+      func.setType(FunctionType::get(context, inputs,
+                                     func.getFunctionType().getResults()));
+    }
+
+    RewritePatternSet patterns(context);
+    for (Dialect *dialect : context->getLoadedDialects())
+      dialect->getCanonicalizationPatterns(patterns);
+    for (RegisteredOperationName op : context->getRegisteredOperations())
+      op.getCanonicalizationPatterns(patterns, context);
+    patterns.add<MatmulCastFolding>(context);
+    if (failed(applyPatternsGreedily(module, std::move(patterns))))
+      return signalPassFailure();
+
+    // Results: the static type of the value returned.
+    bool ok = true;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isDeclaration() || !func.isPublic())
+        continue;
+      SmallVector<Type> results(func.getFunctionType().getResults());
+      func.walk([&](func::ReturnOp ret) {
+        for (OpOperand &operand : ret->getOpOperands()) {
+          auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+          if (!type || type.hasStaticShape())
+            continue;
+          auto cast = operand.get().getDefiningOp<tensor::CastOp>();
+          if (cast && cast.getSource().getType().hasStaticShape())
+            operand.set(cast.getSource());
+          results[operand.getOperandNumber()] = operand.get().getType();
+        }
+      });
+      for (auto [index, type] : llvm::enumerate(results)) {
+        auto ranked = dyn_cast<RankedTensorType>(type);
+        if (ranked && !ranked.hasStaticShape()) {
+          func.emitError("result #")
+              << index << " of @" << func.getSymName()
+              << " has no static shape once its arguments' dynamic dims are "
+                 "" << size << ": " << type;
+          ok = false;
+        }
+      }
+      func.setType(FunctionType::get(context,
+                                     func.getFunctionType().getInputs(),
+                                     results));
+    }
+    if (!ok)
+      signalPassFailure();
+  }
+};
+} // namespace
