@@ -64,6 +64,9 @@ void tritondsl::buildTernaryToLLVMPipeline(
     OpPassManager &pm, const TernaryToLLVMOptions &options) {
   pm.addPass(ternary::createTernaryFlattenLayers());
   pm.addPass(createTernaryEntryManifest());
+  // With the micro-kernels, ternary convolutions become packed matmuls.
+  if (options.useMicrokernels)
+    pm.addNestedPass<func::FuncOp>(createTernaryConvToMatmul());
   ConvertTernaryToLinalgOptions lowering;
   lowering.useMicrokernels = options.useMicrokernels;
   pm.addPass(createConvertTernaryToLinalg(lowering));

@@ -103,6 +103,44 @@ def MemRefCopyToLinalg
                            "::mlir::memref::MemRefDialect"];
 }
 
+def TernaryConvToMatmul
+    : Pass<"ternary-conv-to-matmul", "::mlir::func::FuncOp"> {
+  let summary = "Turn convolutions by dequantized trits into im2col and "
+                "ternary.matmul on packed weights";
+  let description = [{
+    A `linalg.conv_2d_nchw_fchw` whose filter is `ternary.dequantize` of
+    trits `[F, C, KH, KW]` (per-tensor scale, or one per output channel F)
+    on f32 activations becomes:
+
+    * a `scf.for` over the images of the batch (one image's im2col buffer
+      stays in cache and is reused; one for a whole batch of 512 would be
+      tens of MB of fresh pages on every call), in which
+    * im2col: a `linalg.generic` gathering `[OH, OW, C, KH, KW]` from the
+      (already padded) image, honouring strides and dilations, collapsed
+      to `[OH*OW, C*KH*KW]`;
+    * `ternary.matmul` of it by the trits as a `[C*KH*KW, F]` weight packed
+      along K (offset2, the micro-kernels' layout), with the dequantize's
+      scale. Trits that unpack a `ternary.constant` (bound weights) are
+      repacked now; others are collapsed, transposed and packed at run
+      time, O(weights) against the O(weights x pixels) of the convolution;
+    * a `linalg.generic` moving `[OH, OW, F]` back to `[F, OH, OW]` in the
+      result's slice of the image, adding the convolution's init when it is
+      not zeros.
+
+    The CPU pipeline runs it after `ternary-flatten-layers` when matmuls
+    call the runtime micro-kernels (`use-microkernels`), so that the
+    convolution runs on them instead of scalar loops over decoded weights.
+    Other convolutions (grouped, i8, dynamic spatial sizes) are left as
+    they are.
+
+    Statistics: `converted-convs`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::ternary::TernaryDialect"];
+}
+
 def TensorConstantsToGlobals
     : Pass<"triton-tensor-constants-to-globals", "::mlir::ModuleOp"> {
   let summary = "Turn tensor constants into memref.global constants before "

@@ -1,0 +1,253 @@
+//===- ConvToMatmul.cpp - Ternary convolutions as packed matmuls ----------===//
+//
+// ternary-conv-to-matmul: a linalg.conv_2d_nchw_fchw whose filter is
+// dequantized trits becomes im2col + ternary.matmul on the trits packed as
+// a [C*KH*KW, F] weight, so that the CPU micro-kernels compute it instead of
+// scalar loops over decoded weights (Passes.td).
+//
+//===----------------------------------------------------------------------===//
+#include "tritondsl/Conversion/Passes.h"
+#include "tritondsl/Dialect/Ternary/IR/TernaryDialect.h"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
+#include "tritondsl/Support/PassCounters.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace tritondsl {
+#define GEN_PASS_DEF_TERNARYCONVTOMATMUL
+#include "tritondsl/Conversion/Passes.h.inc"
+} // namespace tritondsl
+
+using namespace mlir;
+using namespace mlir::ternary;
+
+namespace {
+
+bool isZeroFilled(Value value) {
+  if (auto fill = value.getDefiningOp<linalg::FillOp>())
+    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+  return matchPattern(value, m_AnyZeroFloat());
+}
+
+/// The values of a 1-D attribute of integers (strides, dilations).
+SmallVector<int64_t> getValues(DenseIntElementsAttr attr) {
+  return llvm::to_vector(llvm::map_range(
+      attr.getValues<APInt>(), [](const APInt &v) { return v.getSExtValue(); }));
+}
+
+/// `trits : [F, C, KH, KW]` as a weight `[C*KH*KW, F]` packed along K: the
+/// bytes computed now when the trits unpack a constant, else a collapse,
+/// transpose and pack at run time (O(weights), against O(weights * pixels)
+/// for the convolution itself).
+Value packAsMatmulWeight(PatternRewriter &rewriter, Location loc, Value trits) {
+  auto tritsType = cast<RankedTensorType>(trits.getType());
+  ArrayRef<int64_t> shape = tritsType.getShape();
+  int64_t f = shape[0], k = shape[1] * shape[2] * shape[3];
+  MLIRContext *context = rewriter.getContext();
+  auto target = PackedTensorType::get(context, {k, f});
+
+  if (auto unpack = trits.getDefiningOp<UnpackOp>())
+    if (auto constant = unpack.getPacked().getDefiningOp<ConstantOp>()) {
+      SmallVector<uint8_t> storage;
+      std::optional<ArrayRef<uint8_t>> raw =
+          getPackedBytes(constant.getValue(), storage);
+      FailureOr<SmallVector<int8_t>> dense =
+          raw ? unpackTrits(constant.getResult().getType(), *raw)
+              : FailureOr<SmallVector<int8_t>>(failure());
+      if (succeeded(dense)) {
+        SmallVector<int8_t> transposed(dense->size());
+        for (int64_t row = 0; row < f; ++row)
+          for (int64_t col = 0; col < k; ++col)
+            transposed[col * f + row] = (*dense)[row * k + col];
+        FailureOr<SmallVector<uint8_t>> bytes = packTrits(target, transposed);
+        if (succeeded(bytes))
+          return ConstantOp::create(rewriter, loc, target,
+                                    getPackedBytesAttr(target, *bytes));
+      }
+    }
+
+  Type i8 = tritsType.getElementType();
+  Value collapsed = tensor::CollapseShapeOp::create(
+      rewriter, loc, RankedTensorType::get({f, k}, i8), trits,
+      ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
+  Value empty = tensor::EmptyOp::create(rewriter, loc, {k, f}, i8);
+  Value transposed =
+      linalg::TransposeOp::create(rewriter, loc, collapsed, empty,
+                                  ArrayRef<int64_t>{1, 0})
+          ->getResult(0);
+  return PackOp::create(rewriter, loc, target, transposed);
+}
+
+/// conv_2d_nchw_fchw(x, dequantize(t, s)) ->
+///   ternary.matmul(im2col(x) : [N*OH*OW, C*KH*KW], pack(t^T)) scale s,
+///   moved back to NCHW and added to the convolution's init.
+struct TernaryConvToMatmul : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
+  TernaryConvToMatmul(MLIRContext *context, tritondsl::PassCounter &counter)
+      : OpRewritePattern(context), counter(counter) {}
+
+  LogicalResult matchAndRewrite(linalg::Conv2DNchwFchwOp op,
+                                PatternRewriter &rewriter) const override {
+    Value input = op.getInputs()[0];
+    auto dequantize = op.getInputs()[1].getDefiningOp<DequantizeOp>();
+    if (!dequantize)
+      return rewriter.notifyMatchFailure(op, "filter is not dequantized trits");
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto resultType = cast<RankedTensorType>(op.getResultTensors()[0].getType());
+    RankedTensorType tritsType = dequantize.getTrits().getType();
+    if (!inputType.getElementType().isF32() ||
+        !resultType.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "not f32");
+    if (!tritsType.hasStaticShape() ||
+        llvm::any_of(inputType.getShape().drop_front(), ShapedType::isDynamic) ||
+        llvm::any_of(resultType.getShape().drop_front(), ShapedType::isDynamic))
+      return rewriter.notifyMatchFailure(op, "dynamic sizes beyond the batch");
+    // A per-tensor scale, or one per output channel.
+    Value scale = dequantize.getScale();
+    auto scaleType = cast<RankedTensorType>(scale.getType());
+    int64_t f = tritsType.getShape()[0];
+    if (dequantize.getAxis()
+            ? *dequantize.getAxis() != 0 || scaleType.getRank() != 1 ||
+                  scaleType.getShape()[0] != f
+            : scaleType.getRank() != 0)
+      return rewriter.notifyMatchFailure(op, "scale not per tensor or per F");
+
+    Location loc = op.getLoc();
+    MLIRContext *context = getContext();
+    ArrayRef<int64_t> w = tritsType.getShape();
+    int64_t c = w[1], kh = w[2], kw = w[3], k = c * kh * kw;
+    int64_t oh = resultType.getShape()[2], ow = resultType.getShape()[3];
+    SmallVector<int64_t> strides = getValues(op.getStrides());
+    SmallVector<int64_t> dilations = getValues(op.getDilations());
+    Type f32 = rewriter.getF32Type();
+
+    // One image at a time: the im2col buffer of one image stays in cache
+    // and is reused, where one for the whole batch would be fresh pages
+    // (tens of MB at batch 512) on every call.
+    Value weight = packAsMatmulWeight(rewriter, loc, dequantize.getTrits());
+    Value init = op.getOutputs()[0];
+    bool accumulate = !isZeroFilled(init);
+    SmallVector<Value> batch;
+    if (inputType.isDynamicDim(0))
+      batch.push_back(tensor::DimOp::create(rewriter, loc, input, 0));
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value count = batch.empty() ? arith::ConstantIndexOp::create(
+                                      rewriter, loc, inputType.getShape()[0])
+                                      .getResult()
+                                : batch[0];
+    Value output = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                           f32, batch);
+    ArrayRef<int64_t> in = inputType.getShape();
+    auto parallel = [](unsigned rank) {
+      return SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel);
+    };
+    auto loop = scf::ForOp::create(
+        rewriter, loc, zero, count, one, ValueRange{output},
+        [&](OpBuilder &b, Location l, Value image, ValueRange carried) {
+          auto imageSlice = [&](Value from, ArrayRef<int64_t> sizes) {
+            SmallVector<OpFoldResult> offsets = {image, b.getIndexAttr(0),
+                                                 b.getIndexAttr(0),
+                                                 b.getIndexAttr(0)};
+            SmallVector<OpFoldResult> size = {b.getIndexAttr(1)};
+            for (int64_t dim : sizes.drop_front())
+              size.push_back(b.getIndexAttr(dim));
+            SmallVector<OpFoldResult> unit(4, b.getIndexAttr(1));
+            return std::make_tuple(offsets, size, unit);
+          };
+          // cols[oh, ow, c, kh, kw] = x[c, oh*sh + kh*dh, ow*sw + kw*dw].
+          auto [inOffsets, inSizes, inStrides] = imageSlice(input, in);
+          Value x = tensor::ExtractSliceOp::create(
+              b, l, RankedTensorType::get(in.drop_front(), f32), input,
+              inOffsets, inSizes, inStrides);
+          AffineExpr doh, dow, dc, dkh, dkw;
+          bindDims(context, doh, dow, dc, dkh, dkw);
+          AffineMap read = AffineMap::get(
+              5, 0,
+              {dc, doh * strides[0] + dkh * dilations[0],
+               dow * strides[1] + dkw * dilations[1]},
+              context);
+          Value colsInit = tensor::EmptyOp::create(
+              b, l, ArrayRef<int64_t>{oh, ow, c, kh, kw}, f32);
+          Value cols =
+              linalg::GenericOp::create(
+                  b, l, colsInit.getType(), ValueRange{x}, ValueRange{colsInit},
+                  ArrayRef<AffineMap>{read, b.getMultiDimIdentityMap(5)},
+                  parallel(5),
+                  [](OpBuilder &nb, Location nl, ValueRange args) {
+                    linalg::YieldOp::create(nb, nl, args[0]);
+                  })
+                  .getResult(0);
+          Value matrix = tensor::CollapseShapeOp::create(
+              b, l, RankedTensorType::get({oh * ow, k}, f32), cols,
+              ArrayRef<ReassociationIndices>{{0, 1}, {2, 3, 4}});
+          Value product = MatmulOp::create(
+              b, l, RankedTensorType::get({oh * ow, f}, f32), matrix, weight,
+              scale, /*bias=*/Value());
+          Value pixels = tensor::ExpandShapeOp::create(
+              b, l, RankedTensorType::get({oh, ow, f}, f32), product,
+              ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+          // Back to [F, OH, OW], plus the init's image when not zeros.
+          auto [outOffsets, outSizes, outStrides] =
+              imageSlice(carried[0], resultType.getShape());
+          auto chw = RankedTensorType::get({f, oh, ow}, f32);
+          Value dest = tensor::ExtractSliceOp::create(
+              b, l, chw, carried[0], outOffsets, outSizes, outStrides);
+          AffineExpr rf, roh, row;
+          bindDims(context, rf, roh, row);
+          SmallVector<AffineMap> maps = {
+              AffineMap::get(3, 0, {roh, row, rf}, context)};
+          SmallVector<Value> inputs = {pixels};
+          if (accumulate) {
+            maps.push_back(b.getMultiDimIdentityMap(3));
+            inputs.push_back(tensor::ExtractSliceOp::create(
+                b, l, chw, init, outOffsets, outSizes, outStrides));
+          }
+          maps.push_back(b.getMultiDimIdentityMap(3));
+          Value moved =
+              linalg::GenericOp::create(
+                  b, l, chw, inputs, ValueRange{dest}, maps, parallel(3),
+                  [&](OpBuilder &nb, Location nl, ValueRange args) {
+                    Value value = args[0];
+                    if (accumulate)
+                      value = arith::AddFOp::create(nb, nl, value, args[1]);
+                    linalg::YieldOp::create(nb, nl, value);
+                  })
+                  .getResult(0);
+          Value updated = tensor::InsertSliceOp::create(
+              b, l, moved, carried[0], outOffsets, outSizes, outStrides);
+          scf::YieldOp::create(b, l, updated);
+        });
+    rewriter.replaceOp(op, loop.getResult(0));
+    ++counter;
+    return success();
+  }
+
+  tritondsl::PassCounter &counter;
+};
+
+struct TernaryConvToMatmulPass
+    : tritondsl::impl::TernaryConvToMatmulBase<TernaryConvToMatmulPass>,
+      tritondsl::CountingPass {
+  tritondsl::PassCounter numConvs{
+      "converted-convs", "Convolutions turned into packed ternary matmuls"};
+  SmallVector<tritondsl::PassCounter *> getCounters() override {
+    return {&numConvs};
+  }
+
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<TernaryConvToMatmul>(&getContext(), numConvs);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
