@@ -19,6 +19,7 @@
 #include "mlir/Target/Cpp/CppEmitter.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 
 using namespace mlir;
@@ -233,6 +234,7 @@ LogicalResult tritondsl::emitACALSimDirectory(
   // Weights: every initialized constant global.
   std::string weightsBin;
   std::string weightsSymbols;
+  llvm::json::Array weightsManifest;
   unsigned weightIndex = 0;
   SmallVector<emitc::GlobalOp> globals(module.getOps<emitc::GlobalOp>());
   for (emitc::GlobalOp global : globals) {
@@ -250,6 +252,13 @@ LogicalResult tritondsl::emitACALSimDirectory(
     global.setStaticSpecifier(false);
     global.setExternSpecifier(true);
     padTo(weightsBin, kBlobAlignment);
+    auto array = cast<emitc::ArrayType>(global.getType());
+    weightsManifest.push_back(llvm::json::Object{
+        {"symbol", symbol},
+        {"dtype", getDTypeName(array.getElementType())},
+        {"shape", llvm::json::Array(array.getShape())},
+        {"offset", static_cast<int64_t>(weightsBin.size())},
+        {"bytes", static_cast<int64_t>(bytes->size())}});
     weightsSymbols += incbinSymbol(symbol, name + "_weights.bin",
                                    weightsBin.size(), bytes->size());
     weightsBin += *bytes;
@@ -337,6 +346,7 @@ __asm__(".section .rodata.acalsim_input, \"a\"\n"
 )",
       entry.getSymName(), name);
   std::string declarations, copies, printing, callArguments;
+  llvm::json::Array inputsManifest, outputsManifest;
   size_t inputOffset = 0;
   for (auto [index, argument] : llvm::enumerate(arguments)) {
     std::string variable = llvm::formatv("argument{0}", index).str();
@@ -350,6 +360,11 @@ __asm__(".section .rodata.acalsim_input, \"a\"\n"
       padTo(inputBin, kBlobAlignment);
       inputOffset = inputBin.size();
       inputBin += makeInput(argument);
+      inputsManifest.push_back(llvm::json::Object{
+          {"dtype", getDTypeName(argument.type.getElementType())},
+          {"shape", llvm::json::Array(argument.type.getShape())},
+          {"offset", static_cast<int64_t>(inputOffset)},
+          {"bytes", static_cast<int64_t>(argument.bytes)}});
       std::string symbol = llvm::formatv("{0}_input{1}", name, index).str();
       mainSource += incbinSymbol(symbol, name + "_input.bin", inputOffset,
                                  argument.bytes);
@@ -364,6 +379,9 @@ __asm__(".section .rodata.acalsim_input, \"a\"\n"
     }
     Type element = argument.type.getElementType();
     bool isFloat = element.isF32();
+    outputsManifest.push_back(llvm::json::Object{
+        {"dtype", getDTypeName(element)},
+        {"shape", llvm::json::Array(argument.type.getShape())}});
     printing += llvm::formatv(
         "  acalsim_puts(\"output {0} {1} {2}\\n\");\n"
         "  for (size_t i = 0; i < {3}; ++i) {{\n",
@@ -428,5 +446,24 @@ int main(void) {{
   add("ternary_packing.h", kTernaryPackingHeader.str());
   add("ternary_packing.c", kTernaryPackingSource.str());
   add("Makefile", makeMakefile(name, offload));
+  // What a runner needs (triton_dsl.acalsim): the entry main runs, the
+  // layout of {name}_input.bin, the outputs main prints, the weights.
+  llvm::json::Object manifest{
+      {"version", 1},
+      {"name", name},
+      {"entry", entry.getSymName()},
+      {"offload", offload},
+      {"elf", name + ".elf"},
+      {"input_file", name + "_input.bin"},
+      {"weights_file", name + "_weights.bin"},
+      {"inputs", std::move(inputsManifest)},
+      {"outputs", std::move(outputsManifest)},
+      {"weights", std::move(weightsManifest)}};
+  std::string manifestText;
+  llvm::raw_string_ostream manifestStream(manifestText);
+  manifestStream << llvm::formatv("{0:2}",
+                                  llvm::json::Value(std::move(manifest)))
+                 << "\n";
+  add(name + ".json", std::move(manifestText));
   return success();
 }

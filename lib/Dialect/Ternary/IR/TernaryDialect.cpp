@@ -10,6 +10,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Transforms/InliningUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <limits>
@@ -41,6 +42,23 @@ static FailureOr<unsigned> parseLayoutAxis(AsmParser &parser) {
 #define GET_TYPEDEF_CLASSES
 #include "tritondsl/Dialect/Ternary/IR/TernaryTypes.cpp.inc"
 
+namespace {
+/// The compute ops are pure and refer to nothing outside their operands:
+/// a function that uses them may be inlined (the ACALSim target inlines the
+/// flattened sub-layer calls). The layer structure (layer, param,
+/// get_param, call) is not moved by the inliner.
+struct TernaryInlinerInterface : DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+  bool isLegalToInline(Operation *, Operation *, bool) const final {
+    return true;
+  }
+  bool isLegalToInline(Operation *op, Region *, bool,
+                       IRMapping &) const final {
+    return !isa<LayerOp, ParamOp, GetParamOp, CallOp>(op);
+  }
+};
+} // namespace
+
 void TernaryDialect::initialize() {
   addAttributes<
 #define GET_ATTRDEF_LIST
@@ -54,6 +72,7 @@ void TernaryDialect::initialize() {
 #define GET_OP_LIST
 #include "tritondsl/Dialect/Ternary/IR/TernaryOps.cpp.inc"
       >();
+  addInterfaces<TernaryInlinerInterface>();
 }
 
 Operation *TernaryDialect::materializeConstant(OpBuilder &builder,
