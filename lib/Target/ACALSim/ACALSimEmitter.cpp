@@ -38,11 +38,18 @@ namespace {
 /// Alignment of every blob in {name}_weights.bin and {name}_input.bin.
 constexpr size_t kBlobAlignment = 16;
 
-/// A C identifier made of `text`, or empty.
+/// A C identifier made of `text` (lower case, runs of other characters as
+/// one '_'; "<from_fx MLP>" -> "from_fx_mlp"), or empty.
 std::string toIdentifier(StringRef text) {
   std::string name;
-  for (char c : text)
-    name += llvm::isAlnum(c) ? llvm::toLower(c) : '_';
+  for (char c : text) {
+    if (llvm::isAlnum(c))
+      name += llvm::toLower(c);
+    else if (!name.empty() && name.back() != '_')
+      name += '_';
+  }
+  while (!name.empty() && name.back() == '_')
+    name.pop_back();
   if (name.empty() || llvm::isDigit(name.front()))
     return {};
   return name;
@@ -346,7 +353,7 @@ __asm__(".section .rodata.acalsim_input, \"a\"\n"
 )",
       entry.getSymName(), name);
   std::string declarations, copies, printing, callArguments;
-  llvm::json::Array inputsManifest, outputsManifest;
+  llvm::json::Array inputsManifest, outputsManifest, paramsManifest;
   size_t inputOffset = 0;
   for (auto [index, argument] : llvm::enumerate(arguments)) {
     std::string variable = llvm::formatv("argument{0}", index).str();
@@ -356,6 +363,21 @@ __asm__(".section .rodata.acalsim_input, \"a\"\n"
     declarations += llvm::formatv("static {0} {1}{2};\n", argument.cType,
                                   variable, dims);
     callArguments += (index ? ", " : "") + variable;
+    if (Attribute param = entry.getArgAttr(index, "ternary.param")) {
+      // A param without a value (no --weights): zero bytes (packed
+      // weights: every trit -1), so that the program runs at all.
+      std::string paramName;
+      if (auto ref = dyn_cast<SymbolRefAttr>(param)) {
+        paramName = ref.getRootReference().str();
+        for (FlatSymbolRefAttr nested : ref.getNestedReferences())
+          paramName += "." + nested.getValue().str();
+      }
+      paramsManifest.push_back(llvm::json::Object{
+          {"param", paramName},
+          {"dtype", getDTypeName(argument.type.getElementType())},
+          {"shape", llvm::json::Array(argument.type.getShape())}});
+      continue;
+    }
     if (static_cast<int64_t>(index) < inputCount) {
       padTo(inputBin, kBlobAlignment);
       inputOffset = inputBin.size();
@@ -458,7 +480,8 @@ int main(void) {{
       {"weights_file", name + "_weights.bin"},
       {"inputs", std::move(inputsManifest)},
       {"outputs", std::move(outputsManifest)},
-      {"weights", std::move(weightsManifest)}};
+      {"weights", std::move(weightsManifest)},
+      {"unbound_params", std::move(paramsManifest)}};
   std::string manifestText;
   llvm::raw_string_ostream manifestStream(manifestText);
   manifestStream << llvm::formatv("{0:2}",
