@@ -1,26 +1,62 @@
 #!/usr/bin/env python3
-"""A float nn.Sequential MLP (784 -> 256 -> 10) against what triton_dsl makes
-of it, side by side in one run.
+"""Float PyTorch models against what triton_dsl makes of them, side by side
+in one run (issue 14: fast by default).
 
-Three callables on the same inputs, timed at batch 1, 8 and 64 with 1 and
-all threads:
-  * float: the original fp32 model (torch.matmul/addmm, MKL);
-  * from_fx: ``triton_dsl.from_fx(model, x).module()``, the generated module
-    with 2-bit weights (the runtime op torch.ops.triton_dsl.ternary_matmul);
-  * torch.compile: ``torch.compile(model, backend=triton_dsl.backend())``.
-Also: the time from_fx + compile + load take, and the weight bytes of each.
-The ternary outputs are checked against the ternarized model first.
+For each model, on the same inputs at batch 1 and 32 (torch's default
+threads unless --threads):
+  * float: the original fp32 model (MKL / oneDNN);
+  * module: ``triton_dsl.from_fx(model, x).module()``, the generated module
+    with 2-bit weights as a user gets it: nothing loaded by hand, the
+    CMake-built LibTorch op registered by ``import triton_dsl``;
+  * pure path: the same module with ``USE_RUNTIME_OP = False`` (what runs
+    without the op: trits decoded once and cached);
+  * backend: ``torch.compile(model, backend=triton_dsl.backend())``.
+Each output is checked against ternarize_model first (1e-4). Also the time
+from_fx + compile + load take and the state bytes.
 
-    TRITON_BUILD_DIR=build .venv/bin/python bench/from_fx_bench.py
+    .venv/bin/python bench/from_fx_bench.py [--markdown bench/results/from_fx.md]
 """
 import argparse
 import pathlib
+import sys
 import time
 
 import torch
+from torch import nn
 
 import triton_dsl
-from module_timing import build_with_runtime_op, median_time
+from module_timing import median_time
+
+
+class SmallCNN(nn.Module):
+    """Convolutions (no pooling: the FX front end of this version has none)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 32, 3, padding=1)
+        self.conv2 = nn.Conv2d(32, 64, 3, stride=2, padding=1)
+        self.conv3 = nn.Conv2d(64, 64, 3, stride=2, padding=1)
+        self.fc = nn.Linear(64 * 8 * 8, 10)
+
+    def forward(self, x):
+        x = torch.relu(self.conv1(x))
+        x = torch.relu(self.conv2(x))
+        x = torch.relu(self.conv3(x))
+        return self.fc(torch.flatten(x, 1))
+
+
+def models():
+    """name -> (float model, input shape without the batch)."""
+    torch.manual_seed(0)
+    return {
+        "digits MLP 64-128-10": (nn.Sequential(nn.Linear(64, 128), nn.ReLU(),
+                                               nn.Linear(128, 10)), (64,)),
+        "MLP 784-256-10": (nn.Sequential(nn.Linear(784, 256), nn.ReLU(),
+                                         nn.Linear(256, 10)), (784,)),
+        "MLP 4096-4096-4096": (nn.Sequential(nn.Linear(4096, 4096), nn.ReLU(),
+                                             nn.Linear(4096, 4096)), (4096,)),
+        "CNN 3x32x32 (3 convs + linear)": (SmallCNN(), (3, 32, 32)),
+    }
 
 
 def state_bytes(module):
@@ -29,49 +65,60 @@ def state_bytes(module):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--min-time", type=float, default=1.0)
-    parser.add_argument("--threads", type=int, nargs="+",
-                        default=sorted({1, torch.get_num_threads()}))
+    parser.add_argument("--min-time", type=float, default=0.5)
+    parser.add_argument("--batches", type=int, nargs="+", default=[1, 32])
+    parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--markdown", help="also write the table here")
     args = parser.parse_args()
-    build_with_runtime_op()
-
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(),
-                                torch.nn.Linear(256, 10)).eval()
-    example = torch.randn(8, 784)
-    t0 = time.perf_counter()
-    program = triton_dsl.from_fx(model, (example,))
-    ternary = program.module()
-    capture_ms = (time.perf_counter() - t0) * 1e3
-    compiled = torch.compile(model, backend=triton_dsl.backend(mode="compile"))
-    reference = triton_dsl.ternarize_model(model)
-
-    lines = [f"nn.Sequential MLP 784->256->10, torch {torch.__version__}, "
-             f"ukernel ISA {torch.ops.triton_dsl.ukernel_isa()}",
-             f"from_fx + compile + load: {capture_ms:.0f} ms; state_dict bytes: float "
-             f"{state_bytes(model)}, ternary {state_bytes(ternary)}", "",
-             "| batch | threads | float (ms) | from_fx module (ms) | torch.compile backend (ms) "
-             "| from_fx vs float | backend vs float |",
-             "|---|---|---|---|---|---|---|"]
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    op = triton_dsl.torch_ops.load_error is None
+    lines = [f"torch {torch.__version__}, {torch.get_num_threads()} threads; LibTorch op "
+             + (f"registered by import triton_dsl (ukernel ISA {torch.ops.triton_dsl.ukernel_isa()})"
+                if op else f"NOT loaded: {triton_dsl.torch_ops.load_error}"), "",
+             "| model | batch | float (ms) | module (ms) | pure path (ms) | backend (ms) "
+             "| module vs float | pure vs float | backend vs float |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    notes = []
     print("\n".join(lines), flush=True)
-    for batch in (1, 8, 64):
-        x = torch.randn(batch, 784)
-        for threads in args.threads:
-            torch.set_num_threads(threads)
+    for name, (model, shape) in models().items():
+        model.eval()
+        example = torch.randn(2, *shape)
+        t0 = time.perf_counter()
+        module = triton_dsl.from_fx(model, (example,)).module()
+        capture_ms = (time.perf_counter() - t0) * 1e3
+        generated = sys.modules[type(module).__module__]
+        torch._dynamo.reset()
+        compiled = torch.compile(model, backend=triton_dsl.backend(mode="compile"))
+        reference = triton_dsl.ternarize_model(model)
+        notes.append(f"- {name}: from_fx + compile + load {capture_ms:.0f} ms; state bytes "
+                     f"float {state_bytes(model):,}, ternary {state_bytes(module):,}")
+
+        def pure(x):
+            generated.USE_RUNTIME_OP = False
+            try:
+                return module(x)
+            finally:
+                generated.USE_RUNTIME_OP = True
+
+        for batch in args.batches:
+            x = torch.randn(batch, *shape)
             with torch.no_grad():
                 expected = reference(x)
-                for candidate in (ternary(x), compiled(x)):
+                for candidate in (module(x), pure(x), compiled(x)):
                     torch.testing.assert_close(candidate, expected, rtol=1e-4, atol=1e-4)
                 t_float = median_time(lambda: model(x), args.min_time)
-                t_fx = median_time(lambda: ternary(x), args.min_time)
+                t_module = median_time(lambda: module(x), args.min_time)
+                t_pure = median_time(lambda: pure(x), args.min_time)
                 t_backend = median_time(lambda: compiled(x), args.min_time)
-            lines.append(f"| {batch} | {threads} | {t_float * 1e3:.3f} | {t_fx * 1e3:.3f} | "
-                         f"{t_backend * 1e3:.3f} | {t_float / t_fx:.2f}x | "
+            lines.append(f"| {name} | {batch} | {t_float * 1e3:.3f} | {t_module * 1e3:.3f} | "
+                         f"{t_pure * 1e3:.3f} | {t_backend * 1e3:.3f} | "
+                         f"{t_float / t_module:.2f}x | {t_float / t_pure:.2f}x | "
                          f"{t_float / t_backend:.2f}x |")
             print(lines[-1], flush=True)
+    print("\n".join(notes))
     if args.markdown:
-        pathlib.Path(args.markdown).write_text("\n".join(lines) + "\n")
+        pathlib.Path(args.markdown).write_text("\n".join(lines + [""] + notes) + "\n")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,11 @@ from .backend import backend  # noqa: E402  (torch.compile backend)
 from .weights import save_weights, weights_of  # noqa: E402  (weights files)
 from .fx import TernaryProgram, UnsupportedOperationError, from_fx, ternarize_model  # noqa: E402
 from .export import from_exported  # noqa: E402  (torch.export programs)
+from . import torch_ops as _torch_ops  # noqa: E402
+
+# The CMake-built LibTorch op (torch.ops.triton_dsl.ternary_matmul), where it
+# exists for this torch: generated modules call it; no build at run time.
+_torch_ops.load_prebuilt()
 
 __version__ = "0.1.0"
 __all__ = list(_compiler_all) + list(_runtime_all) + [

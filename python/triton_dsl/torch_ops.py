@@ -1,10 +1,19 @@
 """The LibTorch op torch.ops.triton_dsl.ternary_matmul and its pure-PyTorch twin.
 
-`load()` builds runtime/torch/ternary_matmul_op.cpp with
+The op (runtime/torch/ternary_matmul_op.cpp over the CPU micro-kernels) is
+built by CMake as `_torch_ops.so` (python/CMakeLists.txt: in the wheel,
+inside the package; in a checkout, in build/python_packages/triton_dsl/) and
+`import triton_dsl` loads it (`load_prebuilt()`), so the modules the compiler
+generates call it with no build at run time. `_torch_ops.torch_version`
+beside it names the torch it was compiled for; with another torch, or
+without the file, nothing is loaded and `load_error` says why: the generated
+modules then take their pure-PyTorch path.
+
+`load()` does the same and, where no prebuilt op loads, builds one with
 torch.utils.cpp_extension against the CMake build's static runtime libraries
-(build/lib/libTritonTernaryUkernels.a, libTritonTernaryRuntime.a) and registers
-the op; it returns False, without raising, when torch or the libraries are
-missing, so callers fall back to `ternary_matmul_reference`.
+(build/lib/libTritonTernaryUkernels.a, libTritonTernaryRuntime.a), a
+developer's fallback; it returns False, without raising, when torch or the
+libraries are missing, so callers fall back to `ternary_matmul_reference`.
 
 `load()` also registers, in Python, the op's fake kernel (output shape and
 dtype, so torch.compile and FakeTensorMode can trace it) and its autograd
@@ -32,20 +41,80 @@ def _libraries(build_dir: pathlib.Path) -> list[pathlib.Path]:
     return [lib / "libTritonTernaryUkernels.a", lib / "libTritonTernaryRuntime.a"]
 
 
-def load(build_dir: str | os.PathLike | None = None, verbose: bool = False) -> bool:
-    """Builds (once, cached by torch) and registers the op. True when usable."""
+PREBUILT = "_torch_ops.so"
+#: Why load_prebuilt() loaded nothing (None once the op is registered).
+load_error: str | None = "not tried yet"
+
+
+def _registered() -> bool:
+    import torch
+
+    try:
+        torch.ops.triton_dsl.ternary_matmul  # noqa: B018 - resolves the op
+        return True
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def _prebuilt_candidates(build_dir=None) -> list[pathlib.Path]:
+    """_torch_ops.so inside the package (a wheel), then in the CMake build."""
+    here = pathlib.Path(__file__).resolve().parent
+    candidates = [here / PREBUILT]
+    build = build_dir or os.environ.get("TRITON_BUILD_DIR")
+    if build is None and (ROOT / "CMakeLists.txt").exists():
+        build = ROOT / "build"
+    if build is not None:
+        candidates.append(pathlib.Path(build).resolve() / "python_packages" / "triton_dsl" / PREBUILT)
+    return candidates
+
+
+def load_prebuilt(build_dir: str | os.PathLike | None = None) -> bool:
+    """Registers the CMake-built op if there is one for this torch (no
+    compiler runs). True when the op is registered; else `load_error` says
+    why not. Called by `import triton_dsl`."""
+    global load_error
     try:
         import torch
+    except ImportError:
+        load_error = "torch is not installed"
+        return False
+    if _registered():
+        _register_python_kernels()
+        load_error = None
+        return True
+    reasons = []
+    for path in _prebuilt_candidates(build_dir):
+        if not path.exists():
+            reasons.append(f"no {path}")
+            continue
+        stamp = path.with_name(path.stem + ".torch_version")
+        built_for = stamp.read_text().strip() if stamp.exists() else None
+        if built_for != torch.__version__:
+            reasons.append(f"{path} was built for torch {built_for}, this is {torch.__version__}")
+            continue
+        try:
+            torch.ops.load_library(str(path))
+        except (OSError, RuntimeError) as error:
+            reasons.append(f"{path}: {error}")
+            continue
+        if _registered():
+            _register_python_kernels()
+            load_error = None
+            return True
+    load_error = "; ".join(reasons) or "no prebuilt op"
+    return False
+
+
+def load(build_dir: str | os.PathLike | None = None, verbose: bool = False) -> bool:
+    """Registers the op: the CMake-built one (load_prebuilt), else one built
+    now with torch.utils.cpp_extension (once, cached by torch). True when usable."""
+    try:
+        import torch  # noqa: F401
         from torch.utils import cpp_extension
     except ImportError:
         return False
-    if hasattr(torch.ops, "triton_dsl") and hasattr(torch.ops.triton_dsl, "ternary_matmul"):
-        try:
-            torch.ops.triton_dsl.ternary_matmul  # noqa: B018 - resolves the op
-            _register_python_kernels()
-            return True
-        except (AttributeError, RuntimeError):
-            pass
+    if load_prebuilt(build_dir):
+        return True
     build = pathlib.Path(build_dir or os.environ.get("TRITON_BUILD_DIR", ROOT / "build")).resolve()
     libs = _libraries(build)
     if not OP_SOURCE.exists() or not all(p.exists() for p in libs):

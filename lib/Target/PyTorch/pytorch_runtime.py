@@ -5,6 +5,8 @@
 # this file without this leading comment (cmake/EmbedText.cmake);
 # test/Target/PyTorch/runtime-lint.test lints it and imports it.
 
+import weakref
+
 import torch
 from torch import nn
 
@@ -32,8 +34,43 @@ def _from_hex(digits, dtype, shape):
     return torch.frombuffer(data, dtype=dtype).clone().reshape(shape)
 
 
+# The trits _unpack decoded, per packed tensor: the pure-PyTorch path decodes
+# a weight once, not on every call. An entry serves only the same tensor
+# (still alive) at the same version: torch bumps a tensor's version on every
+# in-place update (load_state_dict's copy_, w[3] = ..., w.add_(...)), so new
+# bytes are decoded, and checked, again; an entry goes with its tensor.
+_TRITS_CACHE = {}
+
+
 def _unpack(packed, shape, encoding, axis):
-    """The int8 trits of `packed` (packed along `axis`; docs/packing.md)."""
+    """The int8 trits of `packed` (packed along `axis`; docs/packing.md),
+    decoded once per version of `packed` (_TRITS_CACHE)."""
+    layout = (tuple(shape), encoding, axis)
+    try:
+        version = packed._version
+    except RuntimeError:  # an inference tensor has no version: not cached
+        return _decode_trits(packed, shape, encoding, axis)
+    if torch.compiler.is_compiling():
+        return _decode_trits(packed, shape, encoding, axis)
+    key = id(packed)
+    entry = _TRITS_CACHE.get(key)
+    if entry is not None:
+        ref, cached_version, cached_layout, trits = entry
+        if ref() is packed and cached_version == version and cached_layout == layout:
+            return trits
+    trits = _decode_trits(packed, shape, encoding, axis)
+
+    def forget(ref, key=key):
+        if _TRITS_CACHE.get(key, (None,))[0] is ref:
+            del _TRITS_CACHE[key]
+
+    _TRITS_CACHE[key] = (weakref.ref(packed, forget), version, layout, trits)
+    return trits
+
+
+def _decode_trits(packed, shape, encoding, axis):
+    """The int8 trits of `packed`, decoded now (invalid codes and non-zero
+    padding raise ValueError)."""
     length = shape[axis]
     outer = 1
     for d in shape[:axis]:
@@ -80,7 +117,7 @@ def _check_packed_params(module, state_dict, prefix, *unused):
         if value.shape != getattr(module, name).shape:
             continue  # load_state_dict reports the size mismatch itself
         try:
-            _unpack(value, shape, encoding, axis)
+            _decode_trits(value, shape, encoding, axis)
         except ValueError as error:
             raise ValueError(f"packed ternary param {key}: {error}") from None
 

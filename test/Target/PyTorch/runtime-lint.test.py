@@ -56,6 +56,7 @@ for name, command in (("black", [black, "--check", "-q"]),
 
 # Only torch: the checkout's triton_dsl (and so the LibTorch op) is not found.
 sys.path = [p for p in sys.path if "triton" not in p]
+sys.modules["triton_dsl"] = None  # nor an (editable) install of it: import fails
 spec = importlib.util.spec_from_file_location("pytorch_runtime", runtime)
 rt = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(rt)
@@ -82,6 +83,18 @@ try:
     print("_unpack invalid code: accepted")
 except ValueError:
     print("_unpack invalid code: ValueError")
+
+# Decoded once per version of the bytes: the same tensor object again, new
+# trits after an in-place update, no entry left once the bytes are gone.
+bytes_ = packed.clone()
+first = rt._unpack(bytes_, (5, 3), "offset2", 0)
+same = rt._unpack(bytes_, (5, 3), "offset2", 0) is first
+bytes_[0] = 0x55  # zero trits in column 0's first byte
+updated = rt._unpack(bytes_, (5, 3), "offset2", 0)
+changed = updated is not first and updated[:4, 0].tolist() == [0, 0, 0, 0]
+key = id(bytes_)
+del bytes_, first, updated
+check("_unpack cache", same and changed and key not in rt._TRITS_CACHE)
 
 x = torch.randn(4, 5, generator=torch.Generator().manual_seed(0))
 scale = torch.tensor([0.5, 2.0, 1.0])
