@@ -12,6 +12,9 @@ packages that scripts/setup.sh installs.
 - MLIR_DIR: MLIR's CMake package (default /usr/lib/llvm-22/lib/cmake/mlir).
 - Editable installs (pip install -e python/) build nothing: the package then
   imports the module from the checkout's CMake build (docs/python.md).
+- The LibTorch op `_torch_ops.so` (target triton_dsl_torch_ops, built
+  against the torch of this Python) goes into the wheel beside `_core`;
+  `import triton_dsl` registers it.
 """
 
 import os
@@ -26,6 +29,10 @@ from setuptools.command.build_ext import build_ext
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TARGET = "triton_dsl_core"
+#: The LibTorch op (python/CMakeLists.txt): shipped beside _core when the
+#: build could make it (torch importable by this Python).
+TORCH_OP_TARGET = "triton_dsl_torch_ops"
+TORCH_OP_FILES = ("_torch_ops.so", "_torch_ops.torch_version")
 
 
 class CMakeBuild(build_ext):
@@ -61,6 +68,15 @@ class CMakeBuild(build_ext):
         destination = pathlib.Path(self.get_ext_fullpath(ext.name))
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(built, destination)
+        # The LibTorch op, so that generated modules are fast with no build at
+        # run time; a build without torch has no such target (skipped).
+        targets = subprocess.run(["cmake", "--build", str(build), "--target", "help"],
+                                 capture_output=True, text=True).stdout
+        if TORCH_OP_TARGET in targets:
+            subprocess.run(["cmake", "--build", str(build), "--target", TORCH_OP_TARGET],
+                           check=True)
+            for name in TORCH_OP_FILES:
+                shutil.copy2(built.parent / name, destination.parent / name)
 
     def _configure(self, build):
         import pybind11
