@@ -62,7 +62,7 @@ struct TernarySpecializeShapesPass
     if (size <= 0) {
       module.emitError("ternary-specialize-shapes: size must be positive, "
                        "got ")
-          << size;
+          << size.getValue();
       return signalPassFailure();
     }
     for (auto func : module.getOps<func::FuncOp>()) {
@@ -125,7 +125,7 @@ struct TernarySpecializeShapesPass
           func.emitError("result #")
               << index << " of @" << func.getSymName()
               << " has no static shape once its arguments' dynamic dims are "
-                 "" << size << ": " << type;
+                 "" << size.getValue() << ": " << type;
           ok = false;
         }
       }
@@ -133,6 +133,11 @@ struct TernarySpecializeShapesPass
                                      func.getFunctionType().getInputs(),
                                      results));
     }
+    // The casts the returns no longer use.
+    module.walk([](tensor::CastOp cast) {
+      if (cast->use_empty())
+        cast.erase();
+    });
     if (!ok)
       signalPassFailure();
   }

@@ -235,6 +235,18 @@ std::string incbinSymbol(StringRef symbol, StringRef file, size_t offset,
 LogicalResult tritondsl::emitACALSimDirectory(
     ModuleOp module, StringRef offload,
     SmallVectorImpl<TargetFile> &files) {
+  // The emitter prints what the pipeline made: EmitC only.
+  WalkResult notEmitC = module.walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op == module.getOperation() || isa<emitc::EmitCDialect>(op->getDialect()))
+      return WalkResult::advance();
+    op->emitError("the ACALSim emitter prints the EmitC module of the "
+                  "--target=acalsim pipeline (tritonc --target=acalsim "
+                  "--emit=emitc-mlir); found '")
+        << op->getName() << "'";
+    return WalkResult::interrupt();
+  });
+  if (notEmitC.wasInterrupted())
+    return failure();
   std::string name = getProgramName(module);
   SymbolTable symbols(module);
 
