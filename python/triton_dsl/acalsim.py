@@ -206,3 +206,71 @@ def simulate(directory: os.PathLike | str, inputs: Optional[Sequence[np.ndarray]
         write_inputs(directory, inputs)
     build(directory, harness_cflags=harness_cflags, timeout=timeout)
     return run(directory, timeout=timeout)
+
+
+def write_program(program, directory: os.PathLike | str, offload: str = "device",
+                  opt_level: int = 2) -> pathlib.Path:
+    """The directory of a :class:`~triton_dsl.TernaryProgram` (its captured
+    weights embedded, ternary ones packed 2 bits a weight):
+    ``TernaryProgram.acalsim``. A program captured with a symbolic batch
+    (``dynamic_batch=True``) is compiled for batch 1."""
+    import tempfile
+
+    from .compiler import compile as compile_source
+
+    if offload not in ("device", "host"):
+        raise ValueError(f"offload must be 'device' or 'host', not {offload!r}")
+    with tempfile.TemporaryDirectory() as folder:
+        weights = os.path.join(folder, "weights.safetensors")
+        program.save_weights(weights)
+        files = compile_source(program.source, target="acalsim", opt_level=opt_level,
+                               emit=f"dir-{offload}", filename=f"<from_fx {program.layer_name}>",
+                               weights=weights)
+    return write(files, directory)
+
+
+class GraphRunner:
+    """What torch.compile calls with ``backend(target="acalsim")``: mode
+    ``simulate`` runs the graph's program in QEMU (inputs written into the
+    directory, the ELF built with the harness, the console parsed) and
+    returns QEMU's outputs; the other modes run the captured graph. A weight
+    updated in place (its version moves) regenerates the directory.
+    ``last`` is the :class:`SimulationResult` of the latest run."""
+
+    def __init__(self, gm, program, directory: pathlib.Path, example_inputs, quantizer: dict,
+                 offload: str, opt_level: int, simulate: bool):
+        import torch
+
+        self.gm = gm
+        self.program = program
+        self.directory = directory
+        self.quantizer = quantizer
+        self.offload = offload
+        self.opt_level = opt_level
+        self.simulate = simulate
+        self.inputs = program.input_positions
+        self.weights = [i for i, x in enumerate(example_inputs)
+                        if isinstance(x, torch.Tensor) and i not in self.inputs]
+        self.versions = self._versions(example_inputs)
+        self.last: Optional[SimulationResult] = None
+
+    def _versions(self, args):
+        return [(id(args[i]), args[i]._version) for i in self.weights]
+
+    def __call__(self, *args):
+        import torch
+
+        from .fx import from_fx
+
+        if not self.simulate:
+            return self.gm.forward(*args)
+        if self.weights and self._versions(args) != self.versions:
+            self.program = from_fx(self.gm, args, dynamic_batch=False, **self.quantizer)
+            write_program(self.program, self.directory, self.offload, self.opt_level)
+            self.versions = self._versions(args)
+        inputs = [args[i].detach().cpu().numpy() for i in self.inputs]
+        self.last = simulate(self.directory, inputs)
+        outputs = [torch.from_numpy(np.array(out)) for out in self.last.outputs]
+        if self.program.returns_tuple or len(outputs) > 1:
+            return tuple(outputs)
+        return outputs[0]

@@ -16,6 +16,14 @@ torch.compile runs the generated module, not the original graph. Modes:
   ``folder``/graph_<i>/: ``model.tri``, ``model.mlir`` (ternary dialect),
   ``model.opt.mlir`` (after ternary-optimize), ``model.py`` (the generated
   PyTorch source) and ``weights.pt`` (its state_dict).
+* ``"simulate"`` (``target="acalsim"`` only): the graph's bare-metal RISC-V
+  program is built and run in QEMU with the device-emulating harness, and
+  QEMU's outputs are the result (triton_dsl.acalsim).
+
+With ``target="acalsim"`` (docs/targets/acalsim.md), ``compile`` writes the
+C directory and builds it with riscv64-unknown-elf-gcc, ``codegen`` writes it
+to ``folder``/graph_<i>/acalsim/ beside the ``.tri`` and MLIR; both then run
+the captured graph (only ``simulate`` runs the program).
 
 Weights are captured when a graph is compiled (inference); if a weight tensor
 is modified later (its version counter moves), the next call re-captures the
@@ -37,11 +45,12 @@ from .fx import TernaryProgram, from_fx
 
 __all__ = ["Backend", "CompiledGraph", "backend"]
 
-MODES = ("trace", "compile", "codegen", "eager")
+MODES = ("trace", "compile", "codegen", "simulate", "eager")
 #: The targets whose output the backend can run inside torch.compile (the
 #: registry, triton_dsl.targets(), has every target): the PyTorch module, or
-#: the ONNX model (ort profile) in an onnxruntime session.
-TARGETS = ("pytorch", "onnx")
+#: the ONNX model (ort profile) in an onnxruntime session, or the ACALSim
+#: program in QEMU (mode simulate).
+TARGETS = ("pytorch", "onnx", "acalsim")
 
 
 @dataclass
@@ -56,6 +65,8 @@ class CompiledGraph:
     folder: Optional[pathlib.Path] = None
     #: target="onnx": the model's bytes (python is empty, module None).
     onnx: Optional[bytes] = None
+    #: target="acalsim": the directory of the program (python is empty).
+    acalsim: Optional[pathlib.Path] = None
 
 
 class Backend:
@@ -68,7 +79,7 @@ class Backend:
     def __init__(self, target: str = "pytorch", mode: str = "compile", *, opt_level: int = 2,
                  folder: Optional[os.PathLike] = None, quantizer: str = "absmean",
                  per_channel: bool = False, threshold: Optional[float] = None, seed: int = 0,
-                 stream: Optional[TextIO] = None):
+                 stream: Optional[TextIO] = None, offload: str = "device"):
         if target not in TARGETS:
             from .compiler import targets
             known = sorted(targets())
@@ -78,6 +89,11 @@ class Backend:
             raise ValueError(f"unknown target {target!r} (known targets: {', '.join(known)})")
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; expected one of {list(MODES)}")
+        if mode == "simulate" and target != "acalsim":
+            raise ValueError("mode='simulate' runs the ACALSim program in QEMU: use "
+                             "target='acalsim'")
+        if offload not in ("device", "host"):
+            raise ValueError(f"offload must be 'device' or 'host', not {offload!r}")
         if mode == "codegen" and folder is None:
             raise ValueError("mode='codegen' needs folder=... to write the artifacts to")
         self.target = target
@@ -87,6 +103,7 @@ class Backend:
         self.quantizer = dict(quantizer=quantizer, per_channel=per_channel,
                               threshold=threshold, seed=seed)
         self.stream = stream
+        self.offload = offload
         self.graphs: List[CompiledGraph] = []
         self._traced = 0
 
@@ -106,6 +123,8 @@ class Backend:
                  example_inputs: Sequence[Any]) -> Callable:
         if self.target == "onnx":
             return self._compile_onnx(gm, program, example_inputs)
+        if self.target == "acalsim":
+            return self._compile_acalsim(gm, program, example_inputs)
         mlir = program.compile("mlir", self.opt_level)
         optimized = program.compile("opt-mlir", self.opt_level)
         python = program.compile("pytorch", self.opt_level)
@@ -118,6 +137,33 @@ class Backend:
         self.graphs.append(CompiledGraph(program, mlir, optimized, python, module, folder))
         return _Runner(gm, program, module, example_inputs, self.quantizer)
 
+
+    def _compile_acalsim(self, gm: torch.fx.GraphModule, program: TernaryProgram,
+                         example_inputs: Sequence[Any]) -> Callable:
+        import tempfile
+
+        from .acalsim import GraphRunner, build, write_program
+
+        mlir = program.compile("mlir", self.opt_level)
+        optimized = program.compile("opt-mlir", self.opt_level)
+        index = len(self.graphs)
+        folder = None
+        if self.mode == "codegen":
+            folder = self.folder / f"graph_{index}"
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, text in (("model.tri", program.source), ("model.mlir", mlir),
+                               ("model.opt.mlir", optimized)):
+                (folder / name).write_text(text)
+            directory = folder / "acalsim"
+        else:
+            directory = pathlib.Path(tempfile.mkdtemp(prefix=f"triton_acalsim_{index}_"))
+        write_program(program, directory, self.offload, self.opt_level)
+        if self.mode == "compile":
+            build(directory)
+        self.graphs.append(CompiledGraph(program, mlir, optimized, "", None, folder,
+                                         acalsim=directory))
+        return GraphRunner(gm, program, directory, example_inputs, self.quantizer,
+                           self.offload, self.opt_level, self.mode == "simulate")
 
     def _compile_onnx(self, gm: torch.fx.GraphModule, program: TernaryProgram,
                       example_inputs: Sequence[Any]) -> Callable:
@@ -224,11 +270,15 @@ def backend(target: str = "pytorch", mode: str = "compile", **options) -> Backen
 
     Args:
         target: the code the graphs become: ``"pytorch"`` (the generated
-            module runs) or ``"onnx"`` (the ort-profile model runs in an
-            onnxruntime session on the CPU; ``codegen`` writes ``model.onnx``).
-        mode: ``"trace"``, ``"compile"``, ``"codegen"`` or ``"eager"`` (module docstring).
+            module runs), ``"onnx"`` (the ort-profile model runs in an
+            onnxruntime session on the CPU; ``codegen`` writes ``model.onnx``)
+            or ``"acalsim"`` (bare-metal RISC-V C for the ACALSim device;
+            ``simulate`` runs it in QEMU).
+        mode: ``"trace"``, ``"compile"``, ``"codegen"``, ``"simulate"``
+            (``target="acalsim"``) or ``"eager"`` (module docstring).
         options: ``opt_level`` (0-2), ``folder`` (codegen), ``quantizer``,
             ``per_channel``, ``threshold``, ``seed`` (as in :func:`triton_dsl.from_fx`),
-            ``stream`` (where trace prints; default stdout).
+            ``stream`` (where trace prints; default stdout), ``offload``
+            (``target="acalsim"``: ``"device"`` or ``"host"``).
     """
     return Backend(target, mode, **options)

@@ -180,6 +180,15 @@ class TernaryProgram:
                 f.write(obj)
             return load_cpu(path)
 
+    def acalsim(self, directory, offload: str = "device", opt_level: int = 2):
+        """Writes the ``target="acalsim"`` directory (bare-metal RISC-V C for
+        the ACALSim device, docs/targets/acalsim.md) with the captured
+        weights embedded, and returns its path; ``triton_dsl.acalsim.simulate``
+        builds and runs it in QEMU. ``offload`` is ``"device"`` or ``"host"``."""
+        from .acalsim import write_program
+
+        return write_program(self, directory, offload=offload, opt_level=opt_level)
+
     def save(self, path) -> None:
         """Writes the capture (source, trits packed 2 bits a weight, float
         params) with ``torch.save``; :meth:`load` reads it back, also in
@@ -756,6 +765,13 @@ class _Translator:
     def reshape(self, node, x, *shape, **kwargs) -> _Tensor:
         return self.reshape_to(node, self.tensor(x, "input"))
 
+    def transpose(self, node, x, dim0=0, dim1=1) -> _Tensor:
+        """x.t() / x.transpose(0, 1) / torch.transpose of a 2-D activation:
+        the DSL's transpose (attention's q @ k^T)."""
+        if len(self.shape_of(node)) != 2 or {dim0 % 2, dim1 % 2} != {0, 1}:
+            raise self.unsupported("transpose of a tensor of rank other than 2")
+        return self.emit(f"transpose({self.tensor(x, 'input')})", node)
+
     def neg(self, node, x) -> _Tensor:
         return self.emit(f"-{self.tensor(x, 'input')}", node)
 
@@ -925,6 +941,10 @@ _FUNCTIONS: Dict[Any, Callable] = {
     torch.reshape: _Translator.reshape,
     _method("reshape"): _Translator.reshape,
     _method("view"): _Translator.reshape,
+    torch.transpose: _Translator.transpose,
+    torch.t: _Translator.transpose,
+    _method("transpose"): _Translator.transpose,
+    _method("t"): _Translator.transpose,
     operator.add: _binary("+"),
     torch.add: _binary("+"),
     _method("add"): _binary("+"),

@@ -140,6 +140,53 @@ struct RsqrtLowering : OpConversionPattern<math::RsqrtOp> {
   }
 };
 
+/// `*pointer` as an lvalue: pointer[0].
+Value dereference(OpBuilder &b, Location loc,
+                  TypedValue<emitc::PointerType> pointer) {
+  Value zero = emitc::ConstantOp::create(b, loc, b.getIndexType(),
+                                         b.getIndexAttr(0));
+  return emitc::SubscriptOp::create(b, loc, pointer, zero);
+}
+
+/// Loads and stores of a 0-D global: upstream turns the global into a scalar
+/// and its get_global into the scalar's address, but has no pattern for the
+/// access.
+struct RankZeroLoadLowering : OpConversionPattern<memref::LoadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(memref::LoadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto pointer =
+        dyn_cast<TypedValue<emitc::PointerType>>(adaptor.getMemref());
+    if (op.getMemRefType().getRank() != 0 || !pointer)
+      return failure();
+    Type type = getTypeConverter()->convertType(op.getType());
+    if (!type)
+      return failure();
+    auto lvalue = cast<TypedValue<emitc::LValueType>>(
+        dereference(rewriter, op.getLoc(), pointer));
+    rewriter.replaceOpWithNewOp<emitc::LoadOp>(op, type, lvalue);
+    return success();
+  }
+};
+
+struct RankZeroStoreLowering : OpConversionPattern<memref::StoreOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(memref::StoreOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto pointer =
+        dyn_cast<TypedValue<emitc::PointerType>>(adaptor.getMemref());
+    if (op.getMemRefType().getRank() != 0 || !pointer)
+      return failure();
+    emitc::AssignOp::create(rewriter, op.getLoc(),
+                            dereference(rewriter, op.getLoc(), pointer),
+                            adaptor.getValue());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct ConvertACALSimToEmitCPass
     : tritondsl::impl::ConvertACALSimToEmitCBase<ConvertACALSimToEmitCPass> {
   using Base::Base;
@@ -244,10 +291,42 @@ struct ConvertACALSimToEmitCPass
     return success();
   }
 
+  /// A kernel reads its buffers through pointers: a reshaped view
+  /// (collapse/expand_shape of a contiguous buffer: the same bytes) passes
+  /// its source. Views left without users go.
+  void passViewSources(ModuleOp module) {
+    module.walk([&](func::CallOp call) {
+      auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());
+      if (!callee || !callee->hasAttr("acalsim.c_name"))
+        return;
+      for (OpOperand &operand : call->getOpOperands()) {
+        Value value = operand.get();
+        while (Operation *view = value.getDefiningOp()) {
+          if (!isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(view))
+            break;
+          value = view->getOperand(0);
+        }
+        operand.set(value);
+      }
+    });
+    bool erased = true;
+    while (erased) {
+      erased = false;
+      module.walk([&](Operation *op) {
+        if (isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(op) &&
+            op->use_empty()) {
+          op->erase();
+          erased = true;
+        }
+      });
+    }
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *context = &getContext();
     SymbolTable symbols(module);
+    passViewSources(module);
     if (failed(allocationsToGlobals(module, symbols)) ||
         failed(wrapEntryPoints(module, symbols)))
       return signalPassFailure();
@@ -256,10 +335,18 @@ struct ConvertACALSimToEmitCPass
     typeConverter.addConversion([](Type type) { return type; });
     populateEmitCSizeTTypeConversions(typeConverter);
     populateMemRefToEmitCTypeConversion(typeConverter);
+    // A 0-D memref (a scalar global: upstream's get_global takes its
+    // address) is a pointer to the scalar.
+    typeConverter.addConversion([](MemRefType type) -> std::optional<Type> {
+      if (type.getRank() != 0 || !type.getLayout().isIdentity())
+        return std::nullopt;
+      return emitc::PointerType::get(type.getElementType());
+    });
 
     RewritePatternSet patterns(context);
-    patterns.add<KernelCallLowering, KernelDeclarationErasure>(typeConverter,
-                                                               context);
+    patterns.add<KernelCallLowering, KernelDeclarationErasure,
+                 RankZeroLoadLowering, RankZeroStoreLowering>(typeConverter,
+                                                              context);
     populateArithToEmitCPatterns(typeConverter, patterns);
     populateFuncToEmitCPatterns(typeConverter, patterns);
     populateMemRefToEmitCConversionPatterns(patterns, typeConverter);

@@ -5,7 +5,9 @@
 // arguments of public functions get static types, casts keep the body
 // valid, canonicalization propagates the static shapes (linalg ops fold
 // tensor.cast operands; ternary.matmul is rebuilt on its cast's source
-// here), and results take the static type of what is returned.
+// here), and results take the static type of what is returned. Static
+// tensor.reshapes become collapse/expand_shape, which fold into loads and
+// stores once bufferized.
 //
 //===----------------------------------------------------------------------===//
 #include "tritondsl/Conversion/TernaryToEmitC/Passes.h"
@@ -47,6 +49,38 @@ struct MatmulCastFolding : OpRewritePattern<ternary::MatmulOp> {
         rewriter, op.getLoc(), staticType, cast.getSource(), op.getWeight(),
         op.getScale(), op.getBias());
     rewriter.replaceOpWithNewOp<tensor::CastOp>(op, result, matmul);
+    return success();
+  }
+};
+
+/// tensor.reshape between static shapes -> collapse to 1-D, expand to the
+/// result: views that fold into loads and stores after bufferization
+/// (memref.reshape does not, and EmitC has no views).
+struct StaticReshapeToCollapseExpand : OpRewritePattern<tensor::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto source = op.getSource().getType();
+    auto result = op.getResult().getType();
+    if (!source.hasStaticShape() || !result.hasStaticShape())
+      return failure();
+    Location loc = op.getLoc();
+    auto flat = RankedTensorType::get({source.getNumElements()},
+                                      source.getElementType());
+    auto all = [](int64_t rank) {
+      ReassociationIndices indices;
+      for (int64_t i = 0; i < rank; ++i)
+        indices.push_back(i);
+      return SmallVector<ReassociationIndices>{indices};
+    };
+    Value value = op.getSource();
+    if (source.getRank() != 1)
+      value = tensor::CollapseShapeOp::create(rewriter, loc, flat, value,
+                                              all(source.getRank()));
+    if (result.getRank() != 1)
+      value = tensor::ExpandShapeOp::create(rewriter, loc, result, value,
+                                            all(result.getRank()));
+    rewriter.replaceOp(op, value);
     return success();
   }
 };
@@ -98,7 +132,7 @@ struct TernarySpecializeShapesPass
       dialect->getCanonicalizationPatterns(patterns);
     for (RegisteredOperationName op : context->getRegisteredOperations())
       op.getCanonicalizationPatterns(patterns, context);
-    patterns.add<MatmulCastFolding>(context);
+    patterns.add<MatmulCastFolding, StaticReshapeToCollapseExpand>(context);
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
 

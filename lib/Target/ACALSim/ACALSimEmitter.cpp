@@ -258,7 +258,9 @@ LogicalResult tritondsl::emitACALSimDirectory(
   SmallVector<emitc::GlobalOp> globals(module.getOps<emitc::GlobalOp>());
   for (emitc::GlobalOp global : globals) {
     std::optional<Attribute> value = global.getInitialValue();
-    if (!value || !global.getConstSpecifier())
+    auto array = dyn_cast<emitc::ArrayType>(global.getType());
+    // Scalars (a 0-D param, a scale) stay in the C source.
+    if (!value || !global.getConstSpecifier() || !array)
       continue;
     FailureOr<std::string> bytes = getBytes(global, *value);
     if (failed(bytes))
@@ -271,7 +273,6 @@ LogicalResult tritondsl::emitACALSimDirectory(
     global.setStaticSpecifier(false);
     global.setExternSpecifier(true);
     padTo(weightsBin, kBlobAlignment);
-    auto array = cast<emitc::ArrayType>(global.getType());
     weightsManifest.push_back(llvm::json::Object{
         {"symbol", symbol},
         {"dtype", getDTypeName(array.getElementType())},

@@ -20,7 +20,10 @@ def TernarySpecializeShapes
     argument of a public function becomes `size`; the body sees the old
     type through a `tensor.cast`, and a canonicalization afterwards
     propagates the static shapes. Results are cast to the static shape their
-    producers then have. Runs after `ternary-flatten-layers`.
+    producers then have. A `tensor.reshape` between static shapes becomes
+    `tensor.collapse_shape` to 1-D and `tensor.expand_shape` (views that
+    fold into loads and stores after bufferization; EmitC has no views).
+    Runs after `ternary-flatten-layers`.
   }];
   let options = [
     Option<"size", "size", "int64_t", /*default=*/"1",

@@ -1,0 +1,205 @@
+# The ACALSim target from Python (docs/targets/acalsim.md): every FX test
+# model (test_fx.FX_CASES) and the seed's examples (an MLP 16->32->10, matmul
+# patterns, an attention block) compiled to bare-metal RISC-V C, built with
+# riscv64-unknown-elf-gcc and run in qemu-system-riscv64 with the harness
+# that emulates the ACALSim device. Outputs are compared with an independent
+# float64 reference: the model with its Linear/Conv2d weights ternarized
+# (ternarize_model), every Linear's input quantized to int8 per row as the
+# target defines it (s = 127 / max|x|, round half away from zero), in
+# float64. The emulated device must have done one ADD/SUB per non-zero trit
+# of every Linear times its rows. The torch.compile backend's `simulate` mode
+# returns QEMU's numbers: editing one weight byte in its directory changes
+# them. Needs the CMake build and the RISC-V toolchain and QEMU
+# (scripts/setup.sh installs them).
+import shutil
+from unittest import mock
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import triton_dsl
+from triton_dsl import acalsim
+from triton_dsl.fx import from_fx, ternarize_model
+
+from test_fx import FX_CASES
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("riscv64-unknown-elf-gcc") is None or shutil.which("qemu-system-riscv64") is None,
+    reason="no RISC-V toolchain or QEMU (scripts/setup.sh installs them)")
+
+
+def fake_quantize_rows(x: torch.Tensor) -> torch.Tensor:
+    """The int8 codes of each row times its step, in float64: what the
+    device's integer sum sees, computed from the f32 activations."""
+    x32 = x.detach().to(torch.float32).numpy()
+    rows = x32.reshape(-1, x32.shape[-1])
+    out = np.zeros(rows.shape, dtype=np.float64)
+    for i, row in enumerate(rows):
+        absmax = np.float32(np.abs(row).max())
+        if absmax == 0:
+            continue
+        v = (row * (np.float32(127) / absmax)).astype(np.float32)
+        t = np.trunc(v)
+        fraction = (v - t).astype(np.float32)
+        q = np.clip(t + (fraction >= 0.5) - (fraction <= -0.5), -127, 127)
+        out[i] = q * float(np.float32(absmax / np.float32(127)))
+    return torch.from_numpy(out.reshape(x32.shape))
+
+
+def int8_reference(model, x, **quantizer):
+    """Every linear (nn.Linear and F.linear, which it calls) sees its input
+    quantized to int8 per row."""
+    ref = ternarize_model(model, **quantizer).double().eval()
+    linear = F.linear
+
+    def quantized_linear(input, weight, bias=None):
+        return linear(fake_quantize_rows(input), weight, bias)
+
+    with torch.no_grad(), mock.patch.object(F, "linear", quantized_linear):
+        return ref(x.double())
+
+
+def expected_operations(program, example):
+    """nonzero trits x rows of every 2-D ternary param (a Linear; conv
+    weights are 4-D and run on the core)."""
+    rows = example.shape[0]
+    return sum(int((trits != 0).sum()) * rows
+               for trits in program.ternary_params.values() if trits.dim() == 2)
+
+
+def assert_close(got, want, tolerance=1e-4):
+    got = torch.as_tensor(got).double()
+    assert got.shape == want.shape
+    scale = max(want.abs().max().item(), 1e-6)
+    err = (got - want).abs().max().item() / scale
+    assert err <= tolerance, f"relative error {err}"
+
+
+@pytest.mark.parametrize("name", sorted(FX_CASES))
+def test_fx_models_run_in_qemu(name, tmp_path):
+    torch.manual_seed(5)
+    model, x, quantizer = FX_CASES[name]()
+    program = from_fx(model, (x,), dynamic_batch=False, **quantizer)
+    directory = program.acalsim(tmp_path / name)
+    result = acalsim.simulate(directory, [x.numpy()])
+    assert_close(result.outputs[0], int8_reference(model, x, **quantizer))
+    assert result.device["add"] + result.device["sub"] == expected_operations(program, x)
+    assert result.device["errors"] == 0
+
+
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc2 = nn.Linear(16, 32), nn.Linear(32, 10)
+
+    def forward(self, x):
+        return self.fc2(F.relu(self.fc1(x)))
+
+
+class MatmulPatterns(nn.Module):
+    """F.linear without bias, x @ W.T through a Linear's weight, a chain."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(24, 16, bias=False)
+        self.b = nn.Linear(16, 16)
+        self.c = nn.Linear(16, 8)
+
+    def forward(self, x):
+        h = F.linear(x, self.a.weight)
+        return self.c(torch.tanh(self.b(h)) + h)
+
+
+class Attention(nn.Module):
+    """Single-head attention with ternary projections."""
+
+    def __init__(self, d=32):
+        super().__init__()
+        self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+        self.norm = nn.LayerNorm(d)
+        self.d = d
+
+    def forward(self, x):
+        q, k, v = self.q(x), self.k(x), self.v(x)
+        scores = torch.softmax(q @ k.transpose(0, 1) / self.d ** 0.5, dim=-1)
+        return self.norm(x + self.o(scores @ v))
+
+
+SEED_MODELS = {"mlp_16_32_10": (MLP, (4, 16)), "matmul_patterns": (MatmulPatterns, (3, 24)),
+               "attention": (Attention, (6, 32))}
+
+
+@pytest.mark.parametrize("name", sorted(SEED_MODELS))
+def test_backend_simulate_returns_qemus_outputs(name):
+    cls, shape = SEED_MODELS[name]
+    torch._dynamo.reset()
+    torch.manual_seed(11)
+    model = cls().eval()
+    x = torch.randn(*shape)
+    backend = triton_dsl.backend(target="acalsim", mode="simulate")
+    compiled = torch.compile(model, backend=backend)
+    with torch.no_grad():
+        got = compiled(x)
+    assert_close(got, int8_reference(model, x))
+    graph = backend.graphs[0]
+    rerun = acalsim.run(graph.acalsim)  # the same ELF: its device counters
+    assert torch.equal(torch.from_numpy(rerun.outputs[0]), got)
+    assert rerun.device["add"] + rerun.device["sub"] == expected_operations(graph.program, x)
+
+
+def test_simulate_reads_the_directorys_weights():
+    torch._dynamo.reset()
+    torch.manual_seed(12)
+    model = MLP().eval()
+    x = torch.randn(2, 16)
+    backend = triton_dsl.backend(target="acalsim", mode="simulate")
+    compiled = torch.compile(model, backend=backend)
+    with torch.no_grad():
+        before = compiled(x).clone()
+    directory = backend.graphs[0].acalsim
+    info = acalsim.manifest(directory)
+    packed = next(w for w in info["weights"] if w["dtype"] == "i8")
+    path = directory / info["weights_file"]
+    data = bytearray(path.read_bytes())
+    # Flip every code of the first packed byte: -1 <-> +1, 0 stays.
+    byte = data[packed["offset"]]
+    codes = [(byte >> (2 * i)) & 3 for i in range(4)]
+    assert any(code != 1 for code in codes)
+    data[packed["offset"]] = sum((2 - code) << (2 * i) for i, code in enumerate(codes))
+    path.write_bytes(bytes(data))
+    with torch.no_grad():
+        after = compiled(x)
+    assert not torch.equal(before, after)
+    with torch.no_grad():
+        assert torch.equal(model(x), model(x))  # eager is untouched
+
+
+def test_backend_modes(tmp_path, capsys):
+    model = MLP().eval()
+    x = torch.randn(2, 16)
+    with torch.no_grad():
+        eager = model(x)
+    for mode in ("eager", "trace", "compile"):
+        torch._dynamo.reset()
+        backend = triton_dsl.backend(target="acalsim", mode=mode)
+        with torch.no_grad():
+            assert torch.allclose(torch.compile(model, backend=backend)(x), eager)
+        if mode == "compile":  # built, not run
+            assert (backend.graphs[0].acalsim / "from_fx_captured.elf").is_file()
+    assert "# as a .tri program" in capsys.readouterr().out
+    torch._dynamo.reset()
+    backend = triton_dsl.backend(target="acalsim", mode="codegen", folder=tmp_path,
+                                 offload="host")
+    with torch.no_grad():
+        torch.compile(model, backend=backend)(x)
+    folder = tmp_path / "graph_0"
+    assert (folder / "model.tri").is_file() and (folder / "model.opt.mlir").is_file()
+    source = (folder / "acalsim" / "from_fx_captured.c").read_text()
+    assert "ACALSIM_OFFLOAD_HOST" in source and "acalsim_ternary_matmul_f32" in source
+    with pytest.raises(ValueError, match="use target='acalsim'"):
+        triton_dsl.backend(mode="simulate")
+    with pytest.raises(ValueError, match="offload must be"):
+        triton_dsl.backend(target="acalsim", offload="gpu")
