@@ -15,10 +15,11 @@ torch.utils.cpp_extension against the CMake build's static runtime libraries
 developer's fallback; it returns False, without raising, when torch or the
 libraries are missing, so callers fall back to `ternary_matmul_reference`.
 
-`load()` also registers, in Python, the op's fake kernel (output shape and
-dtype, so torch.compile and FakeTensorMode can trace it) and its autograd
-formula: gradients for x, scale and bias; none for the packed uint8 weights,
-which are not differentiable. With activations="int8" the gradient for x is
+Loading also registers, in Python, the op's fake kernel (output shape and
+dtype, so torch.compile and FakeTensorMode can trace it). Its autograd
+formula is C++ (an Autograd kernel in ternary_matmul_op.cpp, so that no
+Python runs on a call): gradients for x, scale and bias; none for the
+packed uint8 weights, which are not differentiable. With activations="int8" the gradient for x is
 straight-through: the per-token quantization counts as the identity.
 
 `ternary_matmul_reference` is the pure-PyTorch path (unpack the packed bytes
@@ -146,15 +147,14 @@ _python_kernels_registered = False
 
 
 def _register_python_kernels() -> None:
-    """The op's fake kernel and autograd formula, once per process."""
+    """The op's fake kernel, once per process (its autograd formula is the
+    C++ Autograd kernel of ternary_matmul_op.cpp)."""
     global _python_kernels_registered
     if _python_kernels_registered:
         return
     import torch
 
     torch.library.register_fake(_OP_NAME, _fake_ternary_matmul)
-    torch.library.register_autograd(_OP_NAME, _ternary_matmul_backward,
-                                    setup_context=_ternary_matmul_setup_context)
     _python_kernels_registered = True
 
 
@@ -179,39 +179,6 @@ def _fake_ternary_matmul(x, w_packed, k, n, scale=None, bias=None, encoding="off
         torch._check(bias.dim() == 1 and bias.shape[0] == n,
                      lambda: f"ternary_matmul: bias must have shape (n,) = ({n},)")
     return x.new_empty((*x.shape[:-1], n))
-
-
-def _ternary_matmul_setup_context(ctx, inputs, output):
-    x, w_packed, k, n, scale, bias, encoding, activations = inputs
-    ctx.save_for_backward(x, w_packed, scale)
-    ctx.k, ctx.n, ctx.encoding, ctx.activations = k, n, encoding, activations
-    ctx.bias_shape = None if bias is None else bias.shape
-    ctx.bias_dtype = None if bias is None else bias.dtype
-
-
-def _ternary_matmul_backward(ctx, grad):
-    """y = (x @ W) * scale + bias, W the unpacked trits [k, n]:
-    dx = (grad * scale) @ W^T, dscale = sum of grad * (x @ W) over what scale
-    broadcasts along, dbias = sum of grad over the rows."""
-    import torch
-
-    x, w_packed, scale = ctx.saved_tensors
-    k, n = ctx.k, ctx.n
-    needs = ctx.needs_input_grad
-    rows = grad.reshape(-1, n)
-    grad_x = grad_scale = grad_bias = None
-    if needs[0]:
-        g = grad if scale is None else grad * scale.to(grad.dtype).reshape(-1)
-        grad_x = torch.matmul(g, unpack_reference(w_packed, k, n, ctx.encoding).t())
-    if scale is not None and needs[4]:
-        product = torch.ops.triton_dsl.ternary_matmul(x, w_packed, k, n, None, None,
-                                                      ctx.encoding, ctx.activations)
-        per_column = (rows * product.reshape(-1, n)).sum(0)
-        total = per_column.sum() if scale.numel() == 1 else per_column
-        grad_scale = total.reshape(scale.shape).to(scale.dtype)
-    if ctx.bias_shape is not None and needs[5]:
-        grad_bias = rows.sum(0).reshape(ctx.bias_shape).to(ctx.bias_dtype)
-    return grad_x, None, None, None, grad_scale, grad_bias, None, None
 
 
 def unpack_reference(w_packed, k: int, n: int, encoding: str = "offset2"):

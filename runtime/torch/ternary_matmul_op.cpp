@@ -18,10 +18,15 @@
 // Threads: the op runs the kernels' tasks on torch's intra-op thread pool
 // (at::parallel_for, torch.set_num_threads), so that the kernels' threads
 // and torch's never compete for the cores.
+// Autograd is in C++ too (the Autograd kernel below): gradients for x, scale
+// and bias, none for the packed bytes; with activations="int8" the gradient
+// for x is straight-through. A Python autograd formula would put the Python
+// interpreter on every call (about 5 us, more than a small GEMV takes).
 
 #include "ternary_ukernels.h"
 
 #include <torch/library.h>
+#include <torch/csrc/autograd/custom_function.h>
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -121,6 +126,127 @@ at::Tensor ternaryMatmul(const at::Tensor &x, const at::Tensor &wPacked,
 
 std::string ukernelIsa() { return tri_uk_isa_name(tri_uk_selected_isa()); }
 
+/// The trits W[k, n] (float32) of the packed bytes, with tensor ops.
+at::Tensor unpackTrits(const at::Tensor &wPacked, int64_t k, int64_t n,
+                       const std::string &encoding) {
+  at::Tensor w = wPacked.reshape({n, -1}).to(at::kLong).unsqueeze(-1);
+  at::Tensor codes;
+  if (encoding == "offset2") {
+    at::Tensor shifts = at::arange(0, 8, 2, w.options());
+    codes = at::bitwise_and(at::bitwise_right_shift(w, shifts), 3);
+  } else {
+    at::Tensor powers = at::pow(3, at::arange(5, w.options()));
+    codes = at::remainder(at::floor_divide(w, powers), 3);
+  }
+  at::Tensor trits = codes.reshape({n, -1}).slice(1, 0, k) - 1;
+  return trits.t().to(at::kFloat);
+}
+
+/// The op through the dispatcher: its CPU kernel for real tensors, its fake
+/// kernel under FakeTensorMode / torch.compile.
+at::Tensor callTernaryMatmul(const at::Tensor &x, const at::Tensor &wPacked,
+                             int64_t k, int64_t n,
+                             const std::optional<at::Tensor> &scale,
+                             const std::optional<at::Tensor> &bias,
+                             c10::string_view encoding,
+                             c10::string_view activations) {
+  static auto op =
+      c10::Dispatcher::singleton()
+          .findSchemaOrThrow("triton_dsl::ternary_matmul", "")
+          .typed<at::Tensor(const at::Tensor &, const at::Tensor &, int64_t,
+                            int64_t, const std::optional<at::Tensor> &,
+                            const std::optional<at::Tensor> &, c10::string_view,
+                            c10::string_view)>();
+  return op.call(x, wPacked, k, n, scale, bias, encoding, activations);
+}
+
+/// y = (x @ W) * scale + bias, W the unpacked trits [k, n]:
+/// dx = (grad * scale) @ W^T, dscale = sum of grad * (x @ W) over what scale
+/// broadcasts along, dbias = sum of grad over the rows.
+class TernaryMatmulFunction
+    : public torch::autograd::Function<TernaryMatmulFunction> {
+public:
+  static at::Tensor forward(torch::autograd::AutogradContext *ctx,
+                            const at::Tensor &x, const at::Tensor &wPacked,
+                            int64_t k, int64_t n,
+                            const std::optional<at::Tensor> &scale,
+                            const std::optional<at::Tensor> &bias,
+                            std::string encoding, std::string activations) {
+    at::Tensor y;
+    {
+      at::AutoDispatchBelowADInplaceOrView guard;
+      y = callTernaryMatmul(x, wPacked, k, n, scale, bias, encoding,
+                            activations);
+    }
+    at::Tensor s = scale.value_or(at::Tensor()), b = bias.value_or(at::Tensor());
+    ctx->save_for_backward({x, wPacked, s, b});
+    ctx->saved_data["k"] = k;
+    ctx->saved_data["n"] = n;
+    ctx->saved_data["encoding"] = encoding;
+    ctx->saved_data["activations"] = activations;
+    ctx->saved_data["grad_x"] = x.requires_grad();
+    ctx->saved_data["grad_scale"] = s.defined() && s.requires_grad();
+    ctx->saved_data["grad_bias"] = b.defined() && b.requires_grad();
+    return y;
+  }
+
+  static torch::autograd::variable_list
+  backward(torch::autograd::AutogradContext *ctx,
+           torch::autograd::variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const at::Tensor &x = saved[0], &wPacked = saved[1], &scale = saved[2],
+                     &bias = saved[3];
+    int64_t k = ctx->saved_data["k"].toInt();
+    int64_t n = ctx->saved_data["n"].toInt();
+    std::string encoding = ctx->saved_data["encoding"].toStringRef();
+    std::string activations = ctx->saved_data["activations"].toStringRef();
+    const at::Tensor &grad = grads[0];
+    at::Tensor rows = grad.reshape({-1, n});
+    at::Tensor gradX, gradScale, gradBias;
+    if (ctx->saved_data["grad_x"].toBool()) {
+      at::Tensor g =
+          scale.defined() ? grad * scale.to(grad.scalar_type()).reshape(-1) : grad;
+      gradX = at::matmul(g, unpackTrits(wPacked, k, n, encoding).t());
+    }
+    if (ctx->saved_data["grad_scale"].toBool()) {
+      at::Tensor product;
+      {
+        at::AutoDispatchBelowADInplaceOrView guard;
+        product = callTernaryMatmul(x.detach(), wPacked, k, n, std::nullopt,
+                                    std::nullopt, encoding, activations);
+      }
+      at::Tensor perColumn = (rows * product.reshape({-1, n})).sum(0);
+      at::Tensor total = scale.numel() == 1 ? perColumn.sum() : perColumn;
+      gradScale = total.reshape(scale.sizes()).to(scale.scalar_type());
+    }
+    if (ctx->saved_data["grad_bias"].toBool())
+      gradBias = rows.sum(0).reshape(bias.sizes()).to(bias.scalar_type());
+    return {gradX, at::Tensor(), at::Tensor(), at::Tensor(), gradScale,
+            gradBias, at::Tensor(), at::Tensor()};
+  }
+};
+
+at::Tensor ternaryMatmulAutograd(const at::Tensor &x, const at::Tensor &wPacked,
+                                 int64_t k, int64_t n,
+                                 const std::optional<at::Tensor> &scale,
+                                 const std::optional<at::Tensor> &bias,
+                                 c10::string_view encoding,
+                                 c10::string_view activations) {
+  bool differentiable =
+      (x.requires_grad() || (scale && scale->defined() && scale->requires_grad()) ||
+       (bias && bias->defined() && bias->requires_grad()));
+  if (!differentiable || !at::GradMode::is_enabled()) {
+    // Inference (no_grad, or nothing to differentiate): straight to the
+    // kernel, no autograd node and no saved state.
+    at::AutoDispatchBelowADInplaceOrView guard;
+    return callTernaryMatmul(x, wPacked, k, n, scale, bias, encoding,
+                             activations);
+  }
+  return TernaryMatmulFunction::apply(x, wPacked, k, n, scale, bias,
+                                      std::string(encoding),
+                                      std::string(activations));
+}
+
 } // namespace
 
 TORCH_LIBRARY(triton_dsl, m) {
@@ -132,4 +258,8 @@ TORCH_LIBRARY(triton_dsl, m) {
 
 TORCH_LIBRARY_IMPL(triton_dsl, CPU, m) {
   m.impl("ternary_matmul", &ternaryMatmul);
+}
+
+TORCH_LIBRARY_IMPL(triton_dsl, Autograd, m) {
+  m.impl("ternary_matmul", &ternaryMatmulAutograd);
 }

@@ -1022,6 +1022,17 @@ LogicalResult PyTorchEmitter::printElementwise(Operation *op) {
     callee = fn.str();
     callArgs = t;
   };
+  // max/min of a tensor and a number (relu's max(x, 0)): clamp by the
+  // number, instead of building a 0-d tensor of it on every call.
+  auto clampByLiteral = [&](StringRef fn) {
+    if (allScalar || op->getNumOperands() != 2)
+      return;
+    for (unsigned i = 0; i < 2; ++i)
+      if (isScalarLiteral(op->getOperand(i))) {
+        callee = fn.str();
+        callArgs = {t[1 - i], a[i]};
+      }
+  };
   std::optional<StringRef> cmpSym;
   llvm::TypeSwitch<Operation *>(op)
       .Case<arith::AddFOp, arith::AddIOp>([&](auto) { binary("+"); })
@@ -1034,10 +1045,14 @@ LogicalResult PyTorchEmitter::printElementwise(Operation *op) {
       })
       .Case<arith::RemFOp>([&](auto) { call("torch.fmod"); })
       .Case<arith::NegFOp>([&](auto) { call("torch.neg"); })
-      .Case<arith::MaximumFOp, arith::MaxSIOp>(
-          [&](auto) { call("torch.maximum"); })
-      .Case<arith::MinimumFOp, arith::MinSIOp>(
-          [&](auto) { call("torch.minimum"); })
+      .Case<arith::MaximumFOp, arith::MaxSIOp>([&](auto) {
+        call("torch.maximum");
+        clampByLiteral("torch.clamp_min");
+      })
+      .Case<arith::MinimumFOp, arith::MinSIOp>([&](auto) {
+        call("torch.minimum");
+        clampByLiteral("torch.clamp_max");
+      })
       .Case<arith::MaxNumFOp>([&](auto) { call("torch.fmax"); })
       .Case<arith::MinNumFOp>([&](auto) { call("torch.fmin"); })
       .Case<arith::SelectOp>([&](auto) { call("torch.where"); })

@@ -99,6 +99,6 @@ module {
 // CHECK-NEXT:        [[S:v[0-9]+]] = torch.sum([[Y]], dim=(1,), dtype=torch.float32)
 // CHECK-NEXT:        [[SV:v[0-9]+]] = [[S]][:, None]
 // CHECK-NEXT:        [[D:v[0-9]+]] = [[Y]] - [[SV]]
-// CHECK-NEXT:        [[R:v[0-9]+]] = torch.maximum([[D]], torch.tensor(0.0, dtype=torch.float32))
+// CHECK-NEXT:        [[R:v[0-9]+]] = torch.clamp_min([[D]], 0.0)
 // CHECK-NEXT:        [[SM:v[0-9]+]] = torch.softmax([[R]], dim=1)
 // CHECK-NEXT:        return [[SM]]
