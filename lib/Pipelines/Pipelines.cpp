@@ -78,6 +78,7 @@ void tritondsl::buildTernaryToLLVMPipeline(
   if (options.fuseElementwise) {
     pm.addPass(createLinalgElementwiseOpFusionPass());
     pm.addPass(createCanonicalizerPass());
+    pm.addNestedPass<func::FuncOp>(createContractionLoopOrder());
   }
 
   // Upstream's own conversion of constants is quadratic in their number.

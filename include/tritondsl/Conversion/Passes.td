@@ -141,6 +141,31 @@ def TernaryConvToMatmul
                            "::mlir::ternary::TernaryDialect"];
 }
 
+def ContractionLoopOrder
+    : Pass<"triton-contraction-loop-order", "::mlir::func::FuncOp"> {
+  let summary = "Generalize float matmuls with the reduction loop outside "
+                "the result's contiguous dimension";
+  let description = [{
+    `convert-linalg-to-loops` lowers `linalg.matmul` (and `batch_matmul`)
+    in the named op's loop order `(..., m, n, k)`: the innermost loop is a
+    float reduction, which LLVM does not vectorize without reassociating
+    the sum. This pass generalizes each float matmul on tensors whose loops
+    are `(..., m, n, k)` with `n` the result's last dimension, and
+    interchanges the last two loops to `(..., m, k, n)`: the innermost
+    loop then updates a row of the result from a row of the right operand
+    and one element of the left, which LLVM vectorizes (with the host's
+    vector width) into vector multiplies and adds. Every result element is
+    still summed over `k` in the same order, so the value is unchanged to
+    the bit.
+
+    The CPU pipeline runs it at -O2 (`fuse-elementwise`), before
+    bufferization.
+
+    Statistics: `reordered-matmuls`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def TensorConstantsToGlobals
     : Pass<"triton-tensor-constants-to-globals", "::mlir::ModuleOp"> {
   let summary = "Turn tensor constants into memref.global constants before "
