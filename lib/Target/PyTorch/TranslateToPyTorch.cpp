@@ -1524,17 +1524,47 @@ LogicalResult PyTorchEmitter::printContraction(Operation *op, Value lhs,
   return success();
 }
 
+/// A tensor.pad that only feeds a convolution's input with +0.0 on the two
+/// spatial dims, the same before and after: the convolution's own `padding`
+/// (torch pads inside the kernel instead of copying the image). Its padding
+/// (height, width) in `padding`.
+static bool isConvolutionPadding(tensor::PadOp pad,
+                                 SmallVectorImpl<int64_t> &padding) {
+  if (!pad->hasOneUse() || pad.getSourceType().getRank() != 4)
+    return false;
+  auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(*pad->user_begin());
+  Value value = pad.getConstantPaddingValue();
+  if (!conv || conv.getInputs()[0] != pad.getResult() || !value ||
+      !matchPattern(value, m_PosZeroFloat()))
+    return false;
+  auto low = pad.getStaticLow();
+  auto high = pad.getStaticHigh();
+  if (low[0] != 0 || low[1] != 0 || high[0] != 0 || high[1] != 0 ||
+      low[2] != high[2] || low[3] != high[3] || low[2] < 0 || low[3] < 0 ||
+      ShapedType::isDynamic(low[2]) || ShapedType::isDynamic(low[3]))
+    return false;
+  padding.assign({low[2], low[3]});
+  return true;
+}
+
 LogicalResult PyTorchEmitter::printConv(linalg::Conv2DNchwFchwOp op) {
-  auto x = getTensorExpr(op.getInputs()[0], op);
+  Value input = op.getInputs()[0];
+  SmallVector<int64_t> padding;
+  auto pad = input.getDefiningOp<tensor::PadOp>();
+  if (pad && isConvolutionPadding(pad, padding))
+    input = pad.getSource();
+  auto x = getTensorExpr(input, op);
   auto w = getTensorExpr(op.getInputs()[1], op);
   if (failed(x) || failed(w))
     return failure();
   SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
   SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
   std::string name = newName();
-  callLine(name, "torch.nn.functional.conv2d",
-           {*x, *w, "stride=" + tupleOf(strides),
-            "dilation=" + tupleOf(dilations)});
+  SmallVector<std::string> args = {*x, *w, "stride=" + tupleOf(strides)};
+  if (!padding.empty())
+    args.push_back("padding=" + tupleOf(padding));
+  args.push_back("dilation=" + tupleOf(dilations));
+  callLine(name, "torch.nn.functional.conv2d", args);
   Value init = op.getOutputs()[0];
   if (!isFillOf(init, 0)) {
     auto c = getTensorExpr(init, op);
@@ -1564,6 +1594,9 @@ LogicalResult PyTorchEmitter::printBroadcast(linalg::BroadcastOp op) {
 }
 
 LogicalResult PyTorchEmitter::printPad(tensor::PadOp op) {
+  SmallVector<int64_t> convolutionPadding;
+  if (isConvolutionPadding(op, convolutionPadding))
+    return success(); // printConv pads (the pad's only use)
   Value padValue = op.getConstantPaddingValue();
   if (!padValue)
     return op.emitError("the PyTorch target prints tensor.pad with a "
