@@ -43,6 +43,9 @@ PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH} TRITON_BUILD_DIR=$BUILD "$PY" \
 echo "== compile throughput: one-shot compile vs reusable Compiler vs tritonc =="
 PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH} TRITON_BUILD_DIR=$BUILD "$PY" \
   bench/compile_speed.py --markdown "$OUT/compile_speed.md"
+echo "== whole models on the CPU target vs torch eager and onnxruntime float =="
+PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH} TRITON_BUILD_DIR=$BUILD "$PY" \
+  bench/cpu_models.py --json "$OUT/cpu_models.json" | tee "$OUT/cpu_models.md"
 echo "== the kernels' thread pool next to torch's =="
 "$PY" bench/threadpool_cotenancy.py "$BUILD" --markdown | tee "$OUT/threadpool_cotenancy.md"
 if "$PY" -c 'import onnxruntime, onnx' 2>/dev/null; then

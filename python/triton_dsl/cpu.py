@@ -133,6 +133,18 @@ def _take_result(descriptor, dtype) -> np.ndarray:
     try:
         if 0 in shape:
             return np.zeros(shape, dtype=dtype)
+        # Row-major (what the generated code returns): one copy.
+        expected, contiguous = 1, True
+        for size, stride in zip(reversed(shape), reversed(strides)):
+            if size > 1 and stride != expected:
+                contiguous = False
+                break
+            expected *= size
+        if contiguous:
+            result = np.empty(shape, dtype=dtype)
+            ctypes.memmove(result.ctypes.data, descriptor.aligned + descriptor.offset * itemsize,
+                           result.nbytes)
+            return result
         extent = 1 + sum((s - 1) * st for s, st in zip(shape, strides))
         base = descriptor.aligned + descriptor.offset * itemsize
         flat = np.frombuffer((ctypes.c_char * (extent * itemsize)).from_address(base),
@@ -165,6 +177,9 @@ class CPUFunction:
         self._library = library  # keeps the shared library loaded
         self._entry = getattr(library._dll, spec["symbol"])
         self._entry.restype = None
+        # The params' descriptors do not change from call to call.
+        self._param_descriptors = [_descriptor(a) for a in params]
+        self._param_refs = [ctypes.byref(d) for d in self._param_descriptors]
 
     def __repr__(self) -> str:
         inputs = ", ".join(_type_text(a) for a in self._inputs)
@@ -204,14 +219,15 @@ class CPUFunction:
         as_torch = torch is not None and any(isinstance(x, torch.Tensor) for x in inputs)
         arrays = [self._check(i, x, spec) for i, (x, spec) in
                   enumerate(zip(inputs, self._inputs))]
-        arguments = [_descriptor(a) for a in self._params + arrays]
+        arguments = [_descriptor(a) for a in arrays]
         results = [_memref_class(None, len(r["shape"]))() for r in self._results]
         if len(results) == 1:
             out = results[0]
         else:
             out = type("Results", (ctypes.Structure,),
                        {"_fields_": [(f"r{i}", type(r)) for i, r in enumerate(results)]})()
-        self._entry(ctypes.byref(out), *[ctypes.byref(d) for d in arguments])
+        self._entry(ctypes.byref(out), *self._param_refs,
+                    *[ctypes.byref(d) for d in arguments])
         if len(results) > 1:
             results = [getattr(out, f"r{i}") for i in range(len(results))]
         values = [_take_result(d, _DTYPES[r["dtype"]]) for d, r in zip(results, self._results)]
