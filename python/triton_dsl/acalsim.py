@@ -54,6 +54,9 @@ class SimulationResult:
     outputs: List[np.ndarray]
     device: Dict[str, int]
     stdout: str
+    #: minstret around the entry point's call (main prints it): instructions
+    #: retired by the model's run, harness included (exact with -icount).
+    instret: Optional[int] = None
 
 
 def harness_dir() -> pathlib.Path:
@@ -140,6 +143,7 @@ def build(directory: os.PathLike | str, harness: Optional[os.PathLike | str] = N
 _OUTPUT = re.compile(r"^output (\d+) (\S+) (\S+)$")
 _DEVICE = re.compile(r"^acalsim-device: (.*)$")
 _ERROR = re.compile(r"^acalsim: error (-?\d+) (.*)$")
+_INSTRET = re.compile(r"^acalsim: instret (\d+)$")
 
 
 def run(directory: os.PathLike | str, qemu: str = "qemu-system-riscv64",
@@ -196,7 +200,12 @@ def run(directory: os.PathLike | str, qemu: str = "qemu-system-riscv64",
     if len(outputs) != len(info["outputs"]):
         raise ACALSimError(f"{elf} printed {len(outputs)} outputs, expected "
                            f"{len(info['outputs'])}:\n{stdout}", output=stdout)
-    return SimulationResult(outputs, device, stdout)
+    instret = None
+    for line in lines:
+        match = _INSTRET.match(line)
+        if match:
+            instret = int(match.group(1))
+    return SimulationResult(outputs, device, stdout, instret)
 
 
 def simulate(directory: os.PathLike | str, inputs: Optional[Sequence[np.ndarray]] = None,

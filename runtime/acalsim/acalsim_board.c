@@ -46,6 +46,12 @@ void acalsim_put_dec(int64_t value) {
     acalsim_putc(buffer[--length]);
 }
 
+uint64_t acalsim_instret(void) {
+  uint64_t value;
+  __asm__ volatile("csrr %0, minstret" : "=r"(value));
+  return value;
+}
+
 __attribute__((weak, noreturn)) void acalsim_exit(int code) {
   volatile uint32_t *finisher = (volatile uint32_t *)(uintptr_t)FINISHER_BASE;
   *finisher = code == 0 ? FINISHER_PASS

@@ -18,6 +18,10 @@ void acalsim_putc(char c);
 void acalsim_puts(const char *s);
 void acalsim_put_hex32(uint32_t value);
 void acalsim_put_dec(int64_t value);
+/* Instructions retired inside traps (start.S's entry and the handler). */
+extern uint64_t acalsim_trap_instret;
+/* minstret: instructions retired (QEMU: exact with -icount). */
+uint64_t acalsim_instret(void);
 /* Ends the run: QEMU exits with `code` (0: success). */
 void acalsim_exit(int code) __attribute__((noreturn));
 /* Called by start.S's trap entry with the saved registers (frame[i] = x_i);

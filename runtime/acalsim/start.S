@@ -8,7 +8,9 @@
  *
  * The trap entry saves x1..x31 in a frame on the stack and calls
  * acalsim_trap_handler(frame) (frame[i] = x_i), which may change registers
- * and mepc; then it restores them and returns with mret. The board's handler
+ * and mepc; then it restores them and returns with mret, adding the
+ * instructions retired in the trap (minstret: exact under QEMU's -icount) to
+ * acalsim_trap_instret. The board's handler
  * reports the trap and exits; the QEMU test harness links a handler that
  * emulates the devices instead.
  *===----------------------------------------------------------------------===*/
@@ -25,10 +27,10 @@ _start:
   la tp, __tls_base
   la t0, __zero_start
   la t1, __zero_end
-1:
+1:                          /* both ends 16-byte aligned (acalsim.ld) */
   bgeu t0, t1, 2f
-  sb zero, 0(t0)
-  addi t0, t0, 1
+  sd zero, 0(t0)
+  addi t0, t0, 8
   j 1b
 2:
   li t0, (1 << 13)          /* mstatus.FS = initial: FP instructions on */
@@ -46,7 +48,11 @@ park:
   .balign 4
   .globl acalsim_trap_entry
 acalsim_trap_entry:
-  addi sp, sp, -256
+  csrw mscratch, t0
+  csrr t0, minstret
+  addi sp, sp, -272
+  sd t0, 256(sp)            /* minstret at entry */
+  csrr t0, mscratch
   sd x1, 8(sp)
   sd x3, 24(sp)
   sd x4, 32(sp)
@@ -77,17 +83,14 @@ acalsim_trap_entry:
   sd x29, 232(sp)
   sd x30, 240(sp)
   sd x31, 248(sp)
-  addi t0, sp, 256
+  addi t0, sp, 272
   sd t0, 16(sp)             /* the interrupted sp */
-  sd zero, 0(sp)
+  sd zero, 0(sp)            /* x0 */
   mv a0, sp
   call acalsim_trap_handler
   ld x1, 8(sp)
   ld x3, 24(sp)
   ld x4, 32(sp)
-  ld x5, 40(sp)
-  ld x6, 48(sp)
-  ld x7, 56(sp)
   ld x8, 64(sp)
   ld x9, 72(sp)
   ld x10, 80(sp)
@@ -112,5 +115,24 @@ acalsim_trap_entry:
   ld x29, 232(sp)
   ld x30, 240(sp)
   ld x31, 248(sp)
-  addi sp, sp, 256
+  /* acalsim_trap_instret += instructions retired since the entry (plus
+   * the 2 before and the 11 after the two reads of minstret). */
+  ld t0, 256(sp)
+  csrr t1, minstret
+  sub t1, t1, t0
+  addi t1, t1, 13
+  la t0, acalsim_trap_instret
+  ld t2, 0(t0)
+  add t2, t2, t1
+  sd t2, 0(t0)
+  ld x5, 40(sp)
+  ld x6, 48(sp)
+  ld x7, 56(sp)
+  addi sp, sp, 272
   mret
+
+  .bss
+  .balign 8
+  .globl acalsim_trap_instret
+acalsim_trap_instret:
+  .zero 8

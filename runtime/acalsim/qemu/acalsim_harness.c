@@ -12,7 +12,10 @@
  *
  * At exit it prints the model's counters on one line, which tests read:
  *   acalsim-device: operations=N add=N sub=N mul=N div=N bad=N errors=N
- *   resets=N peer=N echo=N
+ *   resets=N peer=N echo=N instret=N harness_instret=N
+ * (instret: minstret at exit, instructions retired under `-icount`;
+ * harness_instret: those retired in traps, i.e. emulating the devices:
+ * start.S counts them)
  * then ends the run through the test finisher.
  *
  * Configuration (-D): ACALSIM_HARNESS_LATENCY (BUSY polls per operation,
@@ -34,6 +37,7 @@
 
 static acalsim_model model;
 static int model_ready;
+
 
 static acalsim_model *get_model(void) {
   if (!model_ready) {
@@ -62,6 +66,8 @@ void acalsim_exit(int code) {
   put_counter(" resets=", m->resets);
   put_counter(" peer=", m->peer_messages);
   put_counter(" echo=", m->echoes);
+  put_counter(" instret=", acalsim_instret());
+  put_counter(" harness_instret=", acalsim_trap_instret);
   acalsim_puts("\n");
   volatile uint32_t *finisher = (volatile uint32_t *)(uintptr_t)0x100000u;
   *finisher = code == 0 ? 0x5555u : (((uint32_t)code & 0xffffu) << 16) | 0x3333u;
