@@ -1216,14 +1216,24 @@ LogicalResult PyTorchEmitter::printQuantize(QuantizeOp op) {
 
 LogicalResult PyTorchEmitter::printDequantize(DequantizeOp op) {
   auto trits = getTensorExpr(op.getTrits(), op);
-  auto scale = getTensorExpr(op.getScale(), op);
-  if (failed(trits) || failed(scale))
+  if (failed(trits))
     return failure();
   auto resultType = cast<RankedTensorType>(op.getType());
   auto dtype = torchDType(resultType.getElementType());
   if (!dtype)
     return op.emitError("the PyTorch target cannot print type ")
            << resultType;
+  if (matchPattern(op.getScale(), m_OneFloat())) {
+    // A scale of 1 (a convolution's filter, scaled after the convolution):
+    // the trits as floats, no multiplication per call.
+    std::string name = newName();
+    line(name + " = " + *trits + ".to(" + dtype->str() + ")");
+    bind(op.getResult(), name);
+    return success();
+  }
+  auto scale = getTensorExpr(op.getScale(), op);
+  if (failed(scale))
+    return failure();
   std::string scaleView = *scale;
   if (auto axis = op.getAxis()) {
     SmallVector<std::string> view(resultType.getRank(), "1");
