@@ -186,12 +186,42 @@ float acalsim_quantize_row(const float *x, int64_t k, int8_t *q) {
   return absmax;
 }
 
-/* Decodes column `column` of W (one packed row of K trits). */
+/* The trits of every byte value, and whether it is valid (no code 0b11):
+ * made once by tri_unpack_row, so the packing library stays the one
+ * definition of the format; decoding is then a table look-up per byte. */
+static int8_t byte_trits[256][4];
+static uint8_t byte_valid[256];
+static int byte_tables_ready;
+
+static void init_byte_tables(void) {
+  for (unsigned value = 0; value < 256; ++value) {
+    uint8_t byte = (uint8_t)value;
+    byte_valid[value] = tri_unpack_row(TRI_ENCODING_OFFSET2, &byte, 4,
+                                       byte_trits[value], 0) == TRI_OK;
+  }
+  byte_tables_ready = 1;
+}
+
+/* Decodes column `column` of W (one packed row of K trits) into
+ * decoded_row; refuses invalid codes and non-zero padding. */
 static int decode_column(const void *w, int64_t k, int64_t column) {
+  if (!byte_tables_ready)
+    init_byte_tables();
   size_t row_bytes = tri_row_bytes(TRI_ENCODING_OFFSET2, (size_t)k);
-  if (tri_unpack_row(TRI_ENCODING_OFFSET2,
-                     (const uint8_t *)w + (size_t)column * row_bytes,
-                     (size_t)k, decoded_row, 0) != TRI_OK) {
+  const uint8_t *row = (const uint8_t *)w + (size_t)column * row_bytes;
+  int64_t full = k / 4;
+  for (int64_t i = 0; i < full; ++i) {
+    uint8_t byte = row[i];
+    if (!byte_valid[byte]) {
+      fail(ACALSIM_ERR_WEIGHTS);
+      return 0;
+    }
+    __builtin_memcpy(decoded_row + 4 * i, byte_trits[byte], 4);
+  }
+  /* The last, partial byte: tri_unpack_row checks its padding too. */
+  if (k % 4 && tri_unpack_row(TRI_ENCODING_OFFSET2, row + full,
+                              (size_t)(k % 4), decoded_row + 4 * full,
+                              0) != TRI_OK) {
     fail(ACALSIM_ERR_WEIGHTS);
     return 0;
   }

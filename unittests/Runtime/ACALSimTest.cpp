@@ -260,4 +260,19 @@ TEST_F(ACALSimLibraryTest, InvalidTritCodeIsRefused) {
   EXPECT_EQ(acalsim_run_end(), ACALSIM_ERR_WEIGHTS);
 }
 
+TEST_F(ACALSimLibraryTest, NonZeroPaddingIsRefused) {
+  // K = 2: the byte's upper two codes are padding and must be 0b01 (zero).
+  int8_t x[2] = {1, 1};
+  int32_t y = 0;
+  uint8_t good[1] = {0x5A}; // +1, +1, pad 0, pad 0
+  acalsim_ternary_matmul_i8_i32(x, good, nullptr, &y, 1, 2, 1,
+                                ACALSIM_OFFLOAD_HOST);
+  EXPECT_EQ(acalsim_run_status(), ACALSIM_OK);
+  EXPECT_EQ(y, 2);
+  uint8_t bad[1] = {0x0A}; // +1, +1, pad -1, pad -1
+  acalsim_ternary_matmul_i8_i32(x, bad, nullptr, &y, 1, 2, 1,
+                                ACALSIM_OFFLOAD_HOST);
+  EXPECT_EQ(acalsim_run_end(), ACALSIM_ERR_WEIGHTS);
+}
+
 } // namespace
