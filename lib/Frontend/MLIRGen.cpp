@@ -119,6 +119,11 @@ private:
                       int64_t dim, mlir::Location at);
   Value emitLayerNorm(const CallExprAST &expr, mlir::Location at);
   Value emitConv2D(const CallExprAST &expr, mlir::Location at);
+  Value emitPool2D(const CallExprAST &expr, mlir::Location at);
+  /// `input` ([N, C, H, W] of `type`) padded by `padding` on both sides of
+  /// H and W with `padAttr`; `input` itself when `padding` is 0.
+  Value padSpatial(Value input, const DslType &type, int64_t padding,
+                   TypedAttr padAttr, mlir::Location at);
 
   MLIRContext &context;
   OpBuilder builder;
@@ -293,9 +298,11 @@ void MLIRGenerator::emitStatement(const StmtAST &stmt) {
 // Expressions
 //===----------------------------------------------------------------------===//
 
-/// Whether `expr` is a symbolic dim passed to reshape (no value to emit).
+/// Whether `expr` is a symbolic dim passed to reshape or expand (no value
+/// to emit).
 static bool isReshapeDim(const CallExprAST &call, size_t index) {
-  if (call.builtin != Builtin::Reshape || index == 0)
+  if ((call.builtin != Builtin::Reshape && call.builtin != Builtin::Expand) ||
+      index == 0)
     return false;
   return llvm::isa<VariableExprAST>(call.getArgs()[index].value.get()) &&
          call.getArgs()[index].value->type.isError();
@@ -819,35 +826,133 @@ Value MLIRGenerator::emitLayerNorm(const CallExprAST &expr,
   return normalized;
 }
 
+Value MLIRGenerator::padSpatial(Value input, const DslType &type,
+                                int64_t padding, TypedAttr padAttr,
+                                mlir::Location at) {
+  if (padding == 0)
+    return input;
+  DslType padded = type;
+  padded.kind = DslType::Kind::Tensor;
+  padded.dims[2].size += 2 * padding;
+  padded.dims[3].size += 2 * padding;
+  OpFoldResult zero = builder.getIndexAttr(0);
+  OpFoldResult pad = builder.getIndexAttr(padding);
+  Value padValue = arith::ConstantOp::create(builder, at, padAttr);
+  return tensor::PadOp::create(builder, at, getTensorType(padded), input,
+                               {zero, zero, pad, pad}, {zero, zero, pad, pad},
+                               padValue);
+}
+
 Value MLIRGenerator::emitConv2D(const CallExprAST &expr, mlir::Location at) {
   const BuiltinCallInfo &info = expr.builtinInfo;
   const ExprAST &xExpr = *info.operands[0], &wExpr = *info.operands[1];
   Value input = tensorValue(xExpr, at);
   Value weight = tensorValue(wExpr, at);
   Type element = getElementType(expr.type.element);
-  if (info.padding > 0) {
-    DslType padded = xExpr.type;
-    padded.kind = DslType::Kind::Tensor;
-    padded.dims[2].size += 2 * info.padding;
-    padded.dims[3].size += 2 * info.padding;
-    OpFoldResult zero = builder.getIndexAttr(0);
-    OpFoldResult pad = builder.getIndexAttr(info.padding);
-    Value padValue = arith::ConstantOp::create(builder, at,
-                                               builder.getZeroAttr(element));
-    input = tensor::PadOp::create(builder, at, getTensorType(padded), input,
-                                  {zero, zero, pad, pad},
-                                  {zero, zero, pad, pad}, padValue);
+  input = padSpatial(input, xExpr.type, info.padding,
+                     builder.getZeroAttr(element), at);
+  auto vectorType = RankedTensorType::get({2}, builder.getI64Type());
+  auto strides = DenseIntElementsAttr::get(
+      vectorType, ArrayRef<int64_t>{info.stride, info.stride});
+  auto dilations = DenseIntElementsAttr::get(
+      vectorType, ArrayRef<int64_t>{info.dilation, info.dilation});
+  if (info.groups == 1) {
+    Value init = zeroFilled(expr.type, at);
+    return linalg::Conv2DNchwFchwOp::create(
+               builder, at, TypeRange{init.getType()},
+               ValueRange{input, weight}, ValueRange{init}, strides, dilations)
+        .getResult(0);
   }
-  Value init = zeroFilled(expr.type, at);
+  // Groups: [N, G*C, H, W] and [G*F, C, KH, KW] are viewed as
+  // [N, G, C, H, W] and [G, F, C, KH, KW] for linalg.conv_2d_ngchw_gfchw,
+  // whose [N, G, F, OH, OW] result is viewed as [N, G*F, OH, OW].
+  int64_t groups = info.groups;
+  auto xType = cast<RankedTensorType>(input.getType());
+  auto wType = cast<RankedTensorType>(weight.getType());
+  int64_t channels = wType.getDimSize(1);
+  int64_t filters = wType.getDimSize(0) / groups;
+  OpFoldResult batch = getDimSize(xExpr.type.dims[0]);
+  auto index = [&](int64_t v) -> OpFoldResult {
+    return builder.getIndexAttr(v);
+  };
+  auto x5Type = RankedTensorType::get({xType.getDimSize(0), groups, channels,
+                                       xType.getDimSize(2),
+                                       xType.getDimSize(3)},
+                                      element);
+  Value x5 = tensor::ExpandShapeOp::create(
+      builder, at, x5Type, input,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}},
+      SmallVector<OpFoldResult>{batch, index(groups), index(channels),
+                                index(xType.getDimSize(2)),
+                                index(xType.getDimSize(3))});
+  auto w5Type = RankedTensorType::get({groups, filters, channels,
+                                       wType.getDimSize(2),
+                                       wType.getDimSize(3)},
+                                      element);
+  Value w5 = tensor::ExpandShapeOp::create(
+      builder, at, w5Type, weight,
+      SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}},
+      SmallVector<OpFoldResult>{index(groups), index(filters),
+                                index(channels), index(wType.getDimSize(2)),
+                                index(wType.getDimSize(3))});
+  DslType result5 = expr.type;
+  result5.dims = {expr.type.dims[0], Dim::fixed(groups), Dim::fixed(filters),
+                  expr.type.dims[2], expr.type.dims[3]};
+  Value init = zeroFilled(result5, at);
+  Value conv = linalg::Conv2DNgchwGfchwOp::create(
+                   builder, at, TypeRange{init.getType()},
+                   ValueRange{x5, w5}, ValueRange{init}, strides, dilations)
+                   .getResult(0);
+  return tensor::CollapseShapeOp::create(
+      builder, at, getTensorType(expr.type), conv,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+}
+
+Value MLIRGenerator::emitPool2D(const CallExprAST &expr, mlir::Location at) {
+  // Max: -inf padding, linalg.pooling_nchw_max. Average: zero padding,
+  // linalg.pooling_nchw_sum, divided by the window size (padding counts, as
+  // PyTorch's count_include_pad=True).
+  const BuiltinCallInfo &info = expr.builtinInfo;
+  const ExprAST &xExpr = *info.operands[0];
+  bool isMax = expr.builtin == Builtin::MaxPool2D;
+  auto element = cast<FloatType>(getElementType(expr.type.element));
+  TypedAttr identity =
+      isMax ? TypedAttr(builder.getFloatAttr(
+                  element, APFloat::getInf(element.getFloatSemantics(),
+                                           /*Negative=*/true)))
+            : TypedAttr(builder.getZeroAttr(element));
+  Value input = padSpatial(tensorValue(xExpr, at), xExpr.type, info.padding,
+                           identity, at);
+  Value window = tensor::EmptyOp::create(
+      builder, at, ArrayRef<int64_t>{info.kernel, info.kernel}, element);
+  Value empty = emptyTensor(expr.type, at);
+  Value init = linalg::FillOp::create(
+                   builder, at,
+                   ValueRange{arith::ConstantOp::create(builder, at, identity)},
+                   ValueRange{empty})
+                   .getResult(0);
   auto vectorType = RankedTensorType::get({2}, builder.getI64Type());
   auto strides = DenseIntElementsAttr::get(
       vectorType, ArrayRef<int64_t>{info.stride, info.stride});
   auto dilations =
       DenseIntElementsAttr::get(vectorType, ArrayRef<int64_t>{1, 1});
-  return linalg::Conv2DNchwFchwOp::create(
-             builder, at, TypeRange{init.getType()}, ValueRange{input, weight},
-             ValueRange{init}, strides, dilations)
-      .getResult(0);
+  if (isMax)
+    return linalg::PoolingNchwMaxOp::create(
+               builder, at, TypeRange{init.getType()},
+               ValueRange{input, window}, ValueRange{init}, strides, dilations)
+        .getResult(0);
+  Value sum = linalg::PoolingNchwSumOp::create(
+                  builder, at, TypeRange{init.getType()},
+                  ValueRange{input, window}, ValueRange{init}, strides,
+                  dilations)
+                  .getResult(0);
+  Value count =
+      constantScalar(double(info.kernel * info.kernel), element, at);
+  return emitElementwise(
+      expr.type, {{sum, true, expr.type.dims}, {count, false, {}}}, at,
+      [&](OpBuilder &b, mlir::Location l, ArrayRef<Value> args) -> Value {
+        return arith::DivFOp::create(b, l, args[0], args[1]);
+      });
 }
 
 Value MLIRGenerator::emitBuiltin(const CallExprAST &expr) {
@@ -996,6 +1101,64 @@ Value MLIRGenerator::emitBuiltin(const CallExprAST &expr) {
   }
   case Builtin::Conv2D:
     return emitConv2D(expr, at);
+  case Builtin::MaxPool2D:
+  case Builtin::AvgPool2D:
+    return emitPool2D(expr, at);
+  case Builtin::Clamp:
+    // max(x, min) then min(.., max); NaN stays NaN, as torch.clamp.
+    return unary([&](OpBuilder &b, mlir::Location l, Value v) -> Value {
+      Value low = emitConstantIn(b, l, info.low, v.getType());
+      Value high = emitConstantIn(b, l, info.high, v.getType());
+      Value above = arith::MaximumFOp::create(b, l, v, low);
+      return arith::MinimumFOp::create(b, l, above, high);
+    });
+  case Builtin::Expand:
+    // A broadcasting read (a dim of size 1 reads index 0), as `x + 0`
+    // would broadcast, without the addition.
+    return emitElementwise(
+        expr.type, {{tensorValue(xExpr, at), true, x.dims}}, at,
+        [&](OpBuilder &, mlir::Location, ArrayRef<Value> args) -> Value {
+          return args[0];
+        });
+  case Builtin::Concat: {
+    Value lhs = tensorValue(xExpr, at);
+    Value rhs = tensorValue(*info.operands[1], at);
+    return tensor::ConcatOp::create(builder, at, getTensorType(expr.type),
+                                    info.dim, ValueRange{lhs, rhs});
+  }
+  case Builtin::Slice: {
+    Value input = tensorValue(xExpr, at);
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    for (auto [i, dim] : llvm::enumerate(x.dims)) {
+      bool sliced = int64_t(i) == info.dim;
+      offsets.push_back(builder.getIndexAttr(sliced ? info.start : 0));
+      sizes.push_back(sliced ? builder.getIndexAttr(info.end - info.start)
+                             : getDimSize(dim));
+      strides.push_back(builder.getIndexAttr(1));
+    }
+    return tensor::ExtractSliceOp::create(builder, at,
+                                          getTensorType(expr.type), input,
+                                          offsets, sizes, strides);
+  }
+  case Builtin::Embedding: {
+    // out[i..., d] = table[indices[i...], d]: a linalg.generic over the
+    // result that reads the table with tensor.extract.
+    Value table = tensorValue(xExpr, at);
+    const ExprAST &indicesExpr = *info.operands[1];
+    Value indices = tensorValue(indicesExpr, at);
+    int64_t rank = expr.type.getRank();
+    AffineMap map = AffineMap::getMultiDimIdentityMap(rank, &context)
+                        .dropResult(rank - 1);
+    return emitGeneric(
+        expr.type, {indices}, {map}, at,
+        [&](OpBuilder &b, mlir::Location l, ArrayRef<Value> args) -> Value {
+          Value row = arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                                 args[0]);
+          Value column = linalg::IndexOp::create(b, l, rank - 1);
+          return tensor::ExtractOp::create(b, l, table,
+                                           ValueRange{row, column});
+        });
+  }
   case Builtin::QuantizeTernary:
   case Builtin::Ternarize: {
     // Fake quantization (QAT): quantize to trits and a scale, then back.

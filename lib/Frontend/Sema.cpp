@@ -142,6 +142,11 @@ private:
   bool checkLiteralFits(const ConstantValue &value, ElementType element,
                         SourceLoc loc, const DslType &other);
   bool checkDimIndex(int64_t &dim, int64_t rank, SourceLoc loc, StringRef what);
+  /// The dims after the params of a VariadicDims builtin: integers,
+  /// symbolic dims and -1 (once, or in any number with `manyInferred`; its
+  /// index in `inferred`).
+  bool checkDimArgs(BuiltinCall &call, llvm::SmallVectorImpl<Dim> &shape,
+                    int &inferred, bool manyInferred);
 
   // Whole-program checks.
   void checkRecursion();
@@ -581,10 +586,13 @@ void SemaChecker::pushChildren(
     stack.push_back({&binary->getRHS(), false});
     stack.push_back({&binary->getLHS(), false});
   } else if (auto *call = llvm::dyn_cast<CallExprAST>(&expr)) {
-    bool isReshape = call->getMember().empty() &&
-                     lookupBuiltin(call->getCallee()) == Builtin::Reshape;
+    Builtin builtin = call->getMember().empty()
+                          ? lookupBuiltin(call->getCallee())
+                          : Builtin::None;
+    bool isReshape = builtin == Builtin::Reshape || builtin == Builtin::Expand;
     for (auto [index, arg] : llvm::enumerate(llvm::reverse(call->getArgs()))) {
-      // The dims of reshape may name symbolic dims (`reshape(x, N, 784)`).
+      // The dims of reshape and expand may name symbolic dims
+      // (`reshape(x, N, 784)`).
       bool isDimArg = isReshape && index + 1 != call->getArgs().size();
       if (isDimArg) {
         if (auto *var = llvm::dyn_cast<VariableExprAST>(arg.value.get())) {
@@ -1398,47 +1406,8 @@ void SemaChecker::checkReshape(BuiltinCall &call) {
   // sides and equal products of the static ones; one -1 is inferred.
   llvm::SmallVector<Dim, 4> shape;
   int inferred = -1;
-  for (const CallArg *arg : call.dimArgs) {
-    if (!arg->keyword.empty()) {
-      diag.error(arg->loc, "'reshape' takes its dims as positional "
-                           "arguments");
-      return;
-    }
-    ExprAST *value = arg->value.get();
-    auto *var = llvm::dyn_cast<VariableExprAST>(value);
-    if (var && !variables.count(var->getName()) &&
-        symbols.count(var->getName())) {
-      shape.push_back(Dim::symbolic(var->getName()));
-      continue;
-    }
-    if (value->type.isError())
-      return;
-    if (value->type.kind != DslType::Kind::IntLiteral) {
-      diag.error(value->getLoc(), "dims of 'reshape' must be integer "
-                                  "constants or symbolic dims, got " +
-                                      value->type.str());
-      return;
-    }
-    int64_t size = value->constant->intValue;
-    if (size == -1 && inferred < 0) {
-      inferred = shape.size();
-      shape.push_back(Dim::fixed(-1));
-      continue;
-    }
-    if (size <= 0) {
-      diag.error(value->getLoc(),
-                 size == -1 ? Twine("only one dim of 'reshape' can be -1")
-                            : "dims of 'reshape' must be positive, got " +
-                                  Twine(size));
-      return;
-    }
-    shape.push_back(Dim::fixed(size));
-  }
-  if (shape.size() > size_t(kMaxRank)) {
-    diag.error(expr.getLoc(), "tensor rank " + Twine(shape.size()) +
-                                  " exceeds the limit of " + Twine(kMaxRank));
+  if (!checkDimArgs(call, shape, inferred, /*manyInferred=*/false))
     return;
-  }
   auto summarize = [](llvm::ArrayRef<Dim> dims, int64_t &product,
                       llvm::SmallVectorImpl<StringRef> &syms) {
     product = 1;
@@ -1535,11 +1504,38 @@ void SemaChecker::checkConv2D(BuiltinCall &call) {
                          ", whose element type differs from " + x.str());
     return;
   }
-  if (x.dims[1] != w.dims[1]) {
+  info.groups = call.intArg(5, 1);
+  if (info.groups < 1 || info.groups > (int64_t(1) << 20)) {
+    diag.error(call.argLoc(5), "'groups' of 'conv2d' must be at least 1, "
+                               "got " +
+                                   Twine(info.groups));
+    return;
+  }
+  if (info.groups > 1) {
+    if (x.dims[1].isSymbolic() || w.dims[0].isSymbolic() ||
+        w.dims[1].isSymbolic()) {
+      diag.error(xLoc, "'conv2d' with groups needs static channels, got " +
+                           x.str() + " and " + weightType.str());
+      return;
+    }
+    if (w.dims[0].size % info.groups != 0) {
+      diag.error(wLoc, "'conv2d' with groups=" + Twine(info.groups) +
+                           " needs a number of filters divisible by it, got " +
+                           weightType.str());
+      return;
+    }
+  }
+  bool channelsAgree =
+      info.groups == 1 ? x.dims[1] == w.dims[1]
+                       : x.dims[1].size == w.dims[1].size * info.groups;
+  if (!channelsAgree) {
     diag.error(wLoc, "'conv2d' channels differ: the input has " +
                          x.dims[1].str() + " channels but the weight "
                                            "expects " +
-                         w.dims[1].str());
+                         (info.groups == 1
+                              ? w.dims[1].str()
+                              : w.dims[1].str() + " x " +
+                                    std::to_string(info.groups) + " groups"));
     return;
   }
   for (int i = 2; i < 4; ++i) {
@@ -1552,6 +1548,7 @@ void SemaChecker::checkConv2D(BuiltinCall &call) {
   }
   info.stride = call.intArg(2, 1);
   info.padding = call.intArg(3, 0);
+  info.dilation = call.intArg(4, 1);
   if (info.stride < 1 || info.stride > (int64_t(1) << 20)) {
     diag.error(call.argLoc(2), "'stride' of 'conv2d' must be at least 1, "
                                "got " +
@@ -1564,17 +1561,295 @@ void SemaChecker::checkConv2D(BuiltinCall &call) {
                                    Twine(info.padding));
     return;
   }
+  if (info.dilation < 1 || info.dilation > (int64_t(1) << 20)) {
+    diag.error(call.argLoc(4), "'dilation' of 'conv2d' must be at least 1, "
+                               "got " +
+                                   Twine(info.dilation));
+    return;
+  }
   llvm::SmallVector<Dim, 4> dims = {x.dims[0], w.dims[0]};
   for (int i = 2; i < 4; ++i) {
     int64_t padded = x.dims[i].size + 2 * info.padding;
-    if (padded < w.dims[i].size) {
+    int64_t extent = (w.dims[i].size - 1) * info.dilation + 1;
+    if (padded < extent) {
       diag.error(wLoc, "the 'conv2d' kernel " + weightType.str() +
+                           (info.dilation > 1
+                                ? " dilated by " + std::to_string(info.dilation)
+                                : std::string()) +
                            " is larger than the padded input " + x.str());
       return;
     }
-    dims.push_back(Dim::fixed((padded - w.dims[i].size) / info.stride + 1));
+    dims.push_back(Dim::fixed((padded - extent) / info.stride + 1));
   }
   call.expr.type = DslType::tensor(x.element, dims);
+}
+
+void SemaChecker::checkClamp(BuiltinCall &call) {
+  BuiltinCallInfo &info = call.expr.builtinInfo;
+  if (!requireFloat(call, call.x, call.xLoc))
+    return;
+  info.low = call.constants[1]->asDouble();
+  info.high = call.constants[2]->asDouble();
+  for (size_t slot : {size_t(1), size_t(2)}) {
+    double v = slot == 1 ? info.low : info.high;
+    if (!std::isfinite(v) || std::fabs(v) > 3.4e38) {
+      diag.error(call.argLoc(slot), "'" + call.spec.params[slot].name +
+                                        "' of 'clamp' must be a finite "
+                                        "number, got " +
+                                        formatConstant(*call.constants[slot]));
+      return;
+    }
+  }
+  if (info.low > info.high) {
+    diag.error(call.argLoc(2), "'clamp' needs min <= max, got min " +
+                                   formatConstant(*call.constants[1]) +
+                                   " and max " +
+                                   formatConstant(*call.constants[2]));
+    return;
+  }
+  call.expr.type = call.x;
+}
+
+void SemaChecker::checkPool2D(BuiltinCall &call) {
+  const DslType &x = call.x;
+  BuiltinCallInfo &info = call.expr.builtinInfo;
+  StringRef name = call.spec.name;
+  if (!requireFloat(call, x, call.xLoc))
+    return;
+  if (x.getRank() != 4) {
+    diag.error(call.xLoc, quoted(name) + " needs an input of rank 4 "
+                                         "[N, C, H, W], got " +
+                              x.str());
+    return;
+  }
+  if (x.dims[2].isSymbolic() || x.dims[3].isSymbolic()) {
+    diag.error(call.xLoc, quoted(name) + " needs static spatial dimensions, "
+                                         "got " +
+                              x.str());
+    return;
+  }
+  info.kernel = call.intArg(1, 1);
+  info.stride = call.intArg(2, info.kernel);
+  info.padding = call.intArg(3, 0);
+  if (info.kernel < 1 || info.kernel > (int64_t(1) << 20)) {
+    diag.error(call.argLoc(1), "'kernel' of " + quoted(name) +
+                                   " must be at least 1, got " +
+                                   Twine(info.kernel));
+    return;
+  }
+  if (info.stride < 1 || info.stride > (int64_t(1) << 20)) {
+    diag.error(call.argLoc(2), "'stride' of " + quoted(name) +
+                                   " must be at least 1, got " +
+                                   Twine(info.stride));
+    return;
+  }
+  // As PyTorch: a window always overlaps the input.
+  if (info.padding < 0 || info.padding > info.kernel / 2) {
+    diag.error(call.argLoc(3), "'padding' of " + quoted(name) +
+                                   " must be between 0 and kernel / 2 = " +
+                                   Twine(info.kernel / 2) + ", got " +
+                                   Twine(info.padding));
+    return;
+  }
+  llvm::SmallVector<Dim, 4> dims = {x.dims[0], x.dims[1]};
+  for (int i = 2; i < 4; ++i) {
+    int64_t padded = x.dims[i].size + 2 * info.padding;
+    if (padded < info.kernel) {
+      diag.error(call.argLoc(1), "the " + quoted(name) + " kernel " +
+                                     Twine(info.kernel) +
+                                     " is larger than the padded input " +
+                                     x.str());
+      return;
+    }
+    dims.push_back(Dim::fixed((padded - info.kernel) / info.stride + 1));
+  }
+  call.expr.type = DslType::tensor(x.element, dims);
+}
+
+bool SemaChecker::checkDimArgs(BuiltinCall &call,
+                               llvm::SmallVectorImpl<Dim> &shape,
+                               int &inferred, bool manyInferred) {
+  StringRef name = call.spec.name;
+  for (const CallArg *arg : call.dimArgs) {
+    if (!arg->keyword.empty()) {
+      diag.error(arg->loc, quoted(name) + " takes its dims as positional "
+                                          "arguments");
+      return false;
+    }
+    ExprAST *value = arg->value.get();
+    auto *var = llvm::dyn_cast<VariableExprAST>(value);
+    if (var && !variables.count(var->getName()) &&
+        symbols.count(var->getName())) {
+      shape.push_back(Dim::symbolic(var->getName()));
+      continue;
+    }
+    if (value->type.isError())
+      return false;
+    if (value->type.kind != DslType::Kind::IntLiteral) {
+      diag.error(value->getLoc(), "dims of " + quoted(name) +
+                                      " must be integer constants or "
+                                      "symbolic dims, got " +
+                                      value->type.str());
+      return false;
+    }
+    int64_t size = value->constant->intValue;
+    if (size == -1 && (inferred < 0 || manyInferred)) {
+      if (inferred < 0)
+        inferred = shape.size();
+      shape.push_back(Dim::fixed(-1));
+      continue;
+    }
+    if (size <= 0) {
+      diag.error(value->getLoc(),
+                 size == -1 ? "only one dim of " + quoted(name) + " can be -1"
+                            : "dims of " + quoted(name) +
+                                  " must be positive, got " +
+                                  std::to_string(size));
+      return false;
+    }
+    shape.push_back(Dim::fixed(size));
+  }
+  if (shape.size() > size_t(kMaxRank)) {
+    diag.error(call.expr.getLoc(), "tensor rank " + Twine(shape.size()) +
+                                       " exceeds the limit of " +
+                                       Twine(kMaxRank));
+    return false;
+  }
+  return true;
+}
+
+void SemaChecker::checkExpand(BuiltinCall &call) {
+  const DslType &x = call.x;
+  llvm::SmallVector<Dim, 4> shape;
+  int inferred = -1;
+  if (!checkDimArgs(call, shape, inferred, /*manyInferred=*/true))
+    return;
+  int64_t rank = shape.size(), offset = rank - x.getRank();
+  if (offset < 0) {
+    diag.error(call.expr.getLoc(),
+               "'expand' cannot lower the rank: " + x.str() + " to " +
+                   Twine(rank) + " dims");
+    return;
+  }
+  for (int64_t i = 0; i < rank; ++i) {
+    const CallArg *arg = call.dimArgs[i];
+    if (shape[i].isStatic(-1)) {
+      if (i < offset) {
+        diag.error(arg->loc, "'expand' can keep (-1) only a dim the input "
+                             "has");
+        return;
+      }
+      shape[i] = x.dims[i - offset];
+      continue;
+    }
+    if (i >= offset && x.dims[i - offset] != shape[i] &&
+        !x.dims[i - offset].isStatic(1)) {
+      diag.error(arg->loc, "'expand' cannot change dim " +
+                               Twine(i - offset) + " of " + x.str() +
+                               " to " + shape[i].str() +
+                               " (only dims of size 1 grow)");
+      return;
+    }
+  }
+  call.expr.builtinInfo.shape = shape;
+  call.expr.type = DslType::tensor(x.element, shape);
+}
+
+void SemaChecker::checkConcat(BuiltinCall &call) {
+  const DslType &x = call.x;
+  DslType y = valueType(call.tensorTypes[1]);
+  BuiltinCallInfo &info = call.expr.builtinInfo;
+  if (x.getRank() < 1) {
+    diag.error(call.xLoc, "'cat' needs tensors of rank 1 or more, got " +
+                              x.str());
+    return;
+  }
+  if (y.element != x.element || y.getRank() != x.getRank()) {
+    diag.error(call.argLoc(1), "'cat' needs tensors of one element type "
+                               "and rank: " +
+                                   x.str() + " and " + y.str());
+    return;
+  }
+  info.dim = call.intArg(2, 0);
+  if (!checkDimIndex(info.dim, x.getRank(), call.argLoc(2), "dim"))
+    return;
+  for (int64_t i = 0; i < x.getRank(); ++i) {
+    if (i == info.dim)
+      continue;
+    if (x.dims[i] != y.dims[i]) {
+      diag.error(call.argLoc(1), "'cat' along dim " + Twine(info.dim) +
+                                     " needs the other dims equal: " +
+                                     x.str() + " and " + y.str());
+      return;
+    }
+  }
+  if (x.dims[info.dim].isSymbolic() || y.dims[info.dim].isSymbolic()) {
+    diag.error(call.argLoc(2), "'cat' needs static sizes along dim " +
+                                   Twine(info.dim) + ", got " + x.str() +
+                                   " and " + y.str());
+    return;
+  }
+  call.expr.type = x;
+  call.expr.type.kind = DslType::Kind::Tensor;
+  call.expr.type.dims[info.dim] =
+      Dim::fixed(x.dims[info.dim].size + y.dims[info.dim].size);
+}
+
+void SemaChecker::checkSlice(BuiltinCall &call) {
+  const DslType &x = call.x;
+  BuiltinCallInfo &info = call.expr.builtinInfo;
+  if (x.getRank() < 1) {
+    diag.error(call.xLoc, "'slice' needs a tensor of rank 1 or more, got " +
+                              x.str());
+    return;
+  }
+  info.dim = call.intArg(1, 0);
+  if (!checkDimIndex(info.dim, x.getRank(), call.argLoc(1), "dim"))
+    return;
+  const Dim &size = x.dims[info.dim];
+  if (size.isSymbolic()) {
+    diag.error(call.argLoc(1), "'slice' needs a static dim, got dim " +
+                                   Twine(info.dim) + " of " + x.str());
+    return;
+  }
+  info.start = call.intArg(2, 0);
+  info.end = call.intArg(3, 0);
+  if (info.start < 0 || info.start > info.end || info.end > size.size) {
+    diag.error(call.argLoc(info.start < 0 || info.start > info.end ? 2 : 3),
+               "'slice' needs 0 <= start <= end <= " + Twine(size.size) +
+                   ", got start " + Twine(info.start) + " and end " +
+                   Twine(info.end));
+    return;
+  }
+  call.expr.type = x;
+  call.expr.type.kind = DslType::Kind::Tensor;
+  call.expr.type.dims[info.dim] = Dim::fixed(info.end - info.start);
+}
+
+void SemaChecker::checkEmbedding(BuiltinCall &call) {
+  const DslType &table = call.x;
+  DslType indices = valueType(call.tensorTypes[1]);
+  if (!requireFloat(call, table, call.xLoc))
+    return;
+  if (table.getRank() != 2) {
+    diag.error(call.xLoc, "'embedding' needs a table of rank 2 [V, D], got " +
+                              table.str());
+    return;
+  }
+  if (!isIntegerElement(indices.element)) {
+    diag.error(call.argLoc(1), "the indices of 'embedding' must be an "
+                               "integer tensor, got " +
+                                   indices.str());
+    return;
+  }
+  if (indices.getRank() + 1 > kMaxRank) {
+    diag.error(call.argLoc(1), "tensor rank " + Twine(indices.getRank() + 1) +
+                                   " exceeds the limit of " + Twine(kMaxRank));
+    return;
+  }
+  llvm::SmallVector<Dim, 4> dims(indices.dims.begin(), indices.dims.end());
+  dims.push_back(table.dims[1]);
+  call.expr.type = DslType::tensor(table.element, dims);
 }
 
 void SemaChecker::checkQuantizeTernary(BuiltinCall &call) {

@@ -265,10 +265,15 @@ struct BuiltinCallInfo {
   int64_t dim2 = 0;      // transpose: the second dim
   bool keepDim = false;  // reductions
   int64_t stride = 1;    // conv2d
-  int64_t padding = 0;   // conv2d
+  int64_t padding = 0;   // conv2d, pooling
+  int64_t dilation = 1;  // conv2d
+  int64_t groups = 1;    // conv2d
+  int64_t kernel = 1;    // pooling
+  int64_t start = 0, end = 0; // slice
+  double low = 0, high = 0;   // clamp
   double threshold = 0;  // quantize_ternary
   double epsilon = 1e-5; // layer_norm
-  llvm::SmallVector<Dim, 4> shape; // reshape: the result dims
+  llvm::SmallVector<Dim, 4> shape; // reshape, expand: the result dims
 };
 
 /// `relu(x)`, `softmax(x, dim=1)`, `Block(x)` (layer `Block`, function

@@ -20,6 +20,7 @@
 // (code 01), its `B` our offset2 rows padded with zero trits to whole blocks.
 //
 //===----------------------------------------------------------------------===//
+#include "tritondsl/Target/TensorPatterns.h"
 #include "tritondsl/Target/ONNX/ONNXEmitter.h"
 
 #include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
@@ -207,6 +208,12 @@ private:
   LogicalResult emitContraction(Operation *op, Value lhs, Value rhs,
                                 Value init);
   LogicalResult emitConv(linalg::Conv2DNchwFchwOp op);
+  LogicalResult emitGroupedConv(linalg::Conv2DNgchwGfchwOp op);
+  LogicalResult emitPool(Operation *op, Value input, Value window, Value init,
+                         DenseIntElementsAttr strides,
+                         DenseIntElementsAttr dilations, bool isMax);
+  LogicalResult emitConcat(tensor::ConcatOp op);
+  LogicalResult emitExtractSlice(tensor::ExtractSliceOp op);
   LogicalResult emitBroadcast(linalg::BroadcastOp op);
   LogicalResult emitPad(tensor::PadOp op);
   LogicalResult emitReshapeLike(Operation *op, Value source, Value result);
@@ -888,6 +895,20 @@ LogicalResult ONNXEmitter::emitOperation(Operation *op) {
         return success();
       })
       .Case<linalg::Conv2DNchwFchwOp>([&](auto c) { return emitConv(c); })
+      .Case<linalg::Conv2DNgchwGfchwOp>(
+          [&](auto c) { return emitGroupedConv(c); })
+      .Case<linalg::PoolingNchwMaxOp>([&](auto p) {
+        return emitPool(p, p.getInputs()[0], p.getInputs()[1],
+                        p.getOutputs()[0], p.getStrides(), p.getDilations(),
+                        /*isMax=*/true);
+      })
+      .Case<linalg::PoolingNchwSumOp>([&](auto p) {
+        return emitPool(p, p.getInputs()[0], p.getInputs()[1],
+                        p.getOutputs()[0], p.getStrides(), p.getDilations(),
+                        /*isMax=*/false);
+      })
+      .Case<tensor::ConcatOp>([&](auto c) { return emitConcat(c); })
+      .Case<tensor::ExtractSliceOp>([&](auto e) { return emitExtractSlice(e); })
       .Case<linalg::BroadcastOp>([&](auto b) { return emitBroadcast(b); })
       .Default([&](Operation *o) -> LogicalResult {
         if (isa<arith::ArithDialect, math::MathDialect>(o->getDialect()))
@@ -1536,6 +1557,16 @@ LogicalResult ONNXEmitter::emitReturn(func::ReturnOp op) {
 /// the output. Each input becomes a view whose dims are the loops in order
 /// (Squeeze, Transpose, Unsqueeze), ONNX broadcasting computes the body.
 LogicalResult ONNXEmitter::emitGeneric(linalg::GenericOp op) {
+  if (auto lookup = tritondsl::matchEmbeddingLookup(op)) {
+    auto table = getValue(lookup->table, op);
+    auto indices = getValue(lookup->indices, op);
+    if (failed(table) || failed(indices))
+      return failure();
+    bind(op.getResult(0),
+         node("Gather", {*table, *indices},
+              [](onnx::NodeProto &n) { setInt(n, "axis", 0); }));
+    return success();
+  }
   unsigned numLoops = op.getNumLoops();
   if (op.getNumParallelLoops() != numLoops)
     return emitEinsum(op);
@@ -1794,6 +1825,135 @@ LogicalResult ONNXEmitter::emitConv(linalg::Conv2DNchwFchwOp op) {
     setInts(n, "dilations", dilations);
   });
   return bindAccumulated(op, op.getOutputs()[0], name);
+}
+
+LogicalResult ONNXEmitter::emitGroupedConv(linalg::Conv2DNgchwGfchwOp op) {
+  // [N, G, C, H, W] and [G, F, C, KH, KW]: Conv with group=G on the
+  // flattened channels, its [N, G*F, OH, OW] result reshaped back.
+  auto x = getValue(op.getInputs()[0], op);
+  auto w = getValue(op.getInputs()[1], op);
+  if (failed(x) || failed(w))
+    return failure();
+  auto xType = cast<RankedTensorType>(op.getInputs()[0].getType());
+  auto wType = cast<RankedTensorType>(op.getInputs()[1].getType());
+  auto outType = cast<RankedTensorType>(op.getOutputs()[0].getType());
+  if (!wType.hasStaticShape() ||
+      llvm::any_of(xType.getShape().drop_front(), ShapedType::isDynamic))
+    return op.emitError("the ONNX target maps a grouped convolution with "
+                        "static channels and spatial dims only");
+  ArrayRef<int64_t> ws = wType.getShape(), xs = xType.getShape(),
+                    os = outType.getShape();
+  // Reshape's 0 copies the (possibly dynamic) batch dim.
+  std::string flatX =
+      node("Reshape", {*x, int64s({0, xs[1] * xs[2], xs[3], xs[4]})});
+  std::string flatW =
+      node("Reshape", {*w, int64s({ws[0] * ws[1], ws[2], ws[3], ws[4]})});
+  SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
+  SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
+  std::string conv = node("Conv", {flatX, flatW}, [&](onnx::NodeProto &n) {
+    setInts(n, "strides", strides);
+    setInts(n, "dilations", dilations);
+    setInt(n, "group", ws[0]);
+  });
+  std::string result =
+      node("Reshape", {conv, int64s({0, os[1], os[2], os[3], os[4]})});
+  return bindAccumulated(op, op.getOutputs()[0], result);
+}
+
+LogicalResult ONNXEmitter::emitPool(Operation *op, Value input, Value window,
+                                    Value init, DenseIntElementsAttr strides,
+                                    DenseIntElementsAttr dilations,
+                                    bool isMax) {
+  auto x = getValue(input, op);
+  if (failed(x))
+    return failure();
+  auto windowType = cast<ShapedType>(window.getType());
+  SmallVector<int64_t> kernel(windowType.getShape());
+  SmallVector<int64_t> strideValues(strides.getValues<int64_t>());
+  SmallVector<int64_t> dilationValues(dilations.getValues<int64_t>());
+  if (!isMax) {
+    if (llvm::any_of(dilationValues, [](int64_t d) { return d != 1; }))
+      return op->emitError("the ONNX target maps a sum pooling without "
+                           "dilation only");
+    auto elementType = onnxElementType(
+        cast<ShapedType>(input.getType()).getElementType());
+    if (!elementType)
+      return op->emitError("the ONNX target cannot map the element type of ")
+             << input.getType();
+    // The window sum: the window average times the window size.
+    std::string average =
+        node("AveragePool", {*x}, [&](onnx::NodeProto &n) {
+          setInts(n, "kernel_shape", kernel);
+          setInts(n, "strides", strideValues);
+        });
+    std::string sum =
+        node("Mul", {average, scalar(*elementType,
+                                     double(windowType.getNumElements()))});
+    return bindAccumulated(op, init, sum);
+  }
+  std::string name = node("MaxPool", {*x}, [&](onnx::NodeProto &n) {
+    setInts(n, "kernel_shape", kernel);
+    setInts(n, "strides", strideValues);
+    setInts(n, "dilations", dilationValues);
+  });
+  if (!isFillOf(init, -INFINITY)) {
+    auto c = getValue(init, op);
+    if (failed(c))
+      return failure();
+    name = node("Max", {*c, name});
+  }
+  bind(op->getResult(0), name);
+  return success();
+}
+
+LogicalResult ONNXEmitter::emitConcat(tensor::ConcatOp op) {
+  SmallVector<std::string> inputs;
+  for (Value input : op.getInputs()) {
+    auto v = getValue(input, op);
+    if (failed(v))
+      return failure();
+    inputs.push_back(*v);
+  }
+  int64_t dim = op.getDim();
+  bind(op.getResult(), node("Concat", inputs, [&](onnx::NodeProto &n) {
+         setInt(n, "axis", dim);
+       }));
+  return success();
+}
+
+LogicalResult ONNXEmitter::emitExtractSlice(tensor::ExtractSliceOp op) {
+  // One Slice per dim whose window is not the whole dim.
+  if (op.getSourceType().getRank() != op.getResultType().getRank())
+    return op.emitError("the ONNX target maps tensor.extract_slice without "
+                        "rank reduction only");
+  if (!op.hasUnitStride() ||
+      llvm::any_of(op.getStaticOffsets(), ShapedType::isDynamic))
+    return op.emitError("the ONNX target maps tensor.extract_slice with "
+                        "static offsets and unit strides only");
+  auto in = getValue(op.getSource(), op);
+  if (failed(in))
+    return failure();
+  std::string value = *in;
+  ArrayRef<int64_t> sourceShape = op.getSourceType().getShape();
+  for (auto [d, size] : llvm::enumerate(op.getMixedSizes())) {
+    int64_t offset = op.getStaticOffsets()[d];
+    std::string end;
+    if (auto dynamicSize = dyn_cast<Value>(size)) {
+      auto length = getValue(dynamicSize, op);
+      if (failed(length))
+        return failure();
+      end = offset == 0 ? *length : node("Add", {*length, int64s({offset})});
+    } else {
+      int64_t staticSize = *getConstantIntValue(size);
+      if (offset == 0 && staticSize == sourceShape[d])
+        continue;
+      end = int64s({offset + staticSize});
+    }
+    value = node("Slice", {value, int64s({offset}), end,
+                           int64s({int64_t(d)})});
+  }
+  bind(op.getResult(), value);
+  return success();
 }
 
 LogicalResult ONNXEmitter::emitBroadcast(linalg::BroadcastOp op) {

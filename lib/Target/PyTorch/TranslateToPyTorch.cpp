@@ -18,6 +18,7 @@
 #include "tritondsl/Target/PyTorch/PyTorchEmitter.h"
 
 #include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
+#include "tritondsl/Target/TensorPatterns.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -111,10 +112,17 @@ private:
   LogicalResult printCall(CallOp op);
   LogicalResult printReturn(func::ReturnOp op);
   LogicalResult printGeneric(linalg::GenericOp op);
+  LogicalResult printEinsum(linalg::GenericOp op);
   LogicalResult printReduce(linalg::ReduceOp op);
   LogicalResult printContraction(Operation *op, Value lhs, Value rhs,
                                  Value init);
   LogicalResult printConv(linalg::Conv2DNchwFchwOp op);
+  LogicalResult printGroupedConv(linalg::Conv2DNgchwGfchwOp op);
+  LogicalResult printPool(Operation *op, Value input, Value window, Value init,
+                          DenseIntElementsAttr strides,
+                          DenseIntElementsAttr dilations, bool isMax);
+  LogicalResult printConcat(tensor::ConcatOp op);
+  LogicalResult printExtractSlice(tensor::ExtractSliceOp op);
   LogicalResult printBroadcast(linalg::BroadcastOp op);
   LogicalResult printPad(tensor::PadOp op);
   LogicalResult printReshapeLike(Operation *op, Value source, Value result);
@@ -938,6 +946,21 @@ LogicalResult PyTorchEmitter::printOperation(Operation *op) {
         return success();
       })
       .Case<linalg::Conv2DNchwFchwOp>([&](auto c) { return printConv(c); })
+      .Case<linalg::Conv2DNgchwGfchwOp>(
+          [&](auto c) { return printGroupedConv(c); })
+      .Case<linalg::PoolingNchwMaxOp>([&](auto p) {
+        return printPool(p, p.getInputs()[0], p.getInputs()[1],
+                         p.getOutputs()[0], p.getStrides(), p.getDilations(),
+                         /*isMax=*/true);
+      })
+      .Case<linalg::PoolingNchwSumOp>([&](auto p) {
+        return printPool(p, p.getInputs()[0], p.getInputs()[1],
+                         p.getOutputs()[0], p.getStrides(), p.getDilations(),
+                         /*isMax=*/false);
+      })
+      .Case<tensor::ConcatOp>([&](auto c) { return printConcat(c); })
+      .Case<tensor::ExtractSliceOp>(
+          [&](auto e) { return printExtractSlice(e); })
       .Case<linalg::BroadcastOp>([&](auto b) { return printBroadcast(b); })
       .Default([&](Operation *o) -> LogicalResult {
         if (isa<arith::ArithDialect, math::MathDialect>(o->getDialect()))
@@ -1302,10 +1325,19 @@ LogicalResult PyTorchEmitter::printReturn(func::ReturnOp op) {
 /// read the output. Each input becomes a broadcast view whose dims are the
 /// loops in order; torch broadcasting then computes the body elementwise.
 LogicalResult PyTorchEmitter::printGeneric(linalg::GenericOp op) {
+  if (auto lookup = tritondsl::matchEmbeddingLookup(op)) {
+    auto table = getTensorExpr(lookup->table, op);
+    auto indices = getTensorExpr(lookup->indices, op);
+    if (failed(table) || failed(indices))
+      return failure();
+    std::string name = newName();
+    line(name + " = " + *table + "[" + *indices + ".long()]");
+    bind(op.getResult(0), name);
+    return success();
+  }
   unsigned numLoops = op.getNumLoops();
   if (op.getNumParallelLoops() != numLoops)
-    return op.emitError("the PyTorch target prints only elementwise "
-                        "linalg.generic (all loops parallel)");
+    return printEinsum(op);
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   Block &body = op.getRegion().front();
   if (numLoops > 64)
@@ -1437,6 +1469,68 @@ LogicalResult PyTorchEmitter::printGeneric(linalg::GenericOp op) {
     }
     bind(result, value);
   }
+  return success();
+}
+
+/// A contraction `out + a * b` (the batched `@` of the front end) as
+/// torch.einsum.
+LogicalResult PyTorchEmitter::printEinsum(linalg::GenericOp op) {
+  auto refuse = [&]() {
+    return op.emitError("the PyTorch target prints only elementwise "
+                        "linalg.generic (all loops parallel) and "
+                        "contractions (out + a * b)");
+  };
+  unsigned numLoops = op.getNumLoops();
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      numLoops > 26)
+    return refuse();
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (yield.getValues().size() != 1)
+    return refuse();
+  Operation *add = yield.getValues()[0].getDefiningOp();
+  if (!add || !isa<arith::AddFOp>(add) || add->getBlock() != &body)
+    return refuse();
+  Value out = body.getArgument(2);
+  if (!llvm::is_contained(add->getOperands(), out))
+    return refuse();
+  Value product =
+      add->getOperand(0) == out ? add->getOperand(1) : add->getOperand(0);
+  auto mul = product.getDefiningOp<arith::MulFOp>();
+  if (!mul || mul->getBlock() != &body ||
+      !llvm::is_contained(mul->getOperands(), body.getArgument(0)) ||
+      !llvm::is_contained(mul->getOperands(), body.getArgument(1)) ||
+      std::distance(body.begin(), body.end()) != 3)
+    return refuse();
+  std::string equation;
+  for (auto [i, map] : llvm::enumerate(op.getIndexingMapsArray())) {
+    if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+      return refuse();
+    std::string subscripts;
+    for (AffineExpr expr : map.getResults())
+      subscripts.push_back(
+          char('a' + cast<AffineDimExpr>(expr).getPosition()));
+    equation += i == 2 ? "->" + subscripts : (i ? "," : "") + subscripts;
+  }
+  SmallVector<std::string> args = {"\"" + equation + "\""};
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    auto e = getTensorExpr(input->get(), op);
+    if (failed(e))
+      return failure();
+    args.push_back(*e);
+  }
+  std::string name = newName();
+  callLine(name, "torch.einsum", args);
+  Value init = op.getDpsInits()[0];
+  if (!isFillOf(init, 0)) {
+    auto c = getTensorExpr(init, op);
+    if (failed(c))
+      return failure();
+    std::string sum = newName();
+    line(sum + " = " + *c + " + " + name);
+    name = sum;
+  }
+  bind(op.getResult(0), name);
   return success();
 }
 
@@ -1585,6 +1679,131 @@ LogicalResult PyTorchEmitter::printConv(linalg::Conv2DNchwFchwOp op) {
     name = sum;
   }
   bind(op.getResult(0), name);
+  return success();
+}
+
+LogicalResult PyTorchEmitter::printGroupedConv(linalg::Conv2DNgchwGfchwOp op) {
+  // [N, G, C, H, W] and [G, F, C, KH, KW]: torch's grouped conv2d on the
+  // flattened channels, its [N, G*F, OH, OW] result unflattened.
+  auto x = getTensorExpr(op.getInputs()[0], op);
+  auto w = getTensorExpr(op.getInputs()[1], op);
+  if (failed(x) || failed(w))
+    return failure();
+  auto wType = cast<RankedTensorType>(op.getInputs()[1].getType());
+  SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
+  SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
+  std::string name = newName();
+  callLine(name, "torch.nn.functional.conv2d",
+           {"torch.flatten(" + *x + ", 1, 2)", "torch.flatten(" + *w + ", 0, 1)",
+            "stride=" + tupleOf(strides), "dilation=" + tupleOf(dilations),
+            "groups=" + std::to_string(wType.getDimSize(0))});
+  std::string unflattened = newName();
+  callLine(unflattened, "torch.unflatten",
+           {name, "1",
+            tupleOf(ArrayRef<int64_t>{wType.getDimSize(0),
+                                      wType.getDimSize(1)})});
+  name = unflattened;
+  Value init = op.getOutputs()[0];
+  if (!isFillOf(init, 0)) {
+    auto c = getTensorExpr(init, op);
+    if (failed(c))
+      return failure();
+    std::string sum = newName();
+    line(sum + " = " + *c + " + " + name);
+    name = sum;
+  }
+  bind(op.getResult(0), name);
+  return success();
+}
+
+LogicalResult PyTorchEmitter::printPool(Operation *op, Value input,
+                                        Value window, Value init,
+                                        DenseIntElementsAttr strides,
+                                        DenseIntElementsAttr dilations,
+                                        bool isMax) {
+  auto x = getTensorExpr(input, op);
+  if (failed(x))
+    return failure();
+  auto windowType = cast<ShapedType>(window.getType());
+  SmallVector<int64_t> kernel(windowType.getShape());
+  SmallVector<int64_t> strideValues(strides.getValues<int64_t>());
+  SmallVector<int64_t> dilationValues(dilations.getValues<int64_t>());
+  std::string name = newName();
+  if (isMax) {
+    callLine(name, "torch.nn.functional.max_pool2d",
+             {*x, tupleOf(kernel), "stride=" + tupleOf(strideValues),
+              "dilation=" + tupleOf(dilationValues)});
+  } else {
+    if (llvm::any_of(dilationValues, [](int64_t d) { return d != 1; }))
+      return op->emitError("the PyTorch target prints a sum pooling without "
+                           "dilation only");
+    // The window sum: avg_pool2d divided by 1.
+    callLine(name, "torch.nn.functional.avg_pool2d",
+             {*x, tupleOf(kernel), "stride=" + tupleOf(strideValues),
+              "divisor_override=1"});
+  }
+  if (!isFillOf(init, isMax ? -INFINITY : 0)) {
+    auto c = getTensorExpr(init, op);
+    if (failed(c))
+      return failure();
+    std::string combined = newName();
+    callLine(combined, isMax ? "torch.maximum" : "torch.add", {*c, name});
+    name = combined;
+  }
+  bind(op->getResult(0), name);
+  return success();
+}
+
+LogicalResult PyTorchEmitter::printConcat(tensor::ConcatOp op) {
+  SmallVector<std::string> inputs;
+  for (Value input : op.getInputs()) {
+    auto e = getTensorExpr(input, op);
+    if (failed(e))
+      return failure();
+    inputs.push_back(*e);
+  }
+  std::string name = newName();
+  callLine(name, "torch.cat",
+           {"(" + llvm::join(inputs, ", ") + (inputs.size() == 1 ? ",)" : ")"),
+            "dim=" + std::to_string(op.getDim())});
+  bind(op.getResult(), name);
+  return success();
+}
+
+LogicalResult PyTorchEmitter::printExtractSlice(tensor::ExtractSliceOp op) {
+  // One narrow() per dim whose window is not the whole dim.
+  if (op.getSourceType().getRank() != op.getResultType().getRank())
+    return op.emitError("the PyTorch target prints tensor.extract_slice "
+                        "without rank reduction only");
+  if (!op.hasUnitStride() ||
+      llvm::any_of(op.getStaticOffsets(), ShapedType::isDynamic))
+    return op.emitError("the PyTorch target prints tensor.extract_slice with "
+                        "static offsets and unit strides only");
+  auto in = getTensorExpr(op.getSource(), op);
+  if (failed(in))
+    return failure();
+  std::string view = *in;
+  ArrayRef<int64_t> sourceShape = op.getSourceType().getShape();
+  for (auto [d, size] : llvm::enumerate(op.getMixedSizes())) {
+    int64_t offset = op.getStaticOffsets()[d];
+    std::string length;
+    if (auto value = dyn_cast<Value>(size)) {
+      auto e = getExpr(value, op);
+      if (failed(e))
+        return failure();
+      length = *e;
+    } else {
+      int64_t staticSize = *getConstantIntValue(size);
+      if (offset == 0 && staticSize == sourceShape[d])
+        continue;
+      length = std::to_string(staticSize);
+    }
+    view += ".narrow(" + std::to_string(d) + ", " + std::to_string(offset) +
+            ", " + length + ")";
+  }
+  std::string name = newName();
+  line(name + " = " + view);
+  bind(op.getResult(), name);
   return success();
 }
 
