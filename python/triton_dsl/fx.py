@@ -271,6 +271,10 @@ def ternarize_model(model: nn.Module, quantizer: str = "absmean", per_channel: b
             if isinstance(sub, (nn.Linear, nn.Conv2d)):
                 sub.weight.copy_(ternarize(sub.weight, quantizer, 0 if per_channel else None,
                                            threshold, seed))
+            elif isinstance(sub, nn.MultiheadAttention) and sub.in_proj_weight is not None:
+                # The packed q/k/v projection is one Linear weight to from_fx.
+                sub.in_proj_weight.copy_(ternarize(sub.in_proj_weight, quantizer,
+                                                   0 if per_channel else None, threshold, seed))
     return ternarized
 
 
@@ -310,6 +314,7 @@ class _Tensor:
 
     expr: str
     shape: Tuple[Dim, ...]
+    dtype: Any = torch.float32
 
 
 @dataclass
@@ -339,9 +344,22 @@ def _ternarized(name: str, trits: torch.Tensor, scale: torch.Tensor) -> _Ternari
 
 @dataclass
 class _Size:
-    """A size read from a tensor (x.size(0), x.shape[1], a SymInt input)."""
+    """A size read from a tensor (x.size(0), x.shape[1], a SymInt input);
+    ``dim`` is None for a size computed from a dynamic one."""
 
-    dim: Dim
+    dim: Optional[Dim]
+
+
+@dataclass
+class _LazySlice:
+    """A piece of split/chunk/unbind: emitted only when something reads it."""
+
+    source: "_Tensor"
+    dim: int
+    start: int
+    end: int
+    hint: str
+    shape: Optional[Tuple[Dim, ...]] = None  # unbind: the dim is dropped
 
 
 def _number(value: Union[int, float, bool]) -> str:
@@ -355,8 +373,21 @@ def _number(value: Union[int, float, bool]) -> str:
     return f"({text})" if value < 0 else text
 
 
-def _type(shape: Sequence[Dim]) -> str:
-    return "Tensor[" + ", ".join(str(d) for d in shape) + "]"
+#: Integer inputs the program accepts (indices of an embedding).
+_INTEGER_DTYPES = {torch.int64: "i64", torch.int32: "i32"}
+
+
+def _type(shape: Sequence[Dim], dtype: Any = torch.float32) -> str:
+    element = f"<{_INTEGER_DTYPES[dtype]}>" if dtype in _INTEGER_DTYPES else ""
+    return f"Tensor{element}[" + ", ".join(str(d) for d in shape) + "]"
+
+
+def _pair(value: Any) -> Tuple[int, int]:
+    if isinstance(value, (tuple, list)):
+        if len(value) == 1:
+            return (int(value[0]), int(value[0]))
+        return (int(value[0]), int(value[1]))
+    return (int(value), int(value))
 
 
 def _target_name(node: torch.fx.Node, gm: torch.fx.GraphModule) -> str:
@@ -435,15 +466,47 @@ class _Translator:
         self.body.append(f"        let {name} = {expr}")
         return _Tensor(name, self.shape_of(node))
 
+    def check_inplace(self, node, target) -> None:
+        """An in-place op (x += y, x.add_(y)) is the pure op when nothing reads
+        the old x after it; otherwise the program would differ."""
+        if not isinstance(target, torch.fx.Node):
+            return
+        order = {n: i for i, n in enumerate(self.gm.graph.nodes)} if not hasattr(self, "_order") \
+            else self._order
+        self._order = order
+        if any(order[user] > order[node] for user in target.users if user is not node):
+            raise self.unsupported("an in-place update of a value that is read again later")
+
+    def emit_as(self, expr: str, hint: str, shape: Tuple[Dim, ...]) -> _Tensor:
+        """A statement whose shape the caller knows (a step of a decomposition)."""
+        name = self.fresh(hint)
+        self.body.append(f"        let {name} = {expr}")
+        return _Tensor(name, tuple(shape))
+
     def value(self, arg: Any) -> Any:
         if isinstance(arg, torch.fx.Node):
-            return self.env[arg.name]
+            v = self.env[arg.name]
+            if isinstance(v, _LazySlice):
+                v = self.materialize(v)
+                self.env[arg.name] = v
+            return v
         return arg
 
-    def tensor(self, arg: Any, what: str = "operand") -> str:
-        """The DSL expression of a tensor operand (declaring a param for a constant)."""
+    def materialize(self, piece: "_LazySlice") -> _Tensor:
+        v = self.sliced(piece.source, piece.dim, piece.start, piece.end, piece.hint)
+        if piece.shape is not None:
+            v = self.emit_as(f"reshape({v.expr}, {', '.join(str(d) for d in piece.shape)})",
+                             piece.hint, piece.shape)
+        return v
+
+    def tensor(self, arg: Any, what: str = "operand", integer: bool = False) -> str:
+        """The DSL expression of a tensor operand (declaring a param for a constant).
+        Integer tensors (embedding indices) are accepted only with ``integer``."""
         v = self.value(arg)
         if isinstance(v, _Tensor):
+            if v.dtype != torch.float32 and not integer:
+                raise self.unsupported(f"its {what} is a tensor of {v.dtype}; integer "
+                                       "tensors can only index an embedding")
             return v.expr
         if isinstance(v, _Const):
             return self.float_param(v)
@@ -531,11 +594,13 @@ class _Translator:
                 raise self.unsupported("graph inputs must be float32 tensors or sizes")
             self.env[node.name] = _Size(dim)
             return
-        shape = self.shape_of(node)
+        shape, dtype = entry
+        if dtype not in _INTEGER_DTYPES:
+            shape = self.shape_of(node)
         name = self.fresh(node.name)
-        self.args.append(f"{name}: {_type(shape)}")
+        self.args.append(f"{name}: {_type(shape, dtype)}")
         self.input_positions.append(index)
-        self.env[node.name] = _Tensor(name, shape)
+        self.env[node.name] = _Tensor(name, shape, dtype)
 
     def output(self, node: torch.fx.Node) -> None:
         result = node.args[0]
@@ -591,6 +656,30 @@ class _Translator:
                                    module.weight, module.bias, module.eps)
         if isinstance(module, nn.Flatten):
             return self.flatten(node, x, module.start_dim, module.end_dim)
+        if isinstance(module, nn.MaxPool2d):
+            return self.pool2d(node, x, "max", module.kernel_size, module.stride, module.padding,
+                               module.dilation, module.ceil_mode,
+                               return_indices=module.return_indices)
+        if isinstance(module, nn.AvgPool2d):
+            return self.pool2d(node, x, "avg", module.kernel_size, module.stride, module.padding,
+                               1, module.ceil_mode, module.count_include_pad,
+                               module.divisor_override)
+        if isinstance(module, nn.AdaptiveAvgPool2d):
+            return self.adaptive_avg_pool2d(node, x, module.output_size)
+        if isinstance(module, nn.Hardtanh):  # ReLU6 too
+            return _hardtanh_fn(self, node, x, module.min_val, module.max_val, module.inplace)
+        if isinstance(module, nn.Hardswish):
+            return _activation_fn("hardswish")(self, node, x, module.inplace)
+        if isinstance(module, nn.Hardsigmoid):
+            return _activation_fn("hardsigmoid")(self, node, x, module.inplace)
+        if isinstance(module, nn.SiLU):
+            return _activation_fn("silu")(self, node, x, module.inplace)
+        if isinstance(module, nn.Embedding):
+            return self.embedding(node, x, module.weight, module.padding_idx, module.max_norm)
+        if isinstance(module, nn.MultiheadAttention):
+            return self.multihead_attention_module(node, module, *node.args, **node.kwargs)
+        if isinstance(module, nn.TransformerEncoderLayer):
+            return self.encoder_layer_module(node, module, *node.args, **node.kwargs)
         if isinstance(module, nn.Identity):
             return self.value(x)
         if isinstance(module, nn.Dropout):
@@ -649,10 +738,9 @@ class _Translator:
         w = own.value if own is not None else self.const(weight, "weight")
         b = self.const(bias, "bias")
         pair = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v, v)  # noqa: E731
-        if groups != 1:
-            raise self.unsupported(f"groups={groups} (only 1 is supported)")
-        if pair(dilation) != (1, 1):
-            raise self.unsupported(f"dilation={dilation} (only 1 is supported)")
+        dh, dw = pair(dilation)
+        if dh != dw:
+            raise self.unsupported(f"dilation={dilation}: only equal dilations are supported")
         if padding_mode != "zeros":
             raise self.unsupported(f"padding_mode='{padding_mode}' (only 'zeros')")
         sh, sw = pair(stride)
@@ -664,7 +752,7 @@ class _Translator:
             kh, kw = w.shape[2], w.shape[3]
             if sh != 1 or kh != kw or kh % 2 == 0:
                 raise self.unsupported("padding='same' needs stride 1 and an odd square kernel")
-            padding = (kh - 1) // 2
+            padding = dh * (kh - 1) // 2
         ph, pw = pair(padding)
         if ph != pw:
             raise self.unsupported(f"padding={padding}: only equal paddings are supported")
@@ -673,7 +761,12 @@ class _Translator:
         if scale.dim() == 1:  # per channel
             scale = scale.reshape(-1, 1, 1)
         scale_name = self.declare_float(f"{name}_scale", scale)
-        expr = f"conv2d({xs}, {name}, stride={sh}, padding={ph}) * {scale_name}"
+        options = f"stride={sh}, padding={ph}"
+        if dh != 1:
+            options += f", dilation={dh}"
+        if groups != 1:
+            options += f", groups={groups}"
+        expr = f"conv2d({xs}, {name}, {options}) * {scale_name}"
         if b is not None:
             expr += f" + {self.declare_float(self.hint(node, bias, 'bias'), b.reshape(-1, 1, 1))}"
         return self.emit(expr, node)
@@ -802,8 +895,457 @@ class _Translator:
     def getitem(self, node, seq, index) -> Any:
         v = self.value(seq)
         if isinstance(v, tuple) and isinstance(index, int):
-            return v[index]
-        raise self.unsupported("indexing is supported on shapes only")
+            item = v[index]
+            return self.materialize(item) if isinstance(item, _LazySlice) else item
+        if isinstance(v, (_Tensor, _Const)):
+            if isinstance(v, _Const):
+                return _Const(v.value[index], v.name)
+            return self.index(node, v, index)
+        raise self.unsupported("indexing is supported on shapes, tuples and tensors only")
+
+
+    # pooling, activations, convolution options -------------------------------------------------
+
+    def pool2d(self, node, x, kind: str, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode=False, count_include_pad=True, divisor_override=None,
+               return_indices=False) -> _Tensor:
+        kh, kw = _pair(kernel_size)
+        sh, sw = _pair(stride if stride not in (None, [], ()) else kernel_size)
+        ph, pw = _pair(padding)
+        if kh != kw or sh != sw or ph != pw:
+            raise self.unsupported(f"kernel {kernel_size}, stride {stride}, padding {padding}: "
+                                   "only square windows with equal strides and paddings")
+        if _pair(dilation) != (1, 1):
+            raise self.unsupported(f"dilation={dilation} (only 1 for pooling)")
+        if ceil_mode:
+            raise self.unsupported("ceil_mode=True")
+        if return_indices:
+            raise self.unsupported("return_indices=True")
+        if divisor_override is not None:
+            raise self.unsupported("divisor_override")
+        if kind == "avg" and not count_include_pad and ph > 0:
+            raise self.unsupported("count_include_pad=False with padding")
+        if len(self.value(x).shape) != 4:
+            raise self.unsupported("pooling needs an input [N, C, H, W]")
+        if ph > kh // 2:
+            raise self.unsupported(f"padding={padding} is more than half the kernel")
+        return self.emit(f"{kind}_pool2d({self.tensor(x, 'input')}, {kh}, stride={sh}, "
+                         f"padding={ph})", node)
+
+    def adaptive_avg_pool2d(self, node, x, output_size) -> _Tensor:
+        v = self.value(x)
+        if not isinstance(v, _Tensor) or len(v.shape) != 4:
+            raise self.unsupported("adaptive pooling needs an input [N, C, H, W]")
+        h, w = v.shape[2], v.shape[3]
+        oh, ow = _pair([h if o is None else o for o in output_size]
+                       if isinstance(output_size, (tuple, list)) else output_size)
+        if (oh, ow) == (1, 1):
+            inner = self.emit_as(f"mean({v.expr}, 3, keepdim=true)", node.name,
+                                 v.shape[:3] + (1,))
+            return self.emit(f"mean({inner.expr}, 2, keepdim=true)", node)
+        if h % oh or w % ow or h // oh != w // ow:
+            raise self.unsupported(f"output size {(oh, ow)} of an input {h}x{w}: only sizes "
+                                   "that divide it into equal square windows")
+        k = h // oh
+        return self.emit(f"avg_pool2d({v.expr}, {k}, stride={k})", node)
+
+    def clamp(self, node, x, low, high) -> _Tensor:
+        for bound in (low, high):
+            if not isinstance(bound, (int, float)) or isinstance(bound, bool):
+                raise self.unsupported("clamp bounds must be numbers")
+        if low > high:
+            raise self.unsupported(f"clamp with min {low} > max {high}")
+        return self.emit(f"clamp({self.tensor(x, 'input')}, {_number(float(low))}, "
+                         f"{_number(float(high))})", node)
+
+    def hardswish(self, node, x) -> _Tensor:
+        xs = self.tensor(x, "input")
+        return self.emit(f"{xs} * clamp({xs} + 3.0, 0.0, 6.0) / 6.0", node)
+
+    def hardsigmoid(self, node, x) -> _Tensor:
+        return self.emit(f"clamp({self.tensor(x, 'input')} + 3.0, 0.0, 6.0) / 6.0", node)
+
+    def silu(self, node, x) -> _Tensor:
+        xs = self.tensor(x, "input")
+        return self.emit(f"{xs} * sigmoid({xs})", node)
+
+    # shapes and layout ------------------------------------------------------------------
+
+    def transposed(self, v: _Tensor, d0: int, d1: int, hint: str) -> _Tensor:
+        rank = len(v.shape)
+        d0, d1 = d0 % rank, d1 % rank
+        if d0 == d1:
+            return v
+        shape = list(v.shape)
+        shape[d0], shape[d1] = shape[d1], shape[d0]
+        return self.emit_as(f"transpose({v.expr}, {d0}, {d1})", hint, tuple(shape))
+
+    def as_tensor(self, arg: Any, what: str = "input") -> _Tensor:
+        v = self.value(arg)
+        if isinstance(v, _Const):
+            return _Tensor(self.float_param(v), tuple(v.value.shape))
+        if isinstance(v, _Tensor):
+            self.tensor(arg, what)  # refuses integer tensors
+            return v
+        raise self.unsupported(f"its {what} must be a tensor")
+
+    def transpose(self, node, x, dim0=None, dim1=None) -> _Tensor:
+        v = self.as_tensor(x)
+        if dim0 is None:  # Tensor.t()
+            if len(v.shape) < 2:
+                return v
+            dim0, dim1 = 0, 1
+        return self.transposed(v, int(dim0), int(dim1), node.name)
+
+    def permute(self, node, x, *dims, **kwargs) -> _Tensor:
+        if "dims" in kwargs:
+            dims = (kwargs["dims"],)
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = tuple(dims[0])
+        v = self.as_tensor(x)
+        rank = len(v.shape)
+        perm = [int(d) % rank for d in dims]
+        if sorted(perm) != list(range(rank)):
+            raise self.unsupported(f"permutation {list(dims)} of a rank-{rank} tensor")
+        # A permutation is a product of transpositions (selection order).
+        current = list(range(rank))
+        for i in range(rank):
+            j = current.index(perm[i])
+            if j != i:
+                current[i], current[j] = current[j], current[i]
+                v = self.transposed(v, i, j, node.name)
+        return v
+
+    def expand(self, node, x, *sizes, **kwargs) -> _Tensor:
+        v = self.as_tensor(x)
+        shape = self.shape_of(node)
+        if tuple(shape) == tuple(v.shape):
+            return v
+        return self.emit(f"expand({v.expr}, {', '.join(str(d) for d in shape)})", node)
+
+    def cat(self, node, tensors, dim=0) -> _Tensor:
+        if not isinstance(tensors, (tuple, list)) or not tensors:
+            raise self.unsupported("cat of a sequence of tensors")
+        parts = [self.as_tensor(t) for t in tensors]
+        rank = len(parts[0].shape)
+        dim = int(dim) % rank
+        result = parts[0]
+        for i, part in enumerate(parts[1:]):
+            shape = list(result.shape)
+            if isinstance(shape[dim], str) or isinstance(part.shape[dim], str):
+                raise self.unsupported("cat along a dynamic dim")
+            shape[dim] = shape[dim] + part.shape[dim]
+            expr = f"cat({result.expr}, {part.expr}, {dim})"
+            if i == len(parts) - 2:
+                return self.emit(expr, node)
+            result = self.emit_as(expr, node.name, tuple(shape))
+        return result
+
+    def sliced(self, v: _Tensor, dim: int, start: int, end: int, hint: str) -> _Tensor:
+        if start == 0 and end == v.shape[dim]:
+            return v
+        shape = list(v.shape)
+        shape[dim] = end - start
+        return self.emit_as(f"slice({v.expr}, {dim}, {start}, {end})", hint, tuple(shape))
+
+    def split(self, node, x, split_size_or_sections, dim=0) -> Tuple[_Tensor, ...]:
+        v = self.as_tensor(x)
+        dim = int(dim) % len(v.shape)
+        size = v.shape[dim]
+        if isinstance(size, str):
+            raise self.unsupported("split along a dynamic dim")
+        if isinstance(split_size_or_sections, int):
+            step = split_size_or_sections
+            sections = [min(step, size - i) for i in range(0, size, step)]
+        else:
+            sections = list(split_size_or_sections)
+        bounds, start = [], 0
+        for length in sections:
+            bounds.append((start, start + length))
+            start += length
+        return tuple(_LazySlice(v, dim, a, b, f"{node.name}_{i}")
+                     for i, (a, b) in enumerate(bounds))
+
+    def chunk(self, node, x, chunks, dim=0) -> Tuple[_Tensor, ...]:
+        v = self.as_tensor(x)
+        size = v.shape[int(dim) % len(v.shape)]
+        if isinstance(size, str):
+            raise self.unsupported("chunk along a dynamic dim")
+        step = -(-size // int(chunks))
+        return self.split(node, x, step, dim)
+
+    def unbind(self, node, x, dim=0) -> Tuple[_Tensor, ...]:
+        v = self.as_tensor(x)
+        dim = int(dim) % len(v.shape)
+        size = v.shape[dim]
+        if isinstance(size, str):
+            raise self.unsupported("unbind along a dynamic dim")
+        shape = v.shape[:dim] + v.shape[dim + 1:]
+        return tuple(_LazySlice(v, dim, i, i + 1, f"{node.name}_{i}", shape)
+                     for i in range(size))
+
+    def index(self, node, v: _Tensor, index) -> _Tensor:
+        """x[...] with ints, slices of step 1, None and Ellipsis."""
+        items = list(index) if isinstance(index, tuple) else [index]
+        if sum(1 for i in items if i is Ellipsis) > 1:
+            raise self.unsupported("more than one Ellipsis")
+        if Ellipsis in items:
+            at = items.index(Ellipsis)
+            fill = len(v.shape) - (len(items) - 1 - sum(1 for i in items if i is None))
+            items[at:at + 1] = [slice(None)] * fill
+        dim, reshape = 0, False
+        for item in items:
+            if item is None:
+                reshape = True
+                continue
+            if dim >= len(v.shape):
+                raise self.unsupported("too many indices")
+            size = v.shape[dim]
+            if isinstance(item, int) and not isinstance(item, bool):
+                if isinstance(size, str):
+                    raise self.unsupported("an integer index into a dynamic dim")
+                i = item % size
+                v = self.sliced(v, dim, i, i + 1, node.name)
+                reshape = True
+            elif isinstance(item, slice):
+                if item.step not in (None, 1):
+                    raise self.unsupported(f"slice step {item.step}")
+                if item != slice(None):
+                    if isinstance(size, str):
+                        raise self.unsupported("slicing a dynamic dim")
+                    start, end, _ = item.indices(size)
+                    v = self.sliced(v, dim, start, max(start, end), node.name)
+            else:
+                raise self.unsupported(f"index {item!r}: only integers, slices, None and ...")
+            dim += 1
+        if reshape:
+            return self.reshape_to(node, v.expr)
+        return v
+
+    def squeeze_like(self, node, x, *args, **kwargs) -> _Tensor:
+        """unsqueeze, squeeze, unflatten, view, reshape: sizes from shape propagation."""
+        v = self.as_tensor(x)
+        if tuple(self.shape_of(node)) == tuple(v.shape):
+            return v
+        return self.reshape_to(node, v.expr)
+
+    def mean(self, node, x, dim=None, keepdim=False, *, dtype=None) -> _Tensor:
+        if dtype is not None:
+            raise self.unsupported("mean with a dtype")
+        v = self.as_tensor(x)
+        rank = len(v.shape)
+        if dim is None:
+            raise self.unsupported("mean over every dim (give the dims)")
+        dims = sorted({int(d) % rank for d in (dim if isinstance(dim, (tuple, list)) else [dim])},
+                      reverse=True)
+        for i, d in enumerate(dims):
+            shape = list(v.shape)
+            if keepdim:
+                shape[d] = 1
+            else:
+                del shape[d]
+            expr = f"mean({v.expr}, {d}{', keepdim=true' if keepdim else ''})"
+            v = self.emit(expr, node) if i == len(dims) - 1 else \
+                self.emit_as(expr, node.name, tuple(shape))
+        return v
+
+    def embedding(self, node, indices, weight, padding_idx=None, max_norm=None, *args,
+                  **kwargs) -> _Tensor:
+        table = self.const(weight, "weight")
+        if max_norm is not None:
+            raise self.unsupported("max_norm (the table would change at run time)")
+        if table.dim() != 2:
+            raise self.unsupported("the table must have rank 2")
+        idx = self.value(indices)
+        if isinstance(idx, _Const):  # constant indices (position ids): a constant
+            return _Const(table[idx.value.long()], f"{self.hint(node, weight)}_rows")
+        if not isinstance(idx, _Tensor) or idx.dtype not in _INTEGER_DTYPES:
+            raise self.unsupported("the indices must be an integer tensor")
+        name = self.declare_float(self.hint(node, weight, "weight"), table)
+        return self.emit(f"embedding({name}, {self.tensor(indices, 'indices', integer=True)})",
+                         node)
+
+    def attention(self, node, q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False,
+                  scale=None, enable_gqa=False) -> _Tensor:
+        if attn_mask is not None or is_causal:
+            raise self.unsupported("attention masks")
+        if dropout_p:
+            raise self.unsupported("attention dropout")
+        qv, kv, vv = self.as_tensor(q), self.as_tensor(k), self.as_tensor(v)
+        return self.emit(self.attention_expr(qv, kv, vv, node.name, scale), node)
+
+    def attention_expr(self, q: _Tensor, k: _Tensor, v: _Tensor, hint: str,
+                       scale=None) -> str:
+        """softmax(q @ k^T * scale) @ v, the result's expression (shape: q's with v's last dim)."""
+        d = q.shape[-1]
+        factor = 1.0 / math.sqrt(d) if scale is None else float(scale)
+        kt = self.transposed(k, -2, -1, f"{hint}_kt")
+        scores_shape = q.shape[:-1] + (k.shape[-2],)
+        scores = self.emit_as(f"softmax({q.expr} @ {kt.expr} * {_number(factor)}, -1)",
+                              f"{hint}_scores", scores_shape)
+        return f"{scores.expr} @ {v.expr}"
+
+    def assert_(self, node, condition, message=None) -> None:
+        value = self.value(condition)
+        if value is True:
+            return None
+        if value is False:
+            raise self.unsupported(f"the model's shape assertion fails: {message}")
+        raise self.unsupported("an assertion whose condition is not a shape check known at "
+                               "capture time")
+
+
+    # attention and transformer layers, decomposed ---------------------------------------------
+
+    def ternary_linear_params(self, hint: str, weight: torch.Tensor, bias: Optional[torch.Tensor],
+                              pieces: Sequence[str] = ("",)) -> List[Tuple[str, str, Optional[str], int]]:
+        """Ternarizes a [out, in] weight with one quantizer call (as ternarize_model does)
+        and declares it as len(pieces) row blocks (q, k, v of a packed in-projection):
+        (trits param, scale param, bias param or None, out features) per block."""
+        try:
+            trits, scale = self.quantizer.quantize(weight)
+        except ValueError as e:
+            raise self.unsupported(f"cannot ternarize its weight: {e}") from None
+        out = weight.shape[0] // len(pieces)
+        declared = []
+        for i, piece in enumerate(pieces):
+            rows = slice(i * out, (i + 1) * out)
+            base = f"{hint}_{piece}" if piece else hint
+            name = self.fresh(f"{base}_weight")
+            block = trits[rows].t().contiguous()
+            self.params.append(f"    param {name}: TernaryTensor[{', '.join(map(str, block.shape))}]")
+            self.ternary[name] = block
+            scale_name = self.declare_float(f"{name}_scale", scale if scale.dim() == 0 else scale[rows])
+            bias_name = None if bias is None else self.declare_float(f"{base}_bias", bias[rows])
+            declared.append((name, scale_name, bias_name, out))
+        return declared
+
+    def project(self, v: _Tensor, params: Tuple[str, str, Optional[str], int], hint: str) -> _Tensor:
+        weight, scale, bias, out = params
+        expr = f"{v.expr} @ {weight} * {scale}" + (f" + {bias}" if bias else "")
+        return self.emit_as(expr, hint, v.shape[:-1] + (out,))
+
+    def norm(self, v: _Tensor, weight, bias, eps: float, hint: str) -> _Tensor:
+        args = [v.expr]
+        if weight is not None:
+            args.append(self.declare_float(f"{hint}_weight", weight))
+            if bias is not None:
+                args.append(self.declare_float(f"{hint}_bias", bias))
+        return self.emit_as(f"layer_norm({', '.join(args)}, eps={_number(float(eps))})", hint,
+                            v.shape)
+
+    def multihead_attention(self, hint: str, query: _Tensor, key: _Tensor, value: _Tensor,
+                            heads: int, in_weight, in_bias, out_weight, out_bias,
+                            batch_first: bool) -> _Tensor:
+        """nn.MultiheadAttention without masks: projections (in_proj ternarized as one
+        weight, then split into q, k, v), heads, softmax(q k^T / sqrt(d)) v, out_proj."""
+        if not batch_first:
+            query = self.transposed(query, 0, 1, f"{hint}_q_in")
+            key = query if key is None else self.transposed(key, 0, 1, f"{hint}_k_in")
+            value = query if value is None else self.transposed(value, 0, 1, f"{hint}_v_in")
+        embed = query.shape[-1]
+        if embed % heads:
+            raise self.unsupported(f"embed dim {embed} is not divisible by {heads} heads")
+        head_dim = embed // heads
+        q_params, k_params, v_params = self.ternary_linear_params(
+            f"{hint}_in_proj", in_weight, in_bias, ("q", "k", "v"))
+
+        def heads_of(x: _Tensor, params, name: str) -> _Tensor:
+            projected = self.project(x, params, f"{hint}_{name}")
+            b, length = projected.shape[0], projected.shape[1]
+            split = self.emit_as(f"reshape({projected.expr}, {b}, {length}, {heads}, {head_dim})",
+                                 f"{hint}_{name}_heads", (b, length, heads, head_dim))
+            return self.transposed(split, 1, 2, f"{hint}_{name}_heads")
+
+        q = heads_of(query, q_params, "q")
+        k = heads_of(key, k_params, "k")
+        v = heads_of(value, v_params, "v")
+        attended = self.emit_as(self.attention_expr(q, k, v, hint), f"{hint}_attended", q.shape)
+        merged = self.transposed(attended, 1, 2, f"{hint}_merged")
+        b, length = merged.shape[0], merged.shape[1]
+        merged = self.emit_as(f"reshape({merged.expr}, {b}, {length}, {embed})",
+                              f"{hint}_merged", (b, length, embed))
+        (out_params,) = self.ternary_linear_params(f"{hint}_out_proj", out_weight, out_bias)
+        out = self.project(merged, out_params, f"{hint}_out")
+        if not batch_first:
+            out = self.transposed(out, 0, 1, f"{hint}_out")
+        return out
+
+    def multihead_attention_module(self, node, module: nn.MultiheadAttention, query, key, value,
+                                   key_padding_mask=None, need_weights=True, attn_mask=None,
+                                   average_attn_weights=True, is_causal=False) -> tuple:
+        if key_padding_mask is not None or attn_mask is not None or is_causal:
+            raise self.unsupported("attention masks")
+        if module.training and module.dropout > 0:
+            raise self.unsupported("attention dropout in training mode (call model.eval())")
+        if not module._qkv_same_embed_dim or module.bias_k is not None or module.add_zero_attn:
+            raise self.unsupported("separate q/k/v projection weights, bias_k/bias_v or "
+                                   "add_zero_attn")
+        q = self.as_tensor(query)
+        k = None if key is query else self.as_tensor(key)
+        v = None if value is query else self.as_tensor(value)
+        if not module.batch_first and (k is not None or v is not None):
+            k = k if k is not None else q
+            v = v if v is not None else q
+        hint = str(node.target)
+        out = self.multihead_attention(hint, q, k if k is not None else q, v if v is not None else q,
+                                       module.num_heads, module.in_proj_weight.detach(),
+                                       None if module.in_proj_bias is None else module.in_proj_bias.detach(),
+                                       module.out_proj.weight.detach(),
+                                       None if module.out_proj.bias is None else module.out_proj.bias.detach(),
+                                       module.batch_first)
+        return (out, None)
+
+    def encoder_layer(self, hint: str, x: _Tensor, self_attn: nn.MultiheadAttention, linear1,
+                      linear2, norm1, norm2, norm_first: bool, activation: str) -> _Tensor:
+        def attention(h: _Tensor) -> _Tensor:
+            a = self_attn
+            return self.multihead_attention(
+                f"{hint}_self_attn", h, h, h, a.num_heads, a.in_proj_weight.detach(),
+                None if a.in_proj_bias is None else a.in_proj_bias.detach(),
+                a.out_proj.weight.detach(),
+                None if a.out_proj.bias is None else a.out_proj.bias.detach(), a.batch_first)
+
+        def feed_forward(h: _Tensor) -> _Tensor:
+            (p1,) = self.ternary_linear_params(f"{hint}_linear1", linear1.weight.detach(),
+                                               None if linear1.bias is None else linear1.bias.detach())
+            hidden = self.project(h, p1, f"{hint}_linear1")
+            hidden = self.emit_as(f"{activation}({hidden.expr})", f"{hint}_{activation}",
+                                  hidden.shape)
+            (p2,) = self.ternary_linear_params(f"{hint}_linear2", linear2.weight.detach(),
+                                               None if linear2.bias is None else linear2.bias.detach())
+            return self.project(hidden, p2, f"{hint}_linear2")
+
+        def norm(h: _Tensor, module: nn.LayerNorm, name: str) -> _Tensor:
+            return self.norm(h, None if module.weight is None else module.weight.detach(),
+                             None if module.bias is None else module.bias.detach(), module.eps,
+                             f"{hint}_{name}")
+
+        def add(a: _Tensor, b: _Tensor, name: str) -> _Tensor:
+            return self.emit_as(f"{a.expr} + {b.expr}", f"{hint}_{name}", a.shape)
+
+        if norm_first:
+            x = add(x, attention(norm(x, norm1, "norm1")), "residual1")
+            return add(x, feed_forward(norm(x, norm2, "norm2")), "residual2")
+        x = norm(add(x, attention(x), "residual1"), norm1, "norm1")
+        return norm(add(x, feed_forward(x), "residual2"), norm2, "norm2")
+
+    def encoder_layer_module(self, node, module: nn.TransformerEncoderLayer, src, src_mask=None,
+                             src_key_padding_mask=None, is_causal=False) -> _Tensor:
+        if src_mask is not None or src_key_padding_mask is not None or is_causal:
+            raise self.unsupported("attention masks")
+        if module.training:
+            raise self.unsupported("TransformerEncoderLayer in training mode (call model.eval())")
+        act = module.activation
+        if act is F.relu or isinstance(act, nn.ReLU):
+            activation = "relu"
+        elif (act is F.gelu) or (isinstance(act, nn.GELU) and act.approximate == "none"):
+            activation = "gelu"
+        else:
+            raise self.unsupported(f"activation {act!r} (relu or gelu)")
+        return self.encoder_layer(str(node.target), self.as_tensor(src), module.self_attn,
+                                  module.linear1, module.linear2, module.norm1, module.norm2,
+                                  module.norm_first, activation)
 
     # the program ----------------------------------------------------------------------------
 
@@ -824,13 +1366,48 @@ class _Translator:
         return "\n".join(lines)
 
 
-def _binary(op: str) -> Callable:
+_SIZE_OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+             "//": operator.floordiv}
+
+
+def _static_size(v: Any) -> Optional[int]:
+    if isinstance(v, _Size):
+        return v.dim if isinstance(v.dim, int) else None
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    return None
+
+
+def _binary(op: str, inplace: bool = False) -> Callable:
     def translate(self, node, a, b, *, alpha=1, **kwargs):
         if alpha != 1 or kwargs:
             raise self.unsupported("alpha or other keyword arguments")
+        if inplace:
+            self.check_inplace(node, a)
         if not any(isinstance(self.value(v), (_Tensor, _Const)) for v in (a, b)):
+            # Size arithmetic (h // patch): computed when the sizes are static;
+            # the reshapes it feeds take their sizes from shape propagation.
+            x, y = _static_size(self.value(a)), _static_size(self.value(b))
+            if op in _SIZE_OPS and x is not None and y is not None:
+                return _Size(_SIZE_OPS[op](x, y))
+            if op in _SIZE_OPS and all(isinstance(self.value(v), (_Size, int)) for v in (a, b)):
+                return _Size(None)
             raise self.unsupported("arithmetic on sizes is not supported")
         return self.emit(f"{self.operand(a)} {op} {self.operand(b)}", node)
+
+    return translate
+
+
+def _compare(op: Callable) -> Callable:
+    def translate(self, node, a, b):
+        x, y = self.value(a), self.value(b)
+        if isinstance(x, _Size) and isinstance(y, _Size) and x.dim is not None \
+                and x.dim == y.dim and op in (operator.eq, operator.le, operator.ge):
+            return True  # the same (possibly symbolic) size
+        x, y = _static_size(x), _static_size(y)
+        if x is None or y is None:
+            raise self.unsupported("a comparison of values not known at capture time")
+        return op(x, y)
 
     return translate
 
@@ -911,6 +1488,58 @@ def _packed_conv2d_op(self, node, x, packed, scale, bias, weight_shape, stride, 
     return self.conv2d(node, x, weight, bias, stride, padding, dilation, groups)
 
 
+def _max_pool_fn(self, node, x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                 return_indices=False):
+    return self.pool2d(node, x, "max", kernel_size, stride, padding, dilation, ceil_mode,
+                       return_indices=return_indices)
+
+
+def _avg_pool_fn(self, node, x, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True, divisor_override=None):
+    return self.pool2d(node, x, "avg", kernel_size, stride, padding, 1, ceil_mode,
+                       count_include_pad, divisor_override)
+
+
+def _hardtanh_fn(self, node, x, min_val=-1.0, max_val=1.0, inplace=False):
+    if inplace:
+        self.check_inplace(node, x)
+    return self.clamp(node, x, min_val, max_val)
+
+
+def _relu6_fn(self, node, x, inplace=False):
+    return _hardtanh_fn(self, node, x, 0.0, 6.0, inplace)
+
+
+def _clamp_fn(self, node, x, min=None, max=None):
+    if min is None or max is None:
+        if min is not None and max is None and min == 0:
+            return self.unary(node, "relu", x)
+        raise self.unsupported("clamp needs both bounds")
+    return self.clamp(node, x, min, max)
+
+
+def _activation_fn(method: str) -> Callable:
+    def translate(self, node, x, inplace=False):
+        if inplace:
+            self.check_inplace(node, x)
+        return getattr(self, method)(node, x)
+
+    return translate
+
+
+def _embedding_fn(self, node, indices, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+                  scale_grad_by_freq=False, sparse=False):
+    return self.embedding(node, indices, weight, padding_idx, max_norm)
+
+
+def _mean_fn(self, node, x, dim=None, keepdim=False, *, dtype=None):
+    return self.mean(node, x, dim, keepdim, dtype=dtype)
+
+
+def _split_fn(self, node, x, split_size_or_sections, dim=0):
+    return self.split(node, x, split_size_or_sections, dim)
+
+
 _FUNCTIONS: Dict[Any, Callable] = {
     torch.ops.triton_dsl.ternarize.default: _ternarize_op,
     torch.ops.triton_dsl.packed_linear.default: _packed_linear_op,
@@ -968,6 +1597,71 @@ _FUNCTIONS: Dict[Any, Callable] = {
     _method("size"): _Translator.size,
     getattr: _Translator.getattr_,
     operator.getitem: _Translator.getitem,
+    # pooling and activations
+    F.max_pool2d: _max_pool_fn,
+    torch.max_pool2d: _max_pool_fn,
+    F.avg_pool2d: _avg_pool_fn,
+    torch._C._nn.avg_pool2d: _avg_pool_fn,
+    F.adaptive_avg_pool2d: _Translator.adaptive_avg_pool2d,
+    torch._C._nn.adaptive_avg_pool2d: _Translator.adaptive_avg_pool2d,
+    F.hardtanh: _hardtanh_fn,
+    torch._C._nn.hardtanh: _hardtanh_fn,
+    F.relu6: _relu6_fn,
+    torch.clamp: _clamp_fn,
+    _method("clamp"): _clamp_fn,
+    F.hardswish: _activation_fn("hardswish"),
+    torch._C._nn.hardswish: _activation_fn("hardswish"),
+    F.hardsigmoid: _activation_fn("hardsigmoid"),
+    torch._C._nn.hardsigmoid: _activation_fn("hardsigmoid"),
+    F.silu: _activation_fn("silu"),
+    torch._C._nn.silu: _activation_fn("silu"),
+    # layout
+    torch.transpose: _Translator.transpose,
+    _method("transpose"): _Translator.transpose,
+    _method("t"): _Translator.transpose,
+    torch.permute: _Translator.permute,
+    _method("permute"): _Translator.permute,
+    _method("expand"): _Translator.expand,
+    _method("expand_as"): _Translator.expand,
+    torch.cat: _Translator.cat,
+    torch.concat: _Translator.cat,
+    torch.split: _split_fn,
+    _method("split"): _split_fn,
+    torch.chunk: _Translator.chunk,
+    _method("chunk"): _Translator.chunk,
+    torch.unbind: _Translator.unbind,
+    _method("unbind"): _Translator.unbind,
+    torch.unsqueeze: _Translator.squeeze_like,
+    _method("unsqueeze"): _Translator.squeeze_like,
+    torch.squeeze: _Translator.squeeze_like,
+    _method("squeeze"): _Translator.squeeze_like,
+    torch.unflatten: _Translator.squeeze_like,
+    _method("unflatten"): _Translator.squeeze_like,
+    # reductions, products, lookups
+    torch.mean: _mean_fn,
+    _method("mean"): _mean_fn,
+    torch.bmm: _Translator.matmul,
+    _method("bmm"): _Translator.matmul,
+    F.embedding: _embedding_fn,
+    F.scaled_dot_product_attention: _Translator.attention,
+    # in-place arithmetic: the pure op when nothing reads the old value again
+    operator.iadd: _binary("+", inplace=True),
+    _method("add_"): _binary("+", inplace=True),
+    operator.isub: _binary("-", inplace=True),
+    _method("sub_"): _binary("-", inplace=True),
+    operator.imul: _binary("*", inplace=True),
+    _method("mul_"): _binary("*", inplace=True),
+    operator.itruediv: _binary("/", inplace=True),
+    _method("div_"): _binary("/", inplace=True),
+    operator.floordiv: _binary("//"),
+    # shape checks (dropped when they hold at capture time)
+    torch._assert: _Translator.assert_,
+    operator.eq: _compare(operator.eq),
+    operator.ne: _compare(operator.ne),
+    operator.lt: _compare(operator.lt),
+    operator.le: _compare(operator.le),
+    operator.gt: _compare(operator.gt),
+    operator.ge: _compare(operator.ge),
 }
 
 
