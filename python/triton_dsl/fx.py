@@ -879,6 +879,12 @@ class _Translator:
             raise self.unsupported("dropout in training mode")
         return self.value(x)
 
+    def rank(self, node, x) -> int:
+        v = self.value(x)
+        if not isinstance(v, (_Tensor, _Const)):
+            raise self.unsupported("dim() of a non-tensor")
+        return len(v.shape) if isinstance(v, _Tensor) else v.value.dim()
+
     def size(self, node, x, dim=None) -> Any:
         v = self.value(x)
         if not isinstance(v, _Tensor):
@@ -1239,10 +1245,12 @@ class _Translator:
                             batch_first: bool) -> _Tensor:
         """nn.MultiheadAttention without masks: projections (in_proj ternarized as one
         weight, then split into q, k, v), heads, softmax(q k^T / sqrt(d)) v, out_proj."""
-        if not batch_first:
-            query = self.transposed(query, 0, 1, f"{hint}_q_in")
-            key = query if key is None else self.transposed(key, 0, 1, f"{hint}_k_in")
-            value = query if value is None else self.transposed(value, 0, 1, f"{hint}_v_in")
+        if not batch_first:  # [L, N, E]: attend batch first
+            q_in, k_in, v_in = query, key, value
+            query = self.transposed(q_in, 0, 1, f"{hint}_q_in")
+            key = query if k_in is q_in else self.transposed(k_in, 0, 1, f"{hint}_k_in")
+            value = query if v_in is q_in else key if v_in is k_in else \
+                self.transposed(v_in, 0, 1, f"{hint}_v_in")
         embed = query.shape[-1]
         if embed % heads:
             raise self.unsupported(f"embed dim {embed} is not divisible by {heads} heads")
@@ -1282,13 +1290,10 @@ class _Translator:
             raise self.unsupported("separate q/k/v projection weights, bias_k/bias_v or "
                                    "add_zero_attn")
         q = self.as_tensor(query)
-        k = None if key is query else self.as_tensor(key)
-        v = None if value is query else self.as_tensor(value)
-        if not module.batch_first and (k is not None or v is not None):
-            k = k if k is not None else q
-            v = v if v is not None else q
+        k = q if key is query else self.as_tensor(key)
+        v = q if value is query else k if value is key else self.as_tensor(value)
         hint = str(node.target)
-        out = self.multihead_attention(hint, q, k if k is not None else q, v if v is not None else q,
+        out = self.multihead_attention(hint, q, k, v,
                                        module.num_heads, module.in_proj_weight.detach(),
                                        None if module.in_proj_bias is None else module.in_proj_bias.detach(),
                                        module.out_proj.weight.detach(),
@@ -1296,39 +1301,84 @@ class _Translator:
                                        module.batch_first)
         return (out, None)
 
-    def encoder_layer(self, hint: str, x: _Tensor, self_attn: nn.MultiheadAttention, linear1,
-                      linear2, norm1, norm2, norm_first: bool, activation: str) -> _Tensor:
+    def encoder_layer(self, hint: str, x: _Tensor, heads: int, weights: Dict[str, Any],
+                      eps: Tuple[float, float], norm_first: bool, activation: str,
+                      batch_first: bool) -> _Tensor:
+        """nn.TransformerEncoderLayer without masks, from its weights: in_w, in_b, out_w,
+        out_b (self-attention), w1, b1, w2, b2 (feed-forward), n1w, n1b, n2w, n2b (norms)."""
+        w = weights
+
         def attention(h: _Tensor) -> _Tensor:
-            a = self_attn
-            return self.multihead_attention(
-                f"{hint}_self_attn", h, h, h, a.num_heads, a.in_proj_weight.detach(),
-                None if a.in_proj_bias is None else a.in_proj_bias.detach(),
-                a.out_proj.weight.detach(),
-                None if a.out_proj.bias is None else a.out_proj.bias.detach(), a.batch_first)
+            return self.multihead_attention(f"{hint}_self_attn", h, h, h, heads, w["in_w"],
+                                            w["in_b"], w["out_w"], w["out_b"], batch_first)
 
         def feed_forward(h: _Tensor) -> _Tensor:
-            (p1,) = self.ternary_linear_params(f"{hint}_linear1", linear1.weight.detach(),
-                                               None if linear1.bias is None else linear1.bias.detach())
+            (p1,) = self.ternary_linear_params(f"{hint}_linear1", w["w1"], w["b1"])
             hidden = self.project(h, p1, f"{hint}_linear1")
             hidden = self.emit_as(f"{activation}({hidden.expr})", f"{hint}_{activation}",
                                   hidden.shape)
-            (p2,) = self.ternary_linear_params(f"{hint}_linear2", linear2.weight.detach(),
-                                               None if linear2.bias is None else linear2.bias.detach())
+            (p2,) = self.ternary_linear_params(f"{hint}_linear2", w["w2"], w["b2"])
             return self.project(hidden, p2, f"{hint}_linear2")
 
-        def norm(h: _Tensor, module: nn.LayerNorm, name: str) -> _Tensor:
-            return self.norm(h, None if module.weight is None else module.weight.detach(),
-                             None if module.bias is None else module.bias.detach(), module.eps,
-                             f"{hint}_{name}")
+        def norm(h: _Tensor, i: int) -> _Tensor:
+            return self.norm(h, w[f"n{i}w"], w[f"n{i}b"], eps[i - 1], f"{hint}_norm{i}")
 
         def add(a: _Tensor, b: _Tensor, name: str) -> _Tensor:
             return self.emit_as(f"{a.expr} + {b.expr}", f"{hint}_{name}", a.shape)
 
         if norm_first:
-            x = add(x, attention(norm(x, norm1, "norm1")), "residual1")
-            return add(x, feed_forward(norm(x, norm2, "norm2")), "residual2")
-        x = norm(add(x, attention(x), "residual1"), norm1, "norm1")
-        return norm(add(x, feed_forward(x), "residual2"), norm2, "norm2")
+            x = add(x, attention(norm(x, 1)), "residual1")
+            return add(x, feed_forward(norm(x, 2)), "residual2")
+        x = norm(add(x, attention(x), "residual1"), 1)
+        return norm(add(x, feed_forward(x), "residual2"), 2)
+
+    def encoder_layer_fwd(self, node, src, embed_dim, num_heads, qkv_weight, qkv_bias, proj_weight,
+                          proj_bias, use_gelu, norm_first, eps, norm_weight_1, norm_bias_1,
+                          norm_weight_2, norm_bias_2, ffn_weight_1, ffn_bias_1, ffn_weight_2,
+                          ffn_bias_2, mask=None, mask_type=None) -> _Tensor:
+        """torch._transformer_encoder_layer_fwd: the fast path of an eval-mode
+        TransformerEncoderLayer that torch.compile captures (batch first)."""
+        if mask is not None:
+            raise self.unsupported("attention masks")
+        c = lambda arg, what: self.const(arg, what)  # noqa: E731
+        weights = dict(in_w=c(qkv_weight, "weight"), in_b=c(qkv_bias, "bias"),
+                       out_w=c(proj_weight, "weight"), out_b=c(proj_bias, "bias"),
+                       w1=c(ffn_weight_1, "weight"), b1=c(ffn_bias_1, "bias"),
+                       w2=c(ffn_weight_2, "weight"), b2=c(ffn_bias_2, "bias"),
+                       n1w=c(norm_weight_1, "weight"), n1b=c(norm_bias_1, "bias"),
+                       n2w=c(norm_weight_2, "weight"), n2b=c(norm_bias_2, "bias"))
+        return self.encoder_layer(self.hint(node, qkv_weight) or node.name, self.as_tensor(src),
+                                  int(num_heads), weights, (float(eps), float(eps)),
+                                  bool(norm_first), "gelu" if use_gelu else "relu", True)
+
+    def multi_head_attention_forward(self, node, query, key, value, embed_dim_to_check, num_heads,
+                                     in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn,
+                                     dropout_p, out_proj_weight, out_proj_bias, training=True,
+                                     key_padding_mask=None, need_weights=True, attn_mask=None,
+                                     use_separate_proj_weight=False, q_proj_weight=None,
+                                     k_proj_weight=None, v_proj_weight=None, static_k=None,
+                                     static_v=None, average_attn_weights=True,
+                                     is_causal=False) -> tuple:
+        """F.multi_head_attention_forward (sequence first), as torch.compile captures
+        nn.MultiheadAttention."""
+        if key_padding_mask is not None or attn_mask is not None or is_causal:
+            raise self.unsupported("attention masks")
+        if training and dropout_p > 0:
+            raise self.unsupported("attention dropout in training mode (call model.eval())")
+        if use_separate_proj_weight or bias_k is not None or bias_v is not None or add_zero_attn \
+                or static_k is not None or static_v is not None:
+            raise self.unsupported("separate q/k/v projection weights, bias_k/bias_v, "
+                                   "add_zero_attn or static keys")
+        q = self.as_tensor(query)
+        k = q if key is query else self.as_tensor(key)
+        v = q if value is query else self.as_tensor(value)
+        in_b = self.const(in_proj_bias, "bias")
+        out_b = self.const(out_proj_bias, "bias")
+        out = self.multihead_attention(self.hint(node, in_proj_weight) or node.name, q, k, v,
+                                       int(num_heads), self.const(in_proj_weight, "weight"), in_b,
+                                       self.const(out_proj_weight, "weight"), out_b,
+                                       batch_first=False)
+        return (out, None)
 
     def encoder_layer_module(self, node, module: nn.TransformerEncoderLayer, src, src_mask=None,
                              src_key_padding_mask=None, is_causal=False) -> _Tensor:
@@ -1343,9 +1393,20 @@ class _Translator:
             activation = "gelu"
         else:
             raise self.unsupported(f"activation {act!r} (relu or gelu)")
-        return self.encoder_layer(str(node.target), self.as_tensor(src), module.self_attn,
-                                  module.linear1, module.linear2, module.norm1, module.norm2,
-                                  module.norm_first, activation)
+        d = lambda t: None if t is None else t.detach()  # noqa: E731
+        a = module.self_attn
+        if not a._qkv_same_embed_dim or a.bias_k is not None or a.add_zero_attn:
+            raise self.unsupported("separate q/k/v projection weights, bias_k/bias_v or "
+                                   "add_zero_attn")
+        weights = dict(in_w=d(a.in_proj_weight), in_b=d(a.in_proj_bias),
+                       out_w=d(a.out_proj.weight), out_b=d(a.out_proj.bias),
+                       w1=d(module.linear1.weight), b1=d(module.linear1.bias),
+                       w2=d(module.linear2.weight), b2=d(module.linear2.bias),
+                       n1w=d(module.norm1.weight), n1b=d(module.norm1.bias),
+                       n2w=d(module.norm2.weight), n2b=d(module.norm2.bias))
+        return self.encoder_layer(str(node.target), self.as_tensor(src), a.num_heads, weights,
+                                  (module.norm1.eps, module.norm2.eps), module.norm_first,
+                                  activation, a.batch_first)
 
     # the program ----------------------------------------------------------------------------
 
@@ -1656,6 +1717,10 @@ _FUNCTIONS: Dict[Any, Callable] = {
     operator.floordiv: _binary("//"),
     # shape checks (dropped when they hold at capture time)
     torch._assert: _Translator.assert_,
+    _method("dim"): _Translator.rank,
+    _method("ndimension"): _Translator.rank,
+    torch._transformer_encoder_layer_fwd: _Translator.encoder_layer_fwd,
+    F.multi_head_attention_forward: _Translator.multi_head_attention_forward,
     operator.eq: _compare(operator.eq),
     operator.ne: _compare(operator.ne),
     operator.lt: _compare(operator.lt),
@@ -1680,6 +1745,27 @@ def _trace(model: nn.Module) -> torch.fx.GraphModule:
     tracer = _Tracer()
     graph = tracer.trace(model)
     return torch.fx.GraphModule(tracer.root, graph, type(model).__name__)
+
+
+class _Holder(nn.Module):
+    """A module that calls one module of _DECOMPOSED_MODULES (see from_fx)."""
+
+    def __init__(self, inner: nn.Module):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x):
+        return self.inner(x)
+
+
+class _AttentionHolder(_Holder):
+    def forward(self, query, key, value):
+        return self.inner(query, key, value)
+
+
+#: Modules the FX front end translates whole, as a decomposition into the
+#: DSL's operations (symbolic tracing keeps torch.nn modules as leaves).
+_DECOMPOSED_MODULES = (nn.MultiheadAttention, nn.TransformerEncoderLayer)
 
 
 def _fetch_attr(gm: torch.fx.GraphModule, target: str) -> Any:
@@ -1778,6 +1864,11 @@ def from_fx(model: Union[nn.Module, torch.fx.GraphModule], example_inputs: Seque
     if isinstance(model, torch.fx.GraphModule):
         gm = model
     elif isinstance(model, nn.Module):
+        if isinstance(model, _DECOMPOSED_MODULES):
+            # The root of a trace is never a leaf: hold it in a module whose
+            # forward calls it, so that it is translated as one call.
+            name = name or type(model).__name__
+            model = (_AttentionHolder if isinstance(model, nn.MultiheadAttention) else _Holder)(model)
         try:
             gm = _trace(model)
         except Exception as e:  # data-dependent control flow and the like
