@@ -462,6 +462,9 @@ class _Translator:
         return shape
 
     def emit(self, expr: str, node: torch.fx.Node) -> _Tensor:
+        entry = self.shapes.get(node.name)
+        if entry is not None and entry[1] in _INTEGER_DTYPES:  # indices being sliced
+            return self.emit_as(expr, node.name, entry[0], entry[1])
         name = self.fresh(node.name)
         self.body.append(f"        let {name} = {expr}")
         return _Tensor(name, self.shape_of(node))
@@ -477,11 +480,12 @@ class _Translator:
         if any(order[user] > order[node] for user in target.users if user is not node):
             raise self.unsupported("an in-place update of a value that is read again later")
 
-    def emit_as(self, expr: str, hint: str, shape: Tuple[Dim, ...]) -> _Tensor:
+    def emit_as(self, expr: str, hint: str, shape: Tuple[Dim, ...],
+                dtype: Any = torch.float32) -> _Tensor:
         """A statement whose shape the caller knows (a step of a decomposition)."""
         name = self.fresh(hint)
         self.body.append(f"        let {name} = {expr}")
-        return _Tensor(name, tuple(shape))
+        return _Tensor(name, tuple(shape), dtype)
 
     def value(self, arg: Any) -> Any:
         if isinstance(arg, torch.fx.Node):
@@ -903,6 +907,8 @@ class _Translator:
         if isinstance(v, tuple) and isinstance(index, int):
             item = v[index]
             return self.materialize(item) if isinstance(item, _LazySlice) else item
+        if isinstance(v, tuple) and isinstance(index, slice):  # x.size()[:-1]
+            return v[index]
         if isinstance(v, (_Tensor, _Const)):
             if isinstance(v, _Const):
                 return _Const(v.value[index], v.name)
@@ -1052,7 +1058,7 @@ class _Translator:
             return v
         shape = list(v.shape)
         shape[dim] = end - start
-        return self.emit_as(f"slice({v.expr}, {dim}, {start}, {end})", hint, tuple(shape))
+        return self.emit_as(f"slice({v.expr}, {dim}, {start}, {end})", hint, tuple(shape), v.dtype)
 
     def split(self, node, x, split_size_or_sections, dim=0) -> Tuple[_Tensor, ...]:
         v = self.as_tensor(x)
@@ -1445,6 +1451,8 @@ def _binary(op: str, inplace: bool = False) -> Callable:
             raise self.unsupported("alpha or other keyword arguments")
         if inplace:
             self.check_inplace(node, a)
+        if op == "+" and all(isinstance(self.value(v), tuple) for v in (a, b)):
+            return self.value(a) + self.value(b)  # shapes: x.size()[:-1] + (heads, dim)
         if not any(isinstance(self.value(v), (_Tensor, _Const)) for v in (a, b)):
             # Size arithmetic (h // patch): computed when the sizes are static;
             # the reshapes it feeds take their sizes from shape propagation.
@@ -1768,6 +1776,37 @@ class _AttentionHolder(_Holder):
 _DECOMPOSED_MODULES = (nn.MultiheadAttention, nn.TransformerEncoderLayer)
 
 
+def _capture_with_dynamo(model: nn.Module, example_inputs: Sequence[Any],
+                         trace_error: Exception) -> Tuple[torch.fx.GraphModule, List[Any]]:
+    """The one graph torch.compile's front end (Dynamo) captures of ``model``
+    on ``example_inputs``, for models that symbolic tracing cannot follow
+    (``x[:, :x.size(1)]``): (graph, its inputs, the positions of the inputs
+    that are weights and buffers). Sizes are static."""
+    captured: List[Tuple[torch.fx.GraphModule, List[Any]]] = []
+    user = {id(x) for x in example_inputs}
+
+    def capture(gm, inputs):
+        captured.append((gm, list(inputs)))
+        return gm.forward
+
+    def refuse(reason: str) -> UnsupportedOperationError:
+        return UnsupportedOperationError(
+            type(model).__name__, f"module {type(model).__name__}",
+            f"torch.fx cannot trace it ({trace_error}) and {reason}")
+
+    try:
+        with torch.no_grad():
+            torch.compile(model, backend=capture, fullgraph=True, dynamic=False)(*example_inputs)
+    except Exception as e:
+        raise refuse(f"torch.compile cannot capture it as one graph: {e}") from e
+    if len(captured) != 1:
+        raise refuse(f"torch.compile captured {len(captured)} graphs")
+    gm, inputs = captured[0]
+    # Graph inputs that are not the caller's tensors are the model's weights and buffers.
+    state = {i for i, x in enumerate(inputs) if isinstance(x, torch.Tensor) and id(x) not in user}
+    return gm, inputs, state
+
+
 def _fetch_attr(gm: torch.fx.GraphModule, target: str) -> Any:
     value: Any = gm
     for part in target.split("."):
@@ -1861,6 +1900,7 @@ def from_fx(model: Union[nn.Module, torch.fx.GraphModule], example_inputs: Seque
     if isinstance(example_inputs, torch.Tensor):
         example_inputs = (example_inputs,)
     example_inputs = list(example_inputs)
+    state: set = set()  # graph inputs known to be weights (a Dynamo capture)
     if isinstance(model, torch.fx.GraphModule):
         gm = model
     elif isinstance(model, nn.Module):
@@ -1871,9 +1911,10 @@ def from_fx(model: Union[nn.Module, torch.fx.GraphModule], example_inputs: Seque
             model = (_AttentionHolder if isinstance(model, nn.MultiheadAttention) else _Holder)(model)
         try:
             gm = _trace(model)
-        except Exception as e:  # data-dependent control flow and the like
-            raise UnsupportedOperationError(type(model).__name__, f"module {type(model).__name__}",
-                                            f"torch.fx cannot trace it: {e}") from e
+        except Exception as e:  # sizes used as Python values, data-dependent control flow
+            name = name or type(model).__name__
+            gm, example_inputs, state = _capture_with_dynamo(model, example_inputs, e)
+            dynamic_batch = False
     else:
         raise TypeError(f"from_fx expects an nn.Module or a GraphModule, got {type(model).__name__}")
 
@@ -1882,7 +1923,11 @@ def from_fx(model: Union[nn.Module, torch.fx.GraphModule], example_inputs: Seque
         raise ValueError(f"the graph has {len(placeholders)} inputs, {len(example_inputs)} "
                          "example inputs were given")
     constants = {}
+    for position in state:
+        constants[placeholders[position].name] = example_inputs[position].detach()
     for index, (node, example) in enumerate(zip(placeholders, example_inputs)):
+        if node.name in constants:
+            continue
         grapharg = node.meta.get("grapharg")
         if isinstance(example, torch.Tensor) and (
                 isinstance(example, nn.Parameter)
