@@ -538,7 +538,7 @@ class _Translator:
 
     def declare_float(self, hint: str, value: torch.Tensor) -> str:
         name = self.fresh(hint)
-        value = value.detach().to(torch.float32).cpu().contiguous()
+        value = value.detach().to(torch.float32).cpu().contiguous().clone()
         self.params.append(f"    param {name}: {_type(value.shape)}")
         self.floats[name] = value
         return name
