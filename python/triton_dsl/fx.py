@@ -296,7 +296,15 @@ def _dim_of(size: Any) -> Optional[Dim]:
 
 def _propagate(gm: torch.fx.GraphModule, inputs: Sequence[Any]) -> Dict[str, Any]:
     """Runs ShapeProp; returns node name -> (shape tuple, dtype) or scalar value."""
-    ShapeProp(gm).propagate(*inputs)
+    try:
+        ShapeProp(gm).propagate(*inputs)
+    except Exception as e:  # the model itself fails on the inputs (a shape assertion)
+        cause = e.__cause__ or e
+        failing = re.search(r"node=%(\w+)", str(e))
+        node = failing.group(1) if failing else type(gm).__name__
+        raise UnsupportedOperationError(node, f"the model on the example inputs",
+                                        f"running it fails: {type(cause).__name__}: "
+                                        f"{cause}") from e
     out = {}
     for node in gm.graph.nodes:
         tm = node.meta.get("tensor_meta")
