@@ -27,4 +27,11 @@ BUILTINS = (
     "mean",
     "max",
     "min",
+    "clamp",
+    "max_pool2d",
+    "avg_pool2d",
+    "expand",
+    "cat",
+    "slice",
+    "embedding",
 )

@@ -10,12 +10,19 @@ The front end of the compiler (``triton_dsl.compile``) then checks the
 program and lowers it to the ``ternary`` dialect, so a captured model goes
 through exactly the passes and targets a ``.tri`` file does.
 
-Supported: Linear, Conv2d (groups 1, dilation 1, zero padding), ReLU, GELU,
-Sigmoid, Tanh, Softmax, LayerNorm over the last dim, BatchNorm1d/2d in eval
-mode (folded into a per-channel scale and shift), Flatten, reshape/view,
-add/sub/mul/div, neg, matmul, Identity and Dropout in eval mode, as modules,
-functions or tensor methods. Anything else raises
-:class:`UnsupportedOperationError` naming the first node it meets.
+Supported (docs/from_pytorch.md has the table): Linear, Conv2d (grouped,
+depthwise, dilated; zero padding), max/average/adaptive-average pooling,
+ReLU, ReLU6/Hardtanh/clamp, GELU, Sigmoid, Tanh, Hardswish, Hardsigmoid,
+SiLU, Softmax, LayerNorm over the last dim, BatchNorm1d/2d in eval mode
+(folded into a per-channel scale and shift), Embedding on integer inputs,
+Flatten, reshape/view/unsqueeze/squeeze, permute/transpose/expand/cat/split/
+chunk/indexing, add/sub/mul/div (in place when nothing reads the old value),
+neg, matmul/bmm, mean, scaled-dot-product attention, MultiheadAttention and
+TransformerEncoderLayer (decomposed), shape assertions (checked at capture),
+Identity and Dropout in eval mode, as modules, functions or tensor methods.
+Anything else raises :class:`UnsupportedOperationError` naming the first node
+it meets. A model symbolic tracing cannot follow is captured as one graph by
+torch.compile's front end (Dynamo) instead.
 
 The package's QAT layers (``TernaryLinear``, ``TernaryConv2d``) and their
 frozen forms (``PackedTernaryLinear``, ``PackedTernaryConv2d``) are leaf
