@@ -1,6 +1,6 @@
 // The ONNX target refuses, with an error at the op's location, what it
 // cannot map exactly (never a silently wrong model): a linalg.generic with a
-// reduction loop that is not a contraction, ops with no mapping (tensor.extract_slice, arith.divsi,
+// reduction loop that is not a contraction, ops with no mapping (a strided or rank-reducing tensor.extract_slice, a dilated sum pooling, arith.divsi,
 // stochastic quantization, tensor.from_elements other than a reshape's
 // shape), a module whose every layer function is called (no entry), and
 // layers that call each other without end.
@@ -29,8 +29,8 @@ ternary.layer @Reduction {
 
 ternary.layer @Slice {
   func.func @forward(%x: tensor<4x8xf32>) -> tensor<2x8xf32> {
-    // expected-error @+1 {{the ONNX target cannot map op 'tensor.extract_slice'}}
-    %s = tensor.extract_slice %x[0, 0] [2, 8] [1, 1] : tensor<4x8xf32> to tensor<2x8xf32>
+    // expected-error @+1 {{the ONNX target maps tensor.extract_slice with static offsets and unit strides only}}
+    %s = tensor.extract_slice %x[0, 0] [2, 8] [2, 1] : tensor<4x8xf32> to tensor<2x8xf32>
     return %s : tensor<2x8xf32>
   }
 }
@@ -101,5 +101,27 @@ ternary.layer @Loop {
     // expected-error @+1 {{the ONNX target inlines at most 256 nested layer calls (recursive layers?)}}
     %y = ternary.call @Loop::@forward(%x) : (tensor<2xf32>) -> tensor<2xf32>
     return %y : tensor<2xf32>
+  }
+}
+
+// -----
+
+ternary.layer @RankReducingSlice {
+  func.func @forward(%x: tensor<4x8xf32>) -> tensor<8xf32> {
+    // expected-error @+1 {{the ONNX target maps tensor.extract_slice without rank reduction only}}
+    %s = tensor.extract_slice %x[1, 0] [1, 8] [1, 1] : tensor<4x8xf32> to tensor<8xf32>
+    return %s : tensor<8xf32>
+  }
+}
+
+// -----
+
+ternary.layer @DilatedSumPool {
+  func.func @forward(%x: tensor<1x2x8x8xf32>, %init: tensor<1x2x6x6xf32>) -> tensor<1x2x6x6xf32> {
+    %w = tensor.empty() : tensor<2x2xf32>
+    // expected-error @+1 {{the ONNX target maps a sum pooling without dilation only}}
+    %p = linalg.pooling_nchw_sum {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+        ins(%x, %w : tensor<1x2x8x8xf32>, tensor<2x2xf32>) outs(%init : tensor<1x2x6x6xf32>) -> tensor<1x2x6x6xf32>
+    return %p : tensor<1x2x6x6xf32>
   }
 }

@@ -1,6 +1,6 @@
 // The PyTorch target refuses, with an error at the op's location, what it
 // cannot print exactly (never silently wrong code): a linalg.generic with a
-// reduction loop, an op it has no printer for (or prints only in one role), stochastic quantization, and
+// reduction loop that is not a contraction, an op it has no printer for (or prints only in one role: a strided or rank-reducing tensor.extract_slice, a dilated sum pooling), stochastic quantization, and
 // layers that call each other.
 // Nothing is written to the output when it fails.
 // RUN: triton-translate --to-pytorch -split-input-file -verify-diagnostics %s -o /dev/null
@@ -27,8 +27,8 @@ ternary.layer @Reduction {
 
 ternary.layer @Slice {
   func.func @forward(%x: tensor<4x8xf32>) -> tensor<2x8xf32> {
-    // expected-error @+1 {{the PyTorch target cannot print op 'tensor.extract_slice'}}
-    %s = tensor.extract_slice %x[0, 0] [2, 8] [1, 1] : tensor<4x8xf32> to tensor<2x8xf32>
+    // expected-error @+1 {{the PyTorch target prints tensor.extract_slice with static offsets and unit strides only}}
+    %s = tensor.extract_slice %x[0, 0] [2, 8] [2, 1] : tensor<4x8xf32> to tensor<2x8xf32>
     return %s : tensor<2x8xf32>
   }
 }
@@ -72,5 +72,27 @@ ternary.layer @Pong {
   func.func @forward(%x: tensor<2xf32>) -> tensor<2xf32> {
     %y = ternary.call @Ping::@forward(%x) : (tensor<2xf32>) -> tensor<2xf32>
     return %y : tensor<2xf32>
+  }
+}
+
+// -----
+
+ternary.layer @RankReducingSlice {
+  func.func @forward(%x: tensor<4x8xf32>) -> tensor<8xf32> {
+    // expected-error @+1 {{the PyTorch target prints tensor.extract_slice without rank reduction only}}
+    %s = tensor.extract_slice %x[1, 0] [1, 8] [1, 1] : tensor<4x8xf32> to tensor<8xf32>
+    return %s : tensor<8xf32>
+  }
+}
+
+// -----
+
+ternary.layer @DilatedSumPool {
+  func.func @forward(%x: tensor<1x2x8x8xf32>, %init: tensor<1x2x6x6xf32>) -> tensor<1x2x6x6xf32> {
+    %w = tensor.empty() : tensor<2x2xf32>
+    // expected-error @+1 {{the PyTorch target prints a sum pooling without dilation only}}
+    %p = linalg.pooling_nchw_sum {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+        ins(%x, %w : tensor<1x2x8x8xf32>, tensor<2x2xf32>) outs(%init : tensor<1x2x6x6xf32>) -> tensor<1x2x6x6xf32>
+    return %p : tensor<1x2x6x6xf32>
   }
 }
