@@ -137,6 +137,8 @@ def random_feeds(session, rng):
         shape = [d if isinstance(d, int) else 3 for d in value.shape]
         if value.type == "tensor(int32)":
             feeds[value.name] = rng.integers(-5, 6, shape).astype(np.int32)
+        elif value.type == "tensor(int64)":  # embedding indices: rows of any table
+            feeds[value.name] = rng.integers(0, 4, shape).astype(np.int64)
         elif value.type == "tensor(float16)":
             feeds[value.name] = rng.standard_normal(shape).astype(np.float16)
         else:
