@@ -187,6 +187,27 @@ struct RankZeroStoreLowering : OpConversionPattern<memref::StoreOp> {
   }
 };
 
+/// Unsigned division and remainder of `index` values (the decode of packed
+/// weights unpacked at run time): size_t is unsigned, so C's / and % are the
+/// unsigned operations. Upstream covers the signed ones only.
+template <typename OpTy, typename EmitCOpTy>
+struct IndexUnsignedLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!op.getType().isIndex())
+      return failure();
+    Type type = this->getTypeConverter()->convertType(op.getType());
+    if (!type || !emitc::isSupportedIntegerType(type) &&
+                     !isa<emitc::SizeTType>(type))
+      return failure();
+    rewriter.replaceOpWithNewOp<EmitCOpTy>(op, type, adaptor.getLhs(),
+                                           adaptor.getRhs());
+    return success();
+  }
+};
+
 struct ConvertACALSimToEmitCPass
     : tritondsl::impl::ConvertACALSimToEmitCBase<ConvertACALSimToEmitCPass> {
   using Base::Base;
@@ -399,7 +420,10 @@ struct ConvertACALSimToEmitCPass
                                                      "fmaxf");
     patterns.add<LibmCallLowering<arith::MinNumFOp>>(typeConverter, context,
                                                      "fminf");
-    patterns.add<RsqrtLowering>(typeConverter, context);
+    patterns.add<RsqrtLowering,
+                 IndexUnsignedLowering<arith::DivUIOp, emitc::DivOp>,
+                 IndexUnsignedLowering<arith::RemUIOp, emitc::RemOp>>(
+        typeConverter, context);
 
     ConversionTarget target(*context);
     target.addLegalDialect<emitc::EmitCDialect>();
