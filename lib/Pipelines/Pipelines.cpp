@@ -8,6 +8,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -79,6 +80,7 @@ void tritondsl::buildTernaryToLLVMPipeline(
     pm.addPass(createLinalgElementwiseOpFusionPass());
     pm.addPass(createCanonicalizerPass());
     pm.addNestedPass<func::FuncOp>(createContractionLoopOrder());
+    pm.addNestedPass<func::FuncOp>(createVectorizeElementwise());
   }
 
   // Upstream's own conversion of constants is quadratic in their number.
@@ -95,6 +97,10 @@ void tritondsl::buildTernaryToLLVMPipeline(
   // Copies into strided views (tensor.pad) become loops instead of calls of
   // memrefCopy, which only MLIR's C runner utilities define.
   pm.addPass(createMemRefCopyToLinalg());
+  // What triton-vectorize-elementwise made: n-D transfers to 1-D ones,
+  // vector.mask to masked transfers.
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
+  pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
@@ -109,6 +115,9 @@ void tritondsl::buildTernaryToLLVMPipeline(
   pm.addNestedPass<func::FuncOp>(createConvertMathToLLVMPass());
   // What LLVM has no intrinsic for (tanh, erf, ...) calls libm.
   pm.addPass(createConvertMathToLibmPass());
+  // Vector ops: triton-vectorize-elementwise's, and the extracts/inserts
+  // that math-to-libm unrolls vector calls into.
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToLLVMPass());
   pm.addNestedPass<func::FuncOp>(createArithToLLVMConversionPass());
   pm.addNestedPass<func::FuncOp>(createConvertIndexToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());

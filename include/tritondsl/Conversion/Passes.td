@@ -166,6 +166,40 @@ def ContractionLoopOrder
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def VectorizeElementwise
+    : Pass<"triton-vectorize-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Tile elementwise linalg ops to one vector along the "
+                "innermost loop and vectorize them";
+  let description = [{
+    Every `linalg.generic` on tensors whose loops are all parallel and
+    whose result map is the identity (bias adds, activations, scales,
+    residual adds, the elementwise parts of normalizations; broadcast
+    inputs are fine) is tiled with `scf::tileUsingSCF` to `[1, ..., 1, W]`
+    (`W` = `vector-width` elements along the innermost, contiguous loop)
+    and vectorized with upstream `linalg::vectorize` into
+    `vector.transfer_read`/`transfer_write` and vector arithmetic, masked
+    where the innermost size is dynamic or not a multiple of `W` (AVX-512
+    masked loads and stores, `llvm.intr.masked.*`). Leading unit dims are
+    cast away so each tile is one 1-D vector. Ops the vectorizer cannot
+    take stay scalar tiles and lower to loops as before.
+
+    The CPU pipeline runs it at -O2 after elementwise fusion, before
+    bufferization; `convert-vector-to-scf`, `lower-vector-mask` and
+    `convert-vector-to-llvm` lower what it creates.
+
+    Statistics: `vectorized-ops`.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Elements per vector along the innermost loop (16 f32 = one "
+           "AVX-512 register; LLVM splits wider vectors on AVX2)">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def TensorConstantsToGlobals
     : Pass<"triton-tensor-constants-to-globals", "::mlir::ModuleOp"> {
   let summary = "Turn tensor constants into memref.global constants before "
