@@ -17,6 +17,7 @@
 
 #include "tritondsl/Conversion/Passes.h"
 #include "tritondsl/Conversion/TernaryToEmitC/Passes.h"
+#include "tritondsl/Conversion/TernaryToGPU/Passes.h"
 #include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
 #include "tritondsl/Frontend/MLIRGen.h"
 #include "tritondsl/Dialect/Ternary/Transforms/Passes.h"
@@ -24,6 +25,7 @@
 #include "tritondsl/Target/ACALSim/ACALSimTarget.h"
 #include "tritondsl/Target/CPU/CPUTarget.h"
 #include "tritondsl/Target/ONNX/ONNXTarget.h"
+#include "tritondsl/Target/PTX/PTXTarget.h"
 #include "tritondsl/Target/PyTorch/PyTorchTarget.h"
 #include "tritondsl/Target/Target.h"
 #include "tritondsl/Support/LLVM.h"
@@ -49,6 +51,7 @@ inline void registerTernaryPasses() {
   ternary::registerTernaryTransformsPasses();
   registerTritonConversionPasses();
   registerTritonTernaryToEmitCPasses();
+  registerTritonTernaryToGPUPasses();
   registerTernaryPipelines();
 }
 
@@ -59,6 +62,7 @@ inline void registerAllTargets() {
   registerACALSimTarget();
   registerCPUTarget();
   registerONNXTarget();
+  registerPTXTarget();
   registerPyTorchTarget();
 }
 

@@ -1,0 +1,63 @@
+//===- PTXTarget.h - The PTX (NVIDIA GPU) target ----------------*- C++ -*-===//
+//
+// `--target=ptx` (docs/targets/ptx.md): ternary matmuls as GPU kernels on
+// packed weights (convert-ternary-to-gpu), everything else through upstream
+// linalg -> parallel loops -> gpu, the kernels lowered to NVVM and printed
+// as PTX by upstream gpu-module-to-binary (format=isa); the host function
+// becomes a launch manifest that runtime/cuda and triton_dsl.cuda run.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TRITONDSL_TARGET_PTX_PTXTARGET_H
+#define TRITONDSL_TARGET_PTX_PTXTARGET_H
+
+#include "tritondsl/Target/Target.h"
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace tritondsl {
+
+/// Registers the `ptx` target and the `ternary-gpu` pipeline.
+void registerPTXTarget();
+
+/// Options of the `ternary-gpu` pipeline (and of tritonc --gpu-chip).
+struct TernaryGPUOptions : public PassPipelineOptions<TernaryGPUOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("The NVIDIA architecture of the PTX (sm_80 or sm_90)"),
+      llvm::cl::init("sm_80")};
+  PassOptions::Option<int64_t> gemvMaxBatch{
+      *this, "gemv-max-batch",
+      llvm::cl::desc("The largest batch that runs the GEMV kernel"),
+      llvm::cl::init(16)};
+  PassOptions::Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("The CUDA toolkit whose libdevice is linked into the "
+                     "kernels (default: $CUDA_PATH, $CUDA_HOME, $CUDA_ROOT, "
+                     "/usr/local/cuda, the newest /usr/local/cuda-*)"),
+      llvm::cl::init("")};
+};
+
+/// The CUDA toolkit to take libdevice from (see TernaryGPUOptions::cudaPath),
+/// or "" when none is found.
+std::string findCUDAToolkit();
+
+/// The chips the PTX target compiles for.
+bool isSupportedGPUChip(llvm::StringRef chip);
+
+/// The pipeline of --target=ptx after ternary-optimize: flattening,
+/// convert-ternary-to-gpu, bufferization, linalg -> parallel loops -> gpu,
+/// kernel outlining, the NVVM lowering of the gpu.modules and
+/// gpu-module-to-binary format=isa. The host functions stay (memref ops and
+/// gpu.launch_func) for the launch manifest.
+void buildTernaryGPUPipeline(mlir::OpPassManager &pm,
+                             const TernaryGPUOptions &options);
+
+/// Writes the directory of a module made by buildTernaryGPUPipeline:
+/// {name}.ptx, the launch manifest {name}.json and, when the program has
+/// constants (bound weights), {name}.weights.bin.
+mlir::LogicalResult emitPTXDirectory(mlir::ModuleOp module,
+                                     llvm::SmallVectorImpl<TargetFile> &files);
+
+} // namespace tritondsl
+
+#endif // TRITONDSL_TARGET_PTX_PTXTARGET_H

@@ -1,0 +1,250 @@
+//===- TernaryToGPU.cpp - ternary.matmul to GPU kernels -------------------===//
+//
+// convert-ternary-to-gpu (Passes.td): eligible ternary.matmul ops launch the
+// kernels of TernaryKernels.mlir on the buffers of their operands; the rest
+// of the ternary dialect goes through the convert-ternary-to-linalg patterns.
+//
+//===----------------------------------------------------------------------===//
+#include "tritondsl/Conversion/TernaryToGPU/Passes.h"
+
+#include "tritondsl/Conversion/TernaryToLinalg/TernaryToLinalg.h"
+#include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace tritondsl {
+#define GEN_PASS_DEF_CONVERTTERNARYTOGPU
+#include "tritondsl/Conversion/TernaryToGPU/Passes.h.inc"
+} // namespace tritondsl
+
+using namespace mlir;
+using namespace tritondsl;
+
+namespace {
+#include "TernaryKernels.inc"
+
+constexpr StringLiteral kKernelModule = "ternary_kernels";
+constexpr StringLiteral kGemvKernel = "ternary_gemv_f32";
+constexpr StringLiteral kGemmKernel = "ternary_gemm_f32";
+/// Columns per block of the GEMV kernel (one warp each) and its threads.
+constexpr int64_t kGemvColumns = 8, kGemvThreads = 256;
+/// The tile of the GEMM kernel (columns x rows) and its block (32 x 8).
+constexpr int64_t kGemmTile = 32, kGemmBlockX = 32, kGemmBlockY = 8;
+
+/// Whether the kernels compute `op`: offset2 weights along K (the default
+/// layout), a 2-D f32 input and an f32 result.
+bool isKernelMatmul(ternary::MatmulOp op) {
+  return op.getWeight().getType().getLayout().isDefault() &&
+         op.getInput().getType().getRank() == 2 &&
+         op.getInput().getType().getElementType().isF32() &&
+         op.getResult().getType().getElementType().isF32();
+}
+
+/// The buffer of `tensor` as a fully dynamic identity-layout memref (the
+/// kernels' argument types).
+Value toDynamicBuffer(OpBuilder &b, Location loc, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  Value buffer = bufferization::ToBufferOp::create(
+      b, loc, MemRefType::get(type.getShape(), type.getElementType()), tensor,
+      /*read_only=*/true);
+  return memref::CastOp::create(
+      b, loc,
+      MemRefType::get(SmallVector<int64_t>(type.getRank(), ShapedType::kDynamic),
+                      type.getElementType()),
+      buffer);
+}
+
+/// A 1-D f32 tensor: `value` (rank 0 becomes 1 element) or `fill` when
+/// absent. The kernels read element 0 of a 1-element vector, element n of
+/// an N-element one.
+Value toVector(OpBuilder &b, Location loc, Value value, float fill) {
+  if (!value) {
+    auto type = RankedTensorType::get({1}, b.getF32Type());
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(type, b.getF32FloatAttr(fill)));
+  }
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getRank() == 0)
+    return tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({1}, type.getElementType()), value,
+        ArrayRef<ReassociationIndices>{});
+  return value;
+}
+
+struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
+  MatmulToKernel(const TypeConverter &converter, MLIRContext *context,
+                 int64_t gemvMaxBatch)
+      : OpConversionPattern(converter, context, /*benefit=*/2),
+        gemvMaxBatch(gemvMaxBatch) {}
+
+  LogicalResult
+  matchAndRewrite(ternary::MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isKernelMatmul(op))
+      return rewriter.notifyMatchFailure(op, "not covered by the kernels");
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getResult().getType();
+    Value input = adaptor.getInput();
+    Value weight = adaptor.getWeight();
+    Value scale = toVector(rewriter, loc, adaptor.getScale(), 1.0f);
+    Value bias = toVector(rewriter, loc, adaptor.getBias(), 0.0f);
+
+    auto index = [&](int64_t value) -> Value {
+      return arith::ConstantIndexOp::create(rewriter, loc, value);
+    };
+    Value rows = tensor::DimOp::create(rewriter, loc, input, 0);
+    Value columns = tensor::DimOp::create(rewriter, loc, weight, 0);
+    SmallVector<Value> dynamic;
+    if (resultType.isDynamicDim(0))
+      dynamic.push_back(rows);
+    if (resultType.isDynamicDim(1))
+      dynamic.push_back(columns);
+    Value result = memref::AllocOp::create(
+        rewriter, loc,
+        MemRefType::get(resultType.getShape(), resultType.getElementType()),
+        dynamic);
+    SmallVector<Value> arguments = {
+        toDynamicBuffer(rewriter, loc, input),
+        toDynamicBuffer(rewriter, loc, weight),
+        toDynamicBuffer(rewriter, loc, scale),
+        toDynamicBuffer(rewriter, loc, bias),
+        memref::CastOp::create(
+            rewriter, loc,
+            MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
+                            resultType.getElementType()),
+            result)};
+
+    Value one = index(1);
+    auto launchGemv = [&](OpBuilder &b, Location l) {
+      Value gridX = arith::CeilDivUIOp::create(b, l, columns,
+                                               index(kGemvColumns));
+      gpu::LaunchFuncOp::create(
+          b, l,
+          SymbolRefAttr::get(b.getStringAttr(kKernelModule),
+                             {FlatSymbolRefAttr::get(b.getContext(),
+                                                     kGemvKernel)}),
+          gpu::KernelDim3{gridX, rows, one},
+          gpu::KernelDim3{index(kGemvThreads), one, one},
+          /*dynamicSharedMemorySize=*/Value(), arguments);
+    };
+    auto launchGemm = [&](OpBuilder &b, Location l) {
+      Value tile = index(kGemmTile);
+      Value gridX = arith::CeilDivUIOp::create(b, l, columns, tile);
+      Value gridY = arith::CeilDivUIOp::create(b, l, rows, tile);
+      gpu::LaunchFuncOp::create(
+          b, l,
+          SymbolRefAttr::get(b.getStringAttr(kKernelModule),
+                             {FlatSymbolRefAttr::get(b.getContext(),
+                                                     kGemmKernel)}),
+          gpu::KernelDim3{gridX, gridY, one},
+          gpu::KernelDim3{index(kGemmBlockX), index(kGemmBlockY), one},
+          /*dynamicSharedMemorySize=*/Value(), arguments);
+    };
+    int64_t batch = op.getInput().getType().getDimSize(0);
+    if (!ShapedType::isDynamic(batch)) {
+      if (batch <= gemvMaxBatch)
+        launchGemv(rewriter, loc);
+      else
+        launchGemm(rewriter, loc);
+    } else {
+      // The batch is known at run time only: both kernels, one launched.
+      Value small = arith::CmpIOp::create(rewriter, loc,
+                                          arith::CmpIPredicate::ule, rows,
+                                          index(gemvMaxBatch));
+      scf::IfOp::create(
+          rewriter, loc, small,
+          [&](OpBuilder &b, Location l) {
+            launchGemv(b, l);
+            scf::YieldOp::create(b, l);
+          },
+          [&](OpBuilder &b, Location l) {
+            launchGemm(b, l);
+            scf::YieldOp::create(b, l);
+          });
+    }
+    rewriter.replaceOp(op, bufferization::ToTensorOp::create(
+                               rewriter, loc, resultType, result,
+                               /*restrict=*/true, /*writable=*/true));
+    return success();
+  }
+
+  int64_t gemvMaxBatch;
+};
+
+struct ConvertTernaryToGPUPass
+    : tritondsl::impl::ConvertTernaryToGPUBase<ConvertTernaryToGPUPass> {
+  using Base::Base;
+
+  /// Parses the kernels into `module` (once).
+  LogicalResult insertKernels(ModuleOp module) {
+    if (Operation *existing = module.lookupSymbol(kKernelModule))
+      return existing->emitError("'@")
+             << kKernelModule
+             << "' is reserved for the kernels of convert-ternary-to-gpu";
+    Block block;
+    ParserConfig config(&getContext());
+    if (failed(parseSourceString(kTernaryKernels, &block, config,
+                                 "TernaryKernels.mlir")))
+      return module.emitError("the embedded GPU kernels do not parse");
+    for (Operation &op : llvm::make_early_inc_range(block))
+      op.moveBefore(module.getBody(), module.getBody()->end());
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(&getContext()));
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *context = &getContext();
+    if (gemvMaxBatch < 0) {
+      module.emitError("gemv-max-batch must not be negative");
+      return signalPassFailure();
+    }
+    bool anyKernel = false;
+    bool unflattened = false;
+    module.walk([&](Operation *op) {
+      if (isa<ternary::LayerOp, ternary::GetParamOp, ternary::CallOp>(op)) {
+        op->emitError("'") << op->getName()
+                           << "' must be flattened before lowering: run "
+                              "-ternary-flatten-layers";
+        unflattened = true;
+        return WalkResult::skip();
+      }
+      if (auto matmul = dyn_cast<ternary::MatmulOp>(op))
+        anyKernel |= isKernelMatmul(matmul);
+      return WalkResult::advance();
+    });
+    if (unflattened)
+      return signalPassFailure();
+    if (anyKernel && failed(insertKernels(module)))
+      return signalPassFailure();
+
+    TernaryToLinalgTypeConverter typeConverter;
+    ConversionTarget target(*context);
+    target.addIllegalDialect<ternary::TernaryDialect>();
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp func) {
+      return typeConverter.isSignatureLegal(func.getFunctionType()) &&
+             typeConverter.isLegal(&func.getBody());
+    });
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return typeConverter.isLegal(op); });
+
+    RewritePatternSet patterns(context);
+    patterns.add<MatmulToKernel>(typeConverter, context, gemvMaxBatch);
+    populateTernaryToLinalgConversionPatterns(typeConverter, patterns,
+                                              /*useMicrokernels=*/false);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(
+        patterns, typeConverter);
+    populateCallOpTypeConversionPattern(patterns, typeConverter);
+    populateReturnOpTypeConversionPattern(patterns, typeConverter);
+    scf::populateSCFStructuralTypeConversionsAndLegality(typeConverter,
+                                                         patterns, target);
+    if (failed(applyFullConversion(module, target, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+} // namespace

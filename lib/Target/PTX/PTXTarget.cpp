@@ -1,0 +1,268 @@
+//===- PTXTarget.cpp - The PTX (NVIDIA GPU) target ------------------------===//
+//
+// `--target=ptx`: ternary-optimize with offset2 weights along K and the bias
+// fused into the matmul (the kernels add it), then the ternary-gpu pipeline
+// below and the directory emitter (PTXEmitter.cpp).
+//
+//===----------------------------------------------------------------------===//
+#include "tritondsl/Target/PTX/PTXTarget.h"
+
+#include "tritondsl/Conversion/Passes.h"
+#include "tritondsl/Conversion/TernaryToGPU/Passes.h"
+#include "tritondsl/Dialect/Ternary/Transforms/Passes.h"
+#include "tritondsl/Target/Target.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+using namespace tritondsl;
+
+namespace {
+llvm::cl::opt<std::string> gpuChip(
+    "gpu-chip",
+    llvm::cl::desc("The NVIDIA architecture of --target=ptx: sm_80 "
+                   "(default) or sm_90"),
+    llvm::cl::init("sm_80"), llvm::cl::cat(getTargetOptionCategory()));
+
+class PTXTarget : public TargetBackend {
+public:
+  llvm::StringRef getName() const override { return "ptx"; }
+  llvm::StringRef getDescription() const override {
+    return "PTX kernels for NVIDIA GPUs (gpu/nvvm dialects) and a launch "
+           "manifest for runtime/cuda";
+  }
+  // The kernels of TernaryKernels.mlir decode offset2 rows along K.
+  ternary::Encoding getWeightEncoding() const override {
+    return ternary::Encoding::offset2;
+  }
+  // The kernels add the bias after scaling the sum.
+  bool fusesBias() const override { return true; }
+  ArrayRef<TargetOutputKind> getOutputKinds() const override {
+    static const TargetOutputKind kinds[] = {
+        {"dir",
+         "a directory: {name}.ptx, the launch manifest {name}.json and the "
+         "bound weights {name}.weights.bin (--gpu-chip, default sm_80)",
+         /*binary=*/false},
+        {"gpu-mlir", "the module after the ternary-gpu pipeline",
+         /*binary=*/false}};
+    return kinds;
+  }
+  void buildPipeline(OpPassManager &pm,
+                     const TargetOptions &options) const override {
+    TernaryGPUOptions gpuOptions;
+    gpuOptions.chip = gpuChip;
+    buildTernaryGPUPipeline(pm, gpuOptions);
+  }
+  LogicalResult emit(ModuleOp module, const TargetOptions &options,
+                     SmallVectorImpl<TargetFile> &files) const override {
+    if (options.emit == "gpu-mlir") {
+      llvm::raw_string_ostream os(files.emplace_back().contents);
+      module->print(os);
+      return success();
+    }
+    return emitPTXDirectory(module, files);
+  }
+};
+
+/// Fails the pipeline on an unsupported chip: the pass that does so reports
+/// it on the module, before any other pass runs.
+struct CheckGPUChipPass
+    : PassWrapper<CheckGPUChipPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckGPUChipPass)
+  explicit CheckGPUChipPass(std::string chip) : chip(std::move(chip)) {}
+  StringRef getArgument() const override { return "ternary-check-gpu-chip"; }
+  void runOnOperation() override {
+    if (isSupportedGPUChip(chip))
+      return;
+    getOperation().emitError("unsupported GPU chip '")
+        << chip << "' (the PTX target compiles for sm_80 and sm_90)";
+    signalPassFailure();
+  }
+  std::string chip;
+};
+/// Moves the kernels of every gpu.module into the first one, so that the
+/// program is one PTX module (one file, one cuModuleLoadData). Outlined
+/// kernel names are unique in the module; a clash is an error.
+struct MergeGPUModulesPass
+    : PassWrapper<MergeGPUModulesPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(MergeGPUModulesPass)
+  StringRef getArgument() const override { return "ternary-merge-gpu-modules"; }
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<gpu::GPUModuleOp> gpuModules(module.getOps<gpu::GPUModuleOp>());
+    if (gpuModules.size() < 2)
+      return;
+    // Into @ternary_kernels when there is one (a stable name), else the
+    // first.
+    gpu::GPUModuleOp merged = gpuModules.front();
+    for (gpu::GPUModuleOp gpuModule : gpuModules)
+      if (gpuModule.getSymName() == "ternary_kernels")
+        merged = gpuModule;
+    SymbolTable symbols(merged);
+    // (module, kernel) -> the kernel's name in the merged module. Outlining
+    // names a module after its kernel and uniques the module's name only
+    // (@f_kernel_0 holds @f_kernel): a moved kernel takes a free name.
+    llvm::DenseMap<std::pair<StringAttr, StringAttr>, StringAttr> renamed;
+    for (gpu::GPUModuleOp other : gpuModules) {
+      if (other == merged)
+        continue;
+      for (Operation &op :
+           llvm::make_early_inc_range(other.getBody()->getOperations())) {
+        auto symbol = dyn_cast<SymbolOpInterface>(&op);
+        op.moveBefore(merged.getBody(), merged.getBody()->end());
+        if (!symbol)
+          continue;
+        StringAttr old = symbol.getNameAttr();
+        StringAttr name = symbols.insert(&op); // renames on a clash
+        if (name != old && !symbols.lookup(other.getSymName())) {
+          if (failed(symbols.rename(&op, other.getSymNameAttr())))
+            return signalPassFailure();
+          name = other.getSymNameAttr();
+        }
+        renamed[{other.getSymNameAttr(), old}] = name;
+      }
+    }
+    StringAttr mergedName = merged.getSymNameAttr();
+    module.walk([&](gpu::LaunchFuncOp launch) {
+      auto it = renamed.find(
+          {launch.getKernelModuleName(), launch.getKernelName()});
+      if (it == renamed.end())
+        return;
+      launch.setKernelAttr(SymbolRefAttr::get(
+          mergedName, {FlatSymbolRefAttr::get(it->second)}));
+    });
+    for (gpu::GPUModuleOp other : gpuModules)
+      if (other != merged)
+        other.erase();
+  }
+};
+} // namespace
+
+std::string tritondsl::findCUDAToolkit() {
+  auto hasLibDevice = [](StringRef root) {
+    llvm::SmallString<256> path(root);
+    llvm::sys::path::append(path, "nvvm", "libdevice", "libdevice.10.bc");
+    return llvm::sys::fs::exists(path);
+  };
+  for (const char *variable : {"CUDA_PATH", "CUDA_HOME", "CUDA_ROOT"})
+    if (const char *value = std::getenv(variable); value && hasLibDevice(value))
+      return value;
+  if (hasLibDevice("/usr/local/cuda"))
+    return "/usr/local/cuda";
+  // The newest /usr/local/cuda-X.Y.
+  std::string best;
+  std::error_code error;
+  for (llvm::sys::fs::directory_iterator it("/usr/local", error), end;
+       it != end && !error; it.increment(error)) {
+    StringRef name = llvm::sys::path::filename(it->path());
+    if (name.starts_with("cuda-") && hasLibDevice(it->path()) &&
+        (best.empty() || llvm::sys::path::filename(best).compare_numeric(name) < 0))
+      best = it->path();
+  }
+  return best;
+}
+
+bool tritondsl::isSupportedGPUChip(StringRef chip) {
+  return chip == "sm_80" || chip == "sm_90";
+}
+
+void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
+                                        const TernaryGPUOptions &options) {
+  pm.addPass(std::make_unique<CheckGPUChipPass>(options.chip));
+  pm.addPass(ternary::createTernaryFlattenLayers());
+  // Sub-layer calls disappear: the host function is one straight list of
+  // launches for the manifest.
+  pm.addPass(createInlinerPass());
+  ConvertTernaryToGPUOptions lowering;
+  lowering.gemvMaxBatch = options.gemvMaxBatch;
+  pm.addPass(createConvertTernaryToGPU(lowering));
+  pm.addPass(createDecomposeLinalgAggregates());
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+
+  pm.addPass(createTensorConstantsToGlobals());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Results become out-parameters that the runner allocates; temporaries
+  // are freed by the runner after the call (no deallocation pipeline).
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.addResultAttribute = true;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createMemRefCopyToLinalg());
+
+  // Everything that is not a ternary kernel: upstream linalg -> parallel
+  // loops -> gpu. Tiling gives a parallel loop an inner loop of 256
+  // iterations (threads) along its second dim ([M, N] elementwise ops: 256
+  // columns per block); the outer loop maps to blocks. A 1-D loop gets one
+  // thread per block: correct, not fast.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(
+      createParallelLoopTilingPass({1, 256}, /*noMinMaxBounds=*/true));
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(std::make_unique<MergeGPUModulesPass>());
+  pm.addPass(createCSEPass());
+
+  // The device half of upstream gpu-lower-to-nvvm-pipeline, on the
+  // gpu.modules only: the host functions stay for the launch manifest.
+  GpuNVVMAttachTargetOptions attach;
+  attach.chip = options.chip;
+  attach.features = "+ptx80";
+  attach.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(attach));
+  OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(createSCFToControlFlowPass());
+  device.addPass(memref::createExpandStridedMetadataPass());
+  device.addPass(createLowerAffinePass());
+  device.addPass(createConvertGpuOpsToNVVMOps());
+  device.addPass(createConvertNVVMToLLVMPass());
+  device.addPass(createCanonicalizerPass());
+  device.addPass(createCSEPass());
+  device.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  // libdevice (nvvm/libdevice/libdevice.10.bc of the CUDA toolkit) defines
+  // the math functions convert-gpu-to-nvvm calls (__nv_expf, ...); it is
+  // linked into the kernels, so the PTX needs nothing at load time.
+  binary.toolkitPath = options.cudaPath.empty() ? findCUDAToolkit()
+                                                : std::string(options.cudaPath);
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+void tritondsl::registerPTXTarget() {
+  // Once: MLIR refuses a pipeline registered twice.
+  static const bool registered = [] {
+    registerTarget(std::make_unique<PTXTarget>());
+    PassPipelineRegistration<TernaryGPUOptions>(
+        "ternary-gpu",
+        "Lower a ternary module (after ternary-optimize) to GPU kernels in "
+        "PTX (gpu.binary, format isa) and host functions of memref ops and "
+        "gpu.launch_func: the --target=ptx pipeline",
+        buildTernaryGPUPipeline);
+    return true;
+  }();
+  (void)registered;
+}
