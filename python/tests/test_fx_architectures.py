@@ -84,3 +84,15 @@ def test_integer_inputs_stay_integer():
     program = from_fx(model, (x,))
     assert "tokens: Tensor<i64>[N, 7]" in program.source
     assert "embedding(" in program.source
+
+
+@pytest.mark.parametrize("name", ["vit", "transformer_encoder_layer"])
+def test_per_channel_scales_of_the_attention_projections(name):
+    # The packed in-projection is ternarized once, per output row: its q, k
+    # and v blocks keep their rows' scales.
+    model, x = architecture(name)
+    program = from_fx(model, (x,), per_channel=True)
+    with torch.no_grad():
+        y = program.module()(x)
+        expected = ternarize_model(model, per_channel=True).double()(x.double())
+    assert relative_error(y, expected) <= 1e-5
