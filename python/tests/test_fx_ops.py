@@ -203,3 +203,8 @@ def test_attention_masks_and_integer_arithmetic_are_refused():
     with pytest.raises(UnsupportedOperationError, match="max_norm"):
         from_fx(nn.Sequential(nn.Embedding(4, 2, max_norm=1.0)),
                 (torch.zeros(2, 3, dtype=torch.int64),))
+
+
+def test_floor_division_of_tensors_is_refused():
+    with pytest.raises(UnsupportedOperationError, match="floor division of tensors"):
+        from_fx(Lambda(lambda self, x: x // 2), (torch.randn(2, 3),))

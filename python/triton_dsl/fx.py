@@ -434,6 +434,7 @@ class _Translator:
         self.result: Optional[_Tensor] = None
         self.returns_tuple = False
         self.node: Optional[torch.fx.Node] = None
+        self.order: Optional[Dict[torch.fx.Node, int]] = None  # node -> position (in-place checks)
 
     # names ----------------------------------------------------------------------------------
 
@@ -489,9 +490,9 @@ class _Translator:
         the old x after it; otherwise the program would differ."""
         if not isinstance(target, torch.fx.Node):
             return
-        order = {n: i for i, n in enumerate(self.gm.graph.nodes)} if not hasattr(self, "_order") \
-            else self._order
-        self._order = order
+        if self.order is None:
+            self.order = {n: i for i, n in enumerate(self.gm.graph.nodes)}
+        order = self.order
         if any(order[user] > order[node] for user in target.users if user is not node):
             raise self.unsupported("an in-place update of a value that is read again later")
 
@@ -1477,6 +1478,8 @@ def _binary(op: str, inplace: bool = False) -> Callable:
             if op in _SIZE_OPS and all(isinstance(self.value(v), (_Size, int)) for v in (a, b)):
                 return _Size(None)
             raise self.unsupported("arithmetic on sizes is not supported")
+        if op == "//":
+            raise self.unsupported("floor division of tensors")
         return self.emit(f"{self.operand(a)} {op} {self.operand(b)}", node)
 
     return translate
