@@ -208,3 +208,11 @@ def test_attention_masks_and_integer_arithmetic_are_refused():
 def test_floor_division_of_tensors_is_refused():
     with pytest.raises(UnsupportedOperationError, match="floor division of tensors"):
         from_fx(Lambda(lambda self, x: x // 2), (torch.randn(2, 3),))
+
+
+def test_pieces_passed_on_whole():
+    torch.manual_seed(7)
+    check(Lambda(lambda self, x: torch.cat(torch.chunk(x, 3, dim=1)[::-1], dim=1) * 2),
+          torch.randn(2, 6))
+    check(Lambda(lambda self, x: torch.cat(torch.split(x, 2, dim=-1), dim=0)),
+          torch.randn(2, 6))

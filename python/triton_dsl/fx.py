@@ -1010,6 +1010,8 @@ class _Translator:
 
     def as_tensor(self, arg: Any, what: str = "input") -> _Tensor:
         v = self.value(arg)
+        if isinstance(v, _LazySlice):  # a piece of split/chunk passed on whole
+            return self.materialize(v)
         if isinstance(v, _Const):
             return _Tensor(self.float_param(v), tuple(v.value.shape))
         if isinstance(v, _Tensor):
@@ -1052,6 +1054,8 @@ class _Translator:
         return self.emit(f"expand({v.expr}, {', '.join(str(d) for d in shape)})", node)
 
     def cat(self, node, tensors, dim=0) -> _Tensor:
+        if isinstance(tensors, torch.fx.Node):  # torch.cat(torch.split(...))
+            tensors = self.value(tensors)
         if not isinstance(tensors, (tuple, list)) or not tensors:
             raise self.unsupported("cat of a sequence of tensors")
         parts = [self.as_tensor(t) for t in tensors]
