@@ -60,3 +60,36 @@ config.substitutions.append(
     ("%{python}", preloaded(config.python_executable or sys.executable)))
 config.substitutions.append(("%{cc}", "cc"))
 config.substitutions.append(("%{llvm_tools_dir}", config.llvm_tools_dir))
+
+# --target=ptx: ptxas from the CUDA toolkit (PATH, $CUDA_PATH/bin,
+# /usr/local/cuda*/bin). Where it is missing, %{ptxas} is a command that
+# fails and says so: the PTX checks are part of `make test` and must not
+# pass without it.
+import glob
+import shutil
+def _find_ptxas():
+    found = shutil.which("ptxas")
+    if found:
+        return found
+    roots = [os.environ.get(v) for v in ("CUDA_PATH", "CUDA_HOME", "CUDA_ROOT")]
+    roots += ["/usr/local/cuda"] + sorted(glob.glob("/usr/local/cuda-*"), reverse=True)
+    for root in roots:
+        if root and os.path.isfile(os.path.join(root, "bin", "ptxas")):
+            return os.path.join(root, "bin", "ptxas")
+    return None
+_ptxas = _find_ptxas()
+config.substitutions.append(
+    ("%{ptxas}", _ptxas if _ptxas else
+     "sh -c 'echo \"ptxas not found (looked in PATH, CUDA_PATH, /usr/local/cuda*/bin): "
+     "install the CUDA toolkit (scripts/setup.sh)\" >&2; exit 1' ptxas"))
+# `cuda`: a CUDA driver and a device the runner can open (test/e2e/gpu).
+_cuda_info = os.path.join(config.triton_tools_dir, "tri-cuda-info")
+if os.path.isfile(_cuda_info):
+    config.available_features.add("cuda-runner")
+    import subprocess
+    if subprocess.run([_cuda_info], capture_output=True).returncode == 0:
+        config.available_features.add("cuda")
+    else:
+        lit_config.note("no CUDA GPU: test/e2e/gpu is unsupported here ("
+                        + subprocess.run([_cuda_info], capture_output=True,
+                                         text=True).stderr.strip() + ")")

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(not TRITONC.exists(), reason="no CMake build of 
 
 def test_registry_matches_tritonc():
     targets = triton_dsl.targets()
-    assert sorted(targets) == ["acalsim", "cpu", "onnx", "pytorch"]
+    assert sorted(targets) == ["acalsim", "cpu", "onnx", "ptx", "pytorch"]
     assert list(targets["acalsim"].emits) == ["dir", "dir-device", "dir-host", "emitc-mlir"]
     assert targets["cpu"].weight_encoding == "offset2" and targets["cpu"].fuses_bias
     assert list(targets["cpu"].emits) == ["obj", "llvm-mlir"]
@@ -47,14 +47,14 @@ def test_registry_matches_tritonc():
 def test_unknown_target_lists_known(call):
     compile_function = (triton_dsl.compile if call == "compile"
                         else triton_dsl.Compiler().compile)
-    with pytest.raises(ValueError, match=r"unknown target 'tpu' \(known targets: acalsim, cpu, onnx, pytorch\)"):
+    with pytest.raises(ValueError, match=r"unknown target 'tpu' \(known targets: acalsim, cpu, onnx, ptx, pytorch\)"):
         compile_function("layer L { }", target="tpu")
     with pytest.raises(ValueError, match=r"target 'pytorch' cannot emit 'obj' \(it emits py\)"):
         compile_function("layer L { }", target="pytorch", emit="obj")
 
 
 def test_backend_refuses_unknown_and_unrunnable_targets():
-    with pytest.raises(ValueError, match=r"unknown target 'tpu' \(known targets: acalsim, cpu, onnx, pytorch\)"):
+    with pytest.raises(ValueError, match=r"unknown target 'tpu' \(known targets: acalsim, cpu, onnx, ptx, pytorch\)"):
         triton_dsl.backend(target="tpu")
     with pytest.raises(ValueError, match="target 'cpu' has no torch.compile runner"):
         triton_dsl.backend(target="cpu")

@@ -206,7 +206,7 @@ struct ConvertTernaryToGPUPass
     }
     bool anyKernel = false;
     bool unflattened = false;
-    module.walk([&](Operation *op) {
+    module->walk<WalkOrder::PreOrder>([&](Operation *op) {
       if (isa<ternary::LayerOp, ternary::GetParamOp, ternary::CallOp>(op)) {
         op->emitError("'") << op->getName()
                            << "' must be flattened before lowering: run "

@@ -236,14 +236,16 @@ LogicalResult ManifestBuilder::visitLaunch(gpu::LaunchFuncOp launch,
       if (failed(v))
         return failure();
       arguments.push_back(json::Object{{"memref", v->toJSON()}});
-    } else if (type.isIndex() || type.isInteger(64) || type.isInteger(32)) {
+    } else if (type.isIntOrIndex()) {
       FailureOr<Expr> expr = scalar(launch, operand);
       if (failed(expr))
         return failure();
+      unsigned width = type.isIndex() ? 64 : type.getIntOrFloatBitWidth();
       arguments.push_back(json::Object{
-          {type.isInteger(32) ? "i32" : "i64", std::move(*expr)}});
-    } else if (type.isF32() && floats.count(operand)) {
-      arguments.push_back(json::Object{{"f32", floats[operand]}});
+          {"i" + std::to_string(width == 1 ? 8 : width), std::move(*expr)}});
+    } else if ((type.isF32() || type.isF64()) && floats.count(operand)) {
+      arguments.push_back(
+          json::Object{{type.isF32() ? "f32" : "f64", floats[operand]}});
     } else {
       return launch.emitError("--target=ptx: a kernel argument of type ")
              << type << " is not supported by the launch manifest";

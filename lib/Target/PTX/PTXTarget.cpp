@@ -19,7 +19,11 @@
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -95,6 +99,61 @@ struct CheckGPUChipPass
   }
   std::string chip;
 };
+/// Host code that no parallel loop covers (a reduction to a scalar: loops
+/// of loads and stores) runs in a one-thread gpu.launch, so that the host
+/// function is launches only. Correct, and as slow as one GPU thread.
+struct WrapHostLoopsPass
+    : PassWrapper<WrapHostLoopsPass, OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(WrapHostLoopsPass)
+  StringRef getArgument() const override { return "ternary-wrap-host-loops"; }
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    for (Operation &op : llvm::make_early_inc_range(func.getOps())) {
+      if (!isa<scf::ForOp, scf::ParallelOp, scf::IfOp, memref::StoreOp>(op) ||
+          !op.use_empty())
+        continue;
+      bool launches = false;
+      op.walk([&](gpu::LaunchOp) { launches = true; });
+      op.walk([&](gpu::LaunchFuncOp) { launches = true; });
+      if (launches)
+        continue;
+      OpBuilder b(&op);
+      Value one = arith::ConstantIndexOp::create(b, op.getLoc(), 1);
+      auto launch = gpu::LaunchOp::create(b, op.getLoc(), one, one, one, one,
+                                          one, one);
+      Block &body = launch.getBody().front();
+      b.setInsertionPointToStart(&body);
+      auto terminator = gpu::TerminatorOp::create(b, op.getLoc());
+      op.moveBefore(terminator);
+    }
+    // Scalars computed on the host for kernels (a load of a scale an earlier
+    // kernel stored, arithmetic on it) are computed in each kernel instead:
+    // launches run in order, so each sees the stored value. Bottom-up, so
+    // that a chain moves whole.
+    SmallVector<Operation *> hostOps;
+    for (Operation &op : func.getOps())
+      hostOps.push_back(&op);
+    for (Operation *op : llvm::reverse(hostOps)) {
+      if (!isa<memref::LoadOp>(op) && !isPure(op))
+        continue;
+      if (op->use_empty() || op->getNumRegions() ||
+          !llvm::all_of(op->getUsers(), [](Operation *user) {
+            return user->getParentOfType<gpu::LaunchOp>();
+          }))
+        continue;
+      for (OpOperand &use : llvm::make_early_inc_range(op->getUses())) {
+        auto launch = use.getOwner()->getParentOfType<gpu::LaunchOp>();
+        OpBuilder b(&launch.getBody().front(),
+                    launch.getBody().front().begin());
+        Operation *clone = b.clone(*op);
+        use.set(clone->getResult(
+            cast<OpResult>(use.get()).getResultNumber()));
+      }
+      op->erase();
+    }
+  }
+};
+
 /// Moves the kernels of every gpu.module into the first one, so that the
 /// program is one PTX module (one file, one cuModuleLoadData). Outlined
 /// kernel names are unique in the module; a clash is an error.
@@ -220,6 +279,7 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
       createParallelLoopTilingPass({1, 256}, /*noMinMaxBounds=*/true));
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addNestedPass<func::FuncOp>(std::make_unique<WrapHostLoopsPass>());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createGpuKernelOutliningPass());
