@@ -9,7 +9,7 @@
 // RUN: not triton-opt %s -ternary-optimize="opt-level=2 target=tpu" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not triton-opt %s -ternary-optimize="opt-level=3" 2>&1 | FileCheck %s --check-prefix=LEVEL
 
-// UNKNOWN: ternary-optimize: unknown target 'tpu' (known targets: acalsim, cpu, onnx, pytorch)
+// UNKNOWN: ternary-optimize: unknown target 'tpu' (known targets: acalsim, cpu, onnx, ptx, pytorch)
 // LEVEL: ternary-optimize: opt-level must be 0, 1 or 2, got 3
 
 // W (K = 4, N = 2) = [[1, -1], [0, 1], [-1, 0], [1, -1]] in base3 along N
