@@ -4,7 +4,9 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <mutex>
@@ -138,4 +140,32 @@ void tritondsl::registerTargetTranslations() {
           ternary::registerTernaryDialect(registry);
         });
   }
+}
+
+/// A C identifier made of `text`, or empty when it would start with a digit.
+static std::string toIdentifier(llvm::StringRef text) {
+  std::string name;
+  for (char c : text) {
+    if (llvm::isAlnum(c))
+      name += llvm::toLower(c);
+    else if (!name.empty() && name.back() != '_')
+      name += '_';
+  }
+  while (!name.empty() && name.back() == '_')
+    name.pop_back();
+  if (name.empty() || llvm::isDigit(name.front()))
+    return {};
+  return name;
+}
+
+std::string tritondsl::getProgramName(ModuleOp module) {
+  std::string name;
+  module.walk([&](Operation *op) {
+    if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc())) {
+      name = toIdentifier(llvm::sys::path::stem(loc.getFilename().getValue()));
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return name.empty() ? "model" : name;
 }

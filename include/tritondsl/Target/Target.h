@@ -110,6 +110,12 @@ llvm::SmallVector<const TargetBackend *> getRegisteredTargets();
 /// "cpu, pytorch": the known targets for error messages.
 std::string getKnownTargetNames();
 
+/// The name of the program a directory target writes ({name}.c, {name}.ptx,
+/// ...): the stem of the first source file location in `module` as a C
+/// identifier (lower case, runs of other characters as one '_';
+/// "<from_fx MLP>" -> "from_fx_mlp"), else "model".
+std::string getProgramName(mlir::ModuleOp module);
+
 /// The error message of an unknown target name.
 std::string getUnknownTargetMessage(llvm::StringRef name);
 

@@ -38,35 +38,6 @@ namespace {
 /// Alignment of every blob in {name}_weights.bin and {name}_input.bin.
 constexpr size_t kBlobAlignment = 16;
 
-/// A C identifier made of `text` (lower case, runs of other characters as
-/// one '_'; "<from_fx MLP>" -> "from_fx_mlp"), or empty.
-std::string toIdentifier(StringRef text) {
-  std::string name;
-  for (char c : text) {
-    if (llvm::isAlnum(c))
-      name += llvm::toLower(c);
-    else if (!name.empty() && name.back() != '_')
-      name += '_';
-  }
-  while (!name.empty() && name.back() == '_')
-    name.pop_back();
-  if (name.empty() || llvm::isDigit(name.front()))
-    return {};
-  return name;
-}
-
-/// {name}: the stem of the source file, else "model".
-std::string getProgramName(ModuleOp module) {
-  std::string name;
-  module.walk([&](Operation *op) {
-    if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc())) {
-      name = toIdentifier(llvm::sys::path::stem(loc.getFilename().getValue()));
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return name.empty() ? "model" : name;
-}
 
 /// The bytes of a constant's initial value.
 FailureOr<std::string> getBytes(emitc::GlobalOp global, Attribute value) {

@@ -612,28 +612,6 @@ FailureOr<json::Object> ManifestBuilder::describe(func::FuncOp func) {
   return result;
 }
 
-/// Turns `name` into a C identifier ("" if it has no letter to start).
-std::string toIdentifier(StringRef name) {
-  std::string result;
-  for (char c : name)
-    result.push_back(llvm::isAlnum(c) ? c : '_');
-  if (result.empty() || llvm::isDigit(result.front()))
-    return {};
-  return result;
-}
-
-/// {name}: the stem of the source file, else "model".
-std::string getProgramName(ModuleOp module) {
-  std::string name;
-  module.walk([&](Operation *op) {
-    if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc())) {
-      name = toIdentifier(llvm::sys::path::stem(loc.getFilename().getValue()));
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return name.empty() ? "model" : name;
-}
 } // namespace
 
 LogicalResult tritondsl::emitPTXDirectory(ModuleOp module,
