@@ -95,6 +95,7 @@ static void buildPipeline(OpPassManager &pm, const CompileOptions &options,
   targetOptions.optLevel = options.optLevel;
   targetOptions.emit = options.emit;
   targetOptions.useMicrokernels = options.useMicrokernels;
+  targetOptions.shareRepeatedCode = options.shareRepeatedCode;
   target.buildPipeline(pm, targetOptions);
 }
 
@@ -227,7 +228,8 @@ LogicalResult Compiler::compile(llvm::SourceMgr &sourceMgr,
           (llvm::Twine(static_cast<int>(options.stage)) + "/" +
            target->getName() + "/" + options.emit + "/" +
            llvm::Twine(options.optLevel) + "/" +
-           llvm::Twine(options.useMicrokernels))
+           llvm::Twine(options.useMicrokernels) + "/" +
+           llvm::Twine(options.shareRepeatedCode))
               .str();
       std::unique_ptr<PassManager> &cached = pooled->passManagers[key];
       if (!cached) {
@@ -260,6 +262,7 @@ LogicalResult Compiler::compile(llvm::SourceMgr &sourceMgr,
     targetOptions.optLevel = options.optLevel;
     targetOptions.emit = options.emit;
     targetOptions.useMicrokernels = options.useMicrokernels;
+    targetOptions.shareRepeatedCode = options.shareRepeatedCode;
     if (failed(target->emit(*module, targetOptions, files))) {
       files.clear();
       return failure();

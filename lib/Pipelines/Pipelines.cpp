@@ -68,6 +68,11 @@ void tritondsl::buildTernaryToLLVMPipeline(
   // With the micro-kernels, ternary convolutions become packed matmuls.
   if (options.useMicrokernels)
     pm.addNestedPass<func::FuncOp>(createTernaryConvToMatmul());
+  // Layers that repeat the same code (with their own weights) share one
+  // copy of it: compile time and code size grow with the distinct code, not
+  // with the number of layers.
+  if (options.shareRepeatedCode)
+    pm.addPass(createShareRepeatedCode());
   ConvertTernaryToLinalgOptions lowering;
   lowering.useMicrokernels = options.useMicrokernels;
   pm.addPass(createConvertTernaryToLinalg(lowering));

@@ -90,6 +90,13 @@ static llvm::cl::opt<bool> noMicrokernels(
                    "then needs only libm)"),
     llvm::cl::init(false), llvm::cl::cat(tritoncCategory));
 
+static llvm::cl::opt<bool> noShareCode(
+    "no-share-code",
+    llvm::cl::desc("--target=cpu: compile every layer's code separately, "
+                   "even where layers repeat the same code with their own "
+                   "weights (by default it is compiled once and shared)"),
+    llvm::cl::init(false), llvm::cl::cat(tritoncCategory));
+
 static llvm::cl::opt<std::string> weightsPath(
     "weights",
     llvm::cl::desc("A safetensors file of the params' values (Layer.param), "
@@ -311,7 +318,7 @@ int main(int argc, char **argv) {
                     "contradict each other\n";
     return 1;
   }
-  for (auto *flag : {&useMicrokernels, &noMicrokernels})
+  for (auto *flag : {&useMicrokernels, &noMicrokernels, &noShareCode})
     if (*flag && !cpuTarget) {
       llvm::errs() << "tritonc: error: --" << flag->ArgStr
                    << " needs --target=cpu\n";
@@ -347,6 +354,7 @@ int main(int argc, char **argv) {
   // The runtime kernels are the default from -O1 on (docs/targets/cpu.md).
   options.useMicrokernels =
       useMicrokernels || (cpuTarget && optLevel > 0 && !noMicrokernels);
+  options.shareRepeatedCode = !noShareCode;
   options.frontend.errorLimit = errorLimit;
   options.frontend.warnings = !noWarnings;
   bool passStatistics = commandLineRequestsPassStatistics(argc, argv);

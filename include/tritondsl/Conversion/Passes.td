@@ -256,4 +256,43 @@ def TernaryEntryManifest
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def ShareRepeatedCode
+    : Pass<"triton-share-repeated-code", "::mlir::ModuleOp"> {
+  let summary = "Compile the code that layers repeat once: outline equal "
+                "function tails into one shared function";
+  let description = [{
+    Runs after `ternary-flatten-layers`, on tensors. A program of many
+    layers of the same kind (the blocks of a transformer, a stack of dense
+    layers) repeats the same code once per layer, differing only in the
+    layer's weights and in which layer it calls first; the lowering and
+    LLVM then compile every copy. This pass cuts each single-block function
+    at its last `func.call` (a function without calls: its whole body) and
+    takes the ops after it, up to the `func.return`, as the function's
+    *tail*. Weight constants (`ternary.constant` and non-splat dense
+    `arith.constant` tensors) that the tail uses become arguments of the
+    tail, as do the function's arguments, call results and other values
+    computed before the cut; scalar and splat constants are copied in, as
+    part of the code. Tails that are equivalent (the same ops, attributes,
+    types and dataflow: `OperationEquivalence`, locations ignored) in two
+    or more functions become one private function, `<first function>_tail`
+    (`llvm.linkage` internal: not exported from an object), and each of
+    those functions calls it with its own weights. A tail of
+    fewer than `min-ops` ops (not counting constants) and a tail that no
+    other function repeats are left in place.
+
+    The results are the same: the tail computes what the inlined ops did,
+    on the same values. With weights bound (`tritonc --weights`), a
+    deep stack of N equal layers compiles one tail and N short functions.
+
+    Statistics: `shared` (shared functions created), `tails` (function
+    tails replaced by a call).
+  }];
+  let options = [
+    Option<"minOps", "min-ops", "unsigned", /*default=*/"2",
+           "Smallest tail worth sharing, in ops other than constants">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // TRITON_CONVERSION_PASSES_TD

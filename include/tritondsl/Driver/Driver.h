@@ -63,6 +63,9 @@ struct CompileOptions {
   unsigned optLevel = 2;
   /// CPU target: call the runtime micro-kernels for eligible matmuls.
   bool useMicrokernels = false;
+  /// CPU target: compile the code that layers repeat once
+  /// (triton-share-repeated-code).
+  bool shareRepeatedCode = true;
   /// A weights file (Weights.h) whose tensors become the params' values, so
   /// that the output embeds them; none when empty.
   std::string weightsPath;

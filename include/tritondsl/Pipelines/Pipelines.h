@@ -73,6 +73,11 @@ struct TernaryToLLVMOptions
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse elementwise linalg ops before bufferization"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> shareRepeatedCode{
+      *this, "share-repeated-code",
+      llvm::cl::desc("Compile the code that layers repeat once "
+                     "(triton-share-repeated-code)"),
+      llvm::cl::init(true)};
 };
 
 /// Lowers a module of ternary + upstream ops on tensors to the LLVM dialect

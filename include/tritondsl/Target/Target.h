@@ -54,6 +54,9 @@ struct TargetOptions {
   std::string emit;
   /// CPU: lower eligible matmuls to calls of the runtime micro-kernels.
   bool useMicrokernels = false;
+  /// CPU: compile the code that layers repeat once
+  /// (triton-share-repeated-code).
+  bool shareRepeatedCode = true;
 };
 
 /// One file a target writes. A target that writes one file gives it an empty

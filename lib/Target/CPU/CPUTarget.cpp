@@ -38,6 +38,7 @@ public:
     TernaryToLLVMOptions lowering;
     lowering.useMicrokernels = options.useMicrokernels;
     lowering.fuseElementwise = options.optLevel >= 2;
+    lowering.shareRepeatedCode = options.shareRepeatedCode;
     buildTernaryToLLVMPipeline(pm, lowering);
   }
   LogicalResult emit(ModuleOp module, const TargetOptions &options,
