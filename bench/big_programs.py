@@ -2,15 +2,18 @@
 """Compile time and peak memory of big programs, one tritonc process each.
 
     bench/big_programs.py [BUILD_DIR] [--layers 1000,10000,100000]
-                          [--cpu-layers 1000,10000] [--timeout S] [--markdown]
+                          [--cpu-layers 1000,10000] [--unshared-layers 1000]
+                          [--timeout S] [--markdown]
 
 Programs come from bench/gen_layers.py: N layers, each with a packed 64x64
 weight and a bias, each forward calling the previous layer (a call chain N
 deep). For every N: `tritonc` to the ternary MLIR (`--emit=mlir`), to
 optimized MLIR (`--emit=opt-mlir`, -O2 for the CPU), to the PyTorch module
 (`--target=pytorch`), and, for the N of --cpu-layers, to a CPU object
-(`--target=cpu -O2 --weights`, with the default micro-kernel calls and with
-`--no-microkernels`; the weights of gen_layers.py --weights: a
+(`--target=cpu -O2 --weights`, the default micro-kernel calls and shared
+repeated code, and, for the N of --unshared-layers, right after it with
+`--no-share-code`: every layer's code compiled separately; the weights of
+gen_layers.py --weights: a
 deployed model has its weights bound, so its entry points take only the
 input; without weights every function takes the params of all the layers it
 reaches as arguments, which a chain N deep makes quadratic in N by the
@@ -53,19 +56,21 @@ def main():
     parser.add_argument("build", nargs="?", default="build")
     parser.add_argument("--layers", default="1000,10000,100000")
     parser.add_argument("--cpu-layers", default="1000,10000")
+    parser.add_argument("--unshared-layers", default="1000")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     tritonc = str(pathlib.Path(args.build) / "bin" / "tritonc")
     layers = [int(n) for n in args.layers.split(",") if n]
     cpu_layers = {int(n) for n in args.cpu_layers.split(",") if n}
+    unshared_layers = {int(n) for n in args.unshared_layers.split(",") if n}
     rows = []
     with tempfile.TemporaryDirectory() as work:
         for n in layers:
             source = os.path.join(work, f"layers{n}.tri")
             weights = os.path.join(work, f"layers{n}.safetensors")
             generate = [sys.executable, str(ROOT / "bench" / "gen_layers.py"), str(n)]
-            if n in cpu_layers:
+            if n in cpu_layers or n in unshared_layers:
                 generate += ["--weights", weights]
             with open(source, "w") as out:
                 subprocess.run(generate, stdout=out, check=True)
@@ -75,8 +80,9 @@ def main():
             if n in cpu_layers:
                 outputs.append(("CPU object (weights bound)",
                                 ["--target=cpu", "-O2", "--weights", weights]))
-                outputs.append(("CPU object (weights bound, --no-microkernels)",
-                                ["--target=cpu", "-O2", "--no-microkernels",
+            if n in unshared_layers:
+                outputs.append(("CPU object (weights bound, --no-share-code)",
+                                ["--target=cpu", "-O2", "--no-share-code",
                                  "--weights", weights]))
             for label, options in outputs:
                 out = os.path.join(work, "out")

@@ -16,6 +16,7 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
 #include "tritondsl/Conversion/Passes.h"
+#include "tritondsl/Conversion/TernaryToLinalg/CallBufferization.h"
 #include "tritondsl/Conversion/TernaryToEmitC/Passes.h"
 #include "tritondsl/Conversion/TernaryToGPU/Passes.h"
 #include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
@@ -40,6 +41,9 @@ inline void registerTernaryDialects(DialectRegistry &registry) {
 /// Every upstream dialect and extension (including GPU/NVVM targets and the
 /// LLVM IR translation interfaces) plus ours.
 inline void registerAllDialects(DialectRegistry &registry) {
+  // Before upstream's: our func.call bufferization (linear in the number of
+  // calls) is the model MLIR keeps.
+  registerCallBufferization(registry);
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllToLLVMIRTranslations(registry);
