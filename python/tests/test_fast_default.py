@@ -169,7 +169,20 @@ def test_conv_is_one_conv2d_on_a_cached_filter(per_channel):
         assert_close(module(x), reference(x.double()))
         cached = filter_of(module, generated, "m0_weight")
         assert filter_of(module, generated, "m0_weight") is cached
-        assert cached.is_contiguous() and not cached.requires_grad
+        assert not cached.requires_grad
+        # Dense (no copy per conv2d call), channels_last by default.
+        assert generated.CONV_CHANNELS_LAST
+        assert cached.is_contiguous(memory_format=torch.channels_last)
+        y = module(x)
+        assert y.is_contiguous(memory_format=torch.channels_last)
+        generated.CONV_CHANNELS_LAST = False
+        try:
+            nchw = filter_of(module, generated, "m0_weight")
+            assert nchw is not cached and nchw.is_contiguous() and torch.equal(nchw, cached)
+            assert module(x).is_contiguous()
+            assert torch.allclose(module(x), y, rtol=1e-5, atol=1e-6)
+        finally:
+            generated.CONV_CHANNELS_LAST = True
 
 
 def test_conv_filter_cache_follows_load_state_dict_and_in_place_updates():

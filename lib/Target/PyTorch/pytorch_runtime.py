@@ -99,6 +99,14 @@ def _decode_trits(packed, shape, encoding, axis):
     return trits.reshape(shape).to(torch.int8)
 
 
+# The memory format of the float filters of ternary convolutions: with a
+# channels_last filter, torch runs conv2d in oneDNN's NHWC form (the input
+# converted inside the call, the output channels_last: same shape and
+# values), which measured faster for the small convolutions of
+# bench/from_fx_bench.py at batch 1 and 32 (docs/targets/pytorch.md). Set
+# to False for NCHW (contiguous) filters and outputs.
+CONV_CHANNELS_LAST = True
+
 # The float filters _ternary_filter built, per (packed tensor, scale): a
 # ternary convolution is one conv2d call on trits * scale, as the float
 # model's is on its weight. An entry costs 4 bytes per trit (the float
@@ -132,7 +140,15 @@ def _ternary_filter(packed, shape, encoding, axis, scale, dtype):
         return _scaled_filter(
             _decode_trits(packed, shape, encoding, axis), scale, view, dtype
         )
-    layout = (tuple(shape), encoding, axis, dtype, packed.data_ptr(), packed.device)
+    layout = (
+        tuple(shape),
+        encoding,
+        axis,
+        dtype,
+        CONV_CHANNELS_LAST,
+        packed.data_ptr(),
+        packed.device,
+    )
     if scale is not None:
         layout += (scale.data_ptr(), scale.dtype, scale.device)
     key = (id(packed), id(scale))
@@ -170,14 +186,19 @@ def _ternary_filter(packed, shape, encoding, axis, scale, dtype):
 
 
 def _scaled_filter(trits, scale, view, dtype):
-    """trits * scale as a contiguous `dtype` tensor (`scale` None for 1;
-    `view` reshapes one scale per filter to broadcast over the filter's other
-    dims). Contiguous: the decoded trits are a permuted view, and conv2d
-    would copy a strided filter on every call."""
-    weight = trits.to(dtype, memory_format=torch.contiguous_format)
-    if scale is None:
-        return weight
-    return weight * (scale.reshape(view) if view is not None else scale.reshape(()))
+    """trits * scale as a `dtype` tensor, dense in the memory format of
+    CONV_CHANNELS_LAST (`scale` None for 1; `view` reshapes one scale per
+    filter to broadcast over the filter's other dims). Dense: the decoded
+    trits are a permuted view, and conv2d would copy a strided filter on
+    every call."""
+    weight = trits.to(dtype)
+    if scale is not None:
+        weight = weight * (
+            scale.reshape(view) if view is not None else scale.reshape(())
+        )
+    if CONV_CHANNELS_LAST and weight.dim() == 4:
+        return weight.contiguous(memory_format=torch.channels_last)
+    return weight.contiguous()
 
 
 def _check_packed_params(module, state_dict, prefix, *unused):
