@@ -244,3 +244,22 @@ def test_conv_filter_with_autograd_and_inference_mode():
     assert x.grad is not None
     with torch.no_grad():
         assert torch.equal(module(x), reference)
+
+
+@pytest.mark.parametrize("per_channel", [False, True])
+def test_grouped_conv_is_one_conv2d(per_channel):
+    torch.manual_seed(8)
+    model = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.ReLU(),
+                          nn.Conv2d(8, 4, 3, stride=2, padding=2, dilation=2, groups=2)).eval()
+    x = torch.randn(3, 8, 9, 9)
+    module = td.from_fx(model, (x,), per_channel=per_channel).module()
+    generated = sys.modules[type(module).__module__]
+    source = generated.__triton_dsl_source__
+    forward = source[source.index("def forward"):]
+    assert forward.count("torch.nn.functional.conv2d(") == 2
+    assert "groups=8" in forward and "groups=2" in forward
+    for extra in ("flatten", "reshape(arg0", "torch.nn.functional.pad", "_unpack(", " * self."):
+        assert extra not in forward, extra
+    reference = td.ternarize_model(model, per_channel=per_channel).double()
+    with torch.no_grad():
+        assert_close(module(x), reference(x.double()))

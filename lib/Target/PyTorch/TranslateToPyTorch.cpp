@@ -82,9 +82,18 @@ struct PackedValue {
 /// follows the convolution), and an elementwise `+ bias` per output channel
 /// after it becomes conv2d's `bias=`. The ops it covers print nothing
 /// (elidedOps); the statement is printed at `anchor`, the last of them.
+/// A grouped convolution (conv_2d_ngchw_gfchw between the expand_shapes of
+/// its input and filter and the collapse_shape of its result, as the front
+/// end writes it) is conv2d's `groups=` on the 4-D input and filter.
 struct ConvFusion {
-  linalg::Conv2DNchwFchwOp conv;
+  Operation *conv = nullptr;
   Operation *anchor = nullptr;
+  /// The 4-D NCHW input (before a zero pad that is conv2d's `padding`) and
+  /// the 4-D float filter [G*F, C, KH, KW] (when not packedFilter).
+  Value input, filter;
+  SmallVector<int64_t> padding;
+  int64_t groups = 1;
+  DenseIntElementsAttr strides, dilations;
   /// The ternary filter: the unpack's packed operand and the scale (null
   /// for a unit scale); unset when the filter prints as it is.
   Value packedFilter, scale;
@@ -1671,14 +1680,12 @@ LogicalResult PyTorchEmitter::printContraction(Operation *op, Value lhs,
 /// spatial dims, the same before and after: the convolution's own `padding`
 /// (torch pads inside the kernel instead of copying the image). Its padding
 /// (height, width) in `padding`.
-static bool isConvolutionPadding(tensor::PadOp pad,
+static bool isSpatialZeroPadding(tensor::PadOp pad,
                                  SmallVectorImpl<int64_t> &padding) {
   if (!pad->hasOneUse() || pad.getSourceType().getRank() != 4)
     return false;
-  auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(*pad->user_begin());
   Value value = pad.getConstantPaddingValue();
-  if (!conv || conv.getInputs()[0] != pad.getResult() || !value ||
-      !matchPattern(value, m_PosZeroFloat()))
+  if (!value || !matchPattern(value, m_PosZeroFloat()))
     return false;
   auto low = pad.getStaticLow();
   auto high = pad.getStaticHigh();
@@ -1688,6 +1695,14 @@ static bool isConvolutionPadding(tensor::PadOp pad,
     return false;
   padding.assign({low[2], low[3]});
   return true;
+}
+
+static bool isConvolutionPadding(tensor::PadOp pad,
+                                 SmallVectorImpl<int64_t> &padding) {
+  if (!isSpatialZeroPadding(pad, padding))
+    return false;
+  auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(*pad->user_begin());
+  return conv && conv.getInputs()[0] == pad.getResult();
 }
 
 LogicalResult PyTorchEmitter::printConv(linalg::Conv2DNchwFchwOp op) {
@@ -1781,23 +1796,84 @@ static bool isPerChannel(Value value, AffineMap map, int64_t channels,
   return type.getRank() == 1 || type.getRank() == 3;
 }
 
+/// `reshape` reassociates exactly `groups` (e.g. [[0], [1, 2], [3], [4]]).
+static bool hasReassociation(ArrayRef<ReassociationIndices> reassociation,
+                             ArrayRef<ArrayRef<int64_t>> groups) {
+  if (reassociation.size() != groups.size())
+    return false;
+  for (auto [got, want] : llvm::zip(reassociation, groups))
+    if (ArrayRef<int64_t>(got) != want)
+      return false;
+  return true;
+}
+
 void PyTorchEmitter::planConvFusions(func::FuncOp func) {
-  func.walk([&](linalg::Conv2DNchwFchwOp conv) {
-    if (conv->getBlock() != &func.getBody().front() ||
-        conv->getNumResults() != 1 || !isFillOf(conv.getOutputs()[0], 0))
-      return;
+  Block &body = func.getBody().front();
+  for (Operation &candidate : body.getOperations()) {
     ConvFusion fusion;
-    fusion.conv = conv;
-    fusion.anchor = conv;
-    SmallVector<Operation *> covered = {conv};
-    auto resultType = cast<RankedTensorType>(conv->getResult(0).getType());
-    if (resultType.getRank() != 4 || resultType.isDynamicDim(1))
-      return;
+    SmallVector<Operation *> covered;
+    Value filter, result;
+    if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(&candidate)) {
+      if (!isFillOf(conv.getOutputs()[0], 0))
+        continue;
+      fusion.input = conv.getInputs()[0];
+      auto pad = fusion.input.getDefiningOp<tensor::PadOp>();
+      if (pad && isConvolutionPadding(pad, fusion.padding))
+        fusion.input = pad.getSource(); // printPad prints nothing for it
+      filter = conv.getInputs()[1];
+      fusion.strides = conv.getStrides();
+      fusion.dilations = conv.getDilations();
+      result = conv->getResult(0);
+      fusion.anchor = conv;
+      covered.push_back(conv);
+    } else if (auto conv = dyn_cast<linalg::Conv2DNgchwGfchwOp>(&candidate)) {
+      // [N, G*C, H, W] -> expand -> conv -> collapse -> [N, G*F, OH, OW].
+      auto expandX = conv.getInputs()[0].getDefiningOp<tensor::ExpandShapeOp>();
+      auto expandW = conv.getInputs()[1].getDefiningOp<tensor::ExpandShapeOp>();
+      Value out = conv->getResult(0);
+      auto collapse =
+          out.hasOneUse()
+              ? dyn_cast<tensor::CollapseShapeOp>(*out.user_begin())
+              : nullptr;
+      if (!isFillOf(conv.getOutputs()[0], 0) || !expandX || !expandW ||
+          !collapse || !expandX->hasOneUse() || !expandW->hasOneUse() ||
+          !hasReassociation(expandX.getReassociationIndices(),
+                            {{0}, {1, 2}, {3}, {4}}) ||
+          !hasReassociation(expandW.getReassociationIndices(),
+                            {{0, 1}, {2}, {3}, {4}}) ||
+          !hasReassociation(collapse.getReassociationIndices(),
+                            {{0}, {1, 2}, {3}, {4}}))
+        continue;
+      auto wType = cast<RankedTensorType>(conv.getInputs()[1].getType());
+      if (wType.isDynamicDim(0))
+        continue;
+      fusion.groups = wType.getDimSize(0);
+      fusion.input = expandX.getSrc();
+      auto pad = fusion.input.getDefiningOp<tensor::PadOp>();
+      if (pad && isSpatialZeroPadding(pad, fusion.padding)) {
+        fusion.input = pad.getSource();
+        covered.push_back(pad);
+      }
+      covered.append({expandX, expandW});
+      filter = expandW.getSrc();
+      fusion.strides = conv.getStrides();
+      fusion.dilations = conv.getDilations();
+      result = collapse.getResult();
+      fusion.anchor = collapse;
+      covered.append({conv, collapse});
+    } else {
+      continue;
+    }
+    fusion.conv = &candidate;
+    fusion.filter = filter;
+    auto resultType = dyn_cast<RankedTensorType>(result.getType());
+    if (!resultType || resultType.getRank() != 4 || resultType.isDynamicDim(1))
+      continue;
     int64_t channels = resultType.getDimSize(1);
     // The ternary filter: unpack of a packed param or constant, dequantized
     // (scale 1, a scalar or one per filter), used by this convolution only.
     bool unitScale = false;
-    if (auto deq = conv.getInputs()[1].getDefiningOp<DequantizeOp>()) {
+    if (auto deq = filter.getDefiningOp<DequantizeOp>()) {
       auto unpack = deq.getTrits().getDefiningOp<UnpackOp>();
       Value source = unpack ? unpack.getOperand() : Value();
       auto packedType =
@@ -1823,7 +1899,6 @@ void PyTorchEmitter::planConvFusions(func::FuncOp func) {
         covered.append({unpack, deq});
       }
     }
-    Value result = conv->getResult(0);
     Value other;
     AffineMap map;
     // `* scale` after the convolution, folded into the filter: a scalar
@@ -1851,18 +1926,20 @@ void PyTorchEmitter::planConvFusions(func::FuncOp func) {
       fusion.anchor = *result.user_begin();
       covered.push_back(fusion.anchor);
     }
+    // A plain convolution with nothing to fuse prints as it is (printConv);
+    // a grouped one always fuses (no reshapes of input and filter).
     if (covered.size() == 1)
-      return; // nothing to fuse: printConv prints it
+      continue;
     // The statement is printed at the anchor, the last of the covered ops
     // (each reads the one before it), when they all are in one block.
-    for (Operation *op : covered)
-      if (op->getBlock() != conv->getBlock())
-        return;
+    if (llvm::any_of(covered,
+                     [&](Operation *op) { return op->getBlock() != &body; }))
+      continue;
     for (Operation *op : covered)
       if (op != fusion.anchor)
         elidedOps.insert(op);
     convFusions[fusion.anchor] = fusion;
-  });
+  }
   // Constants only read as a unit dequantization scale (printed without
   // it) or by elided ops print nothing either (a splat tensor constant
   // would be a torch.full per call).
@@ -1885,14 +1962,9 @@ void PyTorchEmitter::planConvFusions(func::FuncOp func) {
 }
 
 LogicalResult PyTorchEmitter::printFusedConv(const ConvFusion &fusion) {
-  linalg::Conv2DNchwFchwOp op = fusion.conv;
+  Operation *op = fusion.conv;
   Operation *anchor = fusion.anchor;
-  Value input = op.getInputs()[0];
-  SmallVector<int64_t> padding;
-  auto pad = input.getDefiningOp<tensor::PadOp>();
-  if (pad && isConvolutionPadding(pad, padding))
-    input = pad.getSource();
-  auto x = getTensorExpr(input, anchor);
+  auto x = getTensorExpr(fusion.input, anchor);
   if (failed(x))
     return failure();
   std::string filter;
@@ -1911,7 +1983,7 @@ LogicalResult PyTorchEmitter::printFusedConv(const ConvFusion &fusion) {
     auto dtype = torchDType(
         cast<RankedTensorType>(op->getResult(0).getType()).getElementType());
     if (!dtype)
-      return op.emitError("the PyTorch target cannot print type ")
+      return op->emitError("the PyTorch target cannot print type ")
              << op->getResult(0).getType();
     filter = newName();
     callLine(filter, "_ternary_filter",
@@ -1919,7 +1991,7 @@ LogicalResult PyTorchEmitter::printFusedConv(const ConvFusion &fusion) {
               "\"" + stringifyEncoding(type.getEncoding()).str() + "\"",
               std::to_string(type.getPackedAxis()), scale, dtype->str()});
   } else {
-    auto w = getTensorExpr(op.getInputs()[1], anchor);
+    auto w = getTensorExpr(fusion.filter, anchor);
     if (failed(w))
       return failure();
     filter = *w;
@@ -1932,12 +2004,14 @@ LogicalResult PyTorchEmitter::printFusedConv(const ConvFusion &fusion) {
     args.push_back("bias=" + *b +
                    (fusion.biasIsChannelColumn ? ".reshape(-1)" : ""));
   }
-  SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
-  SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
+  SmallVector<int64_t> strides(fusion.strides.getValues<int64_t>());
+  SmallVector<int64_t> dilations(fusion.dilations.getValues<int64_t>());
   args.push_back("stride=" + tupleOf(strides));
-  if (!padding.empty())
-    args.push_back("padding=" + tupleOf(padding));
+  if (!fusion.padding.empty())
+    args.push_back("padding=" + tupleOf(fusion.padding));
   args.push_back("dilation=" + tupleOf(dilations));
+  if (fusion.groups != 1)
+    args.push_back("groups=" + std::to_string(fusion.groups));
   std::string name = newName();
   callLine(name, "torch.nn.functional.conv2d", args);
   bind(anchor->getResult(0), name);

@@ -6,6 +6,7 @@
 // channel after it is conv2d's `bias=`; no separate multiply or add per
 // call, and no torch.full for the unit dequantization scale. A result used
 // twice, or a bias that is not one per channel, keeps its own statements.
+// A grouped convolution is conv2d's groups= (layer @Grouped).
 // RUN: triton-translate --to-pytorch %s | FileCheck %s
 
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
@@ -126,6 +127,52 @@ module {
       return %yb, %yb2, %y3, %yb4, %yb5, %y5 : tensor<?x4x5x5xf32>, tensor<?x4x5x5xf32>, tensor<?x4x5x5xf32>, tensor<?x4x5x5xf32>, tensor<?x4x5x5xf32>, tensor<?x4x5x5xf32>
     }
   }
+
+  // A grouped convolution as the front end writes it (expand_shape of the
+  // padded input and of the filter, conv_2d_ngchw_gfchw, collapse_shape):
+  // one conv2d with groups= on the 4-D input and filter, the pad as its
+  // padding, the scale folded into the filter, the bias as bias=.
+  ternary.layer @Grouped {
+    ternary.param @w : !ternary.packed<8x2x3x3>
+    ternary.param @s : tensor<f32>
+    ternary.param @b : tensor<8x1x1xf32>
+    func.func @forward(%x: tensor<?x8x6x6xf32>) -> tensor<?x8x6x6xf32> {
+      %zero = arith.constant 0.000000e+00 : f32
+      %one = arith.constant dense<1.000000e+00> : tensor<f32>
+      %c0 = arith.constant 0 : index
+      %n = tensor.dim %x, %c0 : tensor<?x8x6x6xf32>
+      %p = ternary.get_param @w : !ternary.packed<8x2x3x3>
+      %t = ternary.unpack %p : !ternary.packed<8x2x3x3> -> tensor<8x2x3x3xi8>
+      %wf = ternary.dequantize %t, %one : tensor<8x2x3x3xi8>, tensor<f32> -> tensor<8x2x3x3xf32>
+      %padded = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+      ^bb0(%a: index, %b: index, %c: index, %d: index):
+        tensor.yield %zero : f32
+      } : tensor<?x8x6x6xf32> to tensor<?x8x8x8xf32>
+      %xe = tensor.expand_shape %padded [[0], [1, 2], [3], [4]] output_shape [%n, 4, 2, 8, 8] : tensor<?x8x8x8xf32> into tensor<?x4x2x8x8xf32>
+      %we = tensor.expand_shape %wf [[0, 1], [2], [3], [4]] output_shape [4, 2, 2, 3, 3] : tensor<8x2x3x3xf32> into tensor<4x2x2x3x3xf32>
+      %init5 = tensor.empty(%n) : tensor<?x4x2x6x6xf32>
+      %fill5 = linalg.fill ins(%zero : f32) outs(%init5 : tensor<?x4x2x6x6xf32>) -> tensor<?x4x2x6x6xf32>
+      %y = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+        ins(%xe, %we : tensor<?x4x2x8x8xf32>, tensor<4x2x2x3x3xf32>) outs(%fill5 : tensor<?x4x2x6x6xf32>) -> tensor<?x4x2x6x6xf32>
+      %yc = tensor.collapse_shape %y [[0], [1, 2], [3], [4]] : tensor<?x4x2x6x6xf32> into tensor<?x8x6x6xf32>
+      %init = tensor.empty(%n) : tensor<?x8x6x6xf32>
+      %s = ternary.get_param @s : tensor<f32>
+      %ys = linalg.generic {indexing_maps = [#id, #scalar, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+        ins(%yc, %s : tensor<?x8x6x6xf32>, tensor<f32>) outs(%init : tensor<?x8x6x6xf32>) {
+      ^bb0(%in: f32, %in2: f32, %out: f32):
+        %m = arith.mulf %in, %in2 : f32
+        linalg.yield %m : f32
+      } -> tensor<?x8x6x6xf32>
+      %b = ternary.get_param @b : tensor<8x1x1xf32>
+      %yb = linalg.generic {indexing_maps = [#id, #column, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+        ins(%ys, %b : tensor<?x8x6x6xf32>, tensor<8x1x1xf32>) outs(%init : tensor<?x8x6x6xf32>) {
+      ^bb0(%in: f32, %in2: f32, %out: f32):
+        %a = arith.addf %in, %in2 : f32
+        linalg.yield %a : f32
+      } -> tensor<?x8x6x6xf32>
+      return %yb : tensor<?x8x6x6xf32>
+    }
+  }
 }
 // CHECK:     def forward(self, arg0):
 // CHECK-NOT:         torch.full
@@ -156,3 +203,16 @@ module {
 // CHECK-NEXT:        [[F5:v[0-9]+]] = self.full[0]
 // CHECK-NEXT:        [[B5:v[0-9]+]] = [[S5]] + [[F5]]
 // CHECK-NEXT:        return [[Y]], [[Y2]], [[Y3]], [[Y4]], [[B5]], [[Y5]]
+// CHECK-LABEL: class Grouped(nn.Module):
+// CHECK:     def forward(self, arg0):
+// CHECK-NEXT:        [[W:v[0-9]+]] = _ternary_filter(self.w, (8, 2, 3, 3), "offset2", 0, self.s, torch.float32)
+// CHECK-NEXT:        [[Y:v[0-9]+]] = torch.nn.functional.conv2d(
+// CHECK-NEXT:            arg0,
+// CHECK-NEXT:            [[W]],
+// CHECK-NEXT:            bias=self.b.reshape(-1),
+// CHECK-NEXT:            stride=(1, 1),
+// CHECK-NEXT:            padding=(1, 1),
+// CHECK-NEXT:            dilation=(1, 1),
+// CHECK-NEXT:            groups=4,
+// CHECK-NEXT:        )
+// CHECK-NEXT:        return [[Y]]
