@@ -77,6 +77,8 @@ for b in (1, 32):
         rounds = (int(sys.argv[1]), int(sys.argv[2])) if len(sys.argv) > 2 else (3000, 150)
         for i in range(rounds[0] if b == 1 else rounds[1]):
             for k, f in fs.items():
-                t0 = time.perf_counter(); f(x); ts[k].append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                f(x)
+                ts[k].append(time.perf_counter() - t0)
     med = {k: np.median(v[5:]) * 1e3 for k, v in ts.items()}
     print(f"batch {b}: " + ", ".join(f"{k} {v:.3f} ms ({med['float'] / v:.2f}x)" for k, v in med.items()))
