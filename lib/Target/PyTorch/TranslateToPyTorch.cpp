@@ -1888,7 +1888,8 @@ void PyTorchEmitter::planConvFusions(func::FuncOp func) {
         scaleOk = (!axis && scaleType.getNumElements() == 1) ||
                   (axis && *axis == 0 && scaleType.getRank() == 1);
       }
-      if (scaleOk && deq->hasOneUse() && unpack->hasOneUse() && packedType &&
+      if (scaleOk && unpack && deq->hasOneUse() && unpack->hasOneUse() &&
+          packedType &&
           packedType.hasStaticShape() && packedType.getRank() == 4 &&
           filterType.getElementType() == resultType.getElementType() &&
           (source.getDefiningOp<GetParamOp>() ||

@@ -173,6 +173,33 @@ module {
       return %yb : tensor<?x8x6x6xf32>
     }
   }
+
+  // Trits quantized at run time (not unpacked from packed bytes): the
+  // filter prints as it is; the bias is still conv2d's.
+  ternary.layer @Quantized {
+    ternary.param @f : tensor<4x2x3x3xf32>
+    ternary.param @b : tensor<4xf32>
+    func.func @forward(%x: tensor<?x2x3x3xf32>) -> tensor<?x4x1x1xf32> {
+      %zero = arith.constant 0.000000e+00 : f32
+      %c0 = arith.constant 0 : index
+      %n = tensor.dim %x, %c0 : tensor<?x2x3x3xf32>
+      %f = ternary.get_param @f : tensor<4x2x3x3xf32>
+      %t, %s = ternary.quantize absmean %f : tensor<4x2x3x3xf32> -> tensor<4x2x3x3xi8>, tensor<f32>
+      %wf = ternary.dequantize %t, %s : tensor<4x2x3x3xi8>, tensor<f32> -> tensor<4x2x3x3xf32>
+      %init = tensor.empty(%n) : tensor<?x4x1x1xf32>
+      %fill = linalg.fill ins(%zero : f32) outs(%init : tensor<?x4x1x1xf32>) -> tensor<?x4x1x1xf32>
+      %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+        ins(%x, %wf : tensor<?x2x3x3xf32>, tensor<4x2x3x3xf32>) outs(%fill : tensor<?x4x1x1xf32>) -> tensor<?x4x1x1xf32>
+      %b = ternary.get_param @b : tensor<4xf32>
+      %yb = linalg.generic {indexing_maps = [#id, #channel, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+        ins(%y, %b : tensor<?x4x1x1xf32>, tensor<4xf32>) outs(%init : tensor<?x4x1x1xf32>) {
+      ^bb0(%in: f32, %in2: f32, %out: f32):
+        %a = arith.addf %in, %in2 : f32
+        linalg.yield %a : f32
+      } -> tensor<?x4x1x1xf32>
+      return %yb : tensor<?x4x1x1xf32>
+    }
+  }
 }
 // CHECK:     def forward(self, arg0):
 // CHECK-NOT:         torch.full
@@ -214,5 +241,13 @@ module {
 // CHECK-NEXT:            padding=(1, 1),
 // CHECK-NEXT:            dilation=(1, 1),
 // CHECK-NEXT:            groups=4,
+// CHECK-NEXT:        )
+// CHECK-NEXT:        return [[Y]]
+// CHECK-LABEL: class Quantized(nn.Module):
+// CHECK:     def forward(self, arg0):
+// CHECK-NEXT:        [[T:v[0-9]+]], [[S:v[0-9]+]] = _quantize(self.f, "absmean", None, None)
+// CHECK-NEXT:        [[W:v[0-9]+]] = [[T]].to(torch.float32) * [[S]]
+// CHECK-NEXT:        [[Y:v[0-9]+]] = torch.nn.functional.conv2d(
+// CHECK-NEXT:            arg0, [[W]], bias=self.b, stride=(1, 1), dilation=(1, 1)
 // CHECK-NEXT:        )
 // CHECK-NEXT:        return [[Y]]
