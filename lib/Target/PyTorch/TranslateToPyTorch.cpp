@@ -1785,7 +1785,8 @@ static bool isPerChannel(Value value, AffineMap map, int64_t channels,
   auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!type || !type.hasStaticShape() || map.getNumDims() != 4 ||
       map.getNumResults() != type.getRank() || type.getRank() == 0 ||
-      type.getDimSize(0) != channels || map.getResult(0) != getAffineDimExpr(1, map.getContext()))
+      type.getDimSize(0) != channels ||
+      map.getResult(0) != getAffineDimExpr(1, map.getContext()))
     return false;
   for (unsigned i = 1; i < map.getNumResults(); ++i) {
     auto c = dyn_cast<AffineConstantExpr>(map.getResult(i));
