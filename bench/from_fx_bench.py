@@ -11,7 +11,10 @@ threads unless --threads):
   * pure path: the same module with ``USE_RUNTIME_OP = False`` (what runs
     without the op: trits decoded once and cached);
   * backend: ``torch.compile(model, backend=triton_dsl.backend())``.
-Each output is checked against ternarize_model first (1e-4). Also the time
+Each output is checked against ternarize_model first (1e-4). The four are
+timed interleaved (module_timing.interleaved_median_times: rounds of a
+~10 ms block of calls of each, the median per call over the rounds), so a
+burst of load on a shared machine hits every column alike. Also the time
 from_fx + compile + load take and the state bytes.
 
     .venv/bin/python bench/from_fx_bench.py [--markdown bench/results/from_fx.md]
@@ -24,8 +27,12 @@ import time
 import torch
 from torch import nn
 
-import triton_dsl
-from module_timing import median_time
+# This checkout's package (and so its build/), not whichever triton_dsl the
+# venv has installed: a venv shared between worktrees would otherwise time
+# another checkout's generated code.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "python"))
+import triton_dsl  # noqa: E402
+from module_timing import interleaved_median_times  # noqa: E402
 
 
 class SmallCNN(nn.Module):
@@ -69,11 +76,13 @@ def main():
     parser.add_argument("--batches", type=int, nargs="+", default=[1, 32])
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--markdown", help="also write the table here")
+    parser.add_argument("--only", help="only the models whose name contains this")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     op = triton_dsl.torch_ops.load_error is None
-    lines = [f"torch {torch.__version__}, {torch.get_num_threads()} threads; LibTorch op "
+    lines = [f"triton_dsl from {pathlib.Path(triton_dsl.__file__).parent}; "
+             f"torch {torch.__version__}, {torch.get_num_threads()} threads; LibTorch op "
              + (f"registered by import triton_dsl (ukernel ISA {torch.ops.triton_dsl.ukernel_isa()})"
                 if op else f"NOT loaded: {triton_dsl.torch_ops.load_error}"), "",
              "| model | batch | float (ms) | module (ms) | pure path (ms) | backend (ms) "
@@ -82,6 +91,8 @@ def main():
     notes = []
     print("\n".join(lines), flush=True)
     for name, (model, shape) in models().items():
+        if args.only and args.only not in name:
+            continue
         model.eval()
         example = torch.randn(2, *shape)
         t0 = time.perf_counter()
@@ -107,10 +118,9 @@ def main():
                 expected = reference(x)
                 for candidate in (module(x), pure(x), compiled(x)):
                     torch.testing.assert_close(candidate, expected, rtol=1e-4, atol=1e-4)
-                t_float = median_time(lambda: model(x), args.min_time)
-                t_module = median_time(lambda: module(x), args.min_time)
-                t_pure = median_time(lambda: pure(x), args.min_time)
-                t_backend = median_time(lambda: compiled(x), args.min_time)
+                t_float, t_module, t_pure, t_backend = interleaved_median_times(
+                    [lambda: model(x), lambda: module(x), lambda: pure(x), lambda: compiled(x)],
+                    args.min_time)
             lines.append(f"| {name} | {batch} | {t_float * 1e3:.3f} | {t_module * 1e3:.3f} | "
                          f"{t_pure * 1e3:.3f} | {t_backend * 1e3:.3f} | "
                          f"{t_float / t_module:.2f}x | {t_float / t_pure:.2f}x | "

@@ -29,3 +29,29 @@ def median_time(fn, min_time):
         fn()
         times.append(time.perf_counter() - t0)
     return float(np.median(times))
+
+
+def interleaved_median_times(fns, min_time, block_time=0.01):
+    """Median seconds per call of each of fns, measured in rounds: each round
+    times a block of calls of every fn in turn (about block_time seconds
+    each; the calls of a block back to back, so caches stay warm as in
+    median_time), until min_time seconds per fn and at least 5 rounds. A
+    burst of load from other processes then hits every fn alike instead of
+    whichever was being timed (on a shared machine, back-to-back
+    median_time columns drift by 2x)."""
+    counts = []
+    for fn in fns:
+        fn()  # warm up
+        t0 = time.perf_counter()
+        fn()
+        once = time.perf_counter() - t0
+        counts.append(max(1, int(block_time / max(once, 1e-7))))
+    times = [[] for _ in fns]
+    start = time.perf_counter()
+    while time.perf_counter() - start < min_time * len(fns) or len(times[0]) < 5:
+        for fn, count, out in zip(fns, counts, times):
+            t0 = time.perf_counter()
+            for _ in range(count):
+                fn()
+            out.append((time.perf_counter() - t0) / count)
+    return [float(np.median(t)) for t in times]

@@ -75,6 +75,33 @@ struct PackedValue {
   std::string expr;
 };
 
+/// A 2-D convolution printed as one torch.nn.functional.conv2d call: the
+/// ternary filter `unpack` -> `dequantize` of packed bytes becomes
+/// `_ternary_filter(...)` (the runtime's cached float filter, with the
+/// scale folded in: the dequantize's own, or the elementwise `* scale` that
+/// follows the convolution), and an elementwise `+ bias` per output channel
+/// after it becomes conv2d's `bias=`. The ops it covers print nothing
+/// (elidedOps); the statement is printed at `anchor`, the last of them.
+/// A grouped convolution (conv_2d_ngchw_gfchw between the expand_shapes of
+/// its input and filter and the collapse_shape of its result, as the front
+/// end writes it) is conv2d's `groups=` on the 4-D input and filter.
+struct ConvFusion {
+  Operation *conv = nullptr;
+  Operation *anchor = nullptr;
+  /// The 4-D NCHW input (before a zero pad that is conv2d's `padding`) and
+  /// the 4-D float filter [G*F, C, KH, KW] (when not packedFilter).
+  Value input, filter;
+  SmallVector<int64_t> padding;
+  int64_t groups = 1;
+  DenseIntElementsAttr strides, dilations;
+  /// The ternary filter: the unpack's packed operand and the scale (null
+  /// for a unit scale); unset when the filter prints as it is.
+  Value packedFilter, scale;
+  /// The bias (null when none) and whether it is [F, 1, 1] (else [F]).
+  Value bias;
+  bool biasIsChannelColumn = false;
+};
+
 class PyTorchEmitter {
 public:
   explicit PyTorchEmitter(raw_ostream &os) : os(os) {}
@@ -117,6 +144,11 @@ private:
   LogicalResult printContraction(Operation *op, Value lhs, Value rhs,
                                  Value init);
   LogicalResult printConv(linalg::Conv2DNchwFchwOp op);
+  /// Finds the convolutions of `func` that print as one conv2d call with
+  /// their filter's scale folded in and their bias as conv2d's `bias=`
+  /// (ConvFusion); fills convFusions and elidedOps.
+  void planConvFusions(func::FuncOp func);
+  LogicalResult printFusedConv(const ConvFusion &fusion);
   LogicalResult printGroupedConv(linalg::Conv2DNgchwGfchwOp op);
   LogicalResult printPool(Operation *op, Value input, Value window, Value init,
                           DenseIntElementsAttr strides,
@@ -160,6 +192,10 @@ private:
   llvm::DenseMap<Value, std::string> names;
   llvm::DenseSet<Value> scalarLiterals;
   llvm::DenseMap<Value, PackedValue> packed;
+  /// Convolutions printed with their scale and bias (planConvFusions), by
+  /// the op that prints them, and the ops whose statements they replace.
+  llvm::DenseMap<Operation *, ConvFusion> convFusions;
+  llvm::DenseSet<Operation *> elidedOps;
   /// Statements of __init__ for constants found in function bodies.
   std::string constInit;
   LayerOp currentLayer;
@@ -798,6 +834,8 @@ LogicalResult PyTorchEmitter::emitFunction(func::FuncOp func) {
   names.clear();
   scalarLiterals.clear();
   packed.clear();
+  convFusions.clear();
+  elidedOps.clear();
   nextValueId = 0;
   if (func.isExternal())
     return func.emitError("the PyTorch target cannot print a function "
@@ -817,9 +855,19 @@ LogicalResult PyTorchEmitter::emitFunction(func::FuncOp func) {
   indent = 4;
   line("def " + func.getSymName() + "(" + llvm::join(params, ", ") + "):");
   indent = 8;
-  for (Operation &op : func.getBody().front().getOperations())
+  planConvFusions(func);
+  for (Operation &op : func.getBody().front().getOperations()) {
+    if (elidedOps.contains(&op))
+      continue;
+    auto fusion = convFusions.find(&op);
+    if (fusion != convFusions.end()) {
+      if (failed(printFusedConv(fusion->second)))
+        return failure();
+      continue;
+    }
     if (failed(printOperation(&op)))
       return failure();
+  }
   return success();
 }
 
@@ -1632,14 +1680,12 @@ LogicalResult PyTorchEmitter::printContraction(Operation *op, Value lhs,
 /// spatial dims, the same before and after: the convolution's own `padding`
 /// (torch pads inside the kernel instead of copying the image). Its padding
 /// (height, width) in `padding`.
-static bool isConvolutionPadding(tensor::PadOp pad,
+static bool isSpatialZeroPadding(tensor::PadOp pad,
                                  SmallVectorImpl<int64_t> &padding) {
   if (!pad->hasOneUse() || pad.getSourceType().getRank() != 4)
     return false;
-  auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(*pad->user_begin());
   Value value = pad.getConstantPaddingValue();
-  if (!conv || conv.getInputs()[0] != pad.getResult() || !value ||
-      !matchPattern(value, m_PosZeroFloat()))
+  if (!value || !matchPattern(value, m_PosZeroFloat()))
     return false;
   auto low = pad.getStaticLow();
   auto high = pad.getStaticHigh();
@@ -1649,6 +1695,14 @@ static bool isConvolutionPadding(tensor::PadOp pad,
     return false;
   padding.assign({low[2], low[3]});
   return true;
+}
+
+static bool isConvolutionPadding(tensor::PadOp pad,
+                                 SmallVectorImpl<int64_t> &padding) {
+  if (!isSpatialZeroPadding(pad, padding))
+    return false;
+  auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(*pad->user_begin());
+  return conv && conv.getInputs()[0] == pad.getResult();
 }
 
 LogicalResult PyTorchEmitter::printConv(linalg::Conv2DNchwFchwOp op) {
@@ -1679,6 +1733,290 @@ LogicalResult PyTorchEmitter::printConv(linalg::Conv2DNchwFchwOp op) {
     name = sum;
   }
   bind(op.getResult(0), name);
+  return success();
+}
+
+/// `user` is an elementwise linalg.generic (every loop parallel, identity
+/// output map, its init not read) computing `BinOp(value, other)` or
+/// `BinOp(other, value)` of its two inputs, `value` read through the
+/// identity map; returns `other`'s indexing map in `otherMap`.
+template <typename BinOp>
+static bool matchBinaryGeneric(Operation *user, Value value, Value &other,
+                               AffineMap &otherMap) {
+  auto generic = dyn_cast<linalg::GenericOp>(user);
+  if (!generic || generic.getNumDpsInputs() != 2 ||
+      generic.getNumDpsInits() != 1 || generic->getNumResults() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      generic->getResult(0).getType() != value.getType())
+    return false;
+  auto maps = generic.getIndexingMapsArray();
+  if (!maps[2].isIdentity())
+    return false;
+  unsigned self;
+  if (generic.getDpsInputs()[0] == value && maps[0].isIdentity())
+    self = 0;
+  else if (generic.getDpsInputs()[1] == value && maps[1].isIdentity())
+    self = 1;
+  else
+    return false;
+  other = generic.getDpsInputs()[1 - self];
+  otherMap = maps[1 - self];
+  if (other == value)
+    return false;
+  Block &body = generic.getRegion().front();
+  if (std::distance(body.begin(), body.end()) != 2)
+    return false;
+  auto bin = dyn_cast<BinOp>(&body.front());
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (!bin || yield.getValues().size() != 1 ||
+      yield.getValues()[0] != bin.getResult())
+    return false;
+  // Both orders: IEEE addition and multiplication are commutative.
+  Value a = body.getArgument(0), b = body.getArgument(1);
+  return (bin.getLhs() == a && bin.getRhs() == b) ||
+         (bin.getLhs() == b && bin.getRhs() == a);
+}
+
+/// `value` (read through `map` by a generic over a convolution's NCHW
+/// result) holds one element per output channel: `map` is (d1) on a [F]
+/// tensor or (d1, 0, 0) on a [F, 1, 1] one. `isColumn` tells which.
+static bool isPerChannel(Value value, AffineMap map, int64_t channels,
+                         bool &isColumn) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape() || map.getNumDims() != 4 ||
+      map.getNumResults() != type.getRank() || type.getRank() == 0 ||
+      type.getDimSize(0) != channels ||
+      map.getResult(0) != getAffineDimExpr(1, map.getContext()))
+    return false;
+  for (unsigned i = 1; i < map.getNumResults(); ++i) {
+    auto c = dyn_cast<AffineConstantExpr>(map.getResult(i));
+    if (!c || c.getValue() != 0 || type.getDimSize(i) != 1)
+      return false;
+  }
+  isColumn = type.getRank() == 3;
+  return type.getRank() == 1 || type.getRank() == 3;
+}
+
+/// `reshape` reassociates exactly `groups` (e.g. [[0], [1, 2], [3], [4]]).
+static bool hasReassociation(ArrayRef<ReassociationIndices> reassociation,
+                             ArrayRef<ArrayRef<int64_t>> groups) {
+  if (reassociation.size() != groups.size())
+    return false;
+  for (auto [got, want] : llvm::zip(reassociation, groups))
+    if (ArrayRef<int64_t>(got) != want)
+      return false;
+  return true;
+}
+
+void PyTorchEmitter::planConvFusions(func::FuncOp func) {
+  Block &body = func.getBody().front();
+  for (Operation &candidate : body.getOperations()) {
+    ConvFusion fusion;
+    SmallVector<Operation *> covered;
+    Value filter, result;
+    if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(&candidate)) {
+      if (!isFillOf(conv.getOutputs()[0], 0))
+        continue;
+      fusion.input = conv.getInputs()[0];
+      auto pad = fusion.input.getDefiningOp<tensor::PadOp>();
+      if (pad && isConvolutionPadding(pad, fusion.padding))
+        fusion.input = pad.getSource(); // printPad prints nothing for it
+      filter = conv.getInputs()[1];
+      fusion.strides = conv.getStrides();
+      fusion.dilations = conv.getDilations();
+      result = conv->getResult(0);
+      fusion.anchor = conv;
+      covered.push_back(conv);
+    } else if (auto conv = dyn_cast<linalg::Conv2DNgchwGfchwOp>(&candidate)) {
+      // [N, G*C, H, W] -> expand -> conv -> collapse -> [N, G*F, OH, OW].
+      auto expandX = conv.getInputs()[0].getDefiningOp<tensor::ExpandShapeOp>();
+      auto expandW = conv.getInputs()[1].getDefiningOp<tensor::ExpandShapeOp>();
+      Value out = conv->getResult(0);
+      auto collapse =
+          out.hasOneUse()
+              ? dyn_cast<tensor::CollapseShapeOp>(*out.user_begin())
+              : nullptr;
+      if (!isFillOf(conv.getOutputs()[0], 0) || !expandX || !expandW ||
+          !collapse || !expandX->hasOneUse() || !expandW->hasOneUse() ||
+          !hasReassociation(expandX.getReassociationIndices(),
+                            {{0}, {1, 2}, {3}, {4}}) ||
+          !hasReassociation(expandW.getReassociationIndices(),
+                            {{0, 1}, {2}, {3}, {4}}) ||
+          !hasReassociation(collapse.getReassociationIndices(),
+                            {{0}, {1, 2}, {3}, {4}}))
+        continue;
+      auto wType = cast<RankedTensorType>(conv.getInputs()[1].getType());
+      if (wType.isDynamicDim(0))
+        continue;
+      fusion.groups = wType.getDimSize(0);
+      fusion.input = expandX.getSrc();
+      auto pad = fusion.input.getDefiningOp<tensor::PadOp>();
+      if (pad && isSpatialZeroPadding(pad, fusion.padding)) {
+        fusion.input = pad.getSource();
+        covered.push_back(pad);
+      }
+      covered.append({expandX, expandW});
+      filter = expandW.getSrc();
+      fusion.strides = conv.getStrides();
+      fusion.dilations = conv.getDilations();
+      result = collapse.getResult();
+      fusion.anchor = collapse;
+      covered.append({conv, collapse});
+    } else {
+      continue;
+    }
+    fusion.conv = &candidate;
+    fusion.filter = filter;
+    auto resultType = dyn_cast<RankedTensorType>(result.getType());
+    if (!resultType || resultType.getRank() != 4 || resultType.isDynamicDim(1))
+      continue;
+    int64_t channels = resultType.getDimSize(1);
+    // The ternary filter: unpack of a packed param or constant, dequantized
+    // (scale 1, a scalar or one per filter), used by this convolution only.
+    bool unitScale = false;
+    if (auto deq = filter.getDefiningOp<DequantizeOp>()) {
+      auto unpack = deq.getTrits().getDefiningOp<UnpackOp>();
+      Value source = unpack ? unpack.getOperand() : Value();
+      auto packedType =
+          source ? dyn_cast<PackedTensorType>(source.getType()) : nullptr;
+      auto filterType = cast<RankedTensorType>(deq.getType());
+      bool scaleOk = false;
+      if (matchPattern(deq.getScale(), m_OneFloat())) {
+        scaleOk = unitScale = true;
+      } else if (deq.getScale().getDefiningOp<GetParamOp>()) {
+        auto scaleType = cast<RankedTensorType>(deq.getScale().getType());
+        auto axis = deq.getAxis();
+        scaleOk = (!axis && scaleType.getNumElements() == 1) ||
+                  (axis && *axis == 0 && scaleType.getRank() == 1);
+      }
+      if (scaleOk && unpack && deq->hasOneUse() && unpack->hasOneUse() &&
+          packedType &&
+          packedType.hasStaticShape() && packedType.getRank() == 4 &&
+          filterType.getElementType() == resultType.getElementType() &&
+          (source.getDefiningOp<GetParamOp>() ||
+           source.getDefiningOp<ternary::ConstantOp>())) {
+        fusion.packedFilter = source;
+        if (!unitScale)
+          fusion.scale = deq.getScale();
+        covered.append({unpack, deq});
+      }
+    }
+    Value other;
+    AffineMap map;
+    // `* scale` after the convolution, folded into the filter: a scalar
+    // param or one per channel.
+    if (fusion.packedFilter && unitScale && result.hasOneUse() &&
+        matchBinaryGeneric<arith::MulFOp>(*result.user_begin(), result, other,
+                                          map) &&
+        other.getDefiningOp<GetParamOp>()) {
+      auto scaleType = cast<RankedTensorType>(other.getType());
+      bool column;
+      if ((map.getNumResults() == 0 && scaleType.getRank() == 0) ||
+          isPerChannel(other, map, channels, column)) {
+        fusion.scale = other;
+        fusion.anchor = *result.user_begin();
+        covered.push_back(fusion.anchor);
+        result = fusion.anchor->getResult(0);
+      }
+    }
+    // `+ bias` per output channel: conv2d's bias.
+    if (result.hasOneUse() &&
+        matchBinaryGeneric<arith::AddFOp>(*result.user_begin(), result, other,
+                                          map) &&
+        isPerChannel(other, map, channels, fusion.biasIsChannelColumn)) {
+      fusion.bias = other;
+      fusion.anchor = *result.user_begin();
+      covered.push_back(fusion.anchor);
+    }
+    // A plain convolution with nothing to fuse prints as it is (printConv);
+    // a grouped one always fuses (no reshapes of input and filter).
+    if (covered.size() == 1)
+      continue;
+    // The statement is printed at the anchor, the last of the covered ops
+    // (each reads the one before it), when they all are in one block.
+    if (llvm::any_of(covered,
+                     [&](Operation *op) { return op->getBlock() != &body; }))
+      continue;
+    for (Operation *op : covered)
+      if (op != fusion.anchor)
+        elidedOps.insert(op);
+    convFusions[fusion.anchor] = fusion;
+  }
+  // Constants only read as a unit dequantization scale (printed without
+  // it) or by elided ops print nothing either (a splat tensor constant
+  // would be a torch.full per call).
+  for (Operation &op : func.getBody().front().getOperations()) {
+    auto constant = dyn_cast<arith::ConstantOp>(&op);
+    if (!constant || !isa<RankedTensorType>(constant.getType()) ||
+        constant->use_empty())
+      continue;
+    bool unused = llvm::all_of(constant->getUsers(), [&](Operation *user) {
+      if (elidedOps.contains(user))
+        return true;
+      auto deq = dyn_cast<DequantizeOp>(user);
+      return deq && deq.getScale() == constant.getResult() &&
+             deq.getTrits() != constant.getResult() &&
+             matchPattern(constant.getResult(), m_OneFloat());
+    });
+    if (unused)
+      elidedOps.insert(constant);
+  }
+}
+
+LogicalResult PyTorchEmitter::printFusedConv(const ConvFusion &fusion) {
+  Operation *op = fusion.conv;
+  Operation *anchor = fusion.anchor;
+  auto x = getTensorExpr(fusion.input, anchor);
+  if (failed(x))
+    return failure();
+  std::string filter;
+  if (fusion.packedFilter) {
+    auto bytes = getPacked(fusion.packedFilter, anchor);
+    if (failed(bytes))
+      return failure();
+    std::string scale = "None";
+    if (fusion.scale) {
+      auto s = getTensorExpr(fusion.scale, anchor);
+      if (failed(s))
+        return failure();
+      scale = *s;
+    }
+    auto type = cast<PackedTensorType>(fusion.packedFilter.getType());
+    auto dtype = torchDType(
+        cast<RankedTensorType>(op->getResult(0).getType()).getElementType());
+    if (!dtype)
+      return op->emitError("the PyTorch target cannot print type ")
+             << op->getResult(0).getType();
+    filter = newName();
+    callLine(filter, "_ternary_filter",
+             {bytes->expr, tupleOf(type.getShape()),
+              "\"" + stringifyEncoding(type.getEncoding()).str() + "\"",
+              std::to_string(type.getPackedAxis()), scale, dtype->str()});
+  } else {
+    auto w = getTensorExpr(fusion.filter, anchor);
+    if (failed(w))
+      return failure();
+    filter = *w;
+  }
+  SmallVector<std::string> args = {*x, filter};
+  if (fusion.bias) {
+    auto b = getTensorExpr(fusion.bias, anchor);
+    if (failed(b))
+      return failure();
+    args.push_back("bias=" + *b +
+                   (fusion.biasIsChannelColumn ? ".reshape(-1)" : ""));
+  }
+  SmallVector<int64_t> strides(fusion.strides.getValues<int64_t>());
+  SmallVector<int64_t> dilations(fusion.dilations.getValues<int64_t>());
+  args.push_back("stride=" + tupleOf(strides));
+  if (!fusion.padding.empty())
+    args.push_back("padding=" + tupleOf(fusion.padding));
+  args.push_back("dilation=" + tupleOf(dilations));
+  if (fusion.groups != 1)
+    args.push_back("groups=" + std::to_string(fusion.groups));
+  std::string name = newName();
+  callLine(name, "torch.nn.functional.conv2d", args);
+  bind(anchor->getResult(0), name);
   return success();
 }
 

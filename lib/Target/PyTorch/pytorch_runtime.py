@@ -99,6 +99,108 @@ def _decode_trits(packed, shape, encoding, axis):
     return trits.reshape(shape).to(torch.int8)
 
 
+# The memory format of the float filters of ternary convolutions: with a
+# channels_last filter, torch runs conv2d in oneDNN's NHWC form (the input
+# converted inside the call, the output channels_last: same shape and
+# values), which measured faster for the small convolutions of
+# bench/from_fx_bench.py at batch 1 and 32 (docs/targets/pytorch.md). Set
+# to False for NCHW (contiguous) filters and outputs.
+CONV_CHANNELS_LAST = True
+
+# The float filters _ternary_filter built, per (packed tensor, scale): a
+# ternary convolution is one conv2d call on trits * scale, as the float
+# model's is on its weight. An entry costs 4 bytes per trit (the float
+# model's weight size; the packed bytes are 1/16 of it) and serves only the
+# same tensors (still alive, same storage) at the same versions: torch bumps
+# a tensor's version on every in-place update (load_state_dict's copy_,
+# w[3] = ..., scale.mul_(2)), so new bytes or a new scale build the filter
+# again; an entry goes with its packed tensor or its scale. Writes through
+# `.data` (a separate version counter) are not seen.
+_FILTER_CACHE = {}
+
+
+def _ternary_filter(packed, shape, encoding, axis, scale, dtype):
+    """The float filter trits * scale of a ternary convolution (`scale`: None
+    for 1, one element, or one per filter), built once per version of
+    `packed` and `scale` (_FILTER_CACHE). When autograd needs the gradient
+    of `scale` it is built on every call from the cached trits (_unpack)."""
+    if scale is not None and scale.numel() != 1:
+        view = (-1,) + (1,) * (len(shape) - 1)
+    else:
+        view = None
+    if (scale is not None and scale.requires_grad and torch.is_grad_enabled()) or (
+        torch.compiler.is_compiling()
+    ):
+        return _scaled_filter(
+            _unpack(packed, shape, encoding, axis), scale, view, dtype
+        )
+    try:
+        versions = (packed._version, None if scale is None else scale._version)
+    except RuntimeError:  # an inference tensor has no version: not cached
+        return _scaled_filter(
+            _decode_trits(packed, shape, encoding, axis), scale, view, dtype
+        )
+    layout = (
+        tuple(shape),
+        encoding,
+        axis,
+        dtype,
+        CONV_CHANNELS_LAST,
+        packed.data_ptr(),
+        packed.device,
+    )
+    if scale is not None:
+        layout += (scale.data_ptr(), scale.dtype, scale.device)
+    key = (id(packed), id(scale))
+    entry = _FILTER_CACHE.get(key)
+    if entry is not None:
+        packed_ref, scale_ref, cached_versions, cached_layout, weight = entry
+        if (
+            packed_ref() is packed
+            and (scale_ref is None or scale_ref() is scale)
+            and cached_versions == versions
+            and cached_layout == layout
+        ):
+            return weight
+    # Built outside inference mode and autograd: a plain tensor that later
+    # calls, with or without them, can read.
+    with torch.inference_mode(False), torch.no_grad():
+        weight = _scaled_filter(
+            _decode_trits(packed, shape, encoding, axis), scale, view, dtype
+        )
+
+    def forget(ref, key=key):
+        entry = _FILTER_CACHE.get(key)
+        if entry is not None and ref in (entry[0], entry[1]):
+            del _FILTER_CACHE[key]
+
+    scale_ref = None if scale is None else weakref.ref(scale, forget)
+    _FILTER_CACHE[key] = (
+        weakref.ref(packed, forget),
+        scale_ref,
+        versions,
+        layout,
+        weight,
+    )
+    return weight
+
+
+def _scaled_filter(trits, scale, view, dtype):
+    """trits * scale as a `dtype` tensor, dense in the memory format of
+    CONV_CHANNELS_LAST (`scale` None for 1; `view` reshapes one scale per
+    filter to broadcast over the filter's other dims). Dense: the decoded
+    trits are a permuted view, and conv2d would copy a strided filter on
+    every call."""
+    weight = trits.to(dtype)
+    if scale is not None:
+        weight = weight * (
+            scale.reshape(view) if view is not None else scale.reshape(())
+        )
+    if CONV_CHANNELS_LAST and weight.dim() == 4:
+        return weight.contiguous(memory_format=torch.channels_last)
+    return weight.contiguous()
+
+
 def _check_packed_params(module, state_dict, prefix, *unused):
     """load_state_dict pre-hook of a generated layer: each packed param that
     is loaded (TERNARY_PARAMS) must be uint8 bytes with valid codes and zero
