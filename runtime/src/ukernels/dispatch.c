@@ -40,6 +40,17 @@ int tri_uk_isa_supported(tri_uk_isa isa) {
   }
 }
 
+#ifdef TRI_UK_HAVE_X86_KERNELS
+int tri_uk_cpu_has_vbmi(void) {
+  /* TRI_UK_NO_VBMI=1 keeps the plain AVX-512 kernels (to test them). */
+  const char *env = getenv("TRI_UK_NO_VBMI");
+  if (env && env[0] == '1')
+    return 0;
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512vbmi") != 0;
+}
+#endif
+
 const char *tri_uk_isa_name(tri_uk_isa isa) {
   switch (isa) {
   case TRI_UK_ISA_PORTABLE:
@@ -475,7 +486,8 @@ static void pick_kernels(job *jb) {
     jb->lut_lanes_f32 = 16;
     jb->lut_lanes_i8 = 32;
     jb->base3 = tri_uk_base3_to_offset2_avx512;
-    jb->i8_base3_kernel = tri_uk_i8_base3_avx512;
+    jb->i8_base3_kernel = tri_uk_cpu_has_vbmi() ? tri_uk_i8_base3_avx512vbmi
+                                                : tri_uk_i8_base3_avx512;
     return;
   case TRI_UK_ISA_AVX2:
     jb->f32_kernel = tri_uk_f32_avx2;

@@ -163,6 +163,13 @@ void tri_uk_i8_base3_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
                           size_t ncols, size_t col0);
 void tri_uk_i8_base3_avx512(const tri_uk_i8_problem *p, const uint8_t *rows,
                             size_t ncols, size_t col0);
+/* The same with AVX-512 VBMI (vpermi2b tables, kernels_avx512vbmi.c), used
+ * instead of tri_uk_i8_base3_avx512 when the CPU has VBMI. */
+void tri_uk_i8_base3_avx512vbmi(const tri_uk_i8_problem *p,
+                                const uint8_t *rows, size_t ncols,
+                                size_t col0);
+/* Does the CPU have AVX-512 VBMI (for tri_uk_i8_base3_avx512vbmi)? */
+int tri_uk_cpu_has_vbmi(void);
 
 /* base3 -> offset2 for the staging in dispatch.c: converts the first
  * nbytes / B * B base3 bytes of `in` (B = 32 for AVX2, 64 for AVX-512), each
