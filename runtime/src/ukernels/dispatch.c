@@ -328,6 +328,7 @@ typedef struct job {
    * the ISA has such a kernel: `direct_base3` says the job uses it. */
   tri_uk_i8_kernel i8_base3_kernel;
   int direct_base3;
+  int b3_block64; /* the base3 kernel is the VBMI one (64-byte blocks) */
   size_t cols_per_task;
   int failed;           /* atomic: a task could not allocate */
 } job;
@@ -486,8 +487,9 @@ static void pick_kernels(job *jb) {
     jb->lut_lanes_f32 = 16;
     jb->lut_lanes_i8 = 32;
     jb->base3 = tri_uk_base3_to_offset2_avx512;
-    jb->i8_base3_kernel = tri_uk_cpu_has_vbmi() ? tri_uk_i8_base3_avx512vbmi
-                                                : tri_uk_i8_base3_avx512;
+    jb->b3_block64 = tri_uk_cpu_has_vbmi();
+    jb->i8_base3_kernel = jb->b3_block64 ? tri_uk_i8_base3_avx512vbmi
+                                         : tri_uk_i8_base3_avx512;
     return;
   case TRI_UK_ISA_AVX2:
     jb->f32_kernel = tri_uk_f32_avx2;
@@ -713,21 +715,22 @@ static int has_int8_min(const int8_t *q, size_t count) {
   return lowest == INT8_MIN;
 }
 
-/* One token of k activations into blocks of 32 * per bytes, plane j of a
- * block (trit j of each of 32 packed bytes of `per` trits) contiguous:
- * dst[32 per c + 32 j + b] = src[32 per c + per b + j], zeros past k. */
+/* One token of k activations into blocks of `lanes` * per bytes, plane j of
+ * a block (trit j of each of `lanes` packed bytes of `per` trits)
+ * contiguous: dst[lanes per c + lanes j + b] = src[lanes per c + per b + j],
+ * zeros past k. */
 static inline void reorder_i8(const int8_t *src, size_t k, size_t blocks,
-                              size_t per, int8_t *dst) {
-  size_t bt = 32 * per, full = k / bt;
+                              size_t per, size_t lanes, int8_t *dst) {
+  size_t bt = lanes * per, full = k / bt;
   for (size_t c = 0; c < full; ++c)
-    for (size_t b = 0; b < 32; ++b)
+    for (size_t b = 0; b < lanes; ++b)
       for (size_t j = 0; j < per; ++j)
-        dst[bt * c + 32 * j + b] = src[bt * c + per * b + j];
+        dst[bt * c + lanes * j + b] = src[bt * c + per * b + j];
   for (size_t c = full; c < blocks; ++c)
-    for (size_t b = 0; b < 32; ++b)
+    for (size_t b = 0; b < lanes; ++b)
       for (size_t j = 0; j < per; ++j) {
         size_t kk = bt * c + per * b + j;
-        dst[bt * c + 32 * j + b] = kk < k ? src[kk] : 0;
+        dst[bt * c + lanes * j + b] = kk < k ? src[kk] : 0;
       }
 }
 
@@ -738,25 +741,34 @@ static inline void reorder_i8(const int8_t *src, size_t k, size_t blocks,
 static tri_status gemm_i8_rows(job *jb, const int8_t *q, size_t m, size_t k) {
   jb->direct_base3 = jb->encoding == TRI_ENCODING_BASE3 && jb->i8_base3_kernel;
   size_t per = jb->direct_base3 ? 5 : 4;
+  /* Bytes per block: 32, or 64 for the VBMI base3 kernel. */
+  size_t lanes = jb->direct_base3 && jb->b3_block64 ? 64 : 32;
   size_t rb = tri_row_bytes(jb->direct_base3 ? TRI_ENCODING_BASE3
                                              : TRI_ENCODING_OFFSET2, k);
-  /* TRI_UK_I8_BLOCK_BYTES == TRI_UK_B3_BLOCK_BYTES == 32 */
-  size_t blocks = (rb + TRI_UK_I8_BLOCK_BYTES - 1) / TRI_UK_I8_BLOCK_BYTES;
-  size_t stride = blocks * (jb->direct_base3 ? TRI_UK_B3_BLOCK_TRITS
-                                             : TRI_UK_I8_BLOCK_TRITS),
-         total;
-  if (mul_overflows(m, stride, &total))
+  size_t blocks = (rb + lanes - 1) / lanes;
+  size_t stride = blocks * lanes * per, total;
+  if (mul_overflows(m, stride, &total) || total > SIZE_MAX - 64 - 4 * m)
     return TRI_ERR_INVALID_ARGUMENT;
-  int8_t *qp = (int8_t *)scratch_get(SCRATCH_CALL, total);
+  /* The re-ordered tokens, then (VBMI base3) each token's sum. */
+  size_t qbytes = (total + 63) & ~(size_t)63;
+  int8_t *qp = (int8_t *)scratch_get(SCRATCH_CALL, qbytes + 4 * m);
   if (!qp)
     return TRI_ERR_INVALID_ARGUMENT;
+  int32_t *qsum = (int32_t *)(qp + qbytes);
   for (size_t i = 0; i < m; ++i) {
     if (per == 5)
-      reorder_i8(q + i * k, k, blocks, 5, qp + i * stride);
+      reorder_i8(q + i * k, k, blocks, 5, lanes, qp + i * stride);
     else
-      reorder_i8(q + i * k, k, blocks, 4, qp + i * stride);
+      reorder_i8(q + i * k, k, blocks, 4, 32, qp + i * stride);
+    if (jb->direct_base3 && jb->b3_block64) {
+      int32_t sum = 0;
+      for (size_t kk = 0; kk < k; ++kk)
+        sum += q[i * k + kk];
+      qsum[i] = sum;
+    }
   }
   jb->i8.qp = qp;
+  jb->i8.qsum = qsum;
   jb->i8.m = m;
   jb->i8.xstride = stride;
   jb->i8.blocks = blocks;

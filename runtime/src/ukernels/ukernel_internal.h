@@ -65,6 +65,8 @@ typedef struct tri_uk_f32_problem {
 
 typedef struct tri_uk_i8_problem {
   const int8_t *qp; /* m tokens of `xstride` bytes, see above */
+  const int32_t *qsum; /* sum of each token's activations (the VBMI base3
+                          kernel only) */
   size_t m;
   size_t xstride;   /* blocks * 128 */
   size_t blocks;    /* 32-byte blocks per row; the last may be partial */
