@@ -110,7 +110,7 @@ typedef enum tri_uk_scale_mode {
 #define TRI_UK_MAX_K_I8 (((size_t)1 << 24) - 1)
 
 /* From this many tokens (rows of x) on, f32 sums use the GEMM order. */
-#define TRI_UK_GEMM_ORDER_MIN_M 3
+#define TRI_UK_GEMM_ORDER_MIN_M 1
 
 /*===------------------------------------------------------------------===*
  * ISA and threads

@@ -328,6 +328,12 @@ typedef struct job {
    * the ISA has such a kernel: `direct_base3` says the job uses it. */
   tri_uk_i8_kernel i8_base3_kernel;
   int direct_base3;
+  /* f32 for a few tokens: the column-LUT kernel (`colut` says the job uses
+   * it), or NULL where the ISA has none. */
+  tri_uk_colut_kernel colut_kernel;
+  tri_uk_colut_tables_fn colut_tables;
+  tri_uk_colut_problem colut_p;
+  int colut;
   int b3_block64; /* the base3 kernel is the VBMI one (64-byte blocks) */
   size_t cols_per_task;
   int failed;           /* atomic: a task could not allocate */
@@ -340,6 +346,8 @@ static void run_columns(job *jb, const uint8_t *rows, size_t ncols,
                         size_t col0) {
   if (jb->direct_base3)
     jb->i8_base3_kernel(&jb->i8, rows, ncols, col0);
+  else if (jb->colut)
+    jb->colut_kernel(&jb->colut_p, rows, ncols, col0);
   else if (jb->is_i8)
     jb->i8_kernel(&jb->i8, rows, ncols, col0);
   else
@@ -449,9 +457,11 @@ static tri_status run_job(job *jb, size_t m) {
     size_t balance = n / (4u * threads);
     if (threads > 1 && balance < per)
       per = balance;
-    per = (per + 3) & ~(size_t)3;
-    if (per < 4)
-      per = 4;
+    /* The column-LUT kernels take 64 columns at a time. */
+    size_t unit = jb->colut ? 64 : 4;
+    per = (per + unit - 1) / unit * unit;
+    if (per < unit)
+      per = unit;
     jb->cols_per_task = per;
     ntasks = (n + per - 1) / per;
   }
@@ -478,6 +488,8 @@ static void pick_kernels(job *jb) {
 #ifdef TRI_UK_HAVE_X86_KERNELS
   case TRI_UK_ISA_AVX512:
     jb->f32_kernel = tri_uk_f32_avx512;
+    jb->colut_kernel = tri_uk_colut_f32_avx512;
+    jb->colut_tables = tri_uk_colut_tables_avx512;
     jb->i8_kernel = tri_uk_i8_avx512;
     jb->lut_f32_kernel = tri_uk_lut_f32_avx512;
     jb->lut_i8_kernel = tri_uk_lut_i8_avx512;
@@ -620,6 +632,29 @@ static tri_status gemm_f32_rows(job *jb, const float *x, size_t m, size_t k) {
   return st;
 }
 
+/* The GEMM order for a few tokens with the column-LUT kernels: the tables
+ * of every pair of activations, then columns in tasks. */
+static tri_status gemm_f32_colut(job *jb, const float *x, size_t m,
+                                 size_t k) {
+  size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
+  size_t pairs = (rb2 + 3) / 4 * 8, total;
+  if (mul_overflows(m, pairs, &total) || total > SIZE_MAX / 64)
+    return TRI_ERR_INVALID_ARGUMENT;
+  float *tab = (float *)scratch_get(SCRATCH_CALL, total * 16 * sizeof(float));
+  if (!tab)
+    return TRI_ERR_INVALID_ARGUMENT;
+  jb->colut_tables(x, m, k, pairs, tab);
+  jb->colut = 1;
+  jb->colut_p.tab = tab;
+  jb->colut_p.m = m;
+  jb->colut_p.pairs = pairs;
+  jb->colut_p.row_bytes = rb2;
+  jb->colut_p.out = jb->f32.out;
+  tri_status st = run_job(jb, m);
+  scratch_put(SCRATCH_CALL, tab);
+  return st;
+}
+
 tri_status tri_uk_gemm_f32(const float *x, size_t m, size_t k,
                            const uint8_t *w, tri_encoding encoding, size_t n,
                            const float *scale, tri_uk_scale_mode scale_mode,
@@ -641,8 +676,11 @@ tri_status tri_uk_gemm_f32(const float *x, size_t m, size_t k,
   jb.n = n;
   jb.in_row_bytes = tri_row_bytes(encoding, k);
   pick_kernels(&jb);
-  return m >= TRI_UK_GEMM_ORDER_MIN_M ? gemm_tiled(&jb, x, m, k)
-                                      : gemm_f32_rows(&jb, x, m, k);
+  if (m < TRI_UK_GEMM_ORDER_MIN_M)
+    return gemm_f32_rows(&jb, x, m, k);
+  if (jb.colut_kernel && m <= TRI_UK_COLUT_MAX_M)
+    return gemm_f32_colut(&jb, x, m, k);
+  return gemm_tiled(&jb, x, m, k);
 }
 
 tri_status tri_uk_gemv_f32(const float *x, size_t k, const uint8_t *w,

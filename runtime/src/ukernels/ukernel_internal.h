@@ -74,6 +74,38 @@ typedef struct tri_uk_i8_problem {
   tri_uk_out out;
 } tri_uk_i8_problem;
 
+/* The column-vectorized table-lookup kernels of the GEMM order for a few
+ * tokens (m < TRI_UK_COLUT_MAX_M + 1; the GEMV): one vector holds 16 (AVX2:
+ * 8) output columns. For each pair p of activations (x[2p], x[2p + 1];
+ * zero past k) of token i, a table of 16 floats
+ *   tab[(i * pairs + p) * 16 + (c0 | c1 << 2)] = v(c0, x[2p]) + v(c1, x[2p+1])
+ * with v(2, x) = x, v(0, x) = -x, v(1, x) = v(3, x) = +0 (one f32 add: the
+ * (v0 + v1) and (v2 + v3) of the GEMM order), is built once per call; a
+ * nibble of a packed byte (two trits, pair 2b or 2b + 1) is its index.
+ * pairs = 8 * ceil(row_bytes / 4): every quad of row bytes has its 8
+ * tables. */
+typedef struct tri_uk_colut_problem {
+  const float *tab;
+  size_t m;
+  size_t pairs;
+  size_t row_bytes; /* offset2 bytes per row */
+  tri_uk_out out;
+} tri_uk_colut_problem;
+
+/* Up to this many tokens, f32 runs the column-LUT kernels; from one more
+ * on, the token-tiled ones (both compute the GEMM order). */
+#define TRI_UK_COLUT_MAX_M 2
+
+/* Computes output columns col0 .. col0 + ncols - 1 for all m tokens. */
+typedef void (*tri_uk_colut_kernel)(const tri_uk_colut_problem *p,
+                                    const uint8_t *rows, size_t ncols,
+                                    size_t col0);
+/* Builds the tables of m tokens of k activations (row-major x). */
+typedef void (*tri_uk_colut_tables_fn)(const float *x, size_t m, size_t k,
+                                       size_t pairs, float *tab);
+void tri_uk_colut_tables_portable(const float *x, size_t m, size_t k,
+                                  size_t pairs, float *tab);
+
 /* The token-tiled table-lookup GEMM (lut_kernels.h; f32 from
  * TRI_UK_GEMM_ORDER_MIN_M tokens, int8 from TRI_UK_I8_TILED_MIN_M or when an
  * activation is -128): activations transposed into tiles of `lanes` tokens,
@@ -159,6 +191,10 @@ void tri_uk_i8_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
                     size_t ncols, size_t col0);
 void tri_uk_f32_avx512(const tri_uk_f32_problem *p, const uint8_t *rows,
                        size_t ncols, size_t col0);
+void tri_uk_colut_f32_avx512(const tri_uk_colut_problem *p,
+                             const uint8_t *rows, size_t ncols, size_t col0);
+void tri_uk_colut_tables_avx512(const float *x, size_t m, size_t k,
+                                size_t pairs, float *tab);
 void tri_uk_i8_avx512(const tri_uk_i8_problem *p, const uint8_t *rows,
                       size_t ncols, size_t col0);
 void tri_uk_i8_base3_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
