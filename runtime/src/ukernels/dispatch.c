@@ -12,6 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Loops over activations, compiled once per ISA and picked at load time
+ * (GCC/Clang function multi-versioning): the same operations per element,
+ * so every version computes the same bits. */
+#if defined(TRI_UK_HAVE_X86_KERNELS) && defined(__ELF__)
+#define TRI_UK_CLONES                                                          \
+  __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define TRI_UK_CLONES
+#endif
+
 /*===------------------------------------------------------------------===*
  * ISA and thread selection
  *===------------------------------------------------------------------===*/
@@ -505,6 +515,8 @@ static void pick_kernels(job *jb) {
     return;
   case TRI_UK_ISA_AVX2:
     jb->f32_kernel = tri_uk_f32_avx2;
+    jb->colut_kernel = tri_uk_colut_f32_avx2;
+    jb->colut_tables = tri_uk_colut_tables_portable;
     jb->i8_kernel = tri_uk_i8_avx2;
     jb->lut_f32_kernel = tri_uk_lut_f32_avx2;
     jb->lut_i8_kernel = tri_uk_lut_i8_avx2;
@@ -632,6 +644,23 @@ static tri_status gemm_f32_rows(job *jb, const float *x, size_t m, size_t k) {
   return st;
 }
 
+/* The tables of the column-LUT kernels (ukernel_internal.h): entry
+ * c0 | c1 << 2 of pair p is v(c0, x[2p]) + v(c1, x[2p + 1]), one f32 add
+ * (every ISA's builder computes the same bits). */
+TRI_UK_CLONES
+void tri_uk_colut_tables_portable(const float *x, size_t m, size_t k,
+                                  size_t pairs, float *tab) {
+  for (size_t i = 0; i < m; ++i)
+    for (size_t p = 0; p < pairs; ++p) {
+      float a = 2 * p < k ? x[i * k + 2 * p] : 0.0f;
+      float b = 2 * p + 1 < k ? x[i * k + 2 * p + 1] : 0.0f;
+      float va[4] = {-a, 0.0f, a, 0.0f}, vb[4] = {-b, 0.0f, b, 0.0f};
+      float *t = tab + (i * pairs + p) * 16;
+      for (int e = 0; e < 16; ++e)
+        t[e] = va[e & 3] + vb[e >> 2];
+    }
+}
+
 /* The GEMM order for a few tokens with the column-LUT kernels: the tables
  * of every pair of activations, then columns in tasks. */
 static tri_status gemm_f32_colut(job *jb, const float *x, size_t m,
@@ -649,6 +678,8 @@ static tri_status gemm_f32_colut(job *jb, const float *x, size_t m,
   jb->colut_p.m = m;
   jb->colut_p.pairs = pairs;
   jb->colut_p.row_bytes = rb2;
+  /* Offset2 rows are the matrix itself; base3 ones a small staging copy. */
+  jb->colut_p.ncols_all = jb->encoding == TRI_ENCODING_OFFSET2 ? jb->n : 0;
   jb->colut_p.out = jb->f32.out;
   tri_status st = run_job(jb, m);
   scratch_put(SCRATCH_CALL, tab);
@@ -694,15 +725,6 @@ tri_status tri_uk_gemv_f32(const float *x, size_t k, const uint8_t *w,
  * int8
  *===------------------------------------------------------------------===*/
 
-/* Loops over activations, compiled once per ISA and picked at load time
- * (GCC/Clang function multi-versioning): the same operations per element,
- * so every version computes the same bits. */
-#if defined(TRI_UK_HAVE_X86_KERNELS) && defined(__ELF__)
-#define TRI_UK_CLONES                                                          \
-  __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define TRI_UK_CLONES
-#endif
 
 TRI_UK_CLONES
 tri_status tri_uk_quantize_act_i8(const float *x, size_t m, size_t k,

@@ -335,3 +335,117 @@ size_t tri_uk_base3_to_offset2_avx2(const uint8_t *in, size_t nbytes,
 #define TRI_UK_LUT_VBYTES 32
 #define TRI_UK_LUT_NAME(x) tri_uk_##x##_avx2
 #include "lut_kernels.h"
+
+/*===------------------------------------------------------------------===*
+ * f32 GEMM order for a few tokens: column-vectorized table lookups
+ * (tri_uk_colut_problem of ukernel_internal.h; the AVX-512 file explains
+ * the scheme). 8 rows (output columns) at a time, 8 x 8 dword transposes;
+ * vpermps on ymm indexes 8 entries, so a 16-entry table is two lookups and
+ * a blend on bit 3 of the nibble (moved to the sign bit).
+ *===------------------------------------------------------------------===*/
+
+/* In place: r[l] (8 dwords of row l) -> r[q] (dword q of every row). */
+AI void colut_transpose8(__m256i r[8]) {
+  __m256i t[8], u[8];
+  for (int i = 0; i < 4; ++i) {
+    t[2 * i] = _mm256_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm256_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 2; ++i) {
+    u[4 * i + 0] = _mm256_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+    u[4 * i + 1] = _mm256_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+    u[4 * i + 2] = _mm256_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+    u[4 * i + 3] = _mm256_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+  }
+  /* u[4i + j], 128-bit lane k: rows 4i..4i+3 at dword 4k + j. */
+  for (int j = 0; j < 4; ++j) {
+    r[j] = _mm256_permute2x128_si256(u[j], u[4 + j], 0x20);
+    r[4 + j] = _mm256_permute2x128_si256(u[j], u[4 + j], 0x31);
+  }
+}
+
+/* acc + h of one quad vector d, tables at tab (8 tables of 16 floats). */
+AI __m256 colut_quad8(__m256 acc, __m256i d, const float *tab) {
+  __m256 l[8];
+#pragma GCC unroll 8
+  for (int n = 0; n < 8; ++n) {
+    __m256i idx = n ? _mm256_srli_epi32(d, 4 * n) : d;
+    __m256 sel = _mm256_castsi256_ps(
+        n == 7 ? d : _mm256_slli_epi32(d, 28 - 4 * n));
+    __m256 lo = _mm256_permutevar8x32_ps(_mm256_load_ps(tab + 16 * n), idx);
+    __m256 hi =
+        _mm256_permutevar8x32_ps(_mm256_load_ps(tab + 16 * n + 8), idx);
+    l[n] = _mm256_blendv_ps(lo, hi, sel);
+  }
+  __m256 g0 = _mm256_add_ps(l[0], l[1]), g1 = _mm256_add_ps(l[2], l[3]);
+  __m256 g2 = _mm256_add_ps(l[4], l[5]), g3 = _mm256_add_ps(l[6], l[7]);
+  return _mm256_add_ps(acc, _mm256_add_ps(_mm256_add_ps(g0, g1),
+                                          _mm256_add_ps(g2, g3)));
+}
+
+/* `nr` (<= 8) rows, MT tokens from token i0. */
+AI void colut_group8(const tri_uk_colut_problem *p, const uint8_t *rows,
+                     size_t nr, size_t col0, size_t i0, int MT) {
+  const size_t rb = p->row_bytes, quads = (rb + 3) / 4;
+  const size_t chunks = (rb + 31) / 32, tstride = p->pairs * 16;
+  const float *tab0 = p->tab + i0 * tstride;
+  __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+  __m256i qv[8];
+  for (size_t c = 0; c < chunks; ++c) {
+    size_t have = rb - 32 * c < 32 ? rb - 32 * c : 32;
+    __m256i r[8];
+    for (size_t l = 0; l < 8; ++l) {
+      if (l >= nr) {
+        r[l] = _mm256_set1_epi8(0x55);
+      } else if (have == 32) {
+        r[l] = _mm256_loadu_si256((const __m256i *)(rows + l * rb + 32 * c));
+      } else {
+        uint8_t buf[32];
+        memset(buf, 0x55, sizeof buf);
+        memcpy(buf, rows + l * rb + 32 * c, have);
+        r[l] = _mm256_loadu_si256((const __m256i *)buf);
+      }
+    }
+    colut_transpose8(r);
+    for (int q = 0; q < 8; ++q)
+      _mm256_store_si256(qv + q, r[q]);
+    size_t nq = quads - 8 * c < 8 ? quads - 8 * c : 8;
+#pragma GCC unroll 1
+    for (size_t q = 0; q < nq; ++q) {
+      __m256i d = _mm256_load_si256(qv + q);
+#pragma GCC unroll 2
+      for (int t = 0; t < MT; ++t)
+        acc[t] = colut_quad8(acc[t], d,
+                             tab0 + t * tstride + (8 * c + q) * 128);
+    }
+  }
+  float out[8] __attribute__((aligned(32)));
+  for (int t = 0; t < MT; ++t) {
+    _mm256_store_ps(out, acc[t]);
+    for (size_t l = 0; l < nr; ++l)
+      tri_uk_store_f32(&p->out, i0 + t, col0 + l, out[l]);
+  }
+}
+
+static void colut_group8_1(const tri_uk_colut_problem *p, const uint8_t *rows,
+                           size_t nr, size_t col0, size_t i0) {
+  colut_group8(p, rows, nr, col0, i0, 1);
+}
+
+static void colut_group8_2(const tri_uk_colut_problem *p, const uint8_t *rows,
+                           size_t nr, size_t col0, size_t i0) {
+  colut_group8(p, rows, nr, col0, i0, 2);
+}
+
+void tri_uk_colut_f32_avx2(const tri_uk_colut_problem *p, const uint8_t *rows,
+                           size_t ncols, size_t col0) {
+  const size_t rb = p->row_bytes;
+  for (size_t c = 0; c < ncols; c += 8) {
+    size_t nr = ncols - c < 8 ? ncols - c : 8;
+    size_t i = 0;
+    for (; i + 2 <= p->m; i += 2)
+      colut_group8_2(p, rows + c * rb, nr, col0 + c, i);
+    if (i < p->m)
+      colut_group8_1(p, rows + c * rb, nr, col0 + c, i);
+  }
+}

@@ -442,9 +442,14 @@ AI __m512 colut_quad(__m512 acc, __m512i d, const __m512 tb[8]) {
                                           _mm512_add_ps(g2, g3)));
 }
 
-/* Groups of 16 rows that share each table load. */
+/* Groups of 16 rows that share each table load (1: the rows of one group
+ * are the fewest concurrent memory streams, which matters more here). */
 #ifndef COLUT_G
-#define COLUT_G 4
+#define COLUT_G 1
+#endif
+/* The block of rows that is prefetched: this many blocks ahead. */
+#ifndef COLUT_PFD
+#define COLUT_PFD 1
 #endif
 
 /* Loads chunk c (64 bytes) of the `nr` rows at `rows` (zero rows past nr;
@@ -490,7 +495,7 @@ AI void colut_block(const tri_uk_colut_problem *p, const uint8_t *rows,
   /* The next block of rows (contiguous G * 16 * rb bytes, when it is part
    * of this task) is prefetched in address order, an equal share per chunk:
    * one sequential stream for the memory, instead of 16 G strided ones. */
-  const char *pf = (const char *)(rows + (size_t)G * 16 * rb);
+  const char *pf = (const char *)(rows + (size_t)COLUT_PFD * G * 16 * rb);
   const size_t pf_lines = ((size_t)G * 16 * rb + 63) / 64;
   const size_t pf_step = (pf_lines + chunks - 1) / chunks;
   for (size_t c = 0; c < chunks; ++c) {
@@ -500,12 +505,17 @@ AI void colut_block(const tri_uk_colut_problem *p, const uint8_t *rows,
       colut_load(qv[g], rows + (size_t)g * 16 * rb, rb, nr, c,
                  FULL || g < G - 1, have);
     }
-    if (FULL && pf_nxt)
-      for (size_t l = pf_step * c; l < pf_step * (c + 1) && l < pf_lines; ++l)
-        _mm_prefetch(pf + 64 * l, COLUT_PF_HINT);
     size_t nq = quads - 16 * c < 16 ? quads - 16 * c : 16;
+    /* This chunk's share of the next block, spread over its quads. */
+    size_t pf0 = pf_step * c, pf1 = pf_step * (c + 1);
+    if (!(FULL && pf_nxt))
+      pf1 = pf0;
+    pf1 = pf1 < pf_lines ? pf1 : pf_lines;
+    size_t pf_per_q = (pf1 - pf0 + nq - 1) / nq;
 #pragma GCC unroll 1
     for (size_t q = 0; q < nq; ++q) {
+      for (size_t l = 0; l < pf_per_q && pf0 < pf1; ++l, ++pf0)
+        _mm_prefetch(pf + 64 * pf0, COLUT_PF_HINT);
 #pragma GCC unroll 2
       for (int t = 0; t < MT; ++t) {
         const float *tab = tab0 + t * tstride + (16 * c + q) * 128;
@@ -545,9 +555,12 @@ void tri_uk_colut_f32_avx512(const tri_uk_colut_problem *p,
                              const uint8_t *rows, size_t ncols, size_t col0) {
   const size_t rb = p->row_bytes, W = 16 * COLUT_G;
   size_t c = 0;
+  /* Columns that `rows` reaches (more than this call's when the rows are
+   * the matrix itself). */
+  const size_t reach = p->ncols_all > col0 ? p->ncols_all - col0 : ncols;
   for (; c + W <= ncols; c += W) {
-    /* Prefetch the next block with the last token tile. */
-    int nxt = c + 2 * W <= ncols;
+    /* Prefetch a block ahead with the last token tile. */
+    int nxt = c + (COLUT_PFD + 1) * W <= reach;
     size_t i = 0;
     for (; i + 2 <= p->m; i += 2)
       colut_block_full_2(p, rows + c * rb, 16, col0 + c, i,

@@ -89,6 +89,9 @@ typedef struct tri_uk_colut_problem {
   size_t m;
   size_t pairs;
   size_t row_bytes; /* offset2 bytes per row */
+  size_t ncols_all; /* rows + c * row_bytes is a row for every column c <
+                       ncols_all (0: only the columns of the call), which
+                       the kernels may prefetch */
   tri_uk_out out;
 } tri_uk_colut_problem;
 
@@ -191,6 +194,8 @@ void tri_uk_i8_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
                     size_t ncols, size_t col0);
 void tri_uk_f32_avx512(const tri_uk_f32_problem *p, const uint8_t *rows,
                        size_t ncols, size_t col0);
+void tri_uk_colut_f32_avx2(const tri_uk_colut_problem *p, const uint8_t *rows,
+                           size_t ncols, size_t col0);
 void tri_uk_colut_f32_avx512(const tri_uk_colut_problem *p,
                              const uint8_t *rows, size_t ncols, size_t col0);
 void tri_uk_colut_tables_avx512(const float *x, size_t m, size_t k,
