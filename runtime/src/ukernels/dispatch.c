@@ -316,9 +316,8 @@ static void base3_row_to_offset2(const uint8_t *in, size_t k, uint8_t *out,
 
 typedef struct job {
   int is_i8;
-  tri_uk_f32_problem f32;
+  tri_uk_out f32_out; /* where f32 results go */
   tri_uk_i8_problem i8;
-  tri_uk_f32_kernel f32_kernel;
   tri_uk_i8_kernel i8_kernel;
   /* The token-tiled GEMM: tasks are (column range, tile) pairs. */
   int tiled;
@@ -358,10 +357,8 @@ static void run_columns(job *jb, const uint8_t *rows, size_t ncols,
     jb->i8_base3_kernel(&jb->i8, rows, ncols, col0);
   else if (jb->colut)
     jb->colut_kernel(&jb->colut_p, rows, ncols, col0);
-  else if (jb->is_i8)
-    jb->i8_kernel(&jb->i8, rows, ncols, col0);
   else
-    jb->f32_kernel(&jb->f32, rows, ncols, col0);
+    jb->i8_kernel(&jb->i8, rows, ncols, col0);
 }
 
 /* Converts base3 rows c0 .. c0 + cols - 1 into offset2 rows at `out`. */
@@ -497,7 +494,6 @@ static void pick_kernels(job *jb) {
   switch (tri_uk_selected_isa()) {
 #ifdef TRI_UK_HAVE_X86_KERNELS
   case TRI_UK_ISA_AVX512:
-    jb->f32_kernel = tri_uk_f32_avx512;
     jb->colut_kernel = tri_uk_colut_f32_avx512;
     jb->colut_tables = tri_uk_colut_tables_avx512;
     jb->i8_kernel = tri_uk_i8_avx512;
@@ -514,7 +510,6 @@ static void pick_kernels(job *jb) {
                                          : tri_uk_i8_base3_avx512;
     return;
   case TRI_UK_ISA_AVX2:
-    jb->f32_kernel = tri_uk_f32_avx2;
     jb->colut_kernel = tri_uk_colut_f32_avx2;
     jb->colut_tables = tri_uk_colut_tables_portable;
     jb->i8_kernel = tri_uk_i8_avx2;
@@ -530,7 +525,6 @@ static void pick_kernels(job *jb) {
     return;
 #endif
   default:
-    jb->f32_kernel = tri_uk_f32_portable;
     jb->i8_kernel = tri_uk_i8_portable;
     /* No int8 LUT kernel: the portable direct kernel is exact anyway. */
     jb->lut_f32_kernel = tri_uk_lut_f32_portable;
@@ -600,47 +594,9 @@ static tri_status gemm_tiled(job *jb, const void *x, size_t m, size_t k) {
   else
     jb->tiles_f32((const float *)x, m, k, lanes, jb->lut.k4, (float *)xt);
   jb->lut.xt = xt;
-  jb->lut.out = jb->is_i8 ? jb->i8.out : jb->f32.out;
+  jb->lut.out = jb->is_i8 ? jb->i8.out : jb->f32_out;
   tri_status st = run_job(jb, m);
   scratch_put(SCRATCH_CALL, xt);
-  return st;
-}
-
-/* The GEMV order (m < TRI_UK_GEMM_ORDER_MIN_M): activations re-ordered so
- * that the planes of 16 packed bytes line up with 64 contiguous floats. */
-static tri_status gemm_f32_rows(job *jb, const float *x, size_t m, size_t k) {
-  size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
-  size_t chunks = (rb2 + TRI_UK_F32_CHUNK_BYTES - 1) / TRI_UK_F32_CHUNK_BYTES;
-  size_t stride = chunks * TRI_UK_F32_CHUNK_TRITS, total;
-  if (mul_overflows(m, stride, &total) || total > SIZE_MAX / 8)
-    return TRI_ERR_INVALID_ARGUMENT;
-  float *xp = (float *)scratch_get(SCRATCH_CALL, 2 * total * sizeof(float));
-  if (!xp)
-    return TRI_ERR_INVALID_ARGUMENT;
-  float *xn = xp + total;
-  for (size_t i = 0; i < m; ++i) {
-    const float *src = x + i * k;
-    float *dp = xp + i * stride, *dn = xn + i * stride;
-    for (size_t c = 0; c < chunks; ++c)
-      for (size_t j = 0; j < 4; ++j)
-        for (size_t l = 0; l < 16; ++l) {
-          size_t kk = 64 * c + 4 * l + j;
-          float v = kk < k ? src[kk] : 0.0f;
-          uint32_t bits;
-          memcpy(&bits, &v, sizeof bits);
-          bits ^= 0x80000000u;
-          dp[64 * c + 16 * j + l] = v;
-          memcpy(&dn[64 * c + 16 * j + l], &bits, sizeof bits);
-        }
-  }
-  jb->f32.xp = xp;
-  jb->f32.xn = xn;
-  jb->f32.m = m;
-  jb->f32.xstride = stride;
-  jb->f32.chunks = chunks;
-  jb->f32.row_bytes = rb2;
-  tri_status st = run_job(jb, m);
-  scratch_put(SCRATCH_CALL, xp);
   return st;
 }
 
@@ -680,7 +636,7 @@ static tri_status gemm_f32_colut(job *jb, const float *x, size_t m,
   jb->colut_p.row_bytes = rb2;
   /* Offset2 rows are the matrix itself; base3 ones a small staging copy. */
   jb->colut_p.ncols_all = jb->encoding == TRI_ENCODING_OFFSET2 ? jb->n : 0;
-  jb->colut_p.out = jb->f32.out;
+  jb->colut_p.out = jb->f32_out;
   tri_status st = run_job(jb, m);
   scratch_put(SCRATCH_CALL, tab);
   return st;
@@ -696,19 +652,20 @@ tri_status tri_uk_gemm_f32(const float *x, size_t m, size_t k,
   job jb;
   memset(&jb, 0, sizeof jb);
   jb.is_i8 = 0;
-  jb.f32.out.y = y;
-  jb.f32.out.ldy = n;
-  jb.f32.out.scale = scale;
-  jb.f32.out.scale_mode = scale_mode;
-  jb.f32.out.bias = bias;
+  jb.f32_out.y = y;
+  jb.f32_out.ldy = n;
+  jb.f32_out.scale = scale;
+  jb.f32_out.scale_mode = scale_mode;
+  jb.f32_out.bias = bias;
   jb.w = w;
   jb.encoding = encoding;
   jb.k = k;
   jb.n = n;
   jb.in_row_bytes = tri_row_bytes(encoding, k);
   pick_kernels(&jb);
-  if (m < TRI_UK_GEMM_ORDER_MIN_M)
-    return gemm_f32_rows(&jb, x, m, k);
+  /* One canonical order (TRI_UK_GEMM_ORDER_MIN_M is 1): the column-LUT
+   * kernels for a few tokens, the token tiles for more (the portable ISA
+   * always, with tiles of one token). */
   if (jb.colut_kernel && m <= TRI_UK_COLUT_MAX_M)
     return gemm_f32_colut(&jb, x, m, k);
   return gemm_tiled(&jb, x, m, k);

@@ -2,12 +2,8 @@
  *
  * Compiled with -mavx2; called only when the CPU has AVX2 (dispatch.c).
  *
- * f32: 16 packed bytes are widened to two vectors of 8 dwords (lanes 0..7 and
- *      8..15). For plane j, shifting the dword left puts bit 1 of the code
- *      (t = +1) or bit 0 (t = 0) in the sign bit, which is what vblendvps
- *      reads: v = bit1 ? x : -x, then v = bit0 ? +0 : v, acc += v. Adding +0
- *      leaves a partial sum unchanged (a sum that starts at +0 is never -0),
- *      so this is the canonical order of ternary_ukernels.h.
+ * f32 (one or two tokens): the column-LUT kernel at the end of this file;
+ *      batches: the token-tiled kernels of lut_kernels.h.
  * int8: s = (w & (3 << 2j)) - (1 << 2j) has the sign of t; vpsignb applies
  *      it, vpmaddubsw against ones adds pairs into int16 (at most 4 * 254 in
  *      magnitude over the four planes), vpmaddwd against ones widens to int32.
@@ -20,83 +16,6 @@
 #define AI static inline __attribute__((always_inline))
 /* Software prefetch distance: the same offset two column tiles ahead. */
 #define TRI_UK_PF(NC, rb) (2 * (NC) * (rb))
-
-/*===------------------------------------------------------------------===*
- * f32
- *===------------------------------------------------------------------===*/
-
-AI float reduce_f32(const __m256 lo[4], const __m256 hi[4]) {
-  __m256 sl = _mm256_add_ps(_mm256_add_ps(lo[0], lo[1]), _mm256_add_ps(lo[2], lo[3]));
-  __m256 sh = _mm256_add_ps(_mm256_add_ps(hi[0], hi[1]), _mm256_add_ps(hi[2], hi[3]));
-  __m256 h = _mm256_add_ps(sl, sh);
-  __m128 g = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-  g = _mm_add_ps(g, _mm_movehl_ps(g, g));
-  g = _mm_add_ss(g, _mm_shuffle_ps(g, g, 1));
-  return _mm_cvtss_f32(g);
-}
-
-AI __m256 select_f32(__m256i d, int j, __m256 x, __m256 xm) {
-  __m256 plus = _mm256_castsi256_ps(_mm256_slli_epi32(d, 30 - 2 * j));
-  __m256 zero = _mm256_castsi256_ps(_mm256_slli_epi32(d, 31 - 2 * j));
-  __m256 v = _mm256_blendv_ps(xm, x, plus);
-  return _mm256_blendv_ps(v, _mm256_setzero_ps(), zero);
-}
-
-AI void f32_chunk(__m256 lo[4][4], __m256 hi[4][4], const uint8_t *wb,
-                  const float *xp, const float *xn, size_t xstride, int MT) {
-  __m256i dl = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)wb));
-  __m256i dh = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(wb + 8)));
-#pragma GCC unroll 4
-  for (int t = 0; t < MT; ++t)
-#pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j) {
-      const float *x = xp + t * xstride + 16 * j, *xm = xn + t * xstride + 16 * j;
-      lo[t][j] = _mm256_add_ps(lo[t][j], select_f32(dl, j, _mm256_loadu_ps(x),
-                                                    _mm256_loadu_ps(xm)));
-      hi[t][j] = _mm256_add_ps(hi[t][j], select_f32(dh, j, _mm256_loadu_ps(x + 8),
-                                                    _mm256_loadu_ps(xm + 8)));
-    }
-}
-
-AI void f32_tile(const tri_uk_f32_problem *p, const uint8_t *row, size_t col,
-                 size_t i0, int MT) {
-  __m256 lo[4][4], hi[4][4];
-#pragma GCC unroll 4
-  for (int t = 0; t < MT; ++t)
-#pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j)
-      lo[t][j] = hi[t][j] = _mm256_setzero_ps();
-  const size_t rb = p->row_bytes, full = rb / TRI_UK_F32_CHUNK_BYTES;
-  const float *xp = p->xp + i0 * p->xstride, *xn = p->xn + i0 * p->xstride;
-  for (size_t c = 0; c < full; ++c) {
-    _mm_prefetch((const char *)row + c * TRI_UK_F32_CHUNK_BYTES + TRI_UK_PF(1, rb),
-                 _MM_HINT_T0);
-    f32_chunk(lo, hi, row + c * TRI_UK_F32_CHUNK_BYTES,
-              xp + c * TRI_UK_F32_CHUNK_TRITS, xn + c * TRI_UK_F32_CHUNK_TRITS,
-              p->xstride, MT);
-  }
-  if (p->chunks > full) {
-    uint8_t buf[TRI_UK_F32_CHUNK_BYTES];
-    const uint8_t *wb = tri_uk_tail(row, full * TRI_UK_F32_CHUNK_BYTES, rb, buf,
-                                    TRI_UK_F32_CHUNK_BYTES);
-    f32_chunk(lo, hi, wb, xp + full * TRI_UK_F32_CHUNK_TRITS,
-              xn + full * TRI_UK_F32_CHUNK_TRITS, p->xstride, MT);
-  }
-  for (int t = 0; t < MT; ++t)
-    tri_uk_store_f32(&p->out, i0 + t, col, reduce_f32(lo[t], hi[t]));
-}
-
-static void f32_tile_1(const tri_uk_f32_problem *p, const uint8_t *row,
-                       size_t col, size_t i0) {
-  f32_tile(p, row, col, i0, 1);
-}
-
-void tri_uk_f32_avx2(const tri_uk_f32_problem *p, const uint8_t *rows,
-                     size_t ncols, size_t col0) {
-  for (size_t q = 0; q < ncols; ++q)
-    for (size_t i = 0; i < p->m; ++i)
-      f32_tile_1(p, rows + q * p->row_bytes, col0 + q, i);
-}
 
 /*===------------------------------------------------------------------===*
  * int8

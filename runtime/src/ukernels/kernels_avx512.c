@@ -3,11 +3,8 @@
  * Compiled with -mavx512f -mavx512bw -mavx512vl -mavx512vnni; called only when
  * the CPU has them (dispatch.c).
  *
- * f32: 16 packed bytes are widened to 16 dwords (one per lane l); for plane j
- *      two mask registers come from the code bits: kp (code 2, t = +1) and
- *      knz (bit 0 clear: t = +1 or -1). v = kp ? x : -x, then a masked add
- *      acc[j] += v under knz. Lane l of acc[j] is the canonical partial sum
- *      A[j][l] of ternary_ukernels.h.
+ * f32 (one or two tokens): the column-LUT kernel at the end of this file;
+ *      batches: the token-tiled kernels of lut_kernels.h.
  * int8: per 32 packed bytes and plane j, s = (w & (3 << 2j)) - (1 << 2j) is
  *      negative, zero or positive exactly as t is; vpsignb applies it to the
  *      activations (negate / zero / keep) and vpdpbusd against a vector of
@@ -22,128 +19,6 @@
 /* Software prefetch distance: the same offset two column tiles ahead (the
  * rows of a tile are contiguous, so this runs ahead of the stream). */
 #define TRI_UK_PF(NC, rb) (2 * (NC) * (rb))
-
-/*===------------------------------------------------------------------===*
- * f32
- *===------------------------------------------------------------------===*/
-
-/* The canonical reduction: S = (A0 + A1) + (A2 + A3), then halves. */
-AI float reduce_f32(__m512 a0, __m512 a1, __m512 a2, __m512 a3) {
-  __m512 s = _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
-  __m256 lo = _mm512_castps512_ps256(s);
-  __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(s), 1));
-  __m256 h = _mm256_add_ps(lo, hi);
-  __m128 g = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-  g = _mm_add_ps(g, _mm_movehl_ps(g, g));
-  g = _mm_add_ss(g, _mm_shuffle_ps(g, g, 1));
-  return _mm_cvtss_f32(g);
-}
-
-/* One 16-byte chunk of NC columns for MT tokens. */
-AI void f32_chunk(__m512 acc[4][4][4], const uint8_t *const wb[4],
-                  const float *xp, const float *xn, size_t xstride, int NC,
-                  int MT) {
-#pragma GCC unroll 4
-  for (int q = 0; q < NC; ++q) {
-    __m512i d = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)wb[q]));
-#pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j) {
-      __mmask16 kp = _mm512_test_epi32_mask(d, _mm512_set1_epi32(2 << (2 * j)));
-      __mmask16 knz =
-          _mm512_testn_epi32_mask(d, _mm512_set1_epi32(1 << (2 * j)));
-#pragma GCC unroll 4
-      for (int t = 0; t < MT; ++t) {
-        __m512 x = _mm512_loadu_ps(xp + t * xstride + 16 * j);
-        __m512 xm = _mm512_loadu_ps(xn + t * xstride + 16 * j);
-        __m512 v = _mm512_mask_blend_ps(kp, xm, x);
-        acc[q][t][j] = _mm512_mask_add_ps(acc[q][t][j], knz, acc[q][t][j], v);
-      }
-    }
-  }
-}
-
-AI void f32_tile(const tri_uk_f32_problem *p, const uint8_t *rows,
-                 size_t col0, size_t i0, int NC, int MT) {
-  __m512 acc[4][4][4];
-#pragma GCC unroll 4
-  for (int q = 0; q < NC; ++q)
-#pragma GCC unroll 4
-    for (int t = 0; t < MT; ++t)
-#pragma GCC unroll 4
-      for (int j = 0; j < 4; ++j)
-        acc[q][t][j] = _mm512_setzero_ps();
-  const size_t rb = p->row_bytes, full = rb / TRI_UK_F32_CHUNK_BYTES;
-  const float *xp = p->xp + i0 * p->xstride, *xn = p->xn + i0 * p->xstride;
-  const uint8_t *wb[4] = {rows, rows, rows, rows};
-  for (size_t c = 0; c < full; ++c) {
-#pragma GCC unroll 4
-    for (int q = 0; q < NC; ++q) {
-      wb[q] = rows + q * rb + c * TRI_UK_F32_CHUNK_BYTES;
-      _mm_prefetch((const char *)wb[q] + TRI_UK_PF(NC, rb), _MM_HINT_T0);
-    }
-    f32_chunk(acc, wb, xp + c * TRI_UK_F32_CHUNK_TRITS,
-              xn + c * TRI_UK_F32_CHUNK_TRITS, p->xstride, NC, MT);
-  }
-  if (p->chunks > full) {
-    uint8_t buf[4][TRI_UK_F32_CHUNK_BYTES];
-    for (int q = 0; q < NC; ++q)
-      wb[q] = tri_uk_tail(rows + q * rb, full * TRI_UK_F32_CHUNK_BYTES, rb,
-                          buf[q], TRI_UK_F32_CHUNK_BYTES);
-    f32_chunk(acc, wb, xp + full * TRI_UK_F32_CHUNK_TRITS,
-              xn + full * TRI_UK_F32_CHUNK_TRITS, p->xstride, NC, MT);
-  }
-  for (int q = 0; q < NC; ++q)
-    for (int t = 0; t < MT; ++t)
-      tri_uk_store_f32(&p->out, i0 + t, col0 + q,
-                       reduce_f32(acc[q][t][0], acc[q][t][1], acc[q][t][2],
-                                  acc[q][t][3]));
-}
-
-#define F32_TILE(NC, MT)                                                       \
-  static void f32_tile_##NC##_##MT(const tri_uk_f32_problem *p,                \
-                                   const uint8_t *rows, size_t col0,           \
-                                   size_t i0) {                                \
-    f32_tile(p, rows, col0, i0, NC, MT);                                       \
-  }
-F32_TILE(4, 1)
-F32_TILE(1, 1)
-F32_TILE(1, 2)
-F32_TILE(1, 3)
-F32_TILE(1, 4)
-F32_TILE(2, 4)
-
-void tri_uk_f32_avx512(const tri_uk_f32_problem *p, const uint8_t *rows,
-                       size_t ncols, size_t col0) {
-  const size_t rb = p->row_bytes;
-  if (p->m == 1) {
-    size_t q = 0;
-    for (; q + 4 <= ncols; q += 4)
-      f32_tile_4_1(p, rows + q * rb, col0 + q, 0);
-    for (; q < ncols; ++q)
-      f32_tile_1_1(p, rows + q * rb, col0 + q, 0);
-    return;
-  }
-  size_t q = 0;
-  for (; q + 2 <= ncols; q += 2) {
-    size_t i = 0;
-    for (; i + 4 <= p->m; i += 4)
-      f32_tile_2_4(p, rows + q * rb, col0 + q, i);
-    for (size_t c = 0; c < 2; ++c)
-      for (size_t r = i; r < p->m; ++r)
-        f32_tile_1_1(p, rows + (q + c) * rb, col0 + q + c, r);
-  }
-  for (; q < ncols; ++q) {
-    size_t i = 0;
-    for (; i + 4 <= p->m; i += 4)
-      f32_tile_1_4(p, rows + q * rb, col0 + q, i);
-    switch (p->m - i) {
-    case 3: f32_tile_1_3(p, rows + q * rb, col0 + q, i); break;
-    case 2: f32_tile_1_2(p, rows + q * rb, col0 + q, i); break;
-    case 1: f32_tile_1_1(p, rows + q * rb, col0 + q, i); break;
-    default: break;
-    }
-  }
-}
 
 /*===------------------------------------------------------------------===*
  * int8

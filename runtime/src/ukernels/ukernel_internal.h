@@ -8,23 +8,24 @@
  * converter, tri_uk_base3_to_offset2_*, which writes the same bytes as the
  * scalar one), so every ISA shares one summation order. The one exception
  * is int8 one token at a time on AVX2 / AVX-512 (exact sums, any order):
- * tri_uk_i8_base3_* read base3 rows directly (base3_i8.h).
+ * tri_uk_i8_base3_* read base3 rows directly.
  *
- * Two kernel families. Token-at-a-time kernels (the GEMV and small batches):
- * activations are re-ordered once per call so that the 2-bit planes of the
- * packed bytes line up with contiguous activation vectors (packed byte b of a
- * row holds trits 4b .. 4b+3, one per 2-bit plane j):
- *   f32  chunk c of 16 bytes (64 trits): xp[c*64 + 16*j + l] = x[64c + 4l + j]
+ * Three kernel families. int8 one token at a time (the GEMV and small
+ * batches): activations are re-ordered once per call so that the 2-bit
+ * planes of the packed bytes line up with contiguous activation vectors
+ * (packed byte b of a row holds trits 4b .. 4b+3, one per 2-bit plane j):
  *   int8 block c of 32 bytes (128 trits): qp[c*128 + 32*j + b] = q[128c + 4b + j]
  * with zeros past K. The int8 kernels that read base3 rows directly
- * (base3_i8.h; AVX2 and AVX-512) take blocks of 32 base3 bytes (160 trits),
+ * (base3_i8.h, AVX2 and AVX-512) take blocks of 32 base3 bytes (160 trits),
  * trit j of byte b being plane j:
  *   int8 base3 block c: qp[c*160 + 32*j + b] = q[160c + 5b + j]
- * and their tri_uk_i8_problem counts base3 bytes (row_bytes, blocks of 32).
- * `xn` holds the f32 activations with their sign bit
- * flipped (the value a weight of -1 adds). Token-tiled kernels (batches):
- * one vector holds a tile of tokens, and a packed byte indexes a table of
- * the 81 sums its four trits can select (lut_kernels.h).
+ * and the AVX-512 VBMI one (kernels_avx512vbmi.c) blocks of 64:
+ *   qp[c*320 + 64*j + b] = q[320c + 5b + j], plus each token's sum;
+ * their tri_uk_i8_problem counts base3 bytes (row_bytes). f32 for one or
+ * two tokens: column-LUT kernels (one vector holds 16 or 8 output columns;
+ * tri_uk_colut_problem below). Token-tiled kernels (batches): one vector
+ * holds a tile of tokens, and a packed byte indexes a table of the 81 sums
+ * its four trits can select (lut_kernels.h).
  *===----------------------------------------------------------------------===*/
 #ifndef TERNARY_UKERNEL_INTERNAL_H
 #define TERNARY_UKERNEL_INTERNAL_H
@@ -35,8 +36,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#define TRI_UK_F32_CHUNK_BYTES 16
-#define TRI_UK_F32_CHUNK_TRITS 64
 #define TRI_UK_I8_BLOCK_BYTES 32
 #define TRI_UK_I8_BLOCK_TRITS 128
 #define TRI_UK_B3_BLOCK_BYTES 32
@@ -52,16 +51,6 @@ typedef struct tri_uk_out {
   tri_uk_scale_mode scale_mode;
   const float *bias;     /* per column, or NULL */
 } tri_uk_out;
-
-typedef struct tri_uk_f32_problem {
-  const float *xp;  /* m tokens of `xstride` floats, see above */
-  const float *xn;  /* same, sign flipped */
-  size_t m;
-  size_t xstride;   /* chunks * 64 */
-  size_t chunks;    /* 16-byte chunks per row; the last may be partial */
-  size_t row_bytes; /* offset2 bytes per row (ceil(k / 4)) */
-  tri_uk_out out;
-} tri_uk_f32_problem;
 
 typedef struct tri_uk_i8_problem {
   const int8_t *qp; /* m tokens of `xstride` bytes, see above */
@@ -136,9 +125,6 @@ typedef struct tri_uk_lut_problem {
 
 /* Computes output columns col0 .. col0 + ncols - 1 for all m tokens; column
  * col0 + q reads the offset2 row at rows + q * row_bytes. */
-typedef void (*tri_uk_f32_kernel)(const tri_uk_f32_problem *p,
-                                  const uint8_t *rows, size_t ncols,
-                                  size_t col0);
 typedef void (*tri_uk_i8_kernel)(const tri_uk_i8_problem *p,
                                  const uint8_t *rows, size_t ncols,
                                  size_t col0);
@@ -156,8 +142,6 @@ static inline size_t tri_uk_lut_scratch_bytes(size_t vbytes, size_t ncols) {
   return ((size_t)TRI_UK_LUT_KBLOCK * 288 + 3 * ncols) * vbytes;
 }
 
-void tri_uk_f32_portable(const tri_uk_f32_problem *p, const uint8_t *rows,
-                         size_t ncols, size_t col0);
 void tri_uk_i8_portable(const tri_uk_i8_problem *p, const uint8_t *rows,
                         size_t ncols, size_t col0);
 void tri_uk_lut_f32_portable(const tri_uk_lut_problem *p, const uint8_t *rows,
@@ -188,12 +172,8 @@ void tri_uk_lut_f32_avx512(const tri_uk_lut_problem *p, const uint8_t *rows,
 void tri_uk_lut_i8_avx512(const tri_uk_lut_problem *p, const uint8_t *rows,
                           size_t ncols, size_t col0, size_t tile,
                           void *scratch);
-void tri_uk_f32_avx2(const tri_uk_f32_problem *p, const uint8_t *rows,
-                     size_t ncols, size_t col0);
 void tri_uk_i8_avx2(const tri_uk_i8_problem *p, const uint8_t *rows,
                     size_t ncols, size_t col0);
-void tri_uk_f32_avx512(const tri_uk_f32_problem *p, const uint8_t *rows,
-                       size_t ncols, size_t col0);
 void tri_uk_colut_f32_avx2(const tri_uk_colut_problem *p, const uint8_t *rows,
                            size_t ncols, size_t col0);
 void tri_uk_colut_f32_avx512(const tri_uk_colut_problem *p,
