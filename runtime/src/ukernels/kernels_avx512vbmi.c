@@ -26,9 +26,12 @@
  * fits int32 (k <= TRI_UK_MAX_K_I8) the residue modulo 2^32 is that result:
  * exact, the same as every other int8 kernel's. This kernel multiplies an
  * activation by a digit of the weight (0, 1 or 2; 81 d4), the one place in
- * the runtime that does (the vpsignb form costs 2.5x the vector operations
- * per 64 bytes; see docs/ukernels.md). Bytes above 242 (rejected by the format) give some
- * trits, as ternary_ukernels.h allows (validate untrusted weights first).
+ * the runtime that does: a vpsignb form of the same decode (-1 / 0 / +1
+ * tables) needs ten vpsignb, ten ymm vpdpbusd and five extracts per 64
+ * bytes instead of five zmm vpdpbusd, and measured ~25% slower in L2
+ * (docs/ukernels.md). Bytes above 242 (rejected by the format) give some
+ * trits, as ternary_ukernels.h allows (validate untrusted weights first);
+ * prefetches may reach past the last row (they never fault).
  *===----------------------------------------------------------------------===*/
 #include "ukernel_internal.h"
 
