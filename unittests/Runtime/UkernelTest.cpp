@@ -8,7 +8,7 @@
 //  * every variant against the portable one bit for bit: f32 results equal
 //    the canonical summation order documented in the header (the GEMM
 //    order for every token count, re-implemented here from the
-//    documentation), whichever kernel (column-LUT for one or two tokens,
+//    documentation), whichever kernel (column-LUT up to 6 tokens,
 //    token-tiled for more), vector width, table kind and column split runs;
 //    int8 results are exact, -128 included, on every int8 kernel (the
 //    AVX-512 VBMI base3 kernel and the plain AVX-512 one alike);
@@ -299,7 +299,7 @@ TEST_F(UkernelIsaTest, F32SpecialValues) {
   auto x = randomFloats(rng, k);
   x[5] = std::numeric_limits<float>::infinity();
   x[9] = std::numeric_limits<float>::quiet_NaN();
-  // One token, two (column-LUT kernels) and several (token tiles: one tile
+  // One token and four (column-LUT kernels) and 20 (token tiles: one tile
   // and two), all in the GEMM order.
   for (size_t m : {1, 4, 20})
     for (tri_uk_isa isa : supportedIsas()) {
@@ -527,14 +527,15 @@ TEST_F(UkernelIsaTest, F32Q8IsQuantizeThenGemmI8AndCloseToF32) {
 }
 
 TEST_F(UkernelIsaTest, F32ColumnLutKernelsOnEveryShapeEdge) {
-  // The column-LUT kernels (one and two tokens): 16 columns per zmm (8 per
+  // The column-LUT kernels (1 to 6 tokens, 7: the token tiles next to
+  // them): 16 columns per zmm (8 per
   // ymm) in blocks of 64, tables of pairs of activations, 64-byte (32-byte)
   // chunks of the rows; n around those widths, k around the chunks and the
   // quads (odd k: the last pair has one activation), unaligned weights, the
   // scale modes and bias, both encodings, every ISA, exact bits of the GEMM
   // order.
   std::mt19937 rng(43);
-  for (size_t m : {1, 2})
+  for (size_t m : {1, 2, 5, 7})
     for (size_t k : {1, 2, 3, 15, 16, 17, 63, 64, 65, 127, 128, 129, 255, 256,
                      257, 511, 512, 513, 1001, 2051})
       for (size_t n : {1, 7, 8, 9, 15, 16, 17, 33, 63, 64, 65, 129}) {
@@ -581,7 +582,7 @@ TEST_F(UkernelIsaTest, F32ColumnLutAcrossTasksAndThreads) {
   const size_t k = 1500, n = 1000;
   auto t = randomTrits(rng, k * n);
   auto w = packColumns(t, k, n, TRI_ENCODING_OFFSET2);
-  for (size_t m : {1, 2}) {
+  for (size_t m : {1, 2, 3, 6}) {
     auto x = randomFloats(rng, m * k);
     std::vector<float> expect(m * n);
     for (size_t i = 0; i < m; ++i)
@@ -748,7 +749,7 @@ TEST_F(UkernelIsaTest, Base3DecodesEveryByteLikeOffset2OnEveryIsa) {
   // run through all 243 values (byte b of column col holds (7 b + col) mod
   // 243, 7 being prime to 243), K around the block sizes (160 and 320
   // trits) and not a multiple of 4 or 5, 1x1 and K = 0; the GEMV (m = 1) and
-  // two tokens (column-LUT kernels), the token-tiled GEMM (m = 5) and int8.
+  // two and five tokens (column-LUT kernels) and int8.
   std::mt19937 rng(41);
   for (size_t k : {0, 1, 4, 5, 6, 159, 160, 161, 164, 319, 320, 321, 323, 324,
                    639, 640, 1213, 1215, 1216, 1219, 2000, 4099}) {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # ukernel-bench of this branch ("after") and of ee8ed12 ("before"), back to back,
 # GEMV shapes, median of 5 repetitions, default ISA then TRI_UK_ISA=avx2.
-OUT=/work/wt-kern/bench/results/base3vbmi_f32lut
+OUT=${1:-/work/wt-kern/bench/results/base3vbmi_f32lut/run}; mkdir -p $OUT
 NEW=/work/wt-kern/build/bin/ukernel-bench
 OLD=/tmp/kq/before/ukernel-bench-before
 F='^(copy|ours_(i8|f32|i8_base3|f32_base3)/K:(4096/N:4096|8192/N:28672)/M:1/)'

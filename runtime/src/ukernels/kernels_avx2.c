@@ -2,7 +2,8 @@
  *
  * Compiled with -mavx2; called only when the CPU has AVX2 (dispatch.c).
  *
- * f32 (one or two tokens): the column-LUT kernel at the end of this file;
+ * f32 (up to TRI_UK_COLUT_MAX_M = 6 tokens): the column-LUT kernel at the
+ *      end of this file;
  *      batches: the token-tiled kernels of lut_kernels.h.
  * int8: s = (w & (3 << 2j)) - (1 << 2j) has the sign of t; vpsignb applies
  *      it, vpmaddubsw against ones adds pairs into int16 (at most 4 * 254 in

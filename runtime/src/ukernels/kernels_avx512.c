@@ -3,7 +3,8 @@
  * Compiled with -mavx512f -mavx512bw -mavx512vl -mavx512vnni; called only when
  * the CPU has them (dispatch.c).
  *
- * f32 (one or two tokens): the column-LUT kernel at the end of this file;
+ * f32 (up to TRI_UK_COLUT_MAX_M = 6 tokens): the column-LUT kernel at the
+ *      end of this file;
  *      batches: the token-tiled kernels of lut_kernels.h.
  * int8: per 32 packed bytes and plane j, s = (w & (3 << 2j)) - (1 << 2j) is
  *      negative, zero or positive exactly as t is; vpsignb applies it to the
