@@ -158,6 +158,17 @@ typedef void (*tri_uk_tiles_f32_fn)(const float *x, size_t m, size_t k,
                                     size_t lanes, size_t k4, float *xt);
 typedef void (*tri_uk_tiles_i8_fn)(const int8_t *q, size_t m, size_t k,
                                    size_t lanes, size_t k4, int16_t *xt);
+/* base3 -> offset2 for the staging in dispatch.c: converts the first
+ * nbytes / B * B base3 bytes of `in` (B = 32 for AVX2, 64 for AVX-512), each
+ * holding 5 trits of the row, into 5 / 4 as many offset2 bytes at `out`, and
+ * returns how many input bytes it converted. Bytes above 242 (rejected by
+ * the format) decode as five zero trits, as in the scalar converter. Only
+ * table lookups, shifts and logic: the output bytes are the same on every
+ * ISA, so the kernels that read them cannot disagree. (The type exists on
+ * every CPU: the portable build keeps a NULL one.) */
+typedef size_t (*tri_uk_base3_fn)(const uint8_t *in, size_t nbytes,
+                                  uint8_t *out);
+
 #ifdef TRI_UK_HAVE_X86_KERNELS
 void tri_uk_tiles_f32_avx2(const float *x, size_t m, size_t k, size_t lanes,
                            size_t k4, float *xt);
@@ -199,15 +210,6 @@ void tri_uk_i8_base3_avx512vbmi(const tri_uk_i8_problem *p,
 /* Does the CPU have AVX-512 VBMI (for tri_uk_i8_base3_avx512vbmi)? */
 int tri_uk_cpu_has_vbmi(void);
 
-/* base3 -> offset2 for the staging in dispatch.c: converts the first
- * nbytes / B * B base3 bytes of `in` (B = 32 for AVX2, 64 for AVX-512), each
- * holding 5 trits of the row, into 5 / 4 as many offset2 bytes at `out`, and
- * returns how many input bytes it converted. Bytes above 242 (rejected by
- * the format) decode as five zero trits, as in the scalar converter. Only
- * table lookups, shifts and logic: the output bytes are the same on every
- * ISA, so the kernels that read them cannot disagree. */
-typedef size_t (*tri_uk_base3_fn)(const uint8_t *in, size_t nbytes,
-                                  uint8_t *out);
 size_t tri_uk_base3_to_offset2_avx2(const uint8_t *in, size_t nbytes,
                                     uint8_t *out);
 size_t tri_uk_base3_to_offset2_avx512(const uint8_t *in, size_t nbytes,
