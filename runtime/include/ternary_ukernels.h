@@ -6,14 +6,19 @@
  * starts at byte n * tri_row_bytes(encoding, K). Both encodings (offset2 and
  * base3) are accepted by every entry point.
  *
- * No multiplication by a weight is ever performed. A weight only decides
- * whether an activation is added, subtracted or skipped: masked add/sub and
- * blends for f32, conditional negation (vpsignb or a masked subtract) for
- * int8, followed by a widening horizontal add (vpdpbusd / vpmaddubsw against
- * a constant vector of ones, which is an add tree, not a product with weight
- * data); for batches, a packed byte selects one of the 81 precomputed sums
- * +-x0 +-x1 +-x2 +-x3 of its four trits for a whole tile of tokens. The only
- * multiplications are by the scales, once per output.
+ * A weight only decides whether an activation is added, subtracted or
+ * skipped: masked add/sub, blends and lookups of precomputed sums for f32,
+ * conditional negation (vpsignb or a masked subtract) for int8, followed by
+ * a widening horizontal add (vpdpbusd / vpmaddubsw against a constant vector
+ * of ones, which is an add tree, not a product with weight data); for f32 a
+ * nibble of two trits (one token or two) or a packed byte (batches) selects
+ * one of the precomputed sums +-x0 +-x1 (+-x2 +-x3) of its trits. One
+ * exception: the AVX-512 VBMI int8 GEMV on base3 weights multiplies each
+ * activation by a base-3 digit of the weight (t + 1 = 0, 1 or 2, scaled by
+ * 27 or 81 for the top two digits) with vpdpbusd and subtracts the token's
+ * sum; integer arithmetic, so its results are exactly those of the other
+ * kernels. The only float multiplications are by the scales, once per
+ * output.
  *
  * Two activation types
  *   f32    y[i, n] = sum_k t[k, n] * x[i, k], accumulated in f32, then
@@ -40,31 +45,25 @@
  *   int8   bit-exact always (integer sums, exact for every int8 value,
  *          then the same two float multiplies and one add in the same order).
  *   f32    bit-exact for every result that is not NaN. Every variant uses
- *          the canonical summation order of the problem's token count m:
- *          GEMV order (m < TRI_UK_GEMM_ORDER_MIN_M): the row is cut into
- *          chunks of 64 trits (16 packed offset2 bytes; padded with zero
- *          trits); 64 partial sums A[j][l] (j = 0..3, l = 0..15) start at
- *          +0.0f and partial sum A[j][l] receives trit k = 64 * c + 4 * l + j
- *          of chunk c, chunks in increasing order (+x if t = +1, -x if
- *          t = -1, nothing if t = 0). Then S[l] = (A[0][l] + A[1][l]) +
- *          (A[2][l] + A[3][l]), and S is reduced by halves: S[l] += S[l + h]
- *          for h = 8, 4, 2, 1; the sum is S[0].
- *          GEMM order (m >= TRI_UK_GEMM_ORDER_MIN_M): packed byte b (trits
- *          4b .. 4b+3) gives g(b) = (v0 + v1) + (v2 + v3), v = +x, -x or 0
- *          (the sign of a zero never matters below); bytes are taken in
- *          quads, h(q) = (g(4q) + g(4q+1)) + (g(4q+2) + g(4q+3)) (bytes past
- *          the row count as 0), and the sum is acc = acc + h(q) for q in
+ *          the canonical summation order, for every token count m
+ *          (TRI_UK_GEMM_ORDER_MIN_M is 1; an older GEMV order for m < 3 is
+ *          retired): packed byte b (trits 4b .. 4b+3) gives
+ *          g(b) = (v0 + v1) + (v2 + v3), v = +x, -x or 0 (the sign of a zero
+ *          never matters below); bytes are taken in quads,
+ *          h(q) = (g(4q) + g(4q+1)) + (g(4q+2) + g(4q+3)) (bytes past the
+ *          row count as 0), and the sum is acc = acc + h(q) for q in
  *          increasing order from acc = +0.0f.
- *          So a token's result depends on whether m reaches
- *          TRI_UK_GEMM_ORDER_MIN_M (as dense BLAS results depend on the
- *          batch), never on the other tokens' values, the ISA or threads.
+ *          So a token's result never depends on the other tokens, the
+ *          batch size, the ISA or threads.
  *          Compile with -ffp-contract=off (the runtime's CMake does).
  *          When a result is NaN, every variant returns a NaN, maybe with a
  *          different sign or payload.
  *
  * ISA: picked once at first use from the CPU (__builtin_cpu_supports):
- *   avx512    AVX-512 F/BW/VL + VNNI (f32 kernels on zmm with mask registers,
- *             int8 kernels with vpsignb + vpdpbusd)
+ *   avx512    AVX-512 F/BW/VL + VNNI (f32 kernels on zmm: vpermps lookups,
+ *             int8 kernels with vpsignb + vpdpbusd; with VBMI as well, the
+ *             int8 base3 GEMV uses vpermi2b digit tables, see above;
+ *             TRI_UK_NO_VBMI=1 keeps the plain AVX-512 one)
  *   avx2      AVX2 (blends for f32, vpsignb + vpmaddubsw for int8)
  *   portable  plain C99, any CPU
  * The environment variable TRI_UK_ISA=portable|avx2|avx512 or
@@ -109,8 +108,9 @@ typedef enum tri_uk_scale_mode {
 /* Largest K of the int8 path: 128 * K must fit int32. */
 #define TRI_UK_MAX_K_I8 (((size_t)1 << 24) - 1)
 
-/* From this many tokens (rows of x) on, f32 sums use the GEMM order. */
-#define TRI_UK_GEMM_ORDER_MIN_M 3
+/* From this many tokens (rows of x) on, f32 sums use the GEMM order: every
+ * token count since the GEMV order (formerly for m < 3) was retired. */
+#define TRI_UK_GEMM_ORDER_MIN_M 1
 
 /*===------------------------------------------------------------------===*
  * ISA and threads

@@ -133,7 +133,8 @@ TEST_P(KernelShapes, I8IsExactWithExtremesAndWrappingBias) {
     }
 }
 
-// One token (GEMV order), a few (GEMM order), a batch of several tiles.
+// One token and two (column-LUT kernels), a few tokens, a batch of several
+// tiles (token-tiled kernels): all in the GEMM order.
 INSTANTIATE_TEST_SUITE_P(Shapes, KernelShapes,
                          ::testing::Values(std::make_tuple(1, 1, 1),
                                            std::make_tuple(3, 5, 3),

@@ -6,11 +6,12 @@
 //    sums for f32, exact int64 sums for int8), over random shapes including
 //    K not a multiple of 4 or 5, 1x1, K = 0, unaligned weight pointers;
 //  * every variant against the portable one bit for bit: f32 results equal
-//    the canonical summation orders documented in the header (the GEMV order
-//    below TRI_UK_GEMM_ORDER_MIN_M tokens, the GEMM order of the token-tiled
-//    kernels from there on; both re-implemented here from the
-//    documentation), whichever vector width, table kind and column split a
-//    kernel uses; int8 results are exact, -128 included;
+//    the canonical summation order documented in the header (the GEMM
+//    order for every token count, re-implemented here from the
+//    documentation), whichever kernel (column-LUT up to 6 tokens,
+//    token-tiled for more), vector width, table kind and column split runs;
+//    int8 results are exact, -128 included, on every int8 kernel (the
+//    AVX-512 VBMI base3 kernel and the plain AVX-512 one alike);
 //  * results do not depend on the thread count nor on a host's task runner,
 //    and concurrent calls work;
 //  * the per-token int8 quantizer, the scale modes and bias, argument checks.
@@ -77,37 +78,8 @@ std::vector<float> randomFloats(std::mt19937 &rng, size_t count) {
   return v;
 }
 
-// The f32 orders of ternary_ukernels.h, re-implemented from their
-// description. GEMV order (m < TRI_UK_GEMM_ORDER_MIN_M): 64 partial sums
-// A[j][l] over chunks of 64 trits, then S[l] = (A0 + A1) + (A2 + A3), halves
-// 8, 4, 2, 1.
-float gemvOrderDot(const float *x, const std::vector<int8_t> &t, size_t k,
-                   size_t n, size_t col) {
-  float a[4][16] = {};
-  size_t chunks = ((k + 3) / 4 + 15) / 16;
-  for (size_t c = 0; c < chunks; ++c)
-    for (size_t j = 0; j < 4; ++j)
-      for (size_t l = 0; l < 16; ++l) {
-        size_t kk = 64 * c + 4 * l + j;
-        if (kk >= k)
-          continue;
-        int trit = t[kk * n + col];
-        if (trit > 0) {
-          a[j][l] += x[kk];
-        } else if (trit < 0) {
-          a[j][l] -= x[kk];
-        }
-      }
-  float s[16];
-  for (int l = 0; l < 16; ++l)
-    s[l] = (a[0][l] + a[1][l]) + (a[2][l] + a[3][l]);
-  for (int h = 8; h >= 1; h /= 2)
-    for (int l = 0; l < h; ++l)
-      s[l] = s[l] + s[l + h];
-  return s[0];
-}
-
-// GEMM order (m >= TRI_UK_GEMM_ORDER_MIN_M): per packed byte (4 trits)
+// The f32 order of ternary_ukernels.h, re-implemented from its description.
+// GEMM order (every m >= TRI_UK_GEMM_ORDER_MIN_M = 1): per packed byte (4 trits)
 // g = (v0 + v1) + (v2 + v3) with v = x, -x or 0; per quad of bytes
 // h = (g0 + g1) + (g2 + g3) (missing bytes count as 0); acc = acc + h in
 // order from +0.
@@ -131,11 +103,12 @@ float gemmOrderDot(const float *x, const std::vector<int8_t> &t, size_t k,
   return acc;
 }
 
-// The canonical sum for a problem of m tokens.
-float canonicalDot(size_t m, const float *x, const std::vector<int8_t> &t,
+// The canonical sum for a problem of m tokens (one order since the GEMV
+// order was retired: TRI_UK_GEMM_ORDER_MIN_M is 1).
+static_assert(TRI_UK_GEMM_ORDER_MIN_M == 1, "one canonical f32 order");
+float canonicalDot(size_t, const float *x, const std::vector<int8_t> &t,
                    size_t k, size_t n, size_t col) {
-  return m >= TRI_UK_GEMM_ORDER_MIN_M ? gemmOrderDot(x, t, k, n, col)
-                                      : gemvOrderDot(x, t, k, n, col);
+  return gemmOrderDot(x, t, k, n, col);
 }
 
 float applyEpilogue(float v, const float *scale, tri_uk_scale_mode mode,
@@ -268,8 +241,7 @@ TEST_F(UkernelIsaTest, F32MatchesReferenceAndCanonicalOrderOnEveryIsa) {
               ref += double(t[kk * s.n + col]) * double(x[i * s.k + kk]);
               mag += std::fabs(double(t[kk * s.n + col]) * x[i * s.k + kk]);
             }
-            double terms = s.m >= TRI_UK_GEMM_ORDER_MIN_M ? double(s.k) / 16
-                                                          : double(s.k) / 64;
+            double terms = double(s.k) / 16;
             double bound = (terms + 8) * 0x1p-24 * mag + 1e-30;
             EXPECT_NEAR(dot, ref, bound);
           }
@@ -327,7 +299,8 @@ TEST_F(UkernelIsaTest, F32SpecialValues) {
   auto x = randomFloats(rng, k);
   x[5] = std::numeric_limits<float>::infinity();
   x[9] = std::numeric_limits<float>::quiet_NaN();
-  // One token (GEMV order) and several (GEMM order, one tile and two).
+  // One token and four (column-LUT kernels) and 20 (token tiles: one tile
+  // and two), all in the GEMM order.
   for (size_t m : {1, 4, 20})
     for (tri_uk_isa isa : supportedIsas()) {
       SCOPED_TRACE(std::string(tri_uk_isa_name(isa)) + " m " +
@@ -553,6 +526,178 @@ TEST_F(UkernelIsaTest, F32Q8IsQuantizeThenGemmI8AndCloseToF32) {
   }
 }
 
+TEST_F(UkernelIsaTest, F32ColumnLutKernelsOnEveryShapeEdge) {
+  // The column-LUT kernels (1 to 6 tokens, 7: the token tiles next to
+  // them): 16 columns per zmm (8 per
+  // ymm) in blocks of 64, tables of pairs of activations, 64-byte (32-byte)
+  // chunks of the rows; n around those widths, k around the chunks and the
+  // quads (odd k: the last pair has one activation), unaligned weights, the
+  // scale modes and bias, both encodings, every ISA, exact bits of the GEMM
+  // order.
+  std::mt19937 rng(43);
+  for (size_t m : {1, 2, 5, 7})
+    for (size_t k : {1, 2, 3, 15, 16, 17, 63, 64, 65, 127, 128, 129, 255, 256,
+                     257, 511, 512, 513, 1001, 2051})
+      for (size_t n : {1, 7, 8, 9, 15, 16, 17, 33, 63, 64, 65, 129}) {
+        SCOPED_TRACE("m " + std::to_string(m) + " k " + std::to_string(k) +
+                     " n " + std::to_string(n));
+        auto t = randomTrits(rng, k * n);
+        auto x = randomFloats(rng, m * k);
+        auto scale = randomFloats(rng, n);
+        auto bias = randomFloats(rng, n);
+        for (tri_encoding enc : {TRI_ENCODING_OFFSET2, TRI_ENCODING_BASE3}) {
+          auto packed = packColumns(t, k, n, enc);
+          std::vector<uint8_t> storage(packed.size() + 5);
+          std::memcpy(storage.data() + 5, packed.data(), packed.size());
+          const uint8_t *w = storage.data() + 5;
+          tri_uk_scale_mode mode =
+              n % 2 ? TRI_UK_SCALE_CHANNEL : TRI_UK_SCALE_TENSOR;
+          std::vector<float> expect(m * n);
+          for (size_t i = 0; i < m; ++i)
+            for (size_t col = 0; col < n; ++col)
+              expect[i * n + col] = applyEpilogue(
+                  gemmOrderDot(&x[i * k], t, k, n, col), scale.data(), mode,
+                  bias.data(), col);
+          for (tri_uk_isa isa : supportedIsas()) {
+            SCOPED_TRACE(std::string(tri_uk_isa_name(isa)) + " enc " +
+                         std::to_string(enc));
+            ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
+            std::vector<float> y(m * n, -5.0f);
+            ASSERT_EQ(tri_uk_gemm_f32(x.data(), m, k, w, enc, n, scale.data(),
+                                      mode, bias.data(), y.data()),
+                      TRI_OK);
+            for (size_t e = 0; e < y.size(); ++e)
+              ASSERT_EQ(bitsOf(y[e]), bitsOf(expect[e]))
+                  << "element " << e << ": " << y[e] << " vs " << expect[e];
+          }
+        }
+      }
+}
+
+TEST_F(UkernelIsaTest, F32ColumnLutAcrossTasksAndThreads) {
+  // Enough columns for many tasks and prefetches past the end of a task
+  // (and of the matrix), a K that is not a multiple of a chunk, 1 to 3
+  // threads: the same bits as the GEMM order everywhere.
+  std::mt19937 rng(47);
+  const size_t k = 1500, n = 1000;
+  auto t = randomTrits(rng, k * n);
+  auto w = packColumns(t, k, n, TRI_ENCODING_OFFSET2);
+  for (size_t m : {1, 2, 3, 6}) {
+    auto x = randomFloats(rng, m * k);
+    std::vector<float> expect(m * n);
+    for (size_t i = 0; i < m; ++i)
+      for (size_t col = 0; col < n; ++col)
+        expect[i * n + col] = gemmOrderDot(&x[i * k], t, k, n, col);
+    for (tri_uk_isa isa : supportedIsas())
+      for (unsigned threads : {1u, 2u, 3u}) {
+        ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
+        tri_uk_set_num_threads(threads);
+        std::vector<float> y(m * n);
+        ASSERT_EQ(tri_uk_gemm_f32(x.data(), m, k, w.data(),
+                                  TRI_ENCODING_OFFSET2, n, nullptr,
+                                  TRI_UK_SCALE_NONE, nullptr, y.data()),
+                  TRI_OK);
+        EXPECT_EQ(0, std::memcmp(y.data(), expect.data(), y.size() * 4))
+            << tri_uk_isa_name(isa) << " m " << m << " threads " << threads;
+      }
+  }
+}
+
+// Runs f with TRI_UK_NO_VBMI unset, then set to 1 (the plain AVX-512 int8
+// base3 kernel on a CPU with VBMI), restoring the environment.
+template <typename F> void withAndWithoutVbmi(F f) {
+  const char *old = getenv("TRI_UK_NO_VBMI");
+  std::string saved = old ? old : "";
+  unsetenv("TRI_UK_NO_VBMI");
+  f("vbmi allowed");
+  setenv("TRI_UK_NO_VBMI", "1", 1);
+  f("vbmi off");
+  if (old)
+    setenv("TRI_UK_NO_VBMI", saved.c_str(), 1);
+  else
+    unsetenv("TRI_UK_NO_VBMI");
+}
+
+TEST_F(UkernelIsaTest, I8Base3KernelsExactWithAndWithoutVbmi) {
+  // Both AVX-512 int8 base3 kernels (VBMI digit planes with modular sums,
+  // vpsignb planes) and the AVX2 one: rows around the 32- and 64-byte
+  // blocks (K around 160 and 320 trits), 1 to 5 tokens, random and extreme
+  // activations (+-127), against exact int64 sums.
+  std::mt19937 rng(53);
+  withAndWithoutVbmi([&](const char *what) {
+    for (size_t m : {1, 2, 3, 5})
+      for (size_t k : {1, 5, 159, 160, 161, 319, 320, 321, 479, 480, 481,
+                       1213, 8195})
+        for (bool extreme : {false, true}) {
+          SCOPED_TRACE(std::string(what) + " m " + std::to_string(m) + " k " +
+                       std::to_string(k) + (extreme ? " extreme" : ""));
+          const size_t n = 9;
+          auto t = randomTrits(rng, k * n);
+          auto q = randomActs(rng, m * k);
+          if (extreme)
+            for (size_t e = 0; e < q.size(); ++e) {
+              q[e] = e % 3 ? 127 : -127;
+              t[e % (k * n)] = int8_t(e % 2 ? 1 : -1);
+            }
+          auto w = packColumns(t, k, n, TRI_ENCODING_BASE3);
+          std::vector<int32_t> expect(m * n);
+          for (size_t i = 0; i < m; ++i)
+            for (size_t col = 0; col < n; ++col) {
+              int64_t acc = 0;
+              for (size_t kk = 0; kk < k; ++kk)
+                acc += int64_t(t[kk * n + col]) * q[i * k + kk];
+              expect[i * n + col] = int32_t(acc);
+            }
+          for (tri_uk_isa isa : supportedIsas()) {
+            ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
+            std::vector<int32_t> acc(m * n, 99);
+            ASSERT_EQ(tri_uk_gemm_i8_i32(q.data(), m, k, w.data(),
+                                         TRI_ENCODING_BASE3, n, acc.data()),
+                      TRI_OK);
+            ASSERT_EQ(acc, expect) << tri_uk_isa_name(isa);
+          }
+        }
+  });
+}
+
+TEST_F(UkernelIsaTest, I8Base3ModularSumsOverLongRows) {
+  // The VBMI kernel sums digit planes (0..2, and 81 d4 up to 162) times the
+  // activations and subtracts the token sum, all modulo 2^32: over K = 9e6
+  // the plane sums leave the int32 range (2 * 127 * K > 2^31) while the
+  // results stay inside it. All weights +1 (or -1) against activations 127
+  // give +-127 K.
+  const size_t k = 9000000, n = 2;
+  std::vector<int8_t> q(k, 127);
+  q[7] = -127; // not all equal
+  std::vector<uint8_t> w(2 * tri_row_bytes(TRI_ENCODING_BASE3, k));
+  // Column 0: all +1 (digit 2: bytes 242), column 1: all -1 (bytes 0); the
+  // padding trits of the last byte are zero.
+  size_t rb = w.size() / 2;
+  std::memset(w.data(), 242, rb);
+  std::memset(w.data() + rb, 0, rb);
+  unsigned pad = unsigned(rb * 5 - k), pow3 = 1, last_plus = 0, last_minus = 0;
+  for (unsigned s = 0; s < 5; ++s, pow3 *= 3) {
+    last_plus += (s < 5 - pad ? 2 : 1) * pow3;
+    last_minus += (s < 5 - pad ? 0 : 1) * pow3;
+  }
+  w[rb - 1] = uint8_t(last_plus);
+  w[2 * rb - 1] = uint8_t(last_minus);
+  int64_t sum = 0;
+  for (int8_t v : q)
+    sum += v;
+  withAndWithoutVbmi([&](const char *what) {
+    for (tri_uk_isa isa : supportedIsas()) {
+      ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
+      std::vector<int32_t> acc(n);
+      ASSERT_EQ(tri_uk_gemm_i8_i32(q.data(), 1, k, w.data(),
+                                   TRI_ENCODING_BASE3, n, acc.data()),
+                TRI_OK);
+      EXPECT_EQ(acc[0], sum) << what << " " << tri_uk_isa_name(isa);
+      EXPECT_EQ(acc[1], -sum) << what << " " << tri_uk_isa_name(isa);
+    }
+  });
+}
+
 //===----------------------------------------------------------------------===//
 // Threads, edge sizes, arguments
 //===----------------------------------------------------------------------===//
@@ -603,8 +748,8 @@ TEST_F(UkernelIsaTest, Base3DecodesEveryByteLikeOffset2OnEveryIsa) {
   // every ISA and against the portable results: columns whose base3 bytes
   // run through all 243 values (byte b of column col holds (7 b + col) mod
   // 243, 7 being prime to 243), K around the block sizes (160 and 320
-  // trits) and not a multiple of 4 or 5, 1x1 and K = 0; the GEMV (m = 1), the
-  // two-token GEMV order, the token-tiled GEMM (m = 5) and int8.
+  // trits) and not a multiple of 4 or 5, 1x1 and K = 0; the GEMV (m = 1) and
+  // two and five tokens (column-LUT kernels) and int8.
   std::mt19937 rng(41);
   for (size_t k : {0, 1, 4, 5, 6, 159, 160, 161, 164, 319, 320, 321, 323, 324,
                    639, 640, 1213, 1215, 1216, 1219, 2000, 4099}) {

@@ -12,6 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Loops over activations, compiled once per ISA and picked at load time
+ * (GCC/Clang function multi-versioning): the same operations per element,
+ * so every version computes the same bits. */
+#if defined(TRI_UK_HAVE_X86_KERNELS) && defined(__ELF__)
+#define TRI_UK_CLONES                                                          \
+  __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define TRI_UK_CLONES
+#endif
+
 /*===------------------------------------------------------------------===*
  * ISA and thread selection
  *===------------------------------------------------------------------===*/
@@ -39,6 +49,17 @@ int tri_uk_isa_supported(tri_uk_isa isa) {
     return 0;
   }
 }
+
+#ifdef TRI_UK_HAVE_X86_KERNELS
+int tri_uk_cpu_has_vbmi(void) {
+  /* TRI_UK_NO_VBMI=1 keeps the plain AVX-512 kernels (to test them). */
+  const char *env = getenv("TRI_UK_NO_VBMI");
+  if (env && env[0] == '1')
+    return 0;
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512vbmi") != 0;
+}
+#endif
 
 const char *tri_uk_isa_name(tri_uk_isa isa) {
   switch (isa) {
@@ -295,9 +316,8 @@ static void base3_row_to_offset2(const uint8_t *in, size_t k, uint8_t *out,
 
 typedef struct job {
   int is_i8;
-  tri_uk_f32_problem f32;
+  tri_uk_out f32_out; /* where f32 results go */
   tri_uk_i8_problem i8;
-  tri_uk_f32_kernel f32_kernel;
   tri_uk_i8_kernel i8_kernel;
   /* The token-tiled GEMM: tasks are (column range, tile) pairs. */
   int tiled;
@@ -317,6 +337,13 @@ typedef struct job {
    * the ISA has such a kernel: `direct_base3` says the job uses it. */
   tri_uk_i8_kernel i8_base3_kernel;
   int direct_base3;
+  /* f32 for a few tokens: the column-LUT kernel (`colut` says the job uses
+   * it), or NULL where the ISA has none. */
+  tri_uk_colut_kernel colut_kernel;
+  tri_uk_colut_tables_fn colut_tables;
+  tri_uk_colut_problem colut_p;
+  int colut;
+  int b3_block64; /* the base3 kernel is the VBMI one (64-byte blocks) */
   size_t cols_per_task;
   int failed;           /* atomic: a task could not allocate */
 } job;
@@ -328,10 +355,10 @@ static void run_columns(job *jb, const uint8_t *rows, size_t ncols,
                         size_t col0) {
   if (jb->direct_base3)
     jb->i8_base3_kernel(&jb->i8, rows, ncols, col0);
-  else if (jb->is_i8)
-    jb->i8_kernel(&jb->i8, rows, ncols, col0);
+  else if (jb->colut)
+    jb->colut_kernel(&jb->colut_p, rows, ncols, col0);
   else
-    jb->f32_kernel(&jb->f32, rows, ncols, col0);
+    jb->i8_kernel(&jb->i8, rows, ncols, col0);
 }
 
 /* Converts base3 rows c0 .. c0 + cols - 1 into offset2 rows at `out`. */
@@ -437,9 +464,11 @@ static tri_status run_job(job *jb, size_t m) {
     size_t balance = n / (4u * threads);
     if (threads > 1 && balance < per)
       per = balance;
-    per = (per + 3) & ~(size_t)3;
-    if (per < 4)
-      per = 4;
+    /* The column-LUT kernels take 64 columns at a time. */
+    size_t unit = jb->colut ? 64 : 4;
+    per = (per + unit - 1) / unit * unit;
+    if (per < unit)
+      per = unit;
     jb->cols_per_task = per;
     ntasks = (n + per - 1) / per;
   }
@@ -465,7 +494,8 @@ static void pick_kernels(job *jb) {
   switch (tri_uk_selected_isa()) {
 #ifdef TRI_UK_HAVE_X86_KERNELS
   case TRI_UK_ISA_AVX512:
-    jb->f32_kernel = tri_uk_f32_avx512;
+    jb->colut_kernel = tri_uk_colut_f32_avx512;
+    jb->colut_tables = tri_uk_colut_tables_avx512;
     jb->i8_kernel = tri_uk_i8_avx512;
     jb->lut_f32_kernel = tri_uk_lut_f32_avx512;
     jb->lut_i8_kernel = tri_uk_lut_i8_avx512;
@@ -475,10 +505,13 @@ static void pick_kernels(job *jb) {
     jb->lut_lanes_f32 = 16;
     jb->lut_lanes_i8 = 32;
     jb->base3 = tri_uk_base3_to_offset2_avx512;
-    jb->i8_base3_kernel = tri_uk_i8_base3_avx512;
+    jb->b3_block64 = tri_uk_cpu_has_vbmi();
+    jb->i8_base3_kernel = jb->b3_block64 ? tri_uk_i8_base3_avx512vbmi
+                                         : tri_uk_i8_base3_avx512;
     return;
   case TRI_UK_ISA_AVX2:
-    jb->f32_kernel = tri_uk_f32_avx2;
+    jb->colut_kernel = tri_uk_colut_f32_avx2;
+    jb->colut_tables = tri_uk_colut_tables_portable;
     jb->i8_kernel = tri_uk_i8_avx2;
     jb->lut_f32_kernel = tri_uk_lut_f32_avx2;
     jb->lut_i8_kernel = tri_uk_lut_i8_avx2;
@@ -492,7 +525,6 @@ static void pick_kernels(job *jb) {
     return;
 #endif
   default:
-    jb->f32_kernel = tri_uk_f32_portable;
     jb->i8_kernel = tri_uk_i8_portable;
     /* No int8 LUT kernel: the portable direct kernel is exact anyway. */
     jb->lut_f32_kernel = tri_uk_lut_f32_portable;
@@ -562,47 +594,51 @@ static tri_status gemm_tiled(job *jb, const void *x, size_t m, size_t k) {
   else
     jb->tiles_f32((const float *)x, m, k, lanes, jb->lut.k4, (float *)xt);
   jb->lut.xt = xt;
-  jb->lut.out = jb->is_i8 ? jb->i8.out : jb->f32.out;
+  jb->lut.out = jb->is_i8 ? jb->i8.out : jb->f32_out;
   tri_status st = run_job(jb, m);
   scratch_put(SCRATCH_CALL, xt);
   return st;
 }
 
-/* The GEMV order (m < TRI_UK_GEMM_ORDER_MIN_M): activations re-ordered so
- * that the planes of 16 packed bytes line up with 64 contiguous floats. */
-static tri_status gemm_f32_rows(job *jb, const float *x, size_t m, size_t k) {
+/* The tables of the column-LUT kernels (ukernel_internal.h): entry
+ * c0 | c1 << 2 of pair p is v(c0, x[2p]) + v(c1, x[2p + 1]), one f32 add
+ * (every ISA's builder computes the same bits). */
+TRI_UK_CLONES
+void tri_uk_colut_tables_portable(const float *x, size_t m, size_t k,
+                                  size_t pairs, float *tab) {
+  for (size_t i = 0; i < m; ++i)
+    for (size_t p = 0; p < pairs; ++p) {
+      float a = 2 * p < k ? x[i * k + 2 * p] : 0.0f;
+      float b = 2 * p + 1 < k ? x[i * k + 2 * p + 1] : 0.0f;
+      float va[4] = {-a, 0.0f, a, 0.0f}, vb[4] = {-b, 0.0f, b, 0.0f};
+      float *t = tab + (i * pairs + p) * 16;
+      for (int e = 0; e < 16; ++e)
+        t[e] = va[e & 3] + vb[e >> 2];
+    }
+}
+
+/* The GEMM order for a few tokens with the column-LUT kernels: the tables
+ * of every pair of activations, then columns in tasks. */
+static tri_status gemm_f32_colut(job *jb, const float *x, size_t m,
+                                 size_t k) {
   size_t rb2 = tri_row_bytes(TRI_ENCODING_OFFSET2, k);
-  size_t chunks = (rb2 + TRI_UK_F32_CHUNK_BYTES - 1) / TRI_UK_F32_CHUNK_BYTES;
-  size_t stride = chunks * TRI_UK_F32_CHUNK_TRITS, total;
-  if (mul_overflows(m, stride, &total) || total > SIZE_MAX / 8)
+  size_t pairs = (rb2 + 3) / 4 * 8, total;
+  if (mul_overflows(m, pairs, &total) || total > SIZE_MAX / 64)
     return TRI_ERR_INVALID_ARGUMENT;
-  float *xp = (float *)scratch_get(SCRATCH_CALL, 2 * total * sizeof(float));
-  if (!xp)
+  float *tab = (float *)scratch_get(SCRATCH_CALL, total * 16 * sizeof(float));
+  if (!tab)
     return TRI_ERR_INVALID_ARGUMENT;
-  float *xn = xp + total;
-  for (size_t i = 0; i < m; ++i) {
-    const float *src = x + i * k;
-    float *dp = xp + i * stride, *dn = xn + i * stride;
-    for (size_t c = 0; c < chunks; ++c)
-      for (size_t j = 0; j < 4; ++j)
-        for (size_t l = 0; l < 16; ++l) {
-          size_t kk = 64 * c + 4 * l + j;
-          float v = kk < k ? src[kk] : 0.0f;
-          uint32_t bits;
-          memcpy(&bits, &v, sizeof bits);
-          bits ^= 0x80000000u;
-          dp[64 * c + 16 * j + l] = v;
-          memcpy(&dn[64 * c + 16 * j + l], &bits, sizeof bits);
-        }
-  }
-  jb->f32.xp = xp;
-  jb->f32.xn = xn;
-  jb->f32.m = m;
-  jb->f32.xstride = stride;
-  jb->f32.chunks = chunks;
-  jb->f32.row_bytes = rb2;
+  jb->colut_tables(x, m, k, pairs, tab);
+  jb->colut = 1;
+  jb->colut_p.tab = tab;
+  jb->colut_p.m = m;
+  jb->colut_p.pairs = pairs;
+  jb->colut_p.row_bytes = rb2;
+  /* Offset2 rows are the matrix itself; base3 ones a small staging copy. */
+  jb->colut_p.ncols_all = jb->encoding == TRI_ENCODING_OFFSET2 ? jb->n : 0;
+  jb->colut_p.out = jb->f32_out;
   tri_status st = run_job(jb, m);
-  scratch_put(SCRATCH_CALL, xp);
+  scratch_put(SCRATCH_CALL, tab);
   return st;
 }
 
@@ -616,19 +652,23 @@ tri_status tri_uk_gemm_f32(const float *x, size_t m, size_t k,
   job jb;
   memset(&jb, 0, sizeof jb);
   jb.is_i8 = 0;
-  jb.f32.out.y = y;
-  jb.f32.out.ldy = n;
-  jb.f32.out.scale = scale;
-  jb.f32.out.scale_mode = scale_mode;
-  jb.f32.out.bias = bias;
+  jb.f32_out.y = y;
+  jb.f32_out.ldy = n;
+  jb.f32_out.scale = scale;
+  jb.f32_out.scale_mode = scale_mode;
+  jb.f32_out.bias = bias;
   jb.w = w;
   jb.encoding = encoding;
   jb.k = k;
   jb.n = n;
   jb.in_row_bytes = tri_row_bytes(encoding, k);
   pick_kernels(&jb);
-  return m >= TRI_UK_GEMM_ORDER_MIN_M ? gemm_tiled(&jb, x, m, k)
-                                      : gemm_f32_rows(&jb, x, m, k);
+  /* One canonical order (TRI_UK_GEMM_ORDER_MIN_M is 1): the column-LUT
+   * kernels for a few tokens, the token tiles for more (the portable ISA
+   * always, with tiles of one token). */
+  if (jb.colut_kernel && m <= TRI_UK_COLUT_MAX_M)
+    return gemm_f32_colut(&jb, x, m, k);
+  return gemm_tiled(&jb, x, m, k);
 }
 
 tri_status tri_uk_gemv_f32(const float *x, size_t k, const uint8_t *w,
@@ -642,15 +682,6 @@ tri_status tri_uk_gemv_f32(const float *x, size_t k, const uint8_t *w,
  * int8
  *===------------------------------------------------------------------===*/
 
-/* Loops over activations, compiled once per ISA and picked at load time
- * (GCC/Clang function multi-versioning): the same operations per element,
- * so every version computes the same bits. */
-#if defined(TRI_UK_HAVE_X86_KERNELS) && defined(__ELF__)
-#define TRI_UK_CLONES                                                          \
-  __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define TRI_UK_CLONES
-#endif
 
 TRI_UK_CLONES
 tri_status tri_uk_quantize_act_i8(const float *x, size_t m, size_t k,
@@ -701,21 +732,22 @@ static int has_int8_min(const int8_t *q, size_t count) {
   return lowest == INT8_MIN;
 }
 
-/* One token of k activations into blocks of 32 * per bytes, plane j of a
- * block (trit j of each of 32 packed bytes of `per` trits) contiguous:
- * dst[32 per c + 32 j + b] = src[32 per c + per b + j], zeros past k. */
+/* One token of k activations into blocks of `lanes` * per bytes, plane j of
+ * a block (trit j of each of `lanes` packed bytes of `per` trits)
+ * contiguous: dst[lanes per c + lanes j + b] = src[lanes per c + per b + j],
+ * zeros past k. */
 static inline void reorder_i8(const int8_t *src, size_t k, size_t blocks,
-                              size_t per, int8_t *dst) {
-  size_t bt = 32 * per, full = k / bt;
+                              size_t per, size_t lanes, int8_t *dst) {
+  size_t bt = lanes * per, full = k / bt;
   for (size_t c = 0; c < full; ++c)
-    for (size_t b = 0; b < 32; ++b)
+    for (size_t b = 0; b < lanes; ++b)
       for (size_t j = 0; j < per; ++j)
-        dst[bt * c + 32 * j + b] = src[bt * c + per * b + j];
+        dst[bt * c + lanes * j + b] = src[bt * c + per * b + j];
   for (size_t c = full; c < blocks; ++c)
-    for (size_t b = 0; b < 32; ++b)
+    for (size_t b = 0; b < lanes; ++b)
       for (size_t j = 0; j < per; ++j) {
         size_t kk = bt * c + per * b + j;
-        dst[bt * c + 32 * j + b] = kk < k ? src[kk] : 0;
+        dst[bt * c + lanes * j + b] = kk < k ? src[kk] : 0;
       }
 }
 
@@ -726,25 +758,34 @@ static inline void reorder_i8(const int8_t *src, size_t k, size_t blocks,
 static tri_status gemm_i8_rows(job *jb, const int8_t *q, size_t m, size_t k) {
   jb->direct_base3 = jb->encoding == TRI_ENCODING_BASE3 && jb->i8_base3_kernel;
   size_t per = jb->direct_base3 ? 5 : 4;
+  /* Bytes per block: 32, or 64 for the VBMI base3 kernel. */
+  size_t lanes = jb->direct_base3 && jb->b3_block64 ? 64 : 32;
   size_t rb = tri_row_bytes(jb->direct_base3 ? TRI_ENCODING_BASE3
                                              : TRI_ENCODING_OFFSET2, k);
-  /* TRI_UK_I8_BLOCK_BYTES == TRI_UK_B3_BLOCK_BYTES == 32 */
-  size_t blocks = (rb + TRI_UK_I8_BLOCK_BYTES - 1) / TRI_UK_I8_BLOCK_BYTES;
-  size_t stride = blocks * (jb->direct_base3 ? TRI_UK_B3_BLOCK_TRITS
-                                             : TRI_UK_I8_BLOCK_TRITS),
-         total;
-  if (mul_overflows(m, stride, &total))
+  size_t blocks = (rb + lanes - 1) / lanes;
+  size_t stride = blocks * lanes * per, total;
+  if (mul_overflows(m, stride, &total) || total > SIZE_MAX - 64 - 4 * m)
     return TRI_ERR_INVALID_ARGUMENT;
-  int8_t *qp = (int8_t *)scratch_get(SCRATCH_CALL, total);
+  /* The re-ordered tokens, then (VBMI base3) each token's sum. */
+  size_t qbytes = (total + 63) & ~(size_t)63;
+  int8_t *qp = (int8_t *)scratch_get(SCRATCH_CALL, qbytes + 4 * m);
   if (!qp)
     return TRI_ERR_INVALID_ARGUMENT;
+  int32_t *qsum = (int32_t *)(qp + qbytes);
   for (size_t i = 0; i < m; ++i) {
     if (per == 5)
-      reorder_i8(q + i * k, k, blocks, 5, qp + i * stride);
+      reorder_i8(q + i * k, k, blocks, 5, lanes, qp + i * stride);
     else
-      reorder_i8(q + i * k, k, blocks, 4, qp + i * stride);
+      reorder_i8(q + i * k, k, blocks, 4, 32, qp + i * stride);
+    if (jb->direct_base3 && jb->b3_block64) {
+      int32_t sum = 0;
+      for (size_t kk = 0; kk < k; ++kk)
+        sum += q[i * k + kk];
+      qsum[i] = sum;
+    }
   }
   jb->i8.qp = qp;
+  jb->i8.qsum = qsum;
   jb->i8.m = m;
   jb->i8.xstride = stride;
   jb->i8.blocks = blocks;

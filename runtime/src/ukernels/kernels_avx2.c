@@ -2,12 +2,9 @@
  *
  * Compiled with -mavx2; called only when the CPU has AVX2 (dispatch.c).
  *
- * f32: 16 packed bytes are widened to two vectors of 8 dwords (lanes 0..7 and
- *      8..15). For plane j, shifting the dword left puts bit 1 of the code
- *      (t = +1) or bit 0 (t = 0) in the sign bit, which is what vblendvps
- *      reads: v = bit1 ? x : -x, then v = bit0 ? +0 : v, acc += v. Adding +0
- *      leaves a partial sum unchanged (a sum that starts at +0 is never -0),
- *      so this is the canonical order of ternary_ukernels.h.
+ * f32 (up to TRI_UK_COLUT_MAX_M = 6 tokens): the column-LUT kernel at the
+ *      end of this file;
+ *      batches: the token-tiled kernels of lut_kernels.h.
  * int8: s = (w & (3 << 2j)) - (1 << 2j) has the sign of t; vpsignb applies
  *      it, vpmaddubsw against ones adds pairs into int16 (at most 4 * 254 in
  *      magnitude over the four planes), vpmaddwd against ones widens to int32.
@@ -20,83 +17,6 @@
 #define AI static inline __attribute__((always_inline))
 /* Software prefetch distance: the same offset two column tiles ahead. */
 #define TRI_UK_PF(NC, rb) (2 * (NC) * (rb))
-
-/*===------------------------------------------------------------------===*
- * f32
- *===------------------------------------------------------------------===*/
-
-AI float reduce_f32(const __m256 lo[4], const __m256 hi[4]) {
-  __m256 sl = _mm256_add_ps(_mm256_add_ps(lo[0], lo[1]), _mm256_add_ps(lo[2], lo[3]));
-  __m256 sh = _mm256_add_ps(_mm256_add_ps(hi[0], hi[1]), _mm256_add_ps(hi[2], hi[3]));
-  __m256 h = _mm256_add_ps(sl, sh);
-  __m128 g = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-  g = _mm_add_ps(g, _mm_movehl_ps(g, g));
-  g = _mm_add_ss(g, _mm_shuffle_ps(g, g, 1));
-  return _mm_cvtss_f32(g);
-}
-
-AI __m256 select_f32(__m256i d, int j, __m256 x, __m256 xm) {
-  __m256 plus = _mm256_castsi256_ps(_mm256_slli_epi32(d, 30 - 2 * j));
-  __m256 zero = _mm256_castsi256_ps(_mm256_slli_epi32(d, 31 - 2 * j));
-  __m256 v = _mm256_blendv_ps(xm, x, plus);
-  return _mm256_blendv_ps(v, _mm256_setzero_ps(), zero);
-}
-
-AI void f32_chunk(__m256 lo[4][4], __m256 hi[4][4], const uint8_t *wb,
-                  const float *xp, const float *xn, size_t xstride, int MT) {
-  __m256i dl = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)wb));
-  __m256i dh = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(wb + 8)));
-#pragma GCC unroll 4
-  for (int t = 0; t < MT; ++t)
-#pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j) {
-      const float *x = xp + t * xstride + 16 * j, *xm = xn + t * xstride + 16 * j;
-      lo[t][j] = _mm256_add_ps(lo[t][j], select_f32(dl, j, _mm256_loadu_ps(x),
-                                                    _mm256_loadu_ps(xm)));
-      hi[t][j] = _mm256_add_ps(hi[t][j], select_f32(dh, j, _mm256_loadu_ps(x + 8),
-                                                    _mm256_loadu_ps(xm + 8)));
-    }
-}
-
-AI void f32_tile(const tri_uk_f32_problem *p, const uint8_t *row, size_t col,
-                 size_t i0, int MT) {
-  __m256 lo[4][4], hi[4][4];
-#pragma GCC unroll 4
-  for (int t = 0; t < MT; ++t)
-#pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j)
-      lo[t][j] = hi[t][j] = _mm256_setzero_ps();
-  const size_t rb = p->row_bytes, full = rb / TRI_UK_F32_CHUNK_BYTES;
-  const float *xp = p->xp + i0 * p->xstride, *xn = p->xn + i0 * p->xstride;
-  for (size_t c = 0; c < full; ++c) {
-    _mm_prefetch((const char *)row + c * TRI_UK_F32_CHUNK_BYTES + TRI_UK_PF(1, rb),
-                 _MM_HINT_T0);
-    f32_chunk(lo, hi, row + c * TRI_UK_F32_CHUNK_BYTES,
-              xp + c * TRI_UK_F32_CHUNK_TRITS, xn + c * TRI_UK_F32_CHUNK_TRITS,
-              p->xstride, MT);
-  }
-  if (p->chunks > full) {
-    uint8_t buf[TRI_UK_F32_CHUNK_BYTES];
-    const uint8_t *wb = tri_uk_tail(row, full * TRI_UK_F32_CHUNK_BYTES, rb, buf,
-                                    TRI_UK_F32_CHUNK_BYTES);
-    f32_chunk(lo, hi, wb, xp + full * TRI_UK_F32_CHUNK_TRITS,
-              xn + full * TRI_UK_F32_CHUNK_TRITS, p->xstride, MT);
-  }
-  for (int t = 0; t < MT; ++t)
-    tri_uk_store_f32(&p->out, i0 + t, col, reduce_f32(lo[t], hi[t]));
-}
-
-static void f32_tile_1(const tri_uk_f32_problem *p, const uint8_t *row,
-                       size_t col, size_t i0) {
-  f32_tile(p, row, col, i0, 1);
-}
-
-void tri_uk_f32_avx2(const tri_uk_f32_problem *p, const uint8_t *rows,
-                     size_t ncols, size_t col0) {
-  for (size_t q = 0; q < ncols; ++q)
-    for (size_t i = 0; i < p->m; ++i)
-      f32_tile_1(p, rows + q * p->row_bytes, col0 + q, i);
-}
 
 /*===------------------------------------------------------------------===*
  * int8
@@ -335,3 +255,117 @@ size_t tri_uk_base3_to_offset2_avx2(const uint8_t *in, size_t nbytes,
 #define TRI_UK_LUT_VBYTES 32
 #define TRI_UK_LUT_NAME(x) tri_uk_##x##_avx2
 #include "lut_kernels.h"
+
+/*===------------------------------------------------------------------===*
+ * f32 GEMM order for a few tokens: column-vectorized table lookups
+ * (tri_uk_colut_problem of ukernel_internal.h; the AVX-512 file explains
+ * the scheme). 8 rows (output columns) at a time, 8 x 8 dword transposes;
+ * vpermps on ymm indexes 8 entries, so a 16-entry table is two lookups and
+ * a blend on bit 3 of the nibble (moved to the sign bit).
+ *===------------------------------------------------------------------===*/
+
+/* In place: r[l] (8 dwords of row l) -> r[q] (dword q of every row). */
+AI void colut_transpose8(__m256i r[8]) {
+  __m256i t[8], u[8];
+  for (int i = 0; i < 4; ++i) {
+    t[2 * i] = _mm256_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm256_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 2; ++i) {
+    u[4 * i + 0] = _mm256_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+    u[4 * i + 1] = _mm256_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+    u[4 * i + 2] = _mm256_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+    u[4 * i + 3] = _mm256_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+  }
+  /* u[4i + j], 128-bit lane k: rows 4i..4i+3 at dword 4k + j. */
+  for (int j = 0; j < 4; ++j) {
+    r[j] = _mm256_permute2x128_si256(u[j], u[4 + j], 0x20);
+    r[4 + j] = _mm256_permute2x128_si256(u[j], u[4 + j], 0x31);
+  }
+}
+
+/* acc + h of one quad vector d, tables at tab (8 tables of 16 floats). */
+AI __m256 colut_quad8(__m256 acc, __m256i d, const float *tab) {
+  __m256 l[8];
+#pragma GCC unroll 8
+  for (int n = 0; n < 8; ++n) {
+    __m256i idx = n ? _mm256_srli_epi32(d, 4 * n) : d;
+    __m256 sel = _mm256_castsi256_ps(
+        n == 7 ? d : _mm256_slli_epi32(d, 28 - 4 * n));
+    __m256 lo = _mm256_permutevar8x32_ps(_mm256_load_ps(tab + 16 * n), idx);
+    __m256 hi =
+        _mm256_permutevar8x32_ps(_mm256_load_ps(tab + 16 * n + 8), idx);
+    l[n] = _mm256_blendv_ps(lo, hi, sel);
+  }
+  __m256 g0 = _mm256_add_ps(l[0], l[1]), g1 = _mm256_add_ps(l[2], l[3]);
+  __m256 g2 = _mm256_add_ps(l[4], l[5]), g3 = _mm256_add_ps(l[6], l[7]);
+  return _mm256_add_ps(acc, _mm256_add_ps(_mm256_add_ps(g0, g1),
+                                          _mm256_add_ps(g2, g3)));
+}
+
+/* `nr` (<= 8) rows, MT tokens from token i0. */
+AI void colut_group8(const tri_uk_colut_problem *p, const uint8_t *rows,
+                     size_t nr, size_t col0, size_t i0, int MT) {
+  const size_t rb = p->row_bytes, quads = (rb + 3) / 4;
+  const size_t chunks = (rb + 31) / 32, tstride = p->pairs * 16;
+  const float *tab0 = p->tab + i0 * tstride;
+  __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+  __m256i qv[8];
+  for (size_t c = 0; c < chunks; ++c) {
+    size_t have = rb - 32 * c < 32 ? rb - 32 * c : 32;
+    __m256i r[8];
+    for (size_t l = 0; l < 8; ++l) {
+      if (l >= nr) {
+        r[l] = _mm256_set1_epi8(0x55);
+      } else if (have == 32) {
+        r[l] = _mm256_loadu_si256((const __m256i *)(rows + l * rb + 32 * c));
+      } else {
+        uint8_t buf[32];
+        memset(buf, 0x55, sizeof buf);
+        memcpy(buf, rows + l * rb + 32 * c, have);
+        r[l] = _mm256_loadu_si256((const __m256i *)buf);
+      }
+    }
+    colut_transpose8(r);
+    for (int q = 0; q < 8; ++q)
+      _mm256_store_si256(qv + q, r[q]);
+    size_t nq = quads - 8 * c < 8 ? quads - 8 * c : 8;
+#pragma GCC unroll 1
+    for (size_t q = 0; q < nq; ++q) {
+      __m256i d = _mm256_load_si256(qv + q);
+#pragma GCC unroll 2
+      for (int t = 0; t < MT; ++t)
+        acc[t] = colut_quad8(acc[t], d,
+                             tab0 + t * tstride + (8 * c + q) * 128);
+    }
+  }
+  float out[8] __attribute__((aligned(32)));
+  for (int t = 0; t < MT; ++t) {
+    _mm256_store_ps(out, acc[t]);
+    for (size_t l = 0; l < nr; ++l)
+      tri_uk_store_f32(&p->out, i0 + t, col0 + l, out[l]);
+  }
+}
+
+static void colut_group8_1(const tri_uk_colut_problem *p, const uint8_t *rows,
+                           size_t nr, size_t col0, size_t i0) {
+  colut_group8(p, rows, nr, col0, i0, 1);
+}
+
+static void colut_group8_2(const tri_uk_colut_problem *p, const uint8_t *rows,
+                           size_t nr, size_t col0, size_t i0) {
+  colut_group8(p, rows, nr, col0, i0, 2);
+}
+
+void tri_uk_colut_f32_avx2(const tri_uk_colut_problem *p, const uint8_t *rows,
+                           size_t ncols, size_t col0) {
+  const size_t rb = p->row_bytes;
+  for (size_t c = 0; c < ncols; c += 8) {
+    size_t nr = ncols - c < 8 ? ncols - c : 8;
+    size_t i = 0;
+    for (; i + 2 <= p->m; i += 2)
+      colut_group8_2(p, rows + c * rb, nr, col0 + c, i);
+    if (i < p->m)
+      colut_group8_1(p, rows + c * rb, nr, col0 + c, i);
+  }
+}

@@ -8,44 +8,6 @@
  *===----------------------------------------------------------------------===*/
 #include "ukernel_internal.h"
 
-void tri_uk_f32_portable(const tri_uk_f32_problem *p, const uint8_t *rows,
-                         size_t ncols, size_t col0) {
-  for (size_t q = 0; q < ncols; ++q) {
-    const uint8_t *row = rows + q * p->row_bytes;
-    for (size_t i = 0; i < p->m; ++i) {
-      const float *xp = p->xp + i * p->xstride;
-      const float *xn = p->xn + i * p->xstride;
-      float a[4][16];
-      for (int j = 0; j < 4; ++j)
-        for (int l = 0; l < 16; ++l)
-          a[j][l] = 0.0f;
-      uint8_t buf[TRI_UK_F32_CHUNK_BYTES];
-      for (size_t c = 0; c < p->chunks; ++c) {
-        const uint8_t *wb =
-            tri_uk_tail(row, c * TRI_UK_F32_CHUNK_BYTES, p->row_bytes, buf,
-                        TRI_UK_F32_CHUNK_BYTES);
-        const float *xc = xp + c * TRI_UK_F32_CHUNK_TRITS;
-        const float *nc = xn + c * TRI_UK_F32_CHUNK_TRITS;
-        for (int j = 0; j < 4; ++j)
-          for (int l = 0; l < 16; ++l) {
-            unsigned code = (wb[l] >> (2 * j)) & 3u;
-            if (code == 2u)
-              a[j][l] += xc[16 * j + l];
-            else if (code == 0u)
-              a[j][l] += nc[16 * j + l];
-          }
-      }
-      float s[16];
-      for (int l = 0; l < 16; ++l)
-        s[l] = (a[0][l] + a[1][l]) + (a[2][l] + a[3][l]);
-      for (int h = 8; h >= 1; h /= 2)
-        for (int l = 0; l < h; ++l)
-          s[l] = s[l] + s[l + h];
-      tri_uk_store_f32(&p->out, i, col0 + q, s[0]);
-    }
-  }
-}
-
 void tri_uk_i8_portable(const tri_uk_i8_problem *p, const uint8_t *rows,
                         size_t ncols, size_t col0) {
   for (size_t q = 0; q < ncols; ++q) {
@@ -73,7 +35,7 @@ void tri_uk_i8_portable(const tri_uk_i8_problem *p, const uint8_t *rows,
   }
 }
 
-/* The GEMM order (m >= TRI_UK_GEMM_ORDER_MIN_M) of ternary_ukernels.h on
+/* The f32 order (the GEMM order) of ternary_ukernels.h on
  * tiles of p->lanes tokens (xt[tile][kk][lanes]): per byte b of the row,
  * g = (v0 + v1) + (v2 + v3) over its four trits (v = +x, -x or +0), per quad
  * of bytes h = (g0 + g1) + (g2 + g3) (bytes past the row are zeros), and

@@ -1,6 +1,6 @@
 /*===- lut_kernels.h - Token-tiled table-lookup GEMM kernels ------*- C -*-===*
  *
- * The batch kernels (f32 from TRI_UK_GEMM_ORDER_MIN_M tokens, int8 from
+ * The batch kernels (f32 from TRI_UK_COLUT_MAX_M + 1 tokens, int8 from
  * TRI_UK_I8_TILED_MIN_M), written once with GCC vector types and included
  * by each x86 kernel file, which first defines
  *   TRI_UK_LUT_VBYTES  the vector size in bytes (32: ymm, 64: zmm)
