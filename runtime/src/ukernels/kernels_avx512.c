@@ -409,7 +409,8 @@ AI void colut_block(const tri_uk_colut_problem *p, const uint8_t *rows,
    * one sequential stream for the memory, instead of 16 G strided ones. */
   const char *pf = (const char *)(rows + (size_t)COLUT_PFD * G * 16 * rb);
   const size_t pf_lines = ((size_t)G * 16 * rb + 63) / 64;
-  const size_t pf_step = (pf_lines + chunks - 1) / chunks;
+  /* No chunks (K = 0): nothing is read, nothing prefetched. */
+  const size_t pf_step = chunks ? (pf_lines + chunks - 1) / chunks : 0;
   for (size_t c = 0; c < chunks; ++c) {
     size_t have = rb - 64 * c < 64 ? rb - 64 * c : 64;
     for (int g = 0; g < G; ++g) {

@@ -96,6 +96,19 @@ AI void b3v_load_tabs(b3v_tabs *tb) {
 /* 81^-1 modulo 2^32. */
 #define B3V_INV81 0x781948b1u
 
+/* The sum of the 16 lanes modulo 2^32. Not _mm512_reduce_add_epi32: GCC
+ * implements it with signed int additions, whose wrap-around is undefined
+ * behaviour (UBSan reports it); vector adds wrap by definition. */
+AI uint32_t b3v_hsum_u32(__m512i v) {
+  __m256i s = _mm256_add_epi32(_mm512_castsi512_si256(v),
+                               _mm512_extracti64x4_epi64(v, 1));
+  __m128i t = _mm_add_epi32(_mm256_castsi256_si128(s),
+                            _mm256_extracti128_si256(s, 1));
+  t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4e));
+  t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xb1));
+  return (uint32_t)_mm_cvtsi128_si32(t);
+}
+
 /* The digit planes d0..d3 and 81 d4 of 64 base3 bytes. */
 AI void b3v_digits(__m512i v, const b3v_tabs *tb, __m512i d[5]) {
   const __m512i c81 = _mm512_set1_epi8(81);
@@ -162,10 +175,9 @@ AI void b3v_tile(const tri_uk_i8_problem *p, const uint8_t *rows, size_t col0,
   for (int c = 0; c < NC; ++c)
     for (int i = 0; i < MT; ++i) {
       /* Modulo 2^32: the true result fits int32. */
-      uint32_t s03 = (uint32_t)_mm512_reduce_add_epi32(
+      uint32_t s03 = b3v_hsum_u32(
           _mm512_add_epi32(acc[c][i][0], acc[c][i][1]));
-      uint32_t s4 = (uint32_t)_mm512_reduce_add_epi32(acc[c][i][2]) *
-                    B3V_INV81;
+      uint32_t s4 = b3v_hsum_u32(acc[c][i][2]) * B3V_INV81;
       uint32_t sum = s03 + s4 - (uint32_t)p->qsum[i0 + i];
       tri_uk_store_i32(&p->out, i0 + i, col0 + c, (int32_t)sum);
     }
