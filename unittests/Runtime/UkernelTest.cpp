@@ -337,6 +337,22 @@ std::vector<int8_t> randomActs(std::mt19937 &rng, size_t count) {
   return q;
 }
 
+/// The exact int8 product of activations q [m, k] and trits t [k, n], in
+/// int64 and then wrapped to int32 as the kernels' modulo-2^32 sums are.
+std::vector<int32_t> i8Reference(const std::vector<int8_t> &t,
+                                 const std::vector<int8_t> &q, size_t m,
+                                 size_t k, size_t n) {
+  std::vector<int32_t> expect(m * n);
+  for (size_t i = 0; i < m; ++i)
+    for (size_t col = 0; col < n; ++col) {
+      int64_t acc = 0;
+      for (size_t kk = 0; kk < k; ++kk)
+        acc += int64_t(t[kk * n + col]) * q[i * k + kk];
+      expect[i * n + col] = int32_t(acc);
+    }
+  return expect;
+}
+
 TEST_F(UkernelIsaTest, I8ExactOnEveryIsa) {
   std::mt19937 rng(21);
   for (tri_encoding enc : {TRI_ENCODING_OFFSET2, TRI_ENCODING_BASE3})
@@ -349,14 +365,7 @@ TEST_F(UkernelIsaTest, I8ExactOnEveryIsa) {
       std::vector<uint8_t> storage(packed.size() + 3);
       std::memcpy(storage.data() + 3, packed.data(), packed.size());
       const uint8_t *w = storage.data() + 3;
-      std::vector<int32_t> expect(s.m * s.n);
-      for (size_t i = 0; i < s.m; ++i)
-        for (size_t col = 0; col < s.n; ++col) {
-          int64_t acc = 0;
-          for (size_t kk = 0; kk < s.k; ++kk)
-            acc += int64_t(t[kk * s.n + col]) * q[i * s.k + kk];
-          expect[i * s.n + col] = int32_t(acc);
-        }
+      std::vector<int32_t> expect = i8Reference(t, q, s.m, s.k, s.n);
       auto xscale = randomFloats(rng, s.m);
       auto scale = randomFloats(rng, s.n);
       auto bias = randomFloats(rng, s.n);
@@ -429,14 +438,7 @@ TEST_F(UkernelIsaTest, I8MinimumValueIsExact) {
         for (size_t col = 0; col < n; ++col)
           t[kk * n + col] = int8_t(col == 0 ? 1 : col == 1 ? -1 : int(rng() % 3) - 1);
       auto w = packColumns(t, k, n, TRI_ENCODING_OFFSET2);
-      std::vector<int32_t> expect(m * n);
-      for (size_t i = 0; i < m; ++i)
-        for (size_t col = 0; col < n; ++col) {
-          int64_t acc = 0;
-          for (size_t kk = 0; kk < k; ++kk)
-            acc += int64_t(t[kk * n + col]) * q[i * k + kk];
-          expect[i * n + col] = int32_t(acc);
-        }
+      std::vector<int32_t> expect = i8Reference(t, q, m, k, n);
       for (tri_uk_isa isa : supportedIsas()) {
         ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
         std::vector<int32_t> acc(m * n);
@@ -640,14 +642,7 @@ TEST_F(UkernelIsaTest, I8Base3KernelsExactWithAndWithoutVbmi) {
               t[e % (k * n)] = int8_t(e % 2 ? 1 : -1);
             }
           auto w = packColumns(t, k, n, TRI_ENCODING_BASE3);
-          std::vector<int32_t> expect(m * n);
-          for (size_t i = 0; i < m; ++i)
-            for (size_t col = 0; col < n; ++col) {
-              int64_t acc = 0;
-              for (size_t kk = 0; kk < k; ++kk)
-                acc += int64_t(t[kk * n + col]) * q[i * k + kk];
-              expect[i * n + col] = int32_t(acc);
-            }
+          std::vector<int32_t> expect = i8Reference(t, q, m, k, n);
           for (tri_uk_isa isa : supportedIsas()) {
             ASSERT_EQ(tri_uk_set_isa(isa), TRI_OK);
             std::vector<int32_t> acc(m * n, 99);
