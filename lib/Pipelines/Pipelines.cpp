@@ -95,6 +95,11 @@ void tritondsl::buildTernaryToLLVMPipeline(
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // The short functions of a stack of equal layers (call the layer below,
+  // call the shared code) differ only in the symbols they use: lower one of
+  // each kind, copy it at the end.
+  if (options.shareRepeatedCode)
+    pm.addPass(createFoldFunctionInstances());
   bufferization::BufferDeallocationPipelineOptions deallocation;
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);
   // bufferization.clone (buffers returned without ownership) -> memref.
@@ -132,6 +137,8 @@ void tritondsl::buildTernaryToLLVMPipeline(
   // Casts outside functions (none expected), and what the nested passes
   // could not see.
   pm.addPass(createReconcileUnrealizedCastsPass());
+  if (options.shareRepeatedCode)
+    pm.addPass(createExpandFunctionInstances());
 }
 
 void tritondsl::buildTernaryCPUPipeline(OpPassManager &pm,

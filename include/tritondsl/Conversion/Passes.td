@@ -295,4 +295,76 @@ def ShareRepeatedCode
                            "::mlir::LLVM::LLVMDialect"];
 }
 
+def FoldFunctionInstances
+    : Pass<"triton-fold-function-instances", "::mlir::ModuleOp"> {
+  let summary = "Lower one copy of functions that differ only in the symbols "
+                "they reference";
+  let description = [{
+    Runs after One-Shot Bufferize, on memrefs, as the first half of a pair
+    with `triton-expand-function-instances`. After
+    `triton-share-repeated-code` and `tensor-constants-to-globals`, the
+    functions of a deep stack of equal layers are the same short code (call
+    the layer below, call the shared tail) that differs only in which
+    function it calls and which weight globals it reads. Lowering each of
+    them through the rest of the pipeline costs the same again per layer.
+
+    This pass groups the functions with a body that are *instances* of one
+    another: the same ops, operands, types, regions and attributes, once
+    every symbol reference is set aside, and a consistent renaming of those
+    symbols, in which a renamed symbol and its replacement are of the same
+    kind (two `func.func` with the same type and visibility, both with or
+    both without a body; two `memref.global` with the same type, constness
+    and alignment) and a reference to the function itself stays one. The
+    first function of a group is the *template*; every other member becomes
+    a private declaration of its own type (so calls to it still verify and
+    lower), and the template records it, with its renaming, in the
+    `ternary.instances` attribute. The renaming must be sound after
+    bufferization: the code of a call depends only on the callee's type and
+    visibility there (ownership-based deallocation treats calls of public
+    and external functions alike).
+
+    Statistics: `templates` (functions that stand for others), `instances`
+    (functions replaced by a declaration).
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def ExpandFunctionInstances
+    : Pass<"triton-expand-function-instances", "::mlir::ModuleOp"> {
+  let summary = "Turn the instances that triton-fold-function-instances "
+                "recorded back into functions, by copying the lowered "
+                "template";
+  let description = [{
+    Runs at the end of `ternary-to-llvm`, on the LLVM dialect. For every
+    `llvm.func` with a `ternary.instances` attribute (the template), each
+    recorded instance's declaration is replaced by a copy of the template
+    with the instance's name and the template's symbol references renamed
+    as recorded, and the template's C interface wrapper
+    (`_mlir_ciface_<template>`) is copied in the same way. The result is
+    the module that lowering every function separately gives, at the cost
+    of lowering one.
+
+    A template with at least `unoptimized-glue-copies` instances (0: never)
+    whose code is *call glue* (straight-line: calls, memref descriptors
+    packed and unpacked, constants, addresses, loads, stores, compares and
+    forward branches; no loops, no arithmetic), and its C interface
+    wrapper, are marked `noinline` and `optnone` before they are copied:
+    LLVM then compiles those functions without optimization (FastISel),
+    which makes a deep stack of layers several times faster to compile. The
+    work of each layer is in the functions it calls (the shared tail, the
+    micro-kernels), which keep the full optimization.
+
+    Statistics: `expanded` (instances copied from their template),
+    `unoptimized` (functions marked `optnone`).
+  }];
+  let options = [
+    Option<"unoptimizedGlueCopies", "unoptimized-glue-copies", "unsigned",
+           /*default=*/"16",
+           "Mark call glue optnone when its template has at least this "
+           "many instances (0: never)">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // TRITON_CONVERSION_PASSES_TD
