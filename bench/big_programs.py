@@ -2,7 +2,7 @@
 """Compile time and peak memory of big programs, one tritonc process each.
 
     bench/big_programs.py [BUILD_DIR] [--layers 1000,10000,100000]
-                          [--cpu-layers 1000,10000] [--unshared-layers 1000]
+                          [--cpu-layers 1000,10000,100000] [--unshared-layers 1000]
                           [--timeout S] [--markdown]
 
 Programs come from bench/gen_layers.py: N layers, each with a packed 64x64
@@ -55,7 +55,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("build", nargs="?", default="build")
     parser.add_argument("--layers", default="1000,10000,100000")
-    parser.add_argument("--cpu-layers", default="1000,10000")
+    parser.add_argument("--cpu-layers", default="1000,10000,100000")
     parser.add_argument("--unshared-layers", default="1000")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--markdown", action="store_true")
