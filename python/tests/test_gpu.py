@@ -114,3 +114,29 @@ def test_bad_inputs(tmp_path):
     (directory / "mlp.weights.bin").unlink()
     with pytest.raises(FileNotFoundError, match="weights file"):
         cuda.load(directory)
+
+
+def test_launcher_matches_call(tmp_path):
+    """_Function.launcher (bench/gpu_bench.py) binds CUDA tensors once and
+    queues the steps: the same result as a call."""
+    import torch
+    program = tmp_path / "g.tri"
+    program.write_text("layer G {\n    param w: TernaryTensor[70, 33]\n"
+                       "    fn forward(x: Tensor[B, 70]) -> Tensor[B, 33] {\n"
+                       "        return x @ w\n    }\n}\n")
+    out = tmp_path / "g.d"
+    subprocess.run([str(TRITONC), str(program), "--target=ptx", "-o", str(out)], check=True)
+    function = cuda.load(out).G_forward
+    packed = torch.full((33, 18), 0x55, dtype=torch.int8, device="cuda")  # all zeros
+    packed[:, 0] = 0b10_00_10_00 - 256  # 0x88: trits -1, +1, -1, +1 in k = 0..3
+    for batch in (1, 20):
+        x = torch.randn(batch, 70, device="cuda")
+        run, result = function.launcher(packed, x)
+        run()
+        torch.cuda.synchronize()
+        want = function(packed, x)
+        torch.testing.assert_close(result, want)
+        reference = -x[:, 0] + x[:, 1] - x[:, 2] + x[:, 3]
+        torch.testing.assert_close(result, reference[:, None].expand(-1, 33), rtol=1e-5, atol=1e-5)
+    with pytest.raises(TypeError, match="torch CUDA tensors"):
+        function.launcher(packed.cpu(), torch.randn(1, 70))

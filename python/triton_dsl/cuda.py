@@ -229,7 +229,10 @@ class _Function:
                 [evaluate(e, dims) for e in view["strides"]])
 
     def _copy(self, copy, buffers, dims):
-        runner = self.program.runner
+        self._run_copy(self._prepare_copy(copy, buffers, dims))
+
+    def _prepare_copy(self, copy, buffers, dims):
+        """(destination, source, bytes) of a contiguous copy step."""
         (dst, dst_off, sizes, dst_strides) = self._view(copy["to"], buffers, dims)
         (src, src_off, _, src_strides) = self._view(copy["from"], buffers, dims)
         contiguous = list(np.cumprod([1] + sizes[:0:-1])[::-1]) if sizes else []
@@ -237,9 +240,13 @@ class _Function:
            [int(s) for s in src_strides] != [int(c) for c in contiguous]:
             raise RuntimeError(f"{self.name}: a copy between strided views is not supported")
         element = self._element_size(copy)
-        runner.check(runner.lib.tri_cuda_copy(runner.handle, dst + dst_off * element,
-                                              src + src_off * element,
-                                              int(np.prod(sizes)) * element))
+        return (dst + dst_off * element, src + src_off * element,
+                int(np.prod(sizes)) * element)
+
+    def _run_copy(self, prepared):
+        runner = self.program.runner
+        dst, src, nbytes = prepared
+        runner.check(runner.lib.tri_cuda_copy(runner.handle, dst, src, nbytes))
 
     def _element_size(self, copy) -> int:
         ref = copy["to"]["buffer"]
@@ -253,11 +260,17 @@ class _Function:
         return np.dtype(_DTYPES[dtype]).itemsize
 
     def _launch(self, step, buffers, dims):
-        runner = self.program.runner
+        prepared = self._prepare_launch(step, buffers, dims)
+        if prepared is not None:
+            self._run_launch(prepared)
+
+    def _prepare_launch(self, step, buffers, dims):
+        """The driver arguments of a launch step (None for an empty grid);
+        they keep the ctypes values they point to alive."""
         grid = [evaluate(e, dims) for e in step["grid"]]
         block = [evaluate(e, dims) for e in step["block"]]
         if 0 in grid:
-            return  # an empty batch
+            return None  # an empty batch
         keep, params = [], []
         for argument in step["args"]:
             kind, value = next(iter(argument.items()))
@@ -277,9 +290,86 @@ class _Function:
         kernel = self.program.kernel(step["launch"])
         param_array = (ctypes.c_void_p * len(params))(*params)
         shared = evaluate(step["shared"], dims) if "shared" in step else 0
-        runner.check(runner.lib.tri_cuda_launch(
-            runner.handle, kernel, (ctypes.c_uint * 3)(*grid), (ctypes.c_uint * 3)(*block),
-            shared, param_array))
+        return (kernel, (ctypes.c_uint * 3)(*grid), (ctypes.c_uint * 3)(*block), shared,
+                param_array, keep)
+
+    def _run_launch(self, prepared):
+        runner = self.program.runner
+        kernel, grid, block, shared, param_array, _ = prepared
+        runner.check(runner.lib.tri_cuda_launch(runner.handle, kernel, grid, block, shared,
+                                                param_array))
+
+    def launcher(self, *values):
+        """For benchmarks: binds torch CUDA tensors (the inputs and unbound
+        params, in the manifest's order) once, allocates the outputs and
+        temporaries as torch CUDA tensors, prepares every step, and returns
+        ``(run, outputs)``. ``run()`` queues the steps (launches, device
+        copies) on the default stream and returns without synchronizing and
+        without copying anything to the host, so that a caller can time it
+        with CUDA events; ``outputs`` hold the results once it has run."""
+        import torch
+        arguments = self.description["arguments"]
+        if len(values) != len(self.inputs):
+            raise TypeError(f"{self.name} takes {len(self.inputs)} arguments, got {len(values)}")
+        dims, buffers, keep = {}, {}, []
+        device = None
+        for index, value in zip(self.inputs, values):
+            spec = arguments[index]
+            if not isinstance(value, torch.Tensor) or not value.is_cuda:
+                raise TypeError(f"{self.name}: launcher() takes torch CUDA tensors "
+                                f"(argument {index})")
+            if str(value.dtype).replace("torch.", "") != np.dtype(_DTYPES[spec["dtype"]]).name:
+                raise TypeError(f"{self.name}: argument {index} must be "
+                                f"{np.dtype(_DTYPES[spec['dtype']]).name}, got {value.dtype}")
+            if not value.is_contiguous():
+                raise ValueError(f"{self.name}: argument {index} must be contiguous")
+            if len(value.shape) != len(spec["shape"]):
+                raise ValueError(f"{self.name}: argument {index} must have rank "
+                                 f"{len(spec['shape'])}, got shape {tuple(value.shape)}")
+            for d, (size, expr) in enumerate(zip(value.shape, spec["shape"])):
+                if expr == [f"arg{index}.{d}"]:
+                    dims[f"arg{index}.{d}"] = size
+                elif evaluate(expr, dims) != size:
+                    raise ValueError(f"{self.name}: argument {index} has shape "
+                                     f"{tuple(value.shape)}, dim {d} must be "
+                                     f"{evaluate(expr, dims)}")
+            buffers[("arg", index)] = value.data_ptr()
+            device = value.device
+        outputs = []
+        for index, spec in enumerate(arguments):
+            if spec["role"] != "output":
+                continue
+            shape = tuple(evaluate(e, dims) for e in spec["shape"])
+            for d, size in enumerate(shape):
+                dims[f"arg{index}.{d}"] = size
+            out = torch.empty(shape, dtype=getattr(torch, np.dtype(_DTYPES[spec["dtype"]]).name),
+                              device=device)
+            outputs.append(out)
+            buffers[("arg", index)] = out.data_ptr()
+        for index, spec in enumerate(self.description["temporaries"]):
+            shape = [evaluate(e, dims) for e in spec["shape"]]
+            nbytes = int(np.prod(shape)) * np.dtype(_DTYPES[spec["dtype"]]).itemsize
+            temp = torch.empty(max(nbytes, 1), dtype=torch.uint8, device=device)
+            keep.append(temp)
+            buffers[("temp", index)] = temp.data_ptr()
+        for index, pointer in self.program.constant_pointers.items():
+            buffers[("constant", index)] = pointer
+        steps = []
+        for step in self.description["steps"]:
+            if "when" in step and not evaluate(step["when"], dims):
+                continue
+            if "copy" in step:
+                steps.append((self._run_copy, self._prepare_copy(step["copy"], buffers, dims)))
+            else:
+                prepared = self._prepare_launch(step, buffers, dims)
+                if prepared is not None:
+                    steps.append((self._run_launch, prepared))
+
+        def run(_steps=steps, _keep=keep):
+            for function, prepared in _steps:
+                function(prepared)
+
+        return run, (outputs[0] if len(outputs) == 1 else tuple(outputs))
 
 
 class Program:

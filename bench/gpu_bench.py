@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""GEMV/GEMM of --target=ptx against torch.matmul on the same GPU.
+
+    bench/gpu_bench.py --prepare DIR [--build BUILD] [--chip sm_90] [--shapes ...]
+    bench/gpu_bench.py DIR [--batches 1,4,16,64] [--repeat 50]
+
+Two halves, because the GPU machines have torch and the CUDA driver but no
+MLIR: `--prepare` (here, with tritonc) compiles one layer `y = x @ w` per
+shape KxN with `--target=ptx`, the ternary weight left unbound (a param of
+the layer function, packed offset2 along K: N rows of ceil(K/4) bytes), into
+DIR/gemv_KxN/. The run (on the GPU) loads each directory with
+triton_dsl.cuda, binds random packed weights and activations once
+(`_Function.launcher`), and times with CUDA events, in one process and side
+by side:
+
+* ours: the function's launches (the GEMV kernel up to 16 tokens, the tiled
+  kernel above) and its one device copy of the result;
+* torch.matmul of the same trits as a dense fp16 weight (cuBLAS) and fp32;
+* a device-to-device copy of the fp16 weight's bytes: the bandwidth limit.
+
+Reported per shape and batch: time, GB/s of weight bytes read (packed bytes
+for ours, 2 or 4 bytes a weight for torch), ours as % of the copy's
+bandwidth (bytes read + written per second), and the speed-ups over fp16 and
+fp32. Each result is checked against a float64 product of the same trits
+(max relative error printed). Without torch CUDA or the CUDA runner the run
+prints why and exits 0.
+"""
+import argparse
+import json
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DEFAULT_SHAPES = "4096x4096,8192x28672,28672x8192"
+
+
+def parse_shapes(text):
+    shapes = []
+    for item in text.split(","):
+        k, n = item.lower().split("x")
+        shapes.append((int(k), int(n)))
+    return shapes
+
+
+def prepare(args):
+    tritonc = pathlib.Path(args.build) / "bin" / "tritonc"
+    if not tritonc.is_file():
+        sys.exit(f"gpu_bench: {tritonc} not found (build the project first)")
+    out = pathlib.Path(args.directory)
+    out.mkdir(parents=True, exist_ok=True)
+    for k, n in parse_shapes(args.shapes):
+        name = f"gemv_{k}x{n}"
+        source = out / f"{name}.tri"
+        source.write_text(f"layer G {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                          f"    fn forward(x: Tensor[B, {k}]) -> Tensor[B, {n}] {{\n"
+                          f"        return x @ w\n    }}\n}}\n")
+        subprocess.run([str(tritonc), str(source), "--target=ptx", f"--gpu-chip={args.chip}",
+                        "-o", str(out / name)], check=True)
+        print(f"prepared {out / name}")
+
+
+def timed(function, repeat, torch):
+    """Milliseconds per call, by CUDA events around `repeat` calls after 3
+    warm-up calls."""
+    for _ in range(3):
+        function()
+    torch.cuda.synchronize()
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    start.record()
+    for _ in range(repeat):
+        function()
+    end.record()
+    torch.cuda.synchronize()
+    return start.elapsed_time(end) / repeat
+
+
+def run(args):
+    try:
+        import torch
+    except ImportError:
+        print("gpu_bench: skipped, torch is not installed")
+        return
+    if not torch.cuda.is_available():
+        print("gpu_bench: skipped, torch sees no CUDA GPU")
+        return
+    sys.path.insert(0, str(ROOT / "python"))
+    from triton_dsl import cuda
+    available, reason = cuda.driver_available()
+    if not available:
+        print(f"gpu_bench: skipped, the CUDA runner cannot start: {reason}")
+        return
+    directory = pathlib.Path(args.directory)
+    batches = [int(b) for b in args.batches.split(",")]
+    device = torch.device("cuda")
+    print(f"# {torch.cuda.get_device_name()} ({reason}), torch {torch.__version__}")
+    rows = []
+    for k, n in parse_shapes(args.shapes):
+        program = cuda.load(directory / f"gemv_{k}x{n}")
+        function = program.G_forward
+        arguments = function.description["arguments"]
+        param = next(a for a in arguments if a["role"] == "param")
+        rows_expected = [[n], [-(-k // 4)]]
+        if param["shape"] != rows_expected:
+            sys.exit(f"gpu_bench: gemv_{k}x{n}: the weight param has shape {param['shape']}, "
+                     f"expected {rows_expected} (N rows of offset2 bytes along K)")
+        generator = torch.Generator(device=device).manual_seed(k * 31 + n)
+        codes = torch.randint(0, 3, (n, -(-k // 4) * 4), dtype=torch.uint8, device=device,
+                              generator=generator)
+        codes[:, k:] = 1  # padding trits are zeros
+        fields = codes.view(n, -1, 4).to(torch.int32)
+        packed = (fields[..., 0] | fields[..., 1] << 2 | fields[..., 2] << 4
+                  | fields[..., 3] << 6).to(torch.uint8).view(torch.int8).contiguous()
+        trits = (codes[:, :k].to(torch.float32) - 1)  # [N, K]
+        dense16 = trits.t().contiguous().half()
+        dense32 = trits.t().contiguous()
+        copy_src = torch.empty(dense16.numel() * 2, dtype=torch.uint8, device=device)
+        copy_dst = torch.empty_like(copy_src)
+        copy_ms = timed(lambda: copy_dst.copy_(copy_src), args.repeat, torch)
+        copy_gbs = 2 * copy_src.numel() / copy_ms / 1e6  # read + written
+        for batch in batches:
+            x = torch.randn(batch, k, device=device, generator=generator)
+            order = [packed if a["role"] == "param" else x for a in arguments
+                     if a["role"] != "output"]
+            launch, out = function.launcher(*order)
+            ours_ms = timed(launch, args.repeat, torch)
+            want = x.double() @ trits.t().double()
+            error = ((out.double() - want).abs().max() / want.abs().max().clamp_min(1e-30)).item()
+            x16 = x.half()
+            fp16_ms = timed(lambda: torch.matmul(x16, dense16), args.repeat, torch)
+            fp32_ms = timed(lambda: torch.matmul(x, dense32), args.repeat, torch)
+            ours_gbs = packed.numel() / ours_ms / 1e6
+            rows.append({
+                "shape": f"{k}x{n}", "batch": batch, "ours_ms": ours_ms, "fp16_ms": fp16_ms,
+                "fp32_ms": fp32_ms, "copy_ms": copy_ms, "ours_weight_gbs": ours_gbs,
+                "fp16_weight_gbs": dense16.numel() * 2 / fp16_ms / 1e6,
+                "copy_gbs": copy_gbs, "pct_of_copy": 100 * ours_gbs / copy_gbs,
+                "speedup_fp16": fp16_ms / ours_ms, "speedup_fp32": fp32_ms / ours_ms,
+                "max_rel_error": error})
+            print(f"# {k}x{n} batch {batch}: ours {ours_ms * 1e3:.1f} us, fp16 "
+                  f"{fp16_ms * 1e3:.1f} us, fp32 {fp32_ms * 1e3:.1f} us, error {error:.1e}",
+                  flush=True)
+        program.close()
+    print("| K x N | batch | ours | torch fp16 | torch fp32 | ours GB/s (packed) "
+          "| % of copy | fp16 / ours | fp32 / ours | max rel. error |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['shape']} | {r['batch']} | {r['ours_ms'] * 1e3:.1f} us "
+              f"| {r['fp16_ms'] * 1e3:.1f} us | {r['fp32_ms'] * 1e3:.1f} us "
+              f"| {r['ours_weight_gbs']:.0f} | {r['pct_of_copy']:.0f}% "
+              f"| {r['speedup_fp16']:.2f}x | {r['speedup_fp32']:.2f}x | {r['max_rel_error']:.1e} |")
+    if rows:
+        print(f"\ncopy bandwidth (read + written): "
+              + ", ".join(f"{r['shape']} {r['copy_gbs']:.0f} GB/s"
+                          for r in rows if r["batch"] == batches[0]))
+    if args.json:
+        pathlib.Path(args.json).write_text(json.dumps(rows, indent=1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory")
+    parser.add_argument("--prepare", action="store_true",
+                        help="compile the layers into DIRECTORY (needs tritonc, no GPU)")
+    parser.add_argument("--build", default=str(ROOT / "build"))
+    parser.add_argument("--chip", default="sm_90")
+    parser.add_argument("--shapes", default=DEFAULT_SHAPES, help="KxN,KxN,...")
+    parser.add_argument("--batches", default="1,4,16,64")
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--json", help="also write the rows as JSON")
+    args = parser.parse_args()
+    prepare(args) if args.prepare else run(args)
+
+
+if __name__ == "__main__":
+    main()
