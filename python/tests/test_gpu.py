@@ -140,3 +140,23 @@ def test_launcher_matches_call(tmp_path):
         torch.testing.assert_close(result, reference[:, None].expand(-1, 33), rtol=1e-5, atol=1e-5)
     with pytest.raises(TypeError, match="torch CUDA tensors"):
         function.launcher(packed.cpu(), torch.randn(1, 70))
+
+
+def test_torch_compile_backend_ptx(tmp_path):
+    """backend(target="ptx"): the graph's kernels on the GPU match the
+    PyTorch target's backend on the same captured weights, for CUDA and CPU
+    inputs, and after an in-place weight update (recaptured)."""
+    import torch
+    import triton_dsl
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(48, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
+    x = torch.randn(4, 48)
+    ptx = triton_dsl.backend(target="ptx", mode="codegen", folder=tmp_path)
+    reference = torch.compile(model, backend=triton_dsl.backend(target="pytorch"))
+    want = reference(x)
+    got = torch.compile(model, backend=ptx)(x)
+    assert (tmp_path / "graph_0" / "ptx").is_dir()
+    torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-4)
+    got_cuda = torch.compile(model, backend=ptx)(x.cuda())
+    assert got_cuda.is_cuda
+    torch.testing.assert_close(got_cuda.cpu(), want, rtol=1e-4, atol=1e-4)

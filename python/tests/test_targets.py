@@ -107,3 +107,24 @@ def test_endless_input_is_refused(monkeypatch):
     monkeypatch.setattr(compiler, "MAX_INPUT_SIZE", 100)
     with pytest.raises(ValueError, match="larger than 100 bytes"):
         triton_dsl.compile(ROOT / "examples" / "mlp.tri")
+
+
+def test_backend_ptx_without_a_gpu(tmp_path):
+    """backend(target="ptx") writes the graph's PTX directory (codegen), and
+    where no CUDA driver is found the graph fails with that reason rather
+    than running something else."""
+    from triton_dsl import cuda
+    available, reason = cuda.driver_available()
+    if available:
+        pytest.skip(f"a GPU is present ({reason}): python/tests/test_gpu.py runs the backend")
+    import torch
+    import torch._dynamo
+    torch._dynamo.reset()
+    model = torch.nn.Sequential(torch.nn.Linear(16, 8), torch.nn.ReLU())
+    backend = triton_dsl.backend(target="ptx", mode="codegen", folder=tmp_path)
+    with pytest.raises(Exception, match="no CUDA driver found|libtriton_cuda.so not found"):
+        torch.compile(model, backend=backend)(torch.randn(2, 16))
+    directory = tmp_path / "graph_0" / "ptx"
+    manifest = next(directory.glob("*.json"))
+    assert manifest.with_suffix(".ptx").is_file() and next(directory.glob("*.weights.bin"))
+    assert backend.graphs[0].ptx == directory

@@ -20,6 +20,13 @@ torch.compile runs the generated module, not the original graph. Modes:
   program is built and run in QEMU with the device-emulating harness, and
   QEMU's outputs are the result (triton_dsl.acalsim).
 
+With ``target="ptx"`` (docs/targets/ptx.md), ``compile`` and ``codegen``
+write the graph's PTX directory (kernels, launch manifest, the captured
+weights) and run it on the GPU with :mod:`triton_dsl.cuda` (inputs on the
+CPU or the GPU; results on the inputs' device); ``codegen`` writes it to
+``folder``/graph_<i>/ptx/. Without a CUDA driver the graph fails to compile
+with the runner's reason ("no CUDA driver found").
+
 With ``target="acalsim"`` (docs/targets/acalsim.md), ``compile`` writes the
 C directory and builds it with riscv64-unknown-elf-gcc, ``codegen`` writes it
 to ``folder``/graph_<i>/acalsim/ beside the ``.tri`` and MLIR; both then run
@@ -48,9 +55,9 @@ __all__ = ["Backend", "CompiledGraph", "backend"]
 MODES = ("trace", "compile", "codegen", "simulate", "eager")
 #: The targets whose output the backend can run inside torch.compile (the
 #: registry, triton_dsl.targets(), has every target): the PyTorch module, or
-#: the ONNX model (ort profile) in an onnxruntime session, or the ACALSim
-#: program in QEMU (mode simulate).
-TARGETS = ("pytorch", "onnx", "acalsim")
+#: the ONNX model (ort profile) in an onnxruntime session, the ACALSim
+#: program in QEMU (mode simulate), or the PTX kernels on a CUDA GPU.
+TARGETS = ("pytorch", "onnx", "acalsim", "ptx")
 
 
 @dataclass
@@ -67,6 +74,8 @@ class CompiledGraph:
     onnx: Optional[bytes] = None
     #: target="acalsim": the directory of the program (python is empty).
     acalsim: Optional[pathlib.Path] = None
+    #: target="ptx": the directory of the kernels (python is empty).
+    ptx: Optional[pathlib.Path] = None
 
 
 class Backend:
@@ -125,6 +134,8 @@ class Backend:
             return self._compile_onnx(gm, program, example_inputs)
         if self.target == "acalsim":
             return self._compile_acalsim(gm, program, example_inputs)
+        if self.target == "ptx":
+            return self._compile_ptx(gm, program, example_inputs)
         mlir = program.compile("mlir", self.opt_level)
         optimized = program.compile("opt-mlir", self.opt_level)
         python = program.compile("pytorch", self.opt_level)
@@ -164,6 +175,29 @@ class Backend:
                                          acalsim=directory))
         return GraphRunner(gm, program, directory, example_inputs, self.quantizer,
                            self.offload, self.opt_level, self.mode == "simulate")
+
+    def _compile_ptx(self, gm: torch.fx.GraphModule, program: TernaryProgram,
+                     example_inputs: Sequence[Any]) -> Callable:
+        import tempfile
+
+        mlir = program.compile("mlir", self.opt_level)
+        optimized = program.compile("opt-mlir", self.opt_level)
+        index = len(self.graphs)
+        folder = None
+        if self.mode == "codegen":
+            folder = self.folder / f"graph_{index}"
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, text in (("model.tri", program.source), ("model.mlir", mlir),
+                               ("model.opt.mlir", optimized)):
+                (folder / name).write_text(text)
+            directory = folder / "ptx"
+        else:
+            directory = pathlib.Path(tempfile.mkdtemp(prefix=f"triton_ptx_{index}_"))
+        _write_ptx(program, directory, self.opt_level)
+        self.graphs.append(CompiledGraph(program, mlir, optimized, "", None, folder,
+                                         ptx=directory))
+        return _PTXRunner(gm, program, directory, example_inputs, self.quantizer,
+                          self.opt_level)
 
     def _compile_onnx(self, gm: torch.fx.GraphModule, program: TernaryProgram,
                       example_inputs: Sequence[Any]) -> Callable:
@@ -226,6 +260,74 @@ class _ONNXRunner:
         return (result,) if self.program.returns_tuple else result
 
 
+def _write_ptx(program: TernaryProgram, directory: pathlib.Path, opt_level: int) -> None:
+    """The --target=ptx directory of ``program`` with its captured weights
+    bound (written afresh: a recapture replaces it)."""
+    import tempfile
+
+    from .compiler import compile as compile_source
+
+    with tempfile.TemporaryDirectory() as scratch:
+        weights = os.path.join(scratch, "weights.safetensors")
+        program.save_weights(weights)
+        files = compile_source(program.source, target="ptx", opt_level=opt_level,
+                               filename=f"<from_fx {program.layer_name}>", weights=weights)
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.iterdir():
+        if stale.is_file():
+            stale.unlink()
+    for name, contents in files.items():
+        if os.path.basename(name) != name:
+            raise ValueError(f"unexpected file name {name!r}")
+        (directory / name).write_bytes(contents.encode() if isinstance(contents, str)
+                                       else bytes(contents))
+
+
+class _PTXRunner:
+    """What torch.compile calls with target="ptx": the graph's layer function
+    on the GPU (triton_dsl.cuda), on the graph's activations."""
+
+    def __init__(self, gm: torch.fx.GraphModule, program: TernaryProgram,
+                 directory: pathlib.Path, example_inputs: Sequence[Any], quantizer: dict,
+                 opt_level: int):
+        self.gm = gm
+        self.program = program
+        self.directory = directory
+        self.quantizer = quantizer
+        self.opt_level = opt_level
+        self.inputs = program.input_positions
+        self.weights = [i for i, x in enumerate(example_inputs)
+                        if isinstance(x, torch.Tensor) and i not in self.inputs]
+        self.versions = self._versions(example_inputs)
+        self.loaded = None
+        self._load()
+
+    def _load(self):
+        from . import cuda
+
+        if self.loaded is not None:
+            self.loaded.close()
+        self.loaded = cuda.load(self.directory)
+        name = f"{self.program.layer_name}_forward"
+        if name not in self.loaded.functions:
+            raise RuntimeError(f"{self.directory}: the manifest has no function {name} "
+                               f"(it has {sorted(self.loaded.functions)})")
+        self.function = self.loaded.functions[name]
+
+    def _versions(self, args: Sequence[Any]):
+        return [(id(args[i]), args[i]._version) for i in self.weights]
+
+    def __call__(self, *args):
+        if self.weights and self._versions(args) != self.versions:
+            fresh = from_fx(self.gm, args, dynamic_batch=False, **self.quantizer)
+            _write_ptx(fresh, self.directory, self.opt_level)
+            self._load()
+            self.versions = self._versions(args)
+        with torch.no_grad():
+            result = self.function(*(args[i].detach().contiguous() for i in self.inputs))
+        return (result,) if self.program.returns_tuple else result
+
+
 class _Runner:
     """What torch.compile calls: the generated module on the graph's activations."""
 
@@ -271,9 +373,10 @@ def backend(target: str = "pytorch", mode: str = "compile", **options) -> Backen
     Args:
         target: the code the graphs become: ``"pytorch"`` (the generated
             module runs), ``"onnx"`` (the ort-profile model runs in an
-            onnxruntime session on the CPU; ``codegen`` writes ``model.onnx``)
-            or ``"acalsim"`` (bare-metal RISC-V C for the ACALSim device;
-            ``simulate`` runs it in QEMU).
+            onnxruntime session on the CPU; ``codegen`` writes ``model.onnx``),
+            ``"acalsim"`` (bare-metal RISC-V C for the ACALSim device;
+            ``simulate`` runs it in QEMU) or ``"ptx"`` (PTX kernels run on the
+            GPU by triton_dsl.cuda; needs a CUDA driver).
         mode: ``"trace"``, ``"compile"``, ``"codegen"``, ``"simulate"``
             (``target="acalsim"``) or ``"eager"`` (module docstring).
         options: ``opt_level`` (0-2), ``folder`` (codegen), ``quantizer``,
