@@ -149,25 +149,35 @@ class Backend:
         return _Runner(gm, program, module, example_inputs, self.quantizer)
 
 
-    def _compile_acalsim(self, gm: torch.fx.GraphModule, program: TernaryProgram,
-                         example_inputs: Sequence[Any]) -> Callable:
-        import tempfile
-
-        from .acalsim import GraphRunner, build, write_program
-
+    def _compile_ir(self, program: TernaryProgram):
+        """(ternary MLIR, optimized MLIR, the graph's codegen folder or
+        None): in mode codegen, the folder holds model.tri and both MLIRs."""
         mlir = program.compile("mlir", self.opt_level)
         optimized = program.compile("opt-mlir", self.opt_level)
-        index = len(self.graphs)
-        folder = None
-        if self.mode == "codegen":
-            folder = self.folder / f"graph_{index}"
-            folder.mkdir(parents=True, exist_ok=True)
-            for name, text in (("model.tri", program.source), ("model.mlir", mlir),
-                               ("model.opt.mlir", optimized)):
-                (folder / name).write_text(text)
-            directory = folder / "acalsim"
-        else:
-            directory = pathlib.Path(tempfile.mkdtemp(prefix=f"triton_acalsim_{index}_"))
+        if self.mode != "codegen":
+            return mlir, optimized, None
+        folder = self.folder / f"graph_{len(self.graphs)}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in (("model.tri", program.source), ("model.mlir", mlir),
+                           ("model.opt.mlir", optimized)):
+            (folder / name).write_text(text)
+        return mlir, optimized, folder
+
+    def _output_directory(self, folder: Optional[pathlib.Path], target: str) -> pathlib.Path:
+        """Where a target's directory goes: ``folder``/<target> in mode
+        codegen, a fresh temporary directory otherwise."""
+        import tempfile
+
+        if folder is not None:
+            return folder / target
+        return pathlib.Path(tempfile.mkdtemp(prefix=f"triton_{target}_{len(self.graphs)}_"))
+
+    def _compile_acalsim(self, gm: torch.fx.GraphModule, program: TernaryProgram,
+                         example_inputs: Sequence[Any]) -> Callable:
+        from .acalsim import GraphRunner, build, write_program
+
+        mlir, optimized, folder = self._compile_ir(program)
+        directory = self._output_directory(folder, "acalsim")
         write_program(program, directory, self.offload, self.opt_level)
         if self.mode == "compile":
             build(directory)
@@ -178,21 +188,8 @@ class Backend:
 
     def _compile_ptx(self, gm: torch.fx.GraphModule, program: TernaryProgram,
                      example_inputs: Sequence[Any]) -> Callable:
-        import tempfile
-
-        mlir = program.compile("mlir", self.opt_level)
-        optimized = program.compile("opt-mlir", self.opt_level)
-        index = len(self.graphs)
-        folder = None
-        if self.mode == "codegen":
-            folder = self.folder / f"graph_{index}"
-            folder.mkdir(parents=True, exist_ok=True)
-            for name, text in (("model.tri", program.source), ("model.mlir", mlir),
-                               ("model.opt.mlir", optimized)):
-                (folder / name).write_text(text)
-            directory = folder / "ptx"
-        else:
-            directory = pathlib.Path(tempfile.mkdtemp(prefix=f"triton_ptx_{index}_"))
+        mlir, optimized, folder = self._compile_ir(program)
+        directory = self._output_directory(folder, "ptx")
         _write_ptx(program, directory, self.opt_level)
         self.graphs.append(CompiledGraph(program, mlir, optimized, "", None, folder,
                                          ptx=directory))
@@ -201,17 +198,9 @@ class Backend:
 
     def _compile_onnx(self, gm: torch.fx.GraphModule, program: TernaryProgram,
                       example_inputs: Sequence[Any]) -> Callable:
-        mlir = program.compile("mlir", self.opt_level)
-        optimized = program.compile("opt-mlir", self.opt_level)
+        mlir, optimized, folder = self._compile_ir(program)
         model = program.onnx(opt_level=self.opt_level)
-        index = len(self.graphs)
-        folder = None
-        if self.mode == "codegen":
-            folder = self.folder / f"graph_{index}"
-            folder.mkdir(parents=True, exist_ok=True)
-            for name, text in (("model.tri", program.source), ("model.mlir", mlir),
-                               ("model.opt.mlir", optimized)):
-                (folder / name).write_text(text)
+        if folder is not None:
             (folder / "model.onnx").write_bytes(model)
         runner = _ONNXRunner(gm, program, model, example_inputs, self.quantizer,
                              self.opt_level)
@@ -220,20 +209,46 @@ class Backend:
         return runner
 
 
-class _ONNXRunner:
+class _CapturedGraph:
+    """What the runners share: the graph, its program, which of torch.compile's
+    arguments are activations and which are weights, and the weights'
+    versions, to notice in-place updates (then ``recapture`` gives the
+    program of the new weights)."""
+
+    def __init__(self, gm: torch.fx.GraphModule, program: TernaryProgram,
+                 example_inputs: Sequence[Any], quantizer: dict):
+        self.gm = gm
+        self.program = program
+        self.quantizer = quantizer
+        self.inputs = program.input_positions
+        # Weights are graph inputs under torch.compile: remember which, and
+        # their versions.
+        self.weights = [i for i, x in enumerate(example_inputs)
+                        if isinstance(x, torch.Tensor) and i not in self.inputs]
+        self.versions = self._versions(example_inputs)
+
+    def _versions(self, args: Sequence[Any]):
+        return [(id(args[i]), args[i]._version) for i in self.weights]
+
+    def recapture(self, args: Sequence[Any]) -> Optional[TernaryProgram]:
+        """The program of the current weights when one was updated since the
+        last capture, else None."""
+        versions = self._versions(args)
+        if not self.weights or versions == self.versions:
+            return None
+        fresh = from_fx(self.gm, args, dynamic_batch=False, **self.quantizer)
+        self.versions = versions
+        return fresh
+
+
+class _ONNXRunner(_CapturedGraph):
     """What torch.compile calls with target="onnx": an onnxruntime session
     of the graph's ONNX model on the graph's activations (as numpy, CPU)."""
 
     def __init__(self, gm: torch.fx.GraphModule, program: TernaryProgram, model: bytes,
                  example_inputs: Sequence[Any], quantizer: dict, opt_level: int):
-        self.gm = gm
-        self.program = program
-        self.quantizer = quantizer
+        super().__init__(gm, program, example_inputs, quantizer)
         self.opt_level = opt_level
-        self.inputs = program.input_positions
-        self.weights = [i for i, x in enumerate(example_inputs)
-                        if isinstance(x, torch.Tensor) and i not in self.inputs]
-        self.versions = self._versions(example_inputs)
         self._start(model)
 
     def _start(self, model: bytes):
@@ -246,14 +261,10 @@ class _ONNXRunner:
                                                     providers=["CPUExecutionProvider"])
         self.names = [value.name for value in self.session.get_inputs()]
 
-    def _versions(self, args: Sequence[Any]):
-        return [(id(args[i]), args[i]._version) for i in self.weights]
-
     def __call__(self, *args):
-        if self.weights and self._versions(args) != self.versions:
-            fresh = from_fx(self.gm, args, dynamic_batch=False, **self.quantizer)
+        fresh = self.recapture(args)
+        if fresh is not None:
             self._start(fresh.onnx(opt_level=self.opt_level))
-            self.versions = self._versions(args)
         feeds = {name: args[i].detach().cpu().numpy()
                  for name, i in zip(self.names, self.inputs)}
         result = torch.from_numpy(self.session.run(None, feeds)[0])
@@ -283,22 +294,16 @@ def _write_ptx(program: TernaryProgram, directory: pathlib.Path, opt_level: int)
                                        else bytes(contents))
 
 
-class _PTXRunner:
+class _PTXRunner(_CapturedGraph):
     """What torch.compile calls with target="ptx": the graph's layer function
     on the GPU (triton_dsl.cuda), on the graph's activations."""
 
     def __init__(self, gm: torch.fx.GraphModule, program: TernaryProgram,
                  directory: pathlib.Path, example_inputs: Sequence[Any], quantizer: dict,
                  opt_level: int):
-        self.gm = gm
-        self.program = program
+        super().__init__(gm, program, example_inputs, quantizer)
         self.directory = directory
-        self.quantizer = quantizer
         self.opt_level = opt_level
-        self.inputs = program.input_positions
-        self.weights = [i for i, x in enumerate(example_inputs)
-                        if isinstance(x, torch.Tensor) and i not in self.inputs]
-        self.versions = self._versions(example_inputs)
         self.loaded = None
         self._load()
 
@@ -314,45 +319,29 @@ class _PTXRunner:
                                f"(it has {sorted(self.loaded.functions)})")
         self.function = self.loaded.functions[name]
 
-    def _versions(self, args: Sequence[Any]):
-        return [(id(args[i]), args[i]._version) for i in self.weights]
-
     def __call__(self, *args):
-        if self.weights and self._versions(args) != self.versions:
-            fresh = from_fx(self.gm, args, dynamic_batch=False, **self.quantizer)
+        fresh = self.recapture(args)
+        if fresh is not None:
             _write_ptx(fresh, self.directory, self.opt_level)
             self._load()
-            self.versions = self._versions(args)
         with torch.no_grad():
             result = self.function(*(args[i].detach().contiguous() for i in self.inputs))
         return (result,) if self.program.returns_tuple else result
 
 
-class _Runner:
+class _Runner(_CapturedGraph):
     """What torch.compile calls: the generated module on the graph's activations."""
 
     def __init__(self, gm: torch.fx.GraphModule, program: TernaryProgram,
                  module: torch.nn.Module, example_inputs: Sequence[Any], quantizer: dict):
-        self.gm = gm
-        self.program = program
+        super().__init__(gm, program, example_inputs, quantizer)
         self.module = module
-        self.quantizer = quantizer
-        self.inputs = program.input_positions
-        # Weights are graph inputs under torch.compile: remember which, and
-        # their versions, to notice in-place updates.
-        self.weights = [i for i, x in enumerate(example_inputs)
-                        if isinstance(x, torch.Tensor) and i not in self.inputs]
-        self.versions = self._versions(example_inputs)
-
-    def _versions(self, args: Sequence[Any]):
-        return [(id(args[i]), args[i]._version) for i in self.weights]
 
     def __call__(self, *args):
-        if self.weights and self._versions(args) != self.versions:
-            fresh = from_fx(self.gm, args, dynamic_batch=False, **self.quantizer)
+        fresh = self.recapture(args)
+        if fresh is not None:
             self.module.load_state_dict(
                 fresh.state_dict(getattr(type(self.module), "TERNARY_PARAMS", {})))
-            self.versions = self._versions(args)
         with torch.no_grad():
             result = self.module(*(args[i] for i in self.inputs))
         return (result,) if self.program.returns_tuple else result

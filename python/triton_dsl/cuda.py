@@ -163,15 +163,7 @@ class _Function:
                         raise TypeError(f"{self.name}: argument {index} must be {np.dtype(dtype).name}, "
                                         f"got {array.dtype}")
                     array, shape, pointer = np.ascontiguousarray(array), array.shape, None
-                if len(shape) != len(spec["shape"]):
-                    raise ValueError(f"{self.name}: argument {index} must have rank "
-                                     f"{len(spec['shape'])}, got shape {shape}")
-                for d, (size, expr) in enumerate(zip(shape, spec["shape"])):
-                    if expr == [f"arg{index}.{d}"]:
-                        dims[f"arg{index}.{d}"] = size
-                    elif evaluate(expr, dims) != size:
-                        raise ValueError(f"{self.name}: argument {index} has shape {shape}, "
-                                         f"dim {d} must be {evaluate(expr, dims)}")
+                self._bind_dims(index, shape, spec, dims)
                 if pointer is None:
                     pointer = runner.alloc(array.nbytes)
                     owned.append(pointer)
@@ -220,6 +212,19 @@ class _Function:
             for pointer in owned:
                 runner.lib.tri_cuda_free(runner.handle, pointer)
         return results[0] if len(results) == 1 else tuple(results)
+
+    def _bind_dims(self, index, shape, spec, dims):
+        """Checks the shape of argument ``index`` against the manifest and
+        records the dims it defines (``argI.D``) in ``dims``."""
+        if len(shape) != len(spec["shape"]):
+            raise ValueError(f"{self.name}: argument {index} must have rank "
+                             f"{len(spec['shape'])}, got shape {shape}")
+        for d, (size, expr) in enumerate(zip(shape, spec["shape"])):
+            if expr == [f"arg{index}.{d}"]:
+                dims[f"arg{index}.{d}"] = size
+            elif evaluate(expr, dims) != size:
+                raise ValueError(f"{self.name}: argument {index} has shape {shape}, "
+                                 f"dim {d} must be {evaluate(expr, dims)}")
 
     def _view(self, view, buffers, dims):
         ref = view["buffer"]
@@ -323,16 +328,7 @@ class _Function:
                                 f"{np.dtype(_DTYPES[spec['dtype']]).name}, got {value.dtype}")
             if not value.is_contiguous():
                 raise ValueError(f"{self.name}: argument {index} must be contiguous")
-            if len(value.shape) != len(spec["shape"]):
-                raise ValueError(f"{self.name}: argument {index} must have rank "
-                                 f"{len(spec['shape'])}, got shape {tuple(value.shape)}")
-            for d, (size, expr) in enumerate(zip(value.shape, spec["shape"])):
-                if expr == [f"arg{index}.{d}"]:
-                    dims[f"arg{index}.{d}"] = size
-                elif evaluate(expr, dims) != size:
-                    raise ValueError(f"{self.name}: argument {index} has shape "
-                                     f"{tuple(value.shape)}, dim {d} must be "
-                                     f"{evaluate(expr, dims)}")
+            self._bind_dims(index, tuple(value.shape), spec, dims)
             buffers[("arg", index)] = value.data_ptr()
             device = value.device
         outputs = []
