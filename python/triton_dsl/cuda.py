@@ -171,17 +171,12 @@ class _Function:
                                                             array.ctypes.data, array.nbytes))
                 buffers[("arg", index)] = pointer
             outputs = []
-            for index, spec in enumerate(arguments):
-                if spec["role"] != "output":
-                    continue
-                shape = tuple(evaluate(e, dims) for e in spec["shape"])
-                for d, size in enumerate(shape):
-                    dims[f"arg{index}.{d}"] = size
-                nbytes = int(np.prod(shape)) * np.dtype(_DTYPES[spec["dtype"]]).itemsize
+            for index, shape, dtype in self._output_shapes(dims):
+                nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
                 pointer = runner.alloc(nbytes)
                 owned.append(pointer)
                 buffers[("arg", index)] = pointer
-                outputs.append((pointer, shape, _DTYPES[spec["dtype"]]))
+                outputs.append((pointer, shape, dtype))
             for index, spec in enumerate(self.description["temporaries"]):
                 shape = [evaluate(e, dims) for e in spec["shape"]]
                 nbytes = int(np.prod(shape)) * np.dtype(_DTYPES[spec["dtype"]]).itemsize
@@ -190,13 +185,8 @@ class _Function:
                 buffers[("temp", index)] = pointer
             for index, pointer in program.constant_pointers.items():
                 buffers[("constant", index)] = pointer
-            for step in self.description["steps"]:
-                if "when" in step and not evaluate(step["when"], dims):
-                    continue
-                if "copy" in step:
-                    self._copy(step["copy"], buffers, dims)
-                else:
-                    self._launch(step, buffers, dims)
+            for run, prepared in self._prepare_steps(buffers, dims):
+                run(prepared)
             runner.check(runner.lib.tri_cuda_synchronize(runner.handle))
             results = []
             for pointer, shape, dtype in outputs:
@@ -226,15 +216,38 @@ class _Function:
                 raise ValueError(f"{self.name}: argument {index} has shape {shape}, "
                                  f"dim {d} must be {evaluate(expr, dims)}")
 
+    def _output_shapes(self, dims):
+        """(index, shape, numpy dtype) of every output argument, from the
+        bound dims; records the dims each output defines."""
+        for index, spec in enumerate(self.description["arguments"]):
+            if spec["role"] != "output":
+                continue
+            shape = tuple(evaluate(e, dims) for e in spec["shape"])
+            for d, size in enumerate(shape):
+                dims[f"arg{index}.{d}"] = size
+            yield index, shape, _DTYPES[spec["dtype"]]
+
+    def _prepare_steps(self, buffers, dims):
+        """The steps that run for these dims, each as (run, prepared):
+        ``run(prepared)`` queues it (a launch or a device copy)."""
+        steps = []
+        for step in self.description["steps"]:
+            if "when" in step and not evaluate(step["when"], dims):
+                continue
+            if "copy" in step:
+                steps.append((self._run_copy, self._prepare_copy(step["copy"], buffers, dims)))
+            else:
+                prepared = self._prepare_launch(step, buffers, dims)
+                if prepared is not None:
+                    steps.append((self._run_launch, prepared))
+        return steps
+
     def _view(self, view, buffers, dims):
         ref = view["buffer"]
         kind, index = next(iter(ref.items()))
         return (buffers[(kind, index)], evaluate(view["offset"], dims),
                 [evaluate(e, dims) for e in view["sizes"]],
                 [evaluate(e, dims) for e in view["strides"]])
-
-    def _copy(self, copy, buffers, dims):
-        self._run_copy(self._prepare_copy(copy, buffers, dims))
 
     def _prepare_copy(self, copy, buffers, dims):
         """(destination, source, bytes) of a contiguous copy step."""
@@ -263,11 +276,6 @@ class _Function:
         else:
             dtype = self.program.manifest["constants"][index]["dtype"]
         return np.dtype(_DTYPES[dtype]).itemsize
-
-    def _launch(self, step, buffers, dims):
-        prepared = self._prepare_launch(step, buffers, dims)
-        if prepared is not None:
-            self._run_launch(prepared)
 
     def _prepare_launch(self, step, buffers, dims):
         """The driver arguments of a launch step (None for an empty grid);
@@ -332,14 +340,8 @@ class _Function:
             buffers[("arg", index)] = value.data_ptr()
             device = value.device
         outputs = []
-        for index, spec in enumerate(arguments):
-            if spec["role"] != "output":
-                continue
-            shape = tuple(evaluate(e, dims) for e in spec["shape"])
-            for d, size in enumerate(shape):
-                dims[f"arg{index}.{d}"] = size
-            out = torch.empty(shape, dtype=getattr(torch, np.dtype(_DTYPES[spec["dtype"]]).name),
-                              device=device)
+        for index, shape, dtype in self._output_shapes(dims):
+            out = torch.empty(shape, dtype=getattr(torch, np.dtype(dtype).name), device=device)
             outputs.append(out)
             buffers[("arg", index)] = out.data_ptr()
         for index, spec in enumerate(self.description["temporaries"]):
@@ -350,16 +352,7 @@ class _Function:
             buffers[("temp", index)] = temp.data_ptr()
         for index, pointer in self.program.constant_pointers.items():
             buffers[("constant", index)] = pointer
-        steps = []
-        for step in self.description["steps"]:
-            if "when" in step and not evaluate(step["when"], dims):
-                continue
-            if "copy" in step:
-                steps.append((self._run_copy, self._prepare_copy(step["copy"], buffers, dims)))
-            else:
-                prepared = self._prepare_launch(step, buffers, dims)
-                if prepared is not None:
-                    steps.append((self._run_launch, prepared))
+        steps = self._prepare_steps(buffers, dims)
 
         def run(_steps=steps, _keep=keep):
             for function, prepared in _steps:
