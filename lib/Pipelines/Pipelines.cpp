@@ -114,6 +114,12 @@ void tritondsl::buildTernaryToLLVMPipeline(
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
+  buildLoopsToLLVMPipeline(pm);
+  if (options.shareRepeatedCode)
+    pm.addPass(createExpandFunctionInstances());
+}
+
+void tritondsl::buildLoopsToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -137,8 +143,6 @@ void tritondsl::buildTernaryToLLVMPipeline(
   // Casts outside functions (none expected), and what the nested passes
   // could not see.
   pm.addPass(createReconcileUnrealizedCastsPass());
-  if (options.shareRepeatedCode)
-    pm.addPass(createExpandFunctionInstances());
 }
 
 void tritondsl::buildTernaryCPUPipeline(OpPassManager &pm,

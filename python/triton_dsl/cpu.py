@@ -74,8 +74,11 @@ def _is_object_file(path: pathlib.Path) -> bool:
     return int.from_bytes(header[16:18], "little") == 1
 
 
-def _link(obj: pathlib.Path, directory: str) -> pathlib.Path:
-    runtime = _runtime_library()
+def _link(obj: pathlib.Path, directory: str, runtime: Optional[pathlib.Path] = None
+          ) -> pathlib.Path:
+    """``obj`` linked into ``directory/<stem>.so`` against ``runtime`` (the
+    library that defines what it calls; libtriton_runtime.so by default)."""
+    runtime = runtime or _runtime_library()
     if runtime is None:
         raise FileNotFoundError(
             "libtriton_runtime.so not found (build the project, or set TRITON_RUNTIME_LIB); "

@@ -80,12 +80,19 @@ def evaluate(expr, dims: dict) -> int:
 
 
 class _Runner:
-    def __init__(self, library: pathlib.Path, device: int):
+    """The runner library opened on CUDA device ``device``, or on the CPU
+    emulator of the kernels of ``emulated`` (a shared library linked from
+    ``{name}.emulator.o``)."""
+
+    def __init__(self, library: pathlib.Path, device: int,
+                 emulated: Optional[pathlib.Path] = None):
         self.lib = ctypes.CDLL(str(library))
         lib = self.lib
         lib.tri_cuda_last_error.restype = ctypes.c_char_p
         lib.tri_cuda_device_name.restype = ctypes.c_char_p
         lib.tri_cuda_open.argtypes = [ctypes.c_int, ctypes.POINTER(ctypes.c_void_p)]
+        lib.tri_cuda_open_emulator.argtypes = [ctypes.c_char_p,
+                                               ctypes.POINTER(ctypes.c_void_p)]
         for name in ("tri_cuda_load_ptx", "tri_cuda_get_kernel", "tri_cuda_alloc",
                      "tri_cuda_free", "tri_cuda_upload", "tri_cuda_download",
                      "tri_cuda_copy", "tri_cuda_launch", "tri_cuda_synchronize"):
@@ -110,7 +117,11 @@ class _Runner:
         lib.tri_cuda_close.argtypes = [ctypes.c_void_p]
         lib.tri_cuda_device_name.argtypes = [ctypes.c_void_p]
         handle = ctypes.c_void_p()
-        if lib.tri_cuda_open(device, ctypes.byref(handle)):
+        if emulated is not None:
+            status = lib.tri_cuda_open_emulator(str(emulated).encode(), ctypes.byref(handle))
+        else:
+            status = lib.tri_cuda_open(device, ctypes.byref(handle))
+        if status:
             raise RuntimeError(lib.tri_cuda_last_error().decode())
         self.handle = handle
 
@@ -293,7 +304,8 @@ class _Function:
                           ctypes.c_int64(offset)]
                 fields += [ctypes.c_int64(s) for s in sizes] + [ctypes.c_int64(s) for s in strides]
             elif kind in ("f32", "f64"):
-                fields = [(ctypes.c_float if kind == "f32" else ctypes.c_double)(value)]
+                # A number, or "inf", "-inf", "nan" (JSON has no such numbers).
+                fields = [(ctypes.c_float if kind == "f32" else ctypes.c_double)(float(value))]
             else:
                 ctype = {"i8": ctypes.c_int8, "i16": ctypes.c_int16, "i32": ctypes.c_int32,
                          "i64": ctypes.c_int64}[kind]
@@ -384,7 +396,14 @@ class Program:
         if library is None or not library.is_file():
             raise FileNotFoundError("libtriton_cuda.so not found (build runtime/cuda, which "
                                     "needs cuda.h, or set TRITON_CUDA_LIB)")
-        self.runner = _Runner(library, device)
+        emulated = None
+        if self.manifest.get("emulator"):
+            # --emit=emulator: the kernels compiled for this CPU.
+            from .cpu import _link
+            emulated = _link(directory / self.manifest["emulator"], str(directory),
+                             runtime=library)
+        self.runner = _Runner(library, device, emulated)
+        self.emulated = emulated is not None
         self._kernels = {}
         self.constant_pointers = {}
         if self.ptx:

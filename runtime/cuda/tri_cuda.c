@@ -1,5 +1,6 @@
 /* tri_cuda.c - the CUDA driver API through dlopen (tri_cuda.h). */
 #include "tri_cuda.h"
+#include "tri_emulator.h"
 
 #include <cuda.h>
 #include <dlfcn.h>
@@ -24,6 +25,9 @@ const char *tri_cuda_last_error(void) { return last_error; }
  * are the ones cuda.h's macros select. */
 struct tri_cuda {
   void *library;
+  /* tri_cuda_open_emulator: the kernels are functions of `library`,
+   * buffers are host memory. */
+  int emulated;
   CUdevice device;
   CUcontext context;
   CUmodule module;
@@ -131,9 +135,36 @@ error:
   return 1;
 }
 
+int tri_cuda_open_emulator(const char *library, tri_cuda **out) {
+  if (!out)
+    return fail("tri_cuda_open_emulator: no result pointer");
+  *out = NULL;
+  if (!library)
+    return fail("tri_cuda_open_emulator: no library");
+  tri_cuda *cuda = calloc(1, sizeof *cuda);
+  if (!cuda)
+    return fail("out of memory");
+  cuda->library = dlopen(library, RTLD_NOW | RTLD_LOCAL);
+  if (!cuda->library) {
+    const char *why = dlerror();
+    free(cuda);
+    return fail("cannot load the emulated kernels (%s)",
+                why ? why : library);
+  }
+  cuda->emulated = 1;
+  snprintf(cuda->name, sizeof cuda->name, "CPU emulator");
+  *out = cuda;
+  return 0;
+}
+
 void tri_cuda_close(tri_cuda *cuda) {
   if (!cuda)
     return;
+  if (cuda->emulated) {
+    dlclose(cuda->library);
+    free(cuda);
+    return;
+  }
   if (cuda->module)
     cuda->cuModuleUnload(cuda->module);
   if (cuda->context)
@@ -155,6 +186,8 @@ const char *tri_cuda_device_name(const tri_cuda *cuda) {
 
 int tri_cuda_load_ptx(tri_cuda *cuda, const char *ptx) {
   REQUIRE_OPEN(cuda);
+  if (cuda->emulated)
+    return fail("tri_cuda_load_ptx: the CPU emulator runs no PTX");
   if (!ptx)
     return fail("tri_cuda_load_ptx: no PTX");
   char log[4096] = {0};
@@ -180,6 +213,14 @@ int tri_cuda_load_ptx(tri_cuda *cuda, const char *ptx) {
 
 int tri_cuda_get_kernel(tri_cuda *cuda, const char *name, void **kernel) {
   REQUIRE_OPEN(cuda);
+  if (cuda->emulated) {
+    char symbol[512];
+    snprintf(symbol, sizeof symbol, "__tri_emu_kernel_%s", name);
+    *kernel = dlsym(cuda->library, symbol);
+    if (!*kernel)
+      return fail("the emulated kernels have no kernel '%s'", name);
+    return 0;
+  }
   if (!cuda->module)
     return fail("tri_cuda_get_kernel: no PTX loaded");
   CUfunction function;
@@ -192,6 +233,14 @@ int tri_cuda_get_kernel(tri_cuda *cuda, const char *name, void **kernel) {
 
 int tri_cuda_alloc(tri_cuda *cuda, size_t bytes, uint64_t *device_pointer) {
   REQUIRE_OPEN(cuda);
+  if (cuda->emulated) {
+    /* cuMemAlloc's alignment, so that vector loads behave the same. */
+    void *host = aligned_alloc(256, ((bytes ? bytes : 1) + 255) / 256 * 256);
+    if (!host)
+      return fail("the emulator cannot allocate %zu bytes", bytes);
+    *device_pointer = (uint64_t)(uintptr_t)host;
+    return 0;
+  }
   CUdeviceptr pointer = 0;
   /* cuMemAlloc refuses 0 bytes; an empty tensor still gets an address. */
   if (check(cuda, cuda->cuMemAlloc(&pointer, bytes ? bytes : 1),
@@ -203,6 +252,10 @@ int tri_cuda_alloc(tri_cuda *cuda, size_t bytes, uint64_t *device_pointer) {
 
 int tri_cuda_free(tri_cuda *cuda, uint64_t device_pointer) {
   REQUIRE_OPEN(cuda);
+  if (cuda->emulated) {
+    free((void *)(uintptr_t)device_pointer);
+    return 0;
+  }
   return check(cuda, cuda->cuMemFree(device_pointer), "cuMemFree");
 }
 
@@ -211,6 +264,10 @@ int tri_cuda_upload(tri_cuda *cuda, uint64_t device_pointer, const void *host,
   REQUIRE_OPEN(cuda);
   if (!bytes)
     return 0;
+  if (cuda->emulated) {
+    memcpy((void *)(uintptr_t)device_pointer, host, bytes);
+    return 0;
+  }
   return check(cuda, cuda->cuMemcpyHtoD(device_pointer, host, bytes),
                "cuMemcpyHtoD");
 }
@@ -220,6 +277,10 @@ int tri_cuda_download(tri_cuda *cuda, void *host, uint64_t device_pointer,
   REQUIRE_OPEN(cuda);
   if (!bytes)
     return 0;
+  if (cuda->emulated) {
+    memcpy(host, (const void *)(uintptr_t)device_pointer, bytes);
+    return 0;
+  }
   return check(cuda, cuda->cuMemcpyDtoH(host, device_pointer, bytes),
                "cuMemcpyDtoH");
 }
@@ -228,6 +289,10 @@ int tri_cuda_copy(tri_cuda *cuda, uint64_t to, uint64_t from, size_t bytes) {
   REQUIRE_OPEN(cuda);
   if (!bytes)
     return 0;
+  if (cuda->emulated) {
+    memmove((void *)(uintptr_t)to, (const void *)(uintptr_t)from, bytes);
+    return 0;
+  }
   return check(cuda, cuda->cuMemcpyDtoD(to, from, bytes), "cuMemcpyDtoD");
 }
 
@@ -242,6 +307,15 @@ int tri_cuda_launch(tri_cuda *cuda, void *kernel, const unsigned grid[3],
       return fail("tri_cuda_launch: an empty grid or block (%u,%u,%u) x "
                   "(%u,%u,%u)",
                   grid[0], grid[1], grid[2], block[0], block[1], block[2]);
+  if (cuda->emulated) {
+    if (shared_bytes)
+      return fail("the emulator has no dynamic shared memory (%u bytes)",
+                  shared_bytes);
+    tri_emu_entry entry;
+    memcpy(&entry, &kernel, sizeof entry); /* dlsym's function, as data */
+    return tri_emu_launch(entry, grid, block, params, last_error,
+                          sizeof last_error);
+  }
   return check(cuda,
                cuda->cuLaunchKernel((CUfunction)kernel, grid[0], grid[1],
                                     grid[2], block[0], block[1], block[2],
@@ -251,5 +325,7 @@ int tri_cuda_launch(tri_cuda *cuda, void *kernel, const unsigned grid[3],
 
 int tri_cuda_synchronize(tri_cuda *cuda) {
   REQUIRE_OPEN(cuda);
+  if (cuda->emulated)
+    return 0; /* launches run to completion */
   return check(cuda, cuda->cuCtxSynchronize(), "cuCtxSynchronize");
 }

@@ -30,6 +30,11 @@ const char *tri_cuda_last_error(void);
  * context current. Fails with "no CUDA driver found (...)" when
  * libcuda.so.1 cannot be loaded, "no CUDA device ..." when there is none. */
 int tri_cuda_open(int device, tri_cuda **out);
+/* Opens the CPU emulator instead (tri_emulator.h): `library` is the shared
+ * library linked from {name}.emulator.o of --emit=emulator. Kernels are its
+ * entry points, "device" buffers host memory (256-byte aligned), launches
+ * run to completion; PTX cannot be loaded. */
+int tri_cuda_open_emulator(const char *library, tri_cuda **out);
 void tri_cuda_close(tri_cuda *cuda);
 /* The device's name (empty before a successful open). */
 const char *tri_cuda_device_name(const tri_cuda *cuda);

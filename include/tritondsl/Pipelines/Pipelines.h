@@ -95,6 +95,12 @@ struct TernaryToLLVMOptions
 void buildTernaryToLLVMPipeline(OpPassManager &pm,
                                 const TernaryToLLVMOptions &options);
 
+/// The tail of ternary-to-llvm: structured control flow, memref, math,
+/// vector, arith, index, func and cf ops to the LLVM dialect (memref
+/// descriptors expanded into scalars at function boundaries) and
+/// reconcile-unrealized-casts. Also lowers the kernels of the GPU emulator.
+void buildLoopsToLLVMPipeline(OpPassManager &pm);
+
 /// Options of `ternary-cpu`: an optimization level and the lowering.
 struct TernaryCPUOptions : public PassPipelineOptions<TernaryCPUOptions> {
   PassOptions::Option<unsigned> optLevel{

@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "tritondsl/Target/PTX/PTXTarget.h"
 
+#include <cmath>
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -244,8 +246,16 @@ LogicalResult ManifestBuilder::visitLaunch(gpu::LaunchFuncOp launch,
       arguments.push_back(json::Object{
           {"i" + std::to_string(width == 1 ? 8 : width), std::move(*expr)}});
     } else if ((type.isF32() || type.isF64()) && floats.count(operand)) {
+      // JSON has no infinities or NaNs: those are the strings "inf",
+      // "-inf" and "nan" (a NaN initializes maxnumf reductions).
+      double number = floats[operand];
+      json::Value value = number;
+      if (std::isnan(number))
+        value = "nan";
+      else if (std::isinf(number))
+        value = number > 0 ? "inf" : "-inf";
       arguments.push_back(
-          json::Object{{type.isF32() ? "f32" : "f64", floats[operand]}});
+          json::Object{{type.isF32() ? "f32" : "f64", std::move(value)}});
     } else {
       return launch.emitError("--target=ptx: a kernel argument of type ")
              << type << " is not supported by the launch manifest";
@@ -615,14 +625,30 @@ FailureOr<json::Object> ManifestBuilder::describe(func::FuncOp func) {
 } // namespace
 
 LogicalResult tritondsl::emitPTXDirectory(ModuleOp module,
-                                          SmallVectorImpl<TargetFile> &files) {
+                                          SmallVectorImpl<TargetFile> &files,
+                                          bool emulator) {
   std::string name = getProgramName(module);
-  // The kernels: one gpu.binary (ternary-gpu merges the gpu.modules).
+  // The kernels: one gpu.binary (ternary-gpu merges the gpu.modules), or
+  // for the emulator the one gpu.module.
   SmallVector<gpu::BinaryOp> binaries(module.getOps<gpu::BinaryOp>());
-  if (!module.getOps<gpu::GPUModuleOp>().empty())
-    return (*module.getOps<gpu::GPUModuleOp>().begin())
-        .emitError("--target=ptx: a gpu.module was not compiled; run the "
-                   "ternary-gpu pipeline first");
+  SmallVector<gpu::GPUModuleOp> gpuModules(module.getOps<gpu::GPUModuleOp>());
+  std::string emulatorObject;
+  if (emulator) {
+    if (!binaries.empty())
+      return binaries.front().emitError(
+          "--emit=emulator: the kernels were compiled to a gpu.binary; run "
+          "ternary-gpu{emulator=true}");
+    if (gpuModules.size() > 1)
+      return gpuModules[1].emitError(
+          "--emit=emulator: expected one gpu.module (the merged kernels)");
+    if (!gpuModules.empty() &&
+        failed(emitGPUEmulatorObject(gpuModules.front(), emulatorObject)))
+      return failure();
+  } else if (!gpuModules.empty()) {
+    return gpuModules.front().emitError(
+        "--target=ptx: a gpu.module was not compiled; run the ternary-gpu "
+        "pipeline first");
+  }
   if (binaries.size() > 1)
     return binaries[1].emitError(
         "--target=ptx: expected one gpu.binary (the merged kernels)");
@@ -665,6 +691,8 @@ LogicalResult tritondsl::emitPTXDirectory(ModuleOp module,
   if (functions.empty())
     return module.emitError("--target=ptx: the program has no function");
 
+  if (emulator && !gpuModules.empty())
+    moduleName = gpuModules.front().getSymName().str();
   json::Object manifest{{"version", 1},
                         {"name", name},
                         {"ptx", ptx.empty() ? json::Value(nullptr)
@@ -676,6 +704,10 @@ LogicalResult tritondsl::emitPTXDirectory(ModuleOp module,
                                         : json::Value(name + ".weights.bin")},
                         {"constants", std::move(constantList)},
                         {"functions", std::move(functions)}};
+  if (!emulatorObject.empty()) {
+    manifest["emulator"] = name + ".emulator.o";
+    files.push_back({name + ".emulator.o", std::move(emulatorObject)});
+  }
   if (!ptx.empty())
     files.push_back({name + ".ptx", std::move(ptx)});
   if (!constants.empty())

@@ -62,6 +62,11 @@ public:
          "a directory: {name}.ptx, the launch manifest {name}.json and the "
          "bound weights {name}.weights.bin (--gpu-chip, default sm_80)",
          /*binary=*/false},
+        {"emulator",
+         "a directory like `dir` with {name}.emulator.o in place of the PTX: "
+         "the kernels compiled for this CPU, for the emulator of "
+         "runtime/cuda (a check without a GPU; not for speed)",
+         /*binary=*/false},
         {"gpu-mlir", "the module after the ternary-gpu pipeline",
          /*binary=*/false}};
     return kinds;
@@ -70,6 +75,7 @@ public:
                      const TargetOptions &options) const override {
     TernaryGPUOptions gpuOptions;
     gpuOptions.chip = gpuChip;
+    gpuOptions.emulator = options.emit == "emulator";
     buildTernaryGPUPipeline(pm, gpuOptions);
   }
   LogicalResult emit(ModuleOp module, const TargetOptions &options,
@@ -79,7 +85,8 @@ public:
       module->print(os);
       return success();
     }
-    return emitPTXDirectory(module, files);
+    return emitPTXDirectory(module, files,
+                            /*emulator=*/options.emit == "emulator");
   }
 };
 
@@ -285,6 +292,8 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(std::make_unique<MergeGPUModulesPass>());
   pm.addPass(createCSEPass());
+  if (options.emulator)
+    return;
 
   // The device half of upstream gpu-lower-to-nvvm-pipeline, on the
   // gpu.modules only: the host functions stay for the launch manifest.
@@ -322,6 +331,7 @@ void tritondsl::registerPTXTarget() {
         "PTX (gpu.binary, format isa) and host functions of memref ops and "
         "gpu.launch_func: the --target=ptx pipeline",
         buildTernaryGPUPipeline);
+    registerGPUEmulatorPasses();
     return true;
   }();
   (void)registered;

@@ -14,6 +14,10 @@
 
 #include "mlir/Pass/PassOptions.h"
 
+namespace mlir::gpu {
+class GPUModuleOp;
+} // namespace mlir::gpu
+
 namespace tritondsl {
 
 /// Registers the `ptx` target and the `ternary-gpu` pipeline.
@@ -35,6 +39,11 @@ struct TernaryGPUOptions : public PassPipelineOptions<TernaryGPUOptions> {
                      "kernels (default: $CUDA_PATH, $CUDA_HOME, $CUDA_ROOT, "
                      "/usr/local/cuda, the newest /usr/local/cuda-*)"),
       llvm::cl::init("")};
+  PassOptions::Option<bool> emulator{
+      *this, "emulator",
+      llvm::cl::desc("Stop before the NVVM lowering: the kernels stay "
+                     "gpu.funcs, for the CPU emulator (--emit=emulator)"),
+      llvm::cl::init(false)};
 };
 
 /// The CUDA toolkit to take libdevice from (see TernaryGPUOptions::cudaPath),
@@ -55,8 +64,21 @@ void buildTernaryGPUPipeline(mlir::OpPassManager &pm,
 /// Writes the directory of a module made by buildTernaryGPUPipeline:
 /// {name}.ptx, the launch manifest {name}.json and, when the program has
 /// constants (bound weights), {name}.weights.bin.
+/// With `emulator` (a module of ternary-gpu{emulator}), {name}.emulator.o
+/// replaces the PTX: the kernels compiled for this CPU (emitGPUEmulatorObject).
 mlir::LogicalResult emitPTXDirectory(mlir::ModuleOp module,
-                                     llvm::SmallVectorImpl<TargetFile> &files);
+                                     llvm::SmallVectorImpl<TargetFile> &files,
+                                     bool emulator = false);
+
+/// The kernels of `kernels` (gpu.funcs, before the NVVM lowering) as a
+/// relocatable object for this CPU that the emulator of runtime/cuda runs
+/// (tri_emulator.h): each kernel K has the entry point
+/// `__tri_emu_kernel_K(void **params)`. Errors are reported on the ops.
+mlir::LogicalResult emitGPUEmulatorObject(mlir::gpu::GPUModuleOp kernels,
+                                          std::string &object);
+
+/// Registers ternary-gpu-kernels-to-host (GPUEmulator.cpp) for triton-opt.
+void registerGPUEmulatorPasses();
 
 } // namespace tritondsl
 

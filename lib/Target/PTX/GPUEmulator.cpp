@@ -1,0 +1,300 @@
+//===- GPUEmulator.cpp - the PTX target's kernels compiled for the CPU ----===//
+//
+// `--target=ptx --emit=emulator`: the kernels of the program, the gpu.func
+// bodies that the PTX is made from, compiled for this CPU and run by the
+// emulator of runtime/cuda (tri_emulator.h), so that the kernels' logic and
+// the launch manifest are checked on machines without a GPU.
+//
+// ternary-gpu-kernels-to-host turns every gpu.func of the gpu.modules into
+// a func.func: gpu.thread_id/block_id/block_dim/grid_dim/lane_id become
+// calls of __tri_emu_id(kind, dim), gpu.barrier a call of
+// __tri_emu_barrier, gpu.shuffle calls of __tri_emu_shuffle (the value's
+// bits as i64) and __tri_emu_shuffle_valid; a workgroup attribution (shared
+// memory) becomes a private memref.global, which is the block's own because
+// the emulator runs one block at a time; a private attribution a
+// memref.alloca. After the LLVM lowering each kernel K gets the entry point
+// __tri_emu_kernel_K(ptr params), which loads its arguments from
+// cuLaunchKernel's parameter array.
+//
+//===----------------------------------------------------------------------===//
+#include "tritondsl/Target/PTX/PTXTarget.h"
+
+#include "tritondsl/Pipelines/Pipelines.h"
+#include "tritondsl/Target/CPU/ObjectEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/AttrTypeSubElements.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+using namespace tritondsl;
+
+namespace {
+/// The `kind` of __tri_emu_id (runtime/cuda/tri_emulator.h).
+enum EmulatorId : int32_t {
+  kThreadId = 0,
+  kBlockId = 1,
+  kBlockDim = 2,
+  kGridDim = 3,
+  kLaneId = 4
+};
+constexpr StringLiteral kEntryPrefix = "__tri_emu_kernel_";
+constexpr StringLiteral kKernelAttr = "ternary.emulated_kernel";
+
+/// Declares the runtime function `name` in `module` (once).
+func::FuncOp declare(ModuleOp module, StringRef name, TypeRange inputs,
+                     TypeRange results) {
+  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
+    return existing;
+  OpBuilder b(module.getBodyRegion());
+  auto func = func::FuncOp::create(
+      b, module.getLoc(), name, b.getFunctionType(inputs, results));
+  func.setPrivate();
+  return func;
+}
+
+/// `value` as the i64 of its bits (integers zero-extended).
+Value toBits(OpBuilder &b, Location loc, Value value) {
+  Type type = value.getType();
+  unsigned width = type.getIntOrFloatBitWidth();
+  if (!isa<IntegerType>(type))
+    value = arith::BitcastOp::create(b, loc, b.getIntegerType(width), value);
+  if (width < 64)
+    value = arith::ExtUIOp::create(b, loc, b.getI64Type(), value);
+  return value;
+}
+
+/// The value of type `type` whose bits are the low bits of `bits`.
+Value fromBits(OpBuilder &b, Location loc, Value bits, Type type) {
+  unsigned width = type.getIntOrFloatBitWidth();
+  if (width < 64)
+    bits = arith::TruncIOp::create(b, loc, b.getIntegerType(width), bits);
+  if (!isa<IntegerType>(type))
+    bits = arith::BitcastOp::create(b, loc, type, bits);
+  return bits;
+}
+
+struct GPUKernelsToHostPass
+    : PassWrapper<GPUKernelsToHostPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(GPUKernelsToHostPass)
+  StringRef getArgument() const override {
+    return "ternary-gpu-kernels-to-host";
+  }
+  StringRef getDescription() const override {
+    return "Turn the gpu.funcs of the gpu.modules into host functions that "
+           "call the CPU emulator of runtime/cuda (tri_emulator.h)";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<arith::ArithDialect, func::FuncDialect,
+                    memref::MemRefDialect>();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    WalkResult launches = module.walk([](gpu::LaunchFuncOp launch) {
+      launch.emitError("the GPU emulator takes the kernels alone: a "
+                       "gpu.launch_func is run by the launch manifest");
+      return WalkResult::interrupt();
+    });
+    if (launches.wasInterrupted())
+      return signalPassFailure();
+    for (auto gpuModule :
+         llvm::make_early_inc_range(module.getOps<gpu::GPUModuleOp>())) {
+      for (Operation &op :
+           llvm::make_early_inc_range(gpuModule.getBody()->getOperations())) {
+        auto func = dyn_cast<gpu::GPUFuncOp>(op);
+        if (!func) {
+          op.moveBefore(module.getBody(), module.getBody()->end());
+          continue;
+        }
+        if (failed(convert(module, func)))
+          return signalPassFailure();
+      }
+      gpuModule.erase();
+    }
+  }
+
+  LogicalResult convert(ModuleOp module, gpu::GPUFuncOp kernel) {
+    MLIRContext *context = &getContext();
+    // Shared and private memory are host memory.
+    AttrTypeReplacer replacer;
+    replacer.addReplacement([](MemRefType type) -> std::optional<Type> {
+      if (!isa_and_nonnull<gpu::AddressSpaceAttr>(type.getMemorySpace()))
+        return std::nullopt;
+      return MemRefType::get(type.getShape(), type.getElementType(),
+                             type.getLayout());
+    });
+    replacer.recursivelyReplaceElementsIn(kernel, /*replaceAttrs=*/true,
+                                          /*replaceLocs=*/false,
+                                          /*replaceTypes=*/true);
+
+    OpBuilder b(context);
+    b.setInsertionPointToEnd(module.getBody());
+    auto func = func::FuncOp::create(b, kernel.getLoc(), kernel.getName(),
+                                     kernel.getFunctionType());
+    if (kernel.isKernel())
+      func->setAttr(kKernelAttr, b.getUnitAttr());
+    unsigned inputs = kernel.getNumArguments();
+    unsigned workgroup = kernel.getNumWorkgroupAttributions();
+    unsigned privates = kernel.getNumPrivateAttributions();
+    func.getBody().takeBody(kernel.getBody());
+    kernel.erase();
+    Block &entry = func.getBody().front();
+    b.setInsertionPointToStart(&entry);
+    for (unsigned i = 0; i < workgroup + privates; ++i) {
+      BlockArgument attribution = entry.getArgument(inputs + i);
+      auto type = cast<MemRefType>(attribution.getType());
+      Value replacement;
+      if (i < workgroup) {
+        OpBuilder global(module.getBodyRegion());
+        global.setInsertionPoint(func);
+        std::string name =
+            ("__tri_emu_shared_" + func.getName() + "_" + Twine(i)).str();
+        memref::GlobalOp::create(global, func.getLoc(), name,
+                                 global.getStringAttr("private"), type,
+                                 /*initial_value=*/Attribute(),
+                                 /*constant=*/false,
+                                 /*alignment=*/global.getI64IntegerAttr(16));
+        replacement = memref::GetGlobalOp::create(b, func.getLoc(), type, name);
+      } else {
+        replacement = memref::AllocaOp::create(b, func.getLoc(), type);
+      }
+      attribution.replaceAllUsesWith(replacement);
+    }
+    entry.eraseArguments(inputs, workgroup + privates);
+
+    Type i32 = b.getI32Type(), i64 = b.getI64Type();
+    func::FuncOp idFunc = declare(module, "__tri_emu_id", {i32, i32}, {i64});
+    WalkResult result = func.walk([&](Operation *op) -> WalkResult {
+      if (!isa_and_nonnull<gpu::GPUDialect>(op->getDialect()))
+        return WalkResult::advance();
+      Location loc = op->getLoc();
+      b.setInsertionPoint(op);
+      auto constant = [&](int32_t value) -> Value {
+        return arith::ConstantIntOp::create(b, loc, value, 32);
+      };
+      auto id = [&](EmulatorId kind, gpu::Dimension dim) {
+        Value value =
+            func::CallOp::create(b, loc, idFunc,
+                                 ValueRange{constant(kind),
+                                            constant(static_cast<int32_t>(dim))})
+                .getResult(0);
+        op->getResult(0).replaceAllUsesWith(arith::IndexCastOp::create(
+            b, loc, b.getIndexType(), value));
+        op->erase();
+      };
+      if (auto o = dyn_cast<gpu::ThreadIdOp>(op))
+        id(kThreadId, o.getDimension());
+      else if (auto o = dyn_cast<gpu::BlockIdOp>(op))
+        id(kBlockId, o.getDimension());
+      else if (auto o = dyn_cast<gpu::BlockDimOp>(op))
+        id(kBlockDim, o.getDimension());
+      else if (auto o = dyn_cast<gpu::GridDimOp>(op))
+        id(kGridDim, o.getDimension());
+      else if (isa<gpu::LaneIdOp>(op))
+        id(kLaneId, gpu::Dimension::x);
+      else if (isa<gpu::BarrierOp>(op)) {
+        func::CallOp::create(b, loc,
+                             declare(module, "__tri_emu_barrier", {}, {}),
+                             ValueRange{});
+        op->erase();
+      } else if (auto shuffle = dyn_cast<gpu::ShuffleOp>(op)) {
+        Type type = shuffle.getValue().getType();
+        if (!type.isIntOrFloat() || type.getIntOrFloatBitWidth() > 64)
+          return shuffle.emitError("the GPU emulator shuffles scalars of up "
+                                   "to 64 bits, not ")
+                 << type;
+        Value mode = constant(static_cast<int32_t>(shuffle.getMode()));
+        Value bits = func::CallOp::create(
+                         b, loc,
+                         declare(module, "__tri_emu_shuffle",
+                                 {i32, i64, i32, i32}, {i64}),
+                         ValueRange{mode, toBits(b, loc, shuffle.getValue()),
+                                    shuffle.getOffset(), shuffle.getWidth()})
+                         .getResult(0);
+        Value valid =
+            func::CallOp::create(b, loc,
+                                 declare(module, "__tri_emu_shuffle_valid",
+                                         {i32, i32, i32}, {i32}),
+                                 ValueRange{mode, shuffle.getOffset(),
+                                            shuffle.getWidth()})
+                .getResult(0);
+        Value isValid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                              valid, constant(0));
+        shuffle.getShuffleResult().replaceAllUsesWith(
+            fromBits(b, loc, bits, type));
+        shuffle.getValid().replaceAllUsesWith(isValid);
+        shuffle.erase();
+      } else if (auto ret = dyn_cast<gpu::ReturnOp>(op)) {
+        func::ReturnOp::create(b, loc, ret.getOperands());
+        ret.erase();
+      } else {
+        return op->emitError("the GPU emulator does not run '")
+               << op->getName() << "'";
+      }
+      return WalkResult::advance();
+    });
+    return failure(result.wasInterrupted());
+  }
+};
+
+/// Adds __tri_emu_kernel_K(ptr params) for every kernel K of `module` (LLVM
+/// dialect): params[i] points at the value of K's parameter i.
+void addEntryPoints(ModuleOp module) {
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToEnd(module.getBody());
+  auto ptr = LLVM::LLVMPointerType::get(module.getContext());
+  for (auto kernel :
+       llvm::to_vector(module.getOps<LLVM::LLVMFuncOp>())) {
+    if (!kernel->hasAttr(kKernelAttr))
+      continue;
+    Location loc = kernel.getLoc();
+    // (addEntryBlock moves the builder into the new function.)
+    b.setInsertionPointToEnd(module.getBody());
+    auto entry = LLVM::LLVMFuncOp::create(
+        b, loc, (kEntryPrefix + kernel.getName()).str(),
+        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(b.getContext()),
+                                    {ptr}));
+    Block *block = entry.addEntryBlock(b);
+    OpBuilder body = OpBuilder::atBlockEnd(block);
+    Value params = entry.getArgument(0);
+    SmallVector<Value> arguments;
+    for (auto [i, type] :
+         llvm::enumerate(kernel.getFunctionType().getParams())) {
+      Value slot = LLVM::GEPOp::create(body, loc, ptr, ptr, params,
+                                       ArrayRef<LLVM::GEPArg>{
+                                           static_cast<int32_t>(i)});
+      Value address = LLVM::LoadOp::create(body, loc, ptr, slot);
+      arguments.push_back(LLVM::LoadOp::create(body, loc, type, address));
+    }
+    LLVM::CallOp::create(body, loc, kernel, arguments);
+    LLVM::ReturnOp::create(body, loc, ValueRange{});
+  }
+}
+} // namespace
+
+LogicalResult tritondsl::emitGPUEmulatorObject(gpu::GPUModuleOp kernels,
+                                               std::string &object) {
+  OwningOpRef<ModuleOp> module = ModuleOp::create(kernels.getLoc());
+  OpBuilder b(module->getBodyRegion());
+  b.clone(*kernels);
+  PassManager pm(kernels.getContext());
+  pm.addPass(std::make_unique<GPUKernelsToHostPass>());
+  buildLoopsToLLVMPipeline(pm);
+  if (failed(pm.run(*module)))
+    return failure();
+  addEntryPoints(*module);
+  llvm::raw_string_ostream os(object);
+  llvm::buffer_ostream buffer(os);
+  return emitObjectFile(*module, buffer, /*optLevel=*/2);
+}
+
+void tritondsl::registerGPUEmulatorPasses() {
+  PassRegistration<GPUKernelsToHostPass>();
+}

@@ -1,0 +1,208 @@
+/* tri_emulator.c - runs the kernels of --target=ptx --emit=emulator on the
+ * CPU (tri_emulator.h).
+ *
+ * Each GPU thread of a block is a POSIX thread; the blocks of the grid run
+ * one after another, so that a block's shared memory (a global of the
+ * emulator object) is the block's alone. gpu.barrier is a barrier of the
+ * block's threads; gpu.shuffle exchanges values through one slot per thread
+ * between two barriers of the warp (32 consecutive threads in x, y, z
+ * order, as on the GPU). Kernels whose threads do not all reach a barrier
+ * (undefined behaviour on a GPU) hang here.
+ */
+#include "tri_emulator.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { kWarpSize = 32, kMaxThreads = 1024 };
+
+struct launch {
+  tri_emu_entry entry;
+  void **params;
+  unsigned grid[3], block[3];
+  unsigned threads;
+  pthread_barrier_t block_barrier;
+  pthread_barrier_t warp_barriers[kMaxThreads / kWarpSize];
+  int64_t slots[kMaxThreads];
+};
+
+struct thread {
+  struct launch *launch;
+  unsigned linear;
+  unsigned id[3];
+  unsigned block[3];
+};
+
+/* The thread the calls of a running kernel come from. */
+static _Thread_local struct thread *self;
+/* One launch at a time: the kernels' shared memory is global. */
+static pthread_mutex_t launch_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+int64_t __tri_emu_id(int32_t kind, int32_t dim) {
+  if (!self || dim < 0 || dim > 2)
+    return 0;
+  switch (kind) {
+  case TRI_EMU_THREAD_ID:
+    return self->id[dim];
+  case TRI_EMU_BLOCK_ID:
+    return self->block[dim];
+  case TRI_EMU_BLOCK_DIM:
+    return self->launch->block[dim];
+  case TRI_EMU_GRID_DIM:
+    return self->launch->grid[dim];
+  case TRI_EMU_LANE_ID:
+    return self->linear % kWarpSize;
+  default:
+    return 0;
+  }
+}
+
+void __tri_emu_barrier(void) {
+  pthread_barrier_wait(&self->launch->block_barrier);
+}
+
+/* The lane that `mode` reads for this thread, or -1 outside its segment of
+ * `width` lanes (the calling lane keeps its value then). */
+static int source_lane(int32_t mode, int32_t offset, int32_t width) {
+  struct launch *launch = self->launch;
+  int lane = (int)(self->linear % kWarpSize);
+  int warp_base = (int)(self->linear - (unsigned)lane);
+  int warp_size = (int)launch->threads - warp_base;
+  if (warp_size > kWarpSize)
+    warp_size = kWarpSize;
+  if (width <= 0 || width > kWarpSize)
+    return -1;
+  int segment = lane - lane % width;
+  int source;
+  switch (mode) {
+  case TRI_EMU_SHUFFLE_XOR:
+    source = lane ^ offset;
+    break;
+  case TRI_EMU_SHUFFLE_DOWN:
+    source = lane + offset;
+    break;
+  case TRI_EMU_SHUFFLE_UP:
+    source = lane - offset;
+    break;
+  case TRI_EMU_SHUFFLE_IDX:
+    source = segment + offset;
+    break;
+  default:
+    return -1;
+  }
+  if (source < segment || source >= segment + width || source >= warp_size)
+    return -1;
+  return source;
+}
+
+int64_t __tri_emu_shuffle(int32_t mode, int64_t bits, int32_t offset,
+                          int32_t width) {
+  struct launch *launch = self->launch;
+  unsigned warp = self->linear / kWarpSize;
+  launch->slots[self->linear] = bits;
+  pthread_barrier_wait(&launch->warp_barriers[warp]);
+  int source = source_lane(mode, offset, width);
+  int64_t result =
+      source < 0 ? bits : launch->slots[warp * kWarpSize + (unsigned)source];
+  /* Nobody overwrites a slot before the whole warp has read. */
+  pthread_barrier_wait(&launch->warp_barriers[warp]);
+  return result;
+}
+
+int32_t __tri_emu_shuffle_valid(int32_t mode, int32_t offset, int32_t width) {
+  return source_lane(mode, offset, width) >= 0;
+}
+
+static void *run_thread(void *argument) {
+  struct thread *thread = argument;
+  struct launch *launch = thread->launch;
+  self = thread;
+  for (unsigned z = 0; z < launch->grid[2]; ++z)
+    for (unsigned y = 0; y < launch->grid[1]; ++y)
+      for (unsigned x = 0; x < launch->grid[0]; ++x) {
+        thread->block[0] = x;
+        thread->block[1] = y;
+        thread->block[2] = z;
+        launch->entry(launch->params);
+        /* The next block reuses the shared memory. */
+        pthread_barrier_wait(&launch->block_barrier);
+      }
+  self = NULL;
+  return NULL;
+}
+
+int tri_emu_launch(tri_emu_entry entry, const unsigned grid[3],
+                   const unsigned block[3], void **params, char *error,
+                   size_t error_size) {
+  unsigned long long threads =
+      (unsigned long long)block[0] * block[1] * block[2];
+  if (threads == 0 || threads > kMaxThreads) {
+    snprintf(error, error_size,
+             "the emulator runs blocks of 1 to %d threads, not %llu",
+             kMaxThreads, threads);
+    return 1;
+  }
+  struct launch *launch = calloc(1, sizeof *launch);
+  struct thread *states = calloc(threads, sizeof *states);
+  pthread_t *handles = calloc(threads, sizeof *handles);
+  if (!launch || !states || !handles) {
+    free(launch);
+    free(states);
+    free(handles);
+    snprintf(error, error_size, "the emulator is out of memory");
+    return 1;
+  }
+  launch->entry = entry;
+  launch->params = params;
+  memcpy(launch->grid, grid, sizeof launch->grid);
+  memcpy(launch->block, block, sizeof launch->block);
+  launch->threads = (unsigned)threads;
+  unsigned warps = (launch->threads + kWarpSize - 1) / kWarpSize;
+  pthread_barrier_init(&launch->block_barrier, NULL, launch->threads);
+  for (unsigned w = 0; w < warps; ++w) {
+    unsigned size = launch->threads - w * kWarpSize;
+    pthread_barrier_init(&launch->warp_barriers[w], NULL,
+                         size < kWarpSize ? size : kWarpSize);
+  }
+
+  pthread_mutex_lock(&launch_mutex);
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  pthread_attr_setstacksize(&attributes, 256 * 1024);
+  unsigned started = 0;
+  for (unsigned i = 0; i < launch->threads; ++i) {
+    struct thread *thread = &states[i];
+    thread->launch = launch;
+    thread->linear = i;
+    thread->id[0] = i % block[0];
+    thread->id[1] = i / block[0] % block[1];
+    thread->id[2] = i / (block[0] * block[1]);
+  }
+  for (; started < launch->threads; ++started)
+    if (pthread_create(&handles[started], &attributes, run_thread,
+                       &states[started]))
+      break;
+  if (started < launch->threads) {
+    /* The started threads wait for the others at their first barrier:
+     * they cannot be joined. This process can no longer run kernels. */
+    snprintf(error, error_size,
+             "the emulator could not start %u threads (started %u)",
+             launch->threads, started);
+    pthread_attr_destroy(&attributes);
+    return 1;
+  }
+  for (unsigned i = 0; i < started; ++i)
+    pthread_join(handles[i], NULL);
+  pthread_attr_destroy(&attributes);
+  pthread_mutex_unlock(&launch_mutex);
+
+  pthread_barrier_destroy(&launch->block_barrier);
+  for (unsigned w = 0; w < warps; ++w)
+    pthread_barrier_destroy(&launch->warp_barriers[w]);
+  free(launch);
+  free(states);
+  free(handles);
+  return 0;
+}

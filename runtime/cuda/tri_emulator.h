@@ -1,0 +1,60 @@
+/* tri_emulator.h - the CPU emulator of the --target=ptx kernels.
+ *
+ * `tritonc --target=ptx --emit=emulator` compiles the kernels of the
+ * program (the gpu.func bodies that the PTX is made from) for this CPU:
+ * gpu.thread_id, gpu.block_id, gpu.block_dim, gpu.grid_dim, gpu.lane_id,
+ * gpu.barrier and gpu.shuffle become calls of the functions below, shared
+ * memory becomes globals, and each kernel K gets an entry point
+ * `__tri_emu_kernel_K(void **params)` that takes cuLaunchKernel's parameter
+ * array. tri_cuda_open_emulator (tri_cuda.h) loads such an object, linked
+ * as a shared library, and runs its launches here: a check of the kernels'
+ * logic and of the launch manifest on machines without a GPU. It says
+ * nothing of the PTX code generation or of speed.
+ */
+#ifndef TRI_EMULATOR_H
+#define TRI_EMULATOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The `kind` of __tri_emu_id, as the emulator conversion
+ * (lib/Target/PTX/GPUEmulator.cpp) numbers them, and the `mode` of
+ * __tri_emu_shuffle: MLIR's gpu::ShuffleMode. */
+enum {
+  TRI_EMU_THREAD_ID = 0,
+  TRI_EMU_BLOCK_ID = 1,
+  TRI_EMU_BLOCK_DIM = 2,
+  TRI_EMU_GRID_DIM = 3,
+  TRI_EMU_LANE_ID = 4
+};
+enum {
+  TRI_EMU_SHUFFLE_XOR = 0,
+  TRI_EMU_SHUFFLE_DOWN = 1,
+  TRI_EMU_SHUFFLE_UP = 2,
+  TRI_EMU_SHUFFLE_IDX = 3
+};
+
+/* Called by the emulated kernels. */
+int64_t __tri_emu_id(int32_t kind, int32_t dim);
+void __tri_emu_barrier(void);
+int64_t __tri_emu_shuffle(int32_t mode, int64_t bits, int32_t offset,
+                          int32_t width);
+int32_t __tri_emu_shuffle_valid(int32_t mode, int32_t offset, int32_t width);
+
+typedef void (*tri_emu_entry)(void **params);
+
+/* Runs `entry` on a grid of blocks; returns 0, or 1 with a message in
+ * `error`. */
+int tri_emu_launch(tri_emu_entry entry, const unsigned grid[3],
+                   const unsigned block[3], void **params, char *error,
+                   size_t error_size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TRI_EMULATOR_H */
