@@ -10,7 +10,11 @@ inputs and unbound params, in the manifest's order, and returns the outputs
 as the same kind.
 
 Without a driver, ``load`` raises ``RuntimeError("no CUDA driver found
-...")``. Nothing here has run on a GPU yet: see docs/targets/ptx.md.
+...")``. A directory of ``--emit=emulator`` (its manifest names
+``{name}.emulator.o`` instead of a PTX file) runs on the CPU emulator of
+runtime/cuda instead, with or without a GPU: the same kernels, one thread
+per GPU thread, to check their results (``Program.emulated``). Nothing here
+has run on a GPU yet: see docs/targets/ptx.md.
 """
 
 from __future__ import annotations
@@ -400,8 +404,10 @@ class Program:
         if self.manifest.get("emulator"):
             # --emit=emulator: the kernels compiled for this CPU.
             from .cpu import _link
-            emulated = _link(directory / self.manifest["emulator"], str(directory),
-                             runtime=library)
+            obj = directory / self.manifest["emulator"]
+            if not obj.is_file():
+                raise FileNotFoundError(f"{obj}: the emulator object of the manifest is missing")
+            emulated = _link(obj, str(directory), runtime=library)
         self.runner = _Runner(library, device, emulated)
         self.emulated = emulated is not None
         self._kernels = {}

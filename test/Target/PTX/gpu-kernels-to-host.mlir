@@ -1,0 +1,131 @@
+// RUN: triton-opt %s -split-input-file -verify-diagnostics \
+// RUN:   -ternary-gpu-kernels-to-host | FileCheck %s
+
+// The emulator conversion (--emit=emulator): a gpu.func becomes a func.func
+// (marked as a kernel for its entry point); ids, barriers and shuffles are
+// calls of the emulator (runtime/cuda/tri_emulator.h: kinds thread 0,
+// block 1, block_dim 2, grid_dim 3, lane 4; shuffle modes xor 0, down 1,
+// up 2, idx 3); shared memory is a private global, private memory an
+// alloca; no gpu op and no GPU address space is left.
+
+// CHECK-NOT: gpu.
+// CHECK-DAG: func.func private @__tri_emu_shuffle_valid(i32, i32, i32) -> i32
+// CHECK-DAG: func.func private @__tri_emu_shuffle(i32, i64, i32, i32) -> i64
+// CHECK-DAG: func.func private @__tri_emu_barrier()
+// CHECK-DAG: func.func private @__tri_emu_id(i32, i32) -> i64
+// CHECK: memref.global "private" @__tri_emu_shared_k_0 : memref<32x64xf32>
+// CHECK-SAME: alignment = 16
+// CHECK-LABEL: func.func @k(
+// CHECK-SAME: memref<?xf32>)
+// CHECK-SAME: ternary.emulated_kernel
+// CHECK: %[[SHARED:.*]] = memref.get_global @__tri_emu_shared_k_0 : memref<32x64xf32>
+// CHECK: %[[PRIVATE:.*]] = memref.alloca() : memref<4xf32>
+// CHECK: %[[K0:.*]] = arith.constant 0 : i32
+// CHECK: %[[D0:.*]] = arith.constant 0 : i32
+// CHECK: %[[T:.*]] = call @__tri_emu_id(%[[K0]], %[[D0]]) : (i32, i32) -> i64
+// CHECK: arith.index_cast %[[T]] : i64 to index
+// CHECK: %[[K1:.*]] = arith.constant 1 : i32
+// CHECK: %[[D1:.*]] = arith.constant 1 : i32
+// CHECK: call @__tri_emu_id(%[[K1]], %[[D1]])
+// CHECK: %[[K2:.*]] = arith.constant 2 : i32
+// CHECK: %[[D2:.*]] = arith.constant 0 : i32
+// CHECK: call @__tri_emu_id(%[[K2]], %[[D2]])
+// CHECK: %[[K3:.*]] = arith.constant 3 : i32
+// CHECK: %[[D3:.*]] = arith.constant 2 : i32
+// CHECK: call @__tri_emu_id(%[[K3]], %[[D3]])
+// CHECK: %[[K4:.*]] = arith.constant 4 : i32
+// CHECK: call @__tri_emu_id(%[[K4]],
+// CHECK: memref.store %{{.*}}, %[[SHARED]]
+// CHECK: call @__tri_emu_barrier() : () -> ()
+// CHECK: %[[X:.*]] = memref.load %[[SHARED]]
+// CHECK: %[[XOR:.*]] = arith.constant 0 : i32
+// CHECK: %[[BITS:.*]] = arith.bitcast %[[X]] : f32 to i32
+// CHECK: %[[WIDE:.*]] = arith.extui %[[BITS]] : i32 to i64
+// CHECK: %[[R:.*]] = call @__tri_emu_shuffle(%[[XOR]], %[[WIDE]], %{{.*}}, %{{.*}}) : (i32, i64, i32, i32) -> i64
+// CHECK: %[[VALID:.*]] = call @__tri_emu_shuffle_valid(%[[XOR]],
+// CHECK: %[[OK:.*]] = arith.cmpi ne, %[[VALID]], %{{.*}} : i32
+// CHECK: %[[NARROW:.*]] = arith.trunci %[[R]] : i64 to i32
+// CHECK: %[[S:.*]] = arith.bitcast %[[NARROW]] : i32 to f32
+// CHECK: %[[DOWN:.*]] = arith.constant 1 : i32
+// CHECK: %[[TI:.*]] = arith.extui %{{.*}} : i32 to i64
+// CHECK: call @__tri_emu_shuffle(%[[DOWN]], %[[TI]], %{{.*}}) : (i32, i64, i32, i32) -> i64
+// CHECK: %[[Z:.*]] = arith.select %[[OK]], %[[S]], %[[X]] : f32
+// CHECK: memref.store %[[Z]], %[[PRIVATE]]
+// CHECK: return
+// CHECK-LABEL: func.func @helper(
+// CHECK-NOT: ternary.emulated_kernel
+gpu.module @kernels {
+  gpu.func @k(%v: memref<?xf32>)
+      workgroup(%tile: memref<32x64xf32, #gpu.address_space<workgroup>>)
+      private(%regs: memref<4xf32, #gpu.address_space<private>>) kernel {
+    %c0 = arith.constant 0 : index
+    %tid = gpu.thread_id x
+    %bid = gpu.block_id y
+    %bdim = gpu.block_dim x
+    %gdim = gpu.grid_dim z
+    %lane = gpu.lane_id
+    %a = arith.addi %tid, %bid : index
+    %b = arith.addi %bdim, %gdim : index
+    %c = arith.addi %a, %b : index
+    %i = arith.addi %c, %lane : index
+    %x = memref.load %v[%i] : memref<?xf32>
+    memref.store %x, %tile[%c0, %c0] : memref<32x64xf32, #gpu.address_space<workgroup>>
+    gpu.barrier
+    %y = memref.load %tile[%c0, %c0] : memref<32x64xf32, #gpu.address_space<workgroup>>
+    %o16 = arith.constant 16 : i32
+    %w = arith.constant 32 : i32
+    %s, %ok = gpu.shuffle xor %y, %o16, %w : f32
+    %ti = arith.index_cast %tid : index to i32
+    %n, %ok2 = gpu.shuffle down %ti, %o16, %w : i32
+    %z = arith.select %ok, %s, %y : f32
+    memref.store %z, %regs[%c0] : memref<4xf32, #gpu.address_space<private>>
+    gpu.return
+  }
+  gpu.func @helper() {
+    gpu.return
+  }
+}
+
+// -----
+
+module attributes {gpu.container_module} {
+  func.func @host(%v: memref<?xf32>) {
+    %c1 = arith.constant 1 : index
+    // expected-error @below {{the GPU emulator takes the kernels alone}}
+    gpu.launch_func @kernels::@k blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%v : memref<?xf32>)
+    return
+  }
+  gpu.module @kernels {
+    gpu.func @k(%v: memref<?xf32>) kernel {
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+gpu.module @kernels {
+  gpu.func @k(%v: memref<?xvector<2xf32>>) kernel {
+    %c0 = arith.constant 0 : index
+    %x = memref.load %v[%c0] : memref<?xvector<2xf32>>
+    %o = arith.constant 1 : i32
+    %w = arith.constant 32 : i32
+    // expected-error @below {{the GPU emulator shuffles scalars of up to 64 bits, not 'vector<2xf32>'}}
+    %s, %ok = gpu.shuffle xor %x, %o, %w : vector<2xf32>
+    memref.store %s, %v[%c0] : memref<?xvector<2xf32>>
+    gpu.return
+  }
+}
+
+// -----
+
+gpu.module @kernels {
+  gpu.func @k(%v: memref<?xf32>) kernel {
+    %c0 = arith.constant 0 : index
+    %x = memref.load %v[%c0] : memref<?xf32>
+    // expected-error @below {{the GPU emulator does not run 'gpu.subgroup_reduce'}}
+    %s = gpu.subgroup_reduce add %x : (f32) -> f32
+    memref.store %s, %v[%c0] : memref<?xf32>
+    gpu.return
+  }
+}
