@@ -93,7 +93,12 @@ def test_examples_match_pytorch(tmp_path, name, batch, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("k,n,batch", [(37, 45, 1), (37, 45, 16), (130, 33, 17), (1001, 70, 3)])
+# K % 16 != 0: the byte GEMV; K % 16 == 0: the word GEMVs (128-bit weight
+# loads when K % 64 == 0; one row, or 4 rows per block); batch > 16: tiled.
+@pytest.mark.parametrize("k,n,batch", [(37, 45, 1), (37, 45, 16), (130, 33, 17), (1001, 70, 3),
+                                       (64, 45, 1), (64, 45, 3), (48, 33, 1), (48, 33, 16),
+                                       (1024, 100, 1), (1024, 100, 7), (192, 257, 2),
+                                       (192, 257, 40)])
 def test_gemv_shapes(tmp_path, k, n, batch, device):
     import triton_dsl
     program = tmp_path / "odd.tri"
@@ -107,7 +112,15 @@ def test_gemv_shapes(tmp_path, k, n, batch, device):
     triton_dsl.save_weights(weights, {"Odd.w": torch.from_numpy(trits)})
     directory = _ptx_dir(tmp_path, program, weights, device)
     x = rng.standard_normal((batch, k)).astype(np.float32)
-    got = cuda.load(directory).Odd_forward(x)
+    function = cuda.load(directory).Odd_forward
+    got = function(x)
+    # A strided torch view of x (column-major): the same result.
+    import torch
+    strided = torch.from_numpy(np.asfortranarray(x))
+    if device == "cuda":
+        strided = strided.cuda()
+    assert not strided.is_contiguous() or batch == 1
+    np.testing.assert_array_equal(np.asarray(function(strided).cpu()), got)
     # absmean ternarization of exact trits keeps them; `x @ w` of a
     # TernaryTensor param has no scale (the PyTorch target agrees).
     want = x.astype(np.float64) @ trits.astype(np.float64)
@@ -167,6 +180,14 @@ def test_launcher_matches_call(tmp_path):
         torch.testing.assert_close(result, reference[:, None].expand(-1, 33), rtol=1e-5, atol=1e-5)
     with pytest.raises(TypeError, match="torch CUDA tensors"):
         function.launcher(packed.cpu(), torch.randn(1, 70))
+    # A view 4 bytes into its storage: the launcher refuses it, a call
+    # copies it to aligned memory.
+    shifted = torch.randn(70 * 3 + 1, device="cuda")[1:].view(3, 70)
+    with pytest.raises(ValueError, match="16-byte aligned"):
+        function.launcher(packed, shifted)
+    reference = -shifted[:, 0] + shifted[:, 1] - shifted[:, 2] + shifted[:, 3]
+    torch.testing.assert_close(function(packed, shifted), reference[:, None].expand(-1, 33),
+                               rtol=1e-5, atol=1e-5)
 
 
 @_needs_gpu

@@ -160,14 +160,19 @@ class _Function:
             raise TypeError(f"{self.name} takes {len(self.inputs)} arguments ({', '.join(names)}), "
                             f"got {len(values)}")
         torch_out = None
-        dims, buffers, owned = {}, {}, []
+        dims, buffers, owned, keep_alive = {}, {}, [], []
         try:
             for index, value in zip(self.inputs, values):
                 spec = arguments[index]
                 dtype = _DTYPES[spec["dtype"]]
                 if type(value).__module__.startswith("torch"):
                     torch_out = value.device
-                    array = value.detach().to("cpu").numpy() if not value.is_cuda else None
+                    if value.is_cuda and (not value.is_contiguous() or value.data_ptr() % 16):
+                        # The kernels read whole 16-byte vectors.
+                        value = value.contiguous().clone()
+                        keep_alive.append(value)
+                    array = (np.ascontiguousarray(value.detach().to("cpu").numpy())
+                             if not value.is_cuda else None)
                     shape, pointer = tuple(value.shape), (value.data_ptr() if value.is_cuda else None)
                     if str(value.dtype).replace("torch.", "") != np.dtype(dtype).name:
                         raise TypeError(f"{self.name}: argument {index} must be {np.dtype(dtype).name}, "
@@ -350,8 +355,9 @@ class _Function:
             if str(value.dtype).replace("torch.", "") != np.dtype(_DTYPES[spec["dtype"]]).name:
                 raise TypeError(f"{self.name}: argument {index} must be "
                                 f"{np.dtype(_DTYPES[spec['dtype']]).name}, got {value.dtype}")
-            if not value.is_contiguous():
-                raise ValueError(f"{self.name}: argument {index} must be contiguous")
+            if not value.is_contiguous() or value.data_ptr() % 16:
+                raise ValueError(f"{self.name}: argument {index} must be contiguous and "
+                                 "16-byte aligned (the kernels read whole 16-byte vectors)")
             self._bind_dims(index, tuple(value.shape), spec, dims)
             buffers[("arg", index)] = value.data_ptr()
             device = value.device

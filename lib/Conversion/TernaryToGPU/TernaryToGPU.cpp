@@ -7,14 +7,20 @@
 //===----------------------------------------------------------------------===//
 #include "tritondsl/Conversion/TernaryToGPU/Passes.h"
 
+#include "PackedGemv.h"
+
 #include "tritondsl/Conversion/TernaryToLinalg/TernaryToLinalg.h"
 #include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Transforms/DialectConversion.h"
+
+#include <set>
 
 namespace tritondsl {
 #define GEN_PASS_DEF_CONVERTTERNARYTOGPU
@@ -42,6 +48,15 @@ bool isKernelMatmul(ternary::MatmulOp op) {
          op.getInput().getType().getRank() == 2 &&
          op.getInput().getType().getElementType().isF32() &&
          op.getResult().getType().getElementType().isF32();
+}
+
+/// The word-vector GEMV kernel for `op` at batches of one row
+/// (`singleRow`) or more, or none (the byte kernel `ternary_gemv_f32`).
+std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
+                                              bool singleRow) {
+  int64_t k = op.getWeight().getType().getShape()[0];
+  return ShapedType::isDynamic(k) ? std::nullopt
+                                  : PackedGemvConfig::select(k, singleRow);
 }
 
 /// The buffer of `tensor` as a fully dynamic identity-layout memref (the
@@ -119,15 +134,29 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
             result)};
 
     Value one = index(1);
-    auto launchGemv = [&](OpBuilder &b, Location l) {
+    auto kernelRef = [&](OpBuilder &b, StringRef name) {
+      return SymbolRefAttr::get(b.getStringAttr(kKernelModule),
+                                {FlatSymbolRefAttr::get(b.getContext(), name)});
+    };
+    // The GEMV for batches of one row (`singleRow`) or more.
+    auto launchGemv = [&](OpBuilder &b, Location l, bool singleRow) {
+      if (std::optional<PackedGemvConfig> packed =
+              packedGemvFor(op, singleRow)) {
+        Value gridX = arith::CeilDivUIOp::create(
+            b, l, columns, index(packed->blockColumns()));
+        Value gridY =
+            arith::CeilDivUIOp::create(b, l, rows, index(packed->rows));
+        gpu::LaunchFuncOp::create(
+            b, l, kernelRef(b, packed->kernelName()),
+            gpu::KernelDim3{gridX, gridY, one},
+            gpu::KernelDim3{index(PackedGemvConfig::kThreads), one, one},
+            /*dynamicSharedMemorySize=*/Value(), arguments);
+        return;
+      }
       Value gridX = arith::CeilDivUIOp::create(b, l, columns,
                                                index(kGemvColumns));
       gpu::LaunchFuncOp::create(
-          b, l,
-          SymbolRefAttr::get(b.getStringAttr(kKernelModule),
-                             {FlatSymbolRefAttr::get(b.getContext(),
-                                                     kGemvKernel)}),
-          gpu::KernelDim3{gridX, rows, one},
+          b, l, kernelRef(b, kGemvKernel), gpu::KernelDim3{gridX, rows, one},
           gpu::KernelDim3{index(kGemvThreads), one, one},
           /*dynamicSharedMemorySize=*/Value(), arguments);
     };
@@ -136,35 +165,51 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
       Value gridX = arith::CeilDivUIOp::create(b, l, columns, tile);
       Value gridY = arith::CeilDivUIOp::create(b, l, rows, tile);
       gpu::LaunchFuncOp::create(
-          b, l,
-          SymbolRefAttr::get(b.getStringAttr(kKernelModule),
-                             {FlatSymbolRefAttr::get(b.getContext(),
-                                                     kGemmKernel)}),
+          b, l, kernelRef(b, kGemmKernel),
           gpu::KernelDim3{gridX, gridY, one},
           gpu::KernelDim3{index(kGemmBlockX), index(kGemmBlockY), one},
           /*dynamicSharedMemorySize=*/Value(), arguments);
     };
+    // Launches `then` when `rows <= limit`, else `otherwise`.
+    auto choose = [&](OpBuilder &b, Location l, int64_t limit,
+                      function_ref<void(OpBuilder &, Location)> then,
+                      function_ref<void(OpBuilder &, Location)> otherwise) {
+      Value small = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule,
+                                          rows, index(limit));
+      scf::IfOp::create(
+          b, l, small,
+          [&](OpBuilder &nested, Location at) {
+            then(nested, at);
+            scf::YieldOp::create(nested, at);
+          },
+          [&](OpBuilder &nested, Location at) {
+            otherwise(nested, at);
+            scf::YieldOp::create(nested, at);
+          });
+    };
+    auto gemvOne = [&](OpBuilder &b, Location l) { launchGemv(b, l, true); };
+    auto gemvMany = [&](OpBuilder &b, Location l) {
+      launchGemv(b, l, false);
+    };
+    // One row has its own kernel when the word kernels apply (the byte
+    // kernel serves every batch up to gemv-max-batch).
+    bool splitOne = packedGemvFor(op, /*singleRow=*/true).has_value() &&
+                    gemvMaxBatch > 1;
     int64_t batch = op.getInput().getType().getDimSize(0);
     if (!ShapedType::isDynamic(batch)) {
-      if (batch <= gemvMaxBatch)
-        launchGemv(rewriter, loc);
+      if (batch <= 1 && gemvMaxBatch >= 1)
+        launchGemv(rewriter, loc, /*singleRow=*/true);
+      else if (batch <= gemvMaxBatch)
+        launchGemv(rewriter, loc, /*singleRow=*/false);
       else
         launchGemm(rewriter, loc);
+    } else if (splitOne) {
+      // The batch is known at run time only: every kernel, one launched.
+      choose(rewriter, loc, 1, gemvOne, [&](OpBuilder &b, Location l) {
+        choose(b, l, gemvMaxBatch, gemvMany, launchGemm);
+      });
     } else {
-      // The batch is known at run time only: both kernels, one launched.
-      Value small = arith::CmpIOp::create(rewriter, loc,
-                                          arith::CmpIPredicate::ule, rows,
-                                          index(gemvMaxBatch));
-      scf::IfOp::create(
-          rewriter, loc, small,
-          [&](OpBuilder &b, Location l) {
-            launchGemv(b, l);
-            scf::YieldOp::create(b, l);
-          },
-          [&](OpBuilder &b, Location l) {
-            launchGemm(b, l);
-            scf::YieldOp::create(b, l);
-          });
+      choose(rewriter, loc, gemvMaxBatch, gemvMany, launchGemm);
     }
     rewriter.replaceOp(op, bufferization::ToTensorOp::create(
                                rewriter, loc, resultType, result,
@@ -179,8 +224,10 @@ struct ConvertTernaryToGPUPass
     : tritondsl::impl::ConvertTernaryToGPUBase<ConvertTernaryToGPUPass> {
   using Base::Base;
 
-  /// Parses the kernels into `module` (once).
-  LogicalResult insertKernels(ModuleOp module) {
+  /// Parses the kernels into `module` (once) and builds the word-vector
+  /// GEMV kernels of `packed` into their gpu.module.
+  LogicalResult insertKernels(ModuleOp module,
+                              ArrayRef<PackedGemvConfig> packed) {
     if (Operation *existing = module.lookupSymbol(kKernelModule))
       return existing->emitError("'@")
              << kKernelModule
@@ -192,6 +239,12 @@ struct ConvertTernaryToGPUPass
       return module.emitError("the embedded GPU kernels do not parse");
     for (Operation &op : llvm::make_early_inc_range(block))
       op.moveBefore(module.getBody(), module.getBody()->end());
+    auto kernels = module.lookupSymbol<gpu::GPUModuleOp>(kKernelModule);
+    OpBuilder b = OpBuilder::atBlockEnd(kernels.getBody());
+    std::set<std::string> built;
+    for (const PackedGemvConfig &config : packed)
+      if (built.insert(config.kernelName()).second)
+        buildPackedGemvKernel(b, kernels.getLoc(), config);
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     UnitAttr::get(&getContext()));
     return success();
@@ -206,6 +259,7 @@ struct ConvertTernaryToGPUPass
     }
     bool anyKernel = false;
     bool unflattened = false;
+    SmallVector<PackedGemvConfig> packed;
     module->walk<WalkOrder::PreOrder>([&](Operation *op) {
       if (isa<ternary::LayerOp, ternary::GetParamOp, ternary::CallOp>(op)) {
         op->emitError("'") << op->getName()
@@ -214,13 +268,25 @@ struct ConvertTernaryToGPUPass
         unflattened = true;
         return WalkResult::skip();
       }
-      if (auto matmul = dyn_cast<ternary::MatmulOp>(op))
-        anyKernel |= isKernelMatmul(matmul);
+      auto matmul = dyn_cast<ternary::MatmulOp>(op);
+      if (!matmul || !isKernelMatmul(matmul))
+        return WalkResult::advance();
+      anyKernel = true;
+      // The GEMV kernels the matmul may launch (as MatmulToKernel chooses).
+      int64_t batch = matmul.getInput().getType().getDimSize(0);
+      bool dynamicBatch = ShapedType::isDynamic(batch);
+      if ((dynamicBatch || batch <= 1) && gemvMaxBatch >= 1)
+        if (auto config = packedGemvFor(matmul, /*singleRow=*/true))
+          packed.push_back(*config);
+      if ((dynamicBatch || batch > 1) && gemvMaxBatch > 1 &&
+          (dynamicBatch || batch <= gemvMaxBatch))
+        if (auto config = packedGemvFor(matmul, /*singleRow=*/false))
+          packed.push_back(*config);
       return WalkResult::advance();
     });
     if (unflattened)
       return signalPassFailure();
-    if (anyKernel && failed(insertKernels(module)))
+    if (anyKernel && failed(insertKernels(module, packed)))
       return signalPassFailure();
 
     TernaryToLinalgTypeConverter typeConverter;

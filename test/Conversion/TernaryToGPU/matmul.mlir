@@ -1,10 +1,18 @@
-// convert-ternary-to-gpu: a ternary.matmul with a dynamic batch launches the
-// GEMV kernel when M <= 16 and the tiled kernel otherwise, on the i8 storage
-// of the packed weights (no dense copy of W); the kernels read packed bytes,
-// decode with shifts and masks, never multiply by a weight (the only mulf is
-// the scale in the epilogue), and the GEMV kernel reduces with a gpu.shuffle
-// xor butterfly. A static batch launches one kernel; an i8 matmul keeps the
-// linalg lowering on the packed bytes.
+// convert-ternary-to-gpu: a ternary.matmul launches GPU kernels on the i8
+// storage of the packed weights (no dense copy of W). A dynamic batch
+// chooses at run time: with K a multiple of 16 (rows of whole 32-bit words)
+// the one-row word GEMV for M <= 1, the 4-row word GEMV for M <= 16, the
+// tiled kernel otherwise; with other K the byte GEMV for M <= 16. The word
+// GEMVs view the packed bytes as i32 words, load them with vector loads
+// (128-bit when K % 64 == 0) together with 128-bit loads of x, decode each
+// 2-bit code into the exact trit (bits 0x4B000000 | c as f32, minus
+// 2^23 + 1) that one fma accumulates (t * x is exact: the sum rounds as
+// the addition or subtraction), reduce with 5 gpu.shuffle xor per
+// accumulator, and multiply only by the scale in the epilogue. The byte
+// kernel reads packed bytes, decodes with shifts and masks, and adds,
+// subtracts or skips (no multiply before the epilogue's scale). A static
+// batch launches one kernel; an i8 matmul keeps the linalg lowering on the
+// packed bytes.
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu | FileCheck %s
 
 // CHECK: module attributes {gpu.container_module}
@@ -13,15 +21,70 @@
 // CHECK: %[[M:.*]] = tensor.dim %[[X]]
 // CHECK: %[[Y:.*]] = memref.alloc(%[[M]]) : memref<?x10xf32>
 // CHECK: %[[WB:.*]] = bufferization.to_buffer %[[W]] read_only : tensor<10x196xi8>
-// CHECK: %[[SMALL:.*]] = arith.cmpi ule, %[[M]], %c16
-// CHECK: scf.if %[[SMALL]] {
-// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_f32 blocks in ({{.*}}, %[[M]], %c1) threads in (%c256, %c1, %c1)
+// CHECK: %[[ONE:.*]] = arith.cmpi ule, %[[M]], %c1{{.*}} : index
+// CHECK: scf.if %[[ONE]] {
+// CHECK:   %[[GX:.*]] = arith.ceildivui %{{.*}}, %c32
+// CHECK:   %[[GY:.*]] = arith.ceildivui %[[M]], %c1{{.*}} : index
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_f32_r1c4w1 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1)
 // CHECK: } else {
-// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemm_f32 {{.*}} threads in (%c32{{.*}}, %c8, %c1)
+// CHECK:   %[[SMALL:.*]] = arith.cmpi ule, %[[M]], %c16
+// CHECK:   scf.if %[[SMALL]] {
+// CHECK:     %[[GY4:.*]] = arith.ceildivui %[[M]], %c4
+// CHECK:     gpu.launch_func @ternary_kernels::@ternary_gemv_f32_r4c4w1 blocks in (%{{.*}}, %[[GY4]], %c1) threads in (%c256, %c1, %c1)
+// CHECK:   } else {
+// CHECK:     gpu.launch_func @ternary_kernels::@ternary_gemm_f32 {{.*}} threads in (%c32{{.*}}, %c8, %c1)
+// CHECK:   }
 // CHECK: }
 // CHECK: bufferization.to_tensor %[[Y]] restrict writable
 // CHECK-NOT: linalg.generic
 
+// CHECK: gpu.module @ternary_kernels
+// CHECK: gpu.func @ternary_gemv_f32(
+// CHECK: gpu.func @ternary_gemm_f32(
+// CHECK-LABEL: gpu.func @ternary_gemv_f32_r1c4w1(
+// CHECK-SAME: %[[GX1:[a-z0-9]+]]: memref<?x?xf32>, %[[GW1:[a-z0-9]+]]: memref<?x?xi8>
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK:   %[[FLAT:.*]] = memref.collapse_shape %[[GW1]] {{\[\[}}0, 1]] : memref<?x?xi8> into memref<?xi8>
+// CHECK:   %[[WORDS:.*]] = memref.view %[[FLAT]]{{.*}} : memref<?xi8> to memref<?xi32>
+// CHECK-NOT: arith.mulf
+// CHECK:   scf.for
+// CHECK:     vector.load %[[GX1]][{{.*}}] {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
+// CHECK:     vector.load %[[WORDS]][{{.*}}] {alignment = 4 : i64} : memref<?xi32>, vector<1xi32>
+// CHECK:     %[[CODE:.*]] = arith.andi
+// CHECK:     %[[BITS:.*]] = arith.ori %[[CODE]], %c1258291200_i32
+// CHECK:     %[[BIASED:.*]] = arith.bitcast %[[BITS]] : i32 to f32
+// CHECK:     %[[TRIT:.*]] = arith.subf %[[BIASED]], %cst_{{.*}} : f32
+// CHECK:     math.fma %[[TRIT]], %{{.*}}, %{{.*}} : f32
+// CHECK-NOT: arith.mulf
+// CHECK:     scf.yield
+// CHECK-COUNT-20: gpu.shuffle xor
+// CHECK-NOT: gpu.shuffle
+// CHECK:   scf.if
+// CHECK-COUNT-4: arith.mulf
+// CHECK-NOT: arith.mulf
+// CHECK: gpu.return
+// The 4-row kernel: 4 rows x 4 columns = 16 accumulators.
+// CHECK-LABEL: gpu.func @ternary_gemv_f32_r4c4w1(
+// CHECK:   scf.for {{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// CHECK-COUNT-80: gpu.shuffle xor
+// CHECK-NOT: gpu.shuffle
+// CHECK: gpu.return
+func.func @dynamic(%w: !ternary.packed<784x10>, %b: tensor<10xf32>,
+                   %x: tensor<?x784xf32>) -> tensor<?x10xf32> {
+  %y = ternary.matmul %x, %w bias %b : tensor<?x784xf32>, !ternary.packed<784x10>, tensor<10xf32> -> tensor<?x10xf32>
+  return %y : tensor<?x10xf32>
+}
+
+// -----
+
+// K = 100 (not a multiple of 16): the byte GEMV for M <= 16.
+// CHECK-LABEL: func.func @bytes(
+// CHECK: %[[SMALL:.*]] = arith.cmpi ule, %{{.*}}, %c16
+// CHECK: scf.if %[[SMALL]] {
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_f32 blocks in ({{.*}}, %{{.*}}, %c1) threads in (%c256, %c1, %c1)
+// CHECK: } else {
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemm_f32
+// CHECK: }
 // CHECK: gpu.module @ternary_kernels
 // CHECK: gpu.func @ternary_gemv_f32(%{{.*}}: memref<?x?xf32>, %[[GW:.*]]: memref<?x?xi8>
 // CHECK-NOT: arith.mulf
@@ -43,10 +106,26 @@
 // CHECK-COUNT-4: arith.mulf
 // CHECK-NOT: arith.mulf
 // CHECK: gpu.return
-func.func @dynamic(%w: !ternary.packed<784x10>, %b: tensor<10xf32>,
-                   %x: tensor<?x784xf32>) -> tensor<?x10xf32> {
-  %y = ternary.matmul %x, %w bias %b : tensor<?x784xf32>, !ternary.packed<784x10>, tensor<10xf32> -> tensor<?x10xf32>
-  return %y : tensor<?x10xf32>
+// CHECK-NOT: gpu.func @ternary_gemv_f32_r
+func.func @bytes(%w: !ternary.packed<100x33>, %x: tensor<?x100xf32>) -> tensor<?x33xf32> {
+  %y = ternary.matmul %x, %w : tensor<?x100xf32>, !ternary.packed<100x33> -> tensor<?x33xf32>
+  return %y : tensor<?x33xf32>
+}
+
+// -----
+
+// Batch 1 with K % 64 == 0: the one-row GEMV with 128-bit weight loads
+// (4 words per lane and step), alone.
+// CHECK-LABEL: func.func @batch1(
+// CHECK-NOT: scf.if
+// CHECK: gpu.launch_func @ternary_kernels::@ternary_gemv_f32_r1c4w4
+// CHECK-NOT: gpu.launch_func
+// CHECK: gpu.func @ternary_gemv_f32_r1c4w4(
+// CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
+// CHECK-NOT: gpu.func @ternary_gemv_f32_r4
+func.func @batch1(%w: !ternary.packed<256x40>, %x: tensor<1x256xf32>) -> tensor<1x40xf32> {
+  %y = ternary.matmul %x, %w : tensor<1x256xf32>, !ternary.packed<256x40> -> tensor<1x40xf32>
+  return %y : tensor<1x40xf32>
 }
 
 // -----

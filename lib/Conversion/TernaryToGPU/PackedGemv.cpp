@@ -1,0 +1,229 @@
+//===- PackedGemv.cpp - the word-vector GEMV kernels ----------------------===//
+//
+// The GEMV kernels of convert-ternary-to-gpu for weights whose rows are
+// whole 32-bit words (K a multiple of 16), built op by op so that every
+// unrolled step is explicit (no reliance on LLVM's unroller to keep the
+// accumulators in registers).
+//
+// A block has 8 warps; a warp computes `columns` output columns for `rows`
+// rows of x (grid = (ceildiv(N, 8 * columns), ceildiv(M, rows))). The lanes
+// split K: in each step a lane loads `words` consecutive 32-bit words (16
+// trits each; words = 4 is one 128-bit load) of every column of the warp,
+// and the x values of those 16 * words k's of every row once (128-bit
+// loads), used for all the columns. A trit is decoded from its 2-bit offset2
+// code c (runtime/include/ternary_packing.h): the f32 whose bits are
+// 0x4B000000 | c is 2^23 + c exactly, and subtracting 2^23 + 1 leaves the
+// trit t = c - 1, also exactly; t * x is exact, so the fused multiply-add
+// that accumulates it rounds exactly as the addition, subtraction or
+// nothing that the trit stands for (on the GPU an FFMA costs an FADD). The
+// warp then sums each accumulator with a gpu.shuffle xor butterfly and lane
+// 0 applies the scale and bias.
+//
+//===----------------------------------------------------------------------===//
+#include "PackedGemv.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace tritondsl {
+
+std::string PackedGemvConfig::kernelName() const {
+  return ("ternary_gemv_f32_r" + Twine(rows) + "c" + Twine(columns) + "w" +
+          Twine(words))
+      .str();
+}
+
+gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
+                                     const PackedGemvConfig &config) {
+  MLIRContext *context = builder.getContext();
+  Type f32 = builder.getF32Type(), i8 = builder.getI8Type();
+  Type i32 = builder.getI32Type();
+  int64_t dynamic = ShapedType::kDynamic;
+  auto matrix = [&](Type element) {
+    return MemRefType::get({dynamic, dynamic}, element);
+  };
+  auto vectorOf = [&](Type element) {
+    return MemRefType::get({dynamic}, element);
+  };
+  FunctionType type = builder.getFunctionType(
+      {matrix(f32), matrix(i8), vectorOf(f32), vectorOf(f32), matrix(f32)},
+      {});
+  auto kernel = gpu::GPUFuncOp::create(builder, loc, config.kernelName(), type);
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                  builder.getUnitAttr());
+  kernel.setKnownBlockSizeAttr(
+      builder.getDenseI32ArrayAttr({PackedGemvConfig::kThreads, 1, 1}));
+
+  OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
+  Value x = kernel.getArgument(0), w = kernel.getArgument(1);
+  Value scale = kernel.getArgument(2), bias = kernel.getArgument(3);
+  Value y = kernel.getArgument(4);
+  auto index = [&](int64_t value) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  };
+  auto i32Constant = [&](int64_t value) -> Value {
+    return arith::ConstantIntOp::create(b, loc, value, 32);
+  };
+  auto add = [&](Value l, Value r) -> Value {
+    return arith::AddIOp::create(b, loc, l, r);
+  };
+  auto mul = [&](Value l, Value r) -> Value {
+    return arith::MulIOp::create(b, loc, l, r);
+  };
+  auto minIndex = [&](Value l, Value r) -> Value {
+    return arith::MinUIOp::create(b, loc, l, r);
+  };
+  const int64_t rows = config.rows, columns = config.columns;
+  const int64_t words = config.words, warps = PackedGemvConfig::kThreads / 32;
+
+  Value c0 = index(0), c1 = index(1), c32 = index(32);
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value lane = arith::RemUIOp::create(b, loc, tid, c32);
+  Value warp = arith::DivUIOp::create(b, loc, tid, c32);
+  Value blockX = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value blockY = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  Value M = memref::DimOp::create(b, loc, x, 0);
+  Value N = memref::DimOp::create(b, loc, w, 0);
+  Value rowBytes = memref::DimOp::create(b, loc, w, 1);
+  Value colBase = add(mul(blockX, index(warps * columns)),
+                      mul(warp, index(columns)));
+  Value rowBase = mul(blockY, index(rows));
+  // Loads use clamped indices (a column or row past the end reads the last
+  // one); only the stores are guarded.
+  Value lastColumn = arith::SubIOp::create(b, loc, N, c1);
+  Value lastRow = arith::SubIOp::create(b, loc, M, c1);
+  SmallVector<Value> columnIndex, rowIndex;
+  for (int64_t j = 0; j < columns; ++j)
+    columnIndex.push_back(minIndex(add(colBase, index(j)), lastColumn));
+  for (int64_t r = 0; r < rows; ++r)
+    rowIndex.push_back(minIndex(add(rowBase, index(r)), lastRow));
+
+  // The packed bytes as 32-bit words: [N * rowWords].
+  Value flat = memref::CollapseShapeOp::create(
+      b, loc, w, ArrayRef<ReassociationIndices>{{0, 1}});
+  Value rowWords = arith::DivUIOp::create(b, loc, rowBytes, index(4));
+  Value allWords = mul(N, rowWords);
+  Value packedWords = memref::ViewOp::create(
+      b, loc, MemRefType::get({dynamic}, i32), flat, c0,
+      ValueRange{allWords});
+  SmallVector<Value> columnStart;
+  for (Value n : columnIndex)
+    columnStart.push_back(mul(n, rowWords));
+
+  // step s: this lane's words [s, s + words) of each column.
+  Value firstWord = mul(lane, index(words));
+  Value stride = index(32 * words);
+  Value zero = arith::ConstantFloatOp::create(b, loc, cast<FloatType>(f32),
+                                              APFloat(0.0f));
+  SmallVector<Value> inits(rows * columns, zero);
+  auto loop = scf::ForOp::create(b, loc, firstWord, rowWords, stride, inits);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value s = loop.getInductionVar();
+    SmallVector<Value> acc(loop.getRegionIterArgs().begin(),
+                           loop.getRegionIterArgs().end());
+    Value k0 = mul(s, index(16));
+    // x[m_r, k0 + e] for the 16 * words k's, 4 at a time.
+    auto vec4f = VectorType::get({4}, f32);
+    SmallVector<SmallVector<Value>> xs(rows);
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t v = 0; v < 4 * words; ++v) {
+        Value chunk = vector::LoadOp::create(
+            b, loc, vec4f, x, ValueRange{rowIndex[r], add(k0, index(4 * v))},
+            /*nontemporal=*/false, llvm::MaybeAlign(16));
+        for (int64_t e = 0; e < 4; ++e)
+          xs[r].push_back(vector::ExtractOp::create(b, loc, chunk, e));
+      }
+    }
+    Value magic = i32Constant(0x4B000000);
+    Value three = i32Constant(3);
+    Value offset = arith::ConstantFloatOp::create(
+        b, loc, cast<FloatType>(f32), APFloat(8388609.0f));
+    auto vecWords = VectorType::get({words}, i32);
+    for (int64_t j = 0; j < columns; ++j) {
+      Value packed = vector::LoadOp::create(
+          b, loc, vecWords, packedWords, ValueRange{add(columnStart[j], s)},
+          /*nontemporal=*/false, llvm::MaybeAlign(4 * words));
+      for (int64_t q = 0; q < words; ++q) {
+        Value word = vector::ExtractOp::create(b, loc, packed, q);
+        for (int64_t i = 0; i < 16; ++i) {
+          Value shifted =
+              i ? arith::ShRUIOp::create(b, loc, word, i32Constant(2 * i))
+                      .getResult()
+                : word;
+          Value code = arith::AndIOp::create(b, loc, shifted, three);
+          Value bits = arith::OrIOp::create(b, loc, code, magic);
+          Value biased = arith::BitcastOp::create(b, loc, f32, bits);
+          Value trit = arith::SubFOp::create(b, loc, biased, offset);
+          for (int64_t r = 0; r < rows; ++r) {
+            Value &sum = acc[r * columns + j];
+            sum = math::FmaOp::create(b, loc, trit, xs[r][16 * q + i], sum);
+          }
+        }
+      }
+    }
+    scf::YieldOp::create(b, loc, acc);
+  }
+
+  // Sum each accumulator over the warp; lane 0 stores.
+  SmallVector<Value> totals;
+  Value width = i32Constant(32);
+  for (Value partial : loop.getResults()) {
+    Value sum = partial;
+    for (int64_t offset = 16; offset >= 1; offset /= 2) {
+      auto shuffle = gpu::ShuffleOp::create(b, loc, sum, i32Constant(offset),
+                                            width, gpu::ShuffleMode::XOR);
+      sum = arith::AddFOp::create(b, loc, sum, shuffle.getShuffleResult());
+    }
+    totals.push_back(sum);
+  }
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                                      c0);
+  auto ifFirst = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(&ifFirst.getThenRegion().front());
+  Value scales = memref::DimOp::create(b, loc, scale, 0);
+  Value biases = memref::DimOp::create(b, loc, bias, 0);
+  Value perScale =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, scales, c1);
+  Value perBias =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, biases, c1);
+  for (int64_t j = 0; j < columns; ++j) {
+    Value n = add(colBase, index(j));
+    Value scaleValue = memref::LoadOp::create(
+        b, loc, scale,
+        ValueRange{arith::SelectOp::create(b, loc, perScale,
+                                           columnIndex[j], c0)});
+    Value biasValue = memref::LoadOp::create(
+        b, loc, bias,
+        ValueRange{arith::SelectOp::create(b, loc, perBias, columnIndex[j],
+                                           c0)});
+    Value inColumns =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, n, N);
+    for (int64_t r = 0; r < rows; ++r) {
+      Value m = add(rowBase, index(r));
+      Value inRows =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, m, M);
+      Value inside = arith::AndIOp::create(b, loc, inColumns, inRows);
+      auto ifInside = scf::IfOp::create(b, loc, inside, false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&ifInside.getThenRegion().front());
+      Value scaled =
+          arith::MulFOp::create(b, loc, totals[r * columns + j], scaleValue);
+      Value out = arith::AddFOp::create(b, loc, scaled, biasValue);
+      memref::StoreOp::create(b, loc, out, y, ValueRange{m, n});
+    }
+  }
+  b.setInsertionPointAfter(ifFirst);
+  gpu::ReturnOp::create(b, loc);
+  (void)context;
+  return kernel;
+}
+
+} // namespace tritondsl

@@ -1,0 +1,48 @@
+//===- PackedGemv.h - the word-vector GEMV kernels --------------*- C++ -*-===//
+//
+// Internal to convert-ternary-to-gpu (PackedGemv.cpp).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TRITONDSL_LIB_CONVERSION_TERNARYTOGPU_PACKEDGEMV_H
+#define TRITONDSL_LIB_CONVERSION_TERNARYTOGPU_PACKEDGEMV_H
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+
+#include <optional>
+#include <string>
+
+namespace tritondsl {
+
+/// One GEMV kernel of PackedGemv.cpp: each warp computes `columns` output
+/// columns for `rows` rows of x; each lane reads `words` 32-bit words of
+/// packed weights per column and step (4: a 128-bit load).
+struct PackedGemvConfig {
+  static constexpr int64_t kThreads = 256;
+  int64_t rows = 1, columns = 4, words = 4;
+
+  /// ternary_gemv_f32_r<rows>c<columns>w<words>.
+  std::string kernelName() const;
+  /// Output columns per block (grid x = ceildiv(N, this)).
+  int64_t blockColumns() const { return kThreads / 32 * columns; }
+  /// The kernel for a reduction length `k`, one row (`singleRow`) or up to
+  /// the GEMV batch: rows of whole 128-bit (k % 64 == 0) or 32-bit
+  /// (k % 16 == 0) words; none otherwise (the byte kernel then).
+  static std::optional<PackedGemvConfig> select(int64_t k, bool singleRow) {
+    if (k <= 0 || k % 16 != 0)
+      return std::nullopt;
+    if (!singleRow)
+      return PackedGemvConfig{4, 4, 1};
+    return PackedGemvConfig{1, 4, k % 64 == 0 ? 4 : 1};
+  }
+};
+
+/// Builds the kernel of `config` at the builder's insertion point (in a
+/// gpu.module): the arguments of the other ternary kernels, (x: ?x?xf32,
+/// w: ?x?xi8 packed rows, scale: ?xf32, bias: ?xf32, y: ?x?xf32).
+mlir::gpu::GPUFuncOp buildPackedGemvKernel(mlir::OpBuilder &builder,
+                                           mlir::Location loc,
+                                           const PackedGemvConfig &config);
+
+} // namespace tritondsl
+
+#endif // TRITONDSL_LIB_CONVERSION_TERNARYTOGPU_PACKEDGEMV_H
