@@ -119,3 +119,5 @@ def test_bad_options():
         triton_dsl.backend(mode="jit")
     with pytest.raises(ValueError, match="needs folder"):
         triton_dsl.backend(mode="codegen")
+    with pytest.raises(ValueError, match="use target='acalsim' or target='ptx'"):
+        triton_dsl.backend(target="onnx", mode="simulate")

@@ -14,6 +14,9 @@ What they check:
   kernels);
 * the GEMV/GEMM kernels on random shapes (K not a multiple of 4, N not a
   multiple of the blocks) match a float64 reference of the packed trits;
+* the FX test models (resnet18, mobilenet_v2, ViT, BERT, ...) through
+  torch.compile with backend(target="ptx") match the float64 reference of
+  the ternarized model;
 * bad inputs: a wrong dtype or shape is a TypeError/ValueError naming the
   argument, a missing weights file a FileNotFoundError.
 The launcher and torch.compile tests take CUDA tensors: GPU only.
@@ -90,6 +93,30 @@ def test_examples_match_pytorch(tmp_path, name, batch, device):
         got = function(*inputs)
         want = module(*[torch.from_numpy(x) for x in inputs]).detach().numpy()
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", ["lenet5", "embedding_classifier", "resnet18", "mobilenet_v2",
+                                  "transformer_encoder_layer", "vit", "bert"])
+def test_fx_architectures(name, device):
+    """The FX test models (fx_architectures.py) through torch.compile with
+    backend(target="ptx") (mode "simulate": the emulator) against the
+    float64 reference of the ternarized model, to 1e-5 of the largest
+    output, with CPU inputs (results come back on the CPU)."""
+    import torch
+    import triton_dsl
+    sys.path.insert(0, str(ROOT / "python" / "tests"))
+    from fx_architectures import architecture
+    from test_fx_architectures import reference, relative_error
+    model, x = architecture(name)
+    torch._dynamo.reset()
+    backend = triton_dsl.backend(target="ptx",
+                                 mode="simulate" if device == "emulator" else "compile")
+    with torch.no_grad():
+        y = torch.compile(model, backend=backend)(x)
+    assert backend.graphs, "no graph reached the backend"
+    assert not y.is_cuda
+    assert relative_error(y, reference(model, x)) <= 1e-5
 
 
 @pytest.mark.parametrize("device", DEVICES)

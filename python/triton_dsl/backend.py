@@ -16,9 +16,12 @@ torch.compile runs the generated module, not the original graph. Modes:
   ``folder``/graph_<i>/: ``model.tri``, ``model.mlir`` (ternary dialect),
   ``model.opt.mlir`` (after ternary-optimize), ``model.py`` (the generated
   PyTorch source) and ``weights.pt`` (its state_dict).
-* ``"simulate"`` (``target="acalsim"`` only): the graph's bare-metal RISC-V
-  program is built and run in QEMU with the device-emulating harness, and
-  QEMU's outputs are the result (triton_dsl.acalsim).
+* ``"simulate"`` (``target="acalsim"`` or ``"ptx"``): with ``"acalsim"`` the
+  graph's bare-metal RISC-V program is built and run in QEMU with the
+  device-emulating harness, and QEMU's outputs are the result
+  (triton_dsl.acalsim); with ``"ptx"`` the graph's kernels are compiled for
+  this CPU (``--emit=emulator``) and run by the CPU emulator of runtime/cuda,
+  one thread per GPU thread: no GPU needed, and not fast.
 
 With ``target="ptx"`` (docs/targets/ptx.md), ``compile`` and ``codegen``
 write the graph's PTX directory (kernels, launch manifest, the captured
@@ -98,9 +101,10 @@ class Backend:
             raise ValueError(f"unknown target {target!r} (known targets: {', '.join(known)})")
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; expected one of {list(MODES)}")
-        if mode == "simulate" and target != "acalsim":
-            raise ValueError("mode='simulate' runs the ACALSim program in QEMU: use "
-                             "target='acalsim'")
+        if mode == "simulate" and target not in ("acalsim", "ptx"):
+            raise ValueError("mode='simulate' runs the ACALSim program in QEMU or the PTX "
+                             "target's kernels on the CPU emulator: use target='acalsim' "
+                             "or target='ptx'")
         if offload not in ("device", "host"):
             raise ValueError(f"offload must be 'device' or 'host', not {offload!r}")
         if mode == "codegen" and folder is None:
@@ -190,11 +194,12 @@ class Backend:
                      example_inputs: Sequence[Any]) -> Callable:
         mlir, optimized, folder = self._compile_ir(program)
         directory = self._output_directory(folder, "ptx")
-        _write_ptx(program, directory, self.opt_level)
+        emulate = self.mode == "simulate"
+        _write_ptx(program, directory, self.opt_level, emulate)
         self.graphs.append(CompiledGraph(program, mlir, optimized, "", None, folder,
                                          ptx=directory))
         return _PTXRunner(gm, program, directory, example_inputs, self.quantizer,
-                          self.opt_level)
+                          self.opt_level, emulate)
 
     def _compile_onnx(self, gm: torch.fx.GraphModule, program: TernaryProgram,
                       example_inputs: Sequence[Any]) -> Callable:
@@ -271,9 +276,11 @@ class _ONNXRunner(_CapturedGraph):
         return (result,) if self.program.returns_tuple else result
 
 
-def _write_ptx(program: TernaryProgram, directory: pathlib.Path, opt_level: int) -> None:
+def _write_ptx(program: TernaryProgram, directory: pathlib.Path, opt_level: int,
+               emulate: bool) -> None:
     """The --target=ptx directory of ``program`` with its captured weights
-    bound (written afresh: a recapture replaces it)."""
+    bound (written afresh: a recapture replaces it); with ``emulate`` the
+    kernels are compiled for the CPU emulator (--emit=emulator)."""
     import tempfile
 
     from .compiler import compile as compile_source
@@ -282,7 +289,8 @@ def _write_ptx(program: TernaryProgram, directory: pathlib.Path, opt_level: int)
         weights = os.path.join(scratch, "weights.safetensors")
         program.save_weights(weights)
         files = compile_source(program.source, target="ptx", opt_level=opt_level,
-                               filename=f"<from_fx {program.layer_name}>", weights=weights)
+                               filename=f"<from_fx {program.layer_name}>", weights=weights,
+                               emit="emulator" if emulate else None)
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.iterdir():
         if stale.is_file():
@@ -296,14 +304,16 @@ def _write_ptx(program: TernaryProgram, directory: pathlib.Path, opt_level: int)
 
 class _PTXRunner(_CapturedGraph):
     """What torch.compile calls with target="ptx": the graph's layer function
-    on the GPU (triton_dsl.cuda), on the graph's activations."""
+    on the GPU (triton_dsl.cuda), or on the CPU emulator (``emulate``), on
+    the graph's activations."""
 
     def __init__(self, gm: torch.fx.GraphModule, program: TernaryProgram,
                  directory: pathlib.Path, example_inputs: Sequence[Any], quantizer: dict,
-                 opt_level: int):
+                 opt_level: int, emulate: bool):
         super().__init__(gm, program, example_inputs, quantizer)
         self.directory = directory
         self.opt_level = opt_level
+        self.emulate = emulate
         self.loaded = None
         self._load()
 
@@ -322,7 +332,12 @@ class _PTXRunner(_CapturedGraph):
     def __call__(self, *args):
         fresh = self.recapture(args)
         if fresh is not None:
-            _write_ptx(fresh, self.directory, self.opt_level)
+            if self.loaded is not None:
+                # Before the files are replaced: the emulator's library is
+                # one of them.
+                self.loaded.close()
+                self.loaded = None
+            _write_ptx(fresh, self.directory, self.opt_level, self.emulate)
             self._load()
         with torch.no_grad():
             result = self.function(*(args[i].detach().contiguous() for i in self.inputs))

@@ -23,6 +23,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -161,6 +163,70 @@ struct WrapHostLoopsPass
   }
 };
 
+/// `tensor.reshape %x(%shape)` (the front end's reshape: a static result
+/// type, or a `tensor.from_elements` shape) becomes a collapse of %x to one
+/// dim and an expand to the result, whose dynamic sizes are the
+/// from_elements operands. Both
+/// bufferize to views of the same buffer that the launch manifest
+/// describes; a memref.reshape would read its sizes from a buffer that only
+/// the device holds.
+struct ReshapeToCollapseExpand : OpRewritePattern<tensor::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto shape = op.getShape().getDefiningOp<tensor::FromElementsOp>();
+    auto sourceType = dyn_cast<RankedTensorType>(op.getSource().getType());
+    auto type = dyn_cast<RankedTensorType>(op.getResult().getType());
+    // The sizes of the result's dynamic dims come from the shape operand.
+    if (!sourceType || !type || sourceType.getRank() == 0 ||
+        type.getRank() == 0 || (!shape && !type.hasStaticShape()))
+      return failure();
+    Location loc = op.getLoc();
+    auto allDims = [](int64_t rank) {
+      return SmallVector<ReassociationIndices>{
+          llvm::to_vector(llvm::seq<int64_t>(0, rank))};
+    };
+    Value flat = op.getSource();
+    if (sourceType.getRank() > 1)
+      flat = tensor::CollapseShapeOp::create(rewriter, loc, flat,
+                                             allDims(sourceType.getRank()));
+    // A dynamic result dim needs a dynamic source dim to expand.
+    if (!type.hasStaticShape())
+      flat = tensor::CastOp::create(
+          rewriter, loc,
+          RankedTensorType::get({ShapedType::kDynamic},
+                                type.getElementType()),
+          flat);
+    if (type.getRank() == 1) {
+      rewriter.replaceOpWithNewOp<tensor::CastOp>(op, type, flat);
+      return success();
+    }
+    SmallVector<OpFoldResult> sizes;
+    for (auto [dim, size] : llvm::enumerate(type.getShape()))
+      sizes.push_back(ShapedType::isDynamic(size)
+                          ? OpFoldResult(shape.getElements()[dim])
+                          : OpFoldResult(rewriter.getIndexAttr(size)));
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, type, flat, allDims(type.getRank()), sizes);
+    return success();
+  }
+};
+struct ReshapeToViewsPass
+    : PassWrapper<ReshapeToViewsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ReshapeToViewsPass)
+  StringRef getArgument() const override { return "ternary-reshape-to-views"; }
+  StringRef getDescription() const override {
+    return "tensor.reshape to collapse_shape + expand_shape (views the PTX "
+           "launch manifest describes)";
+  }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<ReshapeToCollapseExpand>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
 /// Moves the kernels of every gpu.module into the first one, so that the
 /// program is one PTX module (one file, one cuModuleLoadData). Outlined
 /// kernel names are unique in the module; a clash is an error.
@@ -257,6 +323,7 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   ConvertTernaryToGPUOptions lowering;
   lowering.gemvMaxBatch = options.gemvMaxBatch;
   pm.addPass(createConvertTernaryToGPU(lowering));
+  pm.addPass(std::make_unique<ReshapeToViewsPass>());
   pm.addPass(createDecomposeLinalgAggregates());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
@@ -332,6 +399,7 @@ void tritondsl::registerPTXTarget() {
         "gpu.launch_func: the --target=ptx pipeline",
         buildTernaryGPUPipeline);
     registerGPUEmulatorPasses();
+    PassRegistration<ReshapeToViewsPass>();
     return true;
   }();
   (void)registered;
