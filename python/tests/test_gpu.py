@@ -14,6 +14,7 @@ What they check:
   kernels);
 * the GEMV/GEMM kernels on random shapes (K not a multiple of 4, N not a
   multiple of the blocks) match a float64 reference of the packed trits;
+* int8 activations (Tensor<i8> @ TernaryTensor, the dp4a GEMV) are exact;
 * the FX test models (resnet18, mobilenet_v2, ViT, BERT, ...) through
   torch.compile with backend(target="ptx") match the float64 reference of
   the ternarized model;
@@ -152,6 +153,33 @@ def test_gemv_shapes(tmp_path, k, n, batch, device):
     # TernaryTensor param has no scale (the PyTorch target agrees).
     want = x.astype(np.float64) @ trits.astype(np.float64)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("k,n", [(64, 33), (256, 45), (1024, 70), (48, 10)])
+def test_int8_gemv(tmp_path, k, n, device):
+    """Tensor<i8> @ TernaryTensor is exact i32: the dp4a GEMV (K % 64 == 0)
+    or the linalg lowering (K = 48) against an int64 reference, at batch
+    1, 3 and 17, with the extreme values -128 and 127."""
+    import torch
+    import triton_dsl
+    program = tmp_path / "q.tri"
+    program.write_text(f"layer Q {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                       f"    fn forward(x: Tensor<i8>[B, {k}]) -> Tensor<i32>[B, {n}] {{\n"
+                       f"        return x @ w\n    }}\n}}\n")
+    rng = np.random.default_rng(k + n)
+    trits = rng.integers(-1, 2, size=(k, n)).astype(np.float32)
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {"Q.w": torch.from_numpy(trits)})
+    function = cuda.load(_ptx_dir(tmp_path, program, weights, device)).Q_forward
+    kernels = [s["launch"] for s in function.description["steps"] if "launch" in s]
+    assert any(name.startswith("ternary_gemv_i8") for name in kernels) == (k % 64 == 0)
+    for batch in (1, 3, 17):
+        x = rng.integers(-128, 128, size=(batch, k)).astype(np.int8)
+        x[0, :2] = [-128, 127]
+        got = function(x)
+        assert got.dtype == np.int32
+        np.testing.assert_array_equal(got, x.astype(np.int64) @ trits.astype(np.int64))
 
 
 @pytest.mark.parametrize("device", DEVICES)

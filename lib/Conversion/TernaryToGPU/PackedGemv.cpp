@@ -24,6 +24,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -34,9 +35,94 @@ using namespace mlir;
 namespace tritondsl {
 
 std::string PackedGemvConfig::kernelName() const {
-  return ("ternary_gemv_f32_r" + Twine(rows) + "c" + Twine(columns) + "w" +
-          Twine(words))
+  return ("ternary_gemv_" + Twine(int8 ? "i8" : "f32") + "_r" + Twine(rows) +
+          "c" + Twine(columns) + "w" + Twine(words))
       .str();
+}
+
+/// The body of one step of the int8 kernel (words = 4: 64 k's per lane):
+/// the x bytes of each row are loaded 16 at a time and transposed
+/// (vector.shuffle, prmt on the GPU) so that word s holds x[4j + s],
+/// j = 0..3; a packed word
+/// w gives (w >> 2s) & 0x03030303, whose byte j is the code of trit 4j + s;
+/// dp4a (nvvm.dot.accumulate.4way, unsigned codes times signed x) adds
+/// their products to the column's i32 accumulator, and dp4a with 1s adds
+/// the x bytes to the row's sum.
+static void buildInt8Step(OpBuilder &b, Location loc,
+                          const PackedGemvConfig &config, Value x,
+                          Value packedWords, ArrayRef<Value> columnStart,
+                          ArrayRef<Value> rowIndex, scf::ForOp loop) {
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  const int64_t rows = config.rows, columns = config.columns;
+  Value s = loop.getInductionVar();
+  SmallVector<Value> acc(loop.getRegionIterArgs().begin(),
+                         loop.getRegionIterArgs().end());
+  auto index = [&](int64_t value) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  };
+  auto i32Constant = [&](int64_t value) -> Value {
+    return arith::ConstantIntOp::create(b, loc, value, 32);
+  };
+  auto bytes4 = VectorType::get({4}, i8);
+  auto unsignedType =
+      NVVM::DotAccumulateTypeAttr::get(b.getContext(),
+                                       NVVM::DotAccumulateType::UNSIGNED);
+  auto signedType = NVVM::DotAccumulateTypeAttr::get(
+      b.getContext(), NVVM::DotAccumulateType::SIGNED);
+  auto dp4a = [&](Value codes, Value xs, Value sum) -> Value {
+    return NVVM::DotAccumulate4WayOp::create(b, loc, i32, codes, unsignedType,
+                                             xs, signedType, sum);
+  };
+  Value k0 = arith::MulIOp::create(b, loc, s, index(16));
+  // xt[r][4q + s']: x[m_r, k0 + 16q + 4j + s'] for j = 0..3.
+  SmallVector<SmallVector<Value>> xt(rows);
+  Value ones = vector::BroadcastOp::create(
+      b, loc, bytes4, arith::ConstantIntOp::create(b, loc, 1, 8));
+  const int64_t transpose[16] = {0, 4, 8,  12, 1, 5, 9,  13,
+                                 2, 6, 10, 14, 3, 7, 11, 15};
+  for (int64_t r = 0; r < rows; ++r) {
+    Value &sum = acc[rows * columns + r];
+    for (int64_t q = 0; q < config.words; ++q) {
+      Value chunk = vector::LoadOp::create(
+          b, loc, VectorType::get({16}, i8), x,
+          ValueRange{rowIndex[r],
+                     arith::AddIOp::create(b, loc, k0, index(16 * q))},
+          /*nontemporal=*/false, llvm::MaybeAlign(16));
+      for (int64_t part = 0; part < 4; ++part) {
+        Value slice = vector::ShuffleOp::create(
+            b, loc, chunk, chunk,
+            ArrayRef<int64_t>(transpose + 4 * part, 4));
+        xt[r].push_back(slice);
+        sum = dp4a(ones, slice, sum);
+      }
+    }
+  }
+  Value mask = i32Constant(0x03030303);
+  auto vecWords = VectorType::get({config.words}, i32);
+  for (int64_t j = 0; j < columns; ++j) {
+    Value packed = vector::LoadOp::create(
+        b, loc, vecWords, packedWords,
+        ValueRange{arith::AddIOp::create(b, loc, columnStart[j], s)},
+        /*nontemporal=*/false, llvm::MaybeAlign(4 * config.words));
+    for (int64_t q = 0; q < config.words; ++q) {
+      Value word = vector::ExtractOp::create(b, loc, packed, q);
+      for (int64_t part = 0; part < 4; ++part) {
+        Value shifted =
+            part ? arith::ShRUIOp::create(b, loc, word, i32Constant(2 * part))
+                       .getResult()
+                 : word;
+        Value codes = vector::BitCastOp::create(
+            b, loc, bytes4, vector::BroadcastOp::create(
+                                b, loc, VectorType::get({1}, i32),
+                                arith::AndIOp::create(b, loc, shifted, mask)));
+        for (int64_t r = 0; r < rows; ++r) {
+          Value &sum = acc[r * columns + j];
+          sum = dp4a(codes, xt[r][4 * q + part], sum);
+        }
+      }
+    }
+  }
+  scf::YieldOp::create(b, loc, acc);
 }
 
 gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
@@ -51,8 +137,11 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
   auto vectorOf = [&](Type element) {
     return MemRefType::get({dynamic}, element);
   };
+  Type element = config.int8 ? i8 : f32;
+  Type result = config.int8 ? i32 : f32;
   FunctionType type = builder.getFunctionType(
-      {matrix(f32), matrix(i8), vectorOf(f32), vectorOf(f32), matrix(f32)},
+      {matrix(element), matrix(i8), vectorOf(f32), vectorOf(result),
+       matrix(result)},
       {});
   auto kernel = gpu::GPUFuncOp::create(builder, loc, config.kernelName(), type);
   kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
@@ -119,11 +208,18 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
   // step s: this lane's words [s, s + words) of each column.
   Value firstWord = mul(lane, index(words));
   Value stride = index(32 * words);
-  Value zero = arith::ConstantFloatOp::create(b, loc, cast<FloatType>(f32),
-                                              APFloat(0.0f));
-  SmallVector<Value> inits(rows * columns, zero);
+  Value zero = config.int8 ? Value(i32Constant(0))
+                           : Value(arith::ConstantFloatOp::create(
+                                 b, loc, cast<FloatType>(f32), APFloat(0.0f)));
+  // int8: one more accumulator per row, the sum of its x values.
+  SmallVector<Value> inits(rows * columns + (config.int8 ? rows : 0), zero);
   auto loop = scf::ForOp::create(b, loc, firstWord, rowWords, stride, inits);
-  {
+  if (config.int8) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    buildInt8Step(b, loc, config, x, packedWords, columnStart, rowIndex,
+                  loop);
+  } else {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value s = loop.getInductionVar();
@@ -172,15 +268,27 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
     scf::YieldOp::create(b, loc, acc);
   }
 
-  // Sum each accumulator over the warp; lane 0 stores.
+  // Sum each accumulator over the warp; lane 0 stores. int8: the sum of
+  // (c - 1) * x is that of c * x minus that of x.
+  SmallVector<Value> partials(loop.getResults().begin(),
+                              loop.getResults().begin() + rows * columns);
+  if (config.int8)
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < columns; ++j)
+        partials[r * columns + j] = arith::SubIOp::create(
+            b, loc, partials[r * columns + j],
+            loop.getResult(rows * columns + r));
   SmallVector<Value> totals;
   Value width = i32Constant(32);
-  for (Value partial : loop.getResults()) {
+  for (Value partial : partials) {
     Value sum = partial;
     for (int64_t offset = 16; offset >= 1; offset /= 2) {
       auto shuffle = gpu::ShuffleOp::create(b, loc, sum, i32Constant(offset),
                                             width, gpu::ShuffleMode::XOR);
-      sum = arith::AddFOp::create(b, loc, sum, shuffle.getShuffleResult());
+      sum = config.int8 ? Value(arith::AddIOp::create(
+                              b, loc, sum, shuffle.getShuffleResult()))
+                        : Value(arith::AddFOp::create(
+                              b, loc, sum, shuffle.getShuffleResult()));
     }
     totals.push_back(sum);
   }
@@ -196,10 +304,12 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, biases, c1);
   for (int64_t j = 0; j < columns; ++j) {
     Value n = add(colBase, index(j));
-    Value scaleValue = memref::LoadOp::create(
-        b, loc, scale,
-        ValueRange{arith::SelectOp::create(b, loc, perScale,
-                                           columnIndex[j], c0)});
+    Value scaleValue =
+        config.int8 ? Value()
+                    : Value(memref::LoadOp::create(
+                          b, loc, scale,
+                          ValueRange{arith::SelectOp::create(
+                              b, loc, perScale, columnIndex[j], c0)}));
     Value biasValue = memref::LoadOp::create(
         b, loc, bias,
         ValueRange{arith::SelectOp::create(b, loc, perBias, columnIndex[j],
@@ -214,9 +324,16 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
       auto ifInside = scf::IfOp::create(b, loc, inside, false);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(&ifInside.getThenRegion().front());
-      Value scaled =
-          arith::MulFOp::create(b, loc, totals[r * columns + j], scaleValue);
-      Value out = arith::AddFOp::create(b, loc, scaled, biasValue);
+      // int8: exact, no scale (an i32 result has none).
+      Value out =
+          config.int8
+              ? Value(arith::AddIOp::create(b, loc, totals[r * columns + j],
+                                            biasValue))
+              : Value(arith::AddFOp::create(
+                    b, loc,
+                    arith::MulFOp::create(b, loc, totals[r * columns + j],
+                                          scaleValue),
+                    biasValue));
       memref::StoreOp::create(b, loc, out, y, ValueRange{m, n});
     }
   }

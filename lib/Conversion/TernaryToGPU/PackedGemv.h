@@ -19,8 +19,10 @@ namespace tritondsl {
 struct PackedGemvConfig {
   static constexpr int64_t kThreads = 256;
   int64_t rows = 1, columns = 4, words = 4;
+  /// i8 activations and an exact i32 result (dp4a), else f32 ones.
+  bool int8 = false;
 
-  /// ternary_gemv_f32_r<rows>c<columns>w<words>.
+  /// ternary_gemv_f32_r<rows>c<columns>w<words>, or ternary_gemv_i8_...
   std::string kernelName() const;
   /// Output columns per block (grid x = ceildiv(N, this)).
   int64_t blockColumns() const { return kThreads / 32 * columns; }
@@ -34,11 +36,20 @@ struct PackedGemvConfig {
       return PackedGemvConfig{4, 4, 1};
     return PackedGemvConfig{1, 4, k % 64 == 0 ? 4 : 1};
   }
+  /// The int8 kernel (any batch; one row, or 4 rows per block): 128-bit
+  /// loads of weights and x, so k % 64 == 0.
+  static std::optional<PackedGemvConfig> selectInt8(int64_t k,
+                                                    bool singleRow) {
+    if (k <= 0 || k % 64 != 0)
+      return std::nullopt;
+    return PackedGemvConfig{singleRow ? 1 : 4, 4, 4, /*int8=*/true};
+  }
 };
 
 /// Builds the kernel of `config` at the builder's insertion point (in a
 /// gpu.module): the arguments of the other ternary kernels, (x: ?x?xf32,
-/// w: ?x?xi8 packed rows, scale: ?xf32, bias: ?xf32, y: ?x?xf32).
+/// w: ?x?xi8 packed rows, scale: ?xf32, bias: ?xf32, y: ?x?xf32); for int8
+/// (x: ?x?xi8, w, scale: ?xf32 (unused), bias: ?xi32, y: ?x?xi32).
 mlir::gpu::GPUFuncOp buildPackedGemvKernel(mlir::OpBuilder &builder,
                                            mlir::Location loc,
                                            const PackedGemvConfig &config);

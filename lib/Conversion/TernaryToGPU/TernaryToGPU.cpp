@@ -41,22 +41,44 @@ constexpr int64_t kGemvColumns = 8, kGemvThreads = 256;
 /// The tile of the GEMM kernel (columns x rows) and its block (32 x 8).
 constexpr int64_t kGemmTile = 32, kGemmBlockX = 32, kGemmBlockY = 8;
 
-/// Whether the kernels compute `op`: offset2 weights along K (the default
-/// layout), a 2-D f32 input and an f32 result.
-bool isKernelMatmul(ternary::MatmulOp op) {
+/// The reduction length K of `op`, or kDynamic.
+int64_t reductionSize(ternary::MatmulOp op) {
+  return op.getWeight().getType().getShape()[0];
+}
+
+/// Whether `op` is an int8 matmul the dp4a kernel computes: a 2-D i8
+/// input, an exact i32 result (no scale), K a multiple of 64.
+bool isInt8KernelMatmul(ternary::MatmulOp op) {
+  int64_t k = reductionSize(op);
   return op.getWeight().getType().getLayout().isDefault() &&
          op.getInput().getType().getRank() == 2 &&
-         op.getInput().getType().getElementType().isF32() &&
-         op.getResult().getType().getElementType().isF32();
+         op.getInput().getType().getElementType().isInteger(8) &&
+         op.getResult().getType().getElementType().isInteger(32) &&
+         !op.getScale() && !ShapedType::isDynamic(k) &&
+         PackedGemvConfig::selectInt8(k, true).has_value();
+}
+
+/// Whether the kernels compute `op`: offset2 weights along K (the default
+/// layout) and a 2-D f32 input with an f32 result, or an int8 one
+/// (isInt8KernelMatmul).
+bool isKernelMatmul(ternary::MatmulOp op) {
+  return (op.getWeight().getType().getLayout().isDefault() &&
+          op.getInput().getType().getRank() == 2 &&
+          op.getInput().getType().getElementType().isF32() &&
+          op.getResult().getType().getElementType().isF32()) ||
+         isInt8KernelMatmul(op);
 }
 
 /// The word-vector GEMV kernel for `op` at batches of one row
 /// (`singleRow`) or more, or none (the byte kernel `ternary_gemv_f32`).
+/// Int8 matmuls always have one.
 std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
                                               bool singleRow) {
-  int64_t k = op.getWeight().getType().getShape()[0];
-  return ShapedType::isDynamic(k) ? std::nullopt
-                                  : PackedGemvConfig::select(k, singleRow);
+  int64_t k = reductionSize(op);
+  if (ShapedType::isDynamic(k))
+    return std::nullopt;
+  return isInt8KernelMatmul(op) ? PackedGemvConfig::selectInt8(k, singleRow)
+                                : PackedGemvConfig::select(k, singleRow);
 }
 
 /// The buffer of `tensor` as a fully dynamic identity-layout memref (the
@@ -73,14 +95,18 @@ Value toDynamicBuffer(OpBuilder &b, Location loc, Value tensor) {
       buffer);
 }
 
-/// A 1-D f32 tensor: `value` (rank 0 becomes 1 element) or `fill` when
-/// absent. The kernels read element 0 of a 1-element vector, element n of
-/// an N-element one.
-Value toVector(OpBuilder &b, Location loc, Value value, float fill) {
+/// A 1-D tensor: `value` (rank 0 becomes 1 element) or, when absent, one
+/// element `fill` of type `element` (f32 or i32). The kernels read element
+/// 0 of a 1-element vector, element n of an N-element one.
+Value toVector(OpBuilder &b, Location loc, Value value, float fill,
+               Type element) {
   if (!value) {
-    auto type = RankedTensorType::get({1}, b.getF32Type());
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(type, b.getF32FloatAttr(fill)));
+    auto type = RankedTensorType::get({1}, element);
+    Attribute attr = element.isF32()
+                         ? Attribute(b.getF32FloatAttr(fill))
+                         : Attribute(b.getIntegerAttr(element, (int64_t)fill));
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(type, attr));
   }
   auto type = cast<RankedTensorType>(value.getType());
   if (type.getRank() == 0)
@@ -105,8 +131,10 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     RankedTensorType resultType = op.getResult().getType();
     Value input = adaptor.getInput();
     Value weight = adaptor.getWeight();
-    Value scale = toVector(rewriter, loc, adaptor.getScale(), 1.0f);
-    Value bias = toVector(rewriter, loc, adaptor.getBias(), 0.0f);
+    Value scale =
+        toVector(rewriter, loc, adaptor.getScale(), 1.0f, rewriter.getF32Type());
+    Value bias = toVector(rewriter, loc, adaptor.getBias(), 0.0f,
+                          resultType.getElementType());
 
     auto index = [&](int64_t value) -> Value {
       return arith::ConstantIndexOp::create(rewriter, loc, value);
@@ -196,7 +224,13 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     bool splitOne = packedGemvFor(op, /*singleRow=*/true).has_value() &&
                     gemvMaxBatch > 1;
     int64_t batch = op.getInput().getType().getDimSize(0);
-    if (!ShapedType::isDynamic(batch)) {
+    if (isInt8KernelMatmul(op)) {
+      // The dp4a GEMV serves every batch (4 rows per block above one).
+      if (!ShapedType::isDynamic(batch))
+        launchGemv(rewriter, loc, /*singleRow=*/batch <= 1);
+      else
+        choose(rewriter, loc, 1, gemvOne, gemvMany);
+    } else if (!ShapedType::isDynamic(batch)) {
       if (batch <= 1 && gemvMaxBatch >= 1)
         launchGemv(rewriter, loc, /*singleRow=*/true);
       else if (batch <= gemvMaxBatch)
@@ -275,6 +309,13 @@ struct ConvertTernaryToGPUPass
       // The GEMV kernels the matmul may launch (as MatmulToKernel chooses).
       int64_t batch = matmul.getInput().getType().getDimSize(0);
       bool dynamicBatch = ShapedType::isDynamic(batch);
+      if (isInt8KernelMatmul(matmul)) {
+        if (dynamicBatch || batch <= 1)
+          packed.push_back(*packedGemvFor(matmul, /*singleRow=*/true));
+        if (dynamicBatch || batch > 1)
+          packed.push_back(*packedGemvFor(matmul, /*singleRow=*/false));
+        return WalkResult::advance();
+      }
       if ((dynamicBatch || batch <= 1) && gemvMaxBatch >= 1)
         if (auto config = packedGemvFor(matmul, /*singleRow=*/true))
           packed.push_back(*config);

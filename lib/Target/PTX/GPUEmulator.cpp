@@ -9,7 +9,8 @@
 // a func.func: gpu.thread_id/block_id/block_dim/grid_dim/lane_id become
 // calls of __tri_emu_id(kind, dim), gpu.barrier a call of
 // __tri_emu_barrier, gpu.shuffle calls of __tri_emu_shuffle (the value's
-// bits as i64) and __tri_emu_shuffle_valid; a workgroup attribution (shared
+// bits as i64) and __tri_emu_shuffle_valid, nvvm.dot.accumulate.4way (dp4a)
+// its arith expansion; a workgroup attribution (shared
 // memory) becomes a private memref.global, which is the block's own because
 // the emulator runs one block at a time; a private attribution a
 // memref.alloca. After the LLVM lowering each kernel K gets the entry point
@@ -26,6 +27,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/IRMapping.h"
@@ -92,7 +95,7 @@ struct GPUKernelsToHostPass
   }
   void getDependentDialects(DialectRegistry &registry) const override {
     registry.insert<arith::ArithDialect, func::FuncDialect,
-                    memref::MemRefDialect>();
+                    memref::MemRefDialect, vector::VectorDialect>();
   }
 
   void runOnOperation() override {
@@ -118,6 +121,26 @@ struct GPUKernelsToHostPass
       }
       gpuModule.erase();
     }
+  }
+
+  /// dp4a as arith: the bytes of a and b extended (zero or sign, as their
+  /// types say) to i32, multiplied, summed, plus c.
+  static void expandDotAccumulate(NVVM::DotAccumulate4WayOp op) {
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    auto wide = VectorType::get({4}, b.getI32Type());
+    auto extend = [&](Value bytes, NVVM::DotAccumulateType type) -> Value {
+      if (type == NVVM::DotAccumulateType::SIGNED)
+        return arith::ExtSIOp::create(b, loc, wide, bytes);
+      return arith::ExtUIOp::create(b, loc, wide, bytes);
+    };
+    Value a = extend(op.getA(), op.getAType());
+    Value bExtended = extend(op.getB(), op.getBType());
+    Value products = arith::MulIOp::create(b, loc, a, bExtended);
+    Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                            products, op.getC());
+    op.getResult().replaceAllUsesWith(sum);
+    op.erase();
   }
 
   LogicalResult convert(ModuleOp module, gpu::GPUFuncOp kernel) {
@@ -172,6 +195,13 @@ struct GPUKernelsToHostPass
     Type i32 = b.getI32Type(), i64 = b.getI64Type();
     func::FuncOp idFunc = declare(module, "__tri_emu_id", {i32, i32}, {i64});
     WalkResult result = func.walk([&](Operation *op) -> WalkResult {
+      if (auto dp4a = dyn_cast<NVVM::DotAccumulate4WayOp>(op)) {
+        expandDotAccumulate(dp4a);
+        return WalkResult::advance();
+      }
+      if (isa_and_nonnull<NVVM::NVVMDialect>(op->getDialect()))
+        return op->emitError("the GPU emulator does not run '")
+               << op->getName() << "'";
       if (!isa_and_nonnull<gpu::GPUDialect>(op->getDialect()))
         return WalkResult::advance();
       Location loc = op->getLoc();

@@ -147,13 +147,55 @@ func.func @batch64(%w: !ternary.packed<100x33>, %s: tensor<f32>,
 
 // -----
 
-// int8 activations are not a kernel yet: the linalg lowering on the packed
-// bytes, and no gpu.module.
-// CHECK-LABEL: func.func @int8(
+// int8 activations with K not a multiple of 64: the linalg lowering on the
+// packed bytes, and no gpu.module.
+// CHECK-LABEL: func.func @int8_linalg(
 // CHECK-NOT: gpu.launch_func
 // CHECK: linalg.generic
 // CHECK-NOT: gpu.module
-func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<1x64xi8>) -> tensor<1x8xi32> {
-  %y = ternary.matmul %x, %w : tensor<1x64xi8>, !ternary.packed<64x8> -> tensor<1x8xi32>
+func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor<1x8xi32> {
+  %y = ternary.matmul %x, %w : tensor<1x48xi8>, !ternary.packed<48x8> -> tensor<1x8xi32>
   return %y : tensor<1x8xi32>
+}
+
+// -----
+
+// int8 activations with K % 64 == 0: the dp4a GEMV for every batch (one
+// row, or 4 rows per block), exact i32. Per step a lane loads 16 x bytes
+// per row (128-bit), transposes them with vector.shuffle so that each 4
+// bytes match the codes (w >> 2s) & 0x03030303 of a packed word, and
+// accumulates nvvm.dot.accumulate.4way (unsigned codes, signed x); the sum
+// of the x bytes (dp4a with ones) is subtracted once: sum((c - 1) x). No
+// float op, no multiply.
+// CHECK-LABEL: func.func @int8(
+// CHECK: %[[ONE:.*]] = arith.cmpi ule, %{{.*}}, %c1
+// CHECK: scf.if %[[ONE]] {
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_i8_r1c4w4 blocks in (%{{.*}}, %{{.*}}, %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?x?xi32>)
+// CHECK: } else {
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_i8_r4c4w4
+// CHECK-NOT: ternary_gemm_f32 blocks
+// CHECK-LABEL: gpu.func @ternary_gemv_i8_r1c4w4(
+// CHECK-SAME: %[[GX:[a-z0-9]+]]: memref<?x?xi8>, %{{[a-z0-9]+}}: memref<?x?xi8>
+// CHECK-NOT: arith.mulf
+// CHECK-NOT: arith.muli %{{.*}} : i32
+// CHECK:   scf.for {{.*}} -> (i32, i32, i32, i32, i32) {
+// CHECK:     %[[CHUNK:.*]] = vector.load %[[GX]][{{.*}}] {alignment = 16 : i64} : memref<?x?xi8>, vector<16xi8>
+// CHECK:     %[[T:.*]] = vector.shuffle %[[CHUNK]], %[[CHUNK]] [0, 4, 8, 12] : vector<16xi8>, vector<16xi8>
+// CHECK:     nvvm.dot.accumulate.4way %{{.*}} <unsigned>, %[[T]] <signed>
+// CHECK:     vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
+// CHECK:     %[[CODES:.*]] = arith.andi %{{.*}}, %c50529027_i32 : i32
+// CHECK:     %[[V:.*]] = vector.broadcast %[[CODES]] : i32 to vector<1xi32>
+// CHECK:     %[[B:.*]] = vector.bitcast %[[V]] : vector<1xi32> to vector<4xi8>
+// CHECK:     nvvm.dot.accumulate.4way %[[B]] <unsigned>, %[[T]] <signed>
+// CHECK-NOT: arith.mulf
+// CHECK:     scf.yield
+// CHECK:   arith.subi
+// CHECK-COUNT-20: gpu.shuffle xor {{.*}} : i32
+// CHECK-NOT: arith.mulf
+// CHECK: gpu.return
+// CHECK-LABEL: gpu.func @ternary_gemv_i8_r4c4w4(
+// CHECK:   scf.for {{.*}} -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32)
+func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi32> {
+  %y = ternary.matmul %x, %w : tensor<?x64xi8>, !ternary.packed<64x8> -> tensor<?x8xi32>
+  return %y : tensor<?x8xi32>
 }

@@ -129,3 +129,38 @@ gpu.module @kernels {
     gpu.return
   }
 }
+
+// -----
+
+// dp4a (nvvm.dot.accumulate.4way) becomes its arith expansion: the bytes
+// zero- or sign-extended as their types say, multiplied, summed onto c.
+// CHECK-LABEL: func.func @dp4a(
+// CHECK-NOT: nvvm.
+// CHECK: %[[A:.*]] = arith.extui %{{.*}} : vector<4xi8> to vector<4xi32>
+// CHECK: %[[B:.*]] = arith.extsi %{{.*}} : vector<4xi8> to vector<4xi32>
+// CHECK: %[[P:.*]] = arith.muli %[[A]], %[[B]] : vector<4xi32>
+// CHECK: vector.reduction <add>, %[[P]], %{{.*}} : vector<4xi32> into i32
+gpu.module @kernels {
+  gpu.func @dp4a(%a: memref<?xvector<4xi8>>, %y: memref<?xi32>) kernel {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %u = memref.load %a[%c0] : memref<?xvector<4xi8>>
+    %s = memref.load %a[%c1] : memref<?xvector<4xi8>>
+    %acc = memref.load %y[%c0] : memref<?xi32>
+    %r = nvvm.dot.accumulate.4way %u <unsigned>, %s <signed>, %acc : vector<4xi8>, vector<4xi8>
+    memref.store %r, %y[%c0] : memref<?xi32>
+    gpu.return
+  }
+}
+
+// -----
+
+gpu.module @kernels {
+  gpu.func @k(%y: memref<?xi32>) kernel {
+    // expected-error @below {{the GPU emulator does not run 'nvvm.read.ptx.sreg.laneid'}}
+    %l = nvvm.read.ptx.sreg.laneid : i32
+    %c0 = arith.constant 0 : index
+    memref.store %l, %y[%c0] : memref<?xi32>
+    gpu.return
+  }
+}
