@@ -13,8 +13,11 @@ triton_dsl.cuda, binds random packed weights and activations once
 (`_Function.launcher`), and times with CUDA events, in one process and side
 by side:
 
-* ours: the function's launches (the GEMV kernel up to 16 tokens, the tiled
-  kernel above) and its one device copy of the result;
+* ours: the function's launches (the GEMV kernels up to 16 tokens, the
+  tiled kernel above) and its one device copy of the result;
+* ours int8 (where K % 64 == 0): the same weights with int8 activations
+  (`Tensor<i8> @ TernaryTensor`, exact i32: the dp4a GEMV at every batch),
+  compiled by `--prepare` into DIR/int8_KxN/;
 * torch.matmul of the same trits as a dense fp16 weight (cuBLAS) and fp32;
 * a device-to-device copy of the fp16 weight's bytes: the bandwidth limit.
 
@@ -22,7 +25,7 @@ Reported per shape and batch: time, GB/s of weight bytes read (packed bytes
 for ours, 2 or 4 bytes a weight for torch), ours as % of the copy's
 bandwidth (bytes read + written per second), and the speed-ups over fp16 and
 fp32. Each result is checked against a float64 product of the same trits
-(max relative error printed). Without torch CUDA or the CUDA runner the run
+(max relative error printed; the int8 result must be exact). Without torch CUDA or the CUDA runner the run
 prints why and exits 0.
 """
 import argparse
@@ -54,6 +57,16 @@ def prepare(args):
         source = out / f"{name}.tri"
         source.write_text(f"layer G {{\n    param w: TernaryTensor[{k}, {n}]\n"
                           f"    fn forward(x: Tensor[B, {k}]) -> Tensor[B, {n}] {{\n"
+                          f"        return x @ w\n    }}\n}}\n")
+        subprocess.run([str(tritonc), str(source), "--target=ptx", f"--gpu-chip={args.chip}",
+                        "-o", str(out / name)], check=True)
+        print(f"prepared {out / name}")
+        if k % 64:
+            continue  # the dp4a GEMV reads 64 k's per lane and step
+        name = f"int8_{k}x{n}"
+        source = out / f"{name}.tri"
+        source.write_text(f"layer G {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                          f"    fn forward(x: Tensor<i8>[B, {k}]) -> Tensor<i32>[B, {n}] {{\n"
                           f"        return x @ w\n    }}\n}}\n")
         subprocess.run([str(tritonc), str(source), "--target=ptx", f"--gpu-chip={args.chip}",
                         "-o", str(out / name)], check=True)
@@ -98,6 +111,8 @@ def run(args):
     for k, n in parse_shapes(args.shapes):
         program = cuda.load(directory / f"gemv_{k}x{n}")
         function = program.G_forward
+        int8_dir = directory / f"int8_{k}x{n}"
+        int8_program = cuda.load(int8_dir) if int8_dir.is_dir() else None
         arguments = function.description["arguments"]
         param = next(a for a in arguments if a["role"] == "param")
         rows_expected = [[n], [-(-k // 4)]]
@@ -130,25 +145,50 @@ def run(args):
             fp16_ms = timed(lambda: torch.matmul(x16, dense16), args.repeat, torch)
             fp32_ms = timed(lambda: torch.matmul(x, dense32), args.repeat, torch)
             ours_gbs = packed.numel() / ours_ms / 1e6
+            int8_ms, int8_exact = None, None
+            if int8_program is not None:
+                x8 = torch.randint(-128, 128, (batch, k), dtype=torch.int8, device=device,
+                                   generator=generator)
+                int8_function = int8_program.G_forward
+                int8_launch, out8 = int8_function.launcher(*[
+                    packed if a["role"] == "param" else x8
+                    for a in int8_function.description["arguments"] if a["role"] != "output"])
+                int8_ms = timed(int8_launch, args.repeat, torch)
+                int8_exact = bool(torch.equal(out8.long().cpu(),
+                                              (x8.double() @ trits.t().double()).long().cpu()))
             rows.append({
+                "int8_ms": int8_ms, "int8_exact": int8_exact,
+                "speedup_fp16_int8": fp16_ms / int8_ms if int8_ms else None,
                 "shape": f"{k}x{n}", "batch": batch, "ours_ms": ours_ms, "fp16_ms": fp16_ms,
                 "fp32_ms": fp32_ms, "copy_ms": copy_ms, "ours_weight_gbs": ours_gbs,
                 "fp16_weight_gbs": dense16.numel() * 2 / fp16_ms / 1e6,
                 "copy_gbs": copy_gbs, "pct_of_copy": 100 * ours_gbs / copy_gbs,
                 "speedup_fp16": fp16_ms / ours_ms, "speedup_fp32": fp32_ms / ours_ms,
                 "max_rel_error": error})
+            int8_text = (f", int8 {int8_ms * 1e3:.1f} us ({'exact' if int8_exact else 'WRONG'})"
+                         if int8_ms else "")
             print(f"# {k}x{n} batch {batch}: ours {ours_ms * 1e3:.1f} us, fp16 "
-                  f"{fp16_ms * 1e3:.1f} us, fp32 {fp32_ms * 1e3:.1f} us, error {error:.1e}",
-                  flush=True)
+                  f"{fp16_ms * 1e3:.1f} us, fp32 {fp32_ms * 1e3:.1f} us, error {error:.1e}"
+                  f"{int8_text}", flush=True)
         program.close()
+        if int8_program is not None:
+            int8_program.close()
     print("| K x N | batch | ours | torch fp16 | torch fp32 | ours GB/s (packed) "
-          "| % of copy | fp16 / ours | fp32 / ours | max rel. error |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| % of copy | fp16 / ours | fp32 / ours | max rel. error | ours int8 "
+          "| int8 % of copy | fp16 / int8 |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
+        if r["int8_ms"]:
+            int8_pct = 100 * (r["ours_weight_gbs"] * r["ours_ms"] / r["int8_ms"]) / r["copy_gbs"]
+            int8_cells = (f"{r['int8_ms'] * 1e3:.1f} us{'' if r['int8_exact'] else ' WRONG'} "
+                          f"| {int8_pct:.0f}% | {r['speedup_fp16_int8']:.2f}x")
+        else:
+            int8_cells = "- | - | -"
         print(f"| {r['shape']} | {r['batch']} | {r['ours_ms'] * 1e3:.1f} us "
               f"| {r['fp16_ms'] * 1e3:.1f} us | {r['fp32_ms'] * 1e3:.1f} us "
               f"| {r['ours_weight_gbs']:.0f} | {r['pct_of_copy']:.0f}% "
-              f"| {r['speedup_fp16']:.2f}x | {r['speedup_fp32']:.2f}x | {r['max_rel_error']:.1e} |")
+              f"| {r['speedup_fp16']:.2f}x | {r['speedup_fp32']:.2f}x | {r['max_rel_error']:.1e} "
+              f"| {int8_cells} |")
     if rows:
         print(f"\ncopy bandwidth (read + written): "
               + ", ".join(f"{r['shape']} {r['copy_gbs']:.0f} GB/s"

@@ -36,6 +36,8 @@ def test_prepare_then_run(tmp_path):
         # The packed weight is a param of N rows of ceil(K/4) bytes.
         assert roles[0] == ("param", [[n], [-(-k // 4)]])
         assert manifest["chip"] == "sm_90"
+        # The int8 layer where the dp4a GEMV applies (K % 64 == 0).
+        assert (tmp_path / f"int8_{k}x{n}").is_dir() == (k % 64 == 0)
         ptxas = _ptxas()
         if ptxas:
             subprocess.run([ptxas, "-arch=sm_90", str(tmp_path / f"gemv_{k}x{n}" /
@@ -52,3 +54,4 @@ def test_prepare_then_run(tmp_path):
     rows = json.loads(out.read_text())
     assert len(rows) == 4
     assert all(row["max_rel_error"] < 1e-5 for row in rows), rows
+    assert all(row["int8_exact"] for row in rows if row["shape"] == "64x96"), rows
