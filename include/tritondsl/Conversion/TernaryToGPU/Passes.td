@@ -14,31 +14,48 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
                 "the other ternary ops to linalg";
   let description = [{
     Runs after `ternary-flatten-layers`, on tensors. A `ternary.matmul` with
-    a 2-D `f32` input, an `f32` result and offset2 weights packed along K
-    (the PTX target's layout) becomes a `gpu.launch_func` of a kernel of
-    `gpu.module @ternary_kernels` on the buffers of its operands
+    offset2 weights packed along K (the PTX target's layout) and a 2-D `f32`
+    input with an `f32` result, or a 2-D `i8` input with an exact `i32`
+    result and K a multiple of 64, becomes a `gpu.launch_func` of a kernel
+    of `gpu.module @ternary_kernels` on the buffers of its operands
     (`bufferization.to_buffer`, a `memref.alloc` for the result, and
     `bufferization.to_tensor` of it):
 
-    * `ternary_gemv_f32` when the batch M is at most `gemv-max-batch`: one
-      warp per output column reads the column's packed bytes (consecutive
-      lanes, consecutive bytes), decodes 4 trits per byte with shifts and
-      masks, adds/subtracts/skips the activation (no multiplication by a
-      weight; f32 accumulation) and sums the lanes with a `gpu.shuffle xor`
-      butterfly; grid `(ceildiv(N, 8), M)`, 256 threads.
+    * `ternary_gemv_f32_r<R>c4w<W>` when K is a multiple of 16 and the batch
+      M is at most `gemv-max-batch` (lib/Conversion/TernaryToGPU/
+      PackedGemv.cpp): 4 output columns per warp, the lanes split K and read
+      W 32-bit words of packed weights per column and step (W = 4, a 128-bit
+      load, when K % 64 == 0) and the matching x values once for the 4
+      columns (128-bit loads); each 2-bit code becomes the exact trit
+      (`bits(0x4B000000 | c) - (2^23 + 1)`) accumulated with one `math.fma`
+      (t * x is exact: the sum rounds as the addition or subtraction); a
+      `gpu.shuffle xor` butterfly per accumulator. R = 1 row for M <= 1,
+      R = 4 rows per block above.
+    * `ternary_gemv_i8_r<R>c4w4` for the int8 matmuls, every batch: x bytes
+      transposed with `vector.shuffle` to match the masked codes
+      `(w >> 2s) & 0x03030303` of a packed word, `nvvm.dot.accumulate.4way`
+      (dp4a) of codes and x, minus the dp4a sum of x: exact i32.
+    * `ternary_gemv_f32` when K is not a multiple of 16 and M is at most
+      `gemv-max-batch`: one warp per output column reads the column's
+      packed bytes (consecutive lanes, consecutive bytes), decodes 4 trits
+      per byte with shifts and masks, adds/subtracts/skips the activation
+      and sums the lanes with a `gpu.shuffle xor` butterfly; grid
+      `(ceildiv(N, 8), M)`, 256 threads.
     * `ternary_gemm_f32` otherwise: a 32x8 block computes a 32x32 tile of
       the result, 4 tokens per thread, the activations staged in
       workgroup (shared) memory in chunks of 64 along K; grid
       `(ceildiv(N, 32), ceildiv(M, 32))`.
 
-    A dynamic M chooses between the two at run time (`scf.if`). The weights
+    A dynamic M chooses among them at run time (nested `scf.if`). The weights
     stay packed: the kernels read the `i8` storage of the `!ternary.packed`
-    value, and no dense copy of W is made. The kernels are written in MLIR
-    (lib/Conversion/TernaryToGPU/TernaryKernels.mlir) and copied into the
-    module once; the module gets `gpu.container_module`.
+    value, and no dense copy of W is made. The byte and tiled kernels are
+    written in MLIR (lib/Conversion/TernaryToGPU/TernaryKernels.mlir) and
+    copied into the module once, the word and int8 GEMVs are built op by op
+    (PackedGemv.cpp) when used; the module gets `gpu.container_module`.
 
     Every other ternary op, and a matmul the kernels do not cover (`i8`
-    input, another layout, an input of rank 3 or more), is lowered as
+    input with K not a multiple of 64 or a scale, another layout, an input
+    of rank 3 or more), is lowered as
     `convert-ternary-to-linalg` does (still on the packed bytes); the
     upstream linalg -> parallel loops -> gpu passes of `ternary-gpu` run it.
     Function signatures are converted as in `convert-ternary-to-linalg`.
