@@ -183,6 +183,23 @@ def test_int8_gemv(tmp_path, k, n, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_strided_reshape(tmp_path, device):
+    """A reshape of a slice (test/Target/PTX/Inputs/strided_reshape.tri): the
+    kernels read the strided view; the result is x[:, 0, :] @ w."""
+    import torch
+    import triton_dsl
+    program = ROOT / "test" / "Target" / "PTX" / "Inputs" / "strided_reshape.tri"
+    rng = np.random.default_rng(5)
+    trits = rng.integers(-1, 2, size=(16, 10)).astype(np.float32)
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {"Head.w": torch.from_numpy(trits)})
+    function = cuda.load(_ptx_dir(tmp_path, program, weights, device)).Head_forward
+    x = rng.standard_normal((3, 5, 16)).astype(np.float32)
+    np.testing.assert_allclose(function(x), x[:, 0, :].astype(np.float64) @ trits,
+                               rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_bad_inputs(tmp_path, device):
     program = ROOT / "examples" / "mlp.tri"
     weights = tmp_path / "w.safetensors"

@@ -433,10 +433,18 @@ LogicalResult ManifestBuilder::visit(Operation &op, const Expr *when) {
       return failure();
     auto sourceType = cast<MemRefType>(op.getOperand(0).getType());
     auto type = cast<MemRefType>(op.getResult(0).getType());
-    if (!sourceType.getLayout().isIdentity() || !type.getLayout().isIdentity())
+    // A reshape of a strided view (a slice) keeps the strides its type
+    // states; they must be static.
+    bool identity =
+        sourceType.getLayout().isIdentity() && type.getLayout().isIdentity();
+    SmallVector<int64_t> strides;
+    int64_t ignoredOffset;
+    if (!identity &&
+        (failed(type.getStridesAndOffset(strides, ignoredOffset)) ||
+         llvm::any_of(strides, ShapedType::isDynamic)))
       return op.emitError(
-          "--target=ptx: reshapes of strided views are not supported on the "
-          "host");
+          "--target=ptx: a reshape of a strided view with dynamic strides is "
+          "not supported on the host");
     View v;
     v.buffer = source->buffer;
     v.offset = source->offset;
@@ -461,7 +469,12 @@ LogicalResult ManifestBuilder::visit(Operation &op, const Expr *when) {
         v.sizes.push_back(*expr);
       }
     }
-    v.strides = identityStrides(v.sizes);
+    if (identity) {
+      v.strides = identityStrides(v.sizes);
+    } else {
+      for (int64_t stride : strides)
+        v.strides.push_back(literal(stride));
+    }
     views[op.getResult(0)] = std::move(v);
     return success();
   }

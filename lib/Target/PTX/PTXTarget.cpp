@@ -145,6 +145,11 @@ struct WrapHostLoopsPass
     for (Operation *op : llvm::reverse(hostOps)) {
       if (!isa<memref::LoadOp>(op) && !isPure(op))
         continue;
+      // Buffers stay on the host: a constant's global is a buffer of the
+      // weights file, passed to the kernel; moved into the kernel it would
+      // be copied into the PTX as an initialized .global.
+      if (llvm::any_of(op->getResultTypes(), llvm::IsaPred<MemRefType>))
+        continue;
       if (op->use_empty() || op->getNumRegions() ||
           !llvm::all_of(op->getUsers(), [](Operation *user) {
             return user->getParentOfType<gpu::LaunchOp>();

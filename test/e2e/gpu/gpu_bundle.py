@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""The GPU checks of --target=ptx for a machine with a GPU but no MLIR.
+
+    test/e2e/gpu/gpu_bundle.py --prepare DIR [--build BUILD] [--quick] [--with-emulator]
+    test/e2e/gpu/gpu_bundle.py DIR [--emulate] [--json FILE]
+
+python/tests/test_gpu.py compiles as it tests, so it needs tritonc (and the
+MLIR it links) where the GPU is. The GPU machines have torch, numpy and the
+CUDA driver but no MLIR, so the same checks come in two halves:
+
+* `--prepare` (here): every case's `--target=ptx` directory (and, with
+  `--with-emulator`, its `--emit=emulator` twin), its inputs and its expected outputs, computed
+  independently of our code, into DIR: the examples with random weights at
+  batch 1, 5 and 40 (expected: the PyTorch target on the same weights), the
+  GEMV/GEMM shapes (float64 products of the trits), int8 activations (exact
+  int64 products) and the FX test models (the float64 ternarized model).
+* the run (on the GPU): loads each directory with triton_dsl.cuda (only
+  numpy, ctypes and build/lib/libtriton_cuda.so: set TRITON_CUDA_LIB or
+  carry build/lib), compares, prints one line per case and a summary, and
+  exits 1 if any case fails. `--emulate` runs the emulator twins instead
+  (here: the bundle checks itself). Without a GPU the run says why and
+  exits 0.
+
+Carry DIR and build/lib/libtriton_cuda.so to the GPU machine; the repository
+(python/triton_dsl) travels with the working tree.
+"""
+import argparse
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+EXAMPLES = ["linear_classifier", "mlp", "ternary_mlp3", "attention", "qat_linear"]
+GEMV_SHAPES = [(37, 45), (130, 33), (1001, 70), (64, 45), (48, 33), (1024, 100), (192, 257)]
+GEMV_BATCHES = [1, 3, 16, 17, 40]
+INT8_SHAPES = [(64, 33), (256, 45), (1024, 70), (48, 10)]
+# resnet18 is left out: its conv filters are dense f32 trits in the weights
+# file (45 MB), more than the GPU machine's carry limit allows
+# (test_gpu.py::test_fx_architectures runs it where MLIR and a GPU meet).
+ARCHITECTURES = ["lenet5", "embedding_classifier", "mobilenet_v2",
+                 "transformer_encoder_layer", "vit", "bert"]
+
+
+def _compile(tritonc, program, weights, out, emulator):
+    """The PTX directory of `program` in out/ptx and, with `emulator`, its
+    emulator twin in out/emulator, with `weights` bound."""
+    kinds = [("ptx", [])] + ([("emulator", ["--emit=emulator"])] if emulator else [])
+    for kind, emit in kinds:
+        subprocess.run([str(tritonc), str(program), "--target=ptx", "--gpu-chip=sm_90", *emit,
+                        "--weights", str(weights), "-o", str(out / kind)], check=True)
+
+
+def _save_case(cases, directory, name, function, inputs, expected, check, tolerance):
+    """Records one case: inputs and expected outputs in name.npz."""
+    np.savez(directory / f"{name}.npz", expected=expected,
+             **{f"input{i}": x for i, x in enumerate(inputs)})
+    cases.append({"name": name, "directory": str(directory.name), "function": function,
+                  "inputs": len(inputs), "check": check, "tolerance": tolerance})
+
+
+def prepare(args):
+    import torch
+    sys.path.insert(0, str(ROOT / "python"))
+    sys.path.insert(0, str(ROOT / "python" / "tests"))
+    import triton_dsl
+    tritonc = pathlib.Path(args.build) / "bin" / "tritonc"
+    out = pathlib.Path(args.directory)
+    out.mkdir(parents=True, exist_ok=True)
+    cases = []
+    rng = np.random.default_rng(0)
+
+    examples = EXAMPLES[:2] if args.quick else EXAMPLES
+    for name in examples:
+        program = ROOT / "examples" / f"{name}.tri"
+        folder = out / f"example_{name}"
+        folder.mkdir(exist_ok=True)
+        weights = folder / "weights.safetensors"
+        tensors = {}
+        for layer, body in re.findall(r"layer (\w+) \{(.*?)\n\}", program.read_text(), re.S):
+            for param, _, dims in re.findall(r"param (\w+): (\w+)\[([^\]]*)\]", body):
+                shape = tuple(int(d) for d in dims.split(","))
+                tensors[f"{layer}.{param}"] = torch.from_numpy(
+                    (rng.standard_normal(shape) * 0.1).astype(np.float32))
+        triton_dsl.save_weights(weights, tensors)
+        _compile(tritonc, program, weights, folder, args.with_emulator)
+        source = triton_dsl.compile(program, target="pytorch", weights=weights)
+        namespace = {}
+        exec(compile(source, str(program), "exec"), namespace)
+        manifest = json.loads(next((folder / "ptx").glob("*.json")).read_text())
+        for function in manifest["functions"]:
+            module = namespace[function["layer"]]()
+            for batch in ([1, 40] if args.quick else [1, 5, 40]):
+                inputs = [rng.standard_normal(
+                    [batch if isinstance(e[0], str) else e[0] for e in spec["shape"]]
+                ).astype(np.float32) for spec in function["arguments"] if spec["role"] == "input"]
+                with torch.no_grad():
+                    want = module(*[torch.from_numpy(x) for x in inputs]).numpy()
+                _save_case(cases, folder, f"{function['name']}_b{batch}", function["name"],
+                           inputs, want, "allclose", 1e-4)
+
+    for k, n in (GEMV_SHAPES[:3] if args.quick else GEMV_SHAPES):
+        folder = out / f"gemv_{k}x{n}"
+        folder.mkdir(exist_ok=True)
+        program = folder / "g.tri"
+        program.write_text(f"layer G {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                           f"    fn forward(x: Tensor[B, {k}]) -> Tensor[B, {n}] {{\n"
+                           f"        return x @ w\n    }}\n}}\n")
+        trits = rng.integers(-1, 2, size=(k, n)).astype(np.float32)
+        triton_dsl.save_weights(folder / "w.safetensors", {"G.w": torch.from_numpy(trits)})
+        _compile(tritonc, program, folder / "w.safetensors", folder, args.with_emulator)
+        for batch in GEMV_BATCHES:
+            x = rng.standard_normal((batch, k)).astype(np.float32)
+            _save_case(cases, folder, f"gemv_{k}x{n}_b{batch}", "G_forward", [x],
+                       x.astype(np.float64) @ trits.astype(np.float64), "allclose", 1e-4)
+
+    for k, n in (INT8_SHAPES[:2] if args.quick else INT8_SHAPES):
+        folder = out / f"int8_{k}x{n}"
+        folder.mkdir(exist_ok=True)
+        program = folder / "q.tri"
+        program.write_text(f"layer Q {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                           f"    fn forward(x: Tensor<i8>[B, {k}]) -> Tensor<i32>[B, {n}] {{\n"
+                           f"        return x @ w\n    }}\n}}\n")
+        trits = rng.integers(-1, 2, size=(k, n)).astype(np.float32)
+        triton_dsl.save_weights(folder / "w.safetensors", {"Q.w": torch.from_numpy(trits)})
+        _compile(tritonc, program, folder / "w.safetensors", folder, args.with_emulator)
+        for batch in (1, 3, 17):
+            x = rng.integers(-128, 128, size=(batch, k)).astype(np.int8)
+            _save_case(cases, folder, f"int8_{k}x{n}_b{batch}", "Q_forward", [x],
+                       x.astype(np.int64) @ trits.astype(np.int64), "exact", 0)
+
+    if not args.quick:
+        from fx_architectures import architecture
+        from test_fx_architectures import reference
+        from triton_dsl.fx import from_fx
+        for name in ARCHITECTURES:
+            model, x = architecture(name)
+            program = from_fx(model, (x,))
+            folder = out / f"fx_{name}"
+            folder.mkdir(exist_ok=True)
+            (folder / "model.tri").write_text(program.source)
+            program.save_weights(folder / "weights.safetensors")
+            _compile(tritonc, folder / "model.tri", folder / "weights.safetensors", folder,
+                     args.with_emulator)
+            want = reference(model, x).numpy()
+            _save_case(cases, folder, f"fx_{name}", f"{program.layer_name}_forward",
+                       [x.numpy()], want, "relative", 1e-5)
+
+    for stale in out.glob("*/*.safetensors"):
+        stale.unlink()  # bound into each directory's weights file
+    (out / "cases.json").write_text(json.dumps(cases, indent=1))
+    print(f"gpu_bundle: {len(cases)} cases in {out}")
+
+
+def _compare(got, expected, case):
+    """(passed, error) of a result against its expectation."""
+    got = np.asarray(got)
+    if got.shape != expected.shape:
+        return False, f"shape {got.shape} != {expected.shape}"
+    if case["check"] == "exact":
+        wrong = int(np.count_nonzero(got.astype(np.int64) != expected))
+        return wrong == 0, f"{wrong} wrong"
+    difference = np.abs(got.astype(np.float64) - expected.astype(np.float64))
+    if case["check"] == "relative":
+        error = float(difference.max() / max(np.abs(expected).max(), 1e-30))
+        return error <= case["tolerance"], f"rel {error:.1e}"
+    tolerance = case["tolerance"] * (1 + np.abs(expected))
+    return bool((difference <= tolerance).all()), f"max {float(difference.max()):.1e}"
+
+
+def run(args):
+    sys.path.insert(0, str(ROOT / "python"))
+    from triton_dsl import cuda
+    directory = pathlib.Path(args.directory)
+    cases = json.loads((directory / "cases.json").read_text())
+    kind = "emulator" if args.emulate else "ptx"
+    if not args.emulate:
+        available, reason = cuda.driver_available()
+        if not available:
+            print(f"gpu_bundle: skipped, no CUDA GPU: {reason}")
+            return 0
+        print(f"# {reason}")
+    programs, results, failed = {}, [], 0
+    for case in cases:
+        path = directory / case["directory"] / kind
+        try:
+            if path not in programs:
+                programs[path] = cuda.load(path)
+            data = np.load(directory / case["directory"] / f"{case['name']}.npz")
+            inputs = [data[f"input{i}"] for i in range(case["inputs"])]
+            got = programs[path].functions[case["function"]](*inputs)
+            passed, detail = _compare(got, data["expected"], case)
+        except Exception as error:  # a failing case is reported, not fatal
+            passed, detail = False, f"{type(error).__name__}: {error}"
+        failed += not passed
+        results.append({"name": case["name"], "passed": passed, "detail": detail})
+        print(f"{'PASS' if passed else 'FAIL'} {case['name']}: {detail}", flush=True)
+    for program in programs.values():
+        program.close()
+    print(f"gpu_bundle ({kind}): {len(cases) - failed} passed, {failed} failed")
+    if args.json:
+        pathlib.Path(args.json).write_text(json.dumps(results, indent=1))
+    return 1 if failed else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory")
+    parser.add_argument("--prepare", action="store_true",
+                        help="compile the cases into DIRECTORY (needs tritonc, no GPU)")
+    parser.add_argument("--build", default=os.environ.get("TRITON_BUILD_DIR",
+                                                          str(ROOT / "build")))
+    parser.add_argument("--quick", action="store_true", help="a few cases of each kind")
+    parser.add_argument("--with-emulator", action="store_true",
+                        help="--prepare: also write each case's emulator twin")
+    parser.add_argument("--emulate", action="store_true",
+                        help="run the emulator twins (no GPU needed)")
+    parser.add_argument("--json", help="also write the results as JSON")
+    args = parser.parse_args()
+    if args.prepare:
+        prepare(args)
+        return 0
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
