@@ -221,6 +221,12 @@ def test_bad_inputs(tmp_path, device):
             loaded.kernel("missing")
         with pytest.raises(RuntimeError, match="the CPU emulator runs no PTX"):
             loaded.runner.check(loaded.runner.lib.tri_cuda_load_ptx(loaded.runner.handle, b""))
+        import ctypes
+        step = next(s for s in loaded.MLP_forward.description["steps"] if "launch" in s)
+        grid, block = (ctypes.c_uint * 3)(1, 1, 1), (ctypes.c_uint * 3)(2048, 1, 1)
+        with pytest.raises(RuntimeError, match="blocks of 1 to 1024 threads, not 2048"):
+            loaded.runner.check(loaded.runner.lib.tri_cuda_launch(
+                loaded.runner.handle, loaded.kernel(step["launch"]), grid, block, 0, None))
         loaded.close()
         (directory / "mlp.emulator.o").unlink()
         with pytest.raises(FileNotFoundError, match="emulator object"):

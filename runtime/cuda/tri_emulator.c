@@ -19,6 +19,10 @@
 enum { kWarpSize = 32, kMaxThreads = 1024 };
 
 struct launch {
+  /* The threads wait until all of them exist (go), or leave (abort). */
+  pthread_mutex_t start_mutex;
+  pthread_cond_t start_cond;
+  int start; /* 0 waiting, 1 go, 2 abort */
   tri_emu_entry entry;
   void **params;
   unsigned grid[3], block[3];
@@ -118,6 +122,13 @@ int32_t __tri_emu_shuffle_valid(int32_t mode, int32_t offset, int32_t width) {
 static void *run_thread(void *argument) {
   struct thread *thread = argument;
   struct launch *launch = thread->launch;
+  pthread_mutex_lock(&launch->start_mutex);
+  while (launch->start == 0)
+    pthread_cond_wait(&launch->start_cond, &launch->start_mutex);
+  int go = launch->start == 1;
+  pthread_mutex_unlock(&launch->start_mutex);
+  if (!go)
+    return NULL;
   self = thread;
   for (unsigned z = 0; z < launch->grid[2]; ++z)
     for (unsigned y = 0; y < launch->grid[1]; ++y)
@@ -160,6 +171,8 @@ int tri_emu_launch(tri_emu_entry entry, const unsigned grid[3],
   memcpy(launch->block, block, sizeof launch->block);
   launch->threads = (unsigned)threads;
   unsigned warps = (launch->threads + kWarpSize - 1) / kWarpSize;
+  pthread_mutex_init(&launch->start_mutex, NULL);
+  pthread_cond_init(&launch->start_cond, NULL);
   pthread_barrier_init(&launch->block_barrier, NULL, launch->threads);
   for (unsigned w = 0; w < warps; ++w) {
     unsigned size = launch->threads - w * kWarpSize;
@@ -184,19 +197,23 @@ int tri_emu_launch(tri_emu_entry entry, const unsigned grid[3],
     if (pthread_create(&handles[started], &attributes, run_thread,
                        &states[started]))
       break;
-  if (started < launch->threads) {
-    /* The started threads wait for the others at their first barrier:
-     * they cannot be joined. This process can no longer run kernels. */
+  /* Every thread runs the kernel, or none does (the started ones leave). */
+  int status = started < launch->threads;
+  if (status)
     snprintf(error, error_size,
              "the emulator could not start %u threads (started %u)",
              launch->threads, started);
-    pthread_attr_destroy(&attributes);
-    return 1;
-  }
+  pthread_mutex_lock(&launch->start_mutex);
+  launch->start = status ? 2 : 1;
+  pthread_cond_broadcast(&launch->start_cond);
+  pthread_mutex_unlock(&launch->start_mutex);
   for (unsigned i = 0; i < started; ++i)
     pthread_join(handles[i], NULL);
   pthread_attr_destroy(&attributes);
   pthread_mutex_unlock(&launch_mutex);
+
+  pthread_mutex_destroy(&launch->start_mutex);
+  pthread_cond_destroy(&launch->start_cond);
 
   pthread_barrier_destroy(&launch->block_barrier);
   for (unsigned w = 0; w < warps; ++w)
@@ -204,5 +221,5 @@ int tri_emu_launch(tri_emu_entry entry, const unsigned grid[3],
   free(launch);
   free(states);
   free(handles);
-  return 0;
+  return status;
 }

@@ -127,7 +127,6 @@ static void buildInt8Step(OpBuilder &b, Location loc,
 
 gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
                                      const PackedGemvConfig &config) {
-  MLIRContext *context = builder.getContext();
   Type f32 = builder.getF32Type(), i8 = builder.getI8Type();
   Type i32 = builder.getI32Type();
   int64_t dynamic = ShapedType::kDynamic;
@@ -339,7 +338,6 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
   }
   b.setInsertionPointAfter(ifFirst);
   gpu::ReturnOp::create(b, loc);
-  (void)context;
   return kernel;
 }
 
