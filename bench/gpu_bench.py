@@ -52,25 +52,19 @@ def prepare(args):
         sys.exit(f"gpu_bench: {tritonc} not found (build the project first)")
     out = pathlib.Path(args.directory)
     out.mkdir(parents=True, exist_ok=True)
+    def layer(name, k, n, element, result):
+        source = out / f"{name}.tri"
+        source.write_text(f"layer G {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                          f"    fn forward(x: {element}[B, {k}]) -> {result}[B, {n}] {{\n"
+                          f"        return x @ w\n    }}\n}}\n")
+        subprocess.run([str(tritonc), str(source), "--target=ptx", f"--gpu-chip={args.chip}",
+                        "-o", str(out / name)], check=True)
+        print(f"prepared {out / name}")
+
     for k, n in parse_shapes(args.shapes):
-        name = f"gemv_{k}x{n}"
-        source = out / f"{name}.tri"
-        source.write_text(f"layer G {{\n    param w: TernaryTensor[{k}, {n}]\n"
-                          f"    fn forward(x: Tensor[B, {k}]) -> Tensor[B, {n}] {{\n"
-                          f"        return x @ w\n    }}\n}}\n")
-        subprocess.run([str(tritonc), str(source), "--target=ptx", f"--gpu-chip={args.chip}",
-                        "-o", str(out / name)], check=True)
-        print(f"prepared {out / name}")
-        if k % 64:
-            continue  # the dp4a GEMV reads 64 k's per lane and step
-        name = f"int8_{k}x{n}"
-        source = out / f"{name}.tri"
-        source.write_text(f"layer G {{\n    param w: TernaryTensor[{k}, {n}]\n"
-                          f"    fn forward(x: Tensor<i8>[B, {k}]) -> Tensor<i32>[B, {n}] {{\n"
-                          f"        return x @ w\n    }}\n}}\n")
-        subprocess.run([str(tritonc), str(source), "--target=ptx", f"--gpu-chip={args.chip}",
-                        "-o", str(out / name)], check=True)
-        print(f"prepared {out / name}")
+        layer(f"gemv_{k}x{n}", k, n, "Tensor", "Tensor")
+        if k % 64 == 0:  # the dp4a GEMV reads 64 k's per lane and step
+            layer(f"int8_{k}x{n}", k, n, "Tensor<i8>", "Tensor<i32>")
 
 
 def timed(function, repeat, torch):

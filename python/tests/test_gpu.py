@@ -43,19 +43,8 @@ TRITONC = BUILD / "bin" / "tritonc"
 EXAMPLES = ["linear_classifier", "mlp", "ternary_mlp3", "attention", "qat_linear"]
 
 
-def _random_weights(path, program, rng):
-    """Float weights for every param of the program's layers (ternarized by
-    tritonc), saved as safetensors."""
-    import re
-    import torch
-    import triton_dsl
-    weights = {}
-    for layer, body in re.findall(r"layer (\w+) \{(.*?)\n\}", program.read_text(), re.S):
-        for name, kind, dims in re.findall(r"param (\w+): (\w+)\[([^\]]*)\]", body):
-            shape = tuple(int(d) for d in dims.split(","))
-            weights[f"{layer}.{name}"] = torch.from_numpy(
-                (rng.standard_normal(shape) * 0.1).astype(np.float32))
-    triton_dsl.save_weights(path, weights)
+sys.path.insert(0, str(ROOT / "test" / "e2e" / "gpu"))
+from gpu_bundle import random_weights as _random_weights  # noqa: E402
 
 
 def _ptx_dir(tmp_path, program, weights, device):

@@ -40,6 +40,33 @@ std::string PackedGemvConfig::kernelName() const {
       .str();
 }
 
+/// Loads, for every column j of the warp, this lane's `words` packed words
+/// of step `s` (one vector load: 128-bit for 4 words) and calls
+/// `body(j, q, word)` for each word q.
+static void forEachPackedWord(
+    OpBuilder &b, Location loc, const PackedGemvConfig &config,
+    Value packedWords, ArrayRef<Value> columnStart, Value s,
+    function_ref<void(int64_t j, int64_t q, Value word)> body) {
+  auto vecWords = VectorType::get({config.words}, b.getI32Type());
+  for (int64_t j = 0; j < config.columns; ++j) {
+    Value packed = vector::LoadOp::create(
+        b, loc, vecWords, packedWords,
+        ValueRange{arith::AddIOp::create(b, loc, columnStart[j], s)},
+        /*nontemporal=*/false, llvm::MaybeAlign(4 * config.words));
+    for (int64_t q = 0; q < config.words; ++q)
+      body(j, q, vector::ExtractOp::create(b, loc, packed, q));
+  }
+}
+
+/// `word >> shift` (the word itself for 0).
+static Value shiftRight(OpBuilder &b, Location loc, Value word,
+                        int64_t shift) {
+  if (!shift)
+    return word;
+  return arith::ShRUIOp::create(
+      b, loc, word, arith::ConstantIntOp::create(b, loc, shift, 32));
+}
+
 /// The body of one step of the int8 kernel (words = 4: 64 k's per lane):
 /// the x bytes of each row are loaded 16 at a time and transposed
 /// (vector.shuffle, prmt on the GPU) so that word s holds x[4j + s],
@@ -98,30 +125,22 @@ static void buildInt8Step(OpBuilder &b, Location loc,
     }
   }
   Value mask = i32Constant(0x03030303);
-  auto vecWords = VectorType::get({config.words}, i32);
-  for (int64_t j = 0; j < columns; ++j) {
-    Value packed = vector::LoadOp::create(
-        b, loc, vecWords, packedWords,
-        ValueRange{arith::AddIOp::create(b, loc, columnStart[j], s)},
-        /*nontemporal=*/false, llvm::MaybeAlign(4 * config.words));
-    for (int64_t q = 0; q < config.words; ++q) {
-      Value word = vector::ExtractOp::create(b, loc, packed, q);
-      for (int64_t part = 0; part < 4; ++part) {
-        Value shifted =
-            part ? arith::ShRUIOp::create(b, loc, word, i32Constant(2 * part))
-                       .getResult()
-                 : word;
-        Value codes = vector::BitCastOp::create(
-            b, loc, bytes4, vector::BroadcastOp::create(
-                                b, loc, VectorType::get({1}, i32),
-                                arith::AndIOp::create(b, loc, shifted, mask)));
-        for (int64_t r = 0; r < rows; ++r) {
-          Value &sum = acc[r * columns + j];
-          sum = dp4a(codes, xt[r][4 * q + part], sum);
+  forEachPackedWord(
+      b, loc, config, packedWords, columnStart, s,
+      [&](int64_t j, int64_t q, Value word) {
+        for (int64_t part = 0; part < 4; ++part) {
+          Value codes = vector::BitCastOp::create(
+              b, loc, bytes4,
+              vector::BroadcastOp::create(
+                  b, loc, VectorType::get({1}, i32),
+                  arith::AndIOp::create(
+                      b, loc, shiftRight(b, loc, word, 2 * part), mask)));
+          for (int64_t r = 0; r < rows; ++r) {
+            Value &sum = acc[r * columns + j];
+            sum = dp4a(codes, xt[r][4 * q + part], sum);
+          }
         }
-      }
-    }
-  }
+      });
   scf::YieldOp::create(b, loc, acc);
 }
 
@@ -241,29 +260,21 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
     Value three = i32Constant(3);
     Value offset = arith::ConstantFloatOp::create(
         b, loc, cast<FloatType>(f32), APFloat(8388609.0f));
-    auto vecWords = VectorType::get({words}, i32);
-    for (int64_t j = 0; j < columns; ++j) {
-      Value packed = vector::LoadOp::create(
-          b, loc, vecWords, packedWords, ValueRange{add(columnStart[j], s)},
-          /*nontemporal=*/false, llvm::MaybeAlign(4 * words));
-      for (int64_t q = 0; q < words; ++q) {
-        Value word = vector::ExtractOp::create(b, loc, packed, q);
-        for (int64_t i = 0; i < 16; ++i) {
-          Value shifted =
-              i ? arith::ShRUIOp::create(b, loc, word, i32Constant(2 * i))
-                      .getResult()
-                : word;
-          Value code = arith::AndIOp::create(b, loc, shifted, three);
-          Value bits = arith::OrIOp::create(b, loc, code, magic);
-          Value biased = arith::BitcastOp::create(b, loc, f32, bits);
-          Value trit = arith::SubFOp::create(b, loc, biased, offset);
-          for (int64_t r = 0; r < rows; ++r) {
-            Value &sum = acc[r * columns + j];
-            sum = math::FmaOp::create(b, loc, trit, xs[r][16 * q + i], sum);
+    forEachPackedWord(
+        b, loc, config, packedWords, columnStart, s,
+        [&](int64_t j, int64_t q, Value word) {
+          for (int64_t i = 0; i < 16; ++i) {
+            Value code = arith::AndIOp::create(
+                b, loc, shiftRight(b, loc, word, 2 * i), three);
+            Value bits = arith::OrIOp::create(b, loc, code, magic);
+            Value biased = arith::BitcastOp::create(b, loc, f32, bits);
+            Value trit = arith::SubFOp::create(b, loc, biased, offset);
+            for (int64_t r = 0; r < rows; ++r) {
+              Value &sum = acc[r * columns + j];
+              sum = math::FmaOp::create(b, loc, trit, xs[r][16 * q + i], sum);
+            }
           }
-        }
-      }
-    }
+        });
     scf::YieldOp::create(b, loc, acc);
   }
 

@@ -55,6 +55,20 @@ def _compile(tritonc, program, weights, out, emulator):
                         "--weights", str(weights), "-o", str(out / kind)], check=True)
 
 
+def random_weights(path, program, rng):
+    """Float weights (normal, 0.1) for every param of the program's layers,
+    saved as safetensors (tritonc ternarizes them)."""
+    import torch
+    import triton_dsl
+    weights = {}
+    for layer, body in re.findall(r"layer (\w+) \{(.*?)\n\}", program.read_text(), re.S):
+        for name, _, dims in re.findall(r"param (\w+): (\w+)\[([^\]]*)\]", body):
+            shape = tuple(int(d) for d in dims.split(","))
+            weights[f"{layer}.{name}"] = torch.from_numpy(
+                (rng.standard_normal(shape) * 0.1).astype(np.float32))
+    triton_dsl.save_weights(path, weights)
+
+
 def _save_case(cases, directory, name, function, inputs, expected, check, tolerance):
     """Records one case: inputs and expected outputs in name.npz."""
     np.savez(directory / f"{name}.npz", expected=expected,
@@ -80,13 +94,7 @@ def prepare(args):
         folder = out / f"example_{name}"
         folder.mkdir(exist_ok=True)
         weights = folder / "weights.safetensors"
-        tensors = {}
-        for layer, body in re.findall(r"layer (\w+) \{(.*?)\n\}", program.read_text(), re.S):
-            for param, _, dims in re.findall(r"param (\w+): (\w+)\[([^\]]*)\]", body):
-                shape = tuple(int(d) for d in dims.split(","))
-                tensors[f"{layer}.{param}"] = torch.from_numpy(
-                    (rng.standard_normal(shape) * 0.1).astype(np.float32))
-        triton_dsl.save_weights(weights, tensors)
+        random_weights(weights, program, rng)
         _compile(tritonc, program, weights, folder, args.with_emulator)
         source = triton_dsl.compile(program, target="pytorch", weights=weights)
         namespace = {}
@@ -103,34 +111,31 @@ def prepare(args):
                 _save_case(cases, folder, f"{function['name']}_b{batch}", function["name"],
                            inputs, want, "allclose", 1e-4)
 
-    for k, n in (GEMV_SHAPES[:3] if args.quick else GEMV_SHAPES):
-        folder = out / f"gemv_{k}x{n}"
+    def matmul_layer(kind, k, n, element, result):
+        """DIR/<kind>_KxN: `y = x @ w` with random exact trits bound."""
+        folder = out / f"{kind}_{k}x{n}"
         folder.mkdir(exist_ok=True)
-        program = folder / "g.tri"
+        program = folder / "layer.tri"
         program.write_text(f"layer G {{\n    param w: TernaryTensor[{k}, {n}]\n"
-                           f"    fn forward(x: Tensor[B, {k}]) -> Tensor[B, {n}] {{\n"
+                           f"    fn forward(x: {element}[B, {k}]) -> {result}[B, {n}] {{\n"
                            f"        return x @ w\n    }}\n}}\n")
         trits = rng.integers(-1, 2, size=(k, n)).astype(np.float32)
         triton_dsl.save_weights(folder / "w.safetensors", {"G.w": torch.from_numpy(trits)})
         _compile(tritonc, program, folder / "w.safetensors", folder, args.with_emulator)
+        return folder, trits
+
+    for k, n in (GEMV_SHAPES[:3] if args.quick else GEMV_SHAPES):
+        folder, trits = matmul_layer("gemv", k, n, "Tensor", "Tensor")
         for batch in GEMV_BATCHES:
             x = rng.standard_normal((batch, k)).astype(np.float32)
             _save_case(cases, folder, f"gemv_{k}x{n}_b{batch}", "G_forward", [x],
                        x.astype(np.float64) @ trits.astype(np.float64), "allclose", 1e-4)
 
     for k, n in (INT8_SHAPES[:2] if args.quick else INT8_SHAPES):
-        folder = out / f"int8_{k}x{n}"
-        folder.mkdir(exist_ok=True)
-        program = folder / "q.tri"
-        program.write_text(f"layer Q {{\n    param w: TernaryTensor[{k}, {n}]\n"
-                           f"    fn forward(x: Tensor<i8>[B, {k}]) -> Tensor<i32>[B, {n}] {{\n"
-                           f"        return x @ w\n    }}\n}}\n")
-        trits = rng.integers(-1, 2, size=(k, n)).astype(np.float32)
-        triton_dsl.save_weights(folder / "w.safetensors", {"Q.w": torch.from_numpy(trits)})
-        _compile(tritonc, program, folder / "w.safetensors", folder, args.with_emulator)
+        folder, trits = matmul_layer("int8", k, n, "Tensor<i8>", "Tensor<i32>")
         for batch in (1, 3, 17):
             x = rng.integers(-128, 128, size=(batch, k)).astype(np.int8)
-            _save_case(cases, folder, f"int8_{k}x{n}_b{batch}", "Q_forward", [x],
+            _save_case(cases, folder, f"int8_{k}x{n}_b{batch}", "G_forward", [x],
                        x.astype(np.int64) @ trits.astype(np.int64), "exact", 0)
 
     if not args.quick:
