@@ -9,20 +9,23 @@ MLIR it links) where the GPU is. The GPU machines have torch, numpy and the
 CUDA driver but no MLIR, so the same checks come in two halves:
 
 * `--prepare` (here): every case's `--target=ptx` directory (and, with
-  `--with-emulator`, its `--emit=emulator` twin), its inputs and its expected outputs, computed
-  independently of our code, into DIR: the examples with random weights at
-  batch 1, 5 and 40 (expected: the PyTorch target on the same weights), the
-  GEMV/GEMM shapes (float64 products of the trits), int8 activations (exact
-  int64 products) and the FX test models (the float64 ternarized model).
-* the run (on the GPU): loads each directory with triton_dsl.cuda (only
-  numpy, ctypes and build/lib/libtriton_cuda.so: set TRITON_CUDA_LIB or
-  carry build/lib), compares, prints one line per case and a summary, and
-  exits 1 if any case fails. `--emulate` runs the emulator twins instead
-  (here: the bundle checks itself). Without a GPU the run says why and
-  exits 0.
+  `--with-emulator`, its `--emit=emulator` twin), its inputs and its
+  expected outputs, computed independently of our code, into DIR: the
+  examples with random weights at batch 1, 5 and 40 (expected: the PyTorch
+  target on the same weights), the GEMV/GEMM shapes (float64 products of
+  the trits), int8 activations (exact int64 products) and the FX test
+  models (the float64 ternarized model).
+* the run (on the GPU): loads each directory with triton_dsl.cuda (torch
+  and numpy, which the GPU machines have, and build/lib/libtriton_cuda.so
+  through TRITON_CUDA_LIB; no MLIR, no triton_dsl._core), compares, prints
+  one line per case and a summary, and exits 1 if any case fails.
+  `--emulate` runs the emulator twins instead (here: the bundle checks
+  itself). Without a GPU the run says why and exits 0.
 
-Carry DIR and build/lib/libtriton_cuda.so to the GPU machine; the repository
-(python/triton_dsl) travels with the working tree.
+Prepare DIR under build/ (ignored by git) and carry it with
+build/lib/libtriton_cuda.so to the GPU machine (docs/targets/ptx.md, "A GPU
+session"); the repository (python/triton_dsl) travels with the working
+tree.
 """
 import argparse
 import json
