@@ -40,7 +40,7 @@ DEVICES = [pytest.param("emulator"), pytest.param("cuda", marks=_needs_gpu)]
 
 BUILD = pathlib.Path(__import__("os").environ.get("TRITON_BUILD_DIR", ROOT / "build"))
 TRITONC = BUILD / "bin" / "tritonc"
-EXAMPLES = ["linear_classifier", "mlp", "ternary_mlp3", "attention", "qat_linear"]
+EXAMPLES = ["linear_classifier", "mlp", "ternary_mlp3", "attention", "qat_linear", "conv_block"]
 
 
 sys.path.insert(0, str(ROOT / "test" / "e2e" / "gpu"))

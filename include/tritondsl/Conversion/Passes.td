@@ -127,14 +127,26 @@ def TernaryConvToMatmul
       result's slice of the image, adding the convolution's init when it is
       not zeros.
 
+    With `whole-batch` there is no loop: one im2col of the whole batch
+    `[N*OH*OW, C*KH*KW]`, one matmul, one move back to `[N, F, OH, OW]` (the
+    PTX target: its host code is a list of launches, and the matmul kernels
+    read the weight packed, so no dense copy of the filter reaches the
+    device).
+
     The CPU pipeline runs it after `ternary-flatten-layers` when matmuls
     call the runtime micro-kernels (`use-microkernels`), so that the
-    convolution runs on them instead of scalar loops over decoded weights.
+    convolution runs on them instead of scalar loops over decoded weights;
+    the PTX pipeline runs it with `whole-batch`.
     Other convolutions (grouped, i8, dynamic spatial sizes) are left as
     they are.
 
     Statistics: `converted-convs`.
   }];
+  let options = [
+    Option<"wholeBatch", "whole-batch", "bool", /*default=*/"false",
+           "One im2col and matmul for the whole batch instead of a loop over "
+           "its images">,
+  ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",

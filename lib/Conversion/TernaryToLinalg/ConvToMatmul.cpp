@@ -85,12 +85,25 @@ Value packAsMatmulWeight(PatternRewriter &rewriter, Location loc, Value trits) {
   return PackOp::create(rewriter, loc, target, transposed);
 }
 
+/// The body of the generic that moves the matmul's pixels back to NCHW:
+/// the pixel, plus the convolution's init when `accumulate`.
+std::function<void(OpBuilder &, Location, ValueRange)>
+yieldPixel(bool accumulate) {
+  return [accumulate](OpBuilder &b, Location l, ValueRange args) {
+    Value value = args[0];
+    if (accumulate)
+      value = arith::AddFOp::create(b, l, value, args[1]);
+    linalg::YieldOp::create(b, l, value);
+  };
+}
+
 /// conv_2d_nchw_fchw(x, dequantize(t, s)) ->
 ///   ternary.matmul(im2col(x) : [N*OH*OW, C*KH*KW], pack(t^T)) scale s,
 ///   moved back to NCHW and added to the convolution's init.
 struct TernaryConvToMatmul : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
-  TernaryConvToMatmul(MLIRContext *context, tritondsl::PassCounter &counter)
-      : OpRewritePattern(context), counter(counter) {}
+  TernaryConvToMatmul(MLIRContext *context, tritondsl::PassCounter &counter,
+                      bool wholeBatch)
+      : OpRewritePattern(context), counter(counter), wholeBatch(wholeBatch) {}
 
   LogicalResult matchAndRewrite(linalg::Conv2DNchwFchwOp op,
                                 PatternRewriter &rewriter) const override {
@@ -137,6 +150,12 @@ struct TernaryConvToMatmul : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
     if (inputType.isDynamicDim(0))
       batch.push_back(tensor::DimOp::create(rewriter, loc, input, 0));
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    if (wholeBatch) {
+      rewriter.replaceOp(op, rewriteWholeBatch(rewriter, op, weight, scale,
+                                               batch, accumulate));
+      ++counter;
+      return success();
+    }
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
     Value count = batch.empty() ? arith::ConstantIndexOp::create(
                                       rewriter, loc, inputType.getShape()[0])
@@ -214,12 +233,7 @@ struct TernaryConvToMatmul : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
           Value moved =
               linalg::GenericOp::create(
                   b, l, chw, inputs, ValueRange{dest}, maps, parallel(3),
-                  [&](OpBuilder &nb, Location nl, ValueRange args) {
-                    Value value = args[0];
-                    if (accumulate)
-                      value = arith::AddFOp::create(nb, nl, value, args[1]);
-                    linalg::YieldOp::create(nb, nl, value);
-                  })
+                  yieldPixel(accumulate))
                   .getResult(0);
           Value updated = tensor::InsertSliceOp::create(
               b, l, moved, carried[0], outOffsets, outSizes, outStrides);
@@ -230,12 +244,91 @@ struct TernaryConvToMatmul : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
     return success();
   }
 
+  /// The whole batch at once: cols[n, oh, ow, c, kh, kw] = x[n, c, oh*sh +
+  /// kh*dh, ow*sw + kw*dw] collapsed to [N*OH*OW, K], one matmul, moved
+  /// back to [N, F, OH, OW] (plus the init when it is not zeros).
+  Value rewriteWholeBatch(PatternRewriter &rewriter, linalg::Conv2DNchwFchwOp op,
+                          Value weight, Value scale, ArrayRef<Value> batch,
+                          bool accumulate) const {
+    Location loc = op.getLoc();
+    MLIRContext *context = getContext();
+    Value input = op.getInputs()[0];
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto resultType = cast<RankedTensorType>(op.getResultTensors()[0].getType());
+    auto dequantize = op.getInputs()[1].getDefiningOp<DequantizeOp>();
+    ArrayRef<int64_t> w = dequantize.getTrits().getType().getShape();
+    int64_t f = w[0], c = w[1], kh = w[2], kw = w[3], k = c * kh * kw;
+    int64_t n = inputType.getShape()[0];
+    int64_t oh = resultType.getShape()[2], ow = resultType.getShape()[3];
+    SmallVector<int64_t> strides = getValues(op.getStrides());
+    SmallVector<int64_t> dilations = getValues(op.getDilations());
+    Type f32 = rewriter.getF32Type();
+    auto parallel = [](unsigned rank) {
+      return SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel);
+    };
+    AffineExpr dn, doh, dow, dc, dkh, dkw;
+    bindDims(context, dn, doh, dow, dc, dkh, dkw);
+    AffineMap read = AffineMap::get(
+        6, 0,
+        {dn, dc, doh * strides[0] + dkh * dilations[0],
+         dow * strides[1] + dkw * dilations[1]},
+        context);
+    Value colsInit = tensor::EmptyOp::create(
+        rewriter, loc, ArrayRef<int64_t>{n, oh, ow, c, kh, kw}, f32, batch);
+    Value cols =
+        linalg::GenericOp::create(
+            rewriter, loc, colsInit.getType(), ValueRange{input},
+            ValueRange{colsInit},
+            ArrayRef<AffineMap>{read, rewriter.getMultiDimIdentityMap(6)},
+            parallel(6),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l, args[0]);
+            })
+            .getResult(0);
+    int64_t rows = ShapedType::isDynamic(n) ? ShapedType::kDynamic : n * oh * ow;
+    Value matrix = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({rows, k}, f32), cols,
+        ArrayRef<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+    Value product =
+        MatmulOp::create(rewriter, loc, RankedTensorType::get({rows, f}, f32),
+                         matrix, weight, scale, /*bias=*/Value());
+    SmallVector<OpFoldResult> pixelSizes = {
+        batch.empty() ? OpFoldResult(rewriter.getIndexAttr(n))
+                      : OpFoldResult(batch[0]),
+        rewriter.getIndexAttr(oh), rewriter.getIndexAttr(ow),
+        rewriter.getIndexAttr(f)};
+    Value pixels = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({n, oh, ow, f}, f32), product,
+        ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}}, pixelSizes);
+    AffineExpr rn, rf, roh, row;
+    bindDims(context, rn, rf, roh, row);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(4, 0, {rn, roh, row, rf}, context)};
+    SmallVector<Value> inputs = {pixels};
+    Value init = op.getOutputs()[0];
+    if (accumulate) {
+      maps.push_back(rewriter.getMultiDimIdentityMap(4));
+      inputs.push_back(init);
+    }
+    maps.push_back(rewriter.getMultiDimIdentityMap(4));
+    Value output = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                           f32, batch);
+    return linalg::GenericOp::create(
+               rewriter, loc, resultType, inputs, ValueRange{output}, maps,
+               parallel(4),
+               yieldPixel(accumulate))
+        .getResult(0);
+  }
+
   tritondsl::PassCounter &counter;
+  bool wholeBatch;
 };
 
 struct TernaryConvToMatmulPass
     : tritondsl::impl::TernaryConvToMatmulBase<TernaryConvToMatmulPass>,
       tritondsl::CountingPass {
+  using TernaryConvToMatmulBase::TernaryConvToMatmulBase;
   tritondsl::PassCounter numConvs{
       "converted-convs", "Convolutions turned into packed ternary matmuls"};
   SmallVector<tritondsl::PassCounter *> getCounters() override {
@@ -244,7 +337,7 @@ struct TernaryConvToMatmulPass
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<TernaryConvToMatmul>(&getContext(), numConvs);
+    patterns.add<TernaryConvToMatmul>(&getContext(), numConvs, wholeBatch);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -322,6 +322,13 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
                                         const TernaryGPUOptions &options) {
   pm.addPass(std::make_unique<CheckGPUChipPass>(options.chip));
   pm.addPass(ternary::createTernaryFlattenLayers());
+  // Ternary convolutions become one im2col + ternary.matmul on the filter
+  // packed as a [C*KH*KW, F] weight, which the matmul kernels read packed:
+  // no dense copy of the filter reaches the device. Before the inliner,
+  // whose canonicalization would fold the filter into dense floats.
+  TernaryConvToMatmulOptions convolutions;
+  convolutions.wholeBatch = true;
+  pm.addNestedPass<func::FuncOp>(createTernaryConvToMatmul(convolutions));
   // Sub-layer calls disappear: the host function is one straight list of
   // launches for the manifest.
   pm.addPass(createInlinerPass());

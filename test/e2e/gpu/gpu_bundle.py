@@ -38,14 +38,11 @@ import sys
 import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
-EXAMPLES = ["linear_classifier", "mlp", "ternary_mlp3", "attention", "qat_linear"]
+EXAMPLES = ["linear_classifier", "mlp", "ternary_mlp3", "attention", "qat_linear", "conv_block"]
 GEMV_SHAPES = [(37, 45), (130, 33), (1001, 70), (64, 45), (48, 33), (1024, 100), (192, 257)]
 GEMV_BATCHES = [1, 3, 16, 17, 40]
 INT8_SHAPES = [(64, 33), (256, 45), (1024, 70), (48, 10)]
-# resnet18 is left out: its conv filters are dense f32 trits in the weights
-# file (45 MB), more than the GPU machine's carry limit allows
-# (test_gpu.py::test_fx_architectures runs it where MLIR and a GPU meet).
-ARCHITECTURES = ["lenet5", "embedding_classifier", "mobilenet_v2",
+ARCHITECTURES = ["lenet5", "embedding_classifier", "resnet18", "mobilenet_v2",
                  "transformer_encoder_layer", "vit", "bert"]
 
 
