@@ -15,6 +15,7 @@ What they check:
 * the GEMV/GEMM kernels on random shapes (K not a multiple of 4, N not a
   multiple of the blocks) match a float64 reference of the packed trits;
 * int8 activations (Tensor<i8> @ TernaryTensor, the dp4a GEMV) are exact;
+* grouped and depthwise convolutions read their filters packed;
 * the FX test models (resnet18, mobilenet_v2, ViT, BERT, ...) through
   torch.compile with backend(target="ptx") match the float64 reference of
   the ternarized model;
@@ -186,6 +187,31 @@ def test_strided_reshape(tmp_path, device):
     x = rng.standard_normal((3, 5, 16)).astype(np.float32)
     np.testing.assert_allclose(function(x), x[:, 0, :].astype(np.float64) @ trits,
                                rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_grouped_conv_packed(tmp_path, device):
+    """Grouped convolutions (test/Target/PTX/Inputs/grouped_conv.tri: a
+    depthwise 3x3, then 2 groups with stride, padding and dilation) with
+    bound weights: their filters are in the weights file as packed bytes,
+    one row of ceil(C*KH*KW / 4) per output channel, not as floats; the
+    result matches torch's float64 grouped conv2d at batch 1 and 3."""
+    import torch
+    from safetensors.numpy import load_file
+    inputs = ROOT / "test" / "Target" / "PTX" / "Inputs"
+    weights = inputs / "grouped_conv.weights.safetensors"
+    loaded = cuda.load(_ptx_dir(tmp_path, inputs / "grouped_conv.tri", weights, device))
+    constants = [(c["dtype"], c["shape"]) for c in loaded.manifest["constants"]]
+    assert ("i8", [8, 3]) in constants and ("i8", [6, 9]) in constants, constants
+    assert not [c for c in constants if c[0] == "f32" and np.prod(c[1]) in (8 * 9, 6 * 36)]
+    w = {k: torch.from_numpy(v).double() for k, v in load_file(str(weights)).items()}
+    rng = np.random.default_rng(11)
+    for batch in (1, 3):
+        x = rng.standard_normal((batch, 8, 9, 9)).astype(np.float32)
+        a = torch.conv2d(torch.from_numpy(x).double(), w["Grouped.dw"], padding=1, groups=8)
+        want = torch.conv2d(a.relu(), w["Grouped.gw"], stride=2, padding=2, dilation=2,
+                            groups=2) * w["Grouped.s"]
+        np.testing.assert_allclose(loaded.Grouped_forward(x), want.numpy(), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("device", DEVICES)

@@ -137,15 +137,28 @@ def TernaryConvToMatmul
     call the runtime micro-kernels (`use-microkernels`), so that the
     convolution runs on them instead of scalar loops over decoded weights;
     the PTX pipeline runs it with `whole-batch`.
-    Other convolutions (grouped, i8, dynamic spatial sizes) are left as
+    With `packed-grouped`, a grouped `linalg.conv_2d_ngchw_gfchw` whose
+    filter is a bound `ternary.dequantize` of trits `[G*F, C, KH, KW]`
+    (viewed as `[G, F, C, KH, KW]`) becomes one `linalg.generic` over
+    `(n, g, f, oh, ow | c, kh, kw)` that reads each trit from the filter's
+    bytes, packed as conv-to-matmul packs a `[C*KH*KW, G*F]` weight, and
+    adds `x * (trit * scale)` as the convolution of the dequantized filter
+    does (the PTX pipeline: the filter reaches the device packed, not as
+    floats).
+
+    Other convolutions (i8, dynamic spatial sizes, grouped ones without
+    `packed-grouped` or of a filter known only at run time) are left as
     they are.
 
-    Statistics: `converted-convs`.
+    Statistics: `converted-convs`, `packed-grouped-convs`.
   }];
   let options = [
     Option<"wholeBatch", "whole-batch", "bool", /*default=*/"false",
            "One im2col and matmul for the whole batch instead of a loop over "
            "its images">,
+    Option<"packedGrouped", "packed-grouped", "bool", /*default=*/"false",
+           "Grouped convolutions of bound filters read the trits packed in "
+           "one linalg.generic">,
   ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",

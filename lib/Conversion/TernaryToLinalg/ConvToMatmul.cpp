@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tritondsl/Conversion/Passes.h"
+#include "tritondsl/Conversion/TernaryToLinalg/TernaryToLinalg.h"
 #include "tritondsl/Dialect/Ternary/IR/TernaryDialect.h"
 #include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
 #include "tritondsl/Support/PassCounters.h"
@@ -42,36 +43,53 @@ SmallVector<int64_t> getValues(DenseIntElementsAttr attr) {
       attr.getValues<APInt>(), [](const APInt &v) { return v.getSExtValue(); }));
 }
 
+/// The `[C*KH*KW, F]` weight packed along K (the default layout: offset2,
+/// axis 0) that holds `trits : [F, C, KH, KW]`.
+PackedTensorType getMatmulWeightType(Value trits) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(trits.getType()).getShape();
+  return PackedTensorType::get(trits.getContext(),
+                               {shape[1] * shape[2] * shape[3], shape[0]});
+}
+
+/// The bytes of getMatmulWeightType(trits) when `trits` unpack a
+/// ternary.constant (bound weights), computed now.
+std::optional<SmallVector<uint8_t>> repackConstantTrits(Value trits) {
+  auto unpack = trits.getDefiningOp<UnpackOp>();
+  auto constant = unpack ? unpack.getPacked().getDefiningOp<ConstantOp>()
+                         : ConstantOp();
+  if (!constant)
+    return std::nullopt;
+  SmallVector<uint8_t> storage;
+  std::optional<ArrayRef<uint8_t>> raw =
+      getPackedBytes(constant.getValue(), storage);
+  FailureOr<SmallVector<int8_t>> dense =
+      raw ? unpackTrits(constant.getResult().getType(), *raw)
+          : FailureOr<SmallVector<int8_t>>(failure());
+  if (failed(dense))
+    return std::nullopt;
+  PackedTensorType target = getMatmulWeightType(trits);
+  int64_t k = target.getShape()[0], f = target.getShape()[1];
+  SmallVector<int8_t> transposed(dense->size());
+  for (int64_t row = 0; row < f; ++row)
+    for (int64_t col = 0; col < k; ++col)
+      transposed[col * f + row] = (*dense)[row * k + col];
+  FailureOr<SmallVector<uint8_t>> bytes = packTrits(target, transposed);
+  if (failed(bytes))
+    return std::nullopt;
+  return std::move(*bytes);
+}
+
 /// `trits : [F, C, KH, KW]` as a weight `[C*KH*KW, F]` packed along K: the
 /// bytes computed now when the trits unpack a constant, else a collapse,
 /// transpose and pack at run time (O(weights), against O(weights * pixels)
 /// for the convolution itself).
 Value packAsMatmulWeight(PatternRewriter &rewriter, Location loc, Value trits) {
   auto tritsType = cast<RankedTensorType>(trits.getType());
-  ArrayRef<int64_t> shape = tritsType.getShape();
-  int64_t f = shape[0], k = shape[1] * shape[2] * shape[3];
-  MLIRContext *context = rewriter.getContext();
-  auto target = PackedTensorType::get(context, {k, f});
-
-  if (auto unpack = trits.getDefiningOp<UnpackOp>())
-    if (auto constant = unpack.getPacked().getDefiningOp<ConstantOp>()) {
-      SmallVector<uint8_t> storage;
-      std::optional<ArrayRef<uint8_t>> raw =
-          getPackedBytes(constant.getValue(), storage);
-      FailureOr<SmallVector<int8_t>> dense =
-          raw ? unpackTrits(constant.getResult().getType(), *raw)
-              : FailureOr<SmallVector<int8_t>>(failure());
-      if (succeeded(dense)) {
-        SmallVector<int8_t> transposed(dense->size());
-        for (int64_t row = 0; row < f; ++row)
-          for (int64_t col = 0; col < k; ++col)
-            transposed[col * f + row] = (*dense)[row * k + col];
-        FailureOr<SmallVector<uint8_t>> bytes = packTrits(target, transposed);
-        if (succeeded(bytes))
-          return ConstantOp::create(rewriter, loc, target,
-                                    getPackedBytesAttr(target, *bytes));
-      }
-    }
+  PackedTensorType target = getMatmulWeightType(trits);
+  int64_t k = target.getShape()[0], f = target.getShape()[1];
+  if (std::optional<SmallVector<uint8_t>> bytes = repackConstantTrits(trits))
+    return ConstantOp::create(rewriter, loc, target,
+                              getPackedBytesAttr(target, *bytes));
 
   Type i8 = tritsType.getElementType();
   Value collapsed = tensor::CollapseShapeOp::create(
@@ -325,19 +343,149 @@ struct TernaryConvToMatmul : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
   bool wholeBatch;
 };
 
+/// conv_2d_ngchw_gfchw(x, expand_shape(dequantize(t, s))), with `t` the
+/// trits `[G*F, C, KH, KW]` of a bound filter -> one linalg.generic over
+/// (n, g, f, oh, ow | c, kh, kw) that reads each trit from the filter's
+/// bytes, packed as the `[C*KH*KW, G*F]` weight of conv-to-matmul
+/// (offset2 along K), and computes out + x * (trit * s) as the convolution
+/// of the dequantized filter does. A grouped convolution is G small
+/// matmuls; this keeps it one loop nest whose filter stays packed.
+struct PackedGroupedConv : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
+  PackedGroupedConv(MLIRContext *context, tritondsl::PassCounter &counter)
+      : OpRewritePattern(context), counter(counter) {}
+
+  LogicalResult matchAndRewrite(linalg::Conv2DNgchwGfchwOp op,
+                                PatternRewriter &rewriter) const override {
+    auto expand = op.getInputs()[1].getDefiningOp<tensor::ExpandShapeOp>();
+    auto dequantize =
+        expand ? expand.getSrc().getDefiningOp<DequantizeOp>() : DequantizeOp();
+    if (!dequantize)
+      return rewriter.notifyMatchFailure(op, "filter is not dequantized trits");
+    Value input = op.getInputs()[0];
+    Value init = op.getOutputs()[0];
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto resultType = cast<RankedTensorType>(init.getType());
+    RankedTensorType tritsType = dequantize.getTrits().getType();
+    RankedTensorType filterType = expand.getResultType();
+    if (!inputType.getElementType().isF32() ||
+        !resultType.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "not f32");
+    if (!filterType.hasStaticShape() || !tritsType.hasStaticShape() ||
+        llvm::any_of(resultType.getShape().drop_front(), ShapedType::isDynamic))
+      return rewriter.notifyMatchFailure(op, "dynamic sizes beyond the batch");
+    // [G*F, C, KH, KW] viewed as [G, F, C, KH, KW].
+    ArrayRef<int64_t> w = filterType.getShape();
+    int64_t g = w[0], f = w[1], c = w[2], kh = w[3], kw = w[4];
+    if (tritsType.getShape() != ArrayRef<int64_t>{g * f, c, kh, kw})
+      return rewriter.notifyMatchFailure(op, "filter is not [G*F, C, KH, KW]");
+    Value scale = dequantize.getScale();
+    auto scaleType = cast<RankedTensorType>(scale.getType());
+    if (dequantize.getAxis()
+            ? *dequantize.getAxis() != 0 || scaleType.getRank() != 1 ||
+                  scaleType.getShape()[0] != g * f
+            : scaleType.getRank() != 0)
+      return rewriter.notifyMatchFailure(op, "scale not per tensor or per F");
+    std::optional<SmallVector<uint8_t>> bytes =
+        repackConstantTrits(dequantize.getTrits());
+    if (!bytes)
+      return rewriter.notifyMatchFailure(op, "filter is not bound");
+
+    Location loc = op.getLoc();
+    MLIRContext *context = getContext();
+    PackedTensorType packed = getMatmulWeightType(dequantize.getTrits());
+    Value filter = arith::ConstantOp::create(
+        rewriter, loc,
+        tritondsl::getStorageAttr(packed, getPackedBytesAttr(packed, *bytes)));
+    // A scale per output channel, indexed by (g, f).
+    if (scaleType.getRank() == 1)
+      scale = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get({g, f}, rewriter.getF32Type()),
+          scale, ArrayRef<ReassociationIndices>{{0, 1}});
+
+    SmallVector<int64_t> strides = getValues(op.getStrides());
+    SmallVector<int64_t> dilations = getValues(op.getDilations());
+    AffineExpr dn, dg, df, doh, dow, dc, dkh, dkw;
+    bindDims(context, dn, dg, df, doh, dow, dc, dkh, dkw);
+    AffineMap read = AffineMap::get(
+        8, 0,
+        {dn, dg, dc, doh * strides[0] + dkh * dilations[0],
+         dow * strides[1] + dkw * dilations[1]},
+        context);
+    AffineMap scaleMap = scaleType.getRank() == 1
+                             ? AffineMap::get(8, 0, {dg, df}, context)
+                             : AffineMap::get(8, 0, {}, context);
+    // The window (as linalg.pooling_* take one): only its shape is used,
+    // so that the loop ranges of kh and kw are those of an operand's dims.
+    Value window = tensor::EmptyOp::create(
+        rewriter, loc, ArrayRef<int64_t>{kh, kw}, rewriter.getF32Type());
+    AffineMap windowMap = AffineMap::get(8, 0, {dkh, dkw}, context);
+    AffineMap write = AffineMap::get(8, 0, {dn, dg, df, doh, dow}, context);
+    SmallVector<utils::IteratorType> iterators(5,
+                                               utils::IteratorType::parallel);
+    iterators.append(3, utils::IteratorType::reduction);
+    Encoding encoding = packed.getEncoding();
+    int64_t perByte = packed.getLayout().getTritsPerByte();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{resultType}, ValueRange{input, scale, window},
+        ValueRange{init},
+        ArrayRef<AffineMap>{read, scaleMap, windowMap, write}, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          auto index = [&](unsigned dim) -> Value {
+            return linalg::IndexOp::create(b, l, dim);
+          };
+          auto constant = [&](int64_t value) -> Value {
+            return arith::ConstantIndexOp::create(b, l, value);
+          };
+          auto mulAdd = [&](Value a, int64_t m, Value add) -> Value {
+            return arith::AddIOp::create(
+                b, l, arith::MulIOp::create(b, l, a, constant(m)), add);
+          };
+          // The filter's row is its output channel g*F + f, its position
+          // along K = C*KH*KW is (c*KH + kh)*KW + kw.
+          Value row = mulAdd(index(1), f, index(2));
+          Value k = mulAdd(mulAdd(index(5), kh, index(6)), kw, index(7));
+          Value column = arith::DivUIOp::create(b, l, k, constant(perByte));
+          Value position = arith::RemUIOp::create(b, l, k, constant(perByte));
+          Value byte =
+              tensor::ExtractOp::create(b, l, filter, ValueRange{row, column});
+          Value code =
+              tritondsl::decodeCode(b, l, encoding, byte, position);
+          Value trit = arith::SubIOp::create(
+              b, l, code,
+              arith::ConstantIntOp::create(b, l, b.getI8Type(), 1));
+          Value weight = arith::MulFOp::create(
+              b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), trit),
+              args[1]);
+          Value product = arith::MulFOp::create(b, l, args[0], weight);
+          linalg::YieldOp::create(
+              b, l, arith::AddFOp::create(b, l, args[3], product).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    ++counter;
+    return success();
+  }
+
+  tritondsl::PassCounter &counter;
+};
+
 struct TernaryConvToMatmulPass
     : tritondsl::impl::TernaryConvToMatmulBase<TernaryConvToMatmulPass>,
       tritondsl::CountingPass {
   using TernaryConvToMatmulBase::TernaryConvToMatmulBase;
   tritondsl::PassCounter numConvs{
       "converted-convs", "Convolutions turned into packed ternary matmuls"};
+  tritondsl::PassCounter numGrouped{
+      "packed-grouped-convs",
+      "Grouped convolutions that read their filter packed"};
   SmallVector<tritondsl::PassCounter *> getCounters() override {
-    return {&numConvs};
+    return {&numConvs, &numGrouped};
   }
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<TernaryConvToMatmul>(&getContext(), numConvs, wholeBatch);
+    if (packedGrouped)
+      patterns.add<PackedGroupedConv>(&getContext(), numGrouped);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

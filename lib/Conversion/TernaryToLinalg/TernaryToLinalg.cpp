@@ -51,6 +51,17 @@ RankedTensorType tritondsl::getPackedStorageType(PackedTensorType type) {
       IntegerType::get(type.getContext(), 8));
 }
 
+TypedAttr tritondsl::getStorageAttr(PackedTensorType type,
+                                   ElementsAttr value) {
+  RankedTensorType storage = getPackedStorageType(type);
+  if (auto dense = dyn_cast<DenseElementsAttr>(value))
+    return dense.bitcast(IntegerType::get(type.getContext(), 8))
+        .reshape(storage);
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+    return DenseResourceElementsAttr::get(storage, resource.getRawHandle());
+  return {};
+}
+
 TernaryToLinalgTypeConverter::TernaryToLinalgTypeConverter() {
   addConversion([](Type type) { return type; });
   addConversion(
@@ -126,10 +137,10 @@ bool hasRecoverableSizes(PackedTensorType type) {
   return true;
 }
 
-/// The code (trit + 1: 0, 1 or 2) at position `position` (an index below the
-/// trits per byte) of `byte` (i8), as an i8.
-Value decodeCode(OpBuilder &b, Location loc, Encoding encoding, Value byte,
-                 Value position) {
+} // namespace
+
+Value tritondsl::decodeCode(OpBuilder &b, Location loc, Encoding encoding,
+                            Value byte, Value position) {
   Type i8 = b.getI8Type();
   if (encoding == Encoding::offset2) {
     // offset2: bits 2j..2j+1, least significant first.
@@ -154,6 +165,8 @@ Value decodeCode(OpBuilder &b, Location loc, Encoding encoding, Value byte,
       arith::RemUIOp::create(b, loc, shifted, intConstant(b, loc, i32, 3));
   return arith::TruncIOp::create(b, loc, i8, code);
 }
+
+namespace {
 
 /// Adds code (i8, 0..2) at position `position` of a byte being built.
 Value encodeCode(OpBuilder &b, Location loc, Encoding encoding, Value byte,
@@ -296,17 +309,10 @@ struct ConstantLowering : OpConversionPattern<ternary::ConstantOp> {
   LogicalResult
   matchAndRewrite(ternary::ConstantOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    RankedTensorType storage =
-        getPackedStorageType(op.getResult().getType());
-    ElementsAttr value = op.getValue();
-    TypedAttr bytes;
-    if (auto dense = dyn_cast<DenseElementsAttr>(value))
-      bytes = dense.bitcast(rewriter.getI8Type()).reshape(storage);
-    else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-      bytes = DenseResourceElementsAttr::get(storage, resource.getRawHandle());
+    TypedAttr bytes = getStorageAttr(op.getResult().getType(), op.getValue());
     if (!bytes)
       return rewriter.notifyMatchFailure(op, "unsupported constant storage");
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, storage, bytes);
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, bytes);
     return success();
   }
 };

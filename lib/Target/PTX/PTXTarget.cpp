@@ -324,10 +324,13 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   pm.addPass(ternary::createTernaryFlattenLayers());
   // Ternary convolutions become one im2col + ternary.matmul on the filter
   // packed as a [C*KH*KW, F] weight, which the matmul kernels read packed:
-  // no dense copy of the filter reaches the device. Before the inliner,
-  // whose canonicalization would fold the filter into dense floats.
+  // no dense copy of the filter reaches the device. Grouped convolutions
+  // (depthwise ones) decode their filter's trits from its packed bytes.
+  // Before the inliner, whose canonicalization would fold the filter into
+  // dense floats.
   TernaryConvToMatmulOptions convolutions;
   convolutions.wholeBatch = true;
+  convolutions.packedGrouped = true;
   pm.addNestedPass<func::FuncOp>(createTernaryConvToMatmul(convolutions));
   // Sub-layer calls disappear: the host function is one straight list of
   // launches for the manifest.

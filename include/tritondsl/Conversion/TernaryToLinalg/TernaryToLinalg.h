@@ -12,6 +12,17 @@ namespace tritondsl {
 /// `tensor<rows x row_bytes x i8>`, one row per fiber along the packed axis.
 RankedTensorType getPackedStorageType(ternary::PackedTensorType type);
 
+/// The bytes of a ternary.constant's `value` (ui8 storage) as an attribute
+/// of getPackedStorageType(type), for an arith.constant; null when the
+/// storage is neither dense nor a resource.
+TypedAttr getStorageAttr(ternary::PackedTensorType type, ElementsAttr value);
+
+/// The code (trit + 1: 0, 1 or 2) at position `position` (an index below the
+/// trits per byte) of the packed `byte` (i8) as `encoding` stores it, as an
+/// i8: the format of ternary_packing.h spelled out in arith ops.
+Value decodeCode(OpBuilder &b, Location loc, ternary::Encoding encoding,
+                 Value byte, Value position);
+
 /// Converts `!ternary.packed` to its storage type; other types are kept.
 class TernaryToLinalgTypeConverter : public TypeConverter {
 public:
