@@ -16,7 +16,8 @@ by side:
 * ours: the function's launches (the GEMV kernels up to 16 tokens, the
   tiled kernel above) and its one device copy of the result;
 * ours int8 (where K % 64 == 0): the same weights with int8 activations
-  (`Tensor<i8> @ TernaryTensor`, exact i32: the dp4a GEMV at every batch),
+  (`Tensor<i8> @ TernaryTensor`, exact i32: the dp4a GEMV at batch 1, the
+  tensor-core kernel above),
   compiled by `--prepare` into DIR/int8_KxN/;
 * torch.matmul of the same trits as a dense fp16 weight (cuBLAS) and fp32;
 * a device-to-device copy of the fp16 weight's bytes: the bandwidth limit.

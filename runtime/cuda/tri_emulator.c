@@ -30,6 +30,8 @@ struct launch {
   pthread_barrier_t block_barrier;
   pthread_barrier_t warp_barriers[kMaxThreads / kWarpSize];
   int64_t slots[kMaxThreads];
+  /* The A (two) and B registers of each thread, for mma. */
+  int32_t mma_slots[kMaxThreads][3];
 };
 
 struct thread {
@@ -113,6 +115,39 @@ int64_t __tri_emu_shuffle(int32_t mode, int64_t bits, int32_t offset,
   /* Nobody overwrites a slot before the whole warp has read. */
   pthread_barrier_wait(&launch->warp_barriers[warp]);
   return result;
+}
+
+/* Byte `k % 4` of `reg`, as a signed 8-bit value. */
+static int32_t s8_at(int32_t reg, int k) {
+  return (int32_t)(int8_t)(uint8_t)((uint32_t)reg >> (8 * (k % 4)));
+}
+
+int32_t __tri_emu_mma_m16n8k16_s8(int32_t index, int32_t a0, int32_t a1,
+                                  int32_t b0, int32_t c) {
+  struct launch *launch = self->launch;
+  unsigned warp = self->linear / kWarpSize;
+  unsigned base = warp * kWarpSize;
+  int32_t *mine = launch->mma_slots[self->linear];
+  mine[0] = a0;
+  mine[1] = a1;
+  mine[2] = b0;
+  pthread_barrier_wait(&launch->warp_barriers[warp]);
+  int lane = (int)(self->linear % kWarpSize);
+  int group = lane / 4, in_group = lane % 4;
+  int row = group + (index >= 2 ? 8 : 0);
+  int column = 2 * in_group + (index & 1);
+  /* 32-bit wrapping sums (the .s32 accumulators without .satfinite). */
+  uint32_t sum = (uint32_t)c;
+  for (int k = 0; k < 16; ++k) {
+    /* A[row][k]: lane 4 * (row % 8) + k / 4, register a0 or a1. */
+    int32_t a = launch->mma_slots[base + 4 * (row % 8) + k / 4][row < 8 ? 0 : 1];
+    /* B[k][column]: lane 4 * column + k / 4. */
+    int32_t b = launch->mma_slots[base + 4 * column + k / 4][2];
+    sum += (uint32_t)(s8_at(a, k) * s8_at(b, k));
+  }
+  /* Nobody overwrites a slot before the whole warp has read. */
+  pthread_barrier_wait(&launch->warp_barriers[warp]);
+  return (int32_t)sum;
 }
 
 int32_t __tri_emu_shuffle_valid(int32_t mode, int32_t offset, int32_t width) {

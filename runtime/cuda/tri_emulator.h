@@ -44,6 +44,15 @@ void __tri_emu_barrier(void);
 int64_t __tri_emu_shuffle(int32_t mode, int64_t bits, int32_t offset,
                           int32_t width);
 int32_t __tri_emu_shuffle_valid(int32_t mode, int32_t offset, int32_t width);
+/* Accumulator `index` (0..3) of this lane of mma.sync.m16n8k16.row.col
+ * .s32.s8.s8.s32 given this lane's A registers a0, a1, B register b0 and
+ * accumulator `c`, with the fragments of the PTX ISA ("Matrix Fragments for
+ * mma.m16n8k16 with integer type"): lane l = 4g + t holds A rows g (a0)
+ * and g + 8 (a1), columns 4t..4t+3 (low byte first); B rows 4t..4t+3 of
+ * column g; accumulators (g, 2t), (g, 2t + 1), (g + 8, 2t), (g + 8, 2t + 1).
+ * The whole warp calls it together, like shuffles. */
+int32_t __tri_emu_mma_m16n8k16_s8(int32_t index, int32_t a0, int32_t a1,
+                                  int32_t b0, int32_t c);
 
 typedef void (*tri_emu_entry)(void **params);
 

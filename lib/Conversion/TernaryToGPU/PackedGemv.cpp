@@ -35,6 +35,8 @@ using namespace mlir;
 namespace tritondsl {
 
 std::string PackedGemvConfig::kernelName() const {
+  if (mma)
+    return "ternary_mma_i8_m16n32";
   return ("ternary_gemv_" + Twine(int8 ? "i8" : "f32") + "_r" + Twine(rows) +
           "c" + Twine(columns) + "w" + Twine(words))
       .str();
@@ -146,6 +148,8 @@ static void buildInt8Step(OpBuilder &b, Location loc,
 
 gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
                                      const PackedGemvConfig &config) {
+  if (config.mma)
+    return buildPackedMmaKernel(builder, loc, config);
   Type f32 = builder.getF32Type(), i8 = builder.getI8Type();
   Type i32 = builder.getI32Type();
   int64_t dynamic = ShapedType::kDynamic;

@@ -21,11 +21,16 @@ struct PackedGemvConfig {
   int64_t rows = 1, columns = 4, words = 4;
   /// i8 activations and an exact i32 result (dp4a), else f32 ones.
   bool int8 = false;
+  /// The int8 tensor-core kernel (PackedMma.cpp): a 16-row x 32-column
+  /// tile per block.
+  bool mma = false;
 
-  /// ternary_gemv_f32_r<rows>c<columns>w<words>, or ternary_gemv_i8_...
+  /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_..., or
+  /// ternary_mma_i8_m16n32.
   std::string kernelName() const;
-  /// Output columns per block (grid x = ceildiv(N, this)).
-  int64_t blockColumns() const { return kThreads / 32 * columns; }
+  /// Output columns per block (grid x = ceildiv(N, this)); grid y is
+  /// ceildiv(M, rows).
+  int64_t blockColumns() const { return mma ? 32 : kThreads / 32 * columns; }
   /// The kernel for a reduction length `k`, one row (`singleRow`) or up to
   /// the GEMV batch: rows of whole 128-bit (k % 64 == 0) or 32-bit
   /// (k % 16 == 0) words; none otherwise (the byte kernel then).
@@ -36,13 +41,16 @@ struct PackedGemvConfig {
       return PackedGemvConfig{4, 4, 1};
     return PackedGemvConfig{1, 4, k % 64 == 0 ? 4 : 1};
   }
-  /// The int8 kernel (any batch; one row, or 4 rows per block): 128-bit
-  /// loads of weights and x, so k % 64 == 0.
+  /// The int8 kernel: the dp4a GEMV for one row, the tensor-core kernel
+  /// for more (16 rows per block); 128-bit loads of weights and x, so
+  /// k % 64 == 0.
   static std::optional<PackedGemvConfig> selectInt8(int64_t k,
                                                     bool singleRow) {
     if (k <= 0 || k % 64 != 0)
       return std::nullopt;
-    return PackedGemvConfig{singleRow ? 1 : 4, 4, 4, /*int8=*/true};
+    if (singleRow)
+      return PackedGemvConfig{1, 4, 4, /*int8=*/true};
+    return PackedGemvConfig{16, 4, 4, /*int8=*/true, /*mma=*/true};
   }
 };
 
@@ -53,6 +61,12 @@ struct PackedGemvConfig {
 mlir::gpu::GPUFuncOp buildPackedGemvKernel(mlir::OpBuilder &builder,
                                            mlir::Location loc,
                                            const PackedGemvConfig &config);
+
+/// Builds the int8 tensor-core kernel (`config.mma`; PackedMma.cpp), with
+/// the int8 arguments above.
+mlir::gpu::GPUFuncOp buildPackedMmaKernel(mlir::OpBuilder &builder,
+                                          mlir::Location loc,
+                                          const PackedGemvConfig &config);
 
 } // namespace tritondsl
 

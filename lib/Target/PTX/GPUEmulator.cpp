@@ -10,7 +10,8 @@
 // calls of __tri_emu_id(kind, dim), gpu.barrier a call of
 // __tri_emu_barrier, gpu.shuffle calls of __tri_emu_shuffle (the value's
 // bits as i64) and __tri_emu_shuffle_valid, nvvm.dot.accumulate.4way (dp4a)
-// its arith expansion; a workgroup attribution (shared
+// its arith expansion, nvvm.mma.sync (m16n8k16 s8) calls of
+// __tri_emu_mma_m16n8k16_s8; a workgroup attribution (shared
 // memory) becomes a private memref.global, which is the block's own because
 // the emulator runs one block at a time; a private attribution a
 // memref.alloca. After the LLVM lowering each kernel K gets the entry point
@@ -143,6 +144,50 @@ struct GPUKernelsToHostPass
     op.erase();
   }
 
+  /// nvvm.mma.sync m16n8k16 with s8 A and B, row x col, i32 accumulators:
+  /// result e (of the four a lane holds) is a call of
+  /// __tri_emu_mma_m16n8k16_s8(e, a0, a1, b0, c_e), which exchanges the
+  /// warp's fragments and computes it as the PTX ISA lays them out. The
+  /// result's llvm.extractvalue users take the calls' values. Other shapes
+  /// and types are refused at their location.
+  static LogicalResult emulateMma(ModuleOp module, NVVM::MmaOp op) {
+    NVVM::MMAShapeAttr shape = op.getShape();
+    if (shape.getM() != 16 || shape.getN() != 8 || shape.getK() != 16 ||
+        op.getMultiplicandAPtxType() != NVVM::MMATypes::s8 ||
+        op.getMultiplicandBPtxType() != NVVM::MMATypes::s8 ||
+        op.getLayoutA() != NVVM::MMALayout::row ||
+        op.getLayoutB() != NVVM::MMALayout::col ||
+        op.getOperandA().size() != 2 || op.getOperandB().size() != 1 ||
+        op.getOperandC().size() != 4)
+      return op.emitError("the GPU emulator runs nvvm.mma.sync m16n8k16 of "
+                          "s8 (row x col, i32 accumulators) only");
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    Type i32 = b.getI32Type();
+    func::FuncOp callee = declare(module, "__tri_emu_mma_m16n8k16_s8",
+                                  {i32, i32, i32, i32, i32}, {i32});
+    SmallVector<Value> results;
+    for (int32_t e = 0; e < 4; ++e)
+      results.push_back(
+          func::CallOp::create(
+              b, loc, callee,
+              ValueRange{arith::ConstantIntOp::create(b, loc, e, 32),
+                         op.getOperandA()[0], op.getOperandA()[1],
+                         op.getOperandB()[0], op.getOperandC()[e]})
+              .getResult(0));
+    for (Operation *user : llvm::make_early_inc_range(op->getUsers())) {
+      auto extract = dyn_cast<LLVM::ExtractValueOp>(user);
+      if (!extract || extract.getPosition().size() != 1)
+        return user->emitError("the GPU emulator reads an mma result only "
+                               "through llvm.extractvalue");
+      extract.getResult().replaceAllUsesWith(
+          results[extract.getPosition()[0]]);
+      extract.erase();
+    }
+    op.erase();
+    return success();
+  }
+
   LogicalResult convert(ModuleOp module, gpu::GPUFuncOp kernel) {
     MLIRContext *context = &getContext();
     // Shared and private memory are host memory.
@@ -194,6 +239,12 @@ struct GPUKernelsToHostPass
 
     Type i32 = b.getI32Type(), i64 = b.getI64Type();
     func::FuncOp idFunc = declare(module, "__tri_emu_id", {i32, i32}, {i64});
+    // Before the walk below: each replaces its result's users.
+    SmallVector<NVVM::MmaOp> mmas;
+    func.walk([&](NVVM::MmaOp mma) { mmas.push_back(mma); });
+    for (NVVM::MmaOp mma : mmas)
+      if (failed(emulateMma(module, mma)))
+        return failure();
     WalkResult result = func.walk([&](Operation *op) -> WalkResult {
       if (auto dp4a = dyn_cast<NVVM::DotAccumulate4WayOp>(op)) {
         expandDotAccumulate(dp4a);

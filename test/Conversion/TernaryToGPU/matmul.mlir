@@ -160,19 +160,22 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 
 // -----
 
-// int8 activations with K % 64 == 0: the dp4a GEMV for every batch (one
-// row, or 4 rows per block), exact i32. Per step a lane loads 16 x bytes
-// per row (128-bit), transposes them with vector.shuffle so that each 4
-// bytes match the codes (w >> 2s) & 0x03030303 of a packed word, and
-// accumulates nvvm.dot.accumulate.4way (unsigned codes, signed x); the sum
-// of the x bytes (dp4a with ones) is subtracted once: sum((c - 1) x). No
-// float op, no multiply.
+// int8 activations with K % 64 == 0, exact i32: one row runs the dp4a
+// GEMV, more the tensor-core kernel (16 rows x 32 columns per block).
+// GEMV: per step a lane loads 16 x bytes per row (128-bit), transposes them
+// with vector.shuffle so that each 4 bytes match the codes
+// (w >> 2s) & 0x03030303 of a packed word, and accumulates
+// nvvm.dot.accumulate.4way (unsigned codes, signed x); the sum of the x
+// bytes (dp4a with ones) is subtracted once: sum((c - 1) x). No float op,
+// no multiply.
 // CHECK-LABEL: func.func @int8(
 // CHECK: %[[ONE:.*]] = arith.cmpi ule, %{{.*}}, %c1
 // CHECK: scf.if %[[ONE]] {
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_i8_r1c4w4 blocks in (%{{.*}}, %{{.*}}, %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?x?xi32>)
 // CHECK: } else {
-// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_i8_r4c4w4
+// CHECK:   %[[GX:.*]] = arith.ceildivui %{{.*}}, %c32 : index
+// CHECK:   %[[GY:.*]] = arith.ceildivui %{{.*}}, %c16 : index
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_mma_i8_m16n32 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1)
 // CHECK-NOT: ternary_gemm_f32 blocks
 // CHECK-LABEL: gpu.func @ternary_gemv_i8_r1c4w4(
 // CHECK-SAME: %[[GX:[a-z0-9]+]]: memref<?x?xi8>, %{{[a-z0-9]+}}: memref<?x?xi8>
@@ -193,8 +196,33 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // CHECK-COUNT-20: gpu.shuffle xor {{.*}} : i32
 // CHECK-NOT: arith.mulf
 // CHECK: gpu.return
-// CHECK-LABEL: gpu.func @ternary_gemv_i8_r4c4w4(
-// CHECK:   scf.for {{.*}} -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32)
+// Tensor cores: 8 warps split K, each with four 16x8 i32 accumulator tiles
+// (16 loop values); per step a lane loads 64 x bytes of rows g and g + 8
+// and one 128-bit word vector per column, turns each code byte c into the
+// s8 trit ((c | 0x80) - 1) ^ 0x80 (0x80808080 = -2139062144, 0x01010101 =
+// 16843009), and runs nvvm.mma.sync m16n8k16 s8 x s8 -> i32 (64 per step);
+// the warps' sums meet in 16 KB of shared memory after a barrier. No
+// multiply by a weight, no float op.
+// CHECK-LABEL: gpu.func @ternary_mma_i8_m16n32(
+// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xi8>, %{{[a-z0-9]+}}: memref<?x?xi8>
+// CHECK-SAME: workgroup(%[[PARTIAL:.*]] : memref<4096xi32, #gpu.address_space<workgroup>>)
+// CHECK-NOT: arith.mulf
+// CHECK:   scf.for {{.*}} -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
+// CHECK:     %[[XB:.*]] = vector.load %[[MX]][{{.*}}] {alignment = 16 : i64} : memref<?x?xi8>, vector<16xi8>
+// CHECK:     vector.shuffle %[[XB]], %[[XB]] [0, 4, 8, 12] : vector<16xi8>, vector<16xi8>
+// CHECK:     vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
+// CHECK:     %[[C:.*]] = arith.andi %{{.*}}, %c50529027_i32 : i32
+// CHECK:     %[[O:.*]] = arith.ori %[[C]], %c-2139062144_i32 : i32
+// CHECK:     %[[S:.*]] = arith.subi %[[O]], %c16843009_i32 : i32
+// CHECK:     %[[TRITS:.*]] = arith.xori %[[S]], %c-2139062144_i32 : i32
+// CHECK:     nvvm.mma.sync A[%{{.*}}, %{{.*}}]  B[%[[TRITS]]]  C[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}]  {{{.*}}layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<s8>, multiplicandBPtxType = #nvvm.mma_type<s8>, shape = #nvvm.shape<m = 16, n = 8, k = 16>}
+// CHECK-COUNT-63: nvvm.mma.sync
+// CHECK-NOT: nvvm.mma.sync
+// CHECK:     scf.yield
+// CHECK-COUNT-16: memref.store %{{.*}}, %[[PARTIAL]]
+// CHECK:   gpu.barrier
+// CHECK-NOT: arith.mulf
+// CHECK: gpu.return
 func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi32> {
   %y = ternary.matmul %x, %w : tensor<?x64xi8>, !ternary.packed<64x8> -> tensor<?x8xi32>
   return %y : tensor<?x8xi32>

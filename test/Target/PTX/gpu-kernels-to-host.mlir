@@ -164,3 +164,64 @@ gpu.module @kernels {
     gpu.return
   }
 }
+
+// -----
+
+// nvvm.mma.sync m16n8k16 s8: one call of the emulator per accumulator
+// (index e, the lane's A and B registers, C[e]); the llvm.extractvalue
+// users of the result take the calls' values.
+// CHECK-DAG: func.func private @__tri_emu_mma_m16n8k16_s8(i32, i32, i32, i32, i32) -> i32
+// CHECK-LABEL: func.func @mma(
+// CHECK-NOT: nvvm.
+// CHECK-NOT: llvm.extractvalue
+// CHECK: %[[A0:.*]] = memref.load %{{.*}}[%c0]
+// CHECK: %[[A1:.*]] = memref.load %{{.*}}[%c1]
+// CHECK: %[[B:.*]] = memref.load %{{.*}}[%c2]
+// CHECK: %[[C:.*]] = memref.load %{{.*}}[%c3]
+// CHECK: %[[E0:.*]] = arith.constant 0 : i32
+// CHECK: %[[D0:.*]] = call @__tri_emu_mma_m16n8k16_s8(%[[E0]], %[[A0]], %[[A1]], %[[B]], %[[C]])
+// CHECK: %[[E3:.*]] = arith.constant 3 : i32
+// CHECK: %[[D3:.*]] = call @__tri_emu_mma_m16n8k16_s8(%[[E3]], %[[A0]], %[[A1]], %[[B]], %[[A0]])
+// CHECK: memref.store %[[D0]], %{{.*}}[%c0]
+// CHECK: memref.store %[[D3]], %{{.*}}[%c1]
+gpu.module @kernels {
+  gpu.func @mma(%y: memref<?xi32>) kernel {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    %c3 = arith.constant 3 : index
+    %a0 = memref.load %y[%c0] : memref<?xi32>
+    %a1 = memref.load %y[%c1] : memref<?xi32>
+    %b = memref.load %y[%c2] : memref<?xi32>
+    %c = memref.load %y[%c3] : memref<?xi32>
+    %d = nvvm.mma.sync A[%a0, %a1] B[%b] C[%c, %c, %c, %a0]
+        {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
+         multiplicandAPtxType = #nvvm.mma_type<s8>, multiplicandBPtxType = #nvvm.mma_type<s8>,
+         intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>,
+         shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, i32) -> !llvm.struct<(i32, i32, i32, i32)>
+    %d0 = llvm.extractvalue %d[0] : !llvm.struct<(i32, i32, i32, i32)>
+    %d3 = llvm.extractvalue %d[3] : !llvm.struct<(i32, i32, i32, i32)>
+    memref.store %d0, %y[%c0] : memref<?xi32>
+    memref.store %d3, %y[%c1] : memref<?xi32>
+    gpu.return
+  }
+}
+
+// -----
+
+// Other mma shapes and types are refused where they are.
+gpu.module @kernels {
+  gpu.func @mma8(%y: memref<?xi32>) kernel {
+    %c0 = arith.constant 0 : index
+    %a = memref.load %y[%c0] : memref<?xi32>
+    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 (row x col, i32 accumulators) only}}
+    %d = nvvm.mma.sync A[%a] B[%a] C[%a, %a]
+        {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
+         multiplicandAPtxType = #nvvm.mma_type<s8>, multiplicandBPtxType = #nvvm.mma_type<s8>,
+         intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>,
+         shape = #nvvm.shape<m = 8, n = 8, k = 16>} : (i32, i32, i32) -> !llvm.struct<(i32, i32)>
+    %d0 = llvm.extractvalue %d[0] : !llvm.struct<(i32, i32)>
+    memref.store %d0, %y[%c0] : memref<?xi32>
+    gpu.return
+  }
+}
