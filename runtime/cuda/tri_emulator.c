@@ -140,7 +140,8 @@ int32_t __tri_emu_mma_m16n8k16_s8(int32_t index, int32_t a0, int32_t a1,
   uint32_t sum = (uint32_t)c;
   for (int k = 0; k < 16; ++k) {
     /* A[row][k]: lane 4 * (row % 8) + k / 4, register a0 or a1. */
-    int32_t a = launch->mma_slots[base + 4 * (row % 8) + k / 4][row < 8 ? 0 : 1];
+    int32_t a =
+        launch->mma_slots[base + 4 * (row % 8) + k / 4][row < 8 ? 0 : 1];
     /* B[k][column]: lane 4 * column + k / 4. */
     int32_t b = launch->mma_slots[base + 4 * column + k / 4][2];
     sum += (uint32_t)(s8_at(a, k) * s8_at(b, k));

@@ -146,10 +146,9 @@ static void buildInt8Step(OpBuilder &b, Location loc,
   scf::YieldOp::create(b, loc, acc);
 }
 
-gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
-                                     const PackedGemvConfig &config) {
-  if (config.mma)
-    return buildPackedMmaKernel(builder, loc, config);
+gpu::GPUFuncOp createKernel(OpBuilder &builder, Location loc,
+                            const PackedGemvConfig &config,
+                            TypeRange workgroup) {
   Type f32 = builder.getF32Type(), i8 = builder.getI8Type();
   Type i32 = builder.getI32Type();
   int64_t dynamic = ShapedType::kDynamic;
@@ -165,35 +164,33 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
       {matrix(element), matrix(i8), vectorOf(f32), vectorOf(result),
        matrix(result)},
       {});
-  auto kernel = gpu::GPUFuncOp::create(builder, loc, config.kernelName(), type);
+  auto kernel = gpu::GPUFuncOp::create(builder, loc, config.kernelName(), type,
+                                       workgroup);
   kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                   builder.getUnitAttr());
   kernel.setKnownBlockSizeAttr(
       builder.getDenseI32ArrayAttr({PackedGemvConfig::kThreads, 1, 1}));
+  return kernel;
+}
+
+gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
+                                     const PackedGemvConfig &config) {
+  if (config.mma)
+    return buildPackedMmaKernel(builder, loc, config);
+  Type f32 = builder.getF32Type();
+  Type i32 = builder.getI32Type();
+  int64_t dynamic = ShapedType::kDynamic;
+  gpu::GPUFuncOp kernel = createKernel(builder, loc, config);
 
   OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
   Value x = kernel.getArgument(0), w = kernel.getArgument(1);
   Value scale = kernel.getArgument(2), bias = kernel.getArgument(3);
   Value y = kernel.getArgument(4);
-  auto index = [&](int64_t value) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  };
-  auto i32Constant = [&](int64_t value) -> Value {
-    return arith::ConstantIntOp::create(b, loc, value, 32);
-  };
-  auto add = [&](Value l, Value r) -> Value {
-    return arith::AddIOp::create(b, loc, l, r);
-  };
-  auto mul = [&](Value l, Value r) -> Value {
-    return arith::MulIOp::create(b, loc, l, r);
-  };
-  auto minIndex = [&](Value l, Value r) -> Value {
-    return arith::MinUIOp::create(b, loc, l, r);
-  };
+  KernelMath math{b, loc};
   const int64_t rows = config.rows, columns = config.columns;
   const int64_t words = config.words, warps = PackedGemvConfig::kThreads / 32;
 
-  Value c0 = index(0), c1 = index(1), c32 = index(32);
+  Value c0 = math.index(0), c1 = math.index(1), c32 = math.index(32);
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value lane = arith::RemUIOp::create(b, loc, tid, c32);
   Value warp = arith::DivUIOp::create(b, loc, tid, c32);
@@ -202,35 +199,37 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
   Value M = memref::DimOp::create(b, loc, x, 0);
   Value N = memref::DimOp::create(b, loc, w, 0);
   Value rowBytes = memref::DimOp::create(b, loc, w, 1);
-  Value colBase = add(mul(blockX, index(warps * columns)),
-                      mul(warp, index(columns)));
-  Value rowBase = mul(blockY, index(rows));
+  Value colBase = math.add(math.mul(blockX, math.index(warps * columns)),
+                           math.mul(warp, math.index(columns)));
+  Value rowBase = math.mul(blockY, math.index(rows));
   // Loads use clamped indices (a column or row past the end reads the last
   // one); only the stores are guarded.
   Value lastColumn = arith::SubIOp::create(b, loc, N, c1);
   Value lastRow = arith::SubIOp::create(b, loc, M, c1);
   SmallVector<Value> columnIndex, rowIndex;
   for (int64_t j = 0; j < columns; ++j)
-    columnIndex.push_back(minIndex(add(colBase, index(j)), lastColumn));
+    columnIndex.push_back(
+        math.minIndex(math.add(colBase, math.index(j)), lastColumn));
   for (int64_t r = 0; r < rows; ++r)
-    rowIndex.push_back(minIndex(add(rowBase, index(r)), lastRow));
+    rowIndex.push_back(
+        math.minIndex(math.add(rowBase, math.index(r)), lastRow));
 
   // The packed bytes as 32-bit words: [N * rowWords].
   Value flat = memref::CollapseShapeOp::create(
       b, loc, w, ArrayRef<ReassociationIndices>{{0, 1}});
-  Value rowWords = arith::DivUIOp::create(b, loc, rowBytes, index(4));
-  Value allWords = mul(N, rowWords);
+  Value rowWords = arith::DivUIOp::create(b, loc, rowBytes, math.index(4));
+  Value allWords = math.mul(N, rowWords);
   Value packedWords = memref::ViewOp::create(
       b, loc, MemRefType::get({dynamic}, i32), flat, c0,
       ValueRange{allWords});
   SmallVector<Value> columnStart;
   for (Value n : columnIndex)
-    columnStart.push_back(mul(n, rowWords));
+    columnStart.push_back(math.mul(n, rowWords));
 
   // step s: this lane's words [s, s + words) of each column.
-  Value firstWord = mul(lane, index(words));
-  Value stride = index(32 * words);
-  Value zero = config.int8 ? Value(i32Constant(0))
+  Value firstWord = math.mul(lane, math.index(words));
+  Value stride = math.index(32 * words);
+  Value zero = config.int8 ? Value(math.i32(0))
                            : Value(arith::ConstantFloatOp::create(
                                  b, loc, cast<FloatType>(f32), APFloat(0.0f)));
   // int8: one more accumulator per row, the sum of its x values.
@@ -247,21 +246,22 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
     Value s = loop.getInductionVar();
     SmallVector<Value> acc(loop.getRegionIterArgs().begin(),
                            loop.getRegionIterArgs().end());
-    Value k0 = mul(s, index(16));
+    Value k0 = math.mul(s, math.index(16));
     // x[m_r, k0 + e] for the 16 * words k's, 4 at a time.
     auto vec4f = VectorType::get({4}, f32);
     SmallVector<SmallVector<Value>> xs(rows);
     for (int64_t r = 0; r < rows; ++r) {
       for (int64_t v = 0; v < 4 * words; ++v) {
         Value chunk = vector::LoadOp::create(
-            b, loc, vec4f, x, ValueRange{rowIndex[r], add(k0, index(4 * v))},
+            b, loc, vec4f, x,
+            ValueRange{rowIndex[r], math.add(k0, math.index(4 * v))},
             /*nontemporal=*/false, llvm::MaybeAlign(16));
         for (int64_t e = 0; e < 4; ++e)
           xs[r].push_back(vector::ExtractOp::create(b, loc, chunk, e));
       }
     }
-    Value magic = i32Constant(0x4B000000);
-    Value three = i32Constant(3);
+    Value magic = math.i32(0x4B000000);
+    Value three = math.i32(3);
     Value offset = arith::ConstantFloatOp::create(
         b, loc, cast<FloatType>(f32), APFloat(8388609.0f));
     forEachPackedWord(
@@ -293,11 +293,11 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
             b, loc, partials[r * columns + j],
             loop.getResult(rows * columns + r));
   SmallVector<Value> totals;
-  Value width = i32Constant(32);
+  Value width = math.i32(32);
   for (Value partial : partials) {
     Value sum = partial;
     for (int64_t offset = 16; offset >= 1; offset /= 2) {
-      auto shuffle = gpu::ShuffleOp::create(b, loc, sum, i32Constant(offset),
+      auto shuffle = gpu::ShuffleOp::create(b, loc, sum, math.i32(offset),
                                             width, gpu::ShuffleMode::XOR);
       sum = config.int8 ? Value(arith::AddIOp::create(
                               b, loc, sum, shuffle.getShuffleResult()))
@@ -317,7 +317,7 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
   Value perBias =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, biases, c1);
   for (int64_t j = 0; j < columns; ++j) {
-    Value n = add(colBase, index(j));
+    Value n = math.add(colBase, math.index(j));
     Value scaleValue =
         config.int8 ? Value()
                     : Value(memref::LoadOp::create(
@@ -331,7 +331,7 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
     Value inColumns =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, n, N);
     for (int64_t r = 0; r < rows; ++r) {
-      Value m = add(rowBase, index(r));
+      Value m = math.add(rowBase, math.index(r));
       Value inRows =
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, m, M);
       Value inside = arith::AndIOp::create(b, loc, inColumns, inRows);

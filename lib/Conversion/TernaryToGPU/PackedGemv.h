@@ -6,6 +6,7 @@
 #ifndef TRITONDSL_LIB_CONVERSION_TERNARYTOGPU_PACKEDGEMV_H
 #define TRITONDSL_LIB_CONVERSION_TERNARYTOGPU_PACKEDGEMV_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 
 #include <optional>
@@ -53,6 +54,35 @@ struct PackedGemvConfig {
     return PackedGemvConfig{16, 4, 4, /*int8=*/true, /*mma=*/true};
   }
 };
+
+/// The index and i32 arithmetic the kernels are built of, at `b`'s
+/// insertion point.
+struct KernelMath {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  mlir::Value index(int64_t value) const {
+    return mlir::arith::ConstantIndexOp::create(b, loc, value);
+  }
+  mlir::Value i32(int64_t value) const {
+    return mlir::arith::ConstantIntOp::create(b, loc, value, 32);
+  }
+  mlir::Value add(mlir::Value l, mlir::Value r) const {
+    return mlir::arith::AddIOp::create(b, loc, l, r);
+  }
+  mlir::Value mul(mlir::Value l, mlir::Value r) const {
+    return mlir::arith::MulIOp::create(b, loc, l, r);
+  }
+  mlir::Value minIndex(mlir::Value l, mlir::Value r) const {
+    return mlir::arith::MinUIOp::create(b, loc, l, r);
+  }
+};
+
+/// An empty kernel named and typed for `config` (the arguments below),
+/// with `workgroup` memory, 256 threads.
+mlir::gpu::GPUFuncOp createKernel(mlir::OpBuilder &builder,
+                                  mlir::Location loc,
+                                  const PackedGemvConfig &config,
+                                  mlir::TypeRange workgroup = {});
 
 /// Builds the kernel of `config` at the builder's insertion point (in a
 /// gpu.module): the arguments of the other ternary kernels, (x: ?x?xf32,

@@ -54,97 +54,74 @@ gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
                                     const PackedGemvConfig &config) {
   MLIRContext *context = builder.getContext();
   Type i8 = builder.getI8Type(), i32 = builder.getI32Type();
-  Type f32 = builder.getF32Type();
   int64_t dynamic = ShapedType::kDynamic;
-  auto matrix = [&](Type element) {
-    return MemRefType::get({dynamic, dynamic}, element);
-  };
-  FunctionType type = builder.getFunctionType(
-      {matrix(i8), matrix(i8), MemRefType::get({dynamic}, f32),
-       MemRefType::get({dynamic}, i32), matrix(i32)},
-      {});
   // The partial sums of every warp: [warp][value][lane].
   auto workgroup = gpu::AddressSpaceAttr::get(
       context, gpu::GPUDialect::getWorkgroupAddressSpace());
   auto partialType = MemRefType::get({kWarps * kColumnTiles * 4 * 32}, i32,
                                      MemRefLayoutAttrInterface{}, workgroup);
-  auto kernel = gpu::GPUFuncOp::create(builder, loc, config.kernelName(), type,
-                                       TypeRange{partialType});
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                  builder.getUnitAttr());
-  kernel.setKnownBlockSizeAttr(
-      builder.getDenseI32ArrayAttr({PackedGemvConfig::kThreads, 1, 1}));
+  gpu::GPUFuncOp kernel =
+      createKernel(builder, loc, config, TypeRange{partialType});
 
   OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
   Value x = kernel.getArgument(0), w = kernel.getArgument(1);
   Value bias = kernel.getArgument(3), y = kernel.getArgument(4);
   Value partial = kernel.getWorkgroupAttributions()[0];
-  auto index = [&](int64_t value) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  };
-  auto i32Constant = [&](int64_t value) -> Value {
-    return arith::ConstantIntOp::create(b, loc, value, 32);
-  };
-  auto add = [&](Value l, Value r) -> Value {
-    return arith::AddIOp::create(b, loc, l, r);
-  };
-  auto mul = [&](Value l, Value r) -> Value {
-    return arith::MulIOp::create(b, loc, l, r);
-  };
-  auto minIndex = [&](Value l, Value r) -> Value {
-    return arith::MinUIOp::create(b, loc, l, r);
-  };
+  KernelMath math{b, loc};
 
-  Value c0 = index(0), c1 = index(1), c32 = index(32);
+  Value c0 = math.index(0), c1 = math.index(1), c32 = math.index(32);
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value lane = arith::RemUIOp::create(b, loc, tid, c32);
   Value warp = arith::DivUIOp::create(b, loc, tid, c32);
-  Value group = arith::DivUIOp::create(b, loc, lane, index(4));
-  Value inGroup = arith::RemUIOp::create(b, loc, lane, index(4));
+  Value group = arith::DivUIOp::create(b, loc, lane, math.index(4));
+  Value inGroup = arith::RemUIOp::create(b, loc, lane, math.index(4));
   Value blockX = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   Value blockY = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
   Value M = memref::DimOp::create(b, loc, x, 0);
   Value N = memref::DimOp::create(b, loc, w, 0);
   Value rowBytes = memref::DimOp::create(b, loc, w, 1);
-  Value colBase = mul(blockX, index(kTileColumns));
-  Value rowBase = mul(blockY, index(kTileRows));
+  Value colBase = math.mul(blockX, math.index(kTileColumns));
+  Value rowBase = math.mul(blockY, math.index(kTileRows));
   Value lastColumn = arith::SubIOp::create(b, loc, N, c1);
   Value lastRow = arith::SubIOp::create(b, loc, M, c1);
   // Rows g and g + 8 of the tile; columns g + 8j.
   SmallVector<Value> rowIndex = {
-      minIndex(add(rowBase, group), lastRow),
-      minIndex(add(add(rowBase, group), index(8)), lastRow)};
+      math.minIndex(math.add(rowBase, group), lastRow),
+      math.minIndex(math.add(math.add(rowBase, group), math.index(8)),
+                    lastRow)};
   SmallVector<Value> columnIndex;
   for (int64_t j = 0; j < kColumnTiles; ++j)
     columnIndex.push_back(
-        minIndex(add(add(colBase, group), index(8 * j)), lastColumn));
+        math.minIndex(math.add(math.add(colBase, group), math.index(8 * j)),
+                      lastColumn));
 
   // The packed bytes as 32-bit words: [N * rowWords].
   Value flat = memref::CollapseShapeOp::create(
       b, loc, w, ArrayRef<ReassociationIndices>{{0, 1}});
-  Value rowWords = arith::DivUIOp::create(b, loc, rowBytes, index(4));
+  Value rowWords = arith::DivUIOp::create(b, loc, rowBytes, math.index(4));
   Value packedWords = memref::ViewOp::create(
       b, loc, MemRefType::get({dynamic}, i32), flat, c0,
-      ValueRange{mul(N, rowWords)});
-  Value chunks = arith::DivUIOp::create(b, loc, rowBytes, index(16));
+      ValueRange{math.mul(N, rowWords)});
+  Value chunks = arith::DivUIOp::create(b, loc, rowBytes, math.index(16));
   Value lastChunk = arith::SubIOp::create(b, loc, chunks, c1);
 
-  auto structType = LLVM::LLVMStructType::getLiteral(context, {i32, i32, i32, i32});
-  Value zero = i32Constant(0);
+  auto structType =
+      LLVM::LLVMStructType::getLiteral(context, {i32, i32, i32, i32});
+  Value zero = math.i32(0);
   SmallVector<Value> inits(kColumnTiles * 4, zero);
   // Warp-uniform steps: warp v takes chunks 4v + 32s .. +4 (one per t).
-  auto loop = scf::ForOp::create(b, loc, mul(warp, index(4)), chunks,
-                                 index(4 * kWarps), inits);
+  auto loop = scf::ForOp::create(b, loc, math.mul(warp, math.index(4)), chunks,
+                                 math.index(4 * kWarps), inits);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     SmallVector<Value> acc(loop.getRegionIterArgs().begin(),
                            loop.getRegionIterArgs().end());
-    Value chunk = add(loop.getInductionVar(), inGroup);
+    Value chunk = math.add(loop.getInductionVar(), inGroup);
     Value inRow = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                         chunk, chunks);
-    Value clamped = minIndex(chunk, lastChunk);
-    Value k0 = mul(clamped, index(kChunkTrits));
+    Value clamped = math.minIndex(chunk, lastChunk);
+    Value k0 = math.mul(clamped, math.index(kChunkTrits));
     // a[r][4q + s]: x bytes 4i + s (i = 0..3) of word q of row r's chunk.
     const int64_t transpose[16] = {0, 4, 8,  12, 1, 5, 9,  13,
                                    2, 6, 10, 14, 3, 7, 11, 15};
@@ -153,7 +130,7 @@ gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
       for (int64_t q = 0; q < 4; ++q) {
         Value bytes = vector::LoadOp::create(
             b, loc, VectorType::get({16}, i8), x,
-            ValueRange{rowIndex[r], add(k0, index(16 * q))},
+            ValueRange{rowIndex[r], math.add(k0, math.index(16 * q))},
             /*nontemporal=*/false, llvm::MaybeAlign(16));
         for (int64_t s = 0; s < 4; ++s) {
           Value slice = vector::ShuffleOp::create(
@@ -165,23 +142,23 @@ gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
               0));
         }
       }
-    Value mask = i32Constant(0x03030303), high = i32Constant(0x80808080);
-    Value ones = i32Constant(0x01010101);
-    Value wordStart = mul(clamped, index(4));
+    Value mask = math.i32(0x03030303), high = math.i32(0x80808080);
+    Value ones = math.i32(0x01010101);
+    Value wordStart = math.mul(clamped, math.index(4));
     for (int64_t j = 0; j < kColumnTiles; ++j) {
       Value words = vector::LoadOp::create(
           b, loc, VectorType::get({4}, i32), packedWords,
-          ValueRange{add(mul(columnIndex[j], rowWords), wordStart)},
+          ValueRange{math.add(math.mul(columnIndex[j], rowWords), wordStart)},
           /*nontemporal=*/false, llvm::MaybeAlign(16));
       for (int64_t q = 0; q < 4; ++q) {
         Value word = vector::ExtractOp::create(b, loc, words, q);
         // Past the row: zero trits.
         word = arith::SelectOp::create(b, loc, inRow, word,
-                                       i32Constant(0x55555555));
+                                       math.i32(0x55555555));
         for (int64_t s = 0; s < 4; ++s) {
           Value shifted =
               s ? Value(arith::ShRUIOp::create(b, loc, word,
-                                               i32Constant(2 * s)))
+                                               math.i32(2 * s)))
                 : word;
           Value codes = arith::OrIOp::create(
               b, loc, arith::AndIOp::create(b, loc, shifted, mask), high);
@@ -207,9 +184,9 @@ gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
 
   // Every warp's sums to shared memory; warp 0 adds them and stores.
   auto slot = [&](Value warpIndex, int64_t value) -> Value {
-    return add(mul(add(mul(warpIndex, index(kColumnTiles * 4)), index(value)),
-                   c32),
-               lane);
+    Value row = math.add(math.mul(warpIndex, math.index(kColumnTiles * 4)),
+                         math.index(value));
+    return math.add(math.mul(row, c32), lane);
   };
   for (int64_t v = 0; v < kColumnTiles * 4; ++v)
     memref::StoreOp::create(b, loc, loop.getResult(v), partial,
@@ -227,13 +204,14 @@ gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
       int64_t v = 4 * j + e;
       Value sum = loop.getResult(v);
       for (int64_t other = 1; other < kWarps; ++other)
-        sum = add(sum, memref::LoadOp::create(b, loc, partial,
-                                              ValueRange{slot(index(other), v)}));
+        sum = math.add(sum, memref::LoadOp::create(
+                                b, loc, partial,
+                                ValueRange{slot(math.index(other), v)}));
       // Accumulator e of a 16x8 tile: row g (e < 2) or g + 8, column
       // 2t + (e & 1).
-      Value m = add(add(rowBase, group), index(e < 2 ? 0 : 8));
-      Value n = add(add(colBase, index(8 * j + (e & 1))),
-                    mul(inGroup, index(2)));
+      Value m = math.add(math.add(rowBase, group), math.index(e < 2 ? 0 : 8));
+      Value n = math.add(math.add(colBase, math.index(8 * j + (e & 1))),
+                    math.mul(inGroup, math.index(2)));
       Value inside = arith::AndIOp::create(
           b, loc,
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, m, M),
@@ -244,7 +222,7 @@ gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
       Value biasValue = memref::LoadOp::create(
           b, loc, bias,
           ValueRange{arith::SelectOp::create(b, loc, perBias, n, c0)});
-      memref::StoreOp::create(b, loc, add(sum, biasValue), y,
+      memref::StoreOp::create(b, loc, math.add(sum, biasValue), y,
                               ValueRange{m, n});
     }
   }
