@@ -14,7 +14,8 @@ What they check:
   kernels);
 * the GEMV/GEMM kernels on random shapes (K not a multiple of 4, N not a
   multiple of the blocks) match a float64 reference of the packed trits;
-* int8 activations (Tensor<i8> @ TernaryTensor, the dp4a GEMV) are exact;
+* int8 activations (Tensor<i8> @ TernaryTensor: the dp4a GEMV, the
+  tensor-core kernel, a fused i32 bias) are exact;
 * grouped and depthwise convolutions read their filters packed;
 * the FX test models (resnet18, mobilenet_v2, ViT, BERT, ...) through
   torch.compile with backend(target="ptx") match the float64 reference of
@@ -170,6 +171,33 @@ def test_int8_gemv(tmp_path, k, n, device):
         got = function(x)
         assert got.dtype == np.int32
         np.testing.assert_array_equal(got, x.astype(np.int64) @ trits.astype(np.int64))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_int8_bias(tmp_path, device):
+    """`x @ w + b` with i8 x and an i32 bias: the bias is fused into the
+    int8 kernels (the dp4a GEMV at batch 1, the tensor-core kernel above,
+    whose epilogue adds it per column); exact against int64 at batches 1,
+    2, 16 and 33 (a second 16-row tile, mostly past the end)."""
+    import torch
+    import triton_dsl
+    program = tmp_path / "qb.tri"
+    program.write_text("layer QB {\n    param w: TernaryTensor[128, 40]\n"
+                       "    param b: Tensor<i32>[40]\n"
+                       "    fn forward(x: Tensor<i8>[B, 128]) -> Tensor<i32>[B, 40] {\n"
+                       "        return x @ w + b\n    }\n}\n")
+    rng = np.random.default_rng(21)
+    trits = rng.integers(-1, 2, size=(128, 40))
+    bias = rng.integers(-1000, 1000, size=40).astype(np.int32)
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {"QB.w": torch.from_numpy(trits.astype(np.float32)),
+                                      "QB.b": torch.from_numpy(bias)})
+    function = cuda.load(_ptx_dir(tmp_path, program, weights, device)).QB_forward
+    kernels = [s["launch"] for s in function.description["steps"] if "launch" in s]
+    assert "ternary_mma_i8_m16n32" in kernels and "ternary_gemv_i8_r1c4w4" in kernels
+    for batch in (1, 2, 16, 33):
+        x = rng.integers(-128, 128, size=(batch, 128)).astype(np.int8)
+        np.testing.assert_array_equal(function(x), x.astype(np.int64) @ trits + bias)
 
 
 @pytest.mark.parametrize("device", DEVICES)
