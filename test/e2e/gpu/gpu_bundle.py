@@ -11,8 +11,8 @@ CUDA driver but no MLIR, so the same checks come in two halves:
 * `--prepare` (here): every case's `--target=ptx` directory (and, with
   `--with-emulator`, its `--emit=emulator` twin), its inputs and its
   expected outputs, computed independently of our code, into DIR: the
-  examples with random weights at batch 1, 5 and 40 (expected: the PyTorch
-  target on the same weights), the GEMV/GEMM shapes (float64 products of
+  examples and PROGRAMS (grouped convolutions) with random weights at
+  batch 1, 5 and 40 (expected: the PyTorch target on the same weights), the GEMV/GEMM shapes (float64 products of
   the trits), int8 activations (exact int64 products) and the FX test
   models (the float64 ternarized model).
 * the run (on the GPU): loads each directory with triton_dsl.cuda (torch
@@ -39,6 +39,8 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 EXAMPLES = ["linear_classifier", "mlp", "ternary_mlp3", "attention", "qat_linear", "conv_block"]
+# Test programs checked like the examples (DIR/program_<name>).
+PROGRAMS = [ROOT / "test" / "Target" / "PTX" / "Inputs" / "grouped_conv.tri"]
 GEMV_SHAPES = [(37, 45), (130, 33), (1001, 70), (64, 45), (48, 33), (1024, 100), (192, 257)]
 GEMV_BATCHES = [1, 3, 16, 17, 40]
 INT8_SHAPES = [(64, 33), (256, 45), (1024, 70), (48, 10)]
@@ -88,10 +90,10 @@ def prepare(args):
     cases = []
     rng = np.random.default_rng(0)
 
-    examples = EXAMPLES[:2] if args.quick else EXAMPLES
-    for name in examples:
-        program = ROOT / "examples" / f"{name}.tri"
-        folder = out / f"example_{name}"
+    programs = [(f"example_{name}", ROOT / "examples" / f"{name}.tri") for name in EXAMPLES]
+    programs += [(f"program_{path.stem}", path) for path in PROGRAMS]
+    for folder_name, program in (programs[:2] if args.quick else programs):
+        folder = out / folder_name
         folder.mkdir(exist_ok=True)
         weights = folder / "weights.safetensors"
         random_weights(weights, program, rng)
