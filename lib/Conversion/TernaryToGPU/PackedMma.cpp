@@ -48,10 +48,14 @@ namespace {
 /// tiles per warp, trits per lane and step.
 constexpr int64_t kWarps = 8, kTileRows = 16, kTileColumns = 32;
 constexpr int64_t kColumnTiles = kTileColumns / 8, kChunkTrits = 64;
+static_assert(kWarps * 32 == PackedGemvConfig::kThreads,
+              "the block is the kernels' 256 threads");
 } // namespace
 
 gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
                                     const PackedGemvConfig &config) {
+  assert(config.rows == kTileRows && config.blockColumns() == kTileColumns &&
+         "the launch grid must match the tile");
   MLIRContext *context = builder.getContext();
   Type i8 = builder.getI8Type(), i32 = builder.getI32Type();
   int64_t dynamic = ShapedType::kDynamic;
