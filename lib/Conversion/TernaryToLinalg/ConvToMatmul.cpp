@@ -43,6 +43,17 @@ SmallVector<int64_t> getValues(DenseIntElementsAttr attr) {
       attr.getValues<APInt>(), [](const APInt &v) { return v.getSExtValue(); }));
 }
 
+/// Whether the scale of `dequantize` (of trits `[F, C, KH, KW]`) is one per
+/// tensor, or one per output channel F (axis 0).
+bool hasFilterScale(DequantizeOp dequantize) {
+  auto scaleType = cast<RankedTensorType>(dequantize.getScale().getType());
+  if (!dequantize.getAxis())
+    return scaleType.getRank() == 0;
+  int64_t filters = dequantize.getTrits().getType().getShape()[0];
+  return *dequantize.getAxis() == 0 && scaleType.getRank() == 1 &&
+         scaleType.getShape()[0] == filters;
+}
+
 /// The `[C*KH*KW, F]` weight packed along K (the default layout: offset2,
 /// axis 0) that holds `trits : [F, C, KH, KW]`.
 PackedTensorType getMatmulWeightType(Value trits) {
@@ -139,14 +150,9 @@ struct TernaryConvToMatmul : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
         llvm::any_of(inputType.getShape().drop_front(), ShapedType::isDynamic) ||
         llvm::any_of(resultType.getShape().drop_front(), ShapedType::isDynamic))
       return rewriter.notifyMatchFailure(op, "dynamic sizes beyond the batch");
-    // A per-tensor scale, or one per output channel.
     Value scale = dequantize.getScale();
-    auto scaleType = cast<RankedTensorType>(scale.getType());
     int64_t f = tritsType.getShape()[0];
-    if (dequantize.getAxis()
-            ? *dequantize.getAxis() != 0 || scaleType.getRank() != 1 ||
-                  scaleType.getShape()[0] != f
-            : scaleType.getRank() != 0)
+    if (!hasFilterScale(dequantize))
       return rewriter.notifyMatchFailure(op, "scale not per tensor or per F");
 
     Location loc = op.getLoc();
@@ -380,10 +386,7 @@ struct PackedGroupedConv : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
       return rewriter.notifyMatchFailure(op, "filter is not [G*F, C, KH, KW]");
     Value scale = dequantize.getScale();
     auto scaleType = cast<RankedTensorType>(scale.getType());
-    if (dequantize.getAxis()
-            ? *dequantize.getAxis() != 0 || scaleType.getRank() != 1 ||
-                  scaleType.getShape()[0] != g * f
-            : scaleType.getRank() != 0)
+    if (!hasFilterScale(dequantize))
       return rewriter.notifyMatchFailure(op, "scale not per tensor or per F");
     std::optional<SmallVector<uint8_t>> bytes =
         repackConstantTrits(dequantize.getTrits());
