@@ -13,8 +13,9 @@ triton_dsl.cuda, binds random packed weights and activations once
 (`_Function.launcher`), and times with CUDA events, in one process and side
 by side:
 
-* ours: the function's launches (the GEMV kernels up to 16 tokens, the
-  tiled kernel above) and its one device copy of the result;
+* ours: the function's launches (the f32 GEMV at 1 token, the f32
+  tensor-core kernel for 2..16 tokens when K % 64 == 0, the tiled kernel
+  above) and its one device copy of the result;
 * ours int8 (where K % 64 == 0): the same weights with int8 activations
   (`Tensor<i8> @ TernaryTensor`, exact i32: the dp4a GEMV at batch 1, the
   tensor-core kernel above),
@@ -185,7 +186,7 @@ def run(args):
               f"| {r['speedup_fp16']:.2f}x | {r['speedup_fp32']:.2f}x | {r['max_rel_error']:.1e} "
               f"| {int8_cells} |")
     if rows:
-        print(f"\ncopy bandwidth (read + written): "
+        print("\ncopy bandwidth (read + written): "
               + ", ".join(f"{r['shape']} {r['copy_gbs']:.0f} GB/s"
                           for r in rows if r["batch"] == batches[0]))
     if args.json:

@@ -30,8 +30,9 @@ struct launch {
   pthread_barrier_t block_barrier;
   pthread_barrier_t warp_barriers[kMaxThreads / kWarpSize];
   int64_t slots[kMaxThreads];
-  /* The A (two) and B registers of each thread, for mma. */
-  int32_t mma_slots[kMaxThreads][3];
+  /* The A and B registers of each thread, for mma (s8: a0, a1, b0; bf16:
+   * a0..a3, b0, b1). */
+  int32_t mma_slots[kMaxThreads][6];
 };
 
 struct thread {
@@ -39,6 +40,9 @@ struct thread {
   unsigned linear;
   unsigned id[3];
   unsigned block[3];
+  /* The four products of this lane's last mma (without the accumulators). */
+  int32_t mma_i32[4];
+  float mma_f32[4];
 };
 
 /* The thread the calls of a running kernel come from. */
@@ -122,33 +126,85 @@ static int32_t s8_at(int32_t reg, int k) {
   return (int32_t)(int8_t)(uint8_t)((uint32_t)reg >> (8 * (k % 4)));
 }
 
-int32_t __tri_emu_mma_m16n8k16_s8(int32_t index, int32_t a0, int32_t a1,
-                                  int32_t b0, int32_t c) {
+/* Element `k % 2` of the bf16 pair `reg` (low half first), as a float. */
+static float bf16_at(int32_t reg, int k) {
+  uint32_t bits = ((uint32_t)reg >> (16 * (k % 2))) & 0xFFFFu;
+  bits <<= 16;
+  float value;
+  memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+/* Publishes this lane's `count` fragment registers and waits for the
+ * warp's; returns the warp's first lane. */
+static unsigned mma_exchange(const int32_t *regs, int count) {
   struct launch *launch = self->launch;
   unsigned warp = self->linear / kWarpSize;
-  unsigned base = warp * kWarpSize;
-  int32_t *mine = launch->mma_slots[self->linear];
-  mine[0] = a0;
-  mine[1] = a1;
-  mine[2] = b0;
+  memcpy(launch->mma_slots[self->linear], regs, (size_t)count * sizeof *regs);
   pthread_barrier_wait(&launch->warp_barriers[warp]);
-  int lane = (int)(self->linear % kWarpSize);
-  int group = lane / 4, in_group = lane % 4;
-  int row = group + (index >= 2 ? 8 : 0);
-  int column = 2 * in_group + (index & 1);
-  /* 32-bit wrapping sums (the .s32 accumulators without .satfinite). */
-  uint32_t sum = (uint32_t)c;
-  for (int k = 0; k < 16; ++k) {
-    /* A[row][k]: lane 4 * (row % 8) + k / 4, register a0 or a1. */
-    int32_t a =
-        launch->mma_slots[base + 4 * (row % 8) + k / 4][row < 8 ? 0 : 1];
-    /* B[k][column]: lane 4 * column + k / 4. */
-    int32_t b = launch->mma_slots[base + 4 * column + k / 4][2];
-    sum += (uint32_t)(s8_at(a, k) * s8_at(b, k));
+  return warp * kWarpSize;
+}
+
+/* Nobody overwrites a slot before the whole warp has read. */
+static void mma_done(void) {
+  pthread_barrier_wait(
+      &self->launch->warp_barriers[self->linear / kWarpSize]);
+}
+
+int32_t __tri_emu_mma_m16n8k16_s8(int32_t index, int32_t a0, int32_t a1,
+                                  int32_t b0, int32_t c) {
+  if (index == 0) {
+    const int32_t regs[3] = {a0, a1, b0};
+    unsigned base = mma_exchange(regs, 3);
+    int32_t(*slots)[6] = self->launch->mma_slots;
+    int lane = (int)(self->linear % kWarpSize);
+    int group = lane / 4, in_group = lane % 4;
+    for (int e = 0; e < 4; ++e) {
+      int row = group + (e >= 2 ? 8 : 0);
+      int column = 2 * in_group + (e & 1);
+      /* 32-bit wrapping sums (the .s32 accumulators without .satfinite). */
+      uint32_t sum = 0;
+      for (int k = 0; k < 16; ++k) {
+        /* A[row][k]: lane 4 * (row % 8) + k / 4, register a0 or a1. */
+        int32_t a = slots[base + 4 * (row % 8) + k / 4][row < 8 ? 0 : 1];
+        /* B[k][column]: lane 4 * column + k / 4. */
+        int32_t b = slots[base + 4 * column + k / 4][2];
+        sum += (uint32_t)(s8_at(a, k) * s8_at(b, k));
+      }
+      self->mma_i32[e] = (int32_t)sum;
+    }
+    mma_done();
   }
-  /* Nobody overwrites a slot before the whole warp has read. */
-  pthread_barrier_wait(&launch->warp_barriers[warp]);
-  return (int32_t)sum;
+  return (int32_t)((uint32_t)c + (uint32_t)self->mma_i32[index & 3]);
+}
+
+float __tri_emu_mma_m16n8k16_bf16(int32_t index, int32_t a0, int32_t a1,
+                                  int32_t a2, int32_t a3, int32_t b0,
+                                  int32_t b1, float c) {
+  if (index == 0) {
+    const int32_t regs[6] = {a0, a1, a2, a3, b0, b1};
+    unsigned base = mma_exchange(regs, 6);
+    int32_t(*slots)[6] = self->launch->mma_slots;
+    int lane = (int)(self->linear % kWarpSize);
+    int group = lane / 4, in_group = lane % 4;
+    for (int e = 0; e < 4; ++e) {
+      int row = group + (e >= 2 ? 8 : 0);
+      int column = 2 * in_group + (e & 1);
+      float sum = 0.0f;
+      for (int k = 0; k < 16; ++k) {
+        /* A[row][k]: lane 4 * (row % 8) + (k % 8) / 2, register a0 (row
+         * < 8, k < 8), a1 (row >= 8), a2 / a3 (k >= 8). */
+        int32_t a = slots[base + 4 * (row % 8) + (k % 8) / 2]
+                         [(row < 8 ? 0 : 1) + (k < 8 ? 0 : 2)];
+        /* B[k][column]: lane 4 * column + (k % 8) / 2, b0 or b1. */
+        int32_t b = slots[base + 4 * column + (k % 8) / 2][k < 8 ? 4 : 5];
+        sum += bf16_at(a, k) * bf16_at(b, k);
+      }
+      self->mma_f32[e] = sum;
+    }
+    mma_done();
+  }
+  return c + self->mma_f32[index & 3];
 }
 
 int32_t __tri_emu_shuffle_valid(int32_t mode, int32_t offset, int32_t width) {

@@ -50,9 +50,21 @@ int32_t __tri_emu_shuffle_valid(int32_t mode, int32_t offset, int32_t width);
  * mma.m16n8k16 with integer type"): lane l = 4g + t holds A rows g (a0)
  * and g + 8 (a1), columns 4t..4t+3 (low byte first); B rows 4t..4t+3 of
  * column g; accumulators (g, 2t), (g, 2t + 1), (g + 8, 2t), (g + 8, 2t + 1).
- * The whole warp calls it together, like shuffles. */
+ * The whole warp calls it together, like shuffles, with index 0 first: that
+ * call exchanges the fragments and computes the four products, which the
+ * calls of index 1..3 (the same mma, next) return. */
 int32_t __tri_emu_mma_m16n8k16_s8(int32_t index, int32_t a0, int32_t a1,
                                   int32_t b0, int32_t c);
+/* The same for mma.sync.m16n8k16.row.col.f32.bf16.bf16.f32 ("Matrix
+ * Fragments for mma.m16n8k16 with floating point type"): A registers a0
+ * (row g, columns 2t, 2t + 1; the lower-numbered element in the low 16
+ * bits), a1 (row g + 8, same columns), a2 (row g, columns 2t + 8, 2t + 9),
+ * a3 (row g + 8, those); B registers b0 (rows 2t, 2t + 1 of column g) and
+ * b1 (rows 2t + 8, 2t + 9); f32 accumulators as above. The 16 products
+ * (exact in f32) are summed in f32 in K order, then added to `c`. */
+float __tri_emu_mma_m16n8k16_bf16(int32_t index, int32_t a0, int32_t a1,
+                                  int32_t a2, int32_t a3, int32_t b0,
+                                  int32_t b1, float c);
 
 typedef void (*tri_emu_entry)(void **params);
 

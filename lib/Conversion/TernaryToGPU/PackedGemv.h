@@ -22,24 +22,31 @@ struct PackedGemvConfig {
   int64_t rows = 1, columns = 4, words = 4;
   /// i8 activations and an exact i32 result (dp4a), else f32 ones.
   bool int8 = false;
-  /// The int8 tensor-core kernel (PackedMma.cpp): a 16-row x 32-column
-  /// tile per block.
+  /// A tensor-core kernel (PackedMma.cpp), 16 rows per block: int8, a
+  /// 16 x 32 tile per block; f32, a 16 x 64 tile.
   bool mma = false;
 
-  /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_..., or
-  /// ternary_mma_i8_m16n32.
+  /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_...,
+  /// ternary_mma_i8_m16n32 or ternary_mma_f32_m16n64.
   std::string kernelName() const;
   /// Output columns per block (grid x = ceildiv(N, this)); grid y is
   /// ceildiv(M, rows).
-  int64_t blockColumns() const { return mma ? 32 : kThreads / 32 * columns; }
+  int64_t blockColumns() const {
+    if (mma)
+      return int8 ? 32 : 64;
+    return kThreads / 32 * columns;
+  }
   /// The kernel for a reduction length `k`, one row (`singleRow`) or up to
   /// the GEMV batch: rows of whole 128-bit (k % 64 == 0) or 32-bit
-  /// (k % 16 == 0) words; none otherwise (the byte kernel then).
+  /// (k % 16 == 0) words; none otherwise (the byte kernel then). More than
+  /// one row with k % 64 == 0 runs on the tensor cores.
   static std::optional<PackedGemvConfig> select(int64_t k, bool singleRow) {
     if (k <= 0 || k % 16 != 0)
       return std::nullopt;
     if (!singleRow)
-      return PackedGemvConfig{4, 4, 1};
+      return k % 64 == 0
+                 ? PackedGemvConfig{16, 4, 4, /*int8=*/false, /*mma=*/true}
+                 : PackedGemvConfig{4, 4, 1};
     return PackedGemvConfig{1, 4, k % 64 == 0 ? 4 : 1};
   }
   /// The int8 kernel: the dp4a GEMV for one row, the tensor-core kernel
@@ -92,8 +99,8 @@ mlir::gpu::GPUFuncOp buildPackedGemvKernel(mlir::OpBuilder &builder,
                                            mlir::Location loc,
                                            const PackedGemvConfig &config);
 
-/// Builds the int8 tensor-core kernel (`config.mma`; PackedMma.cpp), with
-/// the int8 arguments above.
+/// Builds the tensor-core kernel of `config` (`config.mma`; PackedMma.cpp),
+/// with the f32 or int8 arguments above.
 mlir::gpu::GPUFuncOp buildPackedMmaKernel(mlir::OpBuilder &builder,
                                           mlir::Location loc,
                                           const PackedGemvConfig &config);

@@ -1,32 +1,45 @@
-//===- PackedMma.cpp - the int8 tensor-core kernel ------------------------===//
+//===- PackedMma.cpp - the tensor-core kernels ----------------------------===//
 //
-// ternary_mma_i8_m16n32: Tensor<i8> @ TernaryTensor (exact i32) for batches
-// of more than one row, on the tensor cores (nvvm.mma.sync m16n8k16 with s8
-// operands, i32 accumulators), built op by op as the GEMVs of
-// PackedGemv.cpp are.
-//
-// A block of 8 warps computes a tile of 16 rows x 32 columns
-// (grid = (ceildiv(N, 32), ceildiv(M, 16))); its warps split K, each warp
-// computing the whole tile for its share (four 16x8 accumulators per lane),
-// and sum through shared memory at the end. In a step of a warp, lane
-// (g, t) = (lane / 4, lane % 4) reads 64 consecutive trits of K (one
-// 128-bit load of 16 packed bytes, chunk c + t of the row) of each of its
-// four columns g, g + 8, g + 16, g + 24, and the same 64 x values of rows g
-// and g + 8 (128-bit loads).
+// The kernels of convert-ternary-to-gpu for batches of more than one row on
+// the tensor cores (nvvm.mma.sync m16n8k16), built op by op as the GEMVs of
+// PackedGemv.cpp are. Both have the same frame: a block of 8 warps computes
+// a tile of 16 rows (grid y = ceildiv(M, 16)) and its warps split K, each
+// warp computing the whole tile for its share, then sum through shared
+// memory in warp order (warp 0 adds and stores). In a step lane (g, t) =
+// (lane / 4, lane % 4) reads 64 consecutive trits of K (one 128-bit load of
+// 16 packed bytes, chunk c + t of the row) of each of its columns, and the
+// x values of those k's. Every lane of a warp runs the same steps (mma.sync
+// is collective): a chunk past the row end has zero trits, loads use
+// clamped indices, and only the stores are guarded.
 //
 // The order in which an mma sums over K does not matter, only that A and B
-// agree: a packed word w (16 trits) gives (w >> 2s) & 0x03030303, whose byte
-// i is the offset2 code of trit 4i + s of the word (ternary_packing.h), so
-// its B register (K slots 4t..4t+3 of column g) holds trits 4i + s and the
-// A registers hold x at the same k's: x bytes s, s + 4, s + 8, s + 12 of
-// the word's 16 (a byte transpose, prmt on the GPU). A code c becomes the
-// s8 trit c - 1 in each byte at once: ((c | 0x80) - 1) ^ 0x80 has no borrow
-// between bytes. Products of s8 x values and trits summed in i32 are exact
-// (for K < 2^24).
+// agree. Trit i of a packed word w (16 trits) is its bits 2i, 2i + 1
+// (ternary_packing.h).
 //
-// Every lane of a warp runs the same steps (mma.sync is collective): a
-// chunk past the row end has zero trits, and loads use clamped indices; only
-// the stores are guarded.
+// ternary_mma_i8_m16n32: Tensor<i8> @ TernaryTensor (exact i32), s8 x s8
+// with i32 accumulators; tile 16 rows x 32 columns (grid x =
+// ceildiv(N, 32)), x in A (rows g, g + 8) and trits in B (columns g, g + 8,
+// g + 16, g + 24). (w >> 2s) & 0x03030303 holds in byte i the code of trit
+// 4i + s, so its B register (K slots 4t..4t+3 of column g) holds trits
+// 4i + s and the A registers hold x at the same k's: x bytes s, s + 4,
+// s + 8, s + 12 of the word's 16 (a byte transpose, prmt on the GPU). A
+// code c becomes the s8 trit c - 1 in each byte at once: ((c | 0x80) - 1) ^
+// 0x80 has no borrow between bytes. Products of s8 x values and trits
+// summed in i32 are exact (for K < 2^24).
+//
+// ternary_mma_f32_m16n64: f32 x @ TernaryTensor, bf16 x bf16 with f32
+// accumulators; tile 16 rows x 64 columns (grid x = ceildiv(N, 64)), trits
+// in A (rows of A = output columns: 16j + g and 16j + g + 8 of the four
+// 16-column tiles j) and x in B (columns of B = rows of x: g of each group
+// of 8 rows). (w >> 2s) & 0x00030003 holds trit s of the word in its low
+// half and trit s + 8 in its high half; or-ed with 0x43004300 it is the
+// bf16 pair 128 + c, and subtracting 129 leaves the exact trits. Each x
+// value is split into three bf16 values, hi = bf16(x), mid = bf16(x - hi),
+// lo = bf16(x - hi - mid) (each difference exact in f32), whose sum is x
+// exactly (24 significant bits); a trit times a bf16 value is exact, so the
+// three mma (lo, mid, then hi) into one f32 accumulator sum the products
+// t * x in f32 as the tensor cores round. The second group of 8 rows is
+// skipped (a warp-uniform branch) when the tile has 8 rows or fewer.
 //
 //===----------------------------------------------------------------------===//
 #include "PackedGemv.h"
@@ -39,93 +52,183 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <array>
+
 using namespace mlir;
 
 namespace tritondsl {
 
 namespace {
-/// Warps per block, rows and columns of the block's tile, 16x8 accumulator
-/// tiles per warp, trits per lane and step.
-constexpr int64_t kWarps = 8, kTileRows = 16, kTileColumns = 32;
-constexpr int64_t kColumnTiles = kTileColumns / 8, kChunkTrits = 64;
+/// Warps per block, rows of the block's tile, trits per lane and step.
+constexpr int64_t kWarps = 8, kTileRows = 16, kChunkTrits = 64;
 static_assert(kWarps * 32 == PackedGemvConfig::kThreads,
               "the block is the kernels' 256 threads");
-} // namespace
 
-gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
-                                    const PackedGemvConfig &config) {
+/// The values both kernels start from.
+struct MmaFrame {
+  Value lane, warp, group, inGroup, M, N, rowBase, colBase;
+  /// The packed bytes as 32-bit words [N * rowWords], the 64-trit chunks
+  /// of a row, and the last one.
+  Value packedWords, rowWords, chunks, lastChunk;
+};
+
+MmaFrame buildFrame(OpBuilder &b, Location loc, const KernelMath &math,
+                    Value x, Value w, int64_t tileColumns) {
+  MmaFrame f;
+  Value c1 = math.index(1), c32 = math.index(32);
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  f.lane = arith::RemUIOp::create(b, loc, tid, c32);
+  f.warp = arith::DivUIOp::create(b, loc, tid, c32);
+  f.group = arith::DivUIOp::create(b, loc, f.lane, math.index(4));
+  f.inGroup = arith::RemUIOp::create(b, loc, f.lane, math.index(4));
+  Value blockX = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value blockY = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  f.M = memref::DimOp::create(b, loc, x, 0);
+  f.N = memref::DimOp::create(b, loc, w, 0);
+  Value rowBytes = memref::DimOp::create(b, loc, w, 1);
+  f.colBase = math.mul(blockX, math.index(tileColumns));
+  f.rowBase = math.mul(blockY, math.index(kTileRows));
+  Value flat = memref::CollapseShapeOp::create(
+      b, loc, w, ArrayRef<ReassociationIndices>{{0, 1}});
+  f.rowWords = arith::DivUIOp::create(b, loc, rowBytes, math.index(4));
+  f.packedWords = memref::ViewOp::create(
+      b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI32Type()), flat,
+      math.index(0), ValueRange{math.mul(f.N, f.rowWords)});
+  f.chunks = arith::DivUIOp::create(b, loc, rowBytes, math.index(16));
+  f.lastChunk = arith::SubIOp::create(b, loc, f.chunks, c1);
+  return f;
+}
+
+/// The loop over the warp's steps: warp v takes chunks 4v + 32s .. +4 (one
+/// per t); `body` gets the lane's chunk (clamped), whether it is in the row
+/// and the accumulators, and returns them updated.
+scf::ForOp buildStepLoop(
+    OpBuilder &b, Location loc, const KernelMath &math, const MmaFrame &f,
+    ValueRange inits,
+    function_ref<SmallVector<Value>(Value chunk, Value inRow,
+                                    SmallVector<Value> acc)>
+        body) {
+  auto loop = scf::ForOp::create(b, loc, math.mul(f.warp, math.index(4)),
+                                 f.chunks, math.index(4 * kWarps), inits);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value chunk = math.add(loop.getInductionVar(), f.inGroup);
+  Value inRow = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                      chunk, f.chunks);
+  SmallVector<Value> acc(loop.getRegionIterArgs().begin(),
+                         loop.getRegionIterArgs().end());
+  scf::YieldOp::create(
+      b, loc, body(math.minIndex(chunk, f.lastChunk), inRow, std::move(acc)));
+  return loop;
+}
+
+/// The 128-bit load of the 4 packed words of `chunk` of `column`.
+Value loadChunkWords(OpBuilder &b, Location loc, const KernelMath &math,
+                     const MmaFrame &f, Value column, Value chunk) {
+  return vector::LoadOp::create(
+      b, loc, VectorType::get({4}, b.getI32Type()), f.packedWords,
+      ValueRange{math.add(math.mul(column, f.rowWords),
+                          math.mul(chunk, math.index(4)))},
+      /*nontemporal=*/false, llvm::MaybeAlign(16));
+}
+
+/// Every warp's `sums` to `partial` ([warp][value][lane]); warp 0 adds them
+/// in warp order and, for each value v inside the result, stores
+/// `finish(sum, n)` at `position(v)` = (m, n).
+void storeTile(OpBuilder &b, Location loc, const KernelMath &math,
+               const MmaFrame &f, ValueRange sums, Value partial, Value y,
+               function_ref<std::pair<Value, Value>(int64_t)> position,
+               function_ref<Value(Value, Value)> finish) {
+  int64_t values = sums.size();
+  auto slot = [&](Value warpIndex, int64_t value) -> Value {
+    Value row = math.add(math.mul(warpIndex, math.index(values)),
+                         math.index(value));
+    return math.add(math.mul(row, math.index(32)), f.lane);
+  };
+  for (int64_t v = 0; v < values; ++v)
+    memref::StoreOp::create(b, loc, sums[v], partial,
+                            ValueRange{slot(f.warp, v)});
+  gpu::BarrierOp::create(b, loc);
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      f.warp, math.index(0));
+  auto ifFirst = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&ifFirst.getThenRegion().front());
+  bool isFloat = isa<FloatType>(sums[0].getType());
+  for (int64_t v = 0; v < values; ++v) {
+    Value sum = sums[v];
+    for (int64_t other = 1; other < kWarps; ++other) {
+      Value part = memref::LoadOp::create(
+          b, loc, partial, ValueRange{slot(math.index(other), v)});
+      sum = isFloat ? Value(arith::AddFOp::create(b, loc, sum, part))
+                    : math.add(sum, part);
+    }
+    auto [m, n] = position(v);
+    Value inside = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, m, f.M),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, n, f.N));
+    auto ifInside = scf::IfOp::create(b, loc, inside, false);
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(&ifInside.getThenRegion().front());
+    memref::StoreOp::create(b, loc, finish(sum, n), y, ValueRange{m, n});
+  }
+}
+
+/// Element 0 (n > 1 elements) or element n of the 1-D `vector`.
+Value loadPerColumn(OpBuilder &b, Location loc, const KernelMath &math,
+                    Value vector, Value n) {
+  Value many = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ugt,
+      memref::DimOp::create(b, loc, vector, 0), math.index(1));
+  return memref::LoadOp::create(
+      b, loc, vector,
+      ValueRange{arith::SelectOp::create(b, loc, many, n, math.index(0))});
+}
+
+/// A shared-memory buffer of `values` accumulators of `element` per lane of
+/// each warp.
+MemRefType partialType(MLIRContext *context, int64_t values, Type element) {
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      context, gpu::GPUDialect::getWorkgroupAddressSpace());
+  return MemRefType::get({kWarps * values * 32}, element,
+                         MemRefLayoutAttrInterface{}, workgroup);
+}
+
+gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
+                                const PackedGemvConfig &config) {
+  constexpr int64_t kTileColumns = 32, kColumnTiles = kTileColumns / 8;
   assert(config.rows == kTileRows && config.blockColumns() == kTileColumns &&
          "the launch grid must match the tile");
   MLIRContext *context = builder.getContext();
   Type i8 = builder.getI8Type(), i32 = builder.getI32Type();
-  int64_t dynamic = ShapedType::kDynamic;
-  // The partial sums of every warp: [warp][value][lane].
-  auto workgroup = gpu::AddressSpaceAttr::get(
-      context, gpu::GPUDialect::getWorkgroupAddressSpace());
-  auto partialType = MemRefType::get({kWarps * kColumnTiles * 4 * 32}, i32,
-                                     MemRefLayoutAttrInterface{}, workgroup);
-  gpu::GPUFuncOp kernel =
-      createKernel(builder, loc, config, TypeRange{partialType});
+  gpu::GPUFuncOp kernel = createKernel(
+      builder, loc, config,
+      TypeRange{partialType(context, kColumnTiles * 4, i32)});
 
   OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
   Value x = kernel.getArgument(0), w = kernel.getArgument(1);
   Value bias = kernel.getArgument(3), y = kernel.getArgument(4);
-  Value partial = kernel.getWorkgroupAttributions()[0];
   KernelMath math{b, loc};
-
-  Value c0 = math.index(0), c1 = math.index(1), c32 = math.index(32);
-  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  Value lane = arith::RemUIOp::create(b, loc, tid, c32);
-  Value warp = arith::DivUIOp::create(b, loc, tid, c32);
-  Value group = arith::DivUIOp::create(b, loc, lane, math.index(4));
-  Value inGroup = arith::RemUIOp::create(b, loc, lane, math.index(4));
-  Value blockX = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  Value blockY = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
-  Value M = memref::DimOp::create(b, loc, x, 0);
-  Value N = memref::DimOp::create(b, loc, w, 0);
-  Value rowBytes = memref::DimOp::create(b, loc, w, 1);
-  Value colBase = math.mul(blockX, math.index(kTileColumns));
-  Value rowBase = math.mul(blockY, math.index(kTileRows));
-  Value lastColumn = arith::SubIOp::create(b, loc, N, c1);
-  Value lastRow = arith::SubIOp::create(b, loc, M, c1);
+  MmaFrame f = buildFrame(b, loc, math, x, w, kTileColumns);
+  Value lastColumn = arith::SubIOp::create(b, loc, f.N, math.index(1));
+  Value lastRow = arith::SubIOp::create(b, loc, f.M, math.index(1));
   // Rows g and g + 8 of the tile; columns g + 8j.
+  Value row = math.add(f.rowBase, f.group);
   SmallVector<Value> rowIndex = {
-      math.minIndex(math.add(rowBase, group), lastRow),
-      math.minIndex(math.add(math.add(rowBase, group), math.index(8)),
-                    lastRow)};
+      math.minIndex(row, lastRow),
+      math.minIndex(math.add(row, math.index(8)), lastRow)};
   SmallVector<Value> columnIndex;
   for (int64_t j = 0; j < kColumnTiles; ++j)
-    columnIndex.push_back(
-        math.minIndex(math.add(math.add(colBase, group), math.index(8 * j)),
-                      lastColumn));
-
-  // The packed bytes as 32-bit words: [N * rowWords].
-  Value flat = memref::CollapseShapeOp::create(
-      b, loc, w, ArrayRef<ReassociationIndices>{{0, 1}});
-  Value rowWords = arith::DivUIOp::create(b, loc, rowBytes, math.index(4));
-  Value packedWords = memref::ViewOp::create(
-      b, loc, MemRefType::get({dynamic}, i32), flat, c0,
-      ValueRange{math.mul(N, rowWords)});
-  Value chunks = arith::DivUIOp::create(b, loc, rowBytes, math.index(16));
-  Value lastChunk = arith::SubIOp::create(b, loc, chunks, c1);
+    columnIndex.push_back(math.minIndex(
+        math.add(math.add(f.colBase, f.group), math.index(8 * j)),
+        lastColumn));
 
   auto structType =
       LLVM::LLVMStructType::getLiteral(context, {i32, i32, i32, i32});
-  Value zero = math.i32(0);
-  SmallVector<Value> inits(kColumnTiles * 4, zero);
-  // Warp-uniform steps: warp v takes chunks 4v + 32s .. +4 (one per t).
-  auto loop = scf::ForOp::create(b, loc, math.mul(warp, math.index(4)), chunks,
-                                 math.index(4 * kWarps), inits);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    SmallVector<Value> acc(loop.getRegionIterArgs().begin(),
-                           loop.getRegionIterArgs().end());
-    Value chunk = math.add(loop.getInductionVar(), inGroup);
-    Value inRow = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                        chunk, chunks);
-    Value clamped = math.minIndex(chunk, lastChunk);
-    Value k0 = math.mul(clamped, math.index(kChunkTrits));
+  SmallVector<Value> inits(kColumnTiles * 4, math.i32(0));
+  auto step = [&](Value chunk, Value inRow, SmallVector<Value> acc) {
+    Value k0 = math.mul(chunk, math.index(kChunkTrits));
     // a[r][4q + s]: x bytes 4i + s (i = 0..3) of word q of row r's chunk.
     const int64_t transpose[16] = {0, 4, 8,  12, 1, 5, 9,  13,
                                    2, 6, 10, 14, 3, 7, 11, 15};
@@ -148,12 +251,8 @@ gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
       }
     Value mask = math.i32(0x03030303), high = math.i32(0x80808080);
     Value ones = math.i32(0x01010101);
-    Value wordStart = math.mul(clamped, math.index(4));
     for (int64_t j = 0; j < kColumnTiles; ++j) {
-      Value words = vector::LoadOp::create(
-          b, loc, VectorType::get({4}, i32), packedWords,
-          ValueRange{math.add(math.mul(columnIndex[j], rowWords), wordStart)},
-          /*nontemporal=*/false, llvm::MaybeAlign(16));
+      Value words = loadChunkWords(b, loc, math, f, columnIndex[j], chunk);
       for (int64_t q = 0; q < 4; ++q) {
         Value word = vector::ExtractOp::create(b, loc, words, q);
         // Past the row: zero trits.
@@ -183,56 +282,222 @@ gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
         }
       }
     }
-    scf::YieldOp::create(b, loc, acc);
-  }
-
-  // Every warp's sums to shared memory; warp 0 adds them and stores.
-  auto slot = [&](Value warpIndex, int64_t value) -> Value {
-    Value row = math.add(math.mul(warpIndex, math.index(kColumnTiles * 4)),
-                         math.index(value));
-    return math.add(math.mul(row, c32), lane);
+    return acc;
   };
-  for (int64_t v = 0; v < kColumnTiles * 4; ++v)
-    memref::StoreOp::create(b, loc, loop.getResult(v), partial,
-                            ValueRange{slot(warp, v)});
-  gpu::BarrierOp::create(b, loc);
-  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, warp,
-                                      c0);
-  auto ifFirst = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
-  b.setInsertionPointToStart(&ifFirst.getThenRegion().front());
-  Value biases = memref::DimOp::create(b, loc, bias, 0);
-  Value perBias =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, biases, c1);
-  for (int64_t j = 0; j < kColumnTiles; ++j) {
-    for (int64_t e = 0; e < 4; ++e) {
-      int64_t v = 4 * j + e;
-      Value sum = loop.getResult(v);
-      for (int64_t other = 1; other < kWarps; ++other)
-        sum = math.add(sum, memref::LoadOp::create(
-                                b, loc, partial,
-                                ValueRange{slot(math.index(other), v)}));
-      // Accumulator e of a 16x8 tile: row g (e < 2) or g + 8, column
-      // 2t + (e & 1).
-      Value m = math.add(math.add(rowBase, group), math.index(e < 2 ? 0 : 8));
-      Value n = math.add(math.add(colBase, math.index(8 * j + (e & 1))),
-                    math.mul(inGroup, math.index(2)));
-      Value inside = arith::AndIOp::create(
-          b, loc,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, m, M),
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, n, N));
-      auto ifInside = scf::IfOp::create(b, loc, inside, false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(&ifInside.getThenRegion().front());
-      Value biasValue = memref::LoadOp::create(
-          b, loc, bias,
-          ValueRange{arith::SelectOp::create(b, loc, perBias, n, c0)});
-      memref::StoreOp::create(b, loc, math.add(sum, biasValue), y,
-                              ValueRange{m, n});
-    }
-  }
-  b.setInsertionPointAfter(ifFirst);
+  scf::ForOp loop = buildStepLoop(b, loc, math, f, inits, step);
+
+  // Accumulator e of a 16x8 tile j: row g (e < 2) or g + 8, column
+  // 2t + (e & 1).
+  auto position = [&](int64_t v) -> std::pair<Value, Value> {
+    int64_t j = v / 4, e = v % 4;
+    Value m = math.add(math.add(f.rowBase, f.group),
+                       math.index(e < 2 ? 0 : 8));
+    Value n = math.add(math.add(f.colBase, math.index(8 * j + (e & 1))),
+                       math.mul(f.inGroup, math.index(2)));
+    return {m, n};
+  };
+  auto finish = [&](Value sum, Value n) -> Value {
+    return math.add(sum, loadPerColumn(b, loc, math, bias, n));
+  };
+  storeTile(b, loc, math, f, loop.getResults(),
+            kernel.getWorkgroupAttributions()[0], y, position, finish);
   gpu::ReturnOp::create(b, loc);
   return kernel;
+}
+
+gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
+                                 const PackedGemvConfig &config) {
+  // Four 16-column tiles; two groups of 8 rows.
+  constexpr int64_t kTileColumns = 64, kColumnTiles = kTileColumns / 16;
+  constexpr int64_t kRowGroups = kTileRows / 8;
+  constexpr int64_t kValues = kColumnTiles * kRowGroups * 4;
+  assert(config.rows == kTileRows && config.blockColumns() == kTileColumns &&
+         "the launch grid must match the tile");
+  MLIRContext *context = builder.getContext();
+  Type f32 = builder.getF32Type(), i32 = builder.getI32Type();
+  Type bf16 = builder.getBF16Type();
+  auto pairType = VectorType::get({2}, bf16);
+  auto wordType = VectorType::get({1}, i32);
+  gpu::GPUFuncOp kernel = createKernel(
+      builder, loc, config, TypeRange{partialType(context, kValues, f32)});
+
+  OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
+  Value x = kernel.getArgument(0), w = kernel.getArgument(1);
+  Value scale = kernel.getArgument(2), bias = kernel.getArgument(3);
+  Value y = kernel.getArgument(4);
+  KernelMath math{b, loc};
+  MmaFrame f = buildFrame(b, loc, math, x, w, kTileColumns);
+  Value lastColumn = arith::SubIOp::create(b, loc, f.N, math.index(1));
+  Value lastRow = arith::SubIOp::create(b, loc, f.M, math.index(1));
+  // Rows g and g + 8 of the tile (columns of B); columns 16j + 8h + g
+  // (rows of A), at index 2j + h.
+  Value row = math.add(f.rowBase, f.group);
+  SmallVector<Value> rowIndex = {
+      math.minIndex(row, lastRow),
+      math.minIndex(math.add(row, math.index(8)), lastRow)};
+  SmallVector<Value> columnIndex;
+  for (int64_t c = 0; c < 2 * kColumnTiles; ++c)
+    columnIndex.push_back(math.minIndex(
+        math.add(math.add(f.colBase, f.group), math.index(8 * c)),
+        lastColumn));
+
+  auto toWord = [&](Value pair) -> Value {
+    return vector::ExtractOp::create(
+        b, loc, vector::BitCastOp::create(b, loc, wordType, pair), 0);
+  };
+  // The bf16 trits s and s + 8 of `word`.
+  Value codeMask = math.i32(0x00030003), biased = math.i32(0x43004300);
+  Value offset = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(pairType, b.getFloatAttr(bf16, 129.0)));
+  auto decode = [&](Value word, int64_t s) -> Value {
+    Value shifted =
+        s ? Value(arith::ShRUIOp::create(b, loc, word, math.i32(2 * s)))
+          : word;
+    Value bits = arith::OrIOp::create(
+        b, loc, arith::AndIOp::create(b, loc, shifted, codeMask), biased);
+    Value pair = vector::BitCastOp::create(
+        b, loc, pairType,
+        vector::FromElementsOp::create(b, loc, wordType, bits));
+    return toWord(arith::SubFOp::create(b, loc, pair, offset));
+  };
+  // x values `low` and `high` as bf16 pairs: lo, mid, hi.
+  auto split = [&](Value low, Value high) -> std::array<Value, 3> {
+    Value rest = vector::FromElementsOp::create(
+        b, loc, VectorType::get({2}, f32), ValueRange{low, high});
+    std::array<Value, 3> parts;
+    for (int64_t p = 2; p >= 0; --p) {
+      Value part = arith::TruncFOp::create(b, loc, pairType, rest);
+      parts[p] = toWord(part);
+      if (p)
+        rest = arith::SubFOp::create(
+            b, loc, rest,
+            arith::ExtFOp::create(b, loc, rest.getType(), part));
+    }
+    return parts;
+  };
+
+  auto structType =
+      LLVM::LLVMStructType::getLiteral(context, {f32, f32, f32, f32});
+  Value zeroX = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(VectorType::get({4}, f32),
+                                      b.getF32FloatAttr(0)));
+  // The K loop for the first `rowGroups` groups of 8 rows.
+  auto buildLoop = [&](int64_t rowGroups) {
+    auto step = [&](Value chunk, Value inRow, SmallVector<Value> acc) {
+      SmallVector<Value> words;
+      for (int64_t c = 0; c < 2 * kColumnTiles; ++c) {
+        Value loaded = loadChunkWords(b, loc, math, f, columnIndex[c], chunk);
+        // Past the row: zero trits.
+        words.push_back(arith::SelectOp::create(
+            b, loc, inRow, loaded,
+            arith::ConstantOp::create(
+                b, loc,
+                DenseElementsAttr::get(cast<VectorType>(loaded.getType()),
+                                       b.getI32IntegerAttr(0x55555555)))));
+      }
+      Value k0 = math.mul(chunk, math.index(kChunkTrits));
+      for (int64_t q = 0; q < 4; ++q) {
+        // xs[r][i]: x at k = k0 + 16q + i of row group r (zero past the
+        // row: a clamped x times a zero trit could be inf * 0).
+        SmallVector<SmallVector<Value>> xs(rowGroups);
+        for (int64_t r = 0; r < rowGroups; ++r)
+          for (int64_t v = 0; v < 4; ++v) {
+            Value loaded = vector::LoadOp::create(
+                b, loc, VectorType::get({4}, f32), x,
+                ValueRange{rowIndex[r],
+                           math.add(k0, math.index(16 * q + 4 * v))},
+                /*nontemporal=*/false, llvm::MaybeAlign(16));
+            loaded = arith::SelectOp::create(b, loc, inRow, loaded, zeroX);
+            for (int64_t i = 0; i < 4; ++i)
+              xs[r].push_back(vector::ExtractOp::create(b, loc, loaded, i));
+          }
+        SmallVector<Value> wq;
+        for (Value vector : words)
+          wq.push_back(vector::ExtractOp::create(b, loc, vector, q));
+        for (int64_t m = 0; m < 4; ++m) {
+          // B of row group r: (x[2m], x[2m + 8]), (x[2m + 1], x[2m + 9]).
+          SmallVector<std::array<std::array<Value, 3>, 2>> bs;
+          for (int64_t r = 0; r < rowGroups; ++r)
+            bs.push_back({split(xs[r][2 * m], xs[r][2 * m + 8]),
+                          split(xs[r][2 * m + 1], xs[r][2 * m + 9])});
+          for (int64_t j = 0; j < kColumnTiles; ++j) {
+            // A: trits (2m, 2m + 8) then (2m + 1, 2m + 9) of columns
+            // 16j + g and 16j + g + 8.
+            SmallVector<Value> as = {
+                decode(wq[2 * j], 2 * m), decode(wq[2 * j + 1], 2 * m),
+                decode(wq[2 * j], 2 * m + 1),
+                decode(wq[2 * j + 1], 2 * m + 1)};
+            for (int64_t r = 0; r < rowGroups; ++r) {
+              int64_t base = (j * kRowGroups + r) * 4;
+              for (int64_t p = 0; p < 3; ++p) {
+                auto mma = NVVM::MmaOp::create(
+                    b, loc, structType, as,
+                    ValueRange{bs[r][0][p], bs[r][1][p]},
+                    ValueRange(ArrayRef<Value>(acc).slice(base, 4)),
+                    ArrayRef<int64_t>{16, 8, 16}, std::nullopt,
+                    std::nullopt,
+                    std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                                  NVVM::MMATypes::bf16},
+                    std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                                   NVVM::MMALayout::col});
+                for (int64_t e = 0; e < 4; ++e)
+                  acc[base + e] =
+                      LLVM::ExtractValueOp::create(b, loc, mma, e);
+              }
+            }
+          }
+        }
+      }
+      return acc;
+    };
+    SmallVector<Value> inits(
+        kValues, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)));
+    return buildStepLoop(b, loc, math, f, inits, step);
+  };
+  // Rows 8..15 of the tile exist: a warp-uniform branch.
+  Value second = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ult,
+      math.add(f.rowBase, math.index(8)), f.M);
+  auto ifSecond = scf::IfOp::create(
+      b, loc, SmallVector<Type>(kValues, f32), second,
+      /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&ifSecond.getThenRegion().front());
+    scf::YieldOp::create(b, loc, buildLoop(kRowGroups).getResults());
+    b.setInsertionPointToStart(&ifSecond.getElseRegion().front());
+    scf::YieldOp::create(b, loc, buildLoop(1).getResults());
+  }
+
+  // Accumulator e of the 16x8 tile (j, r): row of A g (e < 2) or g + 8,
+  // column of B 2t + (e & 1).
+  auto position = [&](int64_t v) -> std::pair<Value, Value> {
+    int64_t j = v / (4 * kRowGroups), r = v / 4 % kRowGroups, e = v % 4;
+    Value n = math.add(math.add(f.colBase, f.group),
+                       math.index(16 * j + (e < 2 ? 0 : 8)));
+    Value m = math.add(
+        math.add(f.rowBase, math.index(8 * r + (e & 1))),
+        math.mul(f.inGroup, math.index(2)));
+    return {m, n};
+  };
+  auto finish = [&](Value sum, Value n) -> Value {
+    return arith::AddFOp::create(
+        b, loc,
+        arith::MulFOp::create(b, loc, sum,
+                              loadPerColumn(b, loc, math, scale, n)),
+        loadPerColumn(b, loc, math, bias, n));
+  };
+  storeTile(b, loc, math, f, ifSecond.getResults(),
+            kernel.getWorkgroupAttributions()[0], y, position, finish);
+  gpu::ReturnOp::create(b, loc);
+  return kernel;
+}
+} // namespace
+
+gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
+                                    const PackedGemvConfig &config) {
+  return config.int8 ? buildMmaI8Kernel(builder, loc, config)
+                     : buildMmaF32Kernel(builder, loc, config);
 }
 
 } // namespace tritondsl

@@ -10,8 +10,8 @@
 // calls of __tri_emu_id(kind, dim), gpu.barrier a call of
 // __tri_emu_barrier, gpu.shuffle calls of __tri_emu_shuffle (the value's
 // bits as i64) and __tri_emu_shuffle_valid, nvvm.dot.accumulate.4way (dp4a)
-// its arith expansion, nvvm.mma.sync (m16n8k16 s8) calls of
-// __tri_emu_mma_m16n8k16_s8; a workgroup attribution (shared
+// its arith expansion, nvvm.mma.sync (m16n8k16 s8 or bf16) calls of
+// __tri_emu_mma_m16n8k16_s8/_bf16; a workgroup attribution (shared
 // memory) becomes a private memref.global, which is the block's own because
 // the emulator runs one block at a time; a private attribution a
 // memref.alloca. After the LLVM lowering each kernel K gets the entry point
@@ -25,6 +25,7 @@
 #include "tritondsl/Target/CPU/ObjectEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -144,37 +145,51 @@ struct GPUKernelsToHostPass
     op.erase();
   }
 
-  /// nvvm.mma.sync m16n8k16 with s8 A and B, row x col, i32 accumulators:
-  /// result e (of the four a lane holds) is a call of
-  /// __tri_emu_mma_m16n8k16_s8(e, a0, a1, b0, c_e), which exchanges the
-  /// warp's fragments and computes it as the PTX ISA lays them out. The
-  /// result's llvm.extractvalue users take the calls' values. Other shapes
-  /// and types are refused at their location.
+  /// nvvm.mma.sync m16n8k16, row x col, with s8 A and B and i32
+  /// accumulators or bf16 ones and f32 accumulators: result e (of the four
+  /// a lane holds) is a call of __tri_emu_mma_m16n8k16_s8(e, a0, a1, b0,
+  /// c_e) or __tri_emu_mma_m16n8k16_bf16(e, a0, a1, a2, a3, b0, b1, c_e),
+  /// which exchanges the warp's fragments (at e = 0) and computes it as the
+  /// PTX ISA lays them out. The result's llvm.extractvalue users take the
+  /// calls' values. Other shapes and types are refused at their location.
   static LogicalResult emulateMma(ModuleOp module, NVVM::MmaOp op) {
     NVVM::MMAShapeAttr shape = op.getShape();
+    std::optional<NVVM::MMATypes> type = op.getMultiplicandAPtxType();
+    bool s8 = type == NVVM::MMATypes::s8, bf16 = type == NVVM::MMATypes::bf16;
+    size_t aRegisters = s8 ? 2 : 4, bRegisters = s8 ? 1 : 2;
     if (shape.getM() != 16 || shape.getN() != 8 || shape.getK() != 16 ||
-        op.getMultiplicandAPtxType() != NVVM::MMATypes::s8 ||
-        op.getMultiplicandBPtxType() != NVVM::MMATypes::s8 ||
+        !(s8 || bf16) || op.getMultiplicandBPtxType() != type ||
         op.getLayoutA() != NVVM::MMALayout::row ||
         op.getLayoutB() != NVVM::MMALayout::col ||
-        op.getOperandA().size() != 2 || op.getOperandB().size() != 1 ||
-        op.getOperandC().size() != 4)
+        op.getOperandA().size() != aRegisters ||
+        op.getOperandB().size() != bRegisters ||
+        op.getOperandC().size() != 4 ||
+        op.getOperandC()[0].getType() !=
+            (s8 ? Type(IntegerType::get(op.getContext(), 32))
+                : Type(Float32Type::get(op.getContext()))))
       return op.emitError("the GPU emulator runs nvvm.mma.sync m16n8k16 of "
-                          "s8 (row x col, i32 accumulators) only");
+                          "s8 (row x col, i32 accumulators) or bf16 (row x "
+                          "col, f32 accumulators) only");
     OpBuilder b(op);
     Location loc = op.getLoc();
     Type i32 = b.getI32Type();
-    func::FuncOp callee = declare(module, "__tri_emu_mma_m16n8k16_s8",
-                                  {i32, i32, i32, i32, i32}, {i32});
+    Type accumulator = op.getOperandC()[0].getType();
+    SmallVector<Type> inputs(1 + aRegisters + bRegisters, i32);
+    inputs.push_back(accumulator);
+    func::FuncOp callee =
+        declare(module,
+                s8 ? "__tri_emu_mma_m16n8k16_s8" : "__tri_emu_mma_m16n8k16_bf16",
+                inputs, {accumulator});
     SmallVector<Value> results;
-    for (int32_t e = 0; e < 4; ++e)
+    for (int32_t e = 0; e < 4; ++e) {
+      SmallVector<Value> arguments = {
+          arith::ConstantIntOp::create(b, loc, e, 32)};
+      llvm::append_range(arguments, op.getOperandA());
+      llvm::append_range(arguments, op.getOperandB());
+      arguments.push_back(op.getOperandC()[e]);
       results.push_back(
-          func::CallOp::create(
-              b, loc, callee,
-              ValueRange{arith::ConstantIntOp::create(b, loc, e, 32),
-                         op.getOperandA()[0], op.getOperandA()[1],
-                         op.getOperandB()[0], op.getOperandC()[e]})
-              .getResult(0));
+          func::CallOp::create(b, loc, callee, arguments).getResult(0));
+    }
     for (Operation *user : llvm::make_early_inc_range(op->getUsers())) {
       auto extract = dyn_cast<LLVM::ExtractValueOp>(user);
       if (!extract || extract.getPosition().size() != 1)
@@ -367,6 +382,16 @@ LogicalResult tritondsl::emitGPUEmulatorObject(gpu::GPUModuleOp kernels,
   b.clone(*kernels);
   PassManager pm(kernels.getContext());
   pm.addPass(std::make_unique<GPUKernelsToHostPass>());
+  // bf16 arithmetic (the f32 tensor-core kernel's trits and splits) in f32,
+  // and the bf16 conversions as integer code: no bf16 library calls.
+  arith::ArithEmulateUnsupportedFloatsOptions emulate;
+  emulate.sourceTypeStrs = {"bf16"};
+  emulate.targetTypeStr = "f32";
+  pm.addNestedPass<func::FuncOp>(
+      arith::createArithEmulateUnsupportedFloats(emulate));
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addNestedPass<func::FuncOp>(arith::createArithExpandOpsPass(expand));
   buildLoopsToLLVMPipeline(pm);
   if (failed(pm.run(*module)))
     return failure();

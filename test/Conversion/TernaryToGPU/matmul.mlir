@@ -1,8 +1,9 @@
 // convert-ternary-to-gpu: a ternary.matmul launches GPU kernels on the i8
 // storage of the packed weights (no dense copy of W). A dynamic batch
 // chooses at run time: with K a multiple of 16 (rows of whole 32-bit words)
-// the one-row word GEMV for M <= 1, the 4-row word GEMV for M <= 16, the
-// tiled kernel otherwise; with other K the byte GEMV for M <= 16. The word
+// the one-row word GEMV for M <= 1, the 4-row word GEMV (the f32
+// tensor-core kernel when K % 64 == 0, last case) for M <= 16, the tiled
+// kernel otherwise; with other K the byte GEMV for M <= 16. The word
 // GEMVs view the packed bytes as i32 words, load them with vector loads
 // (128-bit when K % 64 == 0) together with 128-bit loads of x, decode each
 // 2-bit code into the exact trit (bits 0x4B000000 | c as f32, minus
@@ -226,4 +227,68 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi32> {
   %y = ternary.matmul %x, %w : tensor<?x64xi8>, !ternary.packed<64x8> -> tensor<?x8xi32>
   return %y : tensor<?x8xi32>
+}
+
+// -----
+
+// f32 activations with K % 64 == 0 and more than one row (up to
+// gemv-max-batch): the f32 tensor-core kernel, 16 rows x 64 columns per
+// block. 8 warps split K; each holds 32 f32 accumulators (four 16-column
+// tiles x two groups of 8 rows). Per step a lane loads one 128-bit word
+// vector per column (zero trits, 0x55555555 = 1431655765, past the row) and
+// 128-bit x loads; each x pair is split into three bf16 pairs (truncf,
+// extf, subf: hi, mid, lo, each difference exact) and each word gives bf16
+// trit pairs (w >> 2s) & 0x00030003 (= 196611) | 0x43004300 (= 1124090624),
+// minus 129; nvvm.mma.sync m16n8k16 bf16 x bf16 -> f32 (3 per tile: lo,
+// mid, hi), 384 per step for 16 rows, 192 when the tile has 8 rows or fewer
+// (a warp-uniform branch). The warps' sums meet in 32 KB of shared memory;
+// only the epilogue multiplies (by the scale).
+// CHECK-LABEL: func.func @f32_mma(
+// CHECK: scf.if %{{.*}} {
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_f32_r1c4w4
+// CHECK: } else {
+// CHECK:   %[[SMALL:.*]] = arith.cmpi ule, %{{.*}}, %c16
+// CHECK:   scf.if %[[SMALL]] {
+// CHECK:     %[[GX:.*]] = arith.ceildivui %{{.*}}, %c64 : index
+// CHECK:     %[[GY:.*]] = arith.ceildivui %{{.*}}, %c16{{.*}} : index
+// CHECK:     gpu.launch_func @ternary_kernels::@ternary_mma_f32_m16n64 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?x?xf32>, %{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?x?xf32>)
+// CHECK:   } else {
+// CHECK:     gpu.launch_func @ternary_kernels::@ternary_gemm_f32
+// CHECK-LABEL: gpu.func @ternary_mma_f32_m16n64(
+// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xf32>, %{{[a-z0-9]+}}: memref<?x?xi8>
+// CHECK-SAME: workgroup(%[[PARTIAL:.*]] : memref<8192xf32, #gpu.address_space<workgroup>>)
+// CHECK-NOT: arith.mulf
+// CHECK:   %[[ROWS:.*]]:32 = scf.if %{{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) {
+// CHECK:     scf.for
+// CHECK:       %[[W:.*]] = vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
+// CHECK:       arith.select %{{.*}}, %[[W]], %cst{{.*}} : vector<4xi32>
+// CHECK:       vector.load %[[MX]][{{.*}}] {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
+// CHECK:       %[[PAIR:.*]] = vector.from_elements %{{.*}}, %{{.*}} : vector<2xf32>
+// CHECK:       %[[HI:.*]] = arith.truncf %[[PAIR]] : vector<2xf32> to vector<2xbf16>
+// CHECK:       %[[HIF:.*]] = arith.extf %[[HI]] : vector<2xbf16> to vector<2xf32>
+// CHECK:       %[[R1:.*]] = arith.subf %[[PAIR]], %[[HIF]] : vector<2xf32>
+// CHECK:       %[[MID:.*]] = arith.truncf %[[R1]] : vector<2xf32> to vector<2xbf16>
+// CHECK:       %[[C:.*]] = arith.andi %{{.*}}, %c196611_i32 : i32
+// CHECK:       %[[O:.*]] = arith.ori %[[C]], %c1124090624_i32 : i32
+// CHECK:       %[[V:.*]] = vector.from_elements %[[O]] : vector<1xi32>
+// CHECK:       %[[BIASED:.*]] = vector.bitcast %[[V]] : vector<1xi32> to vector<2xbf16>
+// CHECK:       arith.subf %[[BIASED]], %cst{{.*}} : vector<2xbf16>
+// CHECK:       nvvm.mma.sync A[{{.*}}]  B[{{.*}}]  C[{{.*}}]  {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// CHECK-COUNT-383: nvvm.mma.sync
+// CHECK-NOT: nvvm.mma.sync
+// CHECK:       scf.yield
+// CHECK:   } else {
+// CHECK:     scf.for
+// CHECK-COUNT-192: nvvm.mma.sync
+// CHECK-NOT: nvvm.mma.sync
+// CHECK:       scf.yield
+// CHECK-NOT: arith.mulf
+// CHECK-COUNT-32: memref.store %[[ROWS]]#{{[0-9]+}}, %[[PARTIAL]]
+// CHECK:   gpu.barrier
+// CHECK-COUNT-32: arith.mulf
+// CHECK-NOT: arith.mulf
+// CHECK: gpu.return
+func.func @f32_mma(%w: !ternary.packed<128x40>, %x: tensor<?x128xf32>) -> tensor<?x40xf32> {
+  %y = ternary.matmul %x, %w : tensor<?x128xf32>, !ternary.packed<128x40> -> tensor<?x40xf32>
+  return %y : tensor<?x40xf32>
 }

@@ -168,8 +168,9 @@ gpu.module @kernels {
 // -----
 
 // nvvm.mma.sync m16n8k16 s8: one call of the emulator per accumulator
-// (index e, the lane's A and B registers, C[e]); the llvm.extractvalue
-// users of the result take the calls' values.
+// (index e, the lane's A and B registers, C[e]; the call of e = 0 exchanges
+// the warp's fragments); the llvm.extractvalue users of the result take the
+// calls' values.
 // CHECK-DAG: func.func private @__tri_emu_mma_m16n8k16_s8(i32, i32, i32, i32, i32) -> i32
 // CHECK-LABEL: func.func @mma(
 // CHECK-NOT: nvvm.
@@ -209,12 +210,48 @@ gpu.module @kernels {
 
 // -----
 
+// nvvm.mma.sync m16n8k16 bf16 (four A, two B registers, f32 accumulators):
+// calls of __tri_emu_mma_m16n8k16_bf16; the bf16 arithmetic of the f32
+// tensor-core kernel (trits and splits) stays arith, which the emulator
+// object's pipeline runs in f32.
+// CHECK-DAG: func.func private @__tri_emu_mma_m16n8k16_bf16(i32, i32, i32, i32, i32, i32, i32, f32) -> f32
+// CHECK-LABEL: func.func @mma_bf16(
+// CHECK-NOT: nvvm.
+// CHECK: %[[A:.*]] = memref.load %{{.*}}[%c0] : memref<?xi32>
+// CHECK: %[[B:.*]] = memref.load %{{.*}}[%c1] : memref<?xi32>
+// CHECK: %[[C:.*]] = memref.load %{{.*}}[%c0] : memref<?xf32>
+// CHECK: %[[E0:.*]] = arith.constant 0 : i32
+// CHECK: %[[D0:.*]] = call @__tri_emu_mma_m16n8k16_bf16(%[[E0]], %[[A]], %[[A]], %[[A]], %[[B]], %[[B]], %[[A]], %[[C]])
+// CHECK: call @__tri_emu_mma_m16n8k16_bf16
+// CHECK: call @__tri_emu_mma_m16n8k16_bf16
+// CHECK: %[[E3:.*]] = arith.constant 3 : i32
+// CHECK: call @__tri_emu_mma_m16n8k16_bf16(%[[E3]], %[[A]], %[[A]], %[[A]], %[[B]], %[[B]], %[[A]], %[[C]])
+// CHECK: memref.store %[[D0]], %{{.*}}[%c0] : memref<?xf32>
+gpu.module @kernels {
+  gpu.func @mma_bf16(%y: memref<?xi32>, %z: memref<?xf32>) kernel {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %a = memref.load %y[%c0] : memref<?xi32>
+    %b = memref.load %y[%c1] : memref<?xi32>
+    %c = memref.load %z[%c0] : memref<?xf32>
+    %d = nvvm.mma.sync A[%a, %a, %a, %b] B[%b, %a] C[%c, %c, %c, %c]
+        {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
+         multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>,
+         shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+    %d0 = llvm.extractvalue %d[0] : !llvm.struct<(f32, f32, f32, f32)>
+    memref.store %d0, %z[%c0] : memref<?xf32>
+    gpu.return
+  }
+}
+
+// -----
+
 // Other mma shapes and types are refused where they are.
 gpu.module @kernels {
   gpu.func @mma8(%y: memref<?xi32>) kernel {
     %c0 = arith.constant 0 : index
     %a = memref.load %y[%c0] : memref<?xi32>
-    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 (row x col, i32 accumulators) only}}
+    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
     %d = nvvm.mma.sync A[%a] B[%a] C[%a, %a]
         {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
          multiplicandAPtxType = #nvvm.mma_type<s8>, multiplicandBPtxType = #nvvm.mma_type<s8>,
@@ -222,6 +259,24 @@ gpu.module @kernels {
          shape = #nvvm.shape<m = 8, n = 8, k = 16>} : (i32, i32, i32) -> !llvm.struct<(i32, i32)>
     %d0 = llvm.extractvalue %d[0] : !llvm.struct<(i32, i32)>
     memref.store %d0, %y[%c0] : memref<?xi32>
+    gpu.return
+  }
+}
+
+// -----
+
+// f16 operands are refused too.
+gpu.module @kernels {
+  gpu.func @mma_f16(%y: memref<?xvector<2xf16>>, %z: memref<?xf32>) kernel {
+    %c0 = arith.constant 0 : index
+    %a = memref.load %y[%c0] : memref<?xvector<2xf16>>
+    %c = memref.load %z[%c0] : memref<?xf32>
+    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
+    %d = nvvm.mma.sync A[%a, %a, %a, %a] B[%a, %a] C[%c, %c, %c, %c]
+        {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
+         shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+    %d0 = llvm.extractvalue %d[0] : !llvm.struct<(f32, f32, f32, f32)>
+    memref.store %d0, %z[%c0] : memref<?xf32>
     gpu.return
   }
 }

@@ -30,11 +30,20 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
       (`bits(0x4B000000 | c) - (2^23 + 1)`) accumulated with one `math.fma`
       (t * x is exact: the sum rounds as the addition or subtraction); a
       `gpu.shuffle xor` butterfly per accumulator. R = 1 row for M <= 1,
-      R = 4 rows per block above.
-    * `ternary_gemv_i8_r<R>c4w4` for the int8 matmuls, every batch: x bytes
+      R = 4 rows per block above when K % 64 != 0.
+    * `ternary_mma_f32_m16n64` (PackedMma.cpp) for 1 < M <= `gemv-max-batch`
+      when K % 64 == 0: tensor cores, 16 rows x 64 columns per block, the
+      warps splitting K. Trits decoded to bf16 pairs (`(w >> 2s) &
+      0x00030003 | 0x43004300`, minus 129), each x split exactly into three
+      bf16 values (hi, mid, lo), three `nvvm.mma.sync` m16n8k16 bf16 -> f32
+      per tile: every product t * x exact, summed in f32.
+    * `ternary_gemv_i8_r1c4w4` for the int8 matmuls of one row: x bytes
       transposed with `vector.shuffle` to match the masked codes
       `(w >> 2s) & 0x03030303` of a packed word, `nvvm.dot.accumulate.4way`
-      (dp4a) of codes and x, minus the dp4a sum of x: exact i32.
+      (dp4a) of codes and x, minus the dp4a sum of x: exact i32;
+      `ternary_mma_i8_m16n32` for more rows: s8 trits
+      (`((c | 0x80) - 1) ^ 0x80` per byte) and x on `nvvm.mma.sync`
+      m16n8k16 s8 -> i32.
     * `ternary_gemv_f32` when K is not a multiple of 16 and M is at most
       `gemv-max-batch`: one warp per output column reads the column's
       packed bytes (consecutive lanes, consecutive bytes), decodes 4 trits
@@ -50,8 +59,9 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
     stay packed: the kernels read the `i8` storage of the `!ternary.packed`
     value, and no dense copy of W is made. The byte and tiled kernels are
     written in MLIR (lib/Conversion/TernaryToGPU/TernaryKernels.mlir) and
-    copied into the module once, the word and int8 GEMVs are built op by op
-    (PackedGemv.cpp) when used; the module gets `gpu.container_module`.
+    copied into the module once, the word GEMVs and the tensor-core kernels
+    are built op by op (PackedGemv.cpp, PackedMma.cpp) when used; the
+    module gets `gpu.container_module`.
 
     Every other ternary op, and a matmul the kernels do not cover (`i8`
     input with K not a multiple of 64 or a scale, another layout, an input
