@@ -150,6 +150,38 @@ def test_gemv_shapes(tmp_path, k, n, batch, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_f32_mma_exact(tmp_path, device):
+    """The f32 tensor-core kernel multiplies x exactly: with one trit (+1 or
+    -1) per column, y is +-x at that trit's row, bit for bit, for x with all
+    24 significant bits in use and exponents from 2^-60 to 2^60 (the three
+    bf16 parts hi + mid + lo are x; two would keep 16 bits). Batches 2, 9
+    and 16 (one and two groups of 8 rows), and 1 (the GEMV) alike."""
+    import torch
+    import triton_dsl
+    k, n = 128, 72
+    program = tmp_path / "p.tri"
+    program.write_text(f"layer P {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                       f"    fn forward(x: Tensor[B, {k}]) -> Tensor[B, {n}] {{\n"
+                       f"        return x @ w\n    }}\n}}\n")
+    rng = np.random.default_rng(7)
+    rows = rng.permutation(k)[:n]
+    signs = rng.choice([-1.0, 1.0], size=n)
+    trits = np.zeros((k, n), np.float32)
+    trits[rows, np.arange(n)] = signs
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {"P.w": torch.from_numpy(trits)})
+    function = cuda.load(_ptx_dir(tmp_path, program, weights, device)).P_forward
+    kernels = [s["launch"] for s in function.description["steps"] if "launch" in s]
+    assert "ternary_mma_f32_m16n64" in kernels
+    for batch in (2, 9, 16, 1):
+        mantissa = 1 + rng.integers(1, 2**23, size=(batch, k)) / 2**23
+        x = (mantissa * np.exp2(rng.integers(-60, 61, size=(batch, k)))
+             * rng.choice([-1, 1], size=(batch, k))).astype(np.float32)
+        assert (x.view(np.uint32) & 0xFF).any()  # bits below a 16-bit split
+        np.testing.assert_array_equal(function(x), x[:, rows] * signs.astype(np.float32))
+
+
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("k,n", [(64, 33), (256, 45), (1024, 70), (48, 10)])
 def test_int8_gemv(tmp_path, k, n, device):
     """Tensor<i8> @ TernaryTensor is exact i32: the dp4a GEMV (K % 64 == 0)
