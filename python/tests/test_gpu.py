@@ -182,6 +182,34 @@ def test_f32_mma_exact(tmp_path, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_f32_mma_scale(tmp_path, device):
+    """A quantize_ternary weight (the per-tensor scale its absmean gives)
+    and a bias through the f32 tensor-core kernel's epilogue: the PyTorch
+    target on the same weights, at batches 3 and 12."""
+    import torch
+    import triton_dsl
+    program = tmp_path / "qat.tri"
+    program.write_text("layer Qat {\n    param w: Tensor[192, 70]\n    param b: Tensor[70]\n"
+                       "    fn forward(x: Tensor[N, 192]) -> Tensor[N, 70] {\n"
+                       "        let wq = quantize_ternary(w, 0.05)\n"
+                       "        return x @ wq + b\n    }\n}\n")
+    rng = np.random.default_rng(11)
+    weights = tmp_path / "w.safetensors"
+    _random_weights(weights, program, rng)
+    function = cuda.load(_ptx_dir(tmp_path, program, weights, device)).Qat_forward
+    kernels = [s["launch"] for s in function.description["steps"] if "launch" in s]
+    assert "ternary_mma_f32_m16n64" in kernels
+    namespace = {}
+    exec(compile(triton_dsl.compile(program, target="pytorch", weights=weights),
+                 str(program), "exec"), namespace)
+    module = namespace["Qat"]()
+    for batch in (3, 12):
+        x = rng.standard_normal((batch, 192)).astype(np.float32)
+        want = module(torch.from_numpy(x)).detach().numpy()
+        np.testing.assert_allclose(function(x), want, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("k,n", [(64, 33), (256, 45), (1024, 70), (48, 10)])
 def test_int8_gemv(tmp_path, k, n, device):
     """Tensor<i8> @ TernaryTensor is exact i32: the dp4a GEMV (K % 64 == 0)
