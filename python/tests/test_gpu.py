@@ -114,8 +114,8 @@ def test_fx_architectures(name, device):
 @pytest.mark.parametrize("device", DEVICES)
 # K % 16 != 0: the byte GEMV; K % 16 == 0: the word GEMVs (128-bit weight
 # loads when K % 64 == 0; one row, or 4 rows per block); K % 64 == 0 and a
-# batch of 2..16: the f32 tensor-core kernel (16 rows x 64 columns per
-# block; its second group of 8 rows from batch 9); batch > 16: tiled.
+# batch above 1: the f32 tensor-core kernel (16 rows x 64 columns per
+# block; its second group of 8 rows from batch 9); else batch > 16: tiled.
 @pytest.mark.parametrize("k,n,batch", [(37, 45, 1), (37, 45, 16), (130, 33, 17), (1001, 70, 3),
                                        (64, 45, 1), (64, 45, 3), (48, 33, 1), (48, 33, 16),
                                        (1024, 100, 1), (1024, 100, 7), (192, 257, 2),

@@ -81,6 +81,21 @@ std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
                                 : PackedGemvConfig::select(k, singleRow);
 }
 
+/// Whether a tensor-core kernel (PackedMma.cpp) computes `op` for batches
+/// of more than one row: it then serves all of them (int8; f32 with
+/// K % 64 == 0), whatever gemv-max-batch says.
+bool usesTensorCores(ternary::MatmulOp op) {
+  std::optional<PackedGemvConfig> many = packedGemvFor(op, /*singleRow=*/false);
+  return many && many->mma;
+}
+
+/// Whether a batch of one row runs the one-row GEMV (else the kernel of
+/// larger batches).
+bool hasOneRowGemv(ternary::MatmulOp op, int64_t gemvMaxBatch) {
+  return packedGemvFor(op, /*singleRow=*/true) &&
+         (isInt8KernelMatmul(op) || gemvMaxBatch >= 1);
+}
+
 /// The buffer of `tensor` as a fully dynamic identity-layout memref (the
 /// kernels' argument types).
 Value toDynamicBuffer(OpBuilder &b, Location loc, Value tensor) {
@@ -224,12 +239,15 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     bool splitOne = packedGemvFor(op, /*singleRow=*/true).has_value() &&
                     gemvMaxBatch > 1;
     int64_t batch = op.getInput().getType().getDimSize(0);
-    if (isInt8KernelMatmul(op)) {
-      // The dp4a GEMV serves every batch (4 rows per block above one).
+    if (usesTensorCores(op)) {
+      // The one-row GEMV, and the tensor-core kernel for every larger batch.
+      bool oneRow = hasOneRowGemv(op, gemvMaxBatch);
       if (!ShapedType::isDynamic(batch))
-        launchGemv(rewriter, loc, /*singleRow=*/batch <= 1);
-      else
+        launchGemv(rewriter, loc, /*singleRow=*/oneRow && batch <= 1);
+      else if (oneRow)
         choose(rewriter, loc, 1, gemvOne, gemvMany);
+      else
+        launchGemv(rewriter, loc, /*singleRow=*/false);
     } else if (!ShapedType::isDynamic(batch)) {
       if (batch <= 1 && gemvMaxBatch >= 1)
         launchGemv(rewriter, loc, /*singleRow=*/true);
@@ -309,10 +327,11 @@ struct ConvertTernaryToGPUPass
       // The GEMV kernels the matmul may launch (as MatmulToKernel chooses).
       int64_t batch = matmul.getInput().getType().getDimSize(0);
       bool dynamicBatch = ShapedType::isDynamic(batch);
-      if (isInt8KernelMatmul(matmul)) {
-        if (dynamicBatch || batch <= 1)
+      if (usesTensorCores(matmul)) {
+        bool oneRow = hasOneRowGemv(matmul, gemvMaxBatch);
+        if (oneRow && (dynamicBatch || batch <= 1))
           packed.push_back(*packedGemvFor(matmul, /*singleRow=*/true));
-        if (dynamicBatch || batch > 1)
+        if (!oneRow || dynamicBatch || batch > 1)
           packed.push_back(*packedGemvFor(matmul, /*singleRow=*/false));
         return WalkResult::advance();
       }

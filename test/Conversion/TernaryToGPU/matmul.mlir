@@ -1,9 +1,9 @@
 // convert-ternary-to-gpu: a ternary.matmul launches GPU kernels on the i8
 // storage of the packed weights (no dense copy of W). A dynamic batch
 // chooses at run time: with K a multiple of 16 (rows of whole 32-bit words)
-// the one-row word GEMV for M <= 1, the 4-row word GEMV (the f32
-// tensor-core kernel when K % 64 == 0, last case) for M <= 16, the tiled
-// kernel otherwise; with other K the byte GEMV for M <= 16. The word
+// the one-row word GEMV for M <= 1, the 4-row word GEMV for M <= 16, the
+// tiled kernel otherwise (K % 64 == 0: the f32 tensor-core kernel for every
+// M > 1, last cases); with other K the byte GEMV for M <= 16. The word
 // GEMVs view the packed bytes as i32 words, load them with vector loads
 // (128-bit when K % 64 == 0) together with 128-bit loads of x, decode each
 // 2-bit code into the exact trit (bits 0x4B000000 | c as f32, minus
@@ -231,9 +231,9 @@ func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi3
 
 // -----
 
-// f32 activations with K % 64 == 0 and more than one row (up to
-// gemv-max-batch): the f32 tensor-core kernel, 16 rows x 64 columns per
-// block. 8 warps split K; each holds 32 f32 accumulators (four 16-column
+// f32 activations with K % 64 == 0 and more than one row (any batch, not
+// only up to gemv-max-batch: no tiled kernel): the f32 tensor-core kernel,
+// 16 rows x 64 columns per block. 8 warps split K; each holds 32 f32 accumulators (four 16-column
 // tiles x two groups of 8 rows). Per step a lane loads one 128-bit word
 // vector per column (zero trits, 0x55555555 = 1431655765, past the row) and
 // 128-bit x loads; each x pair is split into three bf16 pairs (truncf,
@@ -247,13 +247,13 @@ func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi3
 // CHECK: scf.if %{{.*}} {
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_f32_r1c4w4
 // CHECK: } else {
-// CHECK:   %[[SMALL:.*]] = arith.cmpi ule, %{{.*}}, %c16
-// CHECK:   scf.if %[[SMALL]] {
-// CHECK:     %[[GX:.*]] = arith.ceildivui %{{.*}}, %c64 : index
-// CHECK:     %[[GY:.*]] = arith.ceildivui %{{.*}}, %c16{{.*}} : index
-// CHECK:     gpu.launch_func @ternary_kernels::@ternary_mma_f32_m16n64 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?x?xf32>, %{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?x?xf32>)
-// CHECK:   } else {
-// CHECK:     gpu.launch_func @ternary_kernels::@ternary_gemm_f32
+// CHECK-NOT: scf.if
+// CHECK:   %[[GX:.*]] = arith.ceildivui %{{.*}}, %c64 : index
+// CHECK:   %[[GY:.*]] = arith.ceildivui %{{.*}}, %c16{{.*}} : index
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_mma_f32_m16n64 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?x?xf32>, %{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?x?xf32>)
+// CHECK: }
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
 // CHECK-LABEL: gpu.func @ternary_mma_f32_m16n64(
 // CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xf32>, %{{[a-z0-9]+}}: memref<?x?xi8>
 // CHECK-SAME: workgroup(%[[PARTIAL:.*]] : memref<8192xf32, #gpu.address_space<workgroup>>)
@@ -291,4 +291,18 @@ func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi3
 func.func @f32_mma(%w: !ternary.packed<128x40>, %x: tensor<?x128xf32>) -> tensor<?x40xf32> {
   %y = ternary.matmul %x, %w : tensor<?x128xf32>, !ternary.packed<128x40> -> tensor<?x40xf32>
   return %y : tensor<?x40xf32>
+}
+
+// -----
+
+// A static batch of 64 with K % 64 == 0: the f32 tensor-core kernel alone
+// (4 blocks of 16 rows), not the tiled kernel.
+// CHECK-LABEL: func.func @f32_mma_batch64(
+// CHECK-NOT: scf.if
+// CHECK: gpu.launch_func @ternary_kernels::@ternary_mma_f32_m16n64
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+func.func @f32_mma_batch64(%w: !ternary.packed<64x33>, %x: tensor<64x64xf32>) -> tensor<64x33xf32> {
+  %y = ternary.matmul %x, %w : tensor<64x64xf32>, !ternary.packed<64x33> -> tensor<64x33xf32>
+  return %y : tensor<64x33xf32>
 }
