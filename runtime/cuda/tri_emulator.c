@@ -145,6 +145,14 @@ static unsigned mma_exchange(const int32_t *regs, int count) {
   return warp * kWarpSize;
 }
 
+/* Row and column of accumulator `e` of this lane (the same for s8 and
+ * bf16): rows g (e < 2) or g + 8, column 2t + (e & 1). */
+static void mma_position(int e, int *row, int *column) {
+  int lane = (int)(self->linear % kWarpSize);
+  *row = lane / 4 + (e >= 2 ? 8 : 0);
+  *column = 2 * (lane % 4) + (e & 1);
+}
+
 /* Nobody overwrites a slot before the whole warp has read. */
 static void mma_done(void) {
   pthread_barrier_wait(
@@ -157,11 +165,9 @@ int32_t __tri_emu_mma_m16n8k16_s8(int32_t index, int32_t a0, int32_t a1,
     const int32_t regs[3] = {a0, a1, b0};
     unsigned base = mma_exchange(regs, 3);
     int32_t(*slots)[6] = self->launch->mma_slots;
-    int lane = (int)(self->linear % kWarpSize);
-    int group = lane / 4, in_group = lane % 4;
     for (int e = 0; e < 4; ++e) {
-      int row = group + (e >= 2 ? 8 : 0);
-      int column = 2 * in_group + (e & 1);
+      int row, column;
+      mma_position(e, &row, &column);
       /* 32-bit wrapping sums (the .s32 accumulators without .satfinite). */
       uint32_t sum = 0;
       for (int k = 0; k < 16; ++k) {
@@ -185,11 +191,9 @@ float __tri_emu_mma_m16n8k16_bf16(int32_t index, int32_t a0, int32_t a1,
     const int32_t regs[6] = {a0, a1, a2, a3, b0, b1};
     unsigned base = mma_exchange(regs, 6);
     int32_t(*slots)[6] = self->launch->mma_slots;
-    int lane = (int)(self->linear % kWarpSize);
-    int group = lane / 4, in_group = lane % 4;
     for (int e = 0; e < 4; ++e) {
-      int row = group + (e >= 2 ? 8 : 0);
-      int column = 2 * in_group + (e & 1);
+      int row, column;
+      mma_position(e, &row, &column);
       float sum = 0.0f;
       for (int k = 0; k < 16; ++k) {
         /* A[row][k]: lane 4 * (row % 8) + (k % 8) / 2, register a0 (row

@@ -67,6 +67,9 @@ static_assert(kWarps * 32 == PackedGemvConfig::kThreads,
 /// The values both kernels start from.
 struct MmaFrame {
   Value lane, warp, group, inGroup, M, N, rowBase, colBase;
+  /// Rows g and g + 8 of the tile, and columns g + 8c of the lane, clamped
+  /// to the last row and column (loads stay inside; stores are guarded).
+  SmallVector<Value> rowIndex, columnIndex;
   /// The packed bytes as 32-bit words [N * rowWords], the 64-trit chunks
   /// of a row, and the last one.
   Value packedWords, rowWords, chunks, lastChunk;
@@ -74,6 +77,7 @@ struct MmaFrame {
 
 MmaFrame buildFrame(OpBuilder &b, Location loc, const KernelMath &math,
                     Value x, Value w, int64_t tileColumns) {
+  assert(tileColumns % 8 == 0 && "a lane's columns are 8 apart");
   MmaFrame f;
   Value c1 = math.index(1), c32 = math.index(32);
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
@@ -96,6 +100,15 @@ MmaFrame buildFrame(OpBuilder &b, Location loc, const KernelMath &math,
       math.index(0), ValueRange{math.mul(f.N, f.rowWords)});
   f.chunks = arith::DivUIOp::create(b, loc, rowBytes, math.index(16));
   f.lastChunk = arith::SubIOp::create(b, loc, f.chunks, c1);
+  Value lastColumn = arith::SubIOp::create(b, loc, f.N, c1);
+  Value lastRow = arith::SubIOp::create(b, loc, f.M, c1);
+  Value row = math.add(f.rowBase, f.group);
+  f.rowIndex = {math.minIndex(row, lastRow),
+                math.minIndex(math.add(row, math.index(8)), lastRow)};
+  for (int64_t c = 0; c < tileColumns / 8; ++c)
+    f.columnIndex.push_back(math.minIndex(
+        math.add(math.add(f.colBase, f.group), math.index(8 * c)),
+        lastColumn));
   return f;
 }
 
@@ -210,19 +223,9 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
   Value x = kernel.getArgument(0), w = kernel.getArgument(1);
   Value bias = kernel.getArgument(3), y = kernel.getArgument(4);
   KernelMath math{b, loc};
+  // x rows g and g + 8 (A); columns g + 8j (B).
   MmaFrame f = buildFrame(b, loc, math, x, w, kTileColumns);
-  Value lastColumn = arith::SubIOp::create(b, loc, f.N, math.index(1));
-  Value lastRow = arith::SubIOp::create(b, loc, f.M, math.index(1));
-  // Rows g and g + 8 of the tile; columns g + 8j.
-  Value row = math.add(f.rowBase, f.group);
-  SmallVector<Value> rowIndex = {
-      math.minIndex(row, lastRow),
-      math.minIndex(math.add(row, math.index(8)), lastRow)};
-  SmallVector<Value> columnIndex;
-  for (int64_t j = 0; j < kColumnTiles; ++j)
-    columnIndex.push_back(math.minIndex(
-        math.add(math.add(f.colBase, f.group), math.index(8 * j)),
-        lastColumn));
+  ArrayRef<Value> rowIndex = f.rowIndex, columnIndex = f.columnIndex;
 
   auto structType =
       LLVM::LLVMStructType::getLiteral(context, {i32, i32, i32, i32});
@@ -326,20 +329,10 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
   Value scale = kernel.getArgument(2), bias = kernel.getArgument(3);
   Value y = kernel.getArgument(4);
   KernelMath math{b, loc};
+  // x rows g and g + 8 (columns of B); columns 16j + 8h + g (rows of A)
+  // at index 2j + h.
   MmaFrame f = buildFrame(b, loc, math, x, w, kTileColumns);
-  Value lastColumn = arith::SubIOp::create(b, loc, f.N, math.index(1));
-  Value lastRow = arith::SubIOp::create(b, loc, f.M, math.index(1));
-  // Rows g and g + 8 of the tile (columns of B); columns 16j + 8h + g
-  // (rows of A), at index 2j + h.
-  Value row = math.add(f.rowBase, f.group);
-  SmallVector<Value> rowIndex = {
-      math.minIndex(row, lastRow),
-      math.minIndex(math.add(row, math.index(8)), lastRow)};
-  SmallVector<Value> columnIndex;
-  for (int64_t c = 0; c < 2 * kColumnTiles; ++c)
-    columnIndex.push_back(math.minIndex(
-        math.add(math.add(f.colBase, f.group), math.index(8 * c)),
-        lastColumn));
+  ArrayRef<Value> rowIndex = f.rowIndex, columnIndex = f.columnIndex;
 
   auto toWord = [&](Value pair) -> Value {
     return vector::ExtractOp::create(
