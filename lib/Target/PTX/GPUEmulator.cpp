@@ -176,10 +176,10 @@ struct GPUKernelsToHostPass
     Type accumulator = op.getOperandC()[0].getType();
     SmallVector<Type> inputs(1 + aRegisters + bRegisters, i32);
     inputs.push_back(accumulator);
-    func::FuncOp callee =
-        declare(module,
-                s8 ? "__tri_emu_mma_m16n8k16_s8" : "__tri_emu_mma_m16n8k16_bf16",
-                inputs, {accumulator});
+    func::FuncOp callee = declare(module,
+                                  s8 ? "__tri_emu_mma_m16n8k16_s8"
+                                     : "__tri_emu_mma_m16n8k16_bf16",
+                                  inputs, {accumulator});
     SmallVector<Value> results;
     for (int32_t e = 0; e < 4; ++e) {
       SmallVector<Value> arguments = {

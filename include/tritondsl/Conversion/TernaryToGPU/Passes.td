@@ -32,8 +32,8 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
       `gpu.shuffle xor` butterfly per accumulator. R = 1 row for M <= 1,
       R = 4 rows per block above when K % 64 != 0.
     * `ternary_mma_f32_m16n64` (PackedMma.cpp) for every M > 1 when
-      K % 64 == 0 (`gemv-max-batch` does not apply): tensor cores, 16 rows x 64 columns per block, the
-      warps splitting K. Trits decoded to bf16 pairs (`(w >> 2s) &
+      K % 64 == 0 (`gemv-max-batch` does not apply): tensor cores, 16 rows
+      x 64 columns per block, the warps splitting K. Trits decoded to bf16 pairs (`(w >> 2s) &
       0x00030003 | 0x43004300`, minus 129), each x split exactly into three
       bf16 values (hi, mid, lo), three `nvvm.mma.sync` m16n8k16 bf16 -> f32
       per tile: every product t * x exact, summed in f32.
@@ -50,8 +50,8 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
       per byte with shifts and masks, adds/subtracts/skips the activation
       and sums the lanes with a `gpu.shuffle xor` butterfly; grid
       `(ceildiv(N, 8), M)`, 256 threads.
-    * `ternary_gemm_f32` otherwise (K % 64 != 0): a 32x8 block computes a 32x32 tile of
-      the result, 4 tokens per thread, the activations staged in
+    * `ternary_gemm_f32` otherwise (K % 64 != 0): a 32x8 block computes a
+      32x32 tile of the result, 4 tokens per thread, the activations staged in
       workgroup (shared) memory in chunks of 64 along K; grid
       `(ceildiv(N, 32), ceildiv(M, 32))`.
 
