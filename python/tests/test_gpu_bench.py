@@ -55,3 +55,34 @@ def test_prepare_then_run(tmp_path):
     assert len(rows) == 4
     assert all(row["max_rel_error"] < 1e-5 for row in rows), rows
     assert all(row["int8_exact"] for row in rows if row["shape"] == "64x96"), rows
+
+
+def test_sass_stats_one_lop3_per_code(tmp_path):
+    """bench/sass_stats.py on the bench's f32 layer (K = 256: the one-row
+    GEMV and the tensor-core kernel) for sm_90: the decode of a code is one
+    LOP3 (mask and or with the kernel's decode-bits argument, which ptxas
+    keeps in a register) and one FFMA, or one LOP3 and one HFMA2/HADD2 per
+    bf16 pair; with the bits a literal it is two LOP3 (and the test fails)."""
+    if not _ptxas():
+        pytest.skip("ptxas not found")
+    try:
+        import nvidia  # noqa: F401  (the cuobjdump wheel, requirements.txt)
+    except ImportError:
+        if not shutil.which("cuobjdump"):
+            pytest.skip("cuobjdump not found (pip install nvidia-cuda-cuobjdump)")
+    subprocess.run([sys.executable, str(BENCH), str(tmp_path), "--prepare",
+                    "--build", str(BUILD), "--shapes", "256x128"], check=True)
+    out = tmp_path / "sass.json"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "sass_stats.py"),
+                    str(tmp_path / "gemv_256x128"), "--json", str(out)], check=True)
+    rows = {(row["kernel"], row["rows"]): row for row in json.loads(out.read_text())}
+    gemv = rows[("ternary_gemv_f32_r1c4w4", 1)]
+    assert gemv["trits"] == 256
+    assert gemv["opcodes"]["LOP3"] == 256, gemv  # one per trit
+    assert gemv["opcodes"].get("FFMA", 0) + gemv["opcodes"].get("FADD", 0) >= 512
+    for tile_rows, mma in [(16, 384), (8, 192)]:
+        row = rows[("ternary_mma_f32_m16n64", tile_rows)]
+        assert row["mma"] == mma, row
+        pairs = row["trits"] // 2
+        assert row["opcodes"]["LOP3"] == pairs, row  # one per bf16 pair
+        assert row["opcodes"].get("HFMA2", 0) + row["opcodes"].get("HADD2", 0) == pairs

@@ -11,9 +11,10 @@
 // trits each; words = 4 is one 128-bit load) of every column of the warp,
 // and the x values of those 16 * words k's of every row once (128-bit
 // loads), used for all the columns. A trit is decoded from its 2-bit offset2
-// code c (runtime/include/ternary_packing.h): the f32 whose bits are
-// 0x4B000000 | c is 2^23 + c exactly, and subtracting 2^23 + 1 leaves the
-// trit t = c - 1, also exactly; t * x is exact, so the fused multiply-add
+// code c (runtime/include/ternary_packing.h), masked where it lies (bits
+// 2p, 2p + 1): the f32 whose bits are 0x4B000000 | c << 2p is 2^23 + c * 4^p
+// exactly (p <= 10), and one fma, times 4^-p minus 2^(23 - 2p) + 1, leaves
+// the trit t = c - 1, also exactly; t * x is exact, so the fused multiply-add
 // that accumulates it rounds exactly as the addition, subtraction or
 // nothing that the trit stands for (on the GPU an FFMA costs an FADD). The
 // warp then sums each accumulator with a gpu.shuffle xor butterfly and lane
@@ -29,6 +30,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -160,10 +163,11 @@ gpu::GPUFuncOp createKernel(OpBuilder &builder, Location loc,
   };
   Type element = config.int8 ? i8 : f32;
   Type result = config.int8 ? i32 : f32;
-  FunctionType type = builder.getFunctionType(
-      {matrix(element), matrix(i8), vectorOf(f32), vectorOf(result),
-       matrix(result)},
-      {});
+  SmallVector<Type> arguments = {matrix(element), matrix(i8), vectorOf(f32),
+                                 vectorOf(result), matrix(result)};
+  if (config.decodeBits())
+    arguments.push_back(i32);
+  FunctionType type = builder.getFunctionType(arguments, {});
   auto kernel = gpu::GPUFuncOp::create(builder, loc, config.kernelName(), type,
                                        workgroup);
   kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
@@ -260,19 +264,34 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
           xs[r].push_back(vector::ExtractOp::create(b, loc, chunk, e));
       }
     }
-    Value magic = math.i32(0x4B000000);
-    Value three = math.i32(3);
-    Value offset = arith::ConstantFloatOp::create(
-        b, loc, cast<FloatType>(f32), APFloat(8388609.0f));
+    // Trit i of a word (bits 2i, 2i + 1) as the f32 c - 1, masked in
+    // place: for p <= 10, (w & 3 << 2p) | `bits` (the f32 2^23, the
+    // kernel's last argument) is 2^23 + c * 4^p exactly (below 2^24), and
+    // one fma, times 4^-p minus 2^(23 - 2p) + 1, leaves c - 1 exactly: a
+    // LOP3 and an FFMA, no shift. Trits 11..15 are trits p = i - 11 of
+    // w >> 22.
+    Value bits = kernel.getArgument(kernel.getNumArguments() - 1);
+    SmallVector<Value> masks, scales, offsets;
+    for (int64_t p = 0; p <= 10; ++p) {
+      masks.push_back(math.i32(int64_t(3) << (2 * p)));
+      scales.push_back(arith::ConstantFloatOp::create(
+          b, loc, cast<FloatType>(f32), APFloat(std::ldexp(1.0f, -2 * p))));
+      offsets.push_back(arith::ConstantFloatOp::create(
+          b, loc, cast<FloatType>(f32),
+          APFloat(-(std::ldexp(1.0f, 23 - 2 * p) + 1.0f))));
+    }
     forEachPackedWord(
         b, loc, config, packedWords, columnStart, s,
         [&](int64_t j, int64_t q, Value word) {
+          Value high = shiftRight(b, loc, word, 22);
           for (int64_t i = 0; i < 16; ++i) {
-            Value code = arith::AndIOp::create(
-                b, loc, shiftRight(b, loc, word, 2 * i), three);
-            Value bits = arith::OrIOp::create(b, loc, code, magic);
-            Value biased = arith::BitcastOp::create(b, loc, f32, bits);
-            Value trit = arith::SubFOp::create(b, loc, biased, offset);
+            int64_t p = i <= 10 ? i : i - 11;
+            Value code =
+                arith::AndIOp::create(b, loc, i <= 10 ? word : high, masks[p]);
+            Value biased = arith::BitcastOp::create(
+                b, loc, f32, arith::OrIOp::create(b, loc, code, bits));
+            Value trit = math::FmaOp::create(b, loc, biased, scales[p],
+                                             offsets[p]);
             for (int64_t r = 0; r < rows; ++r) {
               Value &sum = acc[r * columns + j];
               sum = math::FmaOp::create(b, loc, trit, xs[r][16 * q + i], sum);

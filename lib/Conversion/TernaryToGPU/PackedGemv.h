@@ -29,6 +29,17 @@ struct PackedGemvConfig {
   /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_...,
   /// ternary_mma_i8_m16n32 or ternary_mma_f32_m16n64.
   std::string kernelName() const;
+  /// The bits an f32 kernel ors into a masked trit code to make it a
+  /// float: 0x4B000000 (the f32 2^23) for the GEMVs, 0x43004300 (the bf16
+  /// pair 128) for the tensor-core kernel; none for int8. They arrive as
+  /// the kernel's last argument, an i32, so that ptxas keeps them in a
+  /// register: LOP3 has one immediate, which the mask takes, so a literal
+  /// would cost a second LOP3 per decoded code (bench/sass_stats.py).
+  std::optional<int32_t> decodeBits() const {
+    if (int8)
+      return std::nullopt;
+    return mma ? 0x43004300 : 0x4B000000;
+  }
   /// Output columns per block (grid x = ceildiv(N, this)); grid y is
   /// ceildiv(M, rows).
   int64_t blockColumns() const {
@@ -93,8 +104,9 @@ mlir::gpu::GPUFuncOp createKernel(mlir::OpBuilder &builder,
 
 /// Builds the kernel of `config` at the builder's insertion point (in a
 /// gpu.module): the arguments of the other ternary kernels, (x: ?x?xf32,
-/// w: ?x?xi8 packed rows, scale: ?xf32, bias: ?xf32, y: ?x?xf32); for int8
-/// (x: ?x?xi8, w, scale: ?xf32 (unused), bias: ?xi32, y: ?x?xi32).
+/// w: ?x?xi8 packed rows, scale: ?xf32, bias: ?xf32, y: ?x?xf32), then
+/// `decodeBits()` as an i32; for int8 (x: ?x?xi8, w, scale: ?xf32
+/// (unused), bias: ?xi32, y: ?x?xi32).
 mlir::gpu::GPUFuncOp buildPackedGemvKernel(mlir::OpBuilder &builder,
                                            mlir::Location loc,
                                            const PackedGemvConfig &config);

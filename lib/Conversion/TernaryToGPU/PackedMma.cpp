@@ -31,9 +31,11 @@
 // accumulators; tile 16 rows x 64 columns (grid x = ceildiv(N, 64)), trits
 // in A (rows of A = output columns: 16j + g and 16j + g + 8 of the four
 // 16-column tiles j) and x in B (columns of B = rows of x: g of each group
-// of 8 rows). (w >> 2s) & 0x00030003 holds trit s of the word in its low
-// half and trit s + 8 in its high half; or-ed with 0x43004300 it is the
-// bf16 pair 128 + c, and subtracting 129 leaves the exact trits. Each x
+// of 8 rows). w & 0x00030003 << 2s holds trit s of the word in its low
+// half and trit s + 8 in its high half; for s < 3, or-ed with 0x43004300 it
+// is the bf16 pair 128 + c * 4^s, and an fma, times 4^-s minus
+// 2^(7 - 2s) + 1, leaves the exact trits (trits s >= 3 are those of w
+// shifted by 6 or 12). Each x
 // value is split into three bf16 values, hi = bf16(x), mid = bf16(x - hi),
 // lo = bf16(x - hi - mid) (each difference exact in f32), whose sum is x
 // exactly (24 significant bits); a trit times a bf16 value is exact, so the
@@ -53,6 +55,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <array>
+#include <cmath>
 
 using namespace mlir;
 
@@ -338,20 +341,50 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
     return vector::ExtractOp::create(
         b, loc, vector::BitCastOp::create(b, loc, wordType, pair), 0);
   };
-  // The bf16 trits s and s + 8 of `word`.
-  Value codeMask = math.i32(0x00030003), biased = math.i32(0x43004300);
-  Value offset = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(pairType, b.getFloatAttr(bf16, 129.0)));
+  // The bf16 trits s and s + 8 of `word`, masked where they lie: with
+  // p = s % 3 and w' = w >> 6 (s / 3), (w' & 0x00030003 << 2p) | `bits`
+  // (the bf16 pair 128, the kernel's last argument) is the pair
+  // 128 + c * 4^p exactly (c * 4^p <= 48), and one bf16x2 fma, times 4^-p
+  // minus 2^(7 - 2p) + 1, leaves c - 1 exactly: a LOP3 and an HFMA2 per
+  // pair, two shifts per word.
+  Value bits = kernel.getArgument(kernel.getNumArguments() - 1);
+  auto pairConstant = [&](double value) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(pairType, b.getFloatAttr(bf16, value)));
+  };
+  SmallVector<Value> masks, scales, offsets;
+  for (int64_t p = 0; p < 3; ++p) {
+    masks.push_back(math.i32(int64_t(0x00030003) << (2 * p)));
+    scales.push_back(pairConstant(std::ldexp(1.0, -2 * p)));
+    offsets.push_back(pairConstant(-(std::ldexp(1.0, 7 - 2 * p) + 1.0)));
+  }
+  auto contract = arith::FastMathFlagsAttr::get(
+      context, arith::FastMathFlags::contract);
+  // w >> 6 and w >> 12, built once per word.
+  llvm::DenseMap<std::pair<Value, int64_t>, Value> shiftedWords;
   auto decode = [&](Value word, int64_t s) -> Value {
-    Value shifted =
-        s ? Value(arith::ShRUIOp::create(b, loc, word, math.i32(2 * s)))
-          : word;
-    Value bits = arith::OrIOp::create(
-        b, loc, arith::AndIOp::create(b, loc, shifted, codeMask), biased);
+    int64_t p = s % 3;
+    Value shifted = word;
+    if (s >= 3) {
+      Value &cached = shiftedWords[{word, s / 3}];
+      if (!cached)
+        cached = arith::ShRUIOp::create(b, loc, word, math.i32(6 * (s / 3)));
+      shifted = cached;
+    }
+    Value code = arith::AndIOp::create(b, loc, shifted, masks[p]);
     Value pair = vector::BitCastOp::create(
         b, loc, pairType,
-        vector::FromElementsOp::create(b, loc, wordType, bits));
-    return toWord(arith::SubFOp::create(b, loc, pair, offset));
+        vector::FromElementsOp::create(
+            b, loc, wordType,
+            ValueRange{arith::OrIOp::create(b, loc, code, bits)}));
+    // A multiply and an add that may contract (exact either way): a
+    // math.fma of bf16 would become an f32 libdevice call in
+    // gpu-lower-to-nvvm.
+    Value scaled =
+        p ? Value(arith::MulFOp::create(b, loc, pair, scales[p], contract))
+          : pair;
+    return toWord(
+        arith::AddFOp::create(b, loc, scaled, offsets[p], contract));
   };
   // x values `low` and `high` as bf16 pairs: lo, mid, hi.
   auto split = [&](Value low, Value high) -> std::array<Value, 3> {

@@ -189,11 +189,14 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
             b, l, columns, index(packed->blockColumns()));
         Value gridY =
             arith::CeilDivUIOp::create(b, l, rows, index(packed->rows));
+        SmallVector<Value> operands = arguments;
+        if (std::optional<int32_t> bits = packed->decodeBits())
+          operands.push_back(arith::ConstantIntOp::create(b, l, *bits, 32));
         gpu::LaunchFuncOp::create(
             b, l, kernelRef(b, packed->kernelName()),
             gpu::KernelDim3{gridX, gridY, one},
             gpu::KernelDim3{index(PackedGemvConfig::kThreads), one, one},
-            /*dynamicSharedMemorySize=*/Value(), arguments);
+            /*dynamicSharedMemorySize=*/Value(), operands);
         return;
       }
       Value gridX = arith::CeilDivUIOp::create(b, l, columns,

@@ -6,15 +6,19 @@
 // M > 1, last cases); with other K the byte GEMV for M <= 16. The word
 // GEMVs view the packed bytes as i32 words, load them with vector loads
 // (128-bit when K % 64 == 0) together with 128-bit loads of x, decode each
-// 2-bit code into the exact trit (bits 0x4B000000 | c as f32, minus
-// 2^23 + 1) that one fma accumulates (t * x is exact: the sum rounds as
-// the addition or subtraction), reduce with 5 gpu.shuffle xor per
+// 2-bit code where it lies into the exact trit (w & 3 << 2p or-ed with the
+// kernel's last argument, the f32 2^23: an i32 the launch passes as
+// 0x4B000000 = 1258291200; one fma times 4^-p minus 2^(23 - 2p) + 1; the
+// trits from bit 22 on after one shift by 22) that one fma accumulates
+// (t * x is exact: the sum rounds as the addition or subtraction), reduce
+// with 5 gpu.shuffle xor per
 // accumulator, and multiply only by the scale in the epilogue. The byte
 // kernel reads packed bytes, decodes with shifts and masks, and adds,
 // subtracts or skips (no multiply before the epilogue's scale). A static
 // batch launches one kernel; an i8 matmul keeps the linalg lowering on the
 // packed bytes.
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu | FileCheck %s
+// RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu | FileCheck %s --check-prefix=DECODE
 
 // CHECK: module attributes {gpu.container_module}
 // CHECK-LABEL: func.func @dynamic(
@@ -26,7 +30,7 @@
 // CHECK: scf.if %[[ONE]] {
 // CHECK:   %[[GX:.*]] = arith.ceildivui %{{.*}}, %c32
 // CHECK:   %[[GY:.*]] = arith.ceildivui %[[M]], %c1{{.*}} : index
-// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_f32_r1c4w1 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1)
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_f32_r1c4w1 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1) args({{.*}}, %c1258291200_i32 : i32)
 // CHECK: } else {
 // CHECK:   %[[SMALL:.*]] = arith.cmpi ule, %[[M]], %c16
 // CHECK:   scf.if %[[SMALL]] {
@@ -44,6 +48,7 @@
 // CHECK: gpu.func @ternary_gemm_f32(
 // CHECK-LABEL: gpu.func @ternary_gemv_f32_r1c4w1(
 // CHECK-SAME: %[[GX1:[a-z0-9]+]]: memref<?x?xf32>, %[[GW1:[a-z0-9]+]]: memref<?x?xi8>
+// CHECK-SAME: %[[MAGIC:[a-z0-9]+]]: i32)
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
 // CHECK:   %[[FLAT:.*]] = memref.collapse_shape %[[GW1]] {{\[\[}}0, 1]] : memref<?x?xi8> into memref<?xi8>
 // CHECK:   %[[WORDS:.*]] = memref.view %[[FLAT]]{{.*}} : memref<?xi8> to memref<?xi32>
@@ -51,12 +56,21 @@
 // CHECK:   scf.for
 // CHECK:     vector.load %[[GX1]][{{.*}}] {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
 // CHECK:     vector.load %[[WORDS]][{{.*}}] {alignment = 4 : i64} : memref<?xi32>, vector<1xi32>
-// CHECK:     %[[CODE:.*]] = arith.andi
-// CHECK:     %[[BITS:.*]] = arith.ori %[[CODE]], %c1258291200_i32
+// CHECK:     %[[WORD:.*]] = vector.extract
+// CHECK:     %[[HIGH:.*]] = arith.shrui %[[WORD]], %c22_i32 : i32
+// CHECK:     %[[CODE:.*]] = arith.andi %[[WORD]], %c3_i32
+// CHECK:     %[[BITS:.*]] = arith.ori %[[CODE]], %[[MAGIC]] : i32
 // CHECK:     %[[BIASED:.*]] = arith.bitcast %[[BITS]] : i32 to f32
-// CHECK:     %[[TRIT:.*]] = arith.subf %[[BIASED]], %cst_{{.*}} : f32
+// CHECK:     %[[TRIT:.*]] = math.fma %[[BIASED]], %cst{{.*}}, %cst{{.*}} : f32
 // CHECK:     math.fma %[[TRIT]], %{{.*}}, %{{.*}} : f32
+// CHECK:     %[[CODE1:.*]] = arith.andi %[[WORD]], %c12_i32
+// CHECK:     arith.ori %[[CODE1]], %[[MAGIC]] : i32
+// CHECK:     %[[CODE10:.*]] = arith.andi %[[WORD]], %c3145728_i32
+// CHECK:     arith.ori %[[CODE10]], %[[MAGIC]] : i32
+// CHECK:     %[[CODE11:.*]] = arith.andi %[[HIGH]], %c3_i32
+// CHECK:     arith.ori %[[CODE11]], %[[MAGIC]] : i32
 // CHECK-NOT: arith.mulf
+// CHECK-NOT: arith.shrui %[[WORD]]
 // CHECK:     scf.yield
 // CHECK-COUNT-20: gpu.shuffle xor
 // CHECK-NOT: gpu.shuffle
@@ -238,11 +252,15 @@ func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi3
 // vector per column (zero trits, 0x55555555 = 1431655765, past the row) and
 // 128-bit x loads; each x pair is split into three bf16 pairs (truncf,
 // extf, subf: hi, mid, lo, each difference exact) and each word gives bf16
-// trit pairs (w >> 2s) & 0x00030003 (= 196611) | 0x43004300 (= 1124090624),
-// minus 129; nvvm.mma.sync m16n8k16 bf16 x bf16 -> f32 (3 per tile: lo,
-// mid, hi), 384 per step for 16 rows, 192 when the tile has 8 rows or fewer
-// (a warp-uniform branch). The warps' sums meet in 32 KB of shared memory;
-// only the epilogue multiplies (by the scale).
+// trit pairs masked where they lie, w' & 0x00030003 << 2p (196611, 786444,
+// 3145776; w' = w, w >> 6, w >> 12) or-ed with the kernel's last argument
+// (the bf16 pair 128: the launch passes 0x43004300 = 1124090624), then
+// minus 129 (p = 0) or times 4^-p minus 2^(7 - 2p) + 1 (a contracting
+// mulf and addf of bf16 pairs: the only multiplies before the epilogue,
+// of trit codes by a power of two); nvvm.mma.sync m16n8k16 bf16 x bf16 ->
+// f32 (3 per tile: lo, mid, hi), 384 per step for 16 rows, 192 when the
+// tile has 8 rows or fewer (a warp-uniform branch). The warps' sums meet
+// in 32 KB of shared memory; the epilogue multiplies by the scale.
 // CHECK-LABEL: func.func @f32_mma(
 // CHECK: scf.if %{{.*}} {
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_f32_r1c4w4
@@ -250,12 +268,13 @@ func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi3
 // CHECK-NOT: scf.if
 // CHECK:   %[[GX:.*]] = arith.ceildivui %{{.*}}, %c64 : index
 // CHECK:   %[[GY:.*]] = arith.ceildivui %{{.*}}, %c16{{.*}} : index
-// CHECK:   gpu.launch_func @ternary_kernels::@ternary_mma_f32_m16n64 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?x?xf32>, %{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?x?xf32>)
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_mma_f32_m16n64 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?x?xf32>, %{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?x?xf32>, %c1124090624_i32 : i32)
 // CHECK: }
 // CHECK-NOT: gpu.launch_func
 // CHECK: return
 // CHECK-LABEL: gpu.func @ternary_mma_f32_m16n64(
 // CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xf32>, %{{[a-z0-9]+}}: memref<?x?xi8>
+// CHECK-SAME: %[[MBITS:[a-z0-9]+]]: i32)
 // CHECK-SAME: workgroup(%[[PARTIAL:.*]] : memref<8192xf32, #gpu.address_space<workgroup>>)
 // CHECK-NOT: arith.mulf
 // CHECK:   %[[ROWS:.*]]:32 = scf.if %{{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) {
@@ -268,11 +287,18 @@ func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi3
 // CHECK:       %[[HIF:.*]] = arith.extf %[[HI]] : vector<2xbf16> to vector<2xf32>
 // CHECK:       %[[R1:.*]] = arith.subf %[[PAIR]], %[[HIF]] : vector<2xf32>
 // CHECK:       %[[MID:.*]] = arith.truncf %[[R1]] : vector<2xf32> to vector<2xbf16>
-// CHECK:       %[[C:.*]] = arith.andi %{{.*}}, %c196611_i32 : i32
-// CHECK:       %[[O:.*]] = arith.ori %[[C]], %c1124090624_i32 : i32
+// CHECK:       %[[C:.*]] = arith.andi %[[WORD:.*]], %c196611_i32 : i32
+// CHECK:       %[[O:.*]] = arith.ori %[[C]], %[[MBITS]] : i32
 // CHECK:       %[[V:.*]] = vector.from_elements %[[O]] : vector<1xi32>
 // CHECK:       %[[BIASED:.*]] = vector.bitcast %[[V]] : vector<1xi32> to vector<2xbf16>
-// CHECK:       arith.subf %[[BIASED]], %cst{{.*}} : vector<2xbf16>
+// CHECK-NOT:   arith.mulf
+// CHECK:       arith.addf %[[BIASED]], %cst{{.*}} fastmath<contract> : vector<2xbf16>
+// CHECK:       %[[C1:.*]] = arith.andi %[[WORD]], %c786444_i32 : i32
+// CHECK:       %[[O1:.*]] = arith.ori %[[C1]], %[[MBITS]] : i32
+// CHECK:       %[[V1:.*]] = vector.from_elements %[[O1]] : vector<1xi32>
+// CHECK:       %[[BIASED1:.*]] = vector.bitcast %[[V1]] : vector<1xi32> to vector<2xbf16>
+// CHECK:       %[[SCALED1:.*]] = arith.mulf %[[BIASED1]], %cst{{.*}} fastmath<contract> : vector<2xbf16>
+// CHECK:       arith.addf %[[SCALED1]], %cst{{.*}} fastmath<contract> : vector<2xbf16>
 // CHECK:       nvvm.mma.sync A[{{.*}}]  B[{{.*}}]  C[{{.*}}]  {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
 // CHECK-COUNT-383: nvvm.mma.sync
 // CHECK-NOT: nvvm.mma.sync
@@ -288,6 +314,17 @@ func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi3
 // CHECK-COUNT-32: arith.mulf
 // CHECK-NOT: arith.mulf
 // CHECK: gpu.return
+// Trits 2 (p = 2), then 3 (w >> 6, p = 0) and 6 (w >> 12) of a word, each
+// word shifted twice.
+// DECODE-LABEL: gpu.func @ternary_mma_f32_m16n64(
+// DECODE:       %[[C:.*]] = arith.andi %[[WORD:.*]], %c196611_i32 : i32
+// DECODE:       arith.andi %[[WORD]], %c3145776_i32 : i32
+// DECODE:       %[[W6:.*]] = arith.shrui %[[WORD]], %c6_i32 : i32
+// DECODE:       arith.andi %[[W6]], %c196611_i32 : i32
+// DECODE:       %[[W12:.*]] = arith.shrui %[[WORD]], %c12_i32 : i32
+// DECODE:       arith.andi %[[W12]], %c196611_i32 : i32
+// DECODE-NOT:   arith.shrui %[[WORD]],
+// DECODE:       scf.yield
 func.func @f32_mma(%w: !ternary.packed<128x40>, %x: tensor<?x128xf32>) -> tensor<?x40xf32> {
   %y = ternary.matmul %x, %w : tensor<?x128xf32>, !ternary.packed<128x40> -> tensor<?x40xf32>
   return %y : tensor<?x40xf32>
