@@ -13,10 +13,10 @@ triton_dsl.cuda, binds random packed weights and activations once
 (`_Function.launcher`), and times with CUDA events, in one process and side
 by side:
 
-* ours: the function's launches (the f32 GEMV at 1 token, the f32
-  tensor-core kernel above when K % 64 == 0, as in every default shape;
-  else the GEMVs up to 16 tokens and the tiled kernel above) and its one
-  device copy of the result;
+* ours: the function's launches (when K % 64 == 0, as in every default
+  shape, the f32 tensor-core kernels: one row per block at 1 token, 16
+  above; else the GEMVs up to 16 tokens and the tiled kernel above) and
+  its one device copy of the result;
 * ours int8 (where K % 64 == 0): the same weights with int8 activations
   (`Tensor<i8> @ TernaryTensor`, exact i32: the dp4a GEMV at batch 1, the
   tensor-core kernel above),

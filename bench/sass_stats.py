@@ -57,6 +57,8 @@ def trits_per_iteration(kernel):
         return columns * words * 16, rows
     if kernel == "ternary_mma_f32_m16n64":
         return 8 * 4 * 16, 16  # 8 columns, one 128-bit load each
+    if kernel == "ternary_mma_f32_m1n64":
+        return 8 * 4 * 16, 1
     if kernel == "ternary_mma_i8_m16n32":
         return 4 * 4 * 16, 16  # 4 columns, one 128-bit load each
     return None

@@ -73,6 +73,10 @@ void __tri_emu_barrier(void) {
   pthread_barrier_wait(&self->launch->block_barrier);
 }
 
+void __tri_emu_syncwarp(void) {
+  pthread_barrier_wait(&self->launch->warp_barriers[self->linear / kWarpSize]);
+}
+
 /* The lane that `mode` reads for this thread, or -1 outside its segment of
  * `width` lanes (the calling lane keeps its value then). */
 static int source_lane(int32_t mode, int32_t offset, int32_t width) {

@@ -3,10 +3,10 @@
  * `tritonc --target=ptx --emit=emulator` compiles the kernels of the
  * program (the gpu.func bodies that the PTX is made from) for this CPU:
  * gpu.thread_id, gpu.block_id, gpu.block_dim, gpu.grid_dim, gpu.lane_id,
- * gpu.barrier and gpu.shuffle become calls of the functions below, shared
- * memory becomes globals, and each kernel K gets an entry point
- * `__tri_emu_kernel_K(void **params)` that takes cuLaunchKernel's parameter
- * array. tri_cuda_open_emulator (tri_cuda.h) loads such an object, linked
+ * gpu.barrier, gpu.shuffle and nvvm.bar.warp.sync become calls of the
+ * functions below, shared memory becomes globals, and each kernel K gets an
+ * entry point `__tri_emu_kernel_K(void **params)` that takes cuLaunchKernel's
+ * parameter array. tri_cuda_open_emulator (tri_cuda.h) loads such an object, linked
  * as a shared library, and runs its launches here: a check of the kernels'
  * logic and of the launch manifest on machines without a GPU. It says
  * nothing of the PTX code generation or of speed.
@@ -41,6 +41,8 @@ enum {
 /* Called by the emulated kernels. */
 int64_t __tri_emu_id(int32_t kind, int32_t dim);
 void __tri_emu_barrier(void);
+/* nvvm.bar.warp.sync of all 32 lanes: the lanes of this thread's warp. */
+void __tri_emu_syncwarp(void);
 int64_t __tri_emu_shuffle(int32_t mode, int64_t bits, int32_t offset,
                           int32_t width);
 int32_t __tri_emu_shuffle_valid(int32_t mode, int32_t offset, int32_t width);

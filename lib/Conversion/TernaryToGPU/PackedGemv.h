@@ -22,12 +22,12 @@ struct PackedGemvConfig {
   int64_t rows = 1, columns = 4, words = 4;
   /// i8 activations and an exact i32 result (dp4a), else f32 ones.
   bool int8 = false;
-  /// A tensor-core kernel (PackedMma.cpp), 16 rows per block: int8, a
-  /// 16 x 32 tile per block; f32, a 16 x 64 tile.
+  /// A tensor-core kernel (PackedMma.cpp): int8, a 16 x 32 tile per
+  /// block; f32, a 16 x 64 tile, or 1 x 64 (rows = 1).
   bool mma = false;
 
   /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_...,
-  /// ternary_mma_i8_m16n32 or ternary_mma_f32_m16n64.
+  /// ternary_mma_i8_m16n32, ternary_mma_f32_m16n64 or ternary_mma_f32_m1n64.
   std::string kernelName() const;
   /// The bits an f32 kernel ors into a masked trit code to make it a
   /// float: 0x4B000000 (the f32 2^23) for the GEMVs, 0x43004300 (the bf16
@@ -49,16 +49,16 @@ struct PackedGemvConfig {
   }
   /// The kernel for a reduction length `k`, one row (`singleRow`) or up to
   /// the GEMV batch: rows of whole 128-bit (k % 64 == 0) or 32-bit
-  /// (k % 16 == 0) words; none otherwise (the byte kernel then). More than
-  /// one row with k % 64 == 0 runs on the tensor cores.
+  /// (k % 16 == 0) words; none otherwise (the byte kernel then). With
+  /// k % 64 == 0 the tensor-core kernels: one row per block (one row) or
+  /// 16.
   static std::optional<PackedGemvConfig> select(int64_t k, bool singleRow) {
     if (k <= 0 || k % 16 != 0)
       return std::nullopt;
-    if (!singleRow)
-      return k % 64 == 0
-                 ? PackedGemvConfig{16, 4, 4, /*int8=*/false, /*mma=*/true}
-                 : PackedGemvConfig{4, 4, 1};
-    return PackedGemvConfig{1, 4, k % 64 == 0 ? 4 : 1};
+    if (k % 64 == 0)
+      return PackedGemvConfig{singleRow ? 1 : 16, 4, 4, /*int8=*/false,
+                              /*mma=*/true};
+    return PackedGemvConfig{singleRow ? 1 : 4, 4, 1};
   }
   /// The int8 kernel: the dp4a GEMV for one row, the tensor-core kernel
   /// for more (16 rows per block); 128-bit loads of weights and x, so

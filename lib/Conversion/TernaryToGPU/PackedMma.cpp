@@ -35,13 +35,19 @@
 // half and trit s + 8 in its high half; for s < 3, or-ed with 0x43004300 it
 // is the bf16 pair 128 + c * 4^s, and an fma, times 4^-s minus
 // 2^(7 - 2s) + 1, leaves the exact trits (trits s >= 3 are those of w
-// shifted by 6 or 12). Each x
-// value is split into three bf16 values, hi = bf16(x), mid = bf16(x - hi),
-// lo = bf16(x - hi - mid) (each difference exact in f32), whose sum is x
-// exactly (24 significant bits); a trit times a bf16 value is exact, so the
-// three mma (lo, mid, then hi) into one f32 accumulator sum the products
-// t * x in f32 as the tensor cores round. The second group of 8 rows is
-// skipped (a warp-uniform branch) when the tile has 8 rows or fewer.
+// shifted by 6 or 12). Each x value is split into three bf16 values by
+// truncation, hi (the upper 16 bits of x), mid (those of x - hi) and lo
+// (x - hi - mid; each difference exact in f32), whose sum is x exactly
+// (24 significant bits); a trit times a bf16 value is exact, so the three
+// mma (lo, mid, then hi) into one f32 accumulator sum the products t * x in
+// f32 as the tensor cores round. The second group of 8 rows is skipped (a
+// warp-uniform branch) when the tile has 8 rows or fewer.
+//
+// ternary_mma_f32_m1n64: the same matmuls for one row, tile 1 row x 64
+// columns (grid (ceildiv(N, 64), M)): the same A, and B's columns the
+// parts lo, mid, hi of the row's x, so one mma per 16x16 tile of trits;
+// the 8 lanes of a t, which need the same x, split 8 values each and
+// exchange the parts through shared memory.
 //
 //===----------------------------------------------------------------------===//
 #include "PackedGemv.h"
@@ -79,7 +85,8 @@ struct MmaFrame {
 };
 
 MmaFrame buildFrame(OpBuilder &b, Location loc, const KernelMath &math,
-                    Value x, Value w, int64_t tileColumns) {
+                    Value x, Value w, int64_t tileColumns,
+                    int64_t tileRows = kTileRows) {
   assert(tileColumns % 8 == 0 && "a lane's columns are 8 apart");
   MmaFrame f;
   Value c1 = math.index(1), c32 = math.index(32);
@@ -94,7 +101,7 @@ MmaFrame buildFrame(OpBuilder &b, Location loc, const KernelMath &math,
   f.N = memref::DimOp::create(b, loc, w, 0);
   Value rowBytes = memref::DimOp::create(b, loc, w, 1);
   f.colBase = math.mul(blockX, math.index(tileColumns));
-  f.rowBase = math.mul(blockY, math.index(kTileRows));
+  f.rowBase = math.mul(blockY, math.index(tileRows));
   Value flat = memref::CollapseShapeOp::create(
       b, loc, w, ArrayRef<ReassociationIndices>{{0, 1}});
   f.rowWords = arith::DivUIOp::create(b, loc, rowBytes, math.index(4));
@@ -116,12 +123,13 @@ MmaFrame buildFrame(OpBuilder &b, Location loc, const KernelMath &math,
 }
 
 /// The loop over the warp's steps: warp v takes chunks 4v + 32s .. +4 (one
-/// per t); `body` gets the lane's chunk (clamped), whether it is in the row
-/// and the accumulators, and returns them updated.
+/// per t); `body` gets the step's first chunk 4v + 32s, the lane's chunk
+/// (clamped), whether it is in the row and the accumulators, and returns
+/// them updated.
 scf::ForOp buildStepLoop(
     OpBuilder &b, Location loc, const KernelMath &math, const MmaFrame &f,
     ValueRange inits,
-    function_ref<SmallVector<Value>(Value chunk, Value inRow,
+    function_ref<SmallVector<Value>(Value first, Value chunk, Value inRow,
                                     SmallVector<Value> acc)>
         body) {
   auto loop = scf::ForOp::create(b, loc, math.mul(f.warp, math.index(4)),
@@ -134,7 +142,9 @@ scf::ForOp buildStepLoop(
   SmallVector<Value> acc(loop.getRegionIterArgs().begin(),
                          loop.getRegionIterArgs().end());
   scf::YieldOp::create(
-      b, loc, body(math.minIndex(chunk, f.lastChunk), inRow, std::move(acc)));
+      b, loc,
+      body(loop.getInductionVar(), math.minIndex(chunk, f.lastChunk), inRow,
+           std::move(acc)));
   return loop;
 }
 
@@ -148,13 +158,12 @@ Value loadChunkWords(OpBuilder &b, Location loc, const KernelMath &math,
       /*nontemporal=*/false, llvm::MaybeAlign(16));
 }
 
-/// Every warp's `sums` to `partial` ([warp][value][lane]); warp 0 adds them
-/// in warp order and, for each value v inside the result, stores
-/// `finish(sum, n)` at `position(v)` = (m, n).
-void storeTile(OpBuilder &b, Location loc, const KernelMath &math,
-               const MmaFrame &f, ValueRange sums, Value partial, Value y,
-               function_ref<std::pair<Value, Value>(int64_t)> position,
-               function_ref<Value(Value, Value)> finish) {
+/// Every warp's `sums` to `partial` ([warp][value][lane]); then, inside
+/// the returned scf.if of warp 0 (where `b` is left), their sums over the
+/// warps in warp order.
+std::pair<scf::IfOp, SmallVector<Value>>
+sumOverWarps(OpBuilder &b, Location loc, const KernelMath &math,
+             const MmaFrame &f, ValueRange sums, Value partial) {
   int64_t values = sums.size();
   auto slot = [&](Value warpIndex, int64_t value) -> Value {
     Value row = math.add(math.mul(warpIndex, math.index(values)),
@@ -168,9 +177,9 @@ void storeTile(OpBuilder &b, Location loc, const KernelMath &math,
   Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                       f.warp, math.index(0));
   auto ifFirst = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&ifFirst.getThenRegion().front());
   bool isFloat = isa<FloatType>(sums[0].getType());
+  SmallVector<Value> totals;
   for (int64_t v = 0; v < values; ++v) {
     Value sum = sums[v];
     for (int64_t other = 1; other < kWarps; ++other) {
@@ -179,15 +188,36 @@ void storeTile(OpBuilder &b, Location loc, const KernelMath &math,
       sum = isFloat ? Value(arith::AddFOp::create(b, loc, sum, part))
                     : math.add(sum, part);
     }
+    totals.push_back(sum);
+  }
+  return {ifFirst, totals};
+}
+
+/// Stores `value` at (m, n) of `y` when that is inside (M x N).
+void storeInside(OpBuilder &b, Location loc, const MmaFrame &f, Value value,
+                 Value y, Value m, Value n) {
+  Value inside = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, m, f.M),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, n, f.N));
+  auto ifInside = scf::IfOp::create(b, loc, inside, false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&ifInside.getThenRegion().front());
+  memref::StoreOp::create(b, loc, value, y, ValueRange{m, n});
+}
+
+/// The block's sums of every warp's `sums` (sumOverWarps): warp 0 stores,
+/// for each value v inside the result, `finish(sum, n)` at `position(v)` =
+/// (m, n).
+void storeTile(OpBuilder &b, Location loc, const KernelMath &math,
+               const MmaFrame &f, ValueRange sums, Value partial, Value y,
+               function_ref<std::pair<Value, Value>(int64_t)> position,
+               function_ref<Value(Value, Value)> finish) {
+  OpBuilder::InsertionGuard guard(b);
+  auto [ifFirst, totals] = sumOverWarps(b, loc, math, f, sums, partial);
+  for (int64_t v = 0, e = totals.size(); v < e; ++v) {
     auto [m, n] = position(v);
-    Value inside = arith::AndIOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, m, f.M),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, n, f.N));
-    auto ifInside = scf::IfOp::create(b, loc, inside, false);
-    OpBuilder::InsertionGuard inner(b);
-    b.setInsertionPointToStart(&ifInside.getThenRegion().front());
-    memref::StoreOp::create(b, loc, finish(sum, n), y, ValueRange{m, n});
+    storeInside(b, loc, f, finish(totals[v], n), y, m, n);
   }
 }
 
@@ -233,7 +263,7 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
   auto structType =
       LLVM::LLVMStructType::getLiteral(context, {i32, i32, i32, i32});
   SmallVector<Value> inits(kColumnTiles * 4, math.i32(0));
-  auto step = [&](Value chunk, Value inRow, SmallVector<Value> acc) {
+  auto step = [&](Value, Value chunk, Value inRow, SmallVector<Value> acc) {
     Value k0 = math.mul(chunk, math.index(kChunkTrits));
     // a[r][4q + s]: x bytes 4i + s (i = 0..3) of word q of row r's chunk.
     const int64_t transpose[16] = {0, 4, 8,  12, 1, 5, 9,  13,
@@ -311,58 +341,32 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
   return kernel;
 }
 
-gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
-                                 const PackedGemvConfig &config) {
-  // Four 16-column tiles; two groups of 8 rows.
-  constexpr int64_t kTileColumns = 64, kColumnTiles = kTileColumns / 16;
-  constexpr int64_t kRowGroups = kTileRows / 8;
-  constexpr int64_t kValues = kColumnTiles * kRowGroups * 4;
-  assert(config.rows == kTileRows && config.blockColumns() == kTileColumns &&
-         "the launch grid must match the tile");
-  MLIRContext *context = builder.getContext();
-  Type f32 = builder.getF32Type(), i32 = builder.getI32Type();
-  Type bf16 = builder.getBF16Type();
-  auto pairType = VectorType::get({2}, bf16);
-  auto wordType = VectorType::get({1}, i32);
-  gpu::GPUFuncOp kernel = createKernel(
-      builder, loc, config, TypeRange{partialType(context, kValues, f32)});
-
-  OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
-  Value x = kernel.getArgument(0), w = kernel.getArgument(1);
-  Value scale = kernel.getArgument(2), bias = kernel.getArgument(3);
-  Value y = kernel.getArgument(4);
-  KernelMath math{b, loc};
-  // x rows g and g + 8 (columns of B); columns 16j + 8h + g (rows of A)
-  // at index 2j + h.
-  MmaFrame f = buildFrame(b, loc, math, x, w, kTileColumns);
-  ArrayRef<Value> rowIndex = f.rowIndex, columnIndex = f.columnIndex;
-
-  auto toWord = [&](Value pair) -> Value {
-    return vector::ExtractOp::create(
-        b, loc, vector::BitCastOp::create(b, loc, wordType, pair), 0);
-  };
-  // The bf16 trits s and s + 8 of `word`, masked where they lie: with
-  // p = s % 3 and w' = w >> 6 (s / 3), (w' & 0x00030003 << 2p) | `bits`
-  // (the bf16 pair 128, the kernel's last argument) is the pair
-  // 128 + c * 4^p exactly (c * 4^p <= 48), and one bf16x2 fma, times 4^-p
-  // minus 2^(7 - 2p) + 1, leaves c - 1 exactly: a LOP3 and an HFMA2 per
-  // pair, two shifts per word.
-  Value bits = kernel.getArgument(kernel.getNumArguments() - 1);
-  auto pairConstant = [&](double value) -> Value {
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(pairType, b.getFloatAttr(bf16, value)));
-  };
-  SmallVector<Value> masks, scales, offsets;
-  for (int64_t p = 0; p < 3; ++p) {
-    masks.push_back(math.i32(int64_t(0x00030003) << (2 * p)));
-    scales.push_back(pairConstant(std::ldexp(1.0, -2 * p)));
-    offsets.push_back(pairConstant(-(std::ldexp(1.0, 7 - 2 * p) + 1.0)));
+/// The bf16 operands of the f32 tensor-core kernels, built at `b`'s
+/// insertion point: trits from packed words (A) and x split into three
+/// parts (B), as bf16 pairs in i32 registers.
+class BF16Operands {
+public:
+  BF16Operands(OpBuilder &b, Location loc, gpu::GPUFuncOp kernel)
+      : b(b), loc(loc), math{b, loc},
+        pairType(VectorType::get({2}, b.getBF16Type())),
+        wordType(VectorType::get({1}, b.getI32Type())),
+        bits(kernel.getArgument(kernel.getNumArguments() - 1)),
+        contract(arith::FastMathFlagsAttr::get(
+            b.getContext(), arith::FastMathFlags::contract)) {
+    for (int64_t p = 0; p < 3; ++p) {
+      masks.push_back(math.i32(int64_t(0x00030003) << (2 * p)));
+      scales.push_back(pairConstant(std::ldexp(1.0, -2 * p)));
+      offsets.push_back(pairConstant(-(std::ldexp(1.0, 7 - 2 * p) + 1.0)));
+    }
   }
-  auto contract = arith::FastMathFlagsAttr::get(
-      context, arith::FastMathFlags::contract);
-  // w >> 6 and w >> 12, built once per word.
-  llvm::DenseMap<std::pair<Value, int64_t>, Value> shiftedWords;
-  auto decode = [&](Value word, int64_t s) -> Value {
+
+  /// The bf16 trits s and s + 8 of `word`, masked where they lie: with
+  /// p = s % 3 and w' = w >> 6 (s / 3), (w' & 0x00030003 << 2p) | `bits`
+  /// (the bf16 pair 128, the kernel's last argument) is the pair
+  /// 128 + c * 4^p exactly (c * 4^p <= 48), and one bf16x2 fma, times 4^-p
+  /// minus 2^(7 - 2p) + 1, leaves c - 1 exactly: a LOP3 and an HFMA2 per
+  /// pair, two shifts per word.
+  Value decode(Value word, int64_t s) {
     int64_t p = s % 3;
     Value shifted = word;
     if (s >= 3) {
@@ -385,21 +389,91 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
           : pair;
     return toWord(
         arith::AddFOp::create(b, loc, scaled, offsets[p], contract));
-  };
-  // x values `low` and `high` as bf16 pairs: lo, mid, hi.
-  auto split = [&](Value low, Value high) -> std::array<Value, 3> {
-    Value rest = vector::FromElementsOp::create(
-        b, loc, VectorType::get({2}, f32), ValueRange{low, high});
+  }
+
+  /// x values `low` and `high` as bf16 pairs: lo, mid, hi. hi is x
+  /// truncated to bf16 (its upper 16 bits), mid the difference truncated,
+  /// lo the rest: each difference is exact in f32 and holds at most 16,
+  /// then 8, significant bits, so lo is a bf16 value and hi + mid + lo = x.
+  /// A pair is the upper halves of two f32 (one prmt).
+  std::array<Value, 3> split(Value low, Value high) {
+    Type f32 = b.getF32Type(), i32 = b.getI32Type();
+    auto pairOf = VectorType::get({2}, f32);
+    auto halves = VectorType::get({4}, b.getBF16Type());
+    auto words = VectorType::get({2}, i32);
+    Value rest = vector::FromElementsOp::create(b, loc, pairOf,
+                                                ValueRange{low, high});
+    Value upper = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(words, b.getI32IntegerAttr(0xFFFF0000)));
     std::array<Value, 3> parts;
     for (int64_t p = 2; p >= 0; --p) {
-      Value part = arith::TruncFOp::create(b, loc, pairType, rest);
-      parts[p] = toWord(part);
-      if (p)
-        rest = arith::SubFOp::create(
-            b, loc, rest,
-            arith::ExtFOp::create(b, loc, rest.getType(), part));
+      Value asHalves = vector::BitCastOp::create(b, loc, halves, rest);
+      parts[p] = toWord(vector::ShuffleOp::create(
+          b, loc, asHalves, asHalves, ArrayRef<int64_t>{1, 3}));
+      if (!p)
+        break;
+      Value truncated = vector::BitCastOp::create(
+          b, loc, pairOf,
+          arith::AndIOp::create(
+              b, loc, vector::BitCastOp::create(b, loc, words, rest),
+              upper));
+      rest = arith::SubFOp::create(b, loc, rest, truncated);
     }
     return parts;
+  }
+
+private:
+  Value pairConstant(double value) {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(pairType,
+                               b.getFloatAttr(b.getBF16Type(), value)));
+  }
+  Value toWord(Value pair) {
+    return vector::ExtractOp::create(
+        b, loc, vector::BitCastOp::create(b, loc, wordType, pair), 0);
+  }
+
+  OpBuilder &b;
+  Location loc;
+  KernelMath math;
+  VectorType pairType, wordType;
+  Value bits;
+  arith::FastMathFlagsAttr contract;
+  SmallVector<Value> masks, scales, offsets;
+  /// w >> 6 and w >> 12, built once per word.
+  llvm::DenseMap<std::pair<Value, int64_t>, Value> shiftedWords;
+};
+
+gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
+                                 const PackedGemvConfig &config) {
+  // Four 16-column tiles; two groups of 8 rows.
+  constexpr int64_t kTileColumns = 64, kColumnTiles = kTileColumns / 16;
+  constexpr int64_t kRowGroups = kTileRows / 8;
+  constexpr int64_t kValues = kColumnTiles * kRowGroups * 4;
+  assert(config.rows == kTileRows && config.blockColumns() == kTileColumns &&
+         "the launch grid must match the tile");
+  MLIRContext *context = builder.getContext();
+  Type f32 = builder.getF32Type();
+  gpu::GPUFuncOp kernel = createKernel(
+      builder, loc, config, TypeRange{partialType(context, kValues, f32)});
+
+  OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
+  Value x = kernel.getArgument(0), w = kernel.getArgument(1);
+  Value scale = kernel.getArgument(2), bias = kernel.getArgument(3);
+  Value y = kernel.getArgument(4);
+  KernelMath math{b, loc};
+  // x rows g and g + 8 (columns of B); columns 16j + 8h + g (rows of A)
+  // at index 2j + h.
+  MmaFrame f = buildFrame(b, loc, math, x, w, kTileColumns);
+  ArrayRef<Value> rowIndex = f.rowIndex, columnIndex = f.columnIndex;
+  BF16Operands operands(b, loc, kernel);
+  auto decode = [&](Value word, int64_t s) {
+    return operands.decode(word, s);
+  };
+  auto split = [&](Value low, Value high) {
+    return operands.split(low, high);
   };
 
   auto structType =
@@ -409,7 +483,7 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
                                       b.getF32FloatAttr(0)));
   // The K loop for the first `rowGroups` groups of 8 rows.
   auto buildLoop = [&](int64_t rowGroups) {
-    auto step = [&](Value chunk, Value inRow, SmallVector<Value> acc) {
+    auto step = [&](Value, Value chunk, Value inRow, SmallVector<Value> acc) {
       SmallVector<Value> words;
       for (int64_t c = 0; c < 2 * kColumnTiles; ++c) {
         Value loaded = loadChunkWords(b, loc, math, f, columnIndex[c], chunk);
@@ -518,12 +592,204 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
   gpu::ReturnOp::create(b, loc);
   return kernel;
 }
+/// The bf16 mma of the f32 kernels: A (trits) times B into `acc` at
+/// `base` (4 accumulators).
+void bf16Mma(OpBuilder &b, Location loc, ValueRange a, ValueRange bRegs,
+             SmallVector<Value> &acc, int64_t base) {
+  Type f32 = b.getF32Type();
+  auto structType = LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                                     {f32, f32, f32, f32});
+  auto mma = NVVM::MmaOp::create(
+      b, loc, structType, a, bRegs,
+      ValueRange(ArrayRef<Value>(acc).slice(base, 4)),
+      ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
+      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                    NVVM::MMATypes::bf16},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  for (int64_t e = 0; e < 4; ++e)
+    acc[base + e] = LLVM::ExtractValueOp::create(b, loc, mma, e);
+}
+
+gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
+                                    const PackedGemvConfig &config) {
+  // Four 16-column tiles of one row; B's 8 columns are the parts lo, mid,
+  // hi of the row's x (then zeros).
+  constexpr int64_t kTileColumns = 64, kColumnTiles = kTileColumns / 16;
+  constexpr int64_t kValues = kColumnTiles * 4, kParts = 3;
+  // Per step and t: 64 k's, 32 bf16 pairs (x[i], x[i + 8]) of each part.
+  constexpr int64_t kPairs = kChunkTrits / 2;
+  constexpr int64_t kWarpPairs = 4 * kParts * kPairs;
+  assert(config.rows == 1 && config.blockColumns() == kTileColumns &&
+         "the launch grid must match the tile");
+  MLIRContext *context = builder.getContext();
+  Type f32 = builder.getF32Type(), i32 = builder.getI32Type();
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      context, gpu::GPUDialect::getWorkgroupAddressSpace());
+  // The split x of the warps' steps, two buffers: [step % 2][warp][t]
+  // [part][pair].
+  auto exchangeType = MemRefType::get({2 * kWarps * kWarpPairs}, i32,
+                                      MemRefLayoutAttrInterface{}, workgroup);
+  gpu::GPUFuncOp kernel = createKernel(
+      builder, loc, config,
+      TypeRange{partialType(context, kValues, f32), exchangeType});
+  Value partial = kernel.getWorkgroupAttributions()[0];
+  Value exchange = kernel.getWorkgroupAttributions()[1];
+
+  OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
+  Value x = kernel.getArgument(0), w = kernel.getArgument(1);
+  Value scale = kernel.getArgument(2), bias = kernel.getArgument(3);
+  Value y = kernel.getArgument(4);
+  KernelMath math{b, loc};
+  MmaFrame f = buildFrame(b, loc, math, x, w, kTileColumns, /*tileRows=*/1);
+  Value row = math.minIndex(f.rowBase,
+                            arith::SubIOp::create(b, loc, f.M, math.index(1)));
+  BF16Operands operands(b, loc, kernel);
+  auto vec4 = [&](Type element) { return VectorType::get({4}, element); };
+  Value zeroX = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(vec4(f32), b.getF32FloatAttr(0)));
+  Value zeroPairs = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(vec4(i32), b.getI32IntegerAttr(0)));
+  // Lane (g, t) splits x[16q + i] and x[16q + i + 8], i = i0..i0 + 3, of
+  // its t's chunk (q = g / 2, i0 = 4 (g % 2)): pairs 8q + i of each part;
+  // it reads back part g (g < 3; zeros else) of all 32 pairs.
+  Value q = arith::DivUIOp::create(b, loc, f.group, math.index(2));
+  Value i0 = math.mul(arith::RemUIOp::create(b, loc, f.group, math.index(2)),
+                      math.index(4));
+  Value firstPair = math.add(math.mul(q, math.index(8)), i0);
+  Value isPart = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                       f.group, math.index(kParts));
+  Value readPart = math.minIndex(f.group, math.index(kParts - 1));
+  Value ownPairs = math.add(math.mul(f.warp, math.index(kWarpPairs)),
+                            math.mul(f.inGroup, math.index(kParts * kPairs)));
+  Value fullMask = math.i32(-1);
+
+  auto step = [&](Value first, Value chunk, Value inRow,
+                  SmallVector<Value> acc) {
+    // This step's buffer: s % 2 of the step 4v + 32s.
+    Value stepIndex =
+        arith::DivUIOp::create(b, loc, first, math.index(4 * kWarps));
+    Value buffer = math.mul(
+        arith::RemUIOp::create(b, loc, stepIndex, math.index(2)),
+        math.index(kWarps * kWarpPairs));
+    Value pairs = math.add(buffer, ownPairs);
+    // The words of the lane's 8 columns (zero trits past the row).
+    SmallVector<Value> words;
+    for (Value column : f.columnIndex) {
+      Value loaded = loadChunkWords(b, loc, math, f, column, chunk);
+      words.push_back(arith::SelectOp::create(
+          b, loc, inRow, loaded,
+          arith::ConstantOp::create(
+              b, loc,
+              DenseElementsAttr::get(vec4(i32),
+                                     b.getI32IntegerAttr(0x55555555)))));
+    }
+    // Split the lane's 8 x values; store its 4 pairs of each part.
+    Value k = math.add(math.mul(chunk, math.index(kChunkTrits)),
+                       math.add(math.mul(q, math.index(16)), i0));
+    SmallVector<Value> halves;
+    for (int64_t h = 0; h < 2; ++h) {
+      Value loaded = vector::LoadOp::create(
+          b, loc, vec4(f32), x,
+          ValueRange{row, math.add(k, math.index(8 * h))},
+          /*nontemporal=*/false, llvm::MaybeAlign(16));
+      // Zero past the row: a clamped x times a zero trit could be inf * 0.
+      halves.push_back(arith::SelectOp::create(b, loc, inRow, loaded, zeroX));
+    }
+    std::array<SmallVector<Value>, kParts> split;
+    for (int64_t e = 0; e < 4; ++e) {
+      std::array<Value, kParts> parts = operands.split(
+          vector::ExtractOp::create(b, loc, halves[0], e),
+          vector::ExtractOp::create(b, loc, halves[1], e));
+      for (int64_t p = 0; p < kParts; ++p)
+        split[p].push_back(parts[p]);
+    }
+    for (int64_t p = 0; p < kParts; ++p)
+      vector::StoreOp::create(
+          b, loc, vector::FromElementsOp::create(b, loc, vec4(i32), split[p]),
+          exchange,
+          ValueRange{math.add(pairs, math.add(math.index(p * kPairs),
+                                              firstPair))},
+          /*nontemporal=*/false, llvm::MaybeAlign(16));
+    NVVM::SyncWarpOp::create(b, loc, fullMask);
+    // B: part g of the 32 pairs.
+    Value readBase = math.add(pairs, math.mul(readPart, math.index(kPairs)));
+    SmallVector<Value> xPairs;
+    for (int64_t v = 0; v < kPairs / 4; ++v) {
+      Value loaded = vector::LoadOp::create(
+          b, loc, vec4(i32), exchange,
+          ValueRange{math.add(readBase, math.index(4 * v))},
+          /*nontemporal=*/false, llvm::MaybeAlign(16));
+      loaded = arith::SelectOp::create(b, loc, isPart, loaded, zeroPairs);
+      for (int64_t e = 0; e < 4; ++e)
+        xPairs.push_back(vector::ExtractOp::create(b, loc, loaded, e));
+    }
+    for (int64_t wq = 0; wq < 4; ++wq) {
+      SmallVector<Value> wordsQ;
+      for (Value vector : words)
+        wordsQ.push_back(vector::ExtractOp::create(b, loc, vector, wq));
+      for (int64_t m = 0; m < 4; ++m) {
+        // B: (x[2m], x[2m + 8]), (x[2m + 1], x[2m + 9]) of word wq.
+        Value bRegs[2] = {xPairs[8 * wq + 2 * m], xPairs[8 * wq + 2 * m + 1]};
+        for (int64_t j = 0; j < kColumnTiles; ++j) {
+          // A: trits (2m, 2m + 8) then (2m + 1, 2m + 9) of columns
+          // 16j + g and 16j + g + 8.
+          Value a[4] = {operands.decode(wordsQ[2 * j], 2 * m),
+                        operands.decode(wordsQ[2 * j + 1], 2 * m),
+                        operands.decode(wordsQ[2 * j], 2 * m + 1),
+                        operands.decode(wordsQ[2 * j + 1], 2 * m + 1)};
+          bf16Mma(b, loc, a, bRegs, acc, 4 * j);
+        }
+      }
+    }
+    return acc;
+  };
+  SmallVector<Value> inits(
+      kValues, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)));
+  scf::ForOp loop = buildStepLoop(b, loc, math, f, inits, step);
+
+  // Accumulator e of tile j: column 16j + g (e < 2) or 16j + g + 8, part
+  // 2t + (e & 1). Lane t = 0 adds lo and mid, and hi from lane t = 1.
+  OpBuilder::InsertionGuard guard(b);
+  auto [ifFirst, totals] =
+      sumOverWarps(b, loc, math, f, loop.getResults(), partial);
+  Value laneT0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                       f.inGroup, math.index(0));
+  SmallVector<std::pair<Value, Value>> results;
+  for (int64_t j = 0; j < kColumnTiles; ++j)
+    for (int64_t h = 0; h < 2; ++h) {
+      Value lo = totals[4 * j + 2 * h], mid = totals[4 * j + 2 * h + 1];
+      Value hi = gpu::ShuffleOp::create(b, loc, lo, math.i32(1), math.i32(32),
+                                        gpu::ShuffleMode::XOR)
+                     .getShuffleResult();
+      Value n = math.add(math.add(f.colBase, f.group),
+                         math.index(16 * j + 8 * h));
+      Value sum = arith::AddFOp::create(
+          b, loc, arith::AddFOp::create(b, loc, lo, mid), hi);
+      results.push_back({sum, n});
+    }
+  auto ifLane = scf::IfOp::create(b, loc, laneT0, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(&ifLane.getThenRegion().front());
+  for (auto [sum, n] : results) {
+    Value out = arith::AddFOp::create(
+        b, loc,
+        arith::MulFOp::create(b, loc, sum,
+                              loadPerColumn(b, loc, math, scale, n)),
+        loadPerColumn(b, loc, math, bias, n));
+    storeInside(b, loc, f, out, y, f.rowBase, n);
+  }
+  b.setInsertionPointAfter(ifFirst);
+  gpu::ReturnOp::create(b, loc);
+  return kernel;
+}
 } // namespace
 
 gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
                                     const PackedGemvConfig &config) {
-  return config.int8 ? buildMmaI8Kernel(builder, loc, config)
-                     : buildMmaF32Kernel(builder, loc, config);
+  if (config.int8)
+    return buildMmaI8Kernel(builder, loc, config);
+  return config.rows == 1 ? buildMmaF32RowKernel(builder, loc, config)
+                          : buildMmaF32Kernel(builder, loc, config);
 }
 
 } // namespace tritondsl

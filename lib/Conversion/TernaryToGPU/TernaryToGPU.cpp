@@ -89,9 +89,9 @@ bool usesTensorCores(ternary::MatmulOp op) {
   return many && many->mma;
 }
 
-/// Whether a batch of one row runs the one-row GEMV (else the kernel of
-/// larger batches).
-bool hasOneRowGemv(ternary::MatmulOp op, int64_t gemvMaxBatch) {
+/// Whether a batch of one row runs a one-row kernel (a GEMV, or the f32
+/// tensor-core kernel of one row) rather than the kernel of larger batches.
+bool hasOneRowKernel(ternary::MatmulOp op, int64_t gemvMaxBatch) {
   return packedGemvFor(op, /*singleRow=*/true) &&
          (isInt8KernelMatmul(op) || gemvMaxBatch >= 1);
 }
@@ -243,8 +243,9 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
                     gemvMaxBatch > 1;
     int64_t batch = op.getInput().getType().getDimSize(0);
     if (usesTensorCores(op)) {
-      // The one-row GEMV, and the tensor-core kernel for every larger batch.
-      bool oneRow = hasOneRowGemv(op, gemvMaxBatch);
+      // The one-row kernel, and the tensor-core kernel for every larger
+      // batch.
+      bool oneRow = hasOneRowKernel(op, gemvMaxBatch);
       if (!ShapedType::isDynamic(batch))
         launchGemv(rewriter, loc, /*singleRow=*/oneRow && batch <= 1);
       else if (oneRow)
@@ -331,7 +332,7 @@ struct ConvertTernaryToGPUPass
       int64_t batch = matmul.getInput().getType().getDimSize(0);
       bool dynamicBatch = ShapedType::isDynamic(batch);
       if (usesTensorCores(matmul)) {
-        bool oneRow = hasOneRowGemv(matmul, gemvMaxBatch);
+        bool oneRow = hasOneRowKernel(matmul, gemvMaxBatch);
         if (oneRow && (dynamicBatch || batch <= 1))
           packed.push_back(*packedGemvFor(matmul, /*singleRow=*/true));
         if (!oneRow || dynamicBatch || batch > 1)

@@ -34,6 +34,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 
@@ -264,6 +265,20 @@ struct GPUKernelsToHostPass
       if (auto dp4a = dyn_cast<NVVM::DotAccumulate4WayOp>(op)) {
         expandDotAccumulate(dp4a);
         return WalkResult::advance();
+      }
+      if (auto sync = dyn_cast<NVVM::SyncWarpOp>(op)) {
+        // The kernels sync whole warps: a mask of all 32 lanes.
+        APInt mask;
+        if (!matchPattern(sync.getMask(), m_ConstantInt(&mask)) ||
+            !mask.isAllOnes())
+          return sync.emitError("the GPU emulator syncs whole warps only "
+                                "(a constant mask of all 32 lanes)");
+        b.setInsertionPoint(sync);
+        func::CallOp::create(b, sync.getLoc(),
+                             declare(module, "__tri_emu_syncwarp", {}, {}),
+                             ValueRange{});
+        sync.erase();
+        return WalkResult::skip();
       }
       if (isa_and_nonnull<NVVM::NVVMDialect>(op->getDialect()))
         return op->emitError("the GPU emulator does not run '")

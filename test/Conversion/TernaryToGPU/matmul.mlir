@@ -129,15 +129,47 @@ func.func @bytes(%w: !ternary.packed<100x33>, %x: tensor<?x100xf32>) -> tensor<?
 
 // -----
 
-// Batch 1 with K % 64 == 0: the one-row GEMV with 128-bit weight loads
-// (4 words per lane and step), alone.
+// Batch 1 with K % 64 == 0: the one-row tensor-core kernel alone, one row
+// and 64 columns per block (grid (ceildiv(N, 64), M)), B's columns the
+// parts lo, mid, hi of the row's x. Per step a lane loads a 128-bit word
+// vector of each of its 8 columns and 8 x values of its chunk (two 128-bit
+// loads), splits them and stores their 4 pairs of each part (3 128-bit
+// stores to its warp's shared buffer, one of two by step parity), syncs
+// the warp and reads back part g of all 32 pairs of its chunk (8 128-bit
+// loads; zeros for g >= 3): 64 mma per step, one per 16x16 tile of trits.
+// The warps' sums meet in 16 KB of shared memory; lane t = 0 adds lo + mid
+// and hi from lane t = 1 (a shuffle xor 1) and multiplies by the scale
+// only there.
 // CHECK-LABEL: func.func @batch1(
 // CHECK-NOT: scf.if
-// CHECK: gpu.launch_func @ternary_kernels::@ternary_gemv_f32_r1c4w4
+// CHECK: %[[GX:.*]] = arith.ceildivui %{{.*}}, %c64 : index
+// CHECK: gpu.launch_func @ternary_kernels::@ternary_mma_f32_m1n64 blocks in (%[[GX]], %{{.*}}, %c1) threads in (%c256, %c1, %c1) args({{.*}}, %c1124090624_i32 : i32)
 // CHECK-NOT: gpu.launch_func
-// CHECK: gpu.func @ternary_gemv_f32_r1c4w4(
-// CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
-// CHECK-NOT: gpu.func @ternary_gemv_f32_r4
+// CHECK-LABEL: gpu.func @ternary_mma_f32_m1n64(
+// CHECK-SAME: %[[RX:[a-z0-9]+]]: memref<?x?xf32>, %{{[a-z0-9]+}}: memref<?x?xi8>
+// CHECK-SAME: %{{[a-z0-9]+}}: i32)
+// CHECK-SAME: workgroup(%[[RPART:.*]] : memref<4096xf32, #gpu.address_space<workgroup>>, %[[XCH:.*]] : memref<6144xi32, #gpu.address_space<workgroup>>)
+// CHECK-NOT: arith.mulf
+// CHECK:   scf.for {{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) {
+// CHECK-COUNT-8: vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
+// CHECK-COUNT-2: vector.load %[[RX]][{{.*}}] {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
+// CHECK:     vector.shuffle %{{.*}} [1, 3] : vector<4xbf16>, vector<4xbf16>
+// CHECK-COUNT-3: vector.store %{{.*}}, %[[XCH]][%{{.*}}] {alignment = 16 : i64} : memref<6144xi32, #gpu.address_space<workgroup>>, vector<4xi32>
+// CHECK:     nvvm.bar.warp.sync %c-1_i32 : i32
+// CHECK-COUNT-8: vector.load %[[XCH]][%{{.*}}] {alignment = 16 : i64} : memref<6144xi32, #gpu.address_space<workgroup>>, vector<4xi32>
+// CHECK-NOT: vector.store
+// CHECK-NOT: vector.shuffle
+// CHECK-COUNT-64: nvvm.mma.sync
+// CHECK-NOT: nvvm.mma.sync
+// CHECK:     scf.yield
+// CHECK-COUNT-16: memref.store %{{.*}}, %[[RPART]]
+// CHECK:   gpu.barrier
+// CHECK-COUNT-8: gpu.shuffle xor %{{.*}}, %c1_i32{{.*}}, %c32_i32
+// CHECK-NOT: gpu.shuffle
+// CHECK-COUNT-8: arith.mulf
+// CHECK-NOT: arith.mulf
+// CHECK: gpu.return
+// CHECK-NOT: gpu.func @ternary_gemv_f32_r
 func.func @batch1(%w: !ternary.packed<256x40>, %x: tensor<1x256xf32>) -> tensor<1x40xf32> {
   %y = ternary.matmul %x, %w : tensor<1x256xf32>, !ternary.packed<256x40> -> tensor<1x40xf32>
   return %y : tensor<1x40xf32>
@@ -246,12 +278,14 @@ func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi3
 // -----
 
 // f32 activations with K % 64 == 0 and more than one row (any batch, not
-// only up to gemv-max-batch: no tiled kernel): the f32 tensor-core kernel,
-// 16 rows x 64 columns per block. 8 warps split K; each holds 32 f32 accumulators (four 16-column
+// only up to gemv-max-batch: no tiled kernel; one row: the one-row kernel
+// above): the f32 tensor-core kernel, 16 rows x 64 columns per block. 8 warps split K; each holds 32 f32 accumulators (four 16-column
 // tiles x two groups of 8 rows). Per step a lane loads one 128-bit word
 // vector per column (zero trits, 0x55555555 = 1431655765, past the row) and
-// 128-bit x loads; each x pair is split into three bf16 pairs (truncf,
-// extf, subf: hi, mid, lo, each difference exact) and each word gives bf16
+// 128-bit x loads; each x pair is split into three bf16 pairs by
+// truncation (the upper halves of the f32 pair, a vector.shuffle; the rest
+// after masking them off and a subf: hi, mid, lo, each difference exact)
+// and each word gives bf16
 // trit pairs masked where they lie, w' & 0x00030003 << 2p (196611, 786444,
 // 3145776; w' = w, w >> 6, w >> 12) or-ed with the kernel's last argument
 // (the bf16 pair 128: the launch passes 0x43004300 = 1124090624), then
@@ -263,7 +297,7 @@ func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi3
 // in 32 KB of shared memory; the epilogue multiplies by the scale.
 // CHECK-LABEL: func.func @f32_mma(
 // CHECK: scf.if %{{.*}} {
-// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_f32_r1c4w4
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_mma_f32_m1n64
 // CHECK: } else {
 // CHECK-NOT: scf.if
 // CHECK:   %[[GX:.*]] = arith.ceildivui %{{.*}}, %c64 : index
@@ -283,10 +317,14 @@ func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi3
 // CHECK:       arith.select %{{.*}}, %[[W]], %cst{{.*}} : vector<4xi32>
 // CHECK:       vector.load %[[MX]][{{.*}}] {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
 // CHECK:       %[[PAIR:.*]] = vector.from_elements %{{.*}}, %{{.*}} : vector<2xf32>
-// CHECK:       %[[HI:.*]] = arith.truncf %[[PAIR]] : vector<2xf32> to vector<2xbf16>
-// CHECK:       %[[HIF:.*]] = arith.extf %[[HI]] : vector<2xbf16> to vector<2xf32>
-// CHECK:       %[[R1:.*]] = arith.subf %[[PAIR]], %[[HIF]] : vector<2xf32>
-// CHECK:       %[[MID:.*]] = arith.truncf %[[R1]] : vector<2xf32> to vector<2xbf16>
+// CHECK:       %[[HALVES:.*]] = vector.bitcast %[[PAIR]] : vector<2xf32> to vector<4xbf16>
+// CHECK:       vector.shuffle %[[HALVES]], %[[HALVES]] [1, 3] : vector<4xbf16>, vector<4xbf16>
+// CHECK:       %[[BITS:.*]] = vector.bitcast %[[PAIR]] : vector<2xf32> to vector<2xi32>
+// CHECK:       %[[HIBITS:.*]] = arith.andi %[[BITS]], %cst{{.*}} : vector<2xi32>
+// CHECK:       %[[HI:.*]] = vector.bitcast %[[HIBITS]] : vector<2xi32> to vector<2xf32>
+// CHECK:       %[[R1:.*]] = arith.subf %[[PAIR]], %[[HI]] : vector<2xf32>
+// CHECK:       %[[MIDHALVES:.*]] = vector.bitcast %[[R1]] : vector<2xf32> to vector<4xbf16>
+// CHECK:       vector.shuffle %[[MIDHALVES]], %[[MIDHALVES]] [1, 3] : vector<4xbf16>, vector<4xbf16>
 // CHECK:       %[[C:.*]] = arith.andi %[[WORD:.*]], %c196611_i32 : i32
 // CHECK:       %[[O:.*]] = arith.ori %[[C]], %[[MBITS]] : i32
 // CHECK:       %[[V:.*]] = vector.from_elements %[[O]] : vector<1xi32>

@@ -21,22 +21,31 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
     (`bufferization.to_buffer`, a `memref.alloc` for the result, and
     `bufferization.to_tensor` of it):
 
-    * `ternary_gemv_f32_r<R>c4w<W>` when K is a multiple of 16 and the batch
-      M is at most `gemv-max-batch` (lib/Conversion/TernaryToGPU/
-      PackedGemv.cpp): 4 output columns per warp, the lanes split K and read
-      W 32-bit words of packed weights per column and step (W = 4, a 128-bit
-      load, when K % 64 == 0) and the matching x values once for the 4
-      columns (128-bit loads); each 2-bit code becomes the exact trit
-      (`bits(0x4B000000 | c) - (2^23 + 1)`) accumulated with one `math.fma`
-      (t * x is exact: the sum rounds as the addition or subtraction); a
-      `gpu.shuffle xor` butterfly per accumulator. R = 1 row for M <= 1,
-      R = 4 rows per block above when K % 64 != 0.
+    * `ternary_gemv_f32_r<R>c4w1` when K is a multiple of 16 but not of 64
+      and the batch M is at most `gemv-max-batch` (lib/Conversion/
+      TernaryToGPU/PackedGemv.cpp): 4 output columns per warp, the lanes
+      split K and read a 32-bit word of packed weights per column and step
+      and the matching x values once for the 4 columns (128-bit loads); each
+      2-bit code, masked where it lies (bits 2p, 2p + 1) and or-ed with the
+      kernel's last argument (the f32 2^23, an i32 that ptxas keeps in a
+      register: one LOP3), is 2^23 + c * 4^p, which one `math.fma` turns
+      into the exact trit; a second accumulates t * x (exact: the sum
+      rounds as the addition or subtraction); a `gpu.shuffle xor` butterfly
+      per accumulator. R = 1 row for M <= 1, R = 4 rows per block above.
+    * `ternary_mma_f32_m1n64` (PackedMma.cpp) for one row when K % 64 == 0:
+      tensor cores, one row x 64 columns per block, the warps splitting K.
+      Trits decoded to bf16 pairs (masked where they lie, or-ed with the
+      bf16 pair 128, one fma), x split exactly into three bf16 values (hi,
+      mid, lo) that are B's columns (the lanes of a warp split 8 x values
+      each and exchange them through shared memory, `nvvm.bar.warp.sync`),
+      one `nvvm.mma.sync` m16n8k16 bf16 -> f32 per tile; lo + mid + hi in
+      the epilogue.
     * `ternary_mma_f32_m16n64` (PackedMma.cpp) for every M > 1 when
       K % 64 == 0 (`gemv-max-batch` does not apply): tensor cores, 16 rows
-      x 64 columns per block, the warps splitting K. Trits decoded to bf16 pairs (`(w >> 2s) &
-      0x00030003 | 0x43004300`, minus 129), each x split exactly into three
-      bf16 values (hi, mid, lo), three `nvvm.mma.sync` m16n8k16 bf16 -> f32
-      per tile: every product t * x exact, summed in f32.
+      x 64 columns per block, the warps splitting K, the same trits, each x
+      split into three bf16 values in the lane, three `nvvm.mma.sync`
+      m16n8k16 bf16 -> f32 per tile: every product t * x exact, summed in
+      f32.
     * `ternary_gemv_i8_r1c4w4` for the int8 matmuls of one row: x bytes
       transposed with `vector.shuffle` to match the masked codes
       `(w >> 2s) & 0x03030303` of a packed word, `nvvm.dot.accumulate.4way`
