@@ -112,15 +112,16 @@ def test_fx_architectures(name, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-# K % 16 != 0: the byte GEMV; K % 16 == 0: the word GEMVs (128-bit weight
-# loads when K % 64 == 0; one row, or 4 rows per block); K % 64 == 0 and a
-# batch above 1: the f32 tensor-core kernel (16 rows x 64 columns per
-# block; its second group of 8 rows from batch 9); else batch > 16: tiled.
+# K % 16 != 0: the byte GEMV; K % 16 == 0: the word GEMVs (one row, or 4
+# rows per block); K % 64 == 0: the f32 tensor-core kernels (one row per
+# block for one row; 16 rows x 64 columns per block, its second group of 8
+# rows from batch 9); else batch > 16: tiled. K = 4160 (65 chunks of 64):
+# warp 0 of the one-row kernel runs 3 steps, both shared buffers.
 @pytest.mark.parametrize("k,n,batch", [(37, 45, 1), (37, 45, 16), (130, 33, 17), (1001, 70, 3),
                                        (64, 45, 1), (64, 45, 3), (48, 33, 1), (48, 33, 16),
                                        (1024, 100, 1), (1024, 100, 7), (192, 257, 2),
                                        (192, 257, 40), (512, 130, 13), (64, 45, 16),
-                                       (320, 64, 9)])
+                                       (320, 64, 9), (4160, 37, 1)])
 def test_gemv_shapes(tmp_path, k, n, batch, device):
     import triton_dsl
     program = tmp_path / "odd.tri"
@@ -155,7 +156,8 @@ def test_f32_mma_exact(tmp_path, device):
     -1) per column, y is +-x at that trit's row, bit for bit, for x with all
     24 significant bits in use and exponents from 2^-60 to 2^60 (the three
     bf16 parts hi + mid + lo are x; two would keep 16 bits). Batches 2, 9
-    and 16 (one and two groups of 8 rows), and 1 (the GEMV) alike."""
+    and 16 (one and two groups of 8 rows), and 1 (the one-row kernel, whose
+    sums of t * lo, t * mid and t * hi meet in the epilogue) alike."""
     import torch
     import triton_dsl
     k, n = 128, 72
@@ -172,7 +174,7 @@ def test_f32_mma_exact(tmp_path, device):
     triton_dsl.save_weights(weights, {"P.w": torch.from_numpy(trits)})
     function = cuda.load(_ptx_dir(tmp_path, program, weights, device)).P_forward
     kernels = [s["launch"] for s in function.description["steps"] if "launch" in s]
-    assert "ternary_mma_f32_m16n64" in kernels
+    assert {"ternary_mma_f32_m16n64", "ternary_mma_f32_m1n64"} <= set(kernels)
     for batch in (2, 9, 16, 1):
         mantissa = 1 + rng.integers(1, 2**23, size=(batch, k)) / 2**23
         x = (mantissa * np.exp2(rng.integers(-60, 61, size=(batch, k)))

@@ -8,7 +8,8 @@
 // ternary-gpu-kernels-to-host turns every gpu.func of the gpu.modules into
 // a func.func: gpu.thread_id/block_id/block_dim/grid_dim/lane_id become
 // calls of __tri_emu_id(kind, dim), gpu.barrier a call of
-// __tri_emu_barrier, gpu.shuffle calls of __tri_emu_shuffle (the value's
+// __tri_emu_barrier, nvvm.bar.warp.sync (all lanes) one of
+// __tri_emu_syncwarp, gpu.shuffle calls of __tri_emu_shuffle (the value's
 // bits as i64) and __tri_emu_shuffle_valid, nvvm.dot.accumulate.4way (dp4a)
 // its arith expansion, nvvm.mma.sync (m16n8k16 s8 or bf16) calls of
 // __tri_emu_mma_m16n8k16_s8/_bf16; a workgroup attribution (shared

@@ -280,3 +280,35 @@ gpu.module @kernels {
     gpu.return
   }
 }
+
+// -----
+
+// nvvm.bar.warp.sync of the whole warp (the one-row f32 tensor-core
+// kernel's exchange of x parts): a call of __tri_emu_syncwarp, which waits
+// for the thread's 32 lanes.
+// CHECK-LABEL: func.func @warp_sync(
+// CHECK-NOT: nvvm.bar.warp.sync
+// CHECK: call @__tri_emu_syncwarp() : () -> ()
+// CHECK-NOT: nvvm.bar.warp.sync
+gpu.module @kernels {
+  gpu.func @warp_sync(%y: memref<?xi32>) kernel {
+    %c0 = arith.constant 0 : index
+    %all = arith.constant -1 : i32
+    %v = memref.load %y[%c0] : memref<?xi32>
+    nvvm.bar.warp.sync %all : i32
+    memref.store %v, %y[%c0] : memref<?xi32>
+    gpu.return
+  }
+}
+
+// -----
+
+// A mask of some lanes (or one known only at run time) is refused.
+gpu.module @kernels {
+  gpu.func @warp_sync_some(%y: memref<?xi32>) kernel {
+    %half = arith.constant 65535 : i32
+    // expected-error @below {{the GPU emulator syncs whole warps only (a constant mask of all 32 lanes)}}
+    nvvm.bar.warp.sync %half : i32
+    gpu.return
+  }
+}
