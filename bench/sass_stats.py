@@ -78,6 +78,23 @@ def opcode(instruction):
     return instruction.split()[0].split(".")[0]
 
 
+def lop3_immediates(body):
+    """How often each literal is an input of the loop's LOP3s (not the
+    lookup table): the decode's masks, and the or-bits if ptxas could not
+    keep them in a register."""
+    found = collections.Counter()
+    for text in body:
+        if opcode(text) != "LOP3":
+            continue
+        unpredicated = re.sub(r"^@!?U?P\w+\s+", "", text)
+        # LOP3.LUT dst, a, b, c, lut, predicate
+        operands = [o.strip() for o in unpredicated.split(None, 1)[1].split(",")]
+        for operand in operands[1:4]:
+            if re.fullmatch(r"0x[0-9a-f]+", operand):
+                found[operand] += 1
+    return dict(found)
+
+
 def loops(code):
     """(first address, last address) of each backward branch."""
     for address, text in code:
@@ -142,7 +159,8 @@ def main():
             mma = counts["HMMA"] + counts["IMMA"]
             label = f"{mma} mma" if mma else ""
             row = {"kernel": name, "mma": mma, "instructions": len(body),
-                   "opcodes": dict(counts.most_common())}
+                   "opcodes": dict(counts.most_common()),
+                   "lop3_immediates": lop3_immediates(body)}
             if known:
                 trits, served = known
                 if name == "ternary_mma_f32_m16n64" and counts["HMMA"] < 384:

@@ -6,10 +6,10 @@
  * gpu.barrier, gpu.shuffle and nvvm.bar.warp.sync become calls of the
  * functions below, shared memory becomes globals, and each kernel K gets an
  * entry point `__tri_emu_kernel_K(void **params)` that takes cuLaunchKernel's
- * parameter array. tri_cuda_open_emulator (tri_cuda.h) loads such an object, linked
- * as a shared library, and runs its launches here: a check of the kernels'
- * logic and of the launch manifest on machines without a GPU. It says
- * nothing of the PTX code generation or of speed.
+ * parameter array. tri_cuda_open_emulator (tri_cuda.h) loads such an object,
+ * linked as a shared library, and runs its launches here: a check of the
+ * kernels' logic and of the launch manifest on machines without a GPU. It
+ * says nothing of the PTX code generation or of speed.
  */
 #ifndef TRI_EMULATOR_H
 #define TRI_EMULATOR_H
