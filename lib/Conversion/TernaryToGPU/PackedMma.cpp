@@ -613,8 +613,9 @@ void bf16Mma(OpBuilder &b, Location loc, ValueRange a, ValueRange bRegs,
 
 gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
                                     const PackedGemvConfig &config) {
-  // Four 16-column tiles of one row; B's 8 columns are the parts lo, mid,
-  // hi of the row's x (then zeros).
+  // Four 16-column tiles of one row; B's columns 0..2 are the parts lo,
+  // mid, hi of the row's x (3..7 repeat hi, and D's columns 3..7 are
+  // unused).
   constexpr int64_t kTileColumns = 64, kColumnTiles = kTileColumns / 16;
   constexpr int64_t kValues = kColumnTiles * 4, kParts = 3;
   // Per step and t: 64 k's, 32 bf16 pairs (x[i], x[i + 8]) of each part.
@@ -648,17 +649,14 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
   auto vec4 = [&](Type element) { return VectorType::get({4}, element); };
   Value zeroX = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(vec4(f32), b.getF32FloatAttr(0)));
-  Value zeroPairs = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(vec4(i32), b.getI32IntegerAttr(0)));
   // Lane (g, t) splits x[16q + i] and x[16q + i + 8], i = i0..i0 + 3, of
   // its t's chunk (q = g / 2, i0 = 4 (g % 2)): pairs 8q + i of each part;
-  // it reads back part g (g < 3; zeros else) of all 32 pairs.
+  // it reads back part min(g, 2) of all 32 pairs (B's columns 3..7 only
+  // make D's columns 3..7, which nothing reads).
   Value q = arith::DivUIOp::create(b, loc, f.group, math.index(2));
   Value i0 = math.mul(arith::RemUIOp::create(b, loc, f.group, math.index(2)),
                       math.index(4));
   Value firstPair = math.add(math.mul(q, math.index(8)), i0);
-  Value isPart = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                       f.group, math.index(kParts));
   Value readPart = math.minIndex(f.group, math.index(kParts - 1));
   Value ownPairs = math.add(math.mul(f.warp, math.index(kWarpPairs)),
                             math.mul(f.inGroup, math.index(kParts * kPairs)));
@@ -712,7 +710,7 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
                                               firstPair))},
           /*nontemporal=*/false, llvm::MaybeAlign(16));
     NVVM::SyncWarpOp::create(b, loc, fullMask);
-    // B: part g of the 32 pairs.
+    // B: part min(g, 2) of the 32 pairs.
     Value readBase = math.add(pairs, math.mul(readPart, math.index(kPairs)));
     SmallVector<Value> xPairs;
     for (int64_t v = 0; v < kPairs / 4; ++v) {
@@ -720,7 +718,6 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
           b, loc, vec4(i32), exchange,
           ValueRange{math.add(readBase, math.index(4 * v))},
           /*nontemporal=*/false, llvm::MaybeAlign(16));
-      loaded = arith::SelectOp::create(b, loc, isPart, loaded, zeroPairs);
       for (int64_t e = 0; e < 4; ++e)
         xPairs.push_back(vector::ExtractOp::create(b, loc, loaded, e));
     }

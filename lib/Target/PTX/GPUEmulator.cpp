@@ -13,8 +13,9 @@
 // bits as i64) and __tri_emu_shuffle_valid, nvvm.dot.accumulate.4way (dp4a)
 // its arith expansion, nvvm.mma.sync (m16n8k16 s8 or bf16) calls of
 // __tri_emu_mma_m16n8k16_s8/_bf16; a workgroup attribution (shared
-// memory) becomes a private memref.global, which is the block's own because
-// the emulator runs one block at a time; a private attribution a
+// memory) becomes a private memref.global that starts as NaNs or all-ones
+// bits (garbage, as on a GPU), which is the block's own because the
+// emulator runs one block at a time; a private attribution a
 // memref.alloca. After the LLVM lowering each kernel K gets the entry point
 // __tri_emu_kernel_K(ptr params), which loads its arguments from
 // cuLaunchKernel's parameter array.
@@ -241,9 +242,25 @@ struct GPUKernelsToHostPass
         global.setInsertionPoint(func);
         std::string name =
             ("__tri_emu_shared_" + func.getName() + "_" + Twine(i)).str();
+        // Shared memory starts as garbage on a GPU: NaNs and all-ones bits
+        // here, so that a kernel reading what it has not written fails the
+        // emulator's checks instead of reading zeros.
+        Attribute garbage;
+        auto tensorType =
+            RankedTensorType::get(type.getShape(), type.getElementType());
+        if (auto floatType = dyn_cast<FloatType>(type.getElementType()))
+          garbage = DenseElementsAttr::get(
+              tensorType,
+              FloatAttr::get(floatType,
+                             APFloat::getQNaN(floatType.getFloatSemantics())));
+        else if (auto intType = dyn_cast<IntegerType>(type.getElementType()))
+          garbage = DenseElementsAttr::get(
+              tensorType,
+              IntegerAttr::get(intType,
+                               APInt::getAllOnes(intType.getWidth())));
         memref::GlobalOp::create(global, func.getLoc(), name,
                                  global.getStringAttr("private"), type,
-                                 /*initial_value=*/Attribute(),
+                                 /*initial_value=*/garbage,
                                  /*constant=*/false,
                                  /*alignment=*/global.getI64IntegerAttr(16));
         replacement = memref::GetGlobalOp::create(b, func.getLoc(), type, name);

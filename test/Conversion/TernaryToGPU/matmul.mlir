@@ -135,8 +135,9 @@ func.func @bytes(%w: !ternary.packed<100x33>, %x: tensor<?x100xf32>) -> tensor<?
 // vector of each of its 8 columns and 8 x values of its chunk (two 128-bit
 // loads), splits them and stores their 4 pairs of each part (3 128-bit
 // stores to its warp's shared buffer, one of two by step parity), syncs
-// the warp and reads back part g of all 32 pairs of its chunk (8 128-bit
-// loads; zeros for g >= 3): 64 mma per step, one per 16x16 tile of trits.
+// the warp and reads back part min(g, 2) of all 32 pairs of its chunk (8
+// 128-bit loads, no select: B's columns 3..7 only make D's unused columns
+// 3..7): 64 mma per step, one per 16x16 tile of trits.
 // The warps' sums meet in 16 KB of shared memory; lane t = 0 adds lo + mid
 // and hi from lane t = 1 (a shuffle xor 1) and multiplies by the scale
 // only there.
@@ -150,6 +151,7 @@ func.func @bytes(%w: !ternary.packed<100x33>, %x: tensor<?x100xf32>) -> tensor<?
 // CHECK-SAME: %{{[a-z0-9]+}}: i32)
 // CHECK-SAME: workgroup(%[[RPART:.*]] : memref<4096xf32, #gpu.address_space<workgroup>>, %[[XCH:.*]] : memref<6144xi32, #gpu.address_space<workgroup>>)
 // CHECK-NOT: arith.mulf
+// CHECK-NOT: gpu.barrier
 // CHECK:   scf.for {{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) {
 // CHECK-COUNT-8: vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
 // CHECK-COUNT-2: vector.load %[[RX]][{{.*}}] {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
@@ -159,6 +161,7 @@ func.func @bytes(%w: !ternary.packed<100x33>, %x: tensor<?x100xf32>) -> tensor<?
 // CHECK-COUNT-8: vector.load %[[XCH]][%{{.*}}] {alignment = 16 : i64} : memref<6144xi32, #gpu.address_space<workgroup>>, vector<4xi32>
 // CHECK-NOT: vector.store
 // CHECK-NOT: vector.shuffle
+// CHECK-NOT: arith.select {{.*}} : vector<4xi32>
 // CHECK-COUNT-64: nvvm.mma.sync
 // CHECK-NOT: nvvm.mma.sync
 // CHECK:     scf.yield

@@ -5,15 +5,17 @@
 // (marked as a kernel for its entry point); ids, barriers and shuffles are
 // calls of the emulator (runtime/cuda/tri_emulator.h: kinds thread 0,
 // block 1, block_dim 2, grid_dim 3, lane 4; shuffle modes xor 0, down 1,
-// up 2, idx 3); shared memory is a private global, private memory an
-// alloca; no gpu op and no GPU address space is left.
+// up 2, idx 3); shared memory is a private global that starts as NaNs
+// (all-ones bits for integers: garbage, as on a GPU, so that reading what
+// a kernel has not written shows), private memory an alloca; no gpu op and
+// no GPU address space is left.
 
 // CHECK-NOT: gpu.
 // CHECK-DAG: func.func private @__tri_emu_shuffle_valid(i32, i32, i32) -> i32
 // CHECK-DAG: func.func private @__tri_emu_shuffle(i32, i64, i32, i32) -> i64
 // CHECK-DAG: func.func private @__tri_emu_barrier()
 // CHECK-DAG: func.func private @__tri_emu_id(i32, i32) -> i64
-// CHECK: memref.global "private" @__tri_emu_shared_k_0 : memref<32x64xf32>
+// CHECK: memref.global "private" @__tri_emu_shared_k_0 : memref<32x64xf32> = dense<0x7FC00000>
 // CHECK-SAME: alignment = 16
 // CHECK-LABEL: func.func @k(
 // CHECK-SAME: memref<?xf32>)
