@@ -55,10 +55,9 @@ def trits_per_iteration(kernel):
     if m:
         rows, columns, words = map(int, m.groups())
         return columns * words * 16, rows
-    if kernel == "ternary_mma_f32_m16n64":
-        return 8 * 4 * 16, 16  # 8 columns, one 128-bit load each
-    if kernel == "ternary_mma_f32_m1n64":
-        return 8 * 4 * 16, 1
+    if kernel in ("ternary_mma_f32_m16n64", "ternary_mma_f32_m1n64"):
+        # 8 columns, one 128-bit load each; 16 rows or one.
+        return 8 * 4 * 16, 16 if kernel.endswith("m16n64") else 1
     if kernel == "ternary_mma_i8_m16n32":
         return 4 * 4 * 16, 16  # 4 columns, one 128-bit load each
     return None
@@ -73,9 +72,12 @@ def functions(sass):
         yield name, code
 
 
+def unpredicated(instruction):
+    return re.sub(r"^@!?U?P\w+\s+", "", instruction)
+
+
 def opcode(instruction):
-    instruction = re.sub(r"^@!?U?P\w+\s+", "", instruction)
-    return instruction.split()[0].split(".")[0]
+    return unpredicated(instruction).split()[0].split(".")[0]
 
 
 def lop3_immediates(body):
@@ -86,9 +88,9 @@ def lop3_immediates(body):
     for text in body:
         if opcode(text) != "LOP3":
             continue
-        unpredicated = re.sub(r"^@!?U?P\w+\s+", "", text)
         # LOP3.LUT dst, a, b, c, lut, predicate
-        operands = [o.strip() for o in unpredicated.split(None, 1)[1].split(",")]
+        operands = [o.strip()
+                    for o in unpredicated(text).split(None, 1)[1].split(",")]
         for operand in operands[1:4]:
             if re.fullmatch(r"0x[0-9a-f]+", operand):
                 found[operand] += 1

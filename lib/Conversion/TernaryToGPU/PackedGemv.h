@@ -31,7 +31,7 @@ struct PackedGemvConfig {
   std::string kernelName() const;
   /// The bits an f32 kernel ors into a masked trit code to make it a
   /// float: 0x4B000000 (the f32 2^23) for the GEMVs, 0x43004300 (the bf16
-  /// pair 128) for the tensor-core kernel; none for int8. They arrive as
+  /// pair 128) for the tensor-core kernels; none for int8. They arrive as
   /// the kernel's last argument, an i32, so that ptxas keeps them in a
   /// register: LOP3 has one immediate, which the mask takes, so a literal
   /// would cost a second LOP3 per decoded code (bench/sass_stats.py).

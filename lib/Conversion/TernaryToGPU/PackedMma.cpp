@@ -446,6 +446,25 @@ private:
   llvm::DenseMap<std::pair<Value, int64_t>, Value> shiftedWords;
 };
 
+/// The bf16 mma of the f32 kernels: A (trits) times B into `acc` at
+/// `base` (4 accumulators).
+void bf16Mma(OpBuilder &b, Location loc, ValueRange a, ValueRange bRegs,
+             SmallVector<Value> &acc, int64_t base) {
+  Type f32 = b.getF32Type();
+  auto structType = LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                                     {f32, f32, f32, f32});
+  auto mma = NVVM::MmaOp::create(
+      b, loc, structType, a, bRegs,
+      ValueRange(ArrayRef<Value>(acc).slice(base, 4)),
+      ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
+      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                    NVVM::MMATypes::bf16},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  for (int64_t e = 0; e < 4; ++e)
+    acc[base + e] = LLVM::ExtractValueOp::create(b, loc, mma, e);
+}
+
 gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
                                  const PackedGemvConfig &config) {
   // Four 16-column tiles; two groups of 8 rows.
@@ -469,15 +488,6 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
   MmaFrame f = buildFrame(b, loc, math, x, w, kTileColumns);
   ArrayRef<Value> rowIndex = f.rowIndex, columnIndex = f.columnIndex;
   BF16Operands operands(b, loc, kernel);
-  auto decode = [&](Value word, int64_t s) {
-    return operands.decode(word, s);
-  };
-  auto split = [&](Value low, Value high) {
-    return operands.split(low, high);
-  };
-
-  auto structType =
-      LLVM::LLVMStructType::getLiteral(context, {f32, f32, f32, f32});
   Value zeroX = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(VectorType::get({4}, f32),
                                       b.getF32FloatAttr(0)));
@@ -518,32 +528,21 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
           // B of row group r: (x[2m], x[2m + 8]), (x[2m + 1], x[2m + 9]).
           SmallVector<std::array<std::array<Value, 3>, 2>> bs;
           for (int64_t r = 0; r < rowGroups; ++r)
-            bs.push_back({split(xs[r][2 * m], xs[r][2 * m + 8]),
-                          split(xs[r][2 * m + 1], xs[r][2 * m + 9])});
+            bs.push_back({operands.split(xs[r][2 * m], xs[r][2 * m + 8]),
+                          operands.split(xs[r][2 * m + 1],
+                                         xs[r][2 * m + 9])});
           for (int64_t j = 0; j < kColumnTiles; ++j) {
             // A: trits (2m, 2m + 8) then (2m + 1, 2m + 9) of columns
             // 16j + g and 16j + g + 8.
-            SmallVector<Value> as = {
-                decode(wq[2 * j], 2 * m), decode(wq[2 * j + 1], 2 * m),
-                decode(wq[2 * j], 2 * m + 1),
-                decode(wq[2 * j + 1], 2 * m + 1)};
+            Value as[4] = {operands.decode(wq[2 * j], 2 * m),
+                           operands.decode(wq[2 * j + 1], 2 * m),
+                           operands.decode(wq[2 * j], 2 * m + 1),
+                           operands.decode(wq[2 * j + 1], 2 * m + 1)};
             for (int64_t r = 0; r < rowGroups; ++r) {
               int64_t base = (j * kRowGroups + r) * 4;
-              for (int64_t p = 0; p < 3; ++p) {
-                auto mma = NVVM::MmaOp::create(
-                    b, loc, structType, as,
-                    ValueRange{bs[r][0][p], bs[r][1][p]},
-                    ValueRange(ArrayRef<Value>(acc).slice(base, 4)),
-                    ArrayRef<int64_t>{16, 8, 16}, std::nullopt,
-                    std::nullopt,
-                    std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                                  NVVM::MMATypes::bf16},
-                    std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                                   NVVM::MMALayout::col});
-                for (int64_t e = 0; e < 4; ++e)
-                  acc[base + e] =
-                      LLVM::ExtractValueOp::create(b, loc, mma, e);
-              }
+              for (int64_t p = 0; p < 3; ++p)
+                bf16Mma(b, loc, as, ValueRange{bs[r][0][p], bs[r][1][p]},
+                        acc, base);
             }
           }
         }
@@ -591,24 +590,6 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
             kernel.getWorkgroupAttributions()[0], y, position, finish);
   gpu::ReturnOp::create(b, loc);
   return kernel;
-}
-/// The bf16 mma of the f32 kernels: A (trits) times B into `acc` at
-/// `base` (4 accumulators).
-void bf16Mma(OpBuilder &b, Location loc, ValueRange a, ValueRange bRegs,
-             SmallVector<Value> &acc, int64_t base) {
-  Type f32 = b.getF32Type();
-  auto structType = LLVM::LLVMStructType::getLiteral(b.getContext(),
-                                                     {f32, f32, f32, f32});
-  auto mma = NVVM::MmaOp::create(
-      b, loc, structType, a, bRegs,
-      ValueRange(ArrayRef<Value>(acc).slice(base, 4)),
-      ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
-      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                    NVVM::MMATypes::bf16},
-      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                     NVVM::MMALayout::col});
-  for (int64_t e = 0; e < 4; ++e)
-    acc[base + e] = LLVM::ExtractValueOp::create(b, loc, mma, e);
 }
 
 gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
