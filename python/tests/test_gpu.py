@@ -151,6 +151,63 @@ def test_gemv_shapes(tmp_path, k, n, batch, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_any_rank_input(tmp_path, device):
+    """Inputs of rank 1, 3 and 4 (f32) and 3 (int8) run the packed kernels
+    on their rows as a matrix (a view: no copy, no loop of one thread per
+    output), for a float64 / int64 reference."""
+    import json
+    import torch
+    import triton_dsl
+    program = tmp_path / "ranks.tri"
+    program.write_text("""
+layer One {
+    param w: TernaryTensor[128, 45]
+    fn forward(x: Tensor[128]) -> Tensor[45] { return x @ w }
+}
+layer Three {
+    param w: TernaryTensor[128, 45]
+    fn forward(x: Tensor[B, T, 128]) -> Tensor[B, T, 45] { return x @ w }
+}
+layer Four {
+    param w: TernaryTensor[128, 45]
+    param b: Tensor[45]
+    fn forward(x: Tensor[A, 2, T, 128]) -> Tensor[A, 2, T, 45] { return x @ w + b }
+}
+layer Int8 {
+    param w: TernaryTensor[128, 45]
+    fn forward(x: Tensor<i8>[B, T, 128]) -> Tensor<i32>[B, T, 45] { return x @ w }
+}
+""")
+    rng = np.random.default_rng(3)
+    trits = rng.integers(-1, 2, size=(128, 45)).astype(np.float32)
+    bias = rng.standard_normal(45).astype(np.float32)
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {f"{layer}.w": torch.from_numpy(trits.copy())
+                                      for layer in ("One", "Three", "Four", "Int8")}
+                            | {"Four.b": torch.from_numpy(bias)})
+    directory = _ptx_dir(tmp_path, program, weights, device)
+    manifest = json.loads((directory / "ranks.json").read_text())
+    for function in manifest["functions"]:
+        kernels = {step["launch"] for step in function["steps"] if "launch" in step}
+        assert kernels and all(k.startswith("ternary_") for k in kernels), \
+            (function["name"], kernels)
+    loaded = cuda.load(directory)
+    w = trits.astype(np.float64)
+    x1 = rng.standard_normal(128).astype(np.float32)
+    np.testing.assert_allclose(loaded.One_forward(x1), x1 @ w, rtol=1e-5, atol=1e-4)
+    for shape in [(1, 1, 128), (2, 3, 128), (3, 7, 128)]:  # 1, 6 and 21 rows
+        x3 = rng.standard_normal(shape).astype(np.float32)
+        got = loaded.Three_forward(x3)
+        assert got.shape == shape[:-1] + (45,)
+        np.testing.assert_allclose(got, x3 @ w, rtol=1e-5, atol=1e-4)
+    x4 = rng.standard_normal((2, 2, 5, 128)).astype(np.float32)
+    np.testing.assert_allclose(loaded.Four_forward(x4), x4 @ w + bias, rtol=1e-5, atol=1e-4)
+    q = rng.integers(-128, 128, size=(2, 9, 128)).astype(np.int8)
+    np.testing.assert_array_equal(loaded.Int8_forward(q),
+                                  q.astype(np.int64) @ trits.astype(np.int64))
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_f32_mma_exact(tmp_path, device):
     """The f32 tensor-core kernel multiplies x exactly: with one trit (+1 or
     -1) per column, y is +-x at that trit's row, bit for bit, for x with all

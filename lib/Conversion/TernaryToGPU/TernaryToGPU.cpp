@@ -46,12 +46,16 @@ int64_t reductionSize(ternary::MatmulOp op) {
   return op.getWeight().getType().getShape()[0];
 }
 
-/// Whether `op` is an int8 matmul the dp4a kernel computes: a 2-D i8
-/// input, an exact i32 result (no scale), K a multiple of 64.
+/// The rows of `op`'s input as a matrix (getMatmulRows), or kDynamic.
+int64_t matmulRows(ternary::MatmulOp op) {
+  return getMatmulRows(op.getInput().getType());
+}
+
+/// Whether `op` is an int8 matmul the dp4a kernel computes: an i8 input, an
+/// exact i32 result (no scale), K a multiple of 64.
 bool isInt8KernelMatmul(ternary::MatmulOp op) {
   int64_t k = reductionSize(op);
   return op.getWeight().getType().getLayout().isDefault() &&
-         op.getInput().getType().getRank() == 2 &&
          op.getInput().getType().getElementType().isInteger(8) &&
          op.getResult().getType().getElementType().isInteger(32) &&
          !op.getScale() && !ShapedType::isDynamic(k) &&
@@ -59,11 +63,11 @@ bool isInt8KernelMatmul(ternary::MatmulOp op) {
 }
 
 /// Whether the kernels compute `op`: offset2 weights along K (the default
-/// layout) and a 2-D f32 input with an f32 result, or an int8 one
-/// (isInt8KernelMatmul).
+/// layout) and an f32 input with an f32 result, or an int8 one
+/// (isInt8KernelMatmul). The input's rows are a matrix whatever its rank
+/// (collapseMatmulRows).
 bool isKernelMatmul(ternary::MatmulOp op) {
   return (op.getWeight().getType().getLayout().isDefault() &&
-          op.getInput().getType().getRank() == 2 &&
           op.getInput().getType().getElementType().isF32() &&
           op.getResult().getType().getElementType().isF32()) ||
          isInt8KernelMatmul(op);
@@ -154,19 +158,16 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     auto index = [&](int64_t value) -> Value {
       return arith::ConstantIndexOp::create(rewriter, loc, value);
     };
-    Value rows = tensor::DimOp::create(rewriter, loc, input, 0);
+    // The kernels see the input and the (whole) result as matrices of rows.
+    Value matrix = collapseMatmulRows(rewriter, loc, input);
+    Value rows = tensor::DimOp::create(rewriter, loc, matrix, 0);
     Value columns = tensor::DimOp::create(rewriter, loc, weight, 0);
-    SmallVector<Value> dynamic;
-    if (resultType.isDynamicDim(0))
-      dynamic.push_back(rows);
-    if (resultType.isDynamicDim(1))
-      dynamic.push_back(columns);
     Value result = memref::AllocOp::create(
         rewriter, loc,
         MemRefType::get(resultType.getShape(), resultType.getElementType()),
-        dynamic);
+        getMatmulResultSizes(rewriter, loc, input, weight, resultType, rows));
     SmallVector<Value> arguments = {
-        toDynamicBuffer(rewriter, loc, input),
+        toDynamicBuffer(rewriter, loc, matrix),
         toDynamicBuffer(rewriter, loc, weight),
         toDynamicBuffer(rewriter, loc, scale),
         toDynamicBuffer(rewriter, loc, bias),
@@ -174,7 +175,7 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
             rewriter, loc,
             MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
                             resultType.getElementType()),
-            result)};
+            collapseMatmulRows(rewriter, loc, result))};
 
     Value one = index(1);
     auto kernelRef = [&](OpBuilder &b, StringRef name) {
@@ -241,7 +242,7 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     // kernel serves every batch up to gemv-max-batch).
     bool splitOne = packedGemvFor(op, /*singleRow=*/true).has_value() &&
                     gemvMaxBatch > 1;
-    int64_t batch = op.getInput().getType().getDimSize(0);
+    int64_t batch = matmulRows(op);
     if (usesTensorCores(op)) {
       // The one-row kernel, and the tensor-core kernel for every larger
       // batch.
@@ -329,7 +330,7 @@ struct ConvertTernaryToGPUPass
         return WalkResult::advance();
       anyKernel = true;
       // The GEMV kernels the matmul may launch (as MatmulToKernel chooses).
-      int64_t batch = matmul.getInput().getType().getDimSize(0);
+      int64_t batch = matmulRows(matmul);
       bool dynamicBatch = ShapedType::isDynamic(batch);
       if (usesTensorCores(matmul)) {
         bool oneRow = hasOneRowKernel(matmul, gemvMaxBatch);

@@ -139,6 +139,73 @@ bool hasRecoverableSizes(PackedTensorType type) {
 
 } // namespace
 
+int64_t tritondsl::getMatmulRows(ShapedType input) {
+  int64_t rows = 1;
+  for (int64_t size : input.getShape().drop_back()) {
+    if (ShapedType::isDynamic(size))
+      return ShapedType::kDynamic;
+    rows *= size;
+  }
+  return rows;
+}
+
+/// The reassociation of `[..., K]` (rank >= 3) into `[M, K]`, or of `[K]`
+/// into `[1, K]`.
+static SmallVector<ReassociationIndices> rowReassociation(int64_t rank) {
+  if (rank == 1)
+    return {{0, 1}};
+  ReassociationIndices leading;
+  for (int64_t dim = 0; dim < rank - 1; ++dim)
+    leading.push_back(dim);
+  return {leading, {rank - 1}};
+}
+
+Value tritondsl::collapseMatmulRows(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<ShapedType>(value.getType());
+  int64_t rank = type.getRank();
+  if (rank == 2)
+    return value;
+  SmallVector<int64_t> shape = {getMatmulRows(type), type.getShape().back()};
+  SmallVector<ReassociationIndices> groups = rowReassociation(rank);
+  bool isTensor = isa<RankedTensorType>(type);
+  if (rank > 2) {
+    if (isTensor)
+      return tensor::CollapseShapeOp::create(
+          b, loc, RankedTensorType::get(shape, type.getElementType()), value,
+          groups);
+    return memref::CollapseShapeOp::create(
+        b, loc, MemRefType::get(shape, type.getElementType()), value, groups);
+  }
+  if (isTensor)
+    return tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get(shape, type.getElementType()), value,
+        groups,
+        SmallVector<OpFoldResult>{b.getIndexAttr(1),
+                                  tensor::getMixedSize(b, loc, value, 0)});
+  return memref::ExpandShapeOp::create(
+      b, loc, shape, value, groups,
+      SmallVector<OpFoldResult>{b.getIndexAttr(1),
+                                memref::getMixedSize(b, loc, value, 0)});
+}
+
+SmallVector<Value> tritondsl::getMatmulResultSizes(OpBuilder &b, Location loc,
+                                                   Value input, Value weight,
+                                                   RankedTensorType resultType,
+                                                   Value rows) {
+  SmallVector<Value> sizes;
+  int64_t last = resultType.getRank() - 1;
+  for (int64_t dim = 0; dim <= last; ++dim) {
+    if (!resultType.isDynamicDim(dim))
+      continue;
+    if (dim == 0 && last == 1 && rows)
+      sizes.push_back(rows);
+    else
+      sizes.push_back(tensor::DimOp::create(
+          b, loc, dim < last ? input : weight, dim < last ? dim : 0));
+  }
+  return sizes;
+}
+
 Value tritondsl::decodeCode(OpBuilder &b, Location loc, Encoding encoding,
                             Value byte, Value position) {
   Type i8 = b.getI8Type();
@@ -734,12 +801,12 @@ Value buildEpilogue(OpBuilder &b, Location loc, Value accumulator, Value scale,
 
 /// The name of the runtime adapter (ternary_kernels.h) for a matmul, or
 /// empty when the micro-kernels do not cover it: weights not offset2 along K,
-/// inputs not 2-D, i8 inputs with a scale or a K beyond the exact int32 range
-/// of the kernels.
+/// i8 inputs with a scale or a K beyond the exact int32 range of the
+/// kernels. Inputs of any rank are the rows of a matrix (collapseMatmulRows).
 StringRef getMicrokernelName(ternary::MatmulOp op) {
   PackedTensorType weight = op.getWeight().getType();
   RankedTensorType input = op.getInput().getType();
-  if (!weight.getLayout().isDefault() || input.getRank() != 2)
+  if (!weight.getLayout().isDefault())
     return {};
   if (input.getElementType().isF32())
     return "tri_mlir_gemm_f32_offset2";
@@ -790,7 +857,8 @@ struct MatmulLowering : OpConversionPattern<ternary::MatmulOp> {
                     b.getStrArrayAttr({"triton_runtime"}));
   }
 
-  /// y = kernel(x, w, scale, bias) on buffers; see ternary_kernels.h.
+  /// y = kernel(x, w, scale, bias) on buffers; see ternary_kernels.h. The
+  /// rows of an input of any rank are a matrix (collapseMatmulRows).
   Value lowerToMicrokernel(ternary::MatmulOp op, OpAdaptor adaptor,
                            ConversionPatternRewriter &rewriter,
                            StringRef name) const {
@@ -814,25 +882,20 @@ struct MatmulLowering : OpConversionPattern<ternary::MatmulOp> {
     };
     Value scale = vector(adaptor.getScale(), rewriter.getF32Type());
     Value bias = vector(adaptor.getBias(), element);
-    SmallVector<Value> dynamic;
-    if (resultType.isDynamicDim(0))
-      dynamic.push_back(tensor::DimOp::create(rewriter, loc,
-                                              adaptor.getInput(), 0));
-    if (resultType.isDynamicDim(1))
-      dynamic.push_back(tensor::DimOp::create(rewriter, loc,
-                                              adaptor.getWeight(), 0));
-    auto resultBufferType =
-        MemRefType::get(resultType.getShape(), element);
-    Value result =
-        memref::AllocOp::create(rewriter, loc, resultBufferType, dynamic);
+    Value result = memref::AllocOp::create(
+        rewriter, loc, MemRefType::get(resultType.getShape(), element),
+        getMatmulResultSizes(rewriter, loc, adaptor.getInput(),
+                             adaptor.getWeight(), resultType));
     SmallVector<Value> arguments = {
-        toDynamicBuffer(rewriter, loc, adaptor.getInput()),
+        toDynamicBuffer(rewriter, loc,
+                        collapseMatmulRows(rewriter, loc, adaptor.getInput())),
         toDynamicBuffer(rewriter, loc, adaptor.getWeight())};
     if (element.isF32())
       arguments.push_back(toDynamicBuffer(rewriter, loc, scale));
     arguments.push_back(toDynamicBuffer(rewriter, loc, bias));
     arguments.push_back(memref::CastOp::create(
-        rewriter, loc, getDynamicMemRefType(element, 2), result));
+        rewriter, loc, getDynamicMemRefType(element, 2),
+        collapseMatmulRows(rewriter, loc, result)));
     declareMicrokernel(rewriter, op->getParentOfType<ModuleOp>(), name,
                        ValueRange(arguments).getTypes());
     func::CallOp::create(rewriter, loc, name, TypeRange{}, arguments);

@@ -16,7 +16,7 @@
 // kernel reads packed bytes, decodes with shifts and masks, and adds,
 // subtracts or skips (no multiply before the epilogue's scale). A static
 // batch launches one kernel; an i8 matmul keeps the linalg lowering on the
-// packed bytes.
+// packed bytes. An input of rank 3 is the matrix of its rows (last cases).
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu | FileCheck %s
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu | FileCheck %s --check-prefix=DECODE
 
@@ -383,4 +383,59 @@ func.func @f32_mma(%w: !ternary.packed<128x40>, %x: tensor<?x128xf32>) -> tensor
 func.func @f32_mma_batch64(%w: !ternary.packed<64x33>, %x: tensor<64x64xf32>) -> tensor<64x33xf32> {
   %y = ternary.matmul %x, %w : tensor<64x64xf32>, !ternary.packed<64x33> -> tensor<64x33xf32>
   return %y : tensor<64x33xf32>
+}
+
+// -----
+
+// Inputs of rank 3 run the same kernels on their rows as a matrix: the
+// input's leading dims collapsed, the whole result allocated and passed
+// collapsed (views on the device, no copy). The kernel is chosen by the
+// number of rows: 2 x 8 = 16 is the 16-row tensor-core kernel alone, 1 x 1
+// the one-row kernel alone, a dynamic ? x ? chooses at run time on the
+// product.
+// CHECK-LABEL: func.func @rank3(
+// CHECK-SAME: %[[W:[^:]+]]: tensor<33x16xi8>, %[[X:[^:]+]]: tensor<2x8x64xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: %[[XR:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<2x8x64xf32> into tensor<16x64xf32>
+// CHECK: %[[Y:.*]] = memref.alloc() : memref<2x8x33xf32>
+// CHECK: bufferization.to_buffer %[[XR]] read_only : tensor<16x64xf32>
+// CHECK: %[[YR:.*]] = memref.collapse_shape %[[Y]] {{\[\[}}0, 1], [2]] : memref<2x8x33xf32> into memref<16x33xf32>
+// CHECK: %[[YC:.*]] = memref.cast %[[YR]] : memref<16x33xf32> to memref<?x?xf32>
+// CHECK-NOT: scf.if
+// CHECK: gpu.launch_func @ternary_kernels::@ternary_mma_f32_m16n64 {{.*}} %[[YC]] : memref<?x?xf32>
+// CHECK-NOT: gpu.launch_func
+// CHECK: %[[T:.*]] = bufferization.to_tensor %[[Y]] restrict writable : memref<2x8x33xf32> to tensor<2x8x33xf32>
+// CHECK: return %[[T]]
+func.func @rank3(%w: !ternary.packed<64x33>, %x: tensor<2x8x64xf32>) -> tensor<2x8x33xf32> {
+  %y = ternary.matmul %x, %w : tensor<2x8x64xf32>, !ternary.packed<64x33> -> tensor<2x8x33xf32>
+  return %y : tensor<2x8x33xf32>
+}
+
+// CHECK-LABEL: func.func @rank3_one_row(
+// CHECK-NOT: scf.if
+// CHECK: gpu.launch_func @ternary_kernels::@ternary_mma_f32_m1n64
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+func.func @rank3_one_row(%w: !ternary.packed<64x33>, %x: tensor<1x1x64xf32>) -> tensor<1x1x33xf32> {
+  %y = ternary.matmul %x, %w : tensor<1x1x64xf32>, !ternary.packed<64x33> -> tensor<1x1x33xf32>
+  return %y : tensor<1x1x33xf32>
+}
+
+// CHECK-LABEL: func.func @rank3_dynamic(
+// CHECK-SAME: %[[W:[^:]+]]: tensor<33x16xi8>, %[[X:[^:]+]]: tensor<?x?x64xf32>
+// CHECK: %[[XR:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<?x?x64xf32> into tensor<?x64xf32>
+// CHECK: %[[M:.*]] = tensor.dim %[[XR]], %c0
+// CHECK: %[[D0:.*]] = tensor.dim %[[X]], %c0
+// CHECK: %[[D1:.*]] = tensor.dim %[[X]], %c1
+// CHECK: %[[Y:.*]] = memref.alloc(%[[D0]], %[[D1]]) : memref<?x?x33xf32>
+// CHECK: memref.collapse_shape %[[Y]] {{\[\[}}0, 1], [2]] : memref<?x?x33xf32> into memref<?x33xf32>
+// CHECK: %[[ONE:.*]] = arith.cmpi ule, %[[M]], %c1{{.*}} : index
+// CHECK: scf.if %[[ONE]] {
+// CHECK: gpu.launch_func @ternary_kernels::@ternary_mma_f32_m1n64
+// CHECK: } else {
+// CHECK: gpu.launch_func @ternary_kernels::@ternary_mma_f32_m16n64
+// CHECK: bufferization.to_tensor %[[Y]] restrict writable : memref<?x?x33xf32> to tensor<?x?x33xf32>
+func.func @rank3_dynamic(%w: !ternary.packed<64x33>, %x: tensor<?x?x64xf32>) -> tensor<?x?x33xf32> {
+  %y = ternary.matmul %x, %w : tensor<?x?x64xf32>, !ternary.packed<64x33> -> tensor<?x?x33xf32>
+  return %y : tensor<?x?x33xf32>
 }

@@ -23,6 +23,27 @@ TypedAttr getStorageAttr(ternary::PackedTensorType type, ElementsAttr value);
 Value decodeCode(OpBuilder &b, Location loc, ternary::Encoding encoding,
                  Value byte, Value position);
 
+/// The rows M of a matmul input `[..., K]`: the product of its leading dims
+/// (1 for a rank-1 input), or kDynamic when one of them is dynamic.
+int64_t getMatmulRows(ShapedType input);
+
+/// A matmul's input `[..., K]` or result `[..., N]` (a tensor, or a memref
+/// of the identity layout) as the matrix of its rows, `[M, K]` or `[M, N]`
+/// (getMatmulRows): a collapse of the leading dims, or an expand to one row
+/// of a rank-1 value; a 2-D value is returned as it is. A view after
+/// bufferization, so the kernels of 2-D matmuls serve any rank. (Results are
+/// allocated whole and collapsed: an expand_shape of a group of two dynamic
+/// dims crashes LLVM 22's expand-strided-metadata.)
+Value collapseMatmulRows(OpBuilder &b, Location loc, Value value);
+
+/// The dynamic sizes of a matmul's result `[..., N]` for memref.alloc: the
+/// leading dims are those of `input` (of a 2-D result, `rows` when given),
+/// N the rows of `weight`'s storage.
+SmallVector<Value> getMatmulResultSizes(OpBuilder &b, Location loc,
+                                        Value input, Value weight,
+                                        RankedTensorType resultType,
+                                        Value rows = {});
+
 /// Converts `!ternary.packed` to its storage type; other types are kept.
 class TernaryToLinalgTypeConverter : public TypeConverter {
 public:
