@@ -9,6 +9,9 @@ Models (random init, eval mode):
   lenet         LeNet-style CNN on 1x28x28 (conv 5x5 pad 2, conv 5x5 stride 2,
                 three linears; strided conv instead of pooling), all ternary
   mlp-4096x3    4096 -> 4096 -> 4096 -> 4096, relu, all ternary (weight-bound)
+  ffn-64x1024   a pre-norm transformer FFN block on [batch, 64 tokens, 1024]:
+                layer_norm, 1024 -> 4096, relu, 4096 -> 1024, residual; both
+                linears ternary on rank-3 activations
 
 Ours: ``from_fx(model).cpu()`` (tritonc --target=cpu -O2, the default
 micro-kernels, weights embedded), f32 activations (exact, the DSL's
@@ -91,8 +94,21 @@ def build_models(torch):
         def forward(self, x):
             return self.fc3(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
 
+    class FFN(nn.Module):
+        """A pre-norm transformer feed-forward block on 64 tokens of 1024:
+        rank-3 activations [batch, tokens, features]."""
+
+        def __init__(self):
+            super().__init__()
+            self.norm = nn.LayerNorm(1024)
+            self.fc1 = nn.Linear(1024, 4096)
+            self.fc2 = nn.Linear(4096, 1024)
+
+        def forward(self, x):
+            return x + self.fc2(torch.relu(self.fc1(self.norm(x))))
+
     return {"digits-mlp": (DigitsMLP, (64,)), "lenet": (LeNet, (1, 28, 28)),
-            "mlp-4096x3": (MLP4096, (4096,))}
+            "mlp-4096x3": (MLP4096, (4096,)), "ffn-64x1024": (FFN, (64, 1024))}
 
 
 def mlp_tri(torch, work, rng):
@@ -136,7 +152,7 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--batches", default="1,32,512")
     parser.add_argument("--threads", default="1,2")
-    parser.add_argument("--models", default="digits-mlp,mlp.tri,lenet,mlp-4096x3")
+    parser.add_argument("--models", default="digits-mlp,mlp.tri,lenet,mlp-4096x3,ffn-64x1024")
     parser.add_argument("--json")
     args = parser.parse_args()
 
