@@ -365,6 +365,39 @@ def test_grouped_conv_packed(tmp_path, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_unbound_conv_filter(tmp_path, device):
+    """examples/conv_block.tri without --weights: the filter is a param of
+    packed bytes passed at the call, repacked on the device as the [C*KH*KW,
+    F] weight of its im2col matmul straight from those bytes, so no tensor
+    of unpacked trits ([16, 16, 3, 3] or [144, 16]) is ever allocated (no
+    dense copy of W); the result matches torch's float64 conv2d."""
+    import torch
+    from triton_dsl.runtime.packing import pack
+    program = ROOT / "examples" / "conv_block.tri"
+    out = tmp_path / "conv_block.d"
+    emit = ["--emit=emulator"] if device == "emulator" else []
+    subprocess.run([str(TRITONC), str(program), "--target=ptx", *emit, "-o", str(out)],
+                   check=True)
+    function = cuda.load(out).ConvBlock_forward
+    description = function.description
+    assert [a.get("param") for a in description["arguments"][:2]] == ["ConvBlock.w",
+                                                                      "ConvBlock.bias"]
+    temporaries = [(t["dtype"], t["shape"]) for t in description["temporaries"]]
+    assert ("i8", [[16], [36]]) in temporaries, temporaries  # the repacked bytes
+    assert not [t for t in temporaries if t[0] == "i8" and t != ("i8", [[16], [36]])], \
+        temporaries
+    rng = np.random.default_rng(8)
+    trits = rng.integers(-1, 2, size=(16, 16, 3, 3)).astype(np.int8)
+    packed = np.asarray(pack(trits, encoding="offset2", axis=0)).view(np.int8).reshape(144, 4)
+    bias = rng.standard_normal((16, 1, 1)).astype(np.float32)
+    x = rng.standard_normal((2, 16, 32, 32)).astype(np.float32)
+    x64 = torch.from_numpy(x).double()
+    want = (torch.conv2d(x64, torch.from_numpy(trits).double(), padding=1)
+            + torch.from_numpy(bias).double()).relu() + x64
+    np.testing.assert_allclose(function(packed, bias, x), want.numpy(), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_bad_inputs(tmp_path, device):
     program = ROOT / "examples" / "mlp.tri"
     weights = tmp_path / "w.safetensors"

@@ -267,6 +267,21 @@ Value linearizeRow(OpBuilder &b, Location loc, ArrayRef<Value> indices,
   return row;
 }
 
+/// The trit (i8) at `indices` of the packed tensor `bytes : type` of
+/// `sizes`: its byte decoded.
+Value decodeTrit(OpBuilder &b, Location loc, Value bytes, PackedTensorType type,
+                 ArrayRef<Value> sizes, ArrayRef<Value> indices) {
+  unsigned axis = type.getPackedAxis();
+  Value row = linearizeRow(b, loc, indices, sizes, axis);
+  Value perByte = indexConstant(b, loc, type.getLayout().getTritsPerByte());
+  Value column = arith::DivUIOp::create(b, loc, indices[axis], perByte);
+  Value position = arith::RemUIOp::create(b, loc, indices[axis], perByte);
+  Value byte = tensor::ExtractOp::create(b, loc, bytes, ValueRange{row, column});
+  Value code = decodeCode(b, loc, type.getEncoding(), byte, position);
+  return arith::SubIOp::create(b, loc, code,
+                               intConstant(b, loc, b.getI8Type(), 1));
+}
+
 /// Trits (i8) of the packed tensor `bytes : type`, as a tensor of `type`'s
 /// shape: each element decodes its byte.
 Value buildUnpack(OpBuilder &b, Location loc, Value bytes, PackedTensorType type,
@@ -279,9 +294,6 @@ Value buildUnpack(OpBuilder &b, Location loc, Value bytes, PackedTensorType type
   Value empty = tensor::EmptyOp::create(b, loc, tritsType.getShape(),
                                         b.getI8Type(), dynamic);
   unsigned rank = type.getRank();
-  unsigned axis = type.getPackedAxis();
-  int64_t tritsPerByte = type.getLayout().getTritsPerByte();
-  Encoding encoding = type.getEncoding();
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{tritsType}, ValueRange{}, ValueRange{empty},
       ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)},
@@ -290,25 +302,21 @@ Value buildUnpack(OpBuilder &b, Location loc, Value bytes, PackedTensorType type
         SmallVector<Value> indices;
         for (unsigned dim = 0; dim < rank; ++dim)
           indices.push_back(linalg::IndexOp::create(nb, nloc, dim));
-        Value row = linearizeRow(nb, nloc, indices, sizes, axis);
-        Value perByte = indexConstant(nb, nloc, tritsPerByte);
-        Value column = arith::DivUIOp::create(nb, nloc, indices[axis], perByte);
-        Value position =
-            arith::RemUIOp::create(nb, nloc, indices[axis], perByte);
-        Value byte =
-            tensor::ExtractOp::create(nb, nloc, bytes, ValueRange{row, column});
-        Value code = decodeCode(nb, nloc, encoding, byte, position);
-        Value trit = arith::SubIOp::create(
-            nb, nloc, code, intConstant(nb, nloc, nb.getI8Type(), 1));
-        linalg::YieldOp::create(nb, nloc, trit);
+        linalg::YieldOp::create(
+            nb, nloc, decodeTrit(nb, nloc, bytes, type, sizes, indices));
       });
   return generic.getResult(0);
 }
 
-/// The bytes of `trits` (i8, the logical shape of `type`) packed as `type`
-/// says: each byte gathers its trits, padding with zeros past the row end.
-Value buildPack(OpBuilder &b, Location loc, Value trits, PackedTensorType type,
-                ArrayRef<Value> sizes) {
+/// Reads the trit (i8) at logical `indices` of what a pack packs.
+using TritReader =
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value> indices)>;
+
+/// The bytes of the trits `tritAt` reads (i8, the logical shape of `type`,
+/// of `sizes`) packed as `type` says: each byte gathers its trits, padding
+/// with zeros past the row end.
+Value buildPack(OpBuilder &b, Location loc, TritReader tritAt,
+                PackedTensorType type, ArrayRef<Value> sizes) {
   RankedTensorType storage = getPackedStorageType(type);
   unsigned rank = type.getRank();
   unsigned axis = type.getPackedAxis();
@@ -354,7 +362,7 @@ Value buildPack(OpBuilder &b, Location loc, Value trits, PackedTensorType type,
               nb, nloc, arith::CmpIPredicate::ult, position, sizes[axis]);
           indices[axis] = arith::SelectOp::create(nb, nloc, inRow, position,
                                                   zero);
-          Value trit = tensor::ExtractOp::create(nb, nloc, trits, indices);
+          Value trit = tritAt(nb, nloc, indices);
           trit = arith::SelectOp::create(nb, nloc, inRow, trit,
                                          intConstant(nb, nloc, i8, 0));
           Value code = arith::AddIOp::create(nb, nloc, trit,
@@ -364,6 +372,17 @@ Value buildPack(OpBuilder &b, Location loc, Value trits, PackedTensorType type,
         linalg::YieldOp::create(nb, nloc, byte);
       });
   return generic.getResult(0);
+}
+
+/// buildPack of a tensor of trits.
+Value buildPack(OpBuilder &b, Location loc, Value trits, PackedTensorType type,
+                ArrayRef<Value> sizes) {
+  return buildPack(
+      b, loc,
+      [&](OpBuilder &nb, Location nloc, ArrayRef<Value> indices) -> Value {
+        return tensor::ExtractOp::create(nb, nloc, trits, indices);
+      },
+      type, sizes);
 }
 
 //===----------------------------------------------------------------------===//
@@ -404,12 +423,112 @@ struct UnpackLowering : OpConversionPattern<ternary::UnpackOp> {
   }
 };
 
+/// The trits of a pack read through static reshapes and transposes
+/// (tensor.collapse_shape, tensor.expand_shape, linalg.transpose) of a
+/// ternary.unpack: `view` maps the pack's indices to the unpack's, whose
+/// packed bytes are `bytes` (e.g. conv-to-matmul's filter [F, C, KH, KW] as
+/// the weight [C*KH*KW, F] of an unbound filter).
+struct UnpackedView {
+  SmallVector<Operation *> ops; // from the pack's operand to the unpack
+  ternary::UnpackOp unpack;
+
+  static std::optional<UnpackedView> match(Value trits) {
+    UnpackedView view;
+    while (true) {
+      Operation *op = trits.getDefiningOp();
+      if (!op)
+        return std::nullopt;
+      if (auto unpack = dyn_cast<ternary::UnpackOp>(op)) {
+        view.unpack = unpack;
+        return view;
+      }
+      if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+               linalg::TransposeOp>(op) ||
+          !cast<ShapedType>(op->getOperand(0).getType()).hasStaticShape() ||
+          !cast<ShapedType>(op->getResult(0).getType()).hasStaticShape())
+        return std::nullopt;
+      view.ops.push_back(op);
+      trits = op->getOperand(0);
+    }
+  }
+
+  /// The unpack's indices of the element at `indices` of the view.
+  SmallVector<Value> map(OpBuilder &b, Location loc,
+                         ArrayRef<Value> indices) const {
+    SmallVector<Value> current(indices);
+    for (Operation *op : ops) {
+      SmallVector<Value> source;
+      if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
+        // result[d] = input[permutation[d]].
+        ArrayRef<int64_t> permutation = transpose.getPermutation();
+        source.resize(permutation.size());
+        for (auto [d, p] : llvm::enumerate(permutation))
+          source[p] = current[d];
+      } else if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+        ArrayRef<int64_t> shape = collapse.getSrcType().getShape();
+        for (auto [g, group] :
+             llvm::enumerate(collapse.getReassociationIndices())) {
+          SmallVector<Value> parts(group.size());
+          Value rest = current[g];
+          for (int64_t i = group.size() - 1; i >= 0; --i) {
+            Value size = indexConstant(b, loc, shape[group[i]]);
+            parts[i] = i ? arith::RemUIOp::create(b, loc, rest, size)
+                         : rest;
+            if (i)
+              rest = arith::DivUIOp::create(b, loc, rest, size);
+          }
+          source.append(parts);
+        }
+      } else {
+        auto expand = cast<tensor::ExpandShapeOp>(op);
+        ArrayRef<int64_t> shape = expand.getResultType().getShape();
+        for (const ReassociationIndices &group :
+             expand.getReassociationIndices()) {
+          Value linear = indexConstant(b, loc, 0);
+          for (int64_t dim : group)
+            linear = arith::AddIOp::create(
+                b, loc,
+                arith::MulIOp::create(b, loc, linear,
+                                      indexConstant(b, loc, shape[dim])),
+                current[dim]);
+          source.push_back(linear);
+        }
+      }
+      current = std::move(source);
+    }
+    return current;
+  }
+};
+
 struct PackLowering : OpConversionPattern<ternary::PackOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(ternary::PackOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    // A view of an unpack: decode each trit from the unpacked bytes, so no
+    // tensor of trits exists (the unpack and the view are left unused).
+    if (std::optional<UnpackedView> view = UnpackedView::match(op.getTrits())) {
+      PackedTensorType from = view->unpack.getPacked().getType();
+      Value bytes = rewriter.getRemappedValue(view->unpack.getPacked());
+      FailureOr<SmallVector<Value>> fromSizes =
+          bytes ? packedSizes(rewriter, loc, bytes, from)
+                : FailureOr<SmallVector<Value>>(failure());
+      if (succeeded(fromSizes)) {
+        SmallVector<Value> sizes;
+        for (int64_t size : op.getTrits().getType().getShape())
+          sizes.push_back(indexConstant(rewriter, loc, size));
+        rewriter.replaceOp(
+            op, buildPack(
+                    rewriter, loc,
+                    [&](OpBuilder &b, Location l, ArrayRef<Value> indices) {
+                      return decodeTrit(b, l, bytes, from, *fromSizes,
+                                        view->map(b, l, indices));
+                    },
+                    op.getPacked().getType(), sizes));
+        return success();
+      }
+    }
     Value trits = adaptor.getTrits();
     SmallVector<Value> sizes;
     for (int64_t dim = 0, e = op.getTrits().getType().getRank(); dim < e;
@@ -421,7 +540,8 @@ struct PackLowering : OpConversionPattern<ternary::PackOp> {
   }
 };
 
-/// relayout = unpack from the input layout + pack into the result layout.
+/// relayout = a pack into the result layout of the trits decoded from the
+/// input layout: one generic over the result bytes, no tensor of trits.
 struct RelayoutLowering : OpConversionPattern<ternary::RelayoutOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -433,9 +553,13 @@ struct RelayoutLowering : OpConversionPattern<ternary::RelayoutOp> {
         packedSizes(rewriter, loc, adaptor.getInput(), from);
     if (failed(sizes))
       return rewriter.notifyMatchFailure(op, "sizes not recoverable");
-    Value trits = buildUnpack(rewriter, loc, adaptor.getInput(), from, *sizes);
-    Value bytes =
-        buildPack(rewriter, loc, trits, op.getResult().getType(), *sizes);
+    Value input = adaptor.getInput();
+    Value bytes = buildPack(
+        rewriter, loc,
+        [&](OpBuilder &b, Location l, ArrayRef<Value> indices) {
+          return decodeTrit(b, l, input, from, *sizes, indices);
+        },
+        op.getResult().getType(), *sizes);
     Type storage = getTypeConverter()->convertType(op.getResult().getType());
     if (bytes.getType() != storage)
       bytes = tensor::CastOp::create(rewriter, loc, storage, bytes);
