@@ -365,6 +365,46 @@ def test_grouped_conv_packed(tmp_path, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_grouped_conv_unbound(tmp_path, device):
+    """The grouped convolutions of test_grouped_conv_packed without
+    --weights: the filters are params of packed bytes (packed along F, as
+    in a weights file) passed at the call, and each trit is decoded from
+    them in the convolution's loop; no temporary holds a filter (trits or
+    floats). Matches torch's float64 grouped conv2d."""
+    import torch
+    from safetensors.numpy import load_file
+    from triton_dsl.runtime.packing import pack
+    program = ROOT / "test" / "Target" / "PTX" / "Inputs" / "grouped_conv.tri"
+    out = tmp_path / "grouped.d"
+    emit = ["--emit=emulator"] if device == "emulator" else []
+    subprocess.run([str(TRITONC), str(program), "--target=ptx", *emit, "-o", str(out)],
+                   check=True)
+    function = cuda.load(out).Grouped_forward
+    arguments = [(a.get("param"), a["dtype"], a["shape"])
+                 for a in function.description["arguments"]]
+    assert arguments[:3] == [("Grouped.dw", "i8", [[9], [2]]), ("Grouped.gw", "i8", [[36], [2]]),
+                             ("Grouped.s", "f32", [[6], [1], [1]])], arguments
+    filter_sizes = {8 * 9, 6 * 36}
+    assert not [t for t in function.description["temporaries"]
+                if np.prod([d[0] if len(d) == 1 and isinstance(d[0], int) else 0
+                            for d in t["shape"]]) in filter_sizes], \
+        function.description["temporaries"]
+    w = load_file(str(program.with_name("grouped_conv.weights.safetensors")))
+    packed = {name: np.asarray(pack(w[name].astype(np.int8), encoding="offset2", axis=0))
+              .view(np.int8).reshape(shape)
+              for name, shape in (("Grouped.dw", (9, 2)), ("Grouped.gw", (36, 2)))}
+    w64 = {k: torch.from_numpy(v).double() for k, v in w.items()}
+    rng = np.random.default_rng(12)
+    for batch in (1, 3):
+        x = rng.standard_normal((batch, 8, 9, 9)).astype(np.float32)
+        a = torch.conv2d(torch.from_numpy(x).double(), w64["Grouped.dw"], padding=1, groups=8)
+        want = torch.conv2d(a.relu(), w64["Grouped.gw"], stride=2, padding=2, dilation=2,
+                            groups=2) * w64["Grouped.s"]
+        got = function(packed["Grouped.dw"], packed["Grouped.gw"], w["Grouped.s"], x)
+        np.testing.assert_allclose(got, want.numpy(), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_unbound_conv_filter(tmp_path, device):
     """examples/conv_block.tri without --weights: the filter is a param of
     packed bytes passed at the call, repacked on the device as the [C*KH*KW,

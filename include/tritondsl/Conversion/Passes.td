@@ -26,8 +26,13 @@ def ConvertTernaryToLinalg
       inputs in `i32`. A second elementwise `linalg.generic` applies
       `sitofp`, the scale and the bias when there are any.
     * `ternary.unpack` / `ternary.pack` / `ternary.relayout`: elementwise
-      `linalg.generic`s that decode / encode with the same arithmetic
-      (relayout = unpack + pack). Invalid codes are not checked at run time.
+      `linalg.generic`s that decode / encode with the same arithmetic.
+      Invalid codes are not checked at run time. No tensor of trits is
+      built where none is needed: a relayout, and a pack of static
+      `tensor.collapse_shape` / `tensor.expand_shape` / `linalg.transpose`
+      of an unpack, decode each trit from the source bytes in the generic
+      that builds the result bytes; an unpack read only by `tensor.extract`
+      decodes each read's byte in place.
     * `ternary.dequantize`: `sitofp(t) * scale`.
     * `ternary.quantize`: reductions computing the scale(s) and an
       elementwise generic computing the trits, in `f64` and in the order of
@@ -122,7 +127,9 @@ def TernaryConvToMatmul
       along K (offset2, the micro-kernels' layout), with the dequantize's
       scale. Trits that unpack a `ternary.constant` (bound weights) are
       repacked now; others are collapsed, transposed and packed at run
-      time, O(weights) against the O(weights x pixels) of the convolution;
+      time (packed bytes to packed bytes, see the lowering of
+      `ternary.pack`), O(weights) against the O(weights x pixels) of the
+      convolution;
     * a `linalg.generic` moving `[OH, OW, F]` back to `[F, OH, OW]` in the
       result's slice of the image, adding the convolution's init when it is
       not zeros.
@@ -138,17 +145,17 @@ def TernaryConvToMatmul
     convolution runs on them instead of scalar loops over decoded weights;
     the PTX pipeline runs it with `whole-batch`.
     With `packed-grouped`, a grouped `linalg.conv_2d_ngchw_gfchw` whose
-    filter is a bound `ternary.dequantize` of trits `[G*F, C, KH, KW]`
-    (viewed as `[G, F, C, KH, KW]`) becomes one `linalg.generic` over
-    `(n, g, f, oh, ow | c, kh, kw)` that reads each trit from the filter's
-    bytes, packed as conv-to-matmul packs a `[C*KH*KW, G*F]` weight, and
-    adds `x * (trit * scale)` as the convolution of the dequantized filter
-    does (the PTX pipeline: the filter reaches the device packed, not as
-    floats).
+    filter is a `ternary.dequantize` of trits `[G*F, C, KH, KW]` (viewed as
+    `[G, F, C, KH, KW]`) becomes one `linalg.generic` over
+    `(n, g, f, oh, ow | c, kh, kw)` that adds `x * (trit * scale)` as the
+    convolution of the dequantized filter does. A bound filter's trits are
+    read from its bytes, packed now as conv-to-matmul packs a
+    `[C*KH*KW, G*F]` weight; others by `tensor.extract` of the trits,
+    which convert-ternary-to-linalg decodes from the param's bytes (the
+    PTX pipeline: the filter reaches the device packed, not as floats).
 
     Other convolutions (i8, dynamic spatial sizes, grouped ones without
-    `packed-grouped` or of a filter known only at run time) are left as
-    they are.
+    `packed-grouped`) are left as they are.
 
     Statistics: `converted-convs`, `packed-grouped-convs`.
   }];
@@ -157,8 +164,8 @@ def TernaryConvToMatmul
            "One im2col and matmul for the whole batch instead of a loop over "
            "its images">,
     Option<"packedGrouped", "packed-grouped", "bool", /*default=*/"false",
-           "Grouped convolutions of bound filters read the trits packed in "
-           "one linalg.generic">,
+           "Grouped convolutions read their filter's trits in one "
+           "linalg.generic (packed bytes for a bound filter)">,
   ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",

@@ -350,12 +350,14 @@ struct TernaryConvToMatmul : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
 };
 
 /// conv_2d_ngchw_gfchw(x, expand_shape(dequantize(t, s))), with `t` the
-/// trits `[G*F, C, KH, KW]` of a bound filter -> one linalg.generic over
-/// (n, g, f, oh, ow | c, kh, kw) that reads each trit from the filter's
-/// bytes, packed as the `[C*KH*KW, G*F]` weight of conv-to-matmul
-/// (offset2 along K), and computes out + x * (trit * s) as the convolution
-/// of the dequantized filter does. A grouped convolution is G small
-/// matmuls; this keeps it one loop nest whose filter stays packed.
+/// trits `[G*F, C, KH, KW]` of the filter -> one linalg.generic over
+/// (n, g, f, oh, ow | c, kh, kw) that reads each trit, for a bound filter
+/// from its bytes packed as the `[C*KH*KW, G*F]` weight of conv-to-matmul
+/// (offset2 along K), else from `t` (tensor.extract of the unpacked param,
+/// which the lowering decodes from its bytes), and computes out + x *
+/// (trit * s) as the convolution of the dequantized filter does. A grouped
+/// convolution is G small matmuls; this keeps it one loop nest whose filter
+/// stays packed.
 struct PackedGroupedConv : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
   PackedGroupedConv(MLIRContext *context, tritondsl::PassCounter &counter)
       : OpRewritePattern(context), counter(counter) {}
@@ -388,17 +390,21 @@ struct PackedGroupedConv : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
     auto scaleType = cast<RankedTensorType>(scale.getType());
     if (!hasFilterScale(dequantize))
       return rewriter.notifyMatchFailure(op, "scale not per tensor or per F");
+    // A bound filter is repacked now along K (each output channel's trits
+    // in one row of bytes); an unbound one is read as its trits, which
+    // convert-ternary-to-linalg decodes from the packed param's bytes where
+    // they come from a ternary.unpack (no tensor of trits).
     std::optional<SmallVector<uint8_t>> bytes =
         repackConstantTrits(dequantize.getTrits());
-    if (!bytes)
-      return rewriter.notifyMatchFailure(op, "filter is not bound");
-
     Location loc = op.getLoc();
     MLIRContext *context = getContext();
     PackedTensorType packed = getMatmulWeightType(dequantize.getTrits());
-    Value filter = arith::ConstantOp::create(
-        rewriter, loc,
-        tritondsl::getStorageAttr(packed, getPackedBytesAttr(packed, *bytes)));
+    Value filter = bytes ? Value(arith::ConstantOp::create(
+                               rewriter, loc,
+                               tritondsl::getStorageAttr(
+                                   packed, getPackedBytesAttr(packed, *bytes))))
+                         : Value();
+    Value trits = dequantize.getTrits();
     // A scale per output channel, indexed by (g, f).
     if (scaleType.getRank() == 1)
       scale = tensor::ExpandShapeOp::create(
@@ -446,16 +452,23 @@ struct PackedGroupedConv : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
           // The filter's row is its output channel g*F + f, its position
           // along K = C*KH*KW is (c*KH + kh)*KW + kw.
           Value row = mulAdd(index(1), f, index(2));
-          Value k = mulAdd(mulAdd(index(5), kh, index(6)), kw, index(7));
-          Value column = arith::DivUIOp::create(b, l, k, constant(perByte));
-          Value position = arith::RemUIOp::create(b, l, k, constant(perByte));
-          Value byte =
-              tensor::ExtractOp::create(b, l, filter, ValueRange{row, column});
-          Value code =
-              tritondsl::decodeCode(b, l, encoding, byte, position);
-          Value trit = arith::SubIOp::create(
-              b, l, code,
-              arith::ConstantIntOp::create(b, l, b.getI8Type(), 1));
+          Value trit;
+          if (filter) {
+            Value k = mulAdd(mulAdd(index(5), kh, index(6)), kw, index(7));
+            Value column = arith::DivUIOp::create(b, l, k, constant(perByte));
+            Value position =
+                arith::RemUIOp::create(b, l, k, constant(perByte));
+            Value byte = tensor::ExtractOp::create(b, l, filter,
+                                                   ValueRange{row, column});
+            Value code =
+                tritondsl::decodeCode(b, l, encoding, byte, position);
+            trit = arith::SubIOp::create(
+                b, l, code,
+                arith::ConstantIntOp::create(b, l, b.getI8Type(), 1));
+          } else {
+            trit = tensor::ExtractOp::create(
+                b, l, trits, ValueRange{row, index(5), index(6), index(7)});
+          }
           Value weight = arith::MulFOp::create(
               b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), trit),
               args[1]);

@@ -413,7 +413,25 @@ struct UnpackLowering : OpConversionPattern<ternary::UnpackOp> {
         packedSizes(rewriter, op.getLoc(), adaptor.getPacked(), type);
     if (failed(sizes))
       return rewriter.notifyMatchFailure(op, "sizes not recoverable");
-    Value trits =
+    // Trits read one by one (tensor.extract, e.g. in a grouped
+    // convolution's loop over an unbound filter) decode their bytes where
+    // they are read: no tensor of trits.
+    Value trits = op.getTrits();
+    if (!trits.use_empty() &&
+        llvm::all_of(trits.getUsers(), llvm::IsaPred<tensor::ExtractOp>)) {
+      for (Operation *user : llvm::make_early_inc_range(trits.getUsers())) {
+        auto extract = cast<tensor::ExtractOp>(user);
+        rewriter.setInsertionPoint(extract);
+        SmallVector<Value> indices(extract.getIndices());
+        rewriter.replaceOp(extract,
+                           decodeTrit(rewriter, extract.getLoc(),
+                                      adaptor.getPacked(), type, *sizes,
+                                      indices));
+      }
+      rewriter.eraseOp(op);
+      return success();
+    }
+    trits =
         buildUnpack(rewriter, op.getLoc(), adaptor.getPacked(), type, *sizes);
     if (trits.getType() != op.getTrits().getType())
       trits = tensor::CastOp::create(rewriter, op.getLoc(),

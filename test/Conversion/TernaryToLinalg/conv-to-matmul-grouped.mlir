@@ -86,10 +86,20 @@ func.func @per_tensor(%x: tensor<1x2x1x3x3xf32>) -> tensor<1x2x2x3x2xf32> {
 
 // -----
 
-// A filter known only at run time (trits from an argument) is left alone.
+// A filter known only at run time (trits from an argument, G = 2, F = 1,
+// C = 1, KH = 1, KW = 2): the same loop nest reads each trit from the
+// trits at (g*F + f, c, kh, kw) (convert-ternary-to-linalg decodes such
+// reads of a ternary.unpack from its bytes); no dequantized filter.
 // CHECK-LABEL: func.func @unbound
-// CHECK: ternary.dequantize
-// CHECK: linalg.conv_2d_ngchw_gfchw
+// CHECK-SAME: (%[[X:[^:]+]]: tensor<1x2x1x3x3xf32>, %[[T:[^:]+]]: tensor<2x1x1x2xi8>)
+// CHECK-NOT: ternary.dequantize
+// CHECK-NOT: linalg.conv_2d_ngchw_gfchw
+// CHECK: linalg.generic
+// CHECK: %[[G:.*]] = linalg.index 1 : index
+// CHECK: %[[KW:.*]] = linalg.index 7 : index
+// CHECK: %[[TRIT:.*]] = tensor.extract %[[T]][%[[G]], %c0, %c0, %[[KW]]] : tensor<2x1x1x2xi8>
+// CHECK: arith.sitofp %[[TRIT]] : i8 to f32
+// CHECK-NOT: linalg.conv_2d_ngchw_gfchw
 func.func @unbound(%x: tensor<1x2x1x3x3xf32>, %t: tensor<2x1x1x2xi8>) -> tensor<1x2x1x3x2xf32> {
   %zero = arith.constant 0.0 : f32
   %s = arith.constant dense<0.5> : tensor<f32>

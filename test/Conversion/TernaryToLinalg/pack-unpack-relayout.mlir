@@ -25,6 +25,27 @@ func.func @unpack(%p: !ternary.packed<6x2>) -> tensor<6x2xi8> {
   return %t : tensor<6x2xi8>
 }
 
+// An unpack read only by tensor.extract: each read decodes its byte (row
+// (c, kw) = c * 2 + kw of the bytes packed along axis 0, column f / 4), and
+// no tensor of trits is built.
+// CHECK-LABEL: func.func @unpack_read_by_extract
+// CHECK-SAME: (%[[BYTES:[^:]+]]: tensor<6x1xi8>, %[[F:[^:]+]]: index, %[[C:[^:]+]]: index, %[[KW:[^:]+]]: index) -> i8
+// CHECK-NOT: linalg.generic
+// CHECK: %[[C2:.*]] = arith.muli %[[C]], %c2 : index
+// CHECK: %[[ROW:.*]] = arith.addi %[[C2]], %[[KW]] : index
+// CHECK: %[[COL:.*]] = arith.divui %[[F]], %c4 : index
+// CHECK: %[[POS:.*]] = arith.remui %[[F]], %c4 : index
+// CHECK: %[[BYTE:.*]] = tensor.extract %[[BYTES]][%[[ROW]], %[[COL]]] : tensor<6x1xi8>
+// CHECK: arith.shrui %[[BYTE]]
+// CHECK: %[[TRIT:.*]] = arith.subi %{{.*}}, %c1_i8 : i8
+// CHECK: return %[[TRIT]]
+func.func @unpack_read_by_extract(%w: !ternary.packed<4x3x1x2>, %f: index, %c: index, %kw: index) -> i8 {
+  %c0 = arith.constant 0 : index
+  %t = ternary.unpack %w : !ternary.packed<4x3x1x2> -> tensor<4x3x1x2xi8>
+  %v = tensor.extract %t[%f, %c, %c0, %kw] : tensor<4x3x1x2xi8>
+  return %v : i8
+}
+
 // Base3 along axis 1, 7 trits per row: 2 bytes of 5 digits, digits 7..9 are
 // padding (trit 0).
 // CHECK-LABEL: func.func @pack_base3
