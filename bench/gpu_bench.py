@@ -15,7 +15,9 @@ by side:
 
 * ours: the function's launches (when K % 64 == 0, as in every default
   shape, the f32 tensor-core kernels: one row per block at 1 token, 16
-  above; else the GEMVs up to 16 tokens and the tiled kernel above) and
+  above; with K % 16 == 0 the word GEMV at 1 token and the 16-row
+  tensor-core kernel of 32-bit words above; else the byte GEMV up to 16
+  tokens and the tiled kernel above) and
   its one device copy of the result;
 * ours int8 (where K % 64 == 0): the same weights with int8 activations
   (`Tensor<i8> @ TernaryTensor`, exact i32: the dp4a GEMV at batch 1, the

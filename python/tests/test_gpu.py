@@ -112,16 +112,20 @@ def test_fx_architectures(name, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-# K % 16 != 0: the byte GEMV; K % 16 == 0: the word GEMVs (one row, or 4
-# rows per block); K % 64 == 0: the f32 tensor-core kernels (one row per
-# block for one row; 16 rows x 64 columns per block, its second group of 8
-# rows from batch 9); else batch > 16: tiled. K = 4160 (65 chunks of 64):
-# warp 0 of the one-row kernel runs 3 steps, both shared buffers.
+# K % 16 != 0: the byte GEMV (batch <= 16), else tiled; K % 16 == 0: the
+# word GEMV for one row, the f32 tensor-core kernel of 32-bit words for
+# more (its last chunk of 64 trits partial: 48 = 3 words, 784 = 12 chunks
+# and 1 word, 4112 = 64 chunks and 1 word, warp 0 running 3 steps);
+# K % 64 == 0: the f32 tensor-core kernels (one row per block for one row;
+# 16 rows x 64 columns per block, its second group of 8 rows from batch 9).
+# K = 4160 (65 chunks of 64): warp 0 of the one-row kernel runs 3 steps,
+# both shared buffers.
 @pytest.mark.parametrize("k,n,batch", [(37, 45, 1), (37, 45, 16), (130, 33, 17), (1001, 70, 3),
                                        (64, 45, 1), (64, 45, 3), (48, 33, 1), (48, 33, 16),
                                        (1024, 100, 1), (1024, 100, 7), (192, 257, 2),
                                        (192, 257, 40), (512, 130, 13), (64, 45, 16),
-                                       (320, 64, 9), (4160, 37, 1)])
+                                       (320, 64, 9), (4160, 37, 1), (48, 33, 40),
+                                       (784, 70, 20), (4112, 20, 3)])
 def test_gemv_shapes(tmp_path, k, n, batch, device):
     import triton_dsl
     program = tmp_path / "odd.tri"

@@ -41,7 +41,9 @@ std::string PackedGemvConfig::kernelName() const {
   if (mma && int8)
     return "ternary_mma_i8_m16n32";
   if (mma)
-    return rows == 1 ? "ternary_mma_f32_m1n64" : "ternary_mma_f32_m16n64";
+    return rows == 1    ? "ternary_mma_f32_m1n64"
+           : words == 4 ? "ternary_mma_f32_m16n64"
+                        : "ternary_mma_f32_m16n64_w1";
   return ("ternary_gemv_" + Twine(int8 ? "i8" : "f32") + "_r" + Twine(rows) +
           "c" + Twine(columns) + "w" + Twine(words))
       .str();

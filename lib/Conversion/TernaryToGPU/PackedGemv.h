@@ -23,11 +23,15 @@ struct PackedGemvConfig {
   /// i8 activations and an exact i32 result (dp4a), else f32 ones.
   bool int8 = false;
   /// A tensor-core kernel (PackedMma.cpp): int8, a 16 x 32 tile per
-  /// block; f32, a 16 x 64 tile, or 1 x 64 (rows = 1).
+  /// block; f32, a 16 x 64 tile, or 1 x 64 (rows = 1). `words` is 4 when
+  /// the rows of packed words are whole 128-bit vectors (k % 64 == 0), 1
+  /// when they are 32-bit words only (k % 16 == 0: the 16-row f32 kernel
+  /// `_w1` loads word by word and masks the words past the row end).
   bool mma = false;
 
   /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_...,
-  /// ternary_mma_i8_m16n32, ternary_mma_f32_m16n64 or ternary_mma_f32_m1n64.
+  /// ternary_mma_i8_m16n32, ternary_mma_f32_m16n64[_w1] or
+  /// ternary_mma_f32_m1n64.
   std::string kernelName() const;
   /// The bits an f32 kernel ors into a masked trit code to make it a
   /// float: 0x4B000000 (the f32 2^23) for the GEMVs, 0x43004300 (the bf16
@@ -47,18 +51,21 @@ struct PackedGemvConfig {
       return int8 ? 32 : 64;
     return kThreads / 32 * columns;
   }
-  /// The kernel for a reduction length `k`, one row (`singleRow`) or up to
-  /// the GEMV batch: rows of whole 128-bit (k % 64 == 0) or 32-bit
-  /// (k % 16 == 0) words; none otherwise (the byte kernel then). With
-  /// k % 64 == 0 the tensor-core kernels: one row per block (one row) or
-  /// 16.
+  /// The kernel for a reduction length `k`, one row (`singleRow`) or
+  /// more: rows of whole 128-bit (k % 64 == 0) or 32-bit (k % 16 == 0)
+  /// words; none otherwise (the byte kernel then). With k % 64 == 0 the
+  /// tensor-core kernels, one row per block (one row) or 16; with
+  /// k % 16 == 0 the word GEMV for one row and the 16-row tensor-core
+  /// kernel of 32-bit words for more.
   static std::optional<PackedGemvConfig> select(int64_t k, bool singleRow) {
     if (k <= 0 || k % 16 != 0)
       return std::nullopt;
     if (k % 64 == 0)
       return PackedGemvConfig{singleRow ? 1 : 16, 4, 4, /*int8=*/false,
                               /*mma=*/true};
-    return PackedGemvConfig{singleRow ? 1 : 4, 4, 1};
+    if (singleRow)
+      return PackedGemvConfig{1, 4, 1};
+    return PackedGemvConfig{16, 4, 1, /*int8=*/false, /*mma=*/true};
   }
   /// The int8 kernel: the dp4a GEMV for one row, the tensor-core kernel
   /// for more (16 rows per block); 128-bit loads of weights and x, so

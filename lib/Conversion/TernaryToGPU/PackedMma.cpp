@@ -80,13 +80,14 @@ struct MmaFrame {
   /// to the last row and column (loads stay inside; stores are guarded).
   SmallVector<Value> rowIndex, columnIndex;
   /// The packed bytes as 32-bit words [N * rowWords], the 64-trit chunks
-  /// of a row, and the last one.
+  /// of a row (the last one partial when rows are not whole 128-bit
+  /// vectors), and the last one.
   Value packedWords, rowWords, chunks, lastChunk;
 };
 
 MmaFrame buildFrame(OpBuilder &b, Location loc, const KernelMath &math,
                     Value x, Value w, int64_t tileColumns,
-                    int64_t tileRows = kTileRows) {
+                    int64_t tileRows = kTileRows, bool wholeChunks = true) {
   assert(tileColumns % 8 == 0 && "a lane's columns are 8 apart");
   MmaFrame f;
   Value c1 = math.index(1), c32 = math.index(32);
@@ -108,7 +109,12 @@ MmaFrame buildFrame(OpBuilder &b, Location loc, const KernelMath &math,
   f.packedWords = memref::ViewOp::create(
       b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI32Type()), flat,
       math.index(0), ValueRange{math.mul(f.N, f.rowWords)});
-  f.chunks = arith::DivUIOp::create(b, loc, rowBytes, math.index(16));
+  // Rows of 32-bit words only: the last chunk may be partial.
+  f.chunks = wholeChunks
+                 ? Value(arith::DivUIOp::create(b, loc, rowBytes,
+                                                math.index(16)))
+                 : Value(arith::CeilDivUIOp::create(b, loc, rowBytes,
+                                                    math.index(16)));
   f.lastChunk = arith::SubIOp::create(b, loc, f.chunks, c1);
   Value lastColumn = arith::SubIOp::create(b, loc, f.N, c1);
   Value lastRow = arith::SubIOp::create(b, loc, f.M, c1);
@@ -473,8 +479,11 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
   constexpr int64_t kValues = kColumnTiles * kRowGroups * 4;
   assert(config.rows == kTileRows && config.blockColumns() == kTileColumns &&
          "the launch grid must match the tile");
+  // Rows of whole 128-bit vectors (k % 64 == 0), else of 32-bit words
+  // (k % 16 == 0): loaded word by word, a partial last chunk.
+  bool wholeChunks = config.words == 4;
   MLIRContext *context = builder.getContext();
-  Type f32 = builder.getF32Type();
+  Type f32 = builder.getF32Type(), i32 = builder.getI32Type();
   gpu::GPUFuncOp kernel = createKernel(
       builder, loc, config, TypeRange{partialType(context, kValues, f32)});
 
@@ -485,27 +494,66 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
   KernelMath math{b, loc};
   // x rows g and g + 8 (columns of B); columns 16j + 8h + g (rows of A)
   // at index 2j + h.
-  MmaFrame f = buildFrame(b, loc, math, x, w, kTileColumns);
+  MmaFrame f = buildFrame(b, loc, math, x, w, kTileColumns, kTileRows,
+                          wholeChunks);
   ArrayRef<Value> rowIndex = f.rowIndex, columnIndex = f.columnIndex;
   BF16Operands operands(b, loc, kernel);
+  Value lastWord = arith::SubIOp::create(b, loc, f.rowWords, math.index(1));
+  Value lastK = arith::SubIOp::create(
+      b, loc, memref::DimOp::create(b, loc, x, 1), math.index(16));
   Value zeroX = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(VectorType::get({4}, f32),
                                       b.getF32FloatAttr(0)));
   // The K loop for the first `rowGroups` groups of 8 rows.
   auto buildLoop = [&](int64_t rowGroups) {
     auto step = [&](Value, Value chunk, Value inRow, SmallVector<Value> acc) {
+      // Whether word q of the chunk is in the row (x is zero past it), and
+      // its first k, clamped to the row.
+      Value k0 = math.mul(chunk, math.index(kChunkTrits));
+      SmallVector<Value> inWord(4, inRow), wordK;
+      for (int64_t q = 0; q < 4; ++q) {
+        Value k = math.add(k0, math.index(16 * q));
+        if (wholeChunks) {
+          wordK.push_back(k);
+          continue;
+        }
+        Value word = math.add(math.mul(chunk, math.index(4)), math.index(q));
+        inWord[q] = arith::AndIOp::create(
+            b, loc, inRow,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, word,
+                                  f.rowWords));
+        wordK.push_back(math.minIndex(k, lastK));
+      }
       SmallVector<Value> words;
       for (int64_t c = 0; c < 2 * kColumnTiles; ++c) {
-        Value loaded = loadChunkWords(b, loc, math, f, columnIndex[c], chunk);
-        // Past the row: zero trits.
-        words.push_back(arith::SelectOp::create(
-            b, loc, inRow, loaded,
-            arith::ConstantOp::create(
-                b, loc,
-                DenseElementsAttr::get(cast<VectorType>(loaded.getType()),
-                                       b.getI32IntegerAttr(0x55555555)))));
+        if (wholeChunks) {
+          // Past the row: zero trits.
+          Value loaded =
+              loadChunkWords(b, loc, math, f, columnIndex[c], chunk);
+          words.push_back(arith::SelectOp::create(
+              b, loc, inRow, loaded,
+              arith::ConstantOp::create(
+                  b, loc,
+                  DenseElementsAttr::get(cast<VectorType>(loaded.getType()),
+                                         b.getI32IntegerAttr(0x55555555)))));
+          continue;
+        }
+        // Word by word, each index clamped to the row: a word past it is
+        // the row's last one again, whose products are zero (x is zero
+        // there).
+        Value rowStart = math.mul(columnIndex[c], f.rowWords);
+        SmallVector<Value> loaded;
+        for (int64_t q = 0; q < 4; ++q)
+          loaded.push_back(memref::LoadOp::create(
+              b, loc, f.packedWords,
+              ValueRange{math.add(
+                  rowStart,
+                  math.minIndex(math.add(math.mul(chunk, math.index(4)),
+                                         math.index(q)),
+                                lastWord))}));
+        words.push_back(vector::FromElementsOp::create(
+            b, loc, VectorType::get({4}, i32), loaded));
       }
-      Value k0 = math.mul(chunk, math.index(kChunkTrits));
       for (int64_t q = 0; q < 4; ++q) {
         // xs[r][i]: x at k = k0 + 16q + i of row group r (zero past the
         // row: a clamped x times a zero trit could be inf * 0).
@@ -515,9 +563,10 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
             Value loaded = vector::LoadOp::create(
                 b, loc, VectorType::get({4}, f32), x,
                 ValueRange{rowIndex[r],
-                           math.add(k0, math.index(16 * q + 4 * v))},
+                           math.add(wordK[q], math.index(4 * v))},
                 /*nontemporal=*/false, llvm::MaybeAlign(16));
-            loaded = arith::SelectOp::create(b, loc, inRow, loaded, zeroX);
+            loaded = arith::SelectOp::create(b, loc, inWord[q], loaded,
+                                             zeroX);
             for (int64_t i = 0; i < 4; ++i)
               xs[r].push_back(vector::ExtractOp::create(b, loc, loaded, i));
           }

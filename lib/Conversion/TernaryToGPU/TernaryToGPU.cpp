@@ -87,7 +87,7 @@ std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
 
 /// Whether a tensor-core kernel (PackedMma.cpp) computes `op` for batches
 /// of more than one row: it then serves all of them (int8; f32 with
-/// K % 64 == 0), whatever gemv-max-batch says.
+/// K % 16 == 0), whatever gemv-max-batch says.
 bool usesTensorCores(ternary::MatmulOp op) {
   std::optional<PackedGemvConfig> many = packedGemvFor(op, /*singleRow=*/false);
   return many && many->mma;

@@ -1,9 +1,9 @@
 // convert-ternary-to-gpu: a ternary.matmul launches GPU kernels on the i8
 // storage of the packed weights (no dense copy of W). A dynamic batch
 // chooses at run time: with K a multiple of 16 (rows of whole 32-bit words)
-// the one-row word GEMV for M <= 1, the 4-row word GEMV for M <= 16, the
-// tiled kernel otherwise (K % 64 == 0: the f32 tensor-core kernel for every
-// M > 1, last cases); with other K the byte GEMV for M <= 16. The word
+// the one-row word GEMV for M <= 1 and the f32 tensor-core kernel of 32-bit
+// words for every M > 1 (K % 64 == 0: the tensor-core kernels of 128-bit
+// vectors, last cases); with other K the byte GEMV for M <= 16. The word
 // GEMVs view the packed bytes as i32 words, load them with vector loads
 // (128-bit when K % 64 == 0) together with 128-bit loads of x, decode each
 // 2-bit code where it lies into the exact trit (w & 3 << 2p or-ed with the
@@ -32,13 +32,10 @@
 // CHECK:   %[[GY:.*]] = arith.ceildivui %[[M]], %c1{{.*}} : index
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_f32_r1c4w1 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1) args({{.*}}, %c1258291200_i32 : i32)
 // CHECK: } else {
-// CHECK:   %[[SMALL:.*]] = arith.cmpi ule, %[[M]], %c16
-// CHECK:   scf.if %[[SMALL]] {
-// CHECK:     %[[GY4:.*]] = arith.ceildivui %[[M]], %c4
-// CHECK:     gpu.launch_func @ternary_kernels::@ternary_gemv_f32_r4c4w1 blocks in (%{{.*}}, %[[GY4]], %c1) threads in (%c256, %c1, %c1)
-// CHECK:   } else {
-// CHECK:     gpu.launch_func @ternary_kernels::@ternary_gemm_f32 {{.*}} threads in (%c32{{.*}}, %c8, %c1)
-// CHECK:   }
+// CHECK:   %[[GX64:.*]] = arith.ceildivui %{{.*}}, %c64
+// CHECK:   %[[GY16:.*]] = arith.ceildivui %[[M]], %c16
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_mma_f32_m16n64_w1 blocks in (%[[GX64]], %[[GY16]], %c1) threads in (%c256{{.*}}, %c1, %c1) args({{.*}}, %c1124090624_i32 : i32)
+// CHECK-NOT: gpu.launch_func
 // CHECK: }
 // CHECK: bufferization.to_tensor %[[Y]] restrict writable
 // CHECK-NOT: linalg.generic
@@ -78,12 +75,28 @@
 // CHECK-COUNT-4: arith.mulf
 // CHECK-NOT: arith.mulf
 // CHECK: gpu.return
-// The 4-row kernel: 4 rows x 4 columns = 16 accumulators.
-// CHECK-LABEL: gpu.func @ternary_gemv_f32_r4c4w1(
-// CHECK:   scf.for {{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
-// CHECK-COUNT-80: gpu.shuffle xor
-// CHECK-NOT: gpu.shuffle
-// CHECK: gpu.return
+// The 16-row tensor-core kernel of 32-bit words (K = 784: 12 chunks of 64
+// trits and one word, so ceildiv(196 bytes, 16) = 13 chunks): the lane's 4
+// words of each of its 8 columns loaded one by one at word indices clamped
+// to the row (no 128-bit vector load of weights: the rows are not 16-byte
+// aligned), x read at k clamped to the row and zeroed past it per word of
+// 16 trits (the word past the row is the last one again, times zero); 384
+// mma per step with both groups of 8 rows.
+// CHECK-LABEL: gpu.func @ternary_mma_f32_m16n64_w1(
+// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xf32>, %[[MW:[a-z0-9]+]]: memref<?x?xi8>
+// CHECK: %[[MWORDS:.*]] = memref.view {{.*}} to memref<?xi32>
+// CHECK: arith.ceildivui %{{.*}}, %c16
+// CHECK: scf.for
+// CHECK-NOT: vector.load %[[MWORDS]]
+// CHECK: %[[IDX:.*]] = arith.minui %{{.*}}, %{{.*}} : index
+// CHECK: memref.load %[[MWORDS]][%{{.*}}] : memref<?xi32>
+// CHECK-COUNT-31: memref.load %[[MWORDS]]
+// CHECK-NOT: memref.load %[[MWORDS]]
+// CHECK: %[[XLOAD:.*]] = vector.load %[[MX]][%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
+// CHECK: arith.select %{{.*}}, %[[XLOAD]], %{{.*}} : vector<4xf32>
+// CHECK-COUNT-384: nvvm.mma.sync
+// CHECK-NOT: nvvm.mma.sync
+// CHECK: scf.yield
 func.func @dynamic(%w: !ternary.packed<784x10>, %b: tensor<10xf32>,
                    %x: tensor<?x784xf32>) -> tensor<?x10xf32> {
   %y = ternary.matmul %x, %w bias %b : tensor<?x784xf32>, !ternary.packed<784x10>, tensor<10xf32> -> tensor<?x10xf32>

@@ -14,16 +14,17 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
                 "the other ternary ops to linalg";
   let description = [{
     Runs after `ternary-flatten-layers`, on tensors. A `ternary.matmul` with
-    offset2 weights packed along K (the PTX target's layout) and a 2-D `f32`
-    input with an `f32` result, or a 2-D `i8` input with an exact `i32`
-    result and K a multiple of 64, becomes a `gpu.launch_func` of a kernel
-    of `gpu.module @ternary_kernels` on the buffers of its operands
+    offset2 weights packed along K (the PTX target's layout) and an `f32`
+    input with an `f32` result, or an `i8` input with an exact `i32` result
+    and K a multiple of 64, becomes a `gpu.launch_func` of a kernel of
+    `gpu.module @ternary_kernels` on the buffers of its operands
     (`bufferization.to_buffer`, a `memref.alloc` for the result, and
-    `bufferization.to_tensor` of it):
+    `bufferization.to_tensor` of it). An input of any rank is the matrix of
+    its rows (the leading dims collapsed, the result allocated whole and
+    passed collapsed), and the batch M is the number of rows:
 
-    * `ternary_gemv_f32_r<R>c4w1` when K is a multiple of 16 but not of 64
-      and the batch M is at most `gemv-max-batch` (lib/Conversion/
-      TernaryToGPU/PackedGemv.cpp): 4 output columns per warp, the lanes
+    * `ternary_gemv_f32_r1c4w1` for one row when K is a multiple of 16 but
+      not of 64 (lib/Conversion/TernaryToGPU/PackedGemv.cpp): 4 output columns per warp, the lanes
       split K and read a 32-bit word of packed weights per column and step
       and the matching x values once for the 4 columns (128-bit loads); each
       2-bit code, masked where it lies (bits 2p, 2p + 1) and or-ed with the
@@ -31,7 +32,7 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
       register: one LOP3), is 2^23 + c * 4^p, which one `math.fma` turns
       into the exact trit; a second accumulates t * x (exact: the sum
       rounds as the addition or subtraction); a `gpu.shuffle xor` butterfly
-      per accumulator. R = 1 row for M <= 1, R = 4 rows per block above.
+      per accumulator.
     * `ternary_mma_f32_m1n64` (PackedMma.cpp) for one row when K % 64 == 0:
       tensor cores, one row x 64 columns per block, the warps splitting K.
       Trits decoded to bf16 pairs (masked where they lie, or-ed with the
@@ -45,7 +46,9 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
       x 64 columns per block, the warps splitting K, the same trits, each x
       split into three bf16 values in the lane, three `nvvm.mma.sync`
       m16n8k16 bf16 -> f32 per tile: every product t * x exact, summed in
-      f32.
+      f32. `ternary_mma_f32_m16n64_w1`, the same for K % 16 == 0 (not 64):
+      the packed words loaded one by one (rows not 16-byte aligned), the
+      last chunk of 64 trits partial, x zeroed past the row.
     * `ternary_gemv_i8_r1c4w4` for the int8 matmuls of one row: x bytes
       transposed with `vector.shuffle` to match the masked codes
       `(w >> 2s) & 0x03030303` of a packed word, `nvvm.dot.accumulate.4way`
@@ -59,7 +62,7 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
       per byte with shifts and masks, adds/subtracts/skips the activation
       and sums the lanes with a `gpu.shuffle xor` butterfly; grid
       `(ceildiv(N, 8), M)`, 256 threads.
-    * `ternary_gemm_f32` otherwise (K % 64 != 0): a 32x8 block computes a
+    * `ternary_gemm_f32` otherwise (K % 16 != 0): a 32x8 block computes a
       32x32 tile of the result, 4 tokens per thread, the activations staged in
       workgroup (shared) memory in chunks of 64 along K; grid
       `(ceildiv(N, 32), ceildiv(M, 32))`.
@@ -73,17 +76,17 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
     module gets `gpu.container_module`.
 
     Every other ternary op, and a matmul the kernels do not cover (`i8`
-    input with K not a multiple of 64 or a scale, another layout, an input
-    of rank 3 or more), is lowered as
+    input with K not a multiple of 64 or a scale, another layout), is
+    lowered as
     `convert-ternary-to-linalg` does (still on the packed bytes); the
     upstream linalg -> parallel loops -> gpu passes of `ternary-gpu` run it.
     Function signatures are converted as in `convert-ternary-to-linalg`.
   }];
   let options = [
     Option<"gemvMaxBatch", "gemv-max-batch", "int64_t", /*default=*/"16",
-           "The largest batch M that runs the GEMV kernel; larger batches "
-           "run the tiled kernel (not for K % 64 == 0, where the "
-           "tensor-core kernel takes every batch above one)">,
+           "The largest batch M that runs the byte GEMV kernel (K % 16 != "
+           "0); larger batches run the tiled kernel (with K % 16 == 0 the "
+           "tensor-core kernels take every batch above one)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::bufferization::BufferizationDialect",

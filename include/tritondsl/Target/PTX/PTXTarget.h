@@ -31,9 +31,9 @@ struct TernaryGPUOptions : public PassPipelineOptions<TernaryGPUOptions> {
       llvm::cl::init("sm_80")};
   PassOptions::Option<int64_t> gemvMaxBatch{
       *this, "gemv-max-batch",
-      llvm::cl::desc("The largest batch that runs the GEMV kernel (K % 64 "
-                     "!= 0; with K % 64 == 0 the tensor cores take every "
-                     "batch above one)"),
+      llvm::cl::desc("The largest batch that runs the byte GEMV kernel "
+                     "(K % 16 != 0; with K % 16 == 0 the tensor cores take "
+                     "every batch above one)"),
       llvm::cl::init(16)};
   PassOptions::Option<std::string> cudaPath{
       *this, "cuda-path",
