@@ -55,9 +55,11 @@ def trits_per_iteration(kernel):
     if m:
         rows, columns, words = map(int, m.groups())
         return columns * words * 16, rows
-    if kernel in ("ternary_mma_f32_m16n64", "ternary_mma_f32_m1n64"):
-        # 8 columns, one 128-bit load each; 16 rows or one.
-        return 8 * 4 * 16, 16 if kernel.endswith("m16n64") else 1
+    if kernel in ("ternary_mma_f32_m16n64", "ternary_mma_f32_m16n64_w1",
+                  "ternary_mma_f32_m1n64"):
+        # 8 columns, 4 words each (one 128-bit load, or 4 32-bit ones for
+        # _w1); 16 rows or one.
+        return 8 * 4 * 16, 1 if kernel.endswith("m1n64") else 16
     if kernel == "ternary_mma_i8_m16n32":
         return 4 * 4 * 16, 16  # 4 columns, one 128-bit load each
     return None
@@ -165,7 +167,7 @@ def main():
                    "lop3_immediates": lop3_immediates(body)}
             if known:
                 trits, served = known
-                if name == "ternary_mma_f32_m16n64" and counts["HMMA"] < 384:
+                if name.startswith("ternary_mma_f32_m16n64") and counts["HMMA"] < 384:
                     served = 8  # the half-tile loop: 8 rows or fewer
                 row.update(rows=served, trits=trits,
                            per_trit=len(body) / trits)
