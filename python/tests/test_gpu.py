@@ -10,8 +10,9 @@
 What they check:
 * every example with random weights (--weights) through tritonc
   --target=ptx and triton_dsl.cuda matches the PyTorch target on the same
-  weights file (float rounding), at batch 1, 5 and 40 (GEMV and tiled
-  kernels);
+  weights file (float rounding), at batch 1, 5 and 40 (the one-row kernels,
+  the 16-row tensor-core kernels, the byte GEMV and tiled kernels where K %
+  16 != 0);
 * the GEMV/GEMM kernels on random shapes (K not a multiple of 4, N not a
   multiple of the blocks) match a float64 reference of the packed trits;
 * int8 activations (Tensor<i8> @ TernaryTensor: the dp4a GEMV, the
