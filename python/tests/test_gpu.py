@@ -351,7 +351,6 @@ def test_grouped_conv_packed(tmp_path, device):
     bound weights: their filters are in the weights file as packed bytes,
     one row of ceil(C*KH*KW / 4) per output channel, not as floats; the
     result matches torch's float64 grouped conv2d at batch 1 and 3."""
-    import torch
     from safetensors.numpy import load_file
     inputs = ROOT / "test" / "Target" / "PTX" / "Inputs"
     weights = inputs / "grouped_conv.weights.safetensors"
@@ -359,14 +358,21 @@ def test_grouped_conv_packed(tmp_path, device):
     constants = [(c["dtype"], c["shape"]) for c in loaded.manifest["constants"]]
     assert ("i8", [8, 3]) in constants and ("i8", [6, 9]) in constants, constants
     assert not [c for c in constants if c[0] == "f32" and np.prod(c[1]) in (8 * 9, 6 * 36)]
-    w = {k: torch.from_numpy(v).double() for k, v in load_file(str(weights)).items()}
+    w = load_file(str(weights))
     rng = np.random.default_rng(11)
     for batch in (1, 3):
         x = rng.standard_normal((batch, 8, 9, 9)).astype(np.float32)
-        a = torch.conv2d(torch.from_numpy(x).double(), w["Grouped.dw"], padding=1, groups=8)
-        want = torch.conv2d(a.relu(), w["Grouped.gw"], stride=2, padding=2, dilation=2,
-                            groups=2) * w["Grouped.s"]
-        np.testing.assert_allclose(loaded.Grouped_forward(x), want.numpy(), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(loaded.Grouped_forward(x), _grouped_reference(w, x),
+                                   rtol=1e-5, atol=1e-5)
+
+
+def _grouped_reference(w, x):
+    """test/Target/PTX/Inputs/grouped_conv.tri in torch float64."""
+    import torch
+    w = {k: torch.from_numpy(v).double() for k, v in w.items()}
+    a = torch.conv2d(torch.from_numpy(x).double(), w["Grouped.dw"], padding=1, groups=8)
+    return (torch.conv2d(a.relu(), w["Grouped.gw"], stride=2, padding=2, dilation=2, groups=2)
+            * w["Grouped.s"]).numpy()
 
 
 @pytest.mark.parametrize("device", DEVICES)
@@ -376,7 +382,6 @@ def test_grouped_conv_unbound(tmp_path, device):
     in a weights file) passed at the call, and each trit is decoded from
     them in the convolution's loop; no temporary holds a filter (trits or
     floats). Matches torch's float64 grouped conv2d."""
-    import torch
     from safetensors.numpy import load_file
     from triton_dsl.runtime.packing import pack
     program = ROOT / "test" / "Target" / "PTX" / "Inputs" / "grouped_conv.tri"
@@ -398,15 +403,11 @@ def test_grouped_conv_unbound(tmp_path, device):
     packed = {name: np.asarray(pack(w[name].astype(np.int8), encoding="offset2", axis=0))
               .view(np.int8).reshape(shape)
               for name, shape in (("Grouped.dw", (9, 2)), ("Grouped.gw", (36, 2)))}
-    w64 = {k: torch.from_numpy(v).double() for k, v in w.items()}
     rng = np.random.default_rng(12)
     for batch in (1, 3):
         x = rng.standard_normal((batch, 8, 9, 9)).astype(np.float32)
-        a = torch.conv2d(torch.from_numpy(x).double(), w64["Grouped.dw"], padding=1, groups=8)
-        want = torch.conv2d(a.relu(), w64["Grouped.gw"], stride=2, padding=2, dilation=2,
-                            groups=2) * w64["Grouped.s"]
         got = function(packed["Grouped.dw"], packed["Grouped.gw"], w["Grouped.s"], x)
-        np.testing.assert_allclose(got, want.numpy(), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(got, _grouped_reference(w, x), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("device", DEVICES)
