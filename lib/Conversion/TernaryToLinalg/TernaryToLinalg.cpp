@@ -276,7 +276,8 @@ Value decodeTrit(OpBuilder &b, Location loc, Value bytes, PackedTensorType type,
   Value perByte = indexConstant(b, loc, type.getLayout().getTritsPerByte());
   Value column = arith::DivUIOp::create(b, loc, indices[axis], perByte);
   Value position = arith::RemUIOp::create(b, loc, indices[axis], perByte);
-  Value byte = tensor::ExtractOp::create(b, loc, bytes, ValueRange{row, column});
+  Value byte =
+      tensor::ExtractOp::create(b, loc, bytes, ValueRange{row, column});
   Value code = decodeCode(b, loc, type.getEncoding(), byte, position);
   return arith::SubIOp::create(b, loc, code,
                                intConstant(b, loc, b.getI8Type(), 1));
@@ -443,9 +444,9 @@ struct UnpackLowering : OpConversionPattern<ternary::UnpackOp> {
 
 /// The trits of a pack read through static reshapes and transposes
 /// (tensor.collapse_shape, tensor.expand_shape, linalg.transpose) of a
-/// ternary.unpack: `view` maps the pack's indices to the unpack's, whose
-/// packed bytes are `bytes` (e.g. conv-to-matmul's filter [F, C, KH, KW] as
-/// the weight [C*KH*KW, F] of an unbound filter).
+/// ternary.unpack, e.g. conv-to-matmul's unbound filter [F, C, KH, KW] as
+/// the weight [C*KH*KW, F]: `map` takes the pack's indices to the
+/// unpack's, where the trit is decoded from the unpacked bytes.
 struct UnpackedView {
   SmallVector<Operation *> ops; // from the pack's operand to the unpack
   ternary::UnpackOp unpack;
