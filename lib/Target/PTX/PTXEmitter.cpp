@@ -134,6 +134,45 @@ FailureOr<std::string> getConstantBytes(memref::GlobalOp global) {
   return data;
 }
 
+/// The allocations of `body` (a host function's) that can be the
+/// out-parameter they are copied into, so that the kernels write the result
+/// in place and no temporary or device copy is left: an allocation of the
+/// out-parameter's type whose one memref.copy user copies it whole into the
+/// out-parameter, the parameter's only use, after which the block only
+/// copies into out-parameters, deallocates and returns (nothing writes the
+/// allocation any more). The runner allocates every out-parameter itself,
+/// so none aliases an input.
+DenseMap<Value, unsigned> findResultAllocs(func::FuncOp func, Block &body) {
+  DenseMap<Value, unsigned> found;
+  for (auto copy : body.getOps<memref::CopyOp>()) {
+    auto target = dyn_cast<BlockArgument>(copy.getTarget());
+    auto alloc = copy.getSource().getDefiningOp<memref::AllocOp>();
+    if (!target || target.getOwner() != &body || !target.hasOneUse() ||
+        !func.getArgAttr(target.getArgNumber(), "bufferize.result") ||
+        !alloc || alloc->getBlock() != &body ||
+        alloc.getType() != target.getType())
+      continue;
+    auto copies = llvm::make_filter_range(alloc->getUsers(), [](Operation *u) {
+      return isa<memref::CopyOp>(u);
+    });
+    if (std::distance(copies.begin(), copies.end()) != 1)
+      continue;
+    bool last = llvm::all_of(
+        llvm::make_range(std::next(copy->getIterator()), body.end()),
+        [&](Operation &op) {
+          if (auto later = dyn_cast<memref::CopyOp>(op)) {
+            auto into = dyn_cast<BlockArgument>(later.getTarget());
+            return into && into.getOwner() == &body &&
+                   func.getArgAttr(into.getArgNumber(), "bufferize.result");
+          }
+          return isa<memref::DeallocOp, func::ReturnOp>(op);
+        });
+    if (last)
+      found[alloc.getResult()] = target.getArgNumber();
+  }
+  return found;
+}
+
 /// Describes one host function.
 class ManifestBuilder {
 public:
@@ -162,6 +201,9 @@ private:
   DenseMap<Value, View> views;
   /// The sizes of what is copied into each out-parameter.
   DenseMap<unsigned, SmallVector<Expr>> resultShapes;
+  /// Allocations that are their function's out-parameter (the argument
+  /// number): see findResultAllocs.
+  DenseMap<Value, unsigned> resultAllocs;
   json::Array temporaries, steps;
 };
 
@@ -398,6 +440,12 @@ LogicalResult ManifestBuilder::visit(Operation &op, const Expr *when) {
     }
     v.strides = identityStrides(v.sizes);
     v.offset = literal(0);
+    if (auto result = resultAllocs.find(op.getResult(0));
+        result != resultAllocs.end()) {
+      v.buffer = json::Object{{"arg", static_cast<int64_t>(result->second)}};
+      views[op.getResult(0)] = std::move(v);
+      return success();
+    }
     v.buffer = json::Object{{"temp", static_cast<int64_t>(temporaries.size())}};
     json::Array shape;
     for (const Expr &size : v.sizes)
@@ -519,14 +567,16 @@ LogicalResult ManifestBuilder::visit(Operation &op, const Expr *when) {
     FailureOr<View> to = view(&op, copy.getTarget());
     if (failed(from) || failed(to))
       return failure();
+    // An out-parameter's shape is the shape of what is copied into it.
+    if (auto arg = dyn_cast<BlockArgument>(copy.getTarget()))
+      resultShapes[arg.getArgNumber()] = from->sizes;
+    if (resultAllocs.contains(copy.getSource()))
+      return success(); // The allocation is the out-parameter.
     json::Object step{{"copy", json::Object{{"from", from->toJSON()},
                                             {"to", to->toJSON()}}}};
     if (when)
       step["when"] = json::Array(*when);
     steps.push_back(std::move(step));
-    // An out-parameter's shape is the shape of what is copied into it.
-    if (auto arg = dyn_cast<BlockArgument>(copy.getTarget()))
-      resultShapes[arg.getArgNumber()] = from->sizes;
     return success();
   }
   if (auto ifOp = dyn_cast<scf::IfOp>(op)) {
@@ -595,6 +645,7 @@ FailureOr<json::Object> ManifestBuilder::describe(func::FuncOp func) {
                        .str();
     info.output = static_cast<bool>(func.getArgAttr(i, "bufferize.result"));
   }
+  resultAllocs = findResultAllocs(func, body);
   if (failed(visitBlock(body, /*when=*/nullptr)))
     return failure();
 
