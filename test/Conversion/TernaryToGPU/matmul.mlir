@@ -244,7 +244,10 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // CHECK-SAME: %[[GX:[a-z0-9]+]]: memref<?x?xi8>, %{{[a-z0-9]+}}: memref<?x?xi8>
 // CHECK-NOT: arith.mulf
 // CHECK-NOT: arith.muli %{{.*}} : i32
-// CHECK:   scf.for {{.*}} -> (i32, i32, i32, i32, i32) {
+// The K loop unrolled by 2 (two steps' loads in one iteration), then the
+// remainder loop of the step it had.
+// CHECK:   %[[STEP2:.*]] = arith.muli %c128, %c2{{.*}} : index
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %[[END2:.*]] step %[[STEP2]] {{.*}} -> (i32, i32, i32, i32, i32) {
 // CHECK:     %[[CHUNK:.*]] = vector.load %[[GX]][{{.*}}] {alignment = 16 : i64} : memref<?x?xi8>, vector<16xi8>
 // CHECK:     %[[T:.*]] = vector.shuffle %[[CHUNK]], %[[CHUNK]] [0, 4, 8, 12] : vector<16xi8>, vector<16xi8>
 // CHECK:     nvvm.dot.accumulate.4way %{{.*}} <unsigned>, %[[T]] <signed>
@@ -253,7 +256,13 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // CHECK:     %[[V:.*]] = vector.broadcast %[[CODES]] : i32 to vector<1xi32>
 // CHECK:     %[[B:.*]] = vector.bitcast %[[V]] : vector<1xi32> to vector<4xi8>
 // CHECK:     nvvm.dot.accumulate.4way %[[B]] <unsigned>, %[[T]] <signed>
+// CHECK-COUNT-7: vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
+// CHECK-NOT: vector.load %{{.*}} : memref<?xi32>, vector<4xi32>
 // CHECK-NOT: arith.mulf
+// CHECK:     scf.yield
+// CHECK:   scf.for %{{.*}} = %[[END2]] to %{{.*}} step %c128{{.*}} -> (i32, i32, i32, i32, i32) {
+// CHECK-COUNT-4: vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
+// CHECK-NOT: vector.load %{{.*}} : memref<?xi32>, vector<4xi32>
 // CHECK:     scf.yield
 // CHECK:   arith.subi
 // CHECK-COUNT-20: gpu.shuffle xor {{.*}} : i32
@@ -279,7 +288,12 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // CHECK:     %[[S:.*]] = arith.subi %[[O]], %c16843009_i32 : i32
 // CHECK:     %[[TRITS:.*]] = arith.xori %[[S]], %c-2139062144_i32 : i32
 // CHECK:     nvvm.mma.sync A[%{{.*}}, %{{.*}}]  B[%[[TRITS]]]  C[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}]  {{{.*}}layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<s8>, multiplicandBPtxType = #nvvm.mma_type<s8>, shape = #nvvm.shape<m = 16, n = 8, k = 16>}
-// CHECK-COUNT-63: nvvm.mma.sync
+// Unrolled by 2: 128 mma per iteration, then the remainder loop's 64.
+// CHECK-COUNT-127: nvvm.mma.sync
+// CHECK-NOT: nvvm.mma.sync
+// CHECK:     scf.yield
+// CHECK:   scf.for
+// CHECK-COUNT-64: nvvm.mma.sync
 // CHECK-NOT: nvvm.mma.sync
 // CHECK:     scf.yield
 // CHECK-COUNT-16: memref.store %{{.*}}, %[[PARTIAL]]
