@@ -55,7 +55,8 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
       (dp4a) of codes and x, minus the dp4a sum of x: exact i32;
       `ternary_mma_i8_m16n32` for more rows: s8 trits
       (`((c | 0x80) - 1) ^ 0x80` per byte) and x on `nvvm.mma.sync`
-      m16n8k16 s8 -> i32.
+      m16n8k16 s8 -> i32. Both int8 kernels have their K loop unrolled by
+      2 (upstream `loopUnrollByFactor`): two steps' loads in flight.
     * `ternary_gemv_f32` when K is not a multiple of 16 and M is at most
       `gemv-max-batch`: one warp per output column reads the column's
       packed bytes (consecutive lanes, consecutive bytes), decodes 4 trits
