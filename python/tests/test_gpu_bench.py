@@ -99,3 +99,21 @@ def test_sass_stats_one_lop3_per_code(tmp_path):
         # One per bf16 pair, and a few of the loop's index arithmetic.
         assert pairs <= decode_lop3(row) <= pairs + 8, row
         assert row["opcodes"].get("HFMA2", 0) + row["opcodes"].get("HADD2", 0) == pairs
+
+
+def test_timed_operands_span_past_the_l2():
+    """The benchmark rotates each timed operand over copies() copies: for
+    every size it times, at least SPAN bytes (past a 50-60 MB L2), so that a
+    weight is not served from L2 by the call before; one copy when one
+    already spans it."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import gpu_bench
+    finally:
+        sys.path.pop(0)
+    assert gpu_bench.SPAN >= 4 * 60 << 20
+    for k, n in gpu_bench.parse_shapes(gpu_bench.DEFAULT_SHAPES):
+        for nbytes in (n * -(-k // 4), 2 * k * n, 4 * k * n):  # packed, fp16, fp32
+            count = gpu_bench.copies(nbytes)
+            assert count * nbytes >= gpu_bench.SPAN or count == 128, (k, n, nbytes)
+            assert count == 1 or (count - 1) * nbytes < gpu_bench.SPAN, (k, n, nbytes)
