@@ -152,10 +152,7 @@ DenseMap<Value, unsigned> findResultAllocs(func::FuncOp func, Block &body) {
         !alloc || alloc->getBlock() != &body ||
         alloc.getType() != target.getType())
       continue;
-    auto copies = llvm::make_filter_range(alloc->getUsers(), [](Operation *u) {
-      return isa<memref::CopyOp>(u);
-    });
-    if (std::distance(copies.begin(), copies.end()) != 1)
+    if (llvm::count_if(alloc->getUsers(), llvm::IsaPred<memref::CopyOp>) != 1)
       continue;
     bool last = llvm::all_of(
         llvm::make_range(std::next(copy->getIterator()), body.end()),
