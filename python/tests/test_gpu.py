@@ -50,13 +50,13 @@ sys.path.insert(0, str(ROOT / "test" / "e2e" / "gpu"))
 from gpu_bundle import random_weights as _random_weights  # noqa: E402
 
 
-def _ptx_dir(tmp_path, program, weights, device):
+def _ptx_dir(tmp_path, program, weights, device, flags=()):
     """The --target=ptx directory of ``program``: PTX for "cuda", the
-    emulator object for "emulator"."""
+    emulator object for "emulator"; ``flags`` go to tritonc."""
     out = tmp_path / (program.stem + ".ptx.d")
     emit = ["--emit=emulator"] if device == "emulator" else []
     subprocess.run([str(TRITONC), str(program), "--target=ptx", *emit, "--weights", str(weights),
-                    "-o", str(out)], check=True)
+                    *flags, "-o", str(out)], check=True)
     return out
 
 
@@ -243,6 +243,40 @@ def test_f32_mma_exact(tmp_path, device):
              * rng.choice([-1, 1], size=(batch, k))).astype(np.float32)
         assert (x.view(np.uint32) & 0xFF).any()  # bits below a 16-bit split
         np.testing.assert_array_equal(function(x), x[:, rows] * signs.astype(np.float32))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("k,n", [(64, 45), (1024, 100), (4160, 37)])
+def test_split_x_once_variant(tmp_path, k, n, device):
+    """--gpu-split-x-once (a kernel variant to measure): one f32 row runs
+    ternary_split_x_bf16 and ternary_mma_f32_m1n64_xs, which reads x split
+    once per call: against float64 and bit for bit against the default
+    kernels (the same mma on the same bf16 parts, in the same order) at
+    batch 1 (K = 4160: 65 chunks, warp 0 running 3 steps) and 5 (the
+    16-row kernel, unchanged)."""
+    import torch
+    import triton_dsl
+    program = tmp_path / "v.tri"
+    program.write_text(f"layer V {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                       f"    fn forward(x: Tensor[B, {k}]) -> Tensor[B, {n}] {{\n"
+                       f"        return x @ w\n    }}\n}}\n")
+    rng = np.random.default_rng(k + n)
+    trits = rng.integers(-1, 2, size=(k, n)).astype(np.float32)
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {"V.w": torch.from_numpy(trits)})
+    (tmp_path / "xs").mkdir()
+    variant = cuda.load(_ptx_dir(tmp_path / "xs", program, weights, device,
+                                 ["--gpu-split-x-once"])).V_forward
+    default = cuda.load(_ptx_dir(tmp_path, program, weights, device)).V_forward
+    kernels = [s["launch"] for s in variant.description["steps"] if "launch" in s]
+    assert kernels[:2] == ["ternary_split_x_bf16", "ternary_mma_f32_m1n64_xs"]
+    assert "ternary_mma_f32_m1n64" not in kernels
+    for batch in (1, 5):
+        x = rng.standard_normal((batch, k)).astype(np.float32)
+        got = variant(x)
+        np.testing.assert_allclose(got, x.astype(np.float64) @ trits.astype(np.float64),
+                                   rtol=1e-5, atol=1e-4)
+        np.testing.assert_array_equal(got, default(x))
 
 
 @pytest.mark.parametrize("device", DEVICES)

@@ -25,6 +25,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -42,7 +43,8 @@ std::string PackedGemvConfig::kernelName() const {
   if (mma && int8)
     return "ternary_mma_i8_m16n32";
   if (mma)
-    return rows == 1    ? "ternary_mma_f32_m1n64"
+    return rows == 1    ? (splitX ? "ternary_mma_f32_m1n64_xs"
+                                  : "ternary_mma_f32_m1n64")
            : words == 4 ? "ternary_mma_f32_m16n64"
                         : "ternary_mma_f32_m16n64_w1";
   return ("ternary_gemv_" + Twine(int8 ? "i8" : "f32") + "_r" + Twine(rows) +
@@ -166,7 +168,7 @@ gpu::GPUFuncOp createKernel(OpBuilder &builder, Location loc,
   auto vectorOf = [&](Type element) {
     return MemRefType::get({dynamic}, element);
   };
-  Type element = config.int8 ? i8 : f32;
+  Type element = config.int8 ? i8 : config.splitX ? i32 : f32;
   Type result = config.int8 ? i32 : f32;
   SmallVector<Type> arguments = {matrix(element), matrix(i8), vectorOf(f32),
                                  vectorOf(result), matrix(result)};
@@ -179,7 +181,16 @@ gpu::GPUFuncOp createKernel(OpBuilder &builder, Location loc,
                   builder.getUnitAttr());
   kernel.setKnownBlockSizeAttr(
       builder.getDenseI32ArrayAttr({PackedGemvConfig::kThreads, 1, 1}));
+  markReadOnlyInputs(kernel, /*inputs=*/4);
   return kernel;
+}
+
+void markReadOnlyInputs(gpu::GPUFuncOp kernel, unsigned inputs) {
+  OpBuilder b(kernel);
+  for (unsigned i = 0; i < inputs; ++i)
+    kernel.setArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName(),
+                      b.getUnitAttr());
+  kernel->setAttr(kReadOnlyInputsAttr, b.getUnitAttr());
 }
 
 /// The int8 kernels with their K loop unrolled by 2 (upstream

@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "tritondsl/Conversion/TernaryToGPU/Passes.h"
 
 #include <optional>
 #include <string>
@@ -28,10 +29,15 @@ struct PackedGemvConfig {
   /// when they are 32-bit words only (k % 16 == 0: the 16-row f32 kernel
   /// `_w1` loads word by word and masks the words past the row end).
   bool mma = false;
+  /// The one-row f32 tensor-core kernel (`_xs`) reads x already split
+  /// into its bf16 parts, a buffer [M, 96 * K / 64] of i32 that
+  /// ternary_split_x_bf16 writes once per call (splitXWords), instead of
+  /// each block splitting the x of its steps.
+  bool splitX = false;
 
   /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_...,
   /// ternary_mma_i8_m16n32, ternary_mma_f32_m16n64[_w1] or
-  /// ternary_mma_f32_m1n64.
+  /// ternary_mma_f32_m1n64[_xs].
   std::string kernelName() const;
   /// The bits an f32 kernel ors into a masked trit code to make it a
   /// float: 0x4B000000 (the f32 2^23) for the GEMVs, 0x43004300 (the bf16
@@ -102,6 +108,10 @@ struct KernelMath {
   }
 };
 
+/// Marks the first `inputs` arguments of `kernel` `llvm.readonly`, and the
+/// kernel kReadOnlyInputsAttr.
+void markReadOnlyInputs(mlir::gpu::GPUFuncOp kernel, unsigned inputs);
+
 /// An empty kernel named and typed for `config` (the arguments below),
 /// with `workgroup` memory, 256 threads.
 mlir::gpu::GPUFuncOp createKernel(mlir::OpBuilder &builder,
@@ -117,6 +127,16 @@ mlir::gpu::GPUFuncOp createKernel(mlir::OpBuilder &builder,
 mlir::gpu::GPUFuncOp buildPackedGemvKernel(mlir::OpBuilder &builder,
                                            mlir::Location loc,
                                            const PackedGemvConfig &config);
+
+/// The kernel that splits x (?x?xf32, K % 64 == 0) into the bf16 parts
+/// that the `_xs` kernel reads (?x?xi32, splitXWords(K) per row): for
+/// each 64-k chunk c of a row, part p (lo, mid, hi) of its 32 pairs
+/// (x[16q + i], x[16q + i + 8]), q < 4, i < 8, at words (3c + p) * 32 +
+/// 8q + i. One thread per pair; grid (ceildiv(32 * K / 64, 256), M).
+constexpr llvm::StringLiteral kSplitXKernel = "ternary_split_x_bf16";
+inline int64_t splitXWords(int64_t k) { return k / 64 * 96; }
+mlir::gpu::GPUFuncOp buildSplitXKernel(mlir::OpBuilder &builder,
+                                       mlir::Location loc);
 
 /// Builds the tensor-core kernel of `config` (`config.mma`; PackedMma.cpp),
 /// with the f32 or int8 arguments above.

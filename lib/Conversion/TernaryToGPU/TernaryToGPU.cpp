@@ -76,13 +76,20 @@ bool isKernelMatmul(ternary::MatmulOp op) {
 /// The word-vector GEMV kernel for `op` at batches of one row
 /// (`singleRow`) or more, or none (the byte kernel `ternary_gemv_f32`).
 /// Int8 matmuls always have one.
+/// With `splitXOnce`, the one-row f32 tensor-core kernel is the one that
+/// reads x split by ternary_split_x_bf16.
 std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
-                                              bool singleRow) {
+                                              bool singleRow,
+                                              bool splitXOnce = false) {
   int64_t k = reductionSize(op);
   if (ShapedType::isDynamic(k))
     return std::nullopt;
-  return isInt8KernelMatmul(op) ? PackedGemvConfig::selectInt8(k, singleRow)
-                                : PackedGemvConfig::select(k, singleRow);
+  std::optional<PackedGemvConfig> config =
+      isInt8KernelMatmul(op) ? PackedGemvConfig::selectInt8(k, singleRow)
+                             : PackedGemvConfig::select(k, singleRow);
+  if (config && config->mma && !config->int8 && config->rows == 1)
+    config->splitX = splitXOnce;
+  return config;
 }
 
 /// Whether a tensor-core kernel (PackedMma.cpp) computes `op` for batches
@@ -137,9 +144,9 @@ Value toVector(OpBuilder &b, Location loc, Value value, float fill,
 
 struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   MatmulToKernel(const TypeConverter &converter, MLIRContext *context,
-                 int64_t gemvMaxBatch)
+                 int64_t gemvMaxBatch, bool splitXOnce)
       : OpConversionPattern(converter, context, /*benefit=*/2),
-        gemvMaxBatch(gemvMaxBatch) {}
+        gemvMaxBatch(gemvMaxBatch), splitXOnce(splitXOnce) {}
 
   LogicalResult
   matchAndRewrite(ternary::MatmulOp op, OpAdaptor adaptor,
@@ -185,12 +192,34 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     // The GEMV for batches of one row (`singleRow`) or more.
     auto launchGemv = [&](OpBuilder &b, Location l, bool singleRow) {
       if (std::optional<PackedGemvConfig> packed =
-              packedGemvFor(op, singleRow)) {
+              packedGemvFor(op, singleRow, splitXOnce)) {
         Value gridX = arith::CeilDivUIOp::create(
             b, l, columns, index(packed->blockColumns()));
         Value gridY =
             arith::CeilDivUIOp::create(b, l, rows, index(packed->rows));
         SmallVector<Value> operands = arguments;
+        if (packed->splitX) {
+          // x split into bf16 parts first, into a temporary of one row
+          // (this kernel runs for one row only).
+          auto splitType = MemRefType::get(
+              {1, splitXWords(reductionSize(op))}, b.getI32Type());
+          Value split = memref::CastOp::create(
+              b, l,
+              MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
+                              b.getI32Type()),
+              memref::AllocOp::create(b, l, splitType));
+          // One thread per pair of x values.
+          int64_t pairs = splitXWords(reductionSize(op)) / 3;
+          gpu::LaunchFuncOp::create(
+              b, l, kernelRef(b, kSplitXKernel),
+              gpu::KernelDim3{
+                  index(llvm::divideCeil(pairs, PackedGemvConfig::kThreads)),
+                  rows, one},
+              gpu::KernelDim3{index(PackedGemvConfig::kThreads), one, one},
+              /*dynamicSharedMemorySize=*/Value(),
+              ValueRange{arguments[0], split});
+          operands[0] = split;
+        }
         if (std::optional<int32_t> bits = packed->decodeBits())
           operands.push_back(arith::ConstantIntOp::create(b, l, *bits, 32));
         gpu::LaunchFuncOp::create(
@@ -275,6 +304,7 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   }
 
   int64_t gemvMaxBatch;
+  bool splitXOnce;
 };
 
 struct ConvertTernaryToGPUPass
@@ -299,9 +329,12 @@ struct ConvertTernaryToGPUPass
     auto kernels = module.lookupSymbol<gpu::GPUModuleOp>(kKernelModule);
     OpBuilder b = OpBuilder::atBlockEnd(kernels.getBody());
     std::set<std::string> built;
-    for (const PackedGemvConfig &config : packed)
+    for (const PackedGemvConfig &config : packed) {
       if (built.insert(config.kernelName()).second)
         buildPackedGemvKernel(b, kernels.getLoc(), config);
+      if (config.splitX && built.insert(kSplitXKernel.str()).second)
+        buildSplitXKernel(b, kernels.getLoc());
+    }
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     UnitAttr::get(&getContext()));
     return success();
@@ -335,7 +368,8 @@ struct ConvertTernaryToGPUPass
       if (usesTensorCores(matmul)) {
         bool oneRow = hasOneRowKernel(matmul, gemvMaxBatch);
         if (oneRow && (dynamicBatch || batch <= 1))
-          packed.push_back(*packedGemvFor(matmul, /*singleRow=*/true));
+          packed.push_back(
+              *packedGemvFor(matmul, /*singleRow=*/true, splitXOnce));
         if (!oneRow || dynamicBatch || batch > 1)
           packed.push_back(*packedGemvFor(matmul, /*singleRow=*/false));
         return WalkResult::advance();
@@ -365,7 +399,8 @@ struct ConvertTernaryToGPUPass
         [&](Operation *op) { return typeConverter.isLegal(op); });
 
     RewritePatternSet patterns(context);
-    patterns.add<MatmulToKernel>(typeConverter, context, gemvMaxBatch);
+    patterns.add<MatmulToKernel>(typeConverter, context, gemvMaxBatch,
+                                 splitXOnce);
     populateTernaryToLinalgConversionPatterns(typeConverter, patterns,
                                               /*useMicrokernels=*/false);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(

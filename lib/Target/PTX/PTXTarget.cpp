@@ -44,6 +44,21 @@ llvm::cl::opt<std::string> gpuChip(
     llvm::cl::desc("The NVIDIA architecture of --target=ptx: sm_80 "
                    "(default) or sm_90"),
     llvm::cl::init("sm_80"), llvm::cl::cat(getTargetOptionCategory()));
+// Kernel variants, for measuring on a GPU (bench/gpu_bench.py --variants):
+// under --help-hidden.
+llvm::cl::opt<bool> gpuSplitXOnce(
+    "gpu-split-x-once",
+    llvm::cl::desc("--target=ptx: the one-row f32 tensor-core kernel reads "
+                   "x split into bf16 parts once per call (a kernel variant "
+                   "to measure)"),
+    llvm::cl::init(false), llvm::cl::Hidden,
+    llvm::cl::cat(getTargetOptionCategory()));
+llvm::cl::opt<bool> gpuInvariantLoads(
+    "gpu-invariant-loads",
+    llvm::cl::desc("--target=ptx: the ternary kernels read their inputs "
+                   "with ld.global.nc (a kernel variant to measure)"),
+    llvm::cl::init(false), llvm::cl::Hidden,
+    llvm::cl::cat(getTargetOptionCategory()));
 
 class PTXTarget : public TargetBackend {
 public:
@@ -77,6 +92,8 @@ public:
                      const TargetOptions &options) const override {
     TernaryGPUOptions gpuOptions;
     gpuOptions.chip = gpuChip;
+    gpuOptions.splitXOnce = gpuSplitXOnce;
+    gpuOptions.invariantLoads = gpuInvariantLoads;
     gpuOptions.emulator = options.emit == "emulator";
     buildTernaryGPUPipeline(pm, gpuOptions);
   }
@@ -337,6 +354,7 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   pm.addPass(createInlinerPass());
   ConvertTernaryToGPUOptions lowering;
   lowering.gemvMaxBatch = options.gemvMaxBatch;
+  lowering.splitXOnce = options.splitXOnce;
   pm.addPass(createConvertTernaryToGPU(lowering));
   pm.addPass(std::make_unique<ReshapeToViewsPass>());
   pm.addPass(createDecomposeLinalgAggregates());
@@ -392,6 +410,8 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   device.addPass(createConvertNVVMToLLVMPass());
   device.addPass(createCanonicalizerPass());
   device.addPass(createCSEPass());
+  if (options.invariantLoads)
+    device.addPass(createTernaryGPUInvariantLoads());
   device.addPass(createReconcileUnrealizedCastsPass());
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = "isa";

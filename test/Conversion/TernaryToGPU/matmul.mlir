@@ -44,9 +44,11 @@
 // CHECK: gpu.func @ternary_gemv_f32(
 // CHECK: gpu.func @ternary_gemm_f32(
 // CHECK-LABEL: gpu.func @ternary_gemv_f32_r1c4w1(
-// CHECK-SAME: %[[GX1:[a-z0-9]+]]: memref<?x?xf32>, %[[GW1:[a-z0-9]+]]: memref<?x?xi8>
+// CHECK-SAME: %[[GX1:[a-z0-9]+]]: memref<?x?xf32> {llvm.readonly}, %[[GW1:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}
+// The result is written; the inputs are only read.
+// CHECK-SAME: memref<?xf32> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xf32>,
 // CHECK-SAME: %[[MAGIC:[a-z0-9]+]]: i32)
-// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>, ternary.read_only_inputs
 // CHECK:   %[[FLAT:.*]] = memref.collapse_shape %[[GW1]] {{\[\[}}0, 1]] : memref<?x?xi8> into memref<?xi8>
 // CHECK:   %[[WORDS:.*]] = memref.view %[[FLAT]]{{.*}} : memref<?xi8> to memref<?xi32>
 // CHECK-NOT: arith.mulf
@@ -83,7 +85,7 @@
 // 16 trits (the word past the row is the last one again, times zero); 384
 // mma per step with both groups of 8 rows.
 // CHECK-LABEL: gpu.func @ternary_mma_f32_m16n64_w1(
-// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xf32>, %[[MW:[a-z0-9]+]]: memref<?x?xi8>
+// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xf32> {llvm.readonly}, %[[MW:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}
 // CHECK: %[[MWORDS:.*]] = memref.view {{.*}} to memref<?xi32>
 // CHECK: arith.ceildivui %{{.*}}, %c16
 // CHECK: scf.for
@@ -160,7 +162,7 @@ func.func @bytes(%w: !ternary.packed<100x33>, %x: tensor<?x100xf32>) -> tensor<?
 // CHECK: gpu.launch_func @ternary_kernels::@ternary_mma_f32_m1n64 blocks in (%[[GX]], %{{.*}}, %c1) threads in (%c256, %c1, %c1) args({{.*}}, %c1124090624_i32 : i32)
 // CHECK-NOT: gpu.launch_func
 // CHECK-LABEL: gpu.func @ternary_mma_f32_m1n64(
-// CHECK-SAME: %[[RX:[a-z0-9]+]]: memref<?x?xf32>, %{{[a-z0-9]+}}: memref<?x?xi8>
+// CHECK-SAME: %[[RX:[a-z0-9]+]]: memref<?x?xf32> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xi8> {llvm.readonly}
 // CHECK-SAME: %{{[a-z0-9]+}}: i32)
 // CHECK-SAME: workgroup(%[[RPART:.*]] : memref<4096xf32, #gpu.address_space<workgroup>>, %[[XCH:.*]] : memref<6144xi32, #gpu.address_space<workgroup>>)
 // CHECK-NOT: arith.mulf
@@ -241,7 +243,7 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_mma_i8_m16n32 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1)
 // CHECK-NOT: ternary_gemm_f32 blocks
 // CHECK-LABEL: gpu.func @ternary_gemv_i8_r1c4w4(
-// CHECK-SAME: %[[GX:[a-z0-9]+]]: memref<?x?xi8>, %{{[a-z0-9]+}}: memref<?x?xi8>
+// CHECK-SAME: %[[GX:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xi8> {llvm.readonly}
 // CHECK-NOT: arith.mulf
 // CHECK-NOT: arith.muli %{{.*}} : i32
 // The K loop unrolled by 2 (two steps' loads in one iteration), then the
@@ -276,7 +278,7 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // the warps' sums meet in 16 KB of shared memory after a barrier. No
 // multiply by a weight, no float op.
 // CHECK-LABEL: gpu.func @ternary_mma_i8_m16n32(
-// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xi8>, %{{[a-z0-9]+}}: memref<?x?xi8>
+// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xi8> {llvm.readonly}
 // CHECK-SAME: workgroup(%[[PARTIAL:.*]] : memref<4096xi32, #gpu.address_space<workgroup>>)
 // CHECK-NOT: arith.mulf
 // CHECK:   scf.for {{.*}} -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
@@ -337,7 +339,7 @@ func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi3
 // CHECK-NOT: gpu.launch_func
 // CHECK: return
 // CHECK-LABEL: gpu.func @ternary_mma_f32_m16n64(
-// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xf32>, %{{[a-z0-9]+}}: memref<?x?xi8>
+// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xf32> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xi8> {llvm.readonly}
 // CHECK-SAME: %[[MBITS:[a-z0-9]+]]: i32)
 // CHECK-SAME: workgroup(%[[PARTIAL:.*]] : memref<8192xf32, #gpu.address_space<workgroup>>)
 // CHECK-NOT: arith.mulf

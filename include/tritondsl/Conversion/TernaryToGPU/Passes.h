@@ -19,6 +19,12 @@
 
 namespace tritondsl {
 
+/// The attribute of a kernel none of whose `llvm.readonly` arguments is
+/// written during a launch through another argument (the ternary kernels:
+/// their inputs are never their result); ternary-gpu-invariant-loads reads
+/// it.
+constexpr llvm::StringLiteral kReadOnlyInputsAttr = "ternary.read_only_inputs";
+
 #define GEN_PASS_DECL
 #include "tritondsl/Conversion/TernaryToGPU/Passes.h.inc"
 

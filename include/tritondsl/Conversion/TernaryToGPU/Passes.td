@@ -88,6 +88,12 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
            "The largest batch M that runs the byte GEMV kernel (K % 16 != "
            "0); larger batches run the tiled kernel (with K % 16 == 0 the "
            "tensor-core kernels take every batch above one)">,
+    Option<"splitXOnce", "split-x-once", "bool", /*default=*/"false",
+           "One row, f32, K % 64 == 0: split x into its bf16 parts once "
+           "per call (ternary_split_x_bf16, into a temporary) for "
+           "ternary_mma_f32_m1n64_xs, rather than in every block of "
+           "ternary_mma_f32_m1n64 (a variant to measure: "
+           "bench/gpu_bench.py --variants)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::bufferization::BufferizationDialect",
@@ -99,6 +105,25 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
                            "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::vector::VectorDialect"];
+}
+
+def TernaryGPUInvariantLoads
+    : Pass<"ternary-gpu-invariant-loads", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Mark the ternary kernels' loads of their inputs invariant "
+                "(ld.global.nc)";
+  let description = [{
+    Runs on a gpu.module after convert-gpu-to-nvvm (and canonicalization,
+    which folds the memref descriptors away). In every `llvm.func` with the
+    `ternary.read_only_inputs` attribute (the kernels of
+    convert-ternary-to-gpu built op by op: no launch passes them a result
+    buffer that is also an input), an `llvm.load` whose address is a chain
+    of `llvm.getelementptr` on a `llvm.readonly` argument gets the
+    `invariant` flag (`!invariant.load`), which the NVPTX backend emits as
+    `ld.global.nc`: the read-only data path. Other loads and other kernels
+    are left alone. A variant to measure (`tritonc --gpu-invariant-loads`,
+    bench/gpu_bench.py --variants); not in the default pipeline.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // TRITON_CONVERSION_TERNARYTOGPU_PASSES_TD
