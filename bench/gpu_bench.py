@@ -2,7 +2,9 @@
 """GEMV/GEMM of --target=ptx against torch.matmul on the same GPU.
 
     bench/gpu_bench.py --prepare DIR [--build BUILD] [--chip sm_90] [--shapes ...]
+                       [--variants NAME=FLAGS;...]
     bench/gpu_bench.py DIR [--batches 1,4,16,64] [--repeat 50]
+                       [--variant-batches 1,16]
 
 Two halves, because the GPU machines have torch and the CUDA driver but no
 MLIR: `--prepare` (here, with tritonc) compiles one layer `y = x @ w` per
@@ -32,6 +34,13 @@ bandwidth (bytes read + written per second), and the speed-ups over fp16 and
 fp32. Each result is checked against a float64 product of the same trits
 (max relative error printed; the int8 result must be exact). Without torch CUDA or the CUDA runner the run
 prints why and exits 0.
+
+Kernel variants: `--prepare` also compiles each layer with the tritonc flags
+of every variant (default VARIANTS: the hidden --gpu-* options of
+docs/targets/ptx.md) into DIR/variants/NAME/, and the run times each one
+right after the default kernels on the same operands, at
+`--variant-batches`, and prints a second table: its time and the default's
+over it (> 1: the variant is faster), each result checked as above.
 """
 import argparse
 import json
@@ -41,6 +50,17 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DEFAULT_SHAPES = "4096x4096,8192x28672,28672x8192"
+# Kernel variants to measure against the default kernels: name=tritonc flags.
+VARIANTS = ("split-x=--gpu-split-x-once;nc=--gpu-invariant-loads;"
+            "split-x+nc=--gpu-split-x-once --gpu-invariant-loads")
+
+
+def parse_variants(text):
+    variants = {}
+    for item in filter(None, text.split(";")):
+        name, _, flags = item.partition("=")
+        variants[name.strip()] = flags.split()
+    return variants
 
 
 def parse_shapes(text):
@@ -62,9 +82,12 @@ def prepare(args):
         source.write_text(f"layer G {{\n    param w: TernaryTensor[{k}, {n}]\n"
                           f"    fn forward(x: {element}[B, {k}]) -> {result}[B, {n}] {{\n"
                           f"        return x @ w\n    }}\n}}\n")
-        subprocess.run([str(tritonc), str(source), "--target=ptx", f"--gpu-chip={args.chip}",
-                        "-o", str(out / name)], check=True)
-        print(f"prepared {out / name}")
+        variants = {"": []} | {f"variants/{v}/": f for v, f in
+                               parse_variants(args.variants).items()}
+        for prefix, flags in variants.items():
+            subprocess.run([str(tritonc), str(source), "--target=ptx", f"--gpu-chip={args.chip}",
+                            *flags, "-o", str(out / f"{prefix}{name}")], check=True)
+            print(f"prepared {out / f'{prefix}{name}'}")
 
     for k, n in parse_shapes(args.shapes):
         layer(f"gemv_{k}x{n}", k, n, "Tensor", "Tensor")
@@ -127,7 +150,8 @@ def run(args):
     copy_gbs = 2 * COPY_BYTES / copy_ms / 1e6  # read + written
     print(f"# device copy of {COPY_BYTES >> 20} MiB: {copy_gbs:.0f} GB/s read + written; "
           f"timed operands rotate over copies spanning {SPAN >> 20} MiB (past the L2)")
-    rows = []
+    rows, variant_rows = [], []
+    variant_batches = {int(b) for b in args.variant_batches.split(",") if b}
     for k, n in parse_shapes(args.shapes):
         program = cuda.load(directory / f"gemv_{k}x{n}")
         function = program.G_forward
@@ -152,33 +176,69 @@ def run(args):
         packs = [packed] + [packed.clone() for _ in range(copies(packed.numel()) - 1)]
         denses16 = [dense16] + [dense16.clone() for _ in range(copies(dense16.numel() * 2) - 1)]
         denses32 = [dense32] + [dense32.clone() for _ in range(copies(dense32.numel() * 4) - 1)]
-        for batch in batches:
-            x = torch.randn(batch, k, device=device, generator=generator)
-            launches = [function.launcher(*[p if a["role"] == "param" else x for a in arguments
-                                            if a["role"] != "output"]) for p in packs]
-            ours_ms = timed([launch for launch, _ in launches], args.repeat, torch)
+        def time_f32(fn, x):
+            """ms per call of the f32 layer `fn`, and its max relative error."""
+            launches = [fn.launcher(*[p if a["role"] == "param" else x
+                                      for a in fn.description["arguments"]
+                                      if a["role"] != "output"]) for p in packs]
+            ms = timed([launch for launch, _ in launches], args.repeat, torch)
             out = launches[0][1]  # ran in the warm-up
             want = x.double() @ trits.t().double()
             error = ((out.double() - want).abs().max() / want.abs().max().clamp_min(1e-30)).item()
+            return ms, error
+
+        def time_int8(fn, x8):
+            """ms per call of the int8 layer `fn`, and whether it is exact."""
+            launches = [fn.launcher(*[p if a["role"] == "param" else x8
+                                      for a in fn.description["arguments"]
+                                      if a["role"] != "output"]) for p in packs]
+            ms = timed([launch for launch, _ in launches], args.repeat, torch)
+            out8 = launches[0][1]
+            exact = bool(torch.equal(out8.long().cpu(),
+                                     (x8.double() @ trits.t().double()).long().cpu()))
+            return ms, exact
+
+        variants = {}
+        for name in parse_variants(args.variants):
+            variant_dir = directory / "variants" / name
+            if (variant_dir / f"gemv_{k}x{n}").is_dir():
+                int8_variant = variant_dir / f"int8_{k}x{n}"
+                variants[name] = (cuda.load(variant_dir / f"gemv_{k}x{n}"),
+                                  cuda.load(int8_variant) if int8_variant.is_dir() else None)
+        for batch in batches:
+            x = torch.randn(batch, k, device=device, generator=generator)
+            ours_ms, error = time_f32(function, x)
             x16 = x.half()
             fp16_ms = timed([lambda d=d: torch.matmul(x16, d) for d in denses16], args.repeat,
                             torch)
             fp32_ms = timed([lambda d=d: torch.matmul(x, d) for d in denses32], args.repeat,
                             torch)
             ours_gbs = packed.numel() / ours_ms / 1e6
-            int8_ms, int8_exact = None, None
+            int8_ms, int8_exact, x8 = None, None, None
             if int8_program is not None:
                 x8 = torch.randint(-128, 128, (batch, k), dtype=torch.int8, device=device,
                                    generator=generator)
-                int8_function = int8_program.G_forward
-                int8_launches = [int8_function.launcher(*[
-                    p if a["role"] == "param" else x8
-                    for a in int8_function.description["arguments"] if a["role"] != "output"])
-                    for p in packs]
-                int8_ms = timed([launch for launch, _ in int8_launches], args.repeat, torch)
-                out8 = int8_launches[0][1]
-                int8_exact = bool(torch.equal(out8.long().cpu(),
-                                              (x8.double() @ trits.t().double()).long().cpu()))
+                int8_ms, int8_exact = time_int8(int8_program.G_forward, x8)
+            if batch in variant_batches:
+                for name, (variant, int8_variant) in variants.items():
+                    v_ms, v_error = time_f32(variant.G_forward, x)
+                    v8_ms, v8_exact = (time_int8(int8_variant.G_forward, x8)
+                                       if int8_variant is not None and x8 is not None
+                                       else (None, None))
+                    variant_rows.append({
+                        "shape": f"{k}x{n}", "batch": batch, "variant": name,
+                        "flags": " ".join(parse_variants(args.variants)[name]),
+                        "ours_ms": v_ms, "default_ms": ours_ms, "max_rel_error": v_error,
+                        "int8_ms": v8_ms, "int8_default_ms": int8_ms, "int8_exact": v8_exact,
+                        "pct_of_copy": 100 * packed.numel() / v_ms / 1e6 / copy_gbs,
+                        "int8_pct_of_copy": (100 * packed.numel() / v8_ms / 1e6 / copy_gbs
+                                             if v8_ms else None),
+                        "speedup_fp16": fp16_ms / v_ms,
+                        "speedup_fp16_int8": fp16_ms / v8_ms if v8_ms else None})
+                    v8_text = (f", int8 {v8_ms * 1e3:.1f} us "
+                               f"({'exact' if v8_exact else 'WRONG'})" if v8_ms else "")
+                    print(f"#   variant {name}: ours {v_ms * 1e3:.1f} us, error {v_error:.1e}"
+                          f"{v8_text}", flush=True)
             rows.append({
                 "int8_ms": int8_ms, "int8_exact": int8_exact,
                 "speedup_fp16_int8": fp16_ms / int8_ms if int8_ms else None,
@@ -196,6 +256,10 @@ def run(args):
         program.close()
         if int8_program is not None:
             int8_program.close()
+        for variant, int8_variant in variants.values():
+            variant.close()
+            if int8_variant is not None:
+                int8_variant.close()
     print("| K x N | batch | ours | torch fp16 | torch fp32 | ours GB/s (packed) "
           "| % of copy | fp16 / ours | fp32 / ours | max rel. error | ours int8 "
           "| int8 % of copy | fp16 / int8 |")
@@ -212,9 +276,25 @@ def run(args):
               f"| {r['ours_weight_gbs']:.0f} | {r['pct_of_copy']:.0f}% "
               f"| {r['speedup_fp16']:.2f}x | {r['speedup_fp32']:.2f}x | {r['max_rel_error']:.1e} "
               f"| {int8_cells} |")
+    if variant_rows:
+        print("\nKernel variants, timed right after the default kernels on the same operands "
+              "(default / variant > 1: the variant is faster):\n")
+        print("| K x N | batch | variant | f32 | default / variant | % of copy | fp16 / f32 "
+              "| int8 | default / variant | int8 % of copy | fp16 / int8 |")
+        print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in variant_rows:
+            int8_cells = "- | - | - | -"
+            if r["int8_ms"]:
+                int8_cells = (f"{r['int8_ms'] * 1e3:.1f} us{'' if r['int8_exact'] else ' WRONG'} "
+                              f"| {r['int8_default_ms'] / r['int8_ms']:.3f} "
+                              f"| {r['int8_pct_of_copy']:.0f}% | {r['speedup_fp16_int8']:.2f}x")
+            print(f"| {r['shape']} | {r['batch']} | {r['variant']} | {r['ours_ms'] * 1e3:.1f} us "
+                  f"| {r['default_ms'] / r['ours_ms']:.3f} | {r['pct_of_copy']:.0f}% "
+                  f"| {r['speedup_fp16']:.2f}x | {int8_cells} |")
     print(f"\ncopy bandwidth (read + written, {COPY_BYTES >> 20} MiB): {copy_gbs:.0f} GB/s")
     if args.json:
-        pathlib.Path(args.json).write_text(json.dumps(rows, indent=1))
+        pathlib.Path(args.json).write_text(json.dumps({"rows": rows, "variants": variant_rows},
+                                                      indent=1))
 
 
 def main():
@@ -226,6 +306,12 @@ def main():
     parser.add_argument("--chip", default="sm_90")
     parser.add_argument("--shapes", default=DEFAULT_SHAPES, help="KxN,KxN,...")
     parser.add_argument("--batches", default="1,4,16,64")
+    parser.add_argument("--variants", default=VARIANTS,
+                        help="NAME=TRITONC FLAGS;... compiled by --prepare into "
+                             "DIRECTORY/variants/NAME ('' for none); the run times those "
+                             "it finds")
+    parser.add_argument("--variant-batches", default="1,16",
+                        help="the batches at which the variants are timed")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--json", help="also write the rows as JSON")
     args = parser.parse_args()

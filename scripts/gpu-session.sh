@@ -17,7 +17,7 @@ python=${PYTHON:-python3}
     --format=csv
   "$python" -c 'import sys, torch; print(sys.version, torch.__version__)'
 } 2>&1 | tee "$out/machine.txt"
-timeout "${BENCH_TIMEOUT:-200}" "$python" bench/gpu_bench.py build/gpu-bench \
+timeout "${BENCH_TIMEOUT:-300}" "$python" bench/gpu_bench.py build/gpu-bench \
   --json "$out/bench.json" 2>&1 | tee "$out/bench.txt"
 bench=${PIPESTATUS[0]}
 timeout "${BUNDLE_TIMEOUT:-300}" "$python" test/e2e/gpu/gpu_bundle.py \

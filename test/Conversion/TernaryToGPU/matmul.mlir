@@ -116,7 +116,7 @@ func.func @dynamic(%w: !ternary.packed<784x10>, %b: tensor<10xf32>,
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemm_f32
 // CHECK: }
 // CHECK: gpu.module @ternary_kernels
-// CHECK: gpu.func @ternary_gemv_f32(%{{.*}}: memref<?x?xf32>, %[[GW:.*]]: memref<?x?xi8>
+// CHECK: gpu.func @ternary_gemv_f32(%{{.*}}: memref<?x?xf32> {llvm.readonly}, %[[GW:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}
 // CHECK-NOT: arith.mulf
 // CHECK:   scf.for
 // CHECK:     memref.load %[[GW]][{{.*}}] : memref<?x?xi8>
