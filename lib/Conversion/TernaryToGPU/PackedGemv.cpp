@@ -40,16 +40,38 @@ using namespace mlir;
 namespace tritondsl {
 
 std::string PackedGemvConfig::kernelName() const {
+  std::string name;
   if (mma && int8)
-    return "ternary_mma_i8_m16n32";
-  if (mma)
-    return rows == 1    ? (splitX ? "ternary_mma_f32_m1n64_xs"
+    name = "ternary_mma_i8_m16n32";
+  else if (mma)
+    name = rows == 1    ? (splitX ? "ternary_mma_f32_m1n64_xs"
                                   : "ternary_mma_f32_m1n64")
            : words == 4 ? "ternary_mma_f32_m16n64"
                         : "ternary_mma_f32_m16n64_w1";
-  return ("ternary_gemv_" + Twine(int8 ? "i8" : "f32") + "_r" + Twine(rows) +
-          "c" + Twine(columns) + "w" + Twine(words))
-      .str();
+  else
+    name = ("ternary_gemv_" + Twine(int8 ? "i8" : "f32") + "_r" +
+            Twine(rows) + "c" + Twine(columns) + "w" + Twine(words))
+               .str();
+  if (prefetchSteps)
+    name += "_pf" + std::to_string(prefetchSteps);
+  return name;
+}
+
+void prefetchWordL2(OpBuilder &b, Location loc, Value words, Value index) {
+  MLIRContext *context = b.getContext();
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, words);
+  Value address = arith::AddIOp::create(
+      b, loc, base,
+      arith::MulIOp::create(b, loc, index,
+                            arith::ConstantIndexOp::create(b, loc, 4)));
+  Value pointer = LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(context, /*addressSpace=*/1),
+      arith::IndexCastOp::create(b, loc, b.getI64Type(), address)
+          .getResult());
+  NVVM::PrefetchOp::create(
+      b, loc,
+      NVVM::PrefetchCacheLevelAttr::get(context, NVVM::PrefetchCacheLevel::L2),
+      /*evictPriority=*/nullptr, pointer, /*predicate=*/Value());
 }
 
 /// Loads, for every column j of the warp, this lane's `words` packed words
@@ -334,6 +356,23 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
           }
         });
     scf::YieldOp::create(b, loc, acc);
+  }
+
+  if (config.prefetchSteps) {
+    // The words of the step prefetchSteps ahead, if in the row, first in
+    // the step.
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value ahead = math.add(loop.getInductionVar(),
+                           math.index(config.prefetchSteps * 32 * words));
+    auto inRow = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ahead,
+                              rowWords),
+        /*withElseRegion=*/false);
+    b.setInsertionPointToStart(&inRow.getThenRegion().front());
+    for (Value start : columnStart)
+      prefetchWordL2(b, loc, packedWords, math.add(start, ahead));
   }
 
   // Sum each accumulator over the warp; lane 0 stores. int8: the sum of

@@ -34,11 +34,19 @@ struct PackedGemvConfig {
   /// ternary_split_x_bf16 writes once per call (splitXWords), instead of
   /// each block splitting the x of its steps.
   bool splitX = false;
+  /// The one-row kernels and the int8 tensor-core kernel (`_pf<D>`):
+  /// each step also prefetches into L2 (nvvm.prefetch, no data registers)
+  /// the packed words of the lane's step D ahead, if in the row: DRAM
+  /// requests in flight ahead of the loads, without the registers that
+  /// double-buffered loads cost. 0: none.
+  int64_t prefetchSteps = 0;
 
   /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_...,
   /// ternary_mma_i8_m16n32, ternary_mma_f32_m16n64[_w1] or
-  /// ternary_mma_f32_m1n64[_xs].
+  /// ternary_mma_f32_m1n64[_xs], each with _pf<D> for prefetchSteps.
   std::string kernelName() const;
+  /// Whether `prefetchSteps` applies to this kernel.
+  bool canPrefetch() const { return rows == 1 || (mma && int8); }
   /// The bits an f32 kernel ors into a masked trit code to make it a
   /// float: 0x4B000000 (the f32 2^23) for the GEMVs, 0x43004300 (the bf16
   /// pair 128) for the tensor-core kernels; none for int8. They arrive as
@@ -111,6 +119,13 @@ struct KernelMath {
 /// Marks the first `inputs` arguments of `kernel` `llvm.readonly`, and the
 /// kernel kReadOnlyInputsAttr.
 void markReadOnlyInputs(mlir::gpu::GPUFuncOp kernel, unsigned inputs);
+
+/// Prefetches into L2 the line holding element `index` of the 1-D i32
+/// memref `words`, a buffer in global memory, whose generic address is its
+/// global one (nvvm.prefetch of a global pointer: prefetch.global.L2; a
+/// hint, which the CPU emulator drops).
+void prefetchWordL2(mlir::OpBuilder &b, mlir::Location loc, mlir::Value words,
+                    mlir::Value index);
 
 /// An empty kernel named and typed for `config` (the arguments below),
 /// with `workgroup` memory, 256 threads.

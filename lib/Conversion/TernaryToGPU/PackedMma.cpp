@@ -164,6 +164,28 @@ Value loadChunkWords(OpBuilder &b, Location loc, const KernelMath &math,
       /*nontemporal=*/false, llvm::MaybeAlign(16));
 }
 
+/// PackedGemvConfig::prefetchSteps: prefetches into L2 the chunk of the
+/// lane's step `steps` ahead (4 * kWarps chunks a step), if in the row,
+/// of each of `columns`.
+void prefetchChunks(OpBuilder &b, Location loc, const KernelMath &math,
+                    const MmaFrame &f, ArrayRef<Value> columns, Value chunk,
+                    int64_t steps) {
+  if (!steps)
+    return;
+  Value ahead = math.add(chunk, math.index(steps * 4 * kWarps));
+  auto inRow = scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ahead,
+                            f.chunks),
+      /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&inRow.getThenRegion().front());
+  for (Value column : columns)
+    prefetchWordL2(b, loc, f.packedWords,
+                   math.add(math.mul(column, f.rowWords),
+                            math.mul(ahead, math.index(4))));
+}
+
 /// Every warp's `sums` to `partial` ([warp][value][lane]); then, inside
 /// the returned scf.if of warp 0 (where `b` is left), their sums over the
 /// warps in warp order.
@@ -270,6 +292,7 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
       LLVM::LLVMStructType::getLiteral(context, {i32, i32, i32, i32});
   SmallVector<Value> inits(kColumnTiles * 4, math.i32(0));
   auto step = [&](Value, Value chunk, Value inRow, SmallVector<Value> acc) {
+    prefetchChunks(b, loc, math, f, columnIndex, chunk, config.prefetchSteps);
     Value k0 = math.mul(chunk, math.index(kChunkTrits));
     // a[r][4q + s]: x bytes 4i + s (i = 0..3) of word q of row r's chunk.
     const int64_t transpose[16] = {0, 4, 8,  12, 1, 5, 9,  13,
@@ -776,6 +799,8 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
 
   auto step = [&](Value first, Value chunk, Value inRow,
                   SmallVector<Value> acc) {
+    prefetchChunks(b, loc, math, f, f.columnIndex, chunk,
+                   config.prefetchSteps);
     Value pairs = config.splitX ? Value() : exchangePairs(first);
     // The words of the lane's 8 columns (zero trits past the row).
     SmallVector<Value> words;

@@ -76,11 +76,18 @@ bool isKernelMatmul(ternary::MatmulOp op) {
 /// The word-vector GEMV kernel for `op` at batches of one row
 /// (`singleRow`) or more, or none (the byte kernel `ternary_gemv_f32`).
 /// Int8 matmuls always have one.
-/// With `splitXOnce`, the one-row f32 tensor-core kernel is the one that
-/// reads x split by ternary_split_x_bf16.
+/// The kernel variants of convert-ternary-to-gpu's options (Passes.td).
+struct KernelVariants {
+  bool splitXOnce = false;
+  int64_t prefetchSteps = 0;
+};
+
+/// With `variants.splitXOnce`, the one-row f32 tensor-core kernel is the
+/// one that reads x split by ternary_split_x_bf16; `prefetchSteps` goes to
+/// the kernels that prefetch.
 std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
                                               bool singleRow,
-                                              bool splitXOnce = false) {
+                                              KernelVariants variants = {}) {
   int64_t k = reductionSize(op);
   if (ShapedType::isDynamic(k))
     return std::nullopt;
@@ -88,7 +95,9 @@ std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
       isInt8KernelMatmul(op) ? PackedGemvConfig::selectInt8(k, singleRow)
                              : PackedGemvConfig::select(k, singleRow);
   if (config && config->mma && !config->int8 && config->rows == 1)
-    config->splitX = splitXOnce;
+    config->splitX = variants.splitXOnce;
+  if (config && config->canPrefetch())
+    config->prefetchSteps = variants.prefetchSteps;
   return config;
 }
 
@@ -144,9 +153,9 @@ Value toVector(OpBuilder &b, Location loc, Value value, float fill,
 
 struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   MatmulToKernel(const TypeConverter &converter, MLIRContext *context,
-                 int64_t gemvMaxBatch, bool splitXOnce)
+                 int64_t gemvMaxBatch, KernelVariants variants)
       : OpConversionPattern(converter, context, /*benefit=*/2),
-        gemvMaxBatch(gemvMaxBatch), splitXOnce(splitXOnce) {}
+        gemvMaxBatch(gemvMaxBatch), variants(variants) {}
 
   LogicalResult
   matchAndRewrite(ternary::MatmulOp op, OpAdaptor adaptor,
@@ -192,7 +201,7 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     // The GEMV for batches of one row (`singleRow`) or more.
     auto launchGemv = [&](OpBuilder &b, Location l, bool singleRow) {
       if (std::optional<PackedGemvConfig> packed =
-              packedGemvFor(op, singleRow, splitXOnce)) {
+              packedGemvFor(op, singleRow, variants)) {
         Value gridX = arith::CeilDivUIOp::create(
             b, l, columns, index(packed->blockColumns()));
         Value gridY =
@@ -304,12 +313,14 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   }
 
   int64_t gemvMaxBatch;
-  bool splitXOnce;
+  KernelVariants variants;
 };
 
 struct ConvertTernaryToGPUPass
     : tritondsl::impl::ConvertTernaryToGPUBase<ConvertTernaryToGPUPass> {
   using Base::Base;
+
+  KernelVariants variants() const { return {splitXOnce, prefetchSteps}; }
 
   /// Parses the kernels into `module` (once) and builds the word-vector
   /// GEMV kernels of `packed` into their gpu.module.
@@ -347,6 +358,10 @@ struct ConvertTernaryToGPUPass
       module.emitError("gemv-max-batch must not be negative");
       return signalPassFailure();
     }
+    if (prefetchSteps < 0 || prefetchSteps > 8) {
+      module.emitError("prefetch-steps must be between 0 and 8");
+      return signalPassFailure();
+    }
     bool anyKernel = false;
     bool unflattened = false;
     SmallVector<PackedGemvConfig> packed;
@@ -369,17 +384,20 @@ struct ConvertTernaryToGPUPass
         bool oneRow = hasOneRowKernel(matmul, gemvMaxBatch);
         if (oneRow && (dynamicBatch || batch <= 1))
           packed.push_back(
-              *packedGemvFor(matmul, /*singleRow=*/true, splitXOnce));
+              *packedGemvFor(matmul, /*singleRow=*/true, variants()));
         if (!oneRow || dynamicBatch || batch > 1)
-          packed.push_back(*packedGemvFor(matmul, /*singleRow=*/false));
+          packed.push_back(
+              *packedGemvFor(matmul, /*singleRow=*/false, variants()));
         return WalkResult::advance();
       }
       if ((dynamicBatch || batch <= 1) && gemvMaxBatch >= 1)
-        if (auto config = packedGemvFor(matmul, /*singleRow=*/true))
+        if (auto config =
+                packedGemvFor(matmul, /*singleRow=*/true, variants()))
           packed.push_back(*config);
       if ((dynamicBatch || batch > 1) && gemvMaxBatch > 1 &&
           (dynamicBatch || batch <= gemvMaxBatch))
-        if (auto config = packedGemvFor(matmul, /*singleRow=*/false))
+        if (auto config =
+                packedGemvFor(matmul, /*singleRow=*/false, variants()))
           packed.push_back(*config);
       return WalkResult::advance();
     });
@@ -400,7 +418,7 @@ struct ConvertTernaryToGPUPass
 
     RewritePatternSet patterns(context);
     patterns.add<MatmulToKernel>(typeConverter, context, gemvMaxBatch,
-                                 splitXOnce);
+                                 variants());
     populateTernaryToLinalgConversionPatterns(typeConverter, patterns,
                                               /*useMicrokernels=*/false);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(

@@ -53,6 +53,14 @@ llvm::cl::opt<bool> gpuSplitXOnce(
                    "to measure)"),
     llvm::cl::init(false), llvm::cl::Hidden,
     llvm::cl::cat(getTargetOptionCategory()));
+llvm::cl::opt<int64_t> gpuPrefetchSteps(
+    "gpu-prefetch-steps",
+    llvm::cl::desc("--target=ptx: the one-row kernels and the int8 "
+                   "tensor-core kernel prefetch into L2 the packed weights "
+                   "of the step N ahead (0-8, sm_90; a kernel variant to "
+                   "measure)"),
+    llvm::cl::init(0), llvm::cl::Hidden,
+    llvm::cl::cat(getTargetOptionCategory()));
 llvm::cl::opt<bool> gpuInvariantLoads(
     "gpu-invariant-loads",
     llvm::cl::desc("--target=ptx: the ternary kernels read their inputs "
@@ -94,6 +102,7 @@ public:
     gpuOptions.chip = gpuChip;
     gpuOptions.splitXOnce = gpuSplitXOnce;
     gpuOptions.invariantLoads = gpuInvariantLoads;
+    gpuOptions.prefetchSteps = gpuPrefetchSteps;
     gpuOptions.emulator = options.emit == "emulator";
     buildTernaryGPUPipeline(pm, gpuOptions);
   }
@@ -114,16 +123,24 @@ public:
 struct CheckGPUChipPass
     : PassWrapper<CheckGPUChipPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckGPUChipPass)
-  explicit CheckGPUChipPass(std::string chip) : chip(std::move(chip)) {}
+  CheckGPUChipPass(std::string chip, bool prefetches)
+      : chip(std::move(chip)), prefetches(prefetches) {}
   StringRef getArgument() const override { return "ternary-check-gpu-chip"; }
   void runOnOperation() override {
-    if (isSupportedGPUChip(chip))
-      return;
-    getOperation().emitError("unsupported GPU chip '")
-        << chip << "' (the PTX target compiles for sm_80 and sm_90)";
-    signalPassFailure();
+    if (!isSupportedGPUChip(chip)) {
+      getOperation().emitError("unsupported GPU chip '")
+          << chip << "' (the PTX target compiles for sm_80 and sm_90)";
+      return signalPassFailure();
+    }
+    // LLVM's NVPTX backend selects prefetch.global.L2 for sm_90 only.
+    if (prefetches && chip != "sm_90") {
+      getOperation().emitError("prefetch-steps needs the chip sm_90, not '")
+          << chip << "'";
+      return signalPassFailure();
+    }
   }
   std::string chip;
+  bool prefetches;
 };
 /// Host code that no parallel loop covers (a reduction to a scalar: loops
 /// of loads and stores) runs in a one-thread gpu.launch, so that the host
@@ -337,7 +354,8 @@ bool tritondsl::isSupportedGPUChip(StringRef chip) {
 
 void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
                                         const TernaryGPUOptions &options) {
-  pm.addPass(std::make_unique<CheckGPUChipPass>(options.chip));
+  pm.addPass(std::make_unique<CheckGPUChipPass>(
+      options.chip, options.prefetchSteps != 0 && !options.emulator));
   pm.addPass(ternary::createTernaryFlattenLayers());
   // Ternary convolutions become one im2col + ternary.matmul on the filter
   // packed as a [C*KH*KW, F] weight, which the matmul kernels read packed:
@@ -355,6 +373,7 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   ConvertTernaryToGPUOptions lowering;
   lowering.gemvMaxBatch = options.gemvMaxBatch;
   lowering.splitXOnce = options.splitXOnce;
+  lowering.prefetchSteps = options.prefetchSteps;
   pm.addPass(createConvertTernaryToGPU(lowering));
   pm.addPass(std::make_unique<ReshapeToViewsPass>());
   pm.addPass(createDecomposeLinalgAggregates());

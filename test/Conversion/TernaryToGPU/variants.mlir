@@ -44,6 +44,17 @@
 // OFF-NOT: ternary_split_x_bf16
 // OFF: gpu.launch_func @ternary_kernels::@ternary_mma_f32_m1n64 blocks
 // OFF-NOT: _xs
+// prefetch-steps (below): the one-row f32 kernel prefetches the chunks of
+// its 8 columns.
+// PF-LABEL: func.func @batch1(
+// PF: gpu.launch_func @ternary_kernels::@ternary_mma_f32_m1n64_pf2 blocks
+// PF-LABEL: gpu.func @ternary_mma_f32_m1n64_pf2(
+// PF: scf.for
+// PF:   scf.if
+// PF-COUNT-8: nvvm.prefetch level = L2
+// PF-NOT: nvvm.prefetch
+// PF:   }
+// PF-COUNT-64: nvvm.mma.sync
 func.func @batch1(%w: !ternary.packed<256x40>, %x: tensor<1x256xf32>) -> tensor<1x40xf32> {
   %y = ternary.matmul %x, %w : tensor<1x256xf32>, !ternary.packed<256x40> -> tensor<1x40xf32>
   return %y : tensor<1x40xf32>
@@ -65,4 +76,41 @@ func.func @batch1(%w: !ternary.packed<256x40>, %x: tensor<1x256xf32>) -> tensor<
 func.func @dynamic(%w: !ternary.packed<256x40>, %x: tensor<?x256xf32>) -> tensor<?x40xf32> {
   %y = ternary.matmul %x, %w : tensor<?x256xf32>, !ternary.packed<256x40> -> tensor<?x40xf32>
   return %y : tensor<?x40xf32>
+}
+
+// -----
+
+// prefetch-steps=2: the int8 GEMV (one row) and the int8 tensor-core
+// kernel (more rows) become _pf2 kernels whose K loop (unrolled by 2)
+// prefetches into L2, first in each step and only when that step is in
+// the row, the packed words 2 steps ahead of each of the lane's columns (4):
+// global pointers from the words' aligned pointer.
+// RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu=prefetch-steps=2 | FileCheck %s --check-prefix=PF
+// PF-LABEL: func.func @int8(
+// PF: gpu.launch_func @ternary_kernels::@ternary_gemv_i8_r1c4w4_pf2
+// PF: gpu.launch_func @ternary_kernels::@ternary_mma_i8_m16n32_pf2
+// PF-LABEL: gpu.func @ternary_gemv_i8_r1c4w4_pf2(
+// PF: %[[VIEW:.*]] = memref.view
+// PF: scf.for %[[S:[a-z0-9]+]] =
+// PF:   %[[AHEAD:.*]] = arith.addi %[[S]], %c256
+// PF:   %[[IN:.*]] = arith.cmpi ult, %[[AHEAD]],
+// PF:   scf.if %[[IN]] {
+// PF-COUNT-4: nvvm.prefetch level = L2, %{{.*}} : !llvm.ptr<1>
+// PF-NOT: nvvm.prefetch
+// PF:   }
+// PF:   vector.load
+// PF:   scf.if
+// PF-COUNT-4: nvvm.prefetch level = L2
+// PF:   }
+// PF:   scf.yield
+// PF-LABEL: gpu.func @ternary_mma_i8_m16n32_pf2(
+// PF: scf.for
+// PF:   scf.if
+// PF-COUNT-4: nvvm.prefetch level = L2
+// PF-NOT: gpu.func @ternary_gemv_i8_r1c4w4(
+// OFF-LABEL: func.func @int8(
+// OFF-NOT: _pf
+func.func @int8(%w: !ternary.packed<256x40>, %x: tensor<?x256xi8>) -> tensor<?x40xi32> {
+  %y = ternary.matmul %x, %w : tensor<?x256xi8>, !ternary.packed<256x40> -> tensor<?x40xi32>
+  return %y : tensor<?x40xi32>
 }

@@ -94,6 +94,10 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
            "ternary_mma_f32_m1n64_xs, rather than in every block of "
            "ternary_mma_f32_m1n64 (a variant to measure: "
            "bench/gpu_bench.py --variants)">,
+    Option<"prefetchSteps", "prefetch-steps", "int64_t", /*default=*/"0",
+           "The one-row kernels and the int8 tensor-core kernel (`_pf<D>`) "
+           "prefetch into L2 the packed weights of the lane's step D ahead "
+           "(nvvm.prefetch); 0: none (a variant to measure)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::bufferization::BufferizationDialect",

@@ -40,6 +40,11 @@ struct TernaryGPUOptions : public PassPipelineOptions<TernaryGPUOptions> {
       llvm::cl::desc("convert-ternary-to-gpu split-x-once: the one-row f32 "
                      "tensor-core kernel reads x split once per call"),
       llvm::cl::init(false)};
+  PassOptions::Option<int64_t> prefetchSteps{
+      *this, "prefetch-steps",
+      llvm::cl::desc("convert-ternary-to-gpu prefetch-steps: L2 prefetches "
+                     "of the packed weights of the next steps"),
+      llvm::cl::init(0)};
   PassOptions::Option<bool> invariantLoads{
       *this, "invariant-loads",
       llvm::cl::desc("The ternary kernels' loads of their inputs are "
