@@ -50,7 +50,9 @@ def find_tool(name):
 
 def trits_per_iteration(kernel):
     """Trits one lane decodes per iteration of the kernel's main loop, and
-    the rows of x they serve, from the kernel's configuration."""
+    the rows of x they serve, from the kernel's configuration (a
+    prefetching variant, _pf<D>, as its kernel)."""
+    kernel = re.sub(r"_pf\d+$", "", kernel)
     m = re.fullmatch(r"ternary_gemv_(?:f32|i8)_r(\d+)c(\d+)w(\d+)", kernel)
     if m:
         rows, columns, words = map(int, m.groups())
