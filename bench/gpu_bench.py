@@ -53,7 +53,8 @@ DEFAULT_SHAPES = "4096x4096,8192x28672,28672x8192"
 # Kernel variants to measure against the default kernels: name=tritonc flags.
 VARIANTS = ("split-x=--gpu-split-x-once;nc=--gpu-invariant-loads;"
             "split-x+nc=--gpu-split-x-once --gpu-invariant-loads;"
-            "pf1=--gpu-prefetch-steps=1;pf2=--gpu-prefetch-steps=2")
+            "pf1=--gpu-prefetch-steps=1;pf2=--gpu-prefetch-steps=2;"
+            "nc+pf2=--gpu-invariant-loads --gpu-prefetch-steps=2")
 
 
 def parse_variants(text):

@@ -60,6 +60,23 @@ def _ptx_dir(tmp_path, program, weights, device, flags=()):
     return out
 
 
+def _matmul_layer(tmp_path, name, k, n, seed, element="Tensor", result="Tensor"):
+    """A layer ``name`` computing ``x @ w`` (``element`` [B, k] -> ``result``
+    [B, n]) with random trits bound from a weights file: (program, weights,
+    trits as float32 [k, n], the generator that made them)."""
+    import torch
+    import triton_dsl
+    program = tmp_path / f"{name.lower()}.tri"
+    program.write_text(f"layer {name} {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                       f"    fn forward(x: {element}[B, {k}]) -> {result}[B, {n}] {{\n"
+                       f"        return x @ w\n    }}\n}}\n")
+    rng = np.random.default_rng(seed)
+    trits = rng.integers(-1, 2, size=(k, n)).astype(np.float32)
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {f"{name}.w": torch.from_numpy(trits)})
+    return program, weights, trits, rng
+
+
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("name", EXAMPLES)
 @pytest.mark.parametrize("batch", [1, 5, 40])
@@ -254,16 +271,7 @@ def test_split_x_once_variant(tmp_path, k, n, device):
     kernels (the same mma on the same bf16 parts, in the same order) at
     batch 1 (K = 4160: 65 chunks, warp 0 running 3 steps) and 5 (the
     16-row kernel, unchanged)."""
-    import torch
-    import triton_dsl
-    program = tmp_path / "v.tri"
-    program.write_text(f"layer V {{\n    param w: TernaryTensor[{k}, {n}]\n"
-                       f"    fn forward(x: Tensor[B, {k}]) -> Tensor[B, {n}] {{\n"
-                       f"        return x @ w\n    }}\n}}\n")
-    rng = np.random.default_rng(k + n)
-    trits = rng.integers(-1, 2, size=(k, n)).astype(np.float32)
-    weights = tmp_path / "w.safetensors"
-    triton_dsl.save_weights(weights, {"V.w": torch.from_numpy(trits)})
+    program, weights, trits, rng = _matmul_layer(tmp_path, "V", k, n, seed=k + n)
     (tmp_path / "xs").mkdir()
     variant = cuda.load(_ptx_dir(tmp_path / "xs", program, weights, device,
                                  ["--gpu-split-x-once"])).V_forward
@@ -289,20 +297,11 @@ def test_prefetch_variant(tmp_path, element, device):
     65 chunks, so the prefetch two steps ahead leaves the row in the last
     steps. The emulator drops the prefetches (hints); on a GPU they run."""
     import torch
-    import triton_dsl
     if device == "cuda" and torch.cuda.get_device_capability() < (9, 0):
         pytest.skip("the prefetch variant is compiled for sm_90")
     k, n = 4160, 70
-    kind = "Tensor" if element == "f32" else "Tensor<i8>"
-    result = "Tensor" if element == "f32" else "Tensor<i32>"
-    program = tmp_path / "p.tri"
-    program.write_text(f"layer P {{\n    param w: TernaryTensor[{k}, {n}]\n"
-                       f"    fn forward(x: {kind}[B, {k}]) -> {result}[B, {n}] {{\n"
-                       f"        return x @ w\n    }}\n}}\n")
-    rng = np.random.default_rng(5)
-    trits = rng.integers(-1, 2, size=(k, n)).astype(np.float32)
-    weights = tmp_path / "w.safetensors"
-    triton_dsl.save_weights(weights, {"P.w": torch.from_numpy(trits)})
+    types = {} if element == "f32" else {"element": "Tensor<i8>", "result": "Tensor<i32>"}
+    program, weights, trits, rng = _matmul_layer(tmp_path, "P", k, n, seed=5, **types)
     (tmp_path / "pf").mkdir()
     flags = ["--gpu-chip=sm_90", "--gpu-prefetch-steps=2"]
     variant = cuda.load(_ptx_dir(tmp_path / "pf", program, weights, device, flags)).P_forward
@@ -357,16 +356,8 @@ def test_int8_gemv(tmp_path, k, n, device):
     """Tensor<i8> @ TernaryTensor is exact i32: the dp4a GEMV (K % 64 == 0)
     or the linalg lowering (K = 48) against an int64 reference, at batch
     1, 3 and 17, with the extreme values -128 and 127."""
-    import torch
-    import triton_dsl
-    program = tmp_path / "q.tri"
-    program.write_text(f"layer Q {{\n    param w: TernaryTensor[{k}, {n}]\n"
-                       f"    fn forward(x: Tensor<i8>[B, {k}]) -> Tensor<i32>[B, {n}] {{\n"
-                       f"        return x @ w\n    }}\n}}\n")
-    rng = np.random.default_rng(k + n)
-    trits = rng.integers(-1, 2, size=(k, n)).astype(np.float32)
-    weights = tmp_path / "w.safetensors"
-    triton_dsl.save_weights(weights, {"Q.w": torch.from_numpy(trits)})
+    program, weights, trits, rng = _matmul_layer(tmp_path, "Q", k, n, seed=k + n,
+                                                 element="Tensor<i8>", result="Tensor<i32>")
     function = cuda.load(_ptx_dir(tmp_path, program, weights, device)).Q_forward
     kernels = [s["launch"] for s in function.description["steps"] if "launch" in s]
     assert any(name.startswith("ternary_gemv_i8") for name in kernels) == (k % 64 == 0)

@@ -39,7 +39,7 @@ def test_prepare_then_run(tmp_path):
         # The int8 layer where the dp4a GEMV applies (K % 64 == 0).
         assert (tmp_path / f"int8_{k}x{n}").is_dir() == (k % 64 == 0)
         # Every kernel variant of the default VARIANTS, compiled with its flags.
-        for variant in ("split-x", "nc", "split-x+nc", "pf1", "pf2"):
+        for variant in ("split-x", "nc", "split-x+nc", "pf1", "pf2", "nc+pf2"):
             assert (tmp_path / "variants" / variant / f"gemv_{k}x{n}").is_dir()
             assert (tmp_path / "variants" / variant / f"int8_{k}x{n}").is_dir() == (k % 64 == 0)
         variant_ptx = (tmp_path / "variants" / "split-x+nc" / f"gemv_{k}x{n}" /
@@ -65,8 +65,8 @@ def test_prepare_then_run(tmp_path):
     assert len(rows) == 4
     assert all(row["max_rel_error"] < 1e-5 for row in rows), rows
     assert all(row["int8_exact"] for row in rows if row["shape"] == "64x96"), rows
-    # The variants at batch 1 (of --variant-batches 1,16): 5 per shape.
-    assert len(variants) == 10, variants
+    # The variants at batch 1 (of --variant-batches 1,16): 6 per shape.
+    assert len(variants) == 12, variants
     assert all(row["max_rel_error"] < 1e-5 for row in variants), variants
     assert all(row["int8_exact"] for row in variants if row["shape"] == "64x96"), variants
 
