@@ -49,6 +49,10 @@
 // the 8 lanes of a t, which need the same x, split 8 values each and
 // exchange the parts through shared memory.
 //
+// Variants to measure (PackedGemvConfig; off by default): the one-row
+// kernel reading x split once per call by ternary_split_x_bf16 (`_xs`), and
+// L2 prefetches of the packed words some steps ahead (`_pf<D>`).
+//
 //===----------------------------------------------------------------------===//
 #include "PackedGemv.h"
 
@@ -684,8 +688,7 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
   auto workgroup = gpu::AddressSpaceAttr::get(
       context, gpu::GPUDialect::getWorkgroupAddressSpace());
   // The split x of the warps' steps, two buffers: [step % 2][warp][t]
-  // [part][pair].
-  // (None when x arrives split: config.splitX.)
+  // [part][pair]; none when x arrives split (config.splitX).
   auto exchangeType = MemRefType::get({2 * kWarps * kWarpPairs}, i32,
                                       MemRefLayoutAttrInterface{}, workgroup);
   SmallVector<Type, 2> shared = {partialType(context, kValues, f32)};
