@@ -57,21 +57,32 @@ std::string PackedGemvConfig::kernelName() const {
   return name;
 }
 
-void prefetchWordL2(OpBuilder &b, Location loc, Value words, Value index) {
+void prefetchRowsL2(OpBuilder &b, Location loc, Value words,
+                    ArrayRef<Value> rowStarts, Value offset, Value rowEnd) {
   MLIRContext *context = b.getContext();
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, words);
-  Value address = arith::AddIOp::create(
-      b, loc, base,
-      arith::MulIOp::create(b, loc, index,
-                            arith::ConstantIndexOp::create(b, loc, 4)));
-  Value pointer = LLVM::IntToPtrOp::create(
-      b, loc, LLVM::LLVMPointerType::get(context, /*addressSpace=*/1),
-      arith::IndexCastOp::create(b, loc, b.getI64Type(), address)
-          .getResult());
-  NVVM::PrefetchOp::create(
+  auto inRow = scf::IfOp::create(
       b, loc,
-      NVVM::PrefetchCacheLevelAttr::get(context, NVVM::PrefetchCacheLevel::L2),
-      /*evictPriority=*/nullptr, pointer, /*predicate=*/Value());
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, offset,
+                            rowEnd),
+      /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&inRow.getThenRegion().front());
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, words);
+  Value four = arith::ConstantIndexOp::create(b, loc, 4);
+  for (Value start : rowStarts) {
+    Value index = arith::AddIOp::create(b, loc, start, offset);
+    Value address = arith::AddIOp::create(
+        b, loc, base, arith::MulIOp::create(b, loc, index, four));
+    Value pointer = LLVM::IntToPtrOp::create(
+        b, loc, LLVM::LLVMPointerType::get(context, /*addressSpace=*/1),
+        arith::IndexCastOp::create(b, loc, b.getI64Type(), address)
+            .getResult());
+    NVVM::PrefetchOp::create(
+        b, loc,
+        NVVM::PrefetchCacheLevelAttr::get(context,
+                                          NVVM::PrefetchCacheLevel::L2),
+        /*evictPriority=*/nullptr, pointer, /*predicate=*/Value());
+  }
 }
 
 /// Loads, for every column j of the warp, this lane's `words` packed words
@@ -196,14 +207,21 @@ gpu::GPUFuncOp createKernel(OpBuilder &builder, Location loc,
                                  vectorOf(result), matrix(result)};
   if (config.decodeBits())
     arguments.push_back(i32);
-  FunctionType type = builder.getFunctionType(arguments, {});
-  auto kernel = gpu::GPUFuncOp::create(builder, loc, config.kernelName(), type,
-                                       workgroup);
+  return createKernelFunc(builder, loc, config.kernelName(),
+                          builder.getFunctionType(arguments, {}), workgroup,
+                          /*readOnlyInputs=*/4);
+}
+
+gpu::GPUFuncOp createKernelFunc(OpBuilder &builder, Location loc,
+                                StringRef name, FunctionType type,
+                                TypeRange workgroup,
+                                unsigned readOnlyInputs) {
+  auto kernel = gpu::GPUFuncOp::create(builder, loc, name, type, workgroup);
   kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                   builder.getUnitAttr());
   kernel.setKnownBlockSizeAttr(
       builder.getDenseI32ArrayAttr({PackedGemvConfig::kThreads, 1, 1}));
-  markReadOnlyInputs(kernel, /*inputs=*/4);
+  markReadOnlyInputs(kernel, readOnlyInputs);
   return kernel;
 }
 
@@ -363,16 +381,10 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
     // the step.
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
-    Value ahead = math.add(loop.getInductionVar(),
-                           math.index(config.prefetchSteps * 32 * words));
-    auto inRow = scf::IfOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ahead,
-                              rowWords),
-        /*withElseRegion=*/false);
-    b.setInsertionPointToStart(&inRow.getThenRegion().front());
-    for (Value start : columnStart)
-      prefetchWordL2(b, loc, packedWords, math.add(start, ahead));
+    prefetchRowsL2(b, loc, packedWords, columnStart,
+                   math.add(loop.getInductionVar(),
+                            math.index(config.prefetchSteps * 32 * words)),
+                   rowWords);
   }
 
   // Sum each accumulator over the warp; lane 0 stores. int8: the sum of

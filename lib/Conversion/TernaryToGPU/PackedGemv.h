@@ -120,12 +120,24 @@ struct KernelMath {
 /// kernel kReadOnlyInputsAttr.
 void markReadOnlyInputs(mlir::gpu::GPUFuncOp kernel, unsigned inputs);
 
-/// Prefetches into L2 the line holding element `index` of the 1-D i32
-/// memref `words`, a buffer in global memory, whose generic address is its
-/// global one (nvvm.prefetch of a global pointer: prefetch.global.L2; a
-/// hint, which the CPU emulator drops).
-void prefetchWordL2(mlir::OpBuilder &b, mlir::Location loc, mlir::Value words,
-                    mlir::Value index);
+/// PackedGemvConfig::prefetchSteps: when `offset` < `rowEnd`, prefetches
+/// into L2 the line holding element `rowStart + offset` of the 1-D i32
+/// memref `words` for each of `rowStarts` (element indices). `words` is a
+/// buffer in global memory, whose generic address is its global one
+/// (nvvm.prefetch of a global pointer: prefetch.global.L2; a hint, which
+/// the CPU emulator drops).
+void prefetchRowsL2(mlir::OpBuilder &b, mlir::Location loc, mlir::Value words,
+                    llvm::ArrayRef<mlir::Value> rowStarts, mlir::Value offset,
+                    mlir::Value rowEnd);
+
+/// A kernel `name` of `type` with `workgroup` memory and 256 threads whose
+/// first `readOnlyInputs` arguments are only read (markReadOnlyInputs).
+mlir::gpu::GPUFuncOp createKernelFunc(mlir::OpBuilder &builder,
+                                      mlir::Location loc,
+                                      llvm::StringRef name,
+                                      mlir::FunctionType type,
+                                      mlir::TypeRange workgroup,
+                                      unsigned readOnlyInputs);
 
 /// An empty kernel named and typed for `config` (the arguments below),
 /// with `workgroup` memory, 256 threads.

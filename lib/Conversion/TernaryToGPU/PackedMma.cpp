@@ -170,24 +170,18 @@ Value loadChunkWords(OpBuilder &b, Location loc, const KernelMath &math,
 
 /// PackedGemvConfig::prefetchSteps: prefetches into L2 the chunk of the
 /// lane's step `steps` ahead (4 * kWarps chunks a step), if in the row,
-/// of each of `columns`.
+/// of each of `columns` (rows of whole chunks: rowWords = 4 * chunks).
 void prefetchChunks(OpBuilder &b, Location loc, const KernelMath &math,
                     const MmaFrame &f, ArrayRef<Value> columns, Value chunk,
                     int64_t steps) {
   if (!steps)
     return;
-  Value ahead = math.add(chunk, math.index(steps * 4 * kWarps));
-  auto inRow = scf::IfOp::create(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ahead,
-                            f.chunks),
-      /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&inRow.getThenRegion().front());
+  SmallVector<Value> rowStarts;
   for (Value column : columns)
-    prefetchWordL2(b, loc, f.packedWords,
-                   math.add(math.mul(column, f.rowWords),
-                            math.mul(ahead, math.index(4))));
+    rowStarts.push_back(math.mul(column, f.rowWords));
+  Value ahead = math.add(chunk, math.index(steps * 4 * kWarps));
+  prefetchRowsL2(b, loc, f.packedWords, rowStarts,
+                 math.mul(ahead, math.index(4)), f.rowWords);
 }
 
 /// Every warp's `sums` to `partial` ([warp][value][lane]); then, inside
@@ -880,16 +874,12 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
 gpu::GPUFuncOp buildSplitXKernel(OpBuilder &builder, Location loc) {
   Type f32 = builder.getF32Type(), i32 = builder.getI32Type();
   int64_t dynamic = ShapedType::kDynamic;
-  FunctionType type = builder.getFunctionType(
-      {MemRefType::get({dynamic, dynamic}, f32),
-       MemRefType::get({dynamic, dynamic}, i32)},
-      {});
-  auto kernel = gpu::GPUFuncOp::create(builder, loc, kSplitXKernel, type);
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                  builder.getUnitAttr());
-  kernel.setKnownBlockSizeAttr(
-      builder.getDenseI32ArrayAttr({PackedGemvConfig::kThreads, 1, 1}));
-  markReadOnlyInputs(kernel, /*inputs=*/1);
+  gpu::GPUFuncOp kernel = createKernelFunc(
+      builder, loc, kSplitXKernel,
+      builder.getFunctionType({MemRefType::get({dynamic, dynamic}, f32),
+                               MemRefType::get({dynamic, dynamic}, i32)},
+                              {}),
+      /*workgroup=*/{}, /*readOnlyInputs=*/1);
 
   OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
   KernelMath math{b, loc};

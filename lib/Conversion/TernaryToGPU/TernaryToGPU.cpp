@@ -73,16 +73,15 @@ bool isKernelMatmul(ternary::MatmulOp op) {
          isInt8KernelMatmul(op);
 }
 
-/// The word-vector GEMV kernel for `op` at batches of one row
-/// (`singleRow`) or more, or none (the byte kernel `ternary_gemv_f32`).
-/// Int8 matmuls always have one.
 /// The kernel variants of convert-ternary-to-gpu's options (Passes.td).
 struct KernelVariants {
   bool splitXOnce = false;
   int64_t prefetchSteps = 0;
 };
 
-/// With `variants.splitXOnce`, the one-row f32 tensor-core kernel is the
+/// The word-vector GEMV kernel for `op` at batches of one row
+/// (`singleRow`) or more, or none (the byte kernel `ternary_gemv_f32`).
+/// Int8 matmuls always have one. With `variants.splitXOnce`, the one-row f32 tensor-core kernel is the
 /// one that reads x split by ternary_split_x_bf16; `prefetchSteps` goes to
 /// the kernels that prefetch.
 std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
