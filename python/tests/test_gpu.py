@@ -309,7 +309,7 @@ def test_prefetch_variant(tmp_path, element, device):
                                  ["--gpu-chip=sm_90"])).P_forward
     kernels = {s["launch"] for s in variant.description["steps"] if "launch" in s}
     assert ({"ternary_mma_f32_m1n64_pf2"} if element == "f32"
-            else {"ternary_gemv_i8_r1c4w4_pf2", "ternary_mma_i8_m16n32_pf2"}) <= kernels
+            else {"ternary_gemv_i8_sx_k4160", "ternary_mma_i8_m16n32_pf2"}) <= kernels
     for batch in (1, 5):
         if element == "f32":
             x = rng.standard_normal((batch, k)).astype(np.float32)
@@ -370,6 +370,31 @@ def test_int8_gemv(tmp_path, k, n, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("k,n", [(128, 45), (4160, 70), (8192, 9), (8256, 33)])
+def test_int8_staged_gemv(tmp_path, k, n, device):
+    """The one-row int8 GEMV with x staged in shared memory
+    (ternary_gemv_i8_sx_k<K>, K <= 8192) is exact against int64 and equal
+    to ternary_gemv_i8_r1c4w4 (--gpu-int8-staged-x=false): K = 128 (lanes
+    past the row end), 4160 (3 steps, the last partly past the end), 8192
+    (4 whole steps; N = 9 leaves most warps of the persistent grid without
+    a column). K = 8256 is past the staged kernel: r1c4w4 either way."""
+    program, weights, trits, rng = _matmul_layer(tmp_path, "S", k, n, seed=k - n,
+                                                 element="Tensor<i8>", result="Tensor<i32>")
+    staged = cuda.load(_ptx_dir(tmp_path, program, weights, device)).S_forward
+    (tmp_path / "classic").mkdir()
+    classic = cuda.load(_ptx_dir(tmp_path / "classic", program, weights, device,
+                                 ["--gpu-int8-staged-x=false"])).S_forward
+    want = f"ternary_gemv_i8_sx_k{k}" if k <= 8192 else "ternary_gemv_i8_r1c4w4"
+    assert want in [s["launch"] for s in staged.description["steps"]]
+    assert "ternary_gemv_i8_r1c4w4" in [s["launch"] for s in classic.description["steps"]]
+    x = rng.integers(-128, 128, size=(1, k)).astype(np.int8)
+    x[0, -2:] = [-128, 127]
+    got = staged(x)
+    np.testing.assert_array_equal(got, x.astype(np.int64) @ trits.astype(np.int64))
+    np.testing.assert_array_equal(got, classic(x))
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_int8_bias(tmp_path, device):
     """`x @ w + b` with i8 x and an i32 bias: the bias is fused into the
     int8 kernels (the dp4a GEMV at batch 1, the tensor-core kernel above,
@@ -390,7 +415,7 @@ def test_int8_bias(tmp_path, device):
                                       "QB.b": torch.from_numpy(bias)})
     function = cuda.load(_ptx_dir(tmp_path, program, weights, device)).QB_forward
     kernels = [s["launch"] for s in function.description["steps"] if "launch" in s]
-    assert "ternary_mma_i8_m16n32" in kernels and "ternary_gemv_i8_r1c4w4" in kernels
+    assert "ternary_mma_i8_m16n32" in kernels and "ternary_gemv_i8_sx_k128" in kernels
     for batch in (1, 2, 16, 33):
         x = rng.integers(-128, 128, size=(batch, 128)).astype(np.int8)
         np.testing.assert_array_equal(function(x), x.astype(np.int64) @ trits + bias)

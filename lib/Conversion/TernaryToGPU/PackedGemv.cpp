@@ -41,6 +41,8 @@ namespace tritondsl {
 
 std::string PackedGemvConfig::kernelName() const {
   std::string name;
+  if (stagedX)
+    return "ternary_gemv_i8_sx_k" + std::to_string(reductionSize);
   if (mma && int8)
     name = "ternary_mma_i8_m16n32";
   else if (mma)
@@ -253,6 +255,8 @@ static gpu::GPUFuncOp unrollInt8StepLoops(gpu::GPUFuncOp kernel,
 
 gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
                                      const PackedGemvConfig &config) {
+  if (config.stagedX)
+    return buildStagedGemvKernel(builder, loc, config);
   if (config.mma)
     return unrollInt8StepLoops(buildPackedMmaKernel(builder, loc, config),
                                config);

@@ -40,13 +40,21 @@ struct PackedGemvConfig {
   /// requests in flight ahead of the loads, without the registers that
   /// double-buffered loads cost. 0: none.
   int64_t prefetchSteps = 0;
+  /// The one-row int8 GEMV with x staged in shared memory and a persistent
+  /// grid (StagedGemv.cpp), `ternary_gemv_i8_sx_k<reductionSize>`: its
+  /// shared memory is sized for K.
+  bool stagedX = false;
+  int64_t reductionSize = 0;
 
   /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_...,
   /// ternary_mma_i8_m16n32, ternary_mma_f32_m16n64[_w1] or
-  /// ternary_mma_f32_m1n64[_xs], each with _pf<D> for prefetchSteps.
+  /// ternary_mma_f32_m1n64[_xs], each with _pf<D> for prefetchSteps, or
+  /// ternary_gemv_i8_sx_k<K>.
   std::string kernelName() const;
   /// Whether `prefetchSteps` applies to this kernel.
-  bool canPrefetch() const { return rows == 1 || (mma && int8); }
+  bool canPrefetch() const {
+    return !stagedX && (rows == 1 || (mma && int8));
+  }
   /// The bits an f32 kernel ors into a masked trit code to make it a
   /// float: 0x4B000000 (the f32 2^23) for the GEMVs, 0x43004300 (the bf16
   /// pair 128) for the tensor-core kernels; none for int8. They arrive as
@@ -93,6 +101,32 @@ struct PackedGemvConfig {
     return PackedGemvConfig{16, 4, 4, /*int8=*/true, /*mma=*/true};
   }
 };
+
+/// The steps of ternary_gemv_i8_sx_k<K> along a row of K: 128-bit loads
+/// per lane, 64 k's each (2048 per warp).
+inline int64_t stagedSteps(int64_t k) { return (k + 2047) / 2048; }
+
+/// Whether the one-row int8 GEMV of reduction length `k` stages x in
+/// shared memory: k % 64 == 0 and at most 4 steps (k <= 8192), a whole
+/// column in the registers of a lane (StagedGemv.cpp: longer rows measured
+/// no faster than ternary_gemv_i8_r1c4w4).
+inline bool stagedXFits(int64_t k) {
+  return k > 0 && k % 64 == 0 && stagedSteps(k) <= 4;
+}
+
+/// The most blocks of ternary_gemv_i8_sx_k<K>: 3 per SM of an H100 or
+/// H200 (132 SMs); the warps stride over the columns. A whole number per
+/// SM matters: on the H200, 399 or 448 blocks (some SMs with a fourth)
+/// took 21.0-22.0 us against 19.6 for 396 (bench/results/2026-12-04-h200-
+/// explore/run4-8192.txt). An A100 (108 SMs) holds all 396 at once (4
+/// blocks of 256 threads fit), unevenly.
+constexpr int64_t kStagedBlocks = 3 * 132;
+
+/// Builds ternary_gemv_i8_sx_k<K> for `config` (`stagedX`), with the
+/// arguments of the int8 GEMVs.
+mlir::gpu::GPUFuncOp buildStagedGemvKernel(mlir::OpBuilder &builder,
+                                           mlir::Location loc,
+                                           const PackedGemvConfig &config);
 
 /// The index and i32 arithmetic the kernels are built of, at `b`'s
 /// insertion point.

@@ -77,6 +77,7 @@ bool isKernelMatmul(ternary::MatmulOp op) {
 struct KernelVariants {
   bool splitXOnce = false;
   int64_t prefetchSteps = 0;
+  bool int8StagedX = true;
 };
 
 /// The word-vector GEMV kernel for `op` at batches of one row
@@ -95,6 +96,11 @@ std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
                              : PackedGemvConfig::select(k, singleRow);
   if (config && config->mma && !config->int8 && config->rows == 1)
     config->splitX = variants.splitXOnce;
+  if (config && config->int8 && !config->mma && variants.int8StagedX &&
+      stagedXFits(k)) {
+    config->stagedX = true;
+    config->reductionSize = k;
+  }
   if (config && config->canPrefetch())
     config->prefetchSteps = variants.prefetchSteps;
   return config;
@@ -203,6 +209,8 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
               packedGemvFor(op, singleRow, variants)) {
         Value gridX = arith::CeilDivUIOp::create(
             b, l, columns, index(packed->blockColumns()));
+        if (packed->stagedX)
+          gridX = arith::MinUIOp::create(b, l, gridX, index(kStagedBlocks));
         Value gridY =
             arith::CeilDivUIOp::create(b, l, rows, index(packed->rows));
         SmallVector<Value> operands = arguments;
@@ -319,7 +327,9 @@ struct ConvertTernaryToGPUPass
     : tritondsl::impl::ConvertTernaryToGPUBase<ConvertTernaryToGPUPass> {
   using Base::Base;
 
-  KernelVariants variants() const { return {splitXOnce, prefetchSteps}; }
+  KernelVariants variants() const {
+    return {splitXOnce, prefetchSteps, int8StagedX};
+  }
 
   /// Parses the kernels into `module` (once) and builds the word-vector
   /// GEMV kernels of `packed` into their gpu.module.

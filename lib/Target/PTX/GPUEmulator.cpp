@@ -12,7 +12,8 @@
 // __tri_emu_syncwarp, gpu.shuffle calls of __tri_emu_shuffle (the value's
 // bits as i64) and __tri_emu_shuffle_valid, nvvm.dot.accumulate.4way (dp4a)
 // its arith expansion, nvvm.mma.sync (m16n8k16 s8 or bf16) calls of
-// __tri_emu_mma_m16n8k16_s8/_bf16, nvvm.prefetch (a hint) nothing; a
+// __tri_emu_mma_m16n8k16_s8/_bf16, nvvm.prefetch (a hint) nothing, the
+// hinted weight load (kWeightLoadPtx) an llvm.load of 4 words; a
 // workgroup attribution (shared memory) becomes a private memref.global
 // that starts as NaNs or all-ones bits (garbage, as on a GPU), which is the
 // block's own because the emulator runs one block at a time; a private
@@ -23,6 +24,7 @@
 //===----------------------------------------------------------------------===//
 #include "tritondsl/Target/PTX/PTXTarget.h"
 
+#include "tritondsl/Conversion/TernaryToGPU/Passes.h"
 #include "tritondsl/Pipelines/Pipelines.h"
 #include "tritondsl/Target/CPU/ObjectEmitter.h"
 
@@ -301,6 +303,24 @@ struct GPUKernelsToHostPass
       // A cache hint: nothing to run on the CPU.
       if (auto prefetch = dyn_cast<NVVM::PrefetchOp>(op)) {
         prefetch.erase();
+        return WalkResult::skip();
+      }
+      // The hinted weight load of the staged GEMV: a load of 4 words.
+      if (auto ptx = dyn_cast<NVVM::InlinePtxOp>(op);
+          ptx && ptx.getPtxCode() == tritondsl::kWeightLoadPtx) {
+        b.setInsertionPoint(ptx);
+        Location loc = ptx.getLoc();
+        Value address = LLVM::PtrToIntOp::create(
+            b, loc, b.getI64Type(), ptx.getReadOnlyArgs()[0]);
+        Value pointer = LLVM::IntToPtrOp::create(
+            b, loc, LLVM::LLVMPointerType::get(b.getContext()), address);
+        Value words = LLVM::LoadOp::create(
+            b, loc, VectorType::get({4}, b.getI32Type()), pointer,
+            /*alignment=*/16);
+        for (unsigned q = 0; q < 4; ++q)
+          ptx.getResult(q).replaceAllUsesWith(
+              vector::ExtractOp::create(b, loc, words, q).getResult());
+        ptx.erase();
         return WalkResult::skip();
       }
       if (isa_and_nonnull<NVVM::NVVMDialect>(op->getDialect()))

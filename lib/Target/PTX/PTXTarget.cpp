@@ -61,6 +61,13 @@ llvm::cl::opt<int64_t> gpuPrefetchSteps(
                    "measure)"),
     llvm::cl::init(0), llvm::cl::Hidden,
     llvm::cl::cat(getTargetOptionCategory()));
+llvm::cl::opt<bool> gpuInt8StagedX(
+    "gpu-int8-staged-x",
+    llvm::cl::desc("--target=ptx: the one-row int8 GEMV stages x in shared "
+                   "memory, ternary_gemv_i8_sx_k<K> (default); =false: "
+                   "ternary_gemv_i8_r1c4w4, to measure against"),
+    llvm::cl::init(true), llvm::cl::Hidden,
+    llvm::cl::cat(getTargetOptionCategory()));
 llvm::cl::opt<bool> gpuInvariantLoads(
     "gpu-invariant-loads",
     llvm::cl::desc("--target=ptx: the ternary kernels read their inputs "
@@ -102,6 +109,7 @@ public:
     gpuOptions.chip = gpuChip;
     gpuOptions.splitXOnce = gpuSplitXOnce;
     gpuOptions.invariantLoads = gpuInvariantLoads;
+    gpuOptions.int8StagedX = gpuInt8StagedX;
     gpuOptions.prefetchSteps = gpuPrefetchSteps;
     gpuOptions.emulator = options.emit == "emulator";
     buildTernaryGPUPipeline(pm, gpuOptions);
@@ -374,6 +382,7 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   lowering.gemvMaxBatch = options.gemvMaxBatch;
   lowering.splitXOnce = options.splitXOnce;
   lowering.prefetchSteps = options.prefetchSteps;
+  lowering.int8StagedX = options.int8StagedX;
   pm.addPass(createConvertTernaryToGPU(lowering));
   pm.addPass(std::make_unique<ReshapeToViewsPass>());
   pm.addPass(createDecomposeLinalgAggregates());

@@ -19,6 +19,7 @@
 // packed bytes. An input of rank 3 is the matrix of its rows (last cases).
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu | FileCheck %s
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu | FileCheck %s --check-prefix=DECODE
+// RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu=int8-staged-x=false | FileCheck %s --check-prefix=CLASSIC
 
 // CHECK: module attributes {gpu.container_module}
 // CHECK-LABEL: func.func @dynamic(
@@ -227,49 +228,88 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 
 // int8 activations with K % 64 == 0, exact i32: one row runs the dp4a
 // GEMV, more the tensor-core kernel (16 rows x 32 columns per block).
-// GEMV: per step a lane loads 16 x bytes per row (128-bit), transposes them
-// with vector.shuffle so that each 4 bytes match the codes
-// (w >> 2s) & 0x03030303 of a packed word, and accumulates
-// nvvm.dot.accumulate.4way (unsigned codes, signed x); the sum of the x
-// bytes (dp4a with ones) is subtracted once: sum((c - 1) x). No float op,
-// no multiply.
+// The GEMV of one row (K <= 8192) is ternary_gemv_i8_sx_k<K>: a persistent
+// grid of at most 396 blocks whose 256 threads first stage x in shared
+// memory (K rounded up to 2048 bytes), transposed with vector.shuffle so
+// that each 4 bytes match the codes (w >> 2s) & 0x03030303 of a packed
+// word, and sum it (dp4a with ones; the warps' sums meet after one
+// barrier); each warp then walks its columns, the next column's 128-bit
+// word vectors loaded (nvvm.inline_ptx, the L2::256B hint) before the
+// dp4a of this one's (unsigned codes, signed x). Exact: sum((c - 1) x) is
+// that of c x minus that of x. No float op, no multiply.
 // CHECK-LABEL: func.func @int8(
 // CHECK: %[[ONE:.*]] = arith.cmpi ule, %{{.*}}, %c1
 // CHECK: scf.if %[[ONE]] {
-// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_i8_r1c4w4 blocks in (%{{.*}}, %{{.*}}, %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?x?xi32>)
+// CHECK:   %[[PER8:.*]] = arith.ceildivui %{{.*}}, %c32 : index
+// CHECK:   %[[SX:.*]] = arith.minui %[[PER8]], %c396 : index
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_i8_sx_k64 blocks in (%[[SX]], %{{.*}}, %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?x?xi32>)
 // CHECK: } else {
 // CHECK:   %[[GX:.*]] = arith.ceildivui %{{.*}}, %c32 : index
 // CHECK:   %[[GY:.*]] = arith.ceildivui %{{.*}}, %c16 : index
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_mma_i8_m16n32 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1)
 // CHECK-NOT: ternary_gemm_f32 blocks
-// CHECK-LABEL: gpu.func @ternary_gemv_i8_r1c4w4(
-// CHECK-SAME: %[[GX:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xi8> {llvm.readonly}
+// CHECK-LABEL: gpu.func @ternary_gemv_i8_sx_k64(
+// CHECK-SAME: %[[SXX:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xi8> {llvm.readonly}
+// CHECK-SAME: workgroup(%[[XT:.*]] : memref<2048xi8, #gpu.address_space<workgroup>>, %[[PARTS:.*]] : memref<8xi32, #gpu.address_space<workgroup>>)
 // CHECK-NOT: arith.mulf
-// CHECK-NOT: arith.muli %{{.*}} : i32
-// The K loop unrolled by 2 (two steps' loads in one iteration), then the
-// remainder loop of the step it had.
-// CHECK:   %[[STEP2:.*]] = arith.muli %c128, %c2{{.*}} : index
-// CHECK:   scf.for %{{.*}} = %{{.*}} to %[[END2:.*]] step %[[STEP2]] {{.*}} -> (i32, i32, i32, i32, i32) {
-// CHECK:     %[[CHUNK:.*]] = vector.load %[[GX]][{{.*}}] {alignment = 16 : i64} : memref<?x?xi8>, vector<16xi8>
-// CHECK:     %[[T:.*]] = vector.shuffle %[[CHUNK]], %[[CHUNK]] [0, 4, 8, 12] : vector<16xi8>, vector<16xi8>
-// CHECK:     nvvm.dot.accumulate.4way %{{.*}} <unsigned>, %[[T]] <signed>
-// CHECK:     vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
+// CHECK:   nvvm.inline_ptx "ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {$0, $1, $2, $3}, [$4];" ro(%{{.*}} : !llvm.ptr<1>) -> i32, i32, i32, i32
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %c128 step %c256
+// CHECK:     %[[XC:.*]] = vector.load %[[SXX]][{{.*}}] {alignment = 16 : i64} : memref<?x?xi8>, vector<16xi8>
+// CHECK:     %[[XTR:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15]
+// CHECK:     vector.store %[[XTR]], %[[XT]]
+// CHECK-COUNT-4: nvvm.dot.accumulate.4way
+// CHECK-COUNT-5: gpu.shuffle xor
+// CHECK:   memref.store %{{.*}}, %[[PARTS]]
+// CHECK:   gpu.barrier
+// CHECK-COUNT-8: memref.load %[[PARTS]]
+// CHECK:   scf.for {{.*}} -> (vector<4xi32>) {
+// CHECK:     nvvm.inline_ptx "ld.global.nc.L1::no_allocate.L2::256B.v4.u32
+// CHECK-NOT: nvvm.inline_ptx
+// CHECK:     vector.load %[[XT]]
 // CHECK:     %[[CODES:.*]] = arith.andi %{{.*}}, %c50529027_i32 : i32
 // CHECK:     %[[V:.*]] = vector.broadcast %[[CODES]] : i32 to vector<1xi32>
 // CHECK:     %[[B:.*]] = vector.bitcast %[[V]] : vector<1xi32> to vector<4xi8>
-// CHECK:     nvvm.dot.accumulate.4way %[[B]] <unsigned>, %[[T]] <signed>
-// CHECK-COUNT-7: vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
-// CHECK-NOT: vector.load %{{.*}} : memref<?xi32>, vector<4xi32>
-// CHECK-NOT: arith.mulf
+// CHECK:     nvvm.dot.accumulate.4way %[[B]] <unsigned>, %{{.*}} <signed>
+// CHECK-COUNT-15: nvvm.dot.accumulate.4way
+// CHECK-NOT: nvvm.dot.accumulate.4way
+// CHECK-COUNT-5: gpu.shuffle xor {{.*}} : i32
+// CHECK:     arith.subi
+// CHECK:     memref.store
 // CHECK:     scf.yield
-// CHECK:   scf.for %{{.*}} = %[[END2]] to %{{.*}} step %c128{{.*}} -> (i32, i32, i32, i32, i32) {
-// CHECK-COUNT-4: vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
-// CHECK-NOT: vector.load %{{.*}} : memref<?xi32>, vector<4xi32>
-// CHECK:     scf.yield
-// CHECK:   arith.subi
-// CHECK-COUNT-20: gpu.shuffle xor {{.*}} : i32
 // CHECK-NOT: arith.mulf
 // CHECK: gpu.return
+// int8-staged-x=false: ternary_gemv_i8_r1c4w4, a grid of a block per 32
+// columns whose warps each load and transpose x on every step themselves.
+// CLASSIC-LABEL: func.func @int8(
+// CLASSIC:   gpu.launch_func @ternary_kernels::@ternary_gemv_i8_r1c4w4 blocks in (%{{.*}}, %{{.*}}, %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?x?xi32>)
+// CLASSIC-LABEL: gpu.func @ternary_gemv_i8_r1c4w4(
+// CLASSIC-SAME: %[[GX:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xi8> {llvm.readonly}
+// CLASSIC-NOT: arith.mulf
+// CLASSIC-NOT: arith.muli %{{.*}} : i32
+// The K loop unrolled by 2 (two steps' loads in one iteration), then the
+// remainder loop of the step it had.
+// CLASSIC:   %[[STEP2:.*]] = arith.muli %c128, %c2{{.*}} : index
+// CLASSIC:   scf.for %{{.*}} = %{{.*}} to %[[END2:.*]] step %[[STEP2]] {{.*}} -> (i32, i32, i32, i32, i32) {
+// CLASSIC:     %[[CHUNK:.*]] = vector.load %[[GX]][{{.*}}] {alignment = 16 : i64} : memref<?x?xi8>, vector<16xi8>
+// CLASSIC:     %[[T:.*]] = vector.shuffle %[[CHUNK]], %[[CHUNK]] [0, 4, 8, 12] : vector<16xi8>, vector<16xi8>
+// CLASSIC:     nvvm.dot.accumulate.4way %{{.*}} <unsigned>, %[[T]] <signed>
+// CLASSIC:     vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
+// CLASSIC:     %[[CODES:.*]] = arith.andi %{{.*}}, %c50529027_i32 : i32
+// CLASSIC:     %[[V:.*]] = vector.broadcast %[[CODES]] : i32 to vector<1xi32>
+// CLASSIC:     %[[B:.*]] = vector.bitcast %[[V]] : vector<1xi32> to vector<4xi8>
+// CLASSIC:     nvvm.dot.accumulate.4way %[[B]] <unsigned>, %[[T]] <signed>
+// CLASSIC-COUNT-7: vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
+// CLASSIC-NOT: vector.load %{{.*}} : memref<?xi32>, vector<4xi32>
+// CLASSIC-NOT: arith.mulf
+// CLASSIC:     scf.yield
+// CLASSIC:   scf.for %{{.*}} = %[[END2]] to %{{.*}} step %c128{{.*}} -> (i32, i32, i32, i32, i32) {
+// CLASSIC-COUNT-4: vector.load %{{.*}} {alignment = 16 : i64} : memref<?xi32>, vector<4xi32>
+// CLASSIC-NOT: vector.load %{{.*}} : memref<?xi32>, vector<4xi32>
+// CLASSIC:     scf.yield
+// CLASSIC:   arith.subi
+// CLASSIC-COUNT-20: gpu.shuffle xor {{.*}} : i32
+// CLASSIC-NOT: arith.mulf
+// CLASSIC: gpu.return
 // Tensor cores: 8 warps split K, each with four 16x8 i32 accumulator tiles
 // (16 loop values); per step a lane loads 64 x bytes of rows g and g + 8
 // and one 128-bit word vector per column, turns each code byte c into the

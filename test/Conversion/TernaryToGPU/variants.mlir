@@ -80,12 +80,13 @@ func.func @dynamic(%w: !ternary.packed<256x40>, %x: tensor<?x256xf32>) -> tensor
 
 // -----
 
-// prefetch-steps=2: the int8 GEMV (one row) and the int8 tensor-core
-// kernel (more rows) become _pf2 kernels whose K loop (unrolled by 2)
-// prefetches into L2, first in each step and only when that step is in
-// the row, the packed words 2 steps ahead of each of the lane's columns (4):
-// global pointers from the words' aligned pointer.
-// RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu=prefetch-steps=2 | FileCheck %s --check-prefix=PF
+// prefetch-steps=2: the int8 GEMV (one row; ternary_gemv_i8_r1c4w4 under
+// int8-staged-x=false) and the int8 tensor-core kernel (more rows) become
+// _pf2 kernels whose K loop (unrolled by 2) prefetches into L2, first in
+// each step and only when that step is in the row, the packed words 2
+// steps ahead of each of the lane's columns (4): global pointers from the
+// words' aligned pointer.
+// RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu="prefetch-steps=2 int8-staged-x=false" | FileCheck %s --check-prefix=PF
 // PF-LABEL: func.func @int8(
 // PF: gpu.launch_func @ternary_kernels::@ternary_gemv_i8_r1c4w4_pf2
 // PF: gpu.launch_func @ternary_kernels::@ternary_mma_i8_m16n32_pf2

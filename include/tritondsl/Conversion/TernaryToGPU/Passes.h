@@ -25,6 +25,12 @@ namespace tritondsl {
 /// it.
 constexpr llvm::StringLiteral kReadOnlyInputsAttr = "ternary.read_only_inputs";
 
+/// The weight loads of ternary_gemv_i8_sx_k<K> (nvvm.inline_ptx; results
+/// $0-$3, the global address $4): no L1 allocation, the L2 asked to fetch
+/// 256 bytes (sm_80 and later). The GPU emulator runs it as a plain load.
+constexpr llvm::StringLiteral kWeightLoadPtx =
+    "ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {$0, $1, $2, $3}, [$4];";
+
 #define GEN_PASS_DECL
 #include "tritondsl/Conversion/TernaryToGPU/Passes.h.inc"
 

@@ -94,6 +94,11 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
            "ternary_mma_f32_m1n64_xs, rather than in every block of "
            "ternary_mma_f32_m1n64 (a variant to measure: "
            "bench/gpu_bench.py --variants)">,
+    Option<"int8StagedX", "int8-staged-x", "bool", /*default=*/"true",
+           "One row, int8, K % 64 == 0 and x within 48 KiB of shared "
+           "memory: ternary_gemv_i8_sx_k<K> (x staged in shared memory, a "
+           "persistent grid, the next chunk's weights loaded ahead); "
+           "false: ternary_gemv_i8_r1c4w4">,
     Option<"prefetchSteps", "prefetch-steps", "int64_t", /*default=*/"0",
            "The one-row kernels and the int8 tensor-core kernel (`_pf<D>`) "
            "prefetch into L2 the packed weights of the lane's step D ahead "

@@ -40,6 +40,11 @@ struct TernaryGPUOptions : public PassPipelineOptions<TernaryGPUOptions> {
       llvm::cl::desc("convert-ternary-to-gpu split-x-once: the one-row f32 "
                      "tensor-core kernel reads x split once per call"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> int8StagedX{
+      *this, "int8-staged-x",
+      llvm::cl::desc("convert-ternary-to-gpu int8-staged-x: the one-row "
+                     "int8 GEMV stages x in shared memory"),
+      llvm::cl::init(true)};
   PassOptions::Option<int64_t> prefetchSteps{
       *this, "prefetch-steps",
       llvm::cl::desc("convert-ternary-to-gpu prefetch-steps: L2 prefetches "

@@ -1,0 +1,575 @@
+// Exploration, not product code: hand-written CUDA versions of the int8
+// (dp4a) ternary GEMV, to find out on a GPU which kernel structure reads
+// the packed weights closest to the copy bandwidth before building that
+// structure into convert-ternary-to-gpu (PackedGemv.cpp). Each kernel is
+// checked against an int64 host reference; times are per call, by CUDA
+// events around calls that rotate over weight copies spanning 512 MiB (past
+// the L2), as bench/gpu_bench.py does.
+//
+//   nvcc -O3 -arch=sm_90 -std=c++17 -o int8_gemv int8_gemv.cu && ./int8_gemv
+//
+// Layout (runtime/include/ternary_packing.h, offset2): w[n] is K/4 bytes,
+// trit k at bits 2(k % 4) of byte k / 4, code = trit + 1; y[n] = sum_k
+// trit * x[k], exact in i32.
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#define CHECK(call)                                                          \
+  do {                                                                       \
+    cudaError_t e = (call);                                                  \
+    if (e != cudaSuccess) {                                                  \
+      std::fprintf(stderr, "%s:%d %s\n", __FILE__, __LINE__,                 \
+                   cudaGetErrorString(e));                                   \
+      std::exit(1);                                                          \
+    }                                                                        \
+  } while (0)
+
+__device__ __forceinline__ int dp4aUS(unsigned codes, unsigned xs, int acc) {
+  int r;
+  asm("dp4a.u32.s32 %0, %1, %2, %3;" : "=r"(r) : "r"(codes), "r"(xs), "r"(acc));
+  return r;
+}
+
+// The 16 x bytes of v as 4 words t[p] = bytes {x[p], x[4+p], x[8+p], x[12+p]}.
+__device__ __forceinline__ void transpose16(uint4 v, unsigned t[4]) {
+#pragma unroll
+  for (int p = 0; p < 4; ++p) {
+    unsigned sel = p | ((4 + p) << 4);
+    unsigned lo = __byte_perm(v.x, v.y, sel);
+    unsigned hi = __byte_perm(v.z, v.w, sel);
+    t[p] = __byte_perm(lo, hi, 0x5410);
+  }
+}
+
+__device__ __forceinline__ int dotWord(unsigned word, const unsigned t[4],
+                                       int acc) {
+#pragma unroll
+  for (int p = 0; p < 4; ++p)
+    acc = dp4aUS((word >> (2 * p)) & 0x03030303u, t[p], acc);
+  return acc;
+}
+
+// 16 bytes of weights: a plain load (HINT 0), or ld.global.nc with
+// L1::no_allocate and the L2::256B prefetch-size hint (HINT 1).
+template <int HINT>
+__device__ __forceinline__ uint4 loadW(const uint32_t *p) {
+  if (HINT == 0)
+    return *reinterpret_cast<const uint4 *>(p);
+  uint4 v;
+  asm volatile("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];"
+               : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
+               : "l"(p));
+  return v;
+}
+
+__device__ __forceinline__ int warpSum(int v) {
+#pragma unroll
+  for (int o = 16; o; o >>= 1)
+    v += __shfl_xor_sync(0xffffffffu, v, o);
+  return v;
+}
+
+// A: the kernel convert-ternary-to-gpu builds today (ternary_gemv_i8_r1c4w4):
+// 8 warps, COLS columns per warp, a lane loads 16 bytes of each column and
+// the 64 x bytes of the step, K loop unrolled by UNROLL.
+template <int COLS, int UNROLL, int HINT = 0>
+__global__ __launch_bounds__(256) void gemvA(const int8_t *__restrict__ x,
+                                             const uint32_t *__restrict__ w,
+                                             int *__restrict__ y, int N,
+                                             int rowWords) {
+  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  int col0 = (blockIdx.x * 8 + warp) * COLS;
+  int acc[COLS] = {}, xsum = 0;
+  const uint32_t *rows[COLS];
+#pragma unroll
+  for (int j = 0; j < COLS; ++j)
+    rows[j] = w + (size_t)min(col0 + j, N - 1) * rowWords;
+#pragma unroll UNROLL
+  for (int s = lane * 4; s < rowWords; s += 128) {
+    const uint4 *xp = reinterpret_cast<const uint4 *>(x + s * 16);
+    unsigned t[4][4];
+#pragma unroll
+    for (int q = 0; q < 4; ++q) {
+      transpose16(xp[q], t[q]);
+#pragma unroll
+      for (int p = 0; p < 4; ++p)
+        xsum = __dp4a(0x01010101, (int)t[q][p], xsum);
+    }
+#pragma unroll
+    for (int j = 0; j < COLS; ++j) {
+      uint4 v = loadW<HINT>(rows[j] + s);
+      acc[j] = dotWord(v.x, t[0], acc[j]);
+      acc[j] = dotWord(v.y, t[1], acc[j]);
+      acc[j] = dotWord(v.z, t[2], acc[j]);
+      acc[j] = dotWord(v.w, t[3], acc[j]);
+    }
+  }
+  xsum = warpSum(xsum);
+#pragma unroll
+  for (int j = 0; j < COLS; ++j) {
+    int v = warpSum(acc[j]) - xsum;
+    if (lane == 0 && col0 + j < N)
+      y[col0 + j] = v;
+  }
+}
+
+// Stages x, transposed, in shared memory: chunk c = (t * 4 + q) * 32 + l
+// holds the 16 bytes that lane l uses as word q of step t (k = 64 l +
+// 2048 t + 16 q), so that a warp's 128-bit shared loads are conflict-free;
+// returns the sum of x. Every thread of the block takes part.
+__device__ int stageX(const int8_t *__restrict__ x, int K, uint4 *xt,
+                      int *blockSum) {
+  int sum = 0;
+  for (int c = threadIdx.x; c < K / 16; c += blockDim.x) {
+    int l = c & 31, tq = c >> 5, t = tq >> 2, q = tq & 3;
+    uint4 v = *reinterpret_cast<const uint4 *>(x + 64 * l + 2048 * t + 16 * q);
+    unsigned tr[4];
+    transpose16(v, tr);
+#pragma unroll
+    for (int p = 0; p < 4; ++p)
+      sum = __dp4a(0x01010101, (int)tr[p], sum);
+    xt[c] = make_uint4(tr[0], tr[1], tr[2], tr[3]);
+  }
+  sum = warpSum(sum);
+  if (threadIdx.x == 0)
+    *blockSum = 0;
+  __syncthreads();
+  if ((threadIdx.x & 31) == 0)
+    atomicAdd(blockSum, sum);
+  __syncthreads();
+  return *blockSum;
+}
+
+// B: x staged in shared memory (transposed once per block, not per warp);
+// each warp issues all STEPS x COLS of its weight loads first, then computes.
+// K = 2048 * STEPS.
+template <int COLS, int STEPS>
+__global__ __launch_bounds__(256) void gemvB(const int8_t *__restrict__ x,
+                                             const uint32_t *__restrict__ w,
+                                             int *__restrict__ y, int N) {
+  extern __shared__ uint4 xt[];
+  __shared__ int blockSum;
+  constexpr int rowWords = 128 * STEPS;
+  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  int col0 = (blockIdx.x * 8 + warp) * COLS;
+  uint4 v[COLS][STEPS];
+#pragma unroll
+  for (int j = 0; j < COLS; ++j) {
+    const uint32_t *row = w + (size_t)min(col0 + j, N - 1) * rowWords;
+#pragma unroll
+    for (int t = 0; t < STEPS; ++t)
+      v[j][t] = *reinterpret_cast<const uint4 *>(row + lane * 4 + 128 * t);
+  }
+  int xsum = stageX(x, 2048 * STEPS, xt, &blockSum);
+  int acc[COLS] = {};
+#pragma unroll
+  for (int t = 0; t < STEPS; ++t) {
+#pragma unroll
+    for (int q = 0; q < 4; ++q) {
+      uint4 xv = xt[(t * 4 + q) * 32 + lane];
+      unsigned tr[4] = {xv.x, xv.y, xv.z, xv.w};
+#pragma unroll
+      for (int j = 0; j < COLS; ++j) {
+        unsigned word = q == 0 ? v[j][t].x
+                        : q == 1 ? v[j][t].y
+                        : q == 2 ? v[j][t].z
+                                 : v[j][t].w;
+        acc[j] = dotWord(word, tr, acc[j]);
+      }
+    }
+  }
+#pragma unroll
+  for (int j = 0; j < COLS; ++j) {
+    int s = warpSum(acc[j]) - xsum;
+    if (lane == 0 && col0 + j < N)
+      y[col0 + j] = s;
+  }
+}
+
+// C: B made persistent: gridDim.x blocks (a whole number per SM) stage x
+// once, then loop over groups of 8 * COLS columns, the loads of the next
+// group issued before the arithmetic of this one.
+template <int COLS, int STEPS, int HINT = 0, bool AHEAD = false>
+__global__ __launch_bounds__(256) void gemvC(const int8_t *__restrict__ x,
+                                             const uint32_t *__restrict__ w,
+                                             int *__restrict__ y, int N) {
+  extern __shared__ uint4 xt[];
+  __shared__ int blockSum;
+  constexpr int rowWords = 128 * STEPS;
+  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  int groups = (N + 8 * COLS - 1) / (8 * COLS);
+  auto load = [&](int g, uint4 (&v)[COLS][STEPS]) {
+    int col0 = (g * 8 + warp) * COLS;
+#pragma unroll
+    for (int j = 0; j < COLS; ++j) {
+      const uint32_t *row = w + (size_t)min(col0 + j, N - 1) * rowWords;
+#pragma unroll
+      for (int t = 0; t < STEPS; ++t)
+        v[j][t] = loadW<HINT>(row + lane * 4 + 128 * t);
+    }
+  };
+  uint4 v[COLS][STEPS], next[COLS][STEPS];
+  int g = blockIdx.x;
+  if (g < groups)
+    load(g, v);
+  int xsum = stageX(x, 2048 * STEPS, xt, &blockSum);
+  for (; g < groups; g += gridDim.x) {
+    if (AHEAD && g + gridDim.x < groups)
+      load(g + gridDim.x, next);
+    int acc[COLS] = {};
+#pragma unroll
+    for (int t = 0; t < STEPS; ++t) {
+#pragma unroll
+      for (int q = 0; q < 4; ++q) {
+        uint4 xv = xt[(t * 4 + q) * 32 + lane];
+        unsigned tr[4] = {xv.x, xv.y, xv.z, xv.w};
+#pragma unroll
+        for (int j = 0; j < COLS; ++j) {
+          unsigned word = q == 0 ? v[j][t].x
+                          : q == 1 ? v[j][t].y
+                          : q == 2 ? v[j][t].z
+                                   : v[j][t].w;
+          acc[j] = dotWord(word, tr, acc[j]);
+        }
+      }
+    }
+    if (AHEAD) {
+#pragma unroll
+      for (int j = 0; j < COLS; ++j)
+#pragma unroll
+        for (int t = 0; t < STEPS; ++t)
+          v[j][t] = next[j][t];
+    } else if (g + gridDim.x < groups) {
+      load(g + gridDim.x, v);
+    }
+    int col0 = (g * 8 + warp) * COLS;
+#pragma unroll
+    for (int j = 0; j < COLS; ++j) {
+      int s = warpSum(acc[j]) - xsum;
+      if (lane == 0 && col0 + j < N)
+        y[col0 + j] = s;
+    }
+  }
+}
+
+
+// D: C with columns walked in chunks of CS steps (a unit = a column's
+// chunk, CH chunks per column, steps past the row end padded) and DEPTH
+// units of loads in flight ahead of the arithmetic; warp g of G takes
+// columns g, g + G, ... (the MLIR kernel's order).
+template <int CS, int CH, int DEPTH>
+__global__ __launch_bounds__(256) void gemvD(const int8_t *__restrict__ x,
+                                             const uint32_t *__restrict__ w,
+                                             int *__restrict__ y, int N,
+                                             int K) {
+  extern __shared__ uint4 xt[];
+  __shared__ int blockSum;
+  const int rowWords = K / 16;
+  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  int gw = blockIdx.x * 8 + warp, G = gridDim.x * 8;
+  int columns = gw < N ? (N - gw + G - 1) / G : 0;
+  int units = columns * CH;
+  auto load = [&](int u, uint4 (&v)[CS]) {
+    if (u >= units)
+      return;
+    int col = gw + (u / CH) * G, chunk = u % CH;
+    const uint32_t *row = w + (size_t)col * rowWords;
+#pragma unroll
+    for (int t = 0; t < CS; ++t) {
+      int off = lane * 4 + 128 * (chunk * CS + t);
+      v[t] = loadW<1>(row + (off < rowWords ? off : 0));
+    }
+  };
+  uint4 buf[DEPTH + 1][CS];
+#pragma unroll
+  for (int d = 0; d < DEPTH; ++d)
+    load(d, buf[d]);
+  // stage x, zeros past K
+  int sum = 0;
+  for (int c = threadIdx.x; c < CH * CS * 128; c += blockDim.x) {
+    int l = c & 31, tq = c >> 5, t = tq >> 2, q = tq & 3;
+    int kx = 64 * l + 2048 * t + 16 * q;
+    uint4 v = kx < K ? *reinterpret_cast<const uint4 *>(x + kx)
+                     : make_uint4(0, 0, 0, 0);
+    unsigned tr[4];
+    transpose16(v, tr);
+#pragma unroll
+    for (int p = 0; p < 4; ++p)
+      sum = __dp4a(0x01010101, (int)tr[p], sum);
+    xt[c] = make_uint4(tr[0], tr[1], tr[2], tr[3]);
+  }
+  sum = warpSum(sum);
+  if (threadIdx.x == 0)
+    blockSum = 0;
+  __syncthreads();
+  if (lane == 0)
+    atomicAdd(&blockSum, sum);
+  __syncthreads();
+  int xsum = blockSum, acc = 0;
+  for (int u = 0; u < units; ++u) {
+    // rotate: buf[0] is this unit's; load unit u + DEPTH into buf[DEPTH]
+    load(u + DEPTH, buf[DEPTH]);
+    int chunk = u % CH;
+#pragma unroll
+    for (int t = 0; t < CS; ++t) {
+#pragma unroll
+      for (int q = 0; q < 4; ++q) {
+        uint4 xv = xt[((chunk * CS + t) * 4 + q) * 32 + lane];
+        unsigned tr[4] = {xv.x, xv.y, xv.z, xv.w};
+        unsigned word = q == 0 ? buf[0][t].x
+                        : q == 1 ? buf[0][t].y
+                        : q == 2 ? buf[0][t].z
+                                 : buf[0][t].w;
+        acc = dotWord(word, tr, acc);
+      }
+    }
+    if (chunk == CH - 1) {
+      int s = warpSum(acc) - xsum;
+      if (lane == 0)
+        y[gw + (u / CH) * G] = s;
+      acc = 0;
+    }
+#pragma unroll
+    for (int d = 0; d < DEPTH; ++d)
+#pragma unroll
+      for (int t = 0; t < CS; ++t)
+        buf[d][t] = buf[d + 1][t];
+  }
+}
+
+// R: the read ceiling: every 16 bytes of w read once (grid-stride, 8 loads
+// in flight per thread), summed so that nothing is optimized away.
+template <int HINT>
+__global__ __launch_bounds__(256) void readAll(const uint4 *__restrict__ w,
+                                               size_t n, int *out) {
+  unsigned s = 0;
+  size_t stride = (size_t)gridDim.x * blockDim.x;
+  size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+  for (; i + 7 * stride < n; i += 8 * stride) {
+    uint4 v[8];
+#pragma unroll
+    for (int u = 0; u < 8; ++u)
+      v[u] = loadW<HINT>(reinterpret_cast<const uint32_t *>(w + i + u * stride));
+#pragma unroll
+    for (int u = 0; u < 8; ++u)
+      s ^= v[u].x ^ v[u].y ^ v[u].z ^ v[u].w;
+  }
+  for (; i < n; i += stride)
+    s ^= w[i].x ^ w[i].y ^ w[i].z ^ w[i].w;
+  if (s == 0x12345678u)
+    *out = s;
+}
+
+struct Case {
+  std::string name;
+  std::function<void(const int8_t *, const uint32_t *, int *)> launch;
+  bool checked = true;
+};
+
+int main(int argc, char **argv) {
+  int K = 8192, N = 28672, repeat = 50;
+  if (argc >= 3) {
+    K = std::atoi(argv[1]);
+    N = std::atoi(argv[2]);
+  }
+  cudaDeviceProp prop;
+  CHECK(cudaGetDeviceProperties(&prop, 0));
+  const int sms = prop.multiProcessorCount;
+  const size_t wBytes = (size_t)N * K / 4;
+  const int copies = (int)std::max<size_t>(1, ((size_t)512 << 20) / wBytes + 1);
+  std::printf("# %s, %d SMs; K=%d N=%d, weights %.1f MB, %d copies\n",
+              prop.name, sms, K, N, wBytes / 1e6, copies);
+
+  std::mt19937_64 rng(42);
+  std::vector<uint8_t> hw(wBytes);
+  std::vector<int8_t> hx(K);
+  for (auto &b : hw) {
+    uint8_t v = 0;
+    for (int i = 0; i < 4; ++i)
+      v |= (uint8_t)(rng() % 3) << (2 * i);
+    b = v;
+  }
+  for (auto &v : hx)
+    v = (int8_t)((int)(rng() % 255) - 127);
+  std::vector<long long> ref(N);
+  for (int n = 0; n < N; ++n) {
+    long long s = 0;
+    const uint8_t *row = hw.data() + (size_t)n * K / 4;
+    for (int k = 0; k < K; ++k)
+      s += (long long)(((row[k / 4] >> (2 * (k % 4))) & 3) - 1) * hx[k];
+    ref[n] = s;
+  }
+
+  int8_t *dx;
+  int *dy, *dummy;
+  std::vector<uint32_t *> dw(copies);
+  CHECK(cudaMalloc(&dx, K));
+  CHECK(cudaMalloc(&dy, N * sizeof(int)));
+  CHECK(cudaMalloc(&dummy, sizeof(int)));
+  CHECK(cudaMemcpy(dx, hx.data(), K, cudaMemcpyHostToDevice));
+  for (auto &p : dw) {
+    CHECK(cudaMalloc(&p, wBytes));
+    CHECK(cudaMemcpy(p, hw.data(), wBytes, cudaMemcpyHostToDevice));
+  }
+  // The copy bandwidth, as bench/gpu_bench.py measures it (read + written).
+  {
+    size_t bytes = (size_t)1 << 30;
+    void *a, *b;
+    CHECK(cudaMalloc(&a, bytes));
+    CHECK(cudaMalloc(&b, bytes));
+    cudaEvent_t e0, e1;
+    cudaEventCreate(&e0);
+    cudaEventCreate(&e1);
+    CHECK(cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice));
+    cudaEventRecord(e0);
+    for (int i = 0; i < 10; ++i)
+      cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice);
+    cudaEventRecord(e1);
+    cudaEventSynchronize(e1);
+    float ms;
+    cudaEventElapsedTime(&ms, e0, e1);
+    std::printf("# copy: %.0f GB/s read + written\n",
+                2.0 * bytes * 10 / (ms * 1e-3) / 1e9);
+    cudaFree(a);
+    cudaFree(b);
+  }
+
+  const int rowWords = K / 16;
+  std::vector<Case> cases;
+  auto grid = [&](int cols) { return (N + 8 * cols - 1) / (8 * cols); };
+  cases.push_back({"A c4 u2 (today)", [&](auto x, auto w, auto y) {
+                     gemvA<4, 2><<<grid(4), 256>>>(x, w, y, N, rowWords);
+                   }});
+  cases.push_back({"A c4 u2 hint", [&](auto x, auto w, auto y) {
+                     gemvA<4, 2, 1><<<grid(4), 256>>>(x, w, y, N, rowWords);
+                   }});
+  cases.push_back({"A c4 u1", [&](auto x, auto w, auto y) {
+                     gemvA<4, 1><<<grid(4), 256>>>(x, w, y, N, rowWords);
+                   }});
+  cases.push_back({"A c2 u2", [&](auto x, auto w, auto y) {
+                     gemvA<2, 2><<<grid(2), 256>>>(x, w, y, N, rowWords);
+                   }});
+  if (K % 2048 == 0 && K <= 4 * 2048 * 4) {
+    auto addB = [&](auto kernel, int cols, std::string name) {
+      CHECK(cudaFuncSetAttribute(kernel,
+                                 cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                 K));
+      cases.push_back({name, [=](auto x, auto w, auto y) {
+                         kernel<<<(N + 8 * cols - 1) / (8 * cols), 256, K>>>(
+                             x, w, y, N);
+                       }});
+    };
+    auto addC = [&](auto kernel, int cols, int perSM, std::string name) {
+      CHECK(cudaFuncSetAttribute(kernel,
+                                 cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                 K));
+      int groups = (N + 8 * cols - 1) / (8 * cols);
+      int blocks = std::min(sms * perSM, groups);
+      if (perSM < 0) { // balanced: every block the same number of groups
+        int each = (groups + sms * -perSM - 1) / (sms * -perSM);
+        blocks = (groups + each - 1) / each;
+      }
+      cases.push_back({name + " " + std::to_string(blocks) + " blocks",
+                       [=](auto x, auto w, auto y) {
+                         kernel<<<blocks, 256, K>>>(x, w, y, N);
+                       }});
+    };
+    if (K == 8192) {
+      addB(gemvB<1, 4>, 1, "B c1");
+      addB(gemvB<2, 4>, 2, "B c2");
+      addB(gemvB<4, 4>, 4, "B c4");
+      addC(gemvC<2, 4>, 2, 4, "C c2 x4");
+      addC(gemvC<2, 4>, 2, -4, "C c2 x4 balanced");
+      addC(gemvC<2, 4, 1>, 2, 4, "C c2 x4 hint");
+      addC(gemvC<2, 4, 1>, 2, -4, "C c2 x4 balanced hint");
+      addC(gemvC<1, 4>, 1, -4, "C c1 x4 balanced");
+      addC(gemvC<1, 4>, 1, -6, "C c1 x6 balanced");
+      addC(gemvC<1, 4, 0, true>, 1, -4, "C c1 ahead x4 balanced");
+      addC(gemvC<1, 4, 1, true>, 1, -4, "C c1 ahead x4 balanced hint");
+      addC(gemvC<1, 4, 1, true>, 1, 4, "C c1 ahead x4 hint");
+      addC(gemvC<1, 4, 1, true>, 1, 3, "C c1 ahead x3 hint");
+      addC(gemvC<2, 4, 0, true>, 2, -2, "C c2 ahead x2 balanced");
+      addC(gemvC<2, 4, 1, true>, 2, -2, "C c2 ahead x2 balanced hint");
+      addC(gemvC<4, 4>, 4, -2, "C c4 x2 balanced");
+    }
+  }
+
+  auto addD = [&](auto kernel, int cs, int ch, int blocks, std::string name) {
+    int bytes = cs * ch * 2048;
+    CHECK(cudaFuncSetAttribute(kernel,
+                               cudaFuncAttributeMaxDynamicSharedMemorySize,
+                               bytes));
+    cases.push_back({name + " " + std::to_string(blocks) + " blocks",
+                     [=](auto x, auto w, auto y) {
+                       kernel<<<blocks, 256, bytes>>>(x, w, y, N, K);
+                     }});
+  };
+  if (K == 8192) {
+    addD(gemvD<4, 1, 1>, 4, 1, 396, "D cs4 d1");
+    addD(gemvD<4, 1, 1>, 4, 1, 399, "D cs4 d1");
+    addD(gemvD<4, 1, 1>, 4, 1, 448, "D cs4 d1");
+    addD(gemvD<4, 1, 2>, 4, 1, 396, "D cs4 d2");
+    addD(gemvD<4, 1, 2>, 4, 1, 264, "D cs4 d2");
+    addD(gemvD<2, 2, 1>, 2, 2, 396, "D cs2 ch2 d1");
+    addD(gemvD<2, 2, 3>, 2, 2, 396, "D cs2 ch2 d3");
+  }
+  if (K == 28672) {
+    addD(gemvD<2, 7, 1>, 2, 7, 396, "D cs2 ch7 d1");
+    addD(gemvD<2, 7, 2>, 2, 7, 396, "D cs2 ch7 d2");
+    addD(gemvD<2, 7, 3>, 2, 7, 396, "D cs2 ch7 d3");
+    addD(gemvD<4, 4, 1>, 4, 4, 396, "D cs4 ch4 d1");
+    addD(gemvD<4, 4, 2>, 4, 4, 396, "D cs4 ch4 d2");
+    addD(gemvD<7, 2, 1>, 7, 2, 396, "D cs7 ch2 d1");
+    addD(gemvD<7, 2, 1>, 7, 2, 264, "D cs7 ch2 d1");
+  }
+  cases.push_back({"R read all, 4 blocks/SM", [&](auto, auto w, auto) {
+                     readAll<0><<<sms * 4, 256>>>(
+                         reinterpret_cast<const uint4 *>(w), wBytes / 16,
+                         dummy);
+                   }, false});
+  cases.push_back({"R read all, 4 blocks/SM, nc L2::256B", [&](auto, auto w, auto) {
+                     readAll<1><<<sms * 4, 256>>>(
+                         reinterpret_cast<const uint4 *>(w), wBytes / 16,
+                         dummy);
+                   }, false});
+
+  std::vector<int> hy(N);
+  cudaEvent_t e0, e1;
+  cudaEventCreate(&e0);
+  cudaEventCreate(&e1);
+  for (int round = 0; round < 2; ++round)
+    for (auto &c : cases) {
+      CHECK(cudaMemset(dy, 0, N * sizeof(int)));
+      c.launch(dx, dw[0], dy);
+      CHECK(cudaGetLastError());
+      CHECK(cudaDeviceSynchronize());
+      bool ok = true;
+      if (c.checked) {
+        CHECK(cudaMemcpy(hy.data(), dy, N * sizeof(int),
+                         cudaMemcpyDeviceToHost));
+        for (int n = 0; n < N; ++n)
+          ok &= hy[n] == ref[n];
+      }
+      for (int i = 0; i < 3; ++i)
+        c.launch(dx, dw[(i + 1) % copies], dy);
+      cudaEventRecord(e0);
+      for (int i = 0; i < repeat; ++i)
+        c.launch(dx, dw[(i + 4) % copies], dy);
+      cudaEventRecord(e1);
+      CHECK(cudaEventSynchronize(e1));
+      float ms;
+      cudaEventElapsedTime(&ms, e0, e1);
+      double us = ms * 1e3 / repeat;
+      std::printf("%-34s %7.2f us  %6.0f GB/s  %s\n", c.name.c_str(), us,
+                  wBytes / (us * 1e-6) / 1e9,
+                  c.checked ? (ok ? "exact" : "WRONG") : "");
+    }
+  return 0;
+}

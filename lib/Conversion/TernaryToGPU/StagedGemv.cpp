@@ -1,0 +1,358 @@
+//===- StagedGemv.cpp - the one-row int8 GEMV with x in shared memory -----===//
+//
+// ternary_gemv_i8_sx_k<K>: the int8 (dp4a) GEMV of one row when x fits in
+// shared memory (stagedXFits). Measured against the other structures in
+// CUDA first (bench/gpu_explore/int8_gemv.cu, "C c1 ahead hint"; raw in
+// bench/results/2026-12-04-h200-explore/): on an H200, 8192x28672, 17.6-18.0
+// us against 18.7-20.3 for the structure of ternary_gemv_i8_r1c4w4.
+//
+// - The block stages x once, transposed for dp4a, in shared memory: chunk
+//   c = (t * 4 + q) * 32 + l holds the 16 x bytes that lane l multiplies
+//   with word q of its 128-bit load of step t (k = 64 l + 2048 t + 16 q),
+//   byte 4p + j being x[k + 4j + p], so that a warp's 128-bit shared loads
+//   are conflict-free and no warp transposes x again. Staging also sums x.
+// - The grid is persistent (kStagedBlocks blocks at most, a whole number
+//   per SM): warp g of G computes columns g, g + G, ... one at a time, a
+//   column in `steps` 128-bit loads per lane (64 k's each; K <= 8192,
+//   stagedXFits).
+// - The loads of the next column are issued before the arithmetic of this
+//   one (two columns of registers), with ld.global.nc.L1::no_allocate and
+//   the L2::256B prefetch-size hint (kWeightLoadPtx): a lane's column reads
+//   whole 512-byte runs of the row, and the hint made the difference
+//   between this structure and the plain one (18.1 against 18.7 us).
+// - Words past the row end (K % 2048 != 0) are reloaded from the row's
+//   start (an L2 hit) and meet x bytes staged as zeros.
+// - Longer rows (chunks of a column in turn, the loads of the next chunk
+//   ahead) measured no faster than ternary_gemv_i8_r1c4w4 at K = 28672
+//   (19.5-23.7 against 19.3-21.4 us, bench/results/2026-12-04-h200-
+//   explore/run4-28672.txt), which they keep.
+//
+//===----------------------------------------------------------------------===//
+#include "PackedGemv.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace tritondsl {
+
+namespace {
+
+/// Builds the kernel; the argument layout is that of the int8 GEMVs.
+class StagedGemvBuilder {
+public:
+  StagedGemvBuilder(OpBuilder &b, Location loc, const PackedGemvConfig &config)
+      : b(b), loc(loc), math{b, loc}, k(config.reductionSize),
+        steps(stagedSteps(config.reductionSize)) {}
+
+  gpu::GPUFuncOp build(const PackedGemvConfig &config);
+
+private:
+  Value index(int64_t v) { return math.index(v); }
+  Value int32(int64_t v) { return math.i32(v); }
+  Value dp4a(Value codes, Value xs, Value sum);
+  Value bytes4(Value word);
+  Value loadWords(Value pointerBase, Value wordIndex);
+  SmallVector<Value> loadColumn(Value column);
+  void stageX(Value x, Value row, Value xt, Value partials, Value lane,
+              Value warp);
+
+  OpBuilder &b;
+  Location loc;
+  KernelMath math;
+  int64_t k;
+  int64_t steps;
+  // Set by build().
+  Value tid, lane, wordsBase, rowWords;
+};
+
+Value StagedGemvBuilder::dp4a(Value codes, Value xs, Value sum) {
+  MLIRContext *context = b.getContext();
+  return NVVM::DotAccumulate4WayOp::create(
+      b, loc, b.getI32Type(), codes,
+      NVVM::DotAccumulateTypeAttr::get(context,
+                                       NVVM::DotAccumulateType::UNSIGNED),
+      xs,
+      NVVM::DotAccumulateTypeAttr::get(context,
+                                       NVVM::DotAccumulateType::SIGNED),
+      sum);
+}
+
+/// An i32 as the vector<4xi8> of its bytes.
+Value StagedGemvBuilder::bytes4(Value word) {
+  return vector::BitCastOp::create(
+      b, loc, VectorType::get({4}, b.getI8Type()),
+      vector::BroadcastOp::create(b, loc, VectorType::get({1}, b.getI32Type()),
+                                  word));
+}
+
+/// The 4 packed words at `wordIndex` of the weights (global memory, whose
+/// generic address is the global one), by kWeightLoadPtx.
+Value StagedGemvBuilder::loadWords(Value pointerBase, Value wordIndex) {
+  Value address =
+      math.add(pointerBase, math.mul(wordIndex, index(4)));
+  Value pointer = LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext(), /*addressSpace=*/1),
+      arith::IndexCastOp::create(b, loc, b.getI64Type(), address).getResult());
+  Type i32 = b.getI32Type();
+  auto load = NVVM::InlinePtxOp::create(
+      b, loc, TypeRange{i32, i32, i32, i32}, ValueRange{pointer},
+      ValueRange{}, b.getStringAttr(kWeightLoadPtx), /*predicate=*/Value());
+  Value words = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(VectorType::get({4}, i32), int32_t(0)));
+  for (int64_t q = 0; q < 4; ++q)
+    words = vector::InsertOp::create(b, loc, load.getResult(q), words, q);
+  return words;
+}
+
+/// This lane's words of column `column`: one vector<4xi32> per step;
+/// words past the row end (K % 2048 != 0) are reloaded from the row's
+/// start, an L2 hit, against staged zeros.
+SmallVector<Value> StagedGemvBuilder::loadColumn(Value column) {
+  Value rowStart = math.mul(column, rowWords);
+  Value first = math.mul(lane, index(4));
+  int64_t rowLength = k / 16;
+  SmallVector<Value> words;
+  for (int64_t t = 0; t < steps; ++t) {
+    Value offset = math.add(first, index(128 * t));
+    if (128 * (t + 1) > rowLength)
+      offset = arith::SelectOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, offset,
+                                index(rowLength)),
+          offset, index(0));
+    words.push_back(loadWords(wordsBase, math.add(rowStart, offset)));
+  }
+  return words;
+}
+
+/// Every thread: x[row] transposed into `xt` (zeros past K), and this
+/// warp's sum of x into partials[warp].
+void StagedGemvBuilder::stageX(Value x, Value row, Value xt, Value partials,
+                               Value lane, Value warp) {
+  Type i8 = b.getI8Type();
+  auto bytes16 = VectorType::get({16}, i8);
+  int64_t xChunks = steps * 128;
+  auto loop = scf::ForOp::create(b, loc, tid, index(xChunks),
+                                 index(PackedGemvConfig::kThreads),
+                                 ValueRange{int32(0)});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value c = loop.getInductionVar();
+    Value l = arith::RemUIOp::create(b, loc, c, index(32));
+    Value tq = arith::DivUIOp::create(b, loc, c, index(32));
+    Value t = arith::DivUIOp::create(b, loc, tq, index(4));
+    Value q = arith::RemUIOp::create(b, loc, tq, index(4));
+    Value kx = math.add(math.add(math.mul(l, index(64)),
+                                 math.mul(t, index(2048))),
+                        math.mul(q, index(16)));
+    auto inK = scf::IfOp::create(
+        b, loc, TypeRange{bytes16},
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kx,
+                              index(k)),
+        /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(&inK.getThenRegion().front());
+      Value chunk = vector::LoadOp::create(b, loc, bytes16, x,
+                                           ValueRange{row, kx},
+                                           /*nontemporal=*/false,
+                                           llvm::MaybeAlign(16));
+      scf::YieldOp::create(b, loc, chunk);
+      b.setInsertionPointToStart(&inK.getElseRegion().front());
+      scf::YieldOp::create(
+          b, loc,
+          Value(arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(bytes16, int8_t(0)))));
+    }
+    const int64_t transpose[16] = {0, 4, 8,  12, 1, 5, 9,  13,
+                                   2, 6, 10, 14, 3, 7, 11, 15};
+    Value transposed = vector::ShuffleOp::create(
+        b, loc, inK.getResult(0), inK.getResult(0), transpose);
+    vector::StoreOp::create(b, loc, transposed, xt,
+                            ValueRange{math.mul(c, index(16))},
+                            /*nontemporal=*/false, llvm::MaybeAlign(16));
+    Value ones = bytes4(int32(0x01010101));
+    Value sum = loop.getRegionIterArgs()[0];
+    for (int64_t p = 0; p < 4; ++p) {
+      Value slice = vector::ShuffleOp::create(
+          b, loc, transposed, transposed,
+          ArrayRef<int64_t>{4 * p, 4 * p + 1, 4 * p + 2, 4 * p + 3});
+      sum = dp4a(ones, slice, sum);
+    }
+    scf::YieldOp::create(b, loc, sum);
+  }
+  Value sum = loop.getResult(0);
+  for (int64_t offset = 16; offset >= 1; offset /= 2)
+    sum = arith::AddIOp::create(
+        b, loc, sum,
+        gpu::ShuffleOp::create(b, loc, sum, int32(offset), int32(32),
+                               gpu::ShuffleMode::XOR)
+            .getShuffleResult());
+  auto first = scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                            index(0)),
+      /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&first.getThenRegion().front());
+  memref::StoreOp::create(b, loc, sum, partials, ValueRange{warp});
+}
+
+gpu::GPUFuncOp StagedGemvBuilder::build(const PackedGemvConfig &config) {
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
+  const int64_t warps = PackedGemvConfig::kThreads / 32;
+  int64_t xBytes = steps * 2048;
+  auto xtType = MemRefType::get({xBytes}, i8, MemRefLayoutAttrInterface{},
+                                workgroup);
+  auto partialsType =
+      MemRefType::get({warps}, i32, MemRefLayoutAttrInterface{}, workgroup);
+  gpu::GPUFuncOp kernel =
+      createKernel(b, loc, config, TypeRange{xtType, partialsType});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&kernel.getBody().front());
+  Value x = kernel.getArgument(0), w = kernel.getArgument(1);
+  Value bias = kernel.getArgument(3), y = kernel.getArgument(4);
+  Value xt = kernel.getWorkgroupAttributions()[0];
+  Value partials = kernel.getWorkgroupAttributions()[1];
+
+  Value c32 = index(32);
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  lane = arith::RemUIOp::create(b, loc, tid, c32);
+  Value warp = arith::DivUIOp::create(b, loc, tid, c32);
+  Value row = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  Value N = memref::DimOp::create(b, loc, w, 0);
+  rowWords = index(k / 16);
+  // The packed words of the weights: w has the identity layout (offset 0).
+  wordsBase = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, w);
+
+  // Warp g of G computes columns g, g + G, ...: `columns` of them.
+  Value warpId = math.add(
+      math.mul(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
+               index(warps)),
+      warp);
+  Value allWarps =
+      math.mul(gpu::GridDimOp::create(b, loc, gpu::Dimension::x),
+               index(warps));
+  Value columns = arith::SelectOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, warpId, N),
+      arith::CeilDivUIOp::create(b, loc, arith::SubIOp::create(b, loc, N,
+                                                               warpId),
+                                 allWarps),
+      index(0));
+  auto columnAt = [&](Value i) {
+    return math.add(warpId, math.mul(i, allWarps));
+  };
+  auto wordsType = VectorType::get({4}, i32);
+  Value zeroWords = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(wordsType, int32_t(0)));
+  SmallVector<Type> columnTypes(steps, wordsType);
+  SmallVector<Value> noWords(steps, zeroWords);
+  // The words of this warp's column `i`, zeros past its last.
+  auto loadIth = [&](Value i) -> SmallVector<Value> {
+    auto inColumns = scf::IfOp::create(
+        b, loc, columnTypes,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i, columns),
+        /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(&inColumns.getThenRegion().front());
+    scf::YieldOp::create(b, loc, loadColumn(columnAt(i)));
+    b.setInsertionPointToStart(&inColumns.getElseRegion().front());
+    scf::YieldOp::create(b, loc, noWords);
+    return SmallVector<Value>(inColumns.getResults());
+  };
+
+  // The first column's loads before the staging of x.
+  SmallVector<Value> firstWords = loadIth(index(0));
+  stageX(x, row, xt, partials, lane, warp);
+  gpu::BarrierOp::create(b, loc);
+  Value xSum = int32(0);
+  for (int64_t i = 0; i < warps; ++i)
+    xSum = arith::AddIOp::create(
+        b, loc, xSum,
+        memref::LoadOp::create(b, loc, partials, ValueRange{index(i)}));
+
+  Value biases = memref::DimOp::create(b, loc, bias, 0);
+  Value perBias = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
+                                        biases, index(1));
+  auto loop =
+      scf::ForOp::create(b, loc, index(0), columns, index(1), firstWords);
+  {
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value i = loop.getInductionVar();
+    SmallVector<Value> current(loop.getRegionIterArgs());
+    SmallVector<Value> next = loadIth(math.add(i, index(1)));
+    auto bytes16 = VectorType::get({16}, i8);
+    Value mask = int32(0x03030303);
+    Value acc = int32(0);
+    for (int64_t t = 0; t < steps; ++t) {
+      for (int64_t q = 0; q < 4; ++q) {
+        Value at = math.mul(math.add(index((t * 4 + q) * 32), lane),
+                            index(16));
+        Value xs = vector::LoadOp::create(b, loc, bytes16, xt,
+                                          ValueRange{at},
+                                          /*nontemporal=*/false,
+                                          llvm::MaybeAlign(16));
+        Value word = vector::ExtractOp::create(b, loc, current[t], q);
+        for (int64_t p = 0; p < 4; ++p) {
+          Value slice = vector::ShuffleOp::create(
+              b, loc, xs, xs,
+              ArrayRef<int64_t>{4 * p, 4 * p + 1, 4 * p + 2, 4 * p + 3});
+          Value shifted =
+              p ? Value(arith::ShRUIOp::create(b, loc, word, int32(2 * p)))
+                : word;
+          acc = dp4a(bytes4(arith::AndIOp::create(b, loc, shifted, mask)),
+                     slice, acc);
+        }
+      }
+    }
+    // The sum over the warp, stored by lane 0.
+    for (int64_t offset = 16; offset >= 1; offset /= 2)
+      acc = arith::AddIOp::create(
+          b, loc, acc,
+          gpu::ShuffleOp::create(b, loc, acc, int32(offset), int32(32),
+                                 gpu::ShuffleMode::XOR)
+              .getShuffleResult());
+    auto first = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                              index(0)),
+        /*withElseRegion=*/false);
+    {
+      OpBuilder::InsertionGuard store(b);
+      b.setInsertionPointToStart(&first.getThenRegion().front());
+      Value column = columnAt(i);
+      Value biasValue = memref::LoadOp::create(
+          b, loc, bias,
+          ValueRange{arith::SelectOp::create(b, loc, perBias, column,
+                                             index(0))});
+      // The sum of (c - 1) * x is that of c * x minus that of x.
+      Value out = arith::AddIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, acc, xSum), biasValue);
+      memref::StoreOp::create(b, loc, out, y, ValueRange{row, column});
+    }
+    scf::YieldOp::create(b, loc, next);
+  }
+  gpu::ReturnOp::create(b, loc);
+  return kernel;
+}
+
+} // namespace
+
+gpu::GPUFuncOp buildStagedGemvKernel(OpBuilder &builder, Location loc,
+                                     const PackedGemvConfig &config) {
+  return StagedGemvBuilder(builder, loc, config).build(config);
+}
+
+} // namespace tritondsl
