@@ -36,8 +36,8 @@ fp32. Each result is checked against a float64 product of the same trits
 prints why and exits 0.
 
 Kernel variants: `--prepare` also compiles each layer with the tritonc flags
-of every variant (default VARIANTS: the hidden --gpu-* options of
-docs/targets/ptx.md) into DIR/variants/NAME/, and the run times each one
+of every variant (default VARIANTS: the hidden --gpu-int8-staged-x=false
+of docs/targets/ptx.md) into DIR/variants/NAME/, and the run times each one
 right after the default kernels on the same operands, at
 `--variant-batches`, and prints a second table: its time and the default's
 over it (> 1: the variant is faster), each result checked as above.
@@ -51,10 +51,9 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DEFAULT_SHAPES = "4096x4096,8192x28672,28672x8192"
 # Kernel variants to measure against the default kernels: name=tritonc flags.
-VARIANTS = ("split-x=--gpu-split-x-once;nc=--gpu-invariant-loads;"
-            "split-x+nc=--gpu-split-x-once --gpu-invariant-loads;"
-            "pf1=--gpu-prefetch-steps=1;pf2=--gpu-prefetch-steps=2;"
-            "nc+pf2=--gpu-invariant-loads --gpu-prefetch-steps=2")
+# classic: the one-row int8 GEMV before ternary_gemv_i8_sx_k<K> (its
+# variant batch is 1).
+VARIANTS = "classic=--gpu-int8-staged-x=false"
 
 
 def parse_variants(text):

@@ -50,18 +50,16 @@ def find_tool(name):
 
 def trits_per_iteration(kernel):
     """Trits one lane decodes per iteration of the kernel's main loop, and
-    the rows of x they serve, from the kernel's configuration (a
-    prefetching variant, _pf<D>, as its kernel)."""
-    kernel = re.sub(r"_pf\d+$", "", kernel)
+    the rows of x they serve, from the kernel's configuration."""
     m = re.fullmatch(r"ternary_gemv_(?:f32|i8)_r(\d+)c(\d+)w(\d+)", kernel)
     if m:
         rows, columns, words = map(int, m.groups())
         return columns * words * 16, rows
     if kernel in ("ternary_mma_f32_m16n64", "ternary_mma_f32_m16n64_w1",
-                  "ternary_mma_f32_m1n64", "ternary_mma_f32_m1n64_xs"):
+                  "ternary_mma_f32_m1n64"):
         # 8 columns, 4 words each (one 128-bit load, or 4 32-bit ones for
-        # _w1); 16 rows or one (_xs: x split once per call).
-        return 8 * 4 * 16, 1 if "m1n64" in kernel else 16
+        # _w1); 16 rows or one.
+        return 8 * 4 * 16, 1 if kernel.endswith("m1n64") else 16
     if kernel == "ternary_mma_i8_m16n32":
         return 4 * 4 * 16, 16  # 4 columns, one 128-bit load each
     return None

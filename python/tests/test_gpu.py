@@ -263,66 +263,6 @@ def test_f32_mma_exact(tmp_path, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("k,n", [(64, 45), (1024, 100), (4160, 37)])
-def test_split_x_once_variant(tmp_path, k, n, device):
-    """--gpu-split-x-once (a kernel variant to measure): one f32 row runs
-    ternary_split_x_bf16 and ternary_mma_f32_m1n64_xs, which reads x split
-    once per call: against float64 and bit for bit against the default
-    kernels (the same mma on the same bf16 parts, in the same order) at
-    batch 1 (K = 4160: 65 chunks, warp 0 running 3 steps) and 5 (the
-    16-row kernel, unchanged)."""
-    program, weights, trits, rng = _matmul_layer(tmp_path, "V", k, n, seed=k + n)
-    (tmp_path / "xs").mkdir()
-    variant = cuda.load(_ptx_dir(tmp_path / "xs", program, weights, device,
-                                 ["--gpu-split-x-once"])).V_forward
-    default = cuda.load(_ptx_dir(tmp_path, program, weights, device)).V_forward
-    kernels = [s["launch"] for s in variant.description["steps"] if "launch" in s]
-    assert kernels[:2] == ["ternary_split_x_bf16", "ternary_mma_f32_m1n64_xs"]
-    assert "ternary_mma_f32_m1n64" not in kernels
-    for batch in (1, 5):
-        x = rng.standard_normal((batch, k)).astype(np.float32)
-        got = variant(x)
-        np.testing.assert_allclose(got, x.astype(np.float64) @ trits.astype(np.float64),
-                                   rtol=1e-5, atol=1e-4)
-        np.testing.assert_array_equal(got, default(x))
-
-
-@pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("element", ["f32", "i8"])
-def test_prefetch_variant(tmp_path, element, device):
-    """--gpu-prefetch-steps=2 (a kernel variant to measure; sm_90): the
-    _pf2 kernels compute what the default kernels do, bit for bit (f32) or
-    exactly (int8), at batch 1 (the one-row kernels) and 5 (the int8
-    tensor-core kernel; the f32 16-row kernel does not prefetch). K = 4160:
-    65 chunks, so the prefetch two steps ahead leaves the row in the last
-    steps. The emulator drops the prefetches (hints); on a GPU they run."""
-    import torch
-    if device == "cuda" and torch.cuda.get_device_capability() < (9, 0):
-        pytest.skip("the prefetch variant is compiled for sm_90")
-    k, n = 4160, 70
-    types = {} if element == "f32" else {"element": "Tensor<i8>", "result": "Tensor<i32>"}
-    program, weights, trits, rng = _matmul_layer(tmp_path, "P", k, n, seed=5, **types)
-    (tmp_path / "pf").mkdir()
-    flags = ["--gpu-chip=sm_90", "--gpu-prefetch-steps=2"]
-    variant = cuda.load(_ptx_dir(tmp_path / "pf", program, weights, device, flags)).P_forward
-    default = cuda.load(_ptx_dir(tmp_path, program, weights, device,
-                                 ["--gpu-chip=sm_90"])).P_forward
-    kernels = {s["launch"] for s in variant.description["steps"] if "launch" in s}
-    assert ({"ternary_mma_f32_m1n64_pf2"} if element == "f32"
-            else {"ternary_gemv_i8_sx_k4160", "ternary_mma_i8_m16n32_pf2"}) <= kernels
-    for batch in (1, 5):
-        if element == "f32":
-            x = rng.standard_normal((batch, k)).astype(np.float32)
-            want = x.astype(np.float64) @ trits.astype(np.float64)
-            np.testing.assert_allclose(variant(x), want, rtol=1e-5, atol=1e-4)
-        else:
-            x = rng.integers(-128, 128, size=(batch, k)).astype(np.int8)
-            want = x.astype(np.int64) @ trits.astype(np.int64)
-            np.testing.assert_array_equal(variant(x), want)
-        np.testing.assert_array_equal(variant(x), default(x))
-
-
-@pytest.mark.parametrize("device", DEVICES)
 def test_f32_mma_scale(tmp_path, device):
     """A quantize_ternary weight (the per-tensor scale its absmean gives)
     and a bias through the f32 tensor-core kernel's epilogue: the PyTorch

@@ -38,20 +38,22 @@ def test_prepare_then_run(tmp_path):
         assert manifest["chip"] == "sm_90"
         # The int8 layer where the dp4a GEMV applies (K % 64 == 0).
         assert (tmp_path / f"int8_{k}x{n}").is_dir() == (k % 64 == 0)
-        # Every kernel variant of the default VARIANTS, compiled with its flags.
-        for variant in ("split-x", "nc", "split-x+nc", "pf1", "pf2", "nc+pf2"):
-            assert (tmp_path / "variants" / variant / f"gemv_{k}x{n}").is_dir()
-            assert (tmp_path / "variants" / variant / f"int8_{k}x{n}").is_dir() == (k % 64 == 0)
-        variant_ptx = (tmp_path / "variants" / "split-x+nc" / f"gemv_{k}x{n}" /
-                       f"gemv_{k}x{n}.ptx").read_text()
-        assert ("ternary_mma_f32_m1n64_xs" in variant_ptx) == (k % 64 == 0)
-        assert "ld.global.nc" in variant_ptx
-        ptxas = _ptxas()
-        if ptxas:
-            for prefix in ("", "variants/split-x+nc/"):
-                subprocess.run([ptxas, "-arch=sm_90", str(tmp_path / f"{prefix}gemv_{k}x{n}" /
-                                                          f"gemv_{k}x{n}.ptx"),
-                                "-o", os.devnull], check=True)
+        # The variant of the default VARIANTS (classic: the one-row int8
+        # GEMV before ternary_gemv_i8_sx_k<K>), compiled with its flags.
+        assert (tmp_path / "variants" / "classic" / f"gemv_{k}x{n}").is_dir()
+        assert (tmp_path / "variants" / "classic" / f"int8_{k}x{n}").is_dir() == (k % 64 == 0)
+        if k % 64 == 0:
+            ptx = {prefix: (tmp_path / f"{prefix}int8_{k}x{n}" / f"int8_{k}x{n}.ptx").read_text()
+                   for prefix in ("", "variants/classic/")}
+            assert f"ternary_gemv_i8_sx_k{k}" in ptx[""]
+            assert "ternary_gemv_i8_r1c4w4" not in ptx[""]
+            assert "ternary_gemv_i8_r1c4w4" in ptx["variants/classic/"]
+            ptxas = _ptxas()
+            if ptxas:
+                for prefix in ptx:
+                    subprocess.run([ptxas, "-arch=sm_90", str(tmp_path / f"{prefix}int8_{k}x{n}" /
+                                                              f"int8_{k}x{n}.ptx"),
+                                    "-o", os.devnull], check=True)
     out = tmp_path / "rows.json"
     result = subprocess.run([sys.executable, str(BENCH), str(tmp_path), "--shapes", shapes,
                              "--batches", "1,17", "--repeat", "3", "--json", str(out)],
@@ -65,8 +67,8 @@ def test_prepare_then_run(tmp_path):
     assert len(rows) == 4
     assert all(row["max_rel_error"] < 1e-5 for row in rows), rows
     assert all(row["int8_exact"] for row in rows if row["shape"] == "64x96"), rows
-    # The variants at batch 1 (of --variant-batches 1,16): 6 per shape.
-    assert len(variants) == 12, variants
+    # The variant at batch 1 (of --variant-batches 1,16): 1 per shape.
+    assert len(variants) == 2, variants
     assert all(row["max_rel_error"] < 1e-5 for row in variants), variants
     assert all(row["int8_exact"] for row in variants if row["shape"] == "64x96"), variants
 
@@ -90,7 +92,6 @@ def test_sass_stats_one_lop3_per_code(tmp_path):
     out = tmp_path / "sass.json"
     subprocess.run([sys.executable, str(ROOT / "bench" / "sass_stats.py"),
                     str(tmp_path / "gemv_80x64"), str(tmp_path / "gemv_256x128"),
-                    str(tmp_path / "variants" / "split-x" / "gemv_256x128"),
                     "--json", str(out)], check=True)
     rows = {(row["kernel"], row["rows"]): row for row in json.loads(out.read_text())}
 
@@ -107,8 +108,7 @@ def test_sass_stats_one_lop3_per_code(tmp_path):
     assert gemv["opcodes"].get("FFMA", 0) + gemv["opcodes"].get("FADD", 0) == 128, gemv
     for kernel, tile_rows, mma in [("ternary_mma_f32_m16n64", 16, 384),
                                    ("ternary_mma_f32_m16n64", 8, 192),
-                                   ("ternary_mma_f32_m1n64", 1, 64),
-                                   ("ternary_mma_f32_m1n64_xs", 1, 64)]:
+                                   ("ternary_mma_f32_m1n64", 1, 64)]:
         row = rows[(kernel, tile_rows)]
         assert row["mma"] == mma, row
         pairs = row["trits"] // 2

@@ -25,7 +25,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -40,51 +39,17 @@ using namespace mlir;
 namespace tritondsl {
 
 std::string PackedGemvConfig::kernelName() const {
-  std::string name;
   if (stagedX)
     return "ternary_gemv_i8_sx_k" + std::to_string(reductionSize);
   if (mma && int8)
-    name = "ternary_mma_i8_m16n32";
-  else if (mma)
-    name = rows == 1    ? (splitX ? "ternary_mma_f32_m1n64_xs"
-                                  : "ternary_mma_f32_m1n64")
+    return "ternary_mma_i8_m16n32";
+  if (mma)
+    return rows == 1    ? "ternary_mma_f32_m1n64"
            : words == 4 ? "ternary_mma_f32_m16n64"
                         : "ternary_mma_f32_m16n64_w1";
-  else
-    name = ("ternary_gemv_" + Twine(int8 ? "i8" : "f32") + "_r" +
-            Twine(rows) + "c" + Twine(columns) + "w" + Twine(words))
-               .str();
-  if (prefetchSteps)
-    name += "_pf" + std::to_string(prefetchSteps);
-  return name;
-}
-
-void prefetchRowsL2(OpBuilder &b, Location loc, Value words,
-                    ArrayRef<Value> rowStarts, Value offset, Value rowEnd) {
-  MLIRContext *context = b.getContext();
-  auto inRow = scf::IfOp::create(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, offset,
-                            rowEnd),
-      /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&inRow.getThenRegion().front());
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, words);
-  Value four = arith::ConstantIndexOp::create(b, loc, 4);
-  for (Value start : rowStarts) {
-    Value index = arith::AddIOp::create(b, loc, start, offset);
-    Value address = arith::AddIOp::create(
-        b, loc, base, arith::MulIOp::create(b, loc, index, four));
-    Value pointer = LLVM::IntToPtrOp::create(
-        b, loc, LLVM::LLVMPointerType::get(context, /*addressSpace=*/1),
-        arith::IndexCastOp::create(b, loc, b.getI64Type(), address)
-            .getResult());
-    NVVM::PrefetchOp::create(
-        b, loc,
-        NVVM::PrefetchCacheLevelAttr::get(context,
-                                          NVVM::PrefetchCacheLevel::L2),
-        /*evictPriority=*/nullptr, pointer, /*predicate=*/Value());
-  }
+  return ("ternary_gemv_" + Twine(int8 ? "i8" : "f32") + "_r" + Twine(rows) +
+          "c" + Twine(columns) + "w" + Twine(words))
+      .str();
 }
 
 /// Loads, for every column j of the warp, this lane's `words` packed words
@@ -203,36 +168,26 @@ gpu::GPUFuncOp createKernel(OpBuilder &builder, Location loc,
   auto vectorOf = [&](Type element) {
     return MemRefType::get({dynamic}, element);
   };
-  Type element = config.int8 ? i8 : config.splitX ? i32 : f32;
+  Type element = config.int8 ? i8 : f32;
   Type result = config.int8 ? i32 : f32;
   SmallVector<Type> arguments = {matrix(element), matrix(i8), vectorOf(f32),
                                  vectorOf(result), matrix(result)};
   if (config.decodeBits())
     arguments.push_back(i32);
-  return createKernelFunc(builder, loc, config.kernelName(),
-                          builder.getFunctionType(arguments, {}), workgroup,
-                          /*readOnlyInputs=*/4);
-}
-
-gpu::GPUFuncOp createKernelFunc(OpBuilder &builder, Location loc,
-                                StringRef name, FunctionType type,
-                                TypeRange workgroup,
-                                unsigned readOnlyInputs) {
-  auto kernel = gpu::GPUFuncOp::create(builder, loc, name, type, workgroup);
+  FunctionType type = builder.getFunctionType(arguments, {});
+  auto kernel = gpu::GPUFuncOp::create(builder, loc, config.kernelName(), type,
+                                       workgroup);
   kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                   builder.getUnitAttr());
   kernel.setKnownBlockSizeAttr(
       builder.getDenseI32ArrayAttr({PackedGemvConfig::kThreads, 1, 1}));
-  markReadOnlyInputs(kernel, readOnlyInputs);
+  // The kernels' 128-bit shared loads and stores need 16-byte aligned
+  // buffers; the element type alone gives 1 (i8) or 4 (i32, f32).
+  for (unsigned i = 0; i < workgroup.size(); ++i)
+    kernel.setWorkgroupAttributionAttr(
+        i, LLVM::LLVMDialect::getAlignAttrName(),
+        builder.getI64IntegerAttr(16));
   return kernel;
-}
-
-void markReadOnlyInputs(gpu::GPUFuncOp kernel, unsigned inputs) {
-  OpBuilder b(kernel);
-  for (unsigned i = 0; i < inputs; ++i)
-    kernel.setArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName(),
-                      b.getUnitAttr());
-  kernel->setAttr(kReadOnlyInputsAttr, b.getUnitAttr());
 }
 
 /// The int8 kernels with their K loop unrolled by 2 (upstream
@@ -378,17 +333,6 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
           }
         });
     scf::YieldOp::create(b, loc, acc);
-  }
-
-  if (config.prefetchSteps) {
-    // The words of the step prefetchSteps ahead, if in the row, first in
-    // the step.
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    prefetchRowsL2(b, loc, packedWords, columnStart,
-                   math.add(loop.getInductionVar(),
-                            math.index(config.prefetchSteps * 32 * words)),
-                   rowWords);
   }
 
   // Sum each accumulator over the warp; lane 0 stores. int8: the sum of

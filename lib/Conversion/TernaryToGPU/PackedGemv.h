@@ -8,7 +8,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "tritondsl/Conversion/TernaryToGPU/Passes.h"
 
 #include <optional>
 #include <string>
@@ -29,17 +28,6 @@ struct PackedGemvConfig {
   /// when they are 32-bit words only (k % 16 == 0: the 16-row f32 kernel
   /// `_w1` loads word by word and masks the words past the row end).
   bool mma = false;
-  /// The one-row f32 tensor-core kernel (`_xs`) reads x already split
-  /// into its bf16 parts, a buffer [M, 96 * K / 64] of i32 that
-  /// ternary_split_x_bf16 writes once per call (splitXWords), instead of
-  /// each block splitting the x of its steps.
-  bool splitX = false;
-  /// The one-row kernels and the int8 tensor-core kernel (`_pf<D>`):
-  /// each step also prefetches into L2 (nvvm.prefetch, no data registers)
-  /// the packed words of the lane's step D ahead, if in the row: DRAM
-  /// requests in flight ahead of the loads, without the registers that
-  /// double-buffered loads cost. 0: none.
-  int64_t prefetchSteps = 0;
   /// The one-row int8 GEMV with x staged in shared memory and a persistent
   /// grid (StagedGemv.cpp), `ternary_gemv_i8_sx_k<reductionSize>`: its
   /// shared memory is sized for K.
@@ -47,14 +35,9 @@ struct PackedGemvConfig {
   int64_t reductionSize = 0;
 
   /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_...,
-  /// ternary_mma_i8_m16n32, ternary_mma_f32_m16n64[_w1] or
-  /// ternary_mma_f32_m1n64[_xs], each with _pf<D> for prefetchSteps, or
-  /// ternary_gemv_i8_sx_k<K>.
+  /// ternary_mma_i8_m16n32, ternary_mma_f32_m16n64[_w1],
+  /// ternary_mma_f32_m1n64 or ternary_gemv_i8_sx_k<K>.
   std::string kernelName() const;
-  /// Whether `prefetchSteps` applies to this kernel.
-  bool canPrefetch() const {
-    return !stagedX && (rows == 1 || (mma && int8));
-  }
   /// The bits an f32 kernel ors into a masked trit code to make it a
   /// float: 0x4B000000 (the f32 2^23) for the GEMVs, 0x43004300 (the bf16
   /// pair 128) for the tensor-core kernels; none for int8. They arrive as
@@ -150,31 +133,8 @@ struct KernelMath {
   }
 };
 
-/// Marks the first `inputs` arguments of `kernel` `llvm.readonly`, and the
-/// kernel kReadOnlyInputsAttr.
-void markReadOnlyInputs(mlir::gpu::GPUFuncOp kernel, unsigned inputs);
-
-/// PackedGemvConfig::prefetchSteps: when `offset` < `rowEnd`, prefetches
-/// into L2 the line holding element `rowStart + offset` of the 1-D i32
-/// memref `words` for each of `rowStarts` (element indices). `words` is a
-/// buffer in global memory, whose generic address is its global one
-/// (nvvm.prefetch of a global pointer: prefetch.global.L2; a hint, which
-/// the CPU emulator drops).
-void prefetchRowsL2(mlir::OpBuilder &b, mlir::Location loc, mlir::Value words,
-                    llvm::ArrayRef<mlir::Value> rowStarts, mlir::Value offset,
-                    mlir::Value rowEnd);
-
-/// A kernel `name` of `type` with `workgroup` memory and 256 threads whose
-/// first `readOnlyInputs` arguments are only read (markReadOnlyInputs).
-mlir::gpu::GPUFuncOp createKernelFunc(mlir::OpBuilder &builder,
-                                      mlir::Location loc,
-                                      llvm::StringRef name,
-                                      mlir::FunctionType type,
-                                      mlir::TypeRange workgroup,
-                                      unsigned readOnlyInputs);
-
 /// An empty kernel named and typed for `config` (the arguments below),
-/// with `workgroup` memory, 256 threads.
+/// with `workgroup` memory (each buffer 16-byte aligned), 256 threads.
 mlir::gpu::GPUFuncOp createKernel(mlir::OpBuilder &builder,
                                   mlir::Location loc,
                                   const PackedGemvConfig &config,
@@ -188,16 +148,6 @@ mlir::gpu::GPUFuncOp createKernel(mlir::OpBuilder &builder,
 mlir::gpu::GPUFuncOp buildPackedGemvKernel(mlir::OpBuilder &builder,
                                            mlir::Location loc,
                                            const PackedGemvConfig &config);
-
-/// The kernel that splits x (?x?xf32, K % 64 == 0) into the bf16 parts
-/// that the `_xs` kernel reads (?x?xi32, splitXWords(K) per row): for
-/// each 64-k chunk c of a row, part p (lo, mid, hi) of its 32 pairs
-/// (x[16q + i], x[16q + i + 8]), q < 4, i < 8, at words (3c + p) * 32 +
-/// 8q + i. One thread per pair; grid (ceildiv(32 * K / 64, 256), M).
-constexpr llvm::StringLiteral kSplitXKernel = "ternary_split_x_bf16";
-inline int64_t splitXWords(int64_t k) { return k / 64 * 96; }
-mlir::gpu::GPUFuncOp buildSplitXKernel(mlir::OpBuilder &builder,
-                                       mlir::Location loc);
 
 /// Builds the tensor-core kernel of `config` (`config.mma`; PackedMma.cpp),
 /// with the f32 or int8 arguments above.

@@ -49,10 +49,6 @@
 // the 8 lanes of a t, which need the same x, split 8 values each and
 // exchange the parts through shared memory.
 //
-// Variants to measure (PackedGemvConfig; off by default): the one-row
-// kernel reading x split once per call by ternary_split_x_bf16 (`_xs`), and
-// L2 prefetches of the packed words some steps ahead (`_pf<D>`).
-//
 //===----------------------------------------------------------------------===//
 #include "PackedGemv.h"
 
@@ -168,22 +164,6 @@ Value loadChunkWords(OpBuilder &b, Location loc, const KernelMath &math,
       /*nontemporal=*/false, llvm::MaybeAlign(16));
 }
 
-/// PackedGemvConfig::prefetchSteps: prefetches into L2 the chunk of the
-/// lane's step `steps` ahead (4 * kWarps chunks a step), if in the row,
-/// of each of `columns` (rows of whole chunks: rowWords = 4 * chunks).
-void prefetchChunks(OpBuilder &b, Location loc, const KernelMath &math,
-                    const MmaFrame &f, ArrayRef<Value> columns, Value chunk,
-                    int64_t steps) {
-  if (!steps)
-    return;
-  SmallVector<Value> rowStarts;
-  for (Value column : columns)
-    rowStarts.push_back(math.mul(column, f.rowWords));
-  Value ahead = math.add(chunk, math.index(steps * 4 * kWarps));
-  prefetchRowsL2(b, loc, f.packedWords, rowStarts,
-                 math.mul(ahead, math.index(4)), f.rowWords);
-}
-
 /// Every warp's `sums` to `partial` ([warp][value][lane]); then, inside
 /// the returned scf.if of warp 0 (where `b` is left), their sums over the
 /// warps in warp order.
@@ -290,7 +270,6 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
       LLVM::LLVMStructType::getLiteral(context, {i32, i32, i32, i32});
   SmallVector<Value> inits(kColumnTiles * 4, math.i32(0));
   auto step = [&](Value, Value chunk, Value inRow, SmallVector<Value> acc) {
-    prefetchChunks(b, loc, math, f, columnIndex, chunk, config.prefetchSteps);
     Value k0 = math.mul(chunk, math.index(kChunkTrits));
     // a[r][4q + s]: x bytes 4i + s (i = 0..3) of word q of row r's chunk.
     const int64_t transpose[16] = {0, 4, 8,  12, 1, 5, 9,  13,
@@ -368,41 +347,6 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
   return kernel;
 }
 
-/// x values `low` and `high` as bf16 pairs (i32 words): lo, mid, hi. hi
-/// is x truncated to bf16 (its upper 16 bits), mid the difference
-/// truncated, lo the rest: each difference is exact in f32 and holds at
-/// most 16, then 8, significant bits, so lo is a bf16 value and hi + mid +
-/// lo = x. A pair is the upper halves of two f32 (one prmt).
-std::array<Value, 3> splitToBF16(OpBuilder &b, Location loc, Value low,
-                                 Value high) {
-  Type f32 = b.getF32Type(), i32 = b.getI32Type();
-  auto pairOf = VectorType::get({2}, f32);
-  auto halves = VectorType::get({4}, b.getBF16Type());
-  auto words = VectorType::get({2}, i32);
-  Value rest =
-      vector::FromElementsOp::create(b, loc, pairOf, ValueRange{low, high});
-  Value upper = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(words, b.getI32IntegerAttr(0xFFFF0000)));
-  std::array<Value, 3> parts;
-  for (int64_t p = 2; p >= 0; --p) {
-    Value asHalves = vector::BitCastOp::create(b, loc, halves, rest);
-    Value pair = vector::ShuffleOp::create(b, loc, asHalves, asHalves,
-                                           ArrayRef<int64_t>{1, 3});
-    parts[p] = vector::ExtractOp::create(
-        b, loc,
-        vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), pair),
-        0);
-    if (!p)
-      break;
-    Value truncated = vector::BitCastOp::create(
-        b, loc, pairOf,
-        arith::AndIOp::create(
-            b, loc, vector::BitCastOp::create(b, loc, words, rest), upper));
-    rest = arith::SubFOp::create(b, loc, rest, truncated);
-  }
-  return parts;
-}
-
 /// The bf16 operands of the f32 tensor-core kernels, built at `b`'s
 /// insertion point: trits from packed words (A) and x split into three
 /// parts (B), as bf16 pairs in i32 registers.
@@ -451,6 +395,38 @@ public:
           : pair;
     return toWord(
         arith::AddFOp::create(b, loc, scaled, offsets[p], contract));
+  }
+
+  /// x values `low` and `high` as bf16 pairs: lo, mid, hi. hi is x
+  /// truncated to bf16 (its upper 16 bits), mid the difference truncated,
+  /// lo the rest: each difference is exact in f32 and holds at most 16,
+  /// then 8, significant bits, so lo is a bf16 value and hi + mid + lo = x.
+  /// A pair is the upper halves of two f32 (one prmt).
+  std::array<Value, 3> split(Value low, Value high) {
+    Type f32 = b.getF32Type(), i32 = b.getI32Type();
+    auto pairOf = VectorType::get({2}, f32);
+    auto halves = VectorType::get({4}, b.getBF16Type());
+    auto words = VectorType::get({2}, i32);
+    Value rest = vector::FromElementsOp::create(b, loc, pairOf,
+                                                ValueRange{low, high});
+    Value upper = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(words, b.getI32IntegerAttr(0xFFFF0000)));
+    std::array<Value, 3> parts;
+    for (int64_t p = 2; p >= 0; --p) {
+      Value asHalves = vector::BitCastOp::create(b, loc, halves, rest);
+      parts[p] = toWord(vector::ShuffleOp::create(
+          b, loc, asHalves, asHalves, ArrayRef<int64_t>{1, 3}));
+      if (!p)
+        break;
+      Value truncated = vector::BitCastOp::create(
+          b, loc, pairOf,
+          arith::AndIOp::create(
+              b, loc, vector::BitCastOp::create(b, loc, words, rest),
+              upper));
+      rest = arith::SubFOp::create(b, loc, rest, truncated);
+    }
+    return parts;
   }
 
 private:
@@ -601,9 +577,9 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
           // B of row group r: (x[2m], x[2m + 8]), (x[2m + 1], x[2m + 9]).
           SmallVector<std::array<std::array<Value, 3>, 2>> bs;
           for (int64_t r = 0; r < rowGroups; ++r)
-            bs.push_back(
-                {splitToBF16(b, loc, xs[r][2 * m], xs[r][2 * m + 8]),
-                 splitToBF16(b, loc, xs[r][2 * m + 1], xs[r][2 * m + 9])});
+            bs.push_back({operands.split(xs[r][2 * m], xs[r][2 * m + 8]),
+                          operands.split(xs[r][2 * m + 1],
+                                         xs[r][2 * m + 9])});
           for (int64_t j = 0; j < kColumnTiles; ++j) {
             // A: trits (2m, 2m + 8) then (2m + 1, 2m + 9) of columns
             // 16j + g and 16j + g + 8.
@@ -682,16 +658,14 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
   auto workgroup = gpu::AddressSpaceAttr::get(
       context, gpu::GPUDialect::getWorkgroupAddressSpace());
   // The split x of the warps' steps, two buffers: [step % 2][warp][t]
-  // [part][pair]; none when x arrives split (config.splitX).
+  // [part][pair].
   auto exchangeType = MemRefType::get({2 * kWarps * kWarpPairs}, i32,
                                       MemRefLayoutAttrInterface{}, workgroup);
-  SmallVector<Type, 2> shared = {partialType(context, kValues, f32)};
-  if (!config.splitX)
-    shared.push_back(exchangeType);
-  gpu::GPUFuncOp kernel = createKernel(builder, loc, config, shared);
+  gpu::GPUFuncOp kernel = createKernel(
+      builder, loc, config,
+      TypeRange{partialType(context, kValues, f32), exchangeType});
   Value partial = kernel.getWorkgroupAttributions()[0];
-  Value exchange =
-      config.splitX ? Value() : Value(kernel.getWorkgroupAttributions()[1]);
+  Value exchange = kernel.getWorkgroupAttributions()[1];
 
   OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
   Value x = kernel.getArgument(0), w = kernel.getArgument(1);
@@ -718,40 +692,25 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
                             math.mul(f.inGroup, math.index(kParts * kPairs)));
   Value fullMask = math.i32(-1);
 
-  // This step's exchange buffer (s % 2 of the step 4v + 32s) and the
-  // lane's pairs in it.
-  auto exchangePairs = [&](Value first) -> Value {
+  auto step = [&](Value first, Value chunk, Value inRow,
+                  SmallVector<Value> acc) {
+    // This step's buffer: s % 2 of the step 4v + 32s.
     Value stepIndex =
         arith::DivUIOp::create(b, loc, first, math.index(4 * kWarps));
     Value buffer = math.mul(
         arith::RemUIOp::create(b, loc, stepIndex, math.index(2)),
         math.index(kWarps * kWarpPairs));
-    return math.add(buffer, ownPairs);
-  };
-  // B of the step: part min(g, 2) of the 32 pairs of the lane's chunk,
-  // zero past the row (`pairs`: exchangePairs, unless x arrives split).
-  auto loadXPairs = [&](Value pairs, Value chunk,
-                        Value inRow) -> SmallVector<Value> {
-    SmallVector<Value> xPairs;
-    if (config.splitX) {
-      // Split once per call (ternary_split_x_bf16): words (3c + p) * 32
-      // of the row. Zero past the row: a clamped x times a zero trit could
-      // be inf * 0.
-      Value readBase = math.mul(
-          math.add(math.mul(chunk, math.index(kParts)), readPart),
-          math.index(kPairs));
-      Value zero = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(vec4(i32), b.getI32IntegerAttr(0)));
-      for (int64_t v = 0; v < kPairs / 4; ++v) {
-        Value loaded = vector::LoadOp::create(
-            b, loc, vec4(i32), x,
-            ValueRange{row, math.add(readBase, math.index(4 * v))},
-            /*nontemporal=*/false, llvm::MaybeAlign(16));
-        loaded = arith::SelectOp::create(b, loc, inRow, loaded, zero);
-        for (int64_t e = 0; e < 4; ++e)
-          xPairs.push_back(vector::ExtractOp::create(b, loc, loaded, e));
-      }
-      return xPairs;
+    Value pairs = math.add(buffer, ownPairs);
+    // The words of the lane's 8 columns (zero trits past the row).
+    SmallVector<Value> words;
+    for (Value column : f.columnIndex) {
+      Value loaded = loadChunkWords(b, loc, math, f, column, chunk);
+      words.push_back(arith::SelectOp::create(
+          b, loc, inRow, loaded,
+          arith::ConstantOp::create(
+              b, loc,
+              DenseElementsAttr::get(vec4(i32),
+                                     b.getI32IntegerAttr(0x55555555)))));
     }
     // Split the lane's 8 x values; store its 4 pairs of each part.
     Value k = math.add(math.mul(chunk, math.index(kChunkTrits)),
@@ -767,8 +726,8 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
     }
     std::array<SmallVector<Value>, kParts> split;
     for (int64_t e = 0; e < 4; ++e) {
-      std::array<Value, kParts> parts = splitToBF16(
-          b, loc, vector::ExtractOp::create(b, loc, halves[0], e),
+      std::array<Value, kParts> parts = operands.split(
+          vector::ExtractOp::create(b, loc, halves[0], e),
           vector::ExtractOp::create(b, loc, halves[1], e));
       for (int64_t p = 0; p < kParts; ++p)
         split[p].push_back(parts[p]);
@@ -783,6 +742,7 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
     NVVM::SyncWarpOp::create(b, loc, fullMask);
     // B: part min(g, 2) of the 32 pairs.
     Value readBase = math.add(pairs, math.mul(readPart, math.index(kPairs)));
+    SmallVector<Value> xPairs;
     for (int64_t v = 0; v < kPairs / 4; ++v) {
       Value loaded = vector::LoadOp::create(
           b, loc, vec4(i32), exchange,
@@ -791,26 +751,6 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
       for (int64_t e = 0; e < 4; ++e)
         xPairs.push_back(vector::ExtractOp::create(b, loc, loaded, e));
     }
-    return xPairs;
-  };
-
-  auto step = [&](Value first, Value chunk, Value inRow,
-                  SmallVector<Value> acc) {
-    prefetchChunks(b, loc, math, f, f.columnIndex, chunk,
-                   config.prefetchSteps);
-    Value pairs = config.splitX ? Value() : exchangePairs(first);
-    // The words of the lane's 8 columns (zero trits past the row).
-    SmallVector<Value> words;
-    for (Value column : f.columnIndex) {
-      Value loaded = loadChunkWords(b, loc, math, f, column, chunk);
-      words.push_back(arith::SelectOp::create(
-          b, loc, inRow, loaded,
-          arith::ConstantOp::create(
-              b, loc,
-              DenseElementsAttr::get(vec4(i32),
-                                     b.getI32IntegerAttr(0x55555555)))));
-    }
-    SmallVector<Value> xPairs = loadXPairs(pairs, chunk, inRow);
     for (int64_t wq = 0; wq < 4; ++wq) {
       SmallVector<Value> wordsQ;
       for (Value vector : words)
@@ -870,56 +810,6 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
   return kernel;
 }
 } // namespace
-
-gpu::GPUFuncOp buildSplitXKernel(OpBuilder &builder, Location loc) {
-  Type f32 = builder.getF32Type(), i32 = builder.getI32Type();
-  int64_t dynamic = ShapedType::kDynamic;
-  gpu::GPUFuncOp kernel = createKernelFunc(
-      builder, loc, kSplitXKernel,
-      builder.getFunctionType({MemRefType::get({dynamic, dynamic}, f32),
-                               MemRefType::get({dynamic, dynamic}, i32)},
-                              {}),
-      /*workgroup=*/{}, /*readOnlyInputs=*/1);
-
-  OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
-  KernelMath math{b, loc};
-  Value x = kernel.getArgument(0), xs = kernel.getArgument(1);
-  constexpr int64_t kPairs = kChunkTrits / 2;
-  // Pair 8q + i of chunk c: x[64c + 16q + i] and x[64c + 16q + i + 8].
-  Value pair = math.add(
-      math.mul(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
-               math.index(PackedGemvConfig::kThreads)),
-      gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x));
-  Value row = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
-  Value chunks = arith::DivUIOp::create(
-      b, loc, memref::DimOp::create(b, loc, x, 1), math.index(kChunkTrits));
-  Value inside =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, pair,
-                            math.mul(chunks, math.index(kPairs)));
-  auto ifInside = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
-  b.setInsertionPointToStart(&ifInside.getThenRegion().front());
-  Value chunk = arith::DivUIOp::create(b, loc, pair, math.index(kPairs));
-  Value within = arith::RemUIOp::create(b, loc, pair, math.index(kPairs));
-  Value k = math.add(
-      math.add(math.mul(chunk, math.index(kChunkTrits)),
-               math.mul(arith::DivUIOp::create(b, loc, within, math.index(8)),
-                        math.index(16))),
-      arith::RemUIOp::create(b, loc, within, math.index(8)));
-  Value low = memref::LoadOp::create(b, loc, x, ValueRange{row, k});
-  Value high = memref::LoadOp::create(
-      b, loc, x, ValueRange{row, math.add(k, math.index(8))});
-  std::array<Value, 3> parts = splitToBF16(b, loc, low, high);
-  for (int64_t p = 0; p < 3; ++p) {
-    Value word = math.add(
-        math.mul(math.add(math.mul(chunk, math.index(3)), math.index(p)),
-                 math.index(kPairs)),
-        within);
-    memref::StoreOp::create(b, loc, parts[p], xs, ValueRange{row, word});
-  }
-  b.setInsertionPointAfter(ifInside);
-  gpu::ReturnOp::create(b, loc);
-  return kernel;
-}
 
 gpu::GPUFuncOp buildPackedMmaKernel(OpBuilder &builder, Location loc,
                                     const PackedGemvConfig &config) {

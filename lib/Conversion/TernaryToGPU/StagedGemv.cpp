@@ -2,9 +2,10 @@
 //
 // ternary_gemv_i8_sx_k<K>: the int8 (dp4a) GEMV of one row when x fits in
 // shared memory (stagedXFits). Measured against the other structures in
-// CUDA first (bench/gpu_explore/int8_gemv.cu, "C c1 ahead hint"; raw in
-// bench/results/2026-12-04-h200-explore/): on an H200, 8192x28672, 17.6-18.0
-// us against 18.7-20.3 for the structure of ternary_gemv_i8_r1c4w4.
+// CUDA first (bench/gpu_explore/int8_gemv.cu, "C c1 ahead x3 hint"; raw in
+// bench/results/2026-12-04-h200-explore/): on an H200, 8192x28672, 17.6-17.9
+// us against 18.7-20.5 for the structure of ternary_gemv_i8_r1c4w4; built
+// here, 18.6 against 19.4 us in bench/gpu_bench.py (bench/RESULTS.md).
 //
 // - The block stages x once, transposed for dp4a, in shared memory: chunk
 //   c = (t * 4 + q) * 32 + l holds the 16 x bytes that lane l multiplies
@@ -18,8 +19,9 @@
 // - The loads of the next column are issued before the arithmetic of this
 //   one (two columns of registers), with ld.global.nc.L1::no_allocate and
 //   the L2::256B prefetch-size hint (kWeightLoadPtx): a lane's column reads
-//   whole 512-byte runs of the row, and the hint made the difference
-//   between this structure and the plain one (18.1 against 18.7 us).
+//   whole 512-byte runs of the row, and the hint is worth 3-4% here
+//   (17.8-18.1 against 18.5-18.7 us at 512 blocks; it made the structure
+//   of ternary_gemv_i8_r1c4w4 slower).
 // - Words past the row end (K % 2048 != 0) are reloaded from the row's
 //   start (an L2 hit) and meet x bytes staged as zeros.
 // - Longer rows (chunks of a column in turn, the loads of the next chunk
@@ -29,6 +31,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "PackedGemv.h"
+
+#include "tritondsl/Conversion/TernaryToGPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -58,10 +62,13 @@ private:
   Value int32(int64_t v) { return math.i32(v); }
   Value dp4a(Value codes, Value xs, Value sum);
   Value bytes4(Value word);
+  /// The i32 `value` summed over the warp (a gpu.shuffle xor butterfly).
+  Value warpSum(Value value);
+  /// An scf.if of lane 0, without an else region.
+  scf::IfOp ifLaneZero();
   Value loadWords(Value pointerBase, Value wordIndex);
   SmallVector<Value> loadColumn(Value column);
-  void stageX(Value x, Value row, Value xt, Value partials, Value lane,
-              Value warp);
+  void stageX(Value x, Value row, Value xt, Value partials, Value warp);
 
   OpBuilder &b;
   Location loc;
@@ -90,6 +97,24 @@ Value StagedGemvBuilder::bytes4(Value word) {
       b, loc, VectorType::get({4}, b.getI8Type()),
       vector::BroadcastOp::create(b, loc, VectorType::get({1}, b.getI32Type()),
                                   word));
+}
+
+Value StagedGemvBuilder::warpSum(Value value) {
+  for (int64_t offset = 16; offset >= 1; offset /= 2)
+    value = arith::AddIOp::create(
+        b, loc, value,
+        gpu::ShuffleOp::create(b, loc, value, int32(offset), int32(32),
+                               gpu::ShuffleMode::XOR)
+            .getShuffleResult());
+  return value;
+}
+
+scf::IfOp StagedGemvBuilder::ifLaneZero() {
+  return scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                            index(0)),
+      /*withElseRegion=*/false);
 }
 
 /// The 4 packed words at `wordIndex` of the weights (global memory, whose
@@ -135,7 +160,7 @@ SmallVector<Value> StagedGemvBuilder::loadColumn(Value column) {
 /// Every thread: x[row] transposed into `xt` (zeros past K), and this
 /// warp's sum of x into partials[warp].
 void StagedGemvBuilder::stageX(Value x, Value row, Value xt, Value partials,
-                               Value lane, Value warp) {
+                               Value warp) {
   Type i8 = b.getI8Type();
   auto bytes16 = VectorType::get({16}, i8);
   int64_t xChunks = steps * 128;
@@ -189,20 +214,9 @@ void StagedGemvBuilder::stageX(Value x, Value row, Value xt, Value partials,
     }
     scf::YieldOp::create(b, loc, sum);
   }
-  Value sum = loop.getResult(0);
-  for (int64_t offset = 16; offset >= 1; offset /= 2)
-    sum = arith::AddIOp::create(
-        b, loc, sum,
-        gpu::ShuffleOp::create(b, loc, sum, int32(offset), int32(32),
-                               gpu::ShuffleMode::XOR)
-            .getShuffleResult());
-  auto first = scf::IfOp::create(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
-                            index(0)),
-      /*withElseRegion=*/false);
+  Value sum = warpSum(loop.getResult(0));
   OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&first.getThenRegion().front());
+  b.setInsertionPointToStart(&ifLaneZero().getThenRegion().front());
   memref::StoreOp::create(b, loc, sum, partials, ValueRange{warp});
 }
 
@@ -274,7 +288,7 @@ gpu::GPUFuncOp StagedGemvBuilder::build(const PackedGemvConfig &config) {
 
   // The first column's loads before the staging of x.
   SmallVector<Value> firstWords = loadIth(index(0));
-  stageX(x, row, xt, partials, lane, warp);
+  stageX(x, row, xt, partials, warp);
   gpu::BarrierOp::create(b, loc);
   Value xSum = int32(0);
   for (int64_t i = 0; i < warps; ++i)
@@ -318,20 +332,10 @@ gpu::GPUFuncOp StagedGemvBuilder::build(const PackedGemvConfig &config) {
       }
     }
     // The sum over the warp, stored by lane 0.
-    for (int64_t offset = 16; offset >= 1; offset /= 2)
-      acc = arith::AddIOp::create(
-          b, loc, acc,
-          gpu::ShuffleOp::create(b, loc, acc, int32(offset), int32(32),
-                                 gpu::ShuffleMode::XOR)
-              .getShuffleResult());
-    auto first = scf::IfOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
-                              index(0)),
-        /*withElseRegion=*/false);
+    acc = warpSum(acc);
     {
       OpBuilder::InsertionGuard store(b);
-      b.setInsertionPointToStart(&first.getThenRegion().front());
+      b.setInsertionPointToStart(&ifLaneZero().getThenRegion().front());
       Value column = columnAt(i);
       Value biasValue = memref::LoadOp::create(
           b, loc, bias,

@@ -17,21 +17,14 @@
 //   4 tokens; the activations of the tile are staged in shared memory in
 //   chunks of 64 along K. grid = (ceildiv(N, 32), ceildiv(M, 32)).
 //
-// The inputs are only read (`llvm.readonly`), and no launch passes a result
-// buffer as an input (`ternary.read_only_inputs`: ternary-gpu-invariant-loads
-// may read them with ld.global.nc).
-//
 // Padding trits (k >= K in a row's last byte) are code 0b01, zero: they
 // never change a sum, so reads of x there are clamped to column K-1 instead
 // of branching.
 gpu.module @ternary_kernels {
-  gpu.func @ternary_gemv_f32(%x: memref<?x?xf32> {llvm.readonly},
-                             %w: memref<?x?xi8> {llvm.readonly},
-                             %scale: memref<?xf32> {llvm.readonly},
-                             %bias: memref<?xf32> {llvm.readonly},
+  gpu.func @ternary_gemv_f32(%x: memref<?x?xf32>, %w: memref<?x?xi8>,
+                             %scale: memref<?xf32>, %bias: memref<?xf32>,
                              %y: memref<?x?xf32>) kernel
-      attributes {known_block_size = array<i32: 256, 1, 1>,
-                  ternary.read_only_inputs} {
+      attributes {known_block_size = array<i32: 256, 1, 1>} {
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
     %c4 = arith.constant 4 : index
@@ -110,14 +103,11 @@ gpu.module @ternary_kernels {
     gpu.return
   }
 
-  gpu.func @ternary_gemm_f32(%x: memref<?x?xf32> {llvm.readonly},
-                             %w: memref<?x?xi8> {llvm.readonly},
-                             %scale: memref<?xf32> {llvm.readonly},
-                             %bias: memref<?xf32> {llvm.readonly},
+  gpu.func @ternary_gemm_f32(%x: memref<?x?xf32>, %w: memref<?x?xi8>,
+                             %scale: memref<?xf32>, %bias: memref<?xf32>,
                              %y: memref<?x?xf32>)
       workgroup(%tile: memref<32x64xf32, #gpu.address_space<workgroup>>)
-      kernel attributes {known_block_size = array<i32: 32, 8, 1>,
-                         ternary.read_only_inputs} {
+      kernel attributes {known_block_size = array<i32: 32, 8, 1>} {
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
     %c4 = arith.constant 4 : index

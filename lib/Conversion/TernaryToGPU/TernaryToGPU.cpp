@@ -73,36 +73,24 @@ bool isKernelMatmul(ternary::MatmulOp op) {
          isInt8KernelMatmul(op);
 }
 
-/// The kernel variants of convert-ternary-to-gpu's options (Passes.td).
-struct KernelVariants {
-  bool splitXOnce = false;
-  int64_t prefetchSteps = 0;
-  bool int8StagedX = true;
-};
-
 /// The word-vector GEMV kernel for `op` at batches of one row
 /// (`singleRow`) or more, or none (the byte kernel `ternary_gemv_f32`).
-/// Int8 matmuls always have one. With `variants.splitXOnce`, the one-row f32 tensor-core kernel is the
-/// one that reads x split by ternary_split_x_bf16; `prefetchSteps` goes to
-/// the kernels that prefetch.
+/// Int8 matmuls always have one; for one row, ternary_gemv_i8_sx_k<K>
+/// where it applies unless `int8StagedX` is false (Passes.td).
 std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
                                               bool singleRow,
-                                              KernelVariants variants = {}) {
+                                              bool int8StagedX = true) {
   int64_t k = reductionSize(op);
   if (ShapedType::isDynamic(k))
     return std::nullopt;
   std::optional<PackedGemvConfig> config =
       isInt8KernelMatmul(op) ? PackedGemvConfig::selectInt8(k, singleRow)
                              : PackedGemvConfig::select(k, singleRow);
-  if (config && config->mma && !config->int8 && config->rows == 1)
-    config->splitX = variants.splitXOnce;
-  if (config && config->int8 && !config->mma && variants.int8StagedX &&
+  if (config && config->int8 && !config->mma && int8StagedX &&
       stagedXFits(k)) {
     config->stagedX = true;
     config->reductionSize = k;
   }
-  if (config && config->canPrefetch())
-    config->prefetchSteps = variants.prefetchSteps;
   return config;
 }
 
@@ -158,9 +146,9 @@ Value toVector(OpBuilder &b, Location loc, Value value, float fill,
 
 struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   MatmulToKernel(const TypeConverter &converter, MLIRContext *context,
-                 int64_t gemvMaxBatch, KernelVariants variants)
+                 int64_t gemvMaxBatch, bool int8StagedX)
       : OpConversionPattern(converter, context, /*benefit=*/2),
-        gemvMaxBatch(gemvMaxBatch), variants(variants) {}
+        gemvMaxBatch(gemvMaxBatch), int8StagedX(int8StagedX) {}
 
   LogicalResult
   matchAndRewrite(ternary::MatmulOp op, OpAdaptor adaptor,
@@ -206,7 +194,7 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     // The GEMV for batches of one row (`singleRow`) or more.
     auto launchGemv = [&](OpBuilder &b, Location l, bool singleRow) {
       if (std::optional<PackedGemvConfig> packed =
-              packedGemvFor(op, singleRow, variants)) {
+              packedGemvFor(op, singleRow, int8StagedX)) {
         Value gridX = arith::CeilDivUIOp::create(
             b, l, columns, index(packed->blockColumns()));
         if (packed->stagedX)
@@ -214,28 +202,6 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
         Value gridY =
             arith::CeilDivUIOp::create(b, l, rows, index(packed->rows));
         SmallVector<Value> operands = arguments;
-        if (packed->splitX) {
-          // x split into bf16 parts first, into a temporary of one row
-          // (this kernel runs for one row only).
-          auto splitType = MemRefType::get(
-              {1, splitXWords(reductionSize(op))}, b.getI32Type());
-          Value split = memref::CastOp::create(
-              b, l,
-              MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
-                              b.getI32Type()),
-              memref::AllocOp::create(b, l, splitType));
-          // One thread per pair of x values.
-          int64_t pairs = splitXWords(reductionSize(op)) / 3;
-          gpu::LaunchFuncOp::create(
-              b, l, kernelRef(b, kSplitXKernel),
-              gpu::KernelDim3{
-                  index(llvm::divideCeil(pairs, PackedGemvConfig::kThreads)),
-                  rows, one},
-              gpu::KernelDim3{index(PackedGemvConfig::kThreads), one, one},
-              /*dynamicSharedMemorySize=*/Value(),
-              ValueRange{arguments[0], split});
-          operands[0] = split;
-        }
         if (std::optional<int32_t> bits = packed->decodeBits())
           operands.push_back(arith::ConstantIntOp::create(b, l, *bits, 32));
         gpu::LaunchFuncOp::create(
@@ -320,16 +286,12 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   }
 
   int64_t gemvMaxBatch;
-  KernelVariants variants;
+  bool int8StagedX;
 };
 
 struct ConvertTernaryToGPUPass
     : tritondsl::impl::ConvertTernaryToGPUBase<ConvertTernaryToGPUPass> {
   using Base::Base;
-
-  KernelVariants variants() const {
-    return {splitXOnce, prefetchSteps, int8StagedX};
-  }
 
   /// Parses the kernels into `module` (once) and builds the word-vector
   /// GEMV kernels of `packed` into their gpu.module.
@@ -349,12 +311,9 @@ struct ConvertTernaryToGPUPass
     auto kernels = module.lookupSymbol<gpu::GPUModuleOp>(kKernelModule);
     OpBuilder b = OpBuilder::atBlockEnd(kernels.getBody());
     std::set<std::string> built;
-    for (const PackedGemvConfig &config : packed) {
+    for (const PackedGemvConfig &config : packed)
       if (built.insert(config.kernelName()).second)
         buildPackedGemvKernel(b, kernels.getLoc(), config);
-      if (config.splitX && built.insert(kSplitXKernel.str()).second)
-        buildSplitXKernel(b, kernels.getLoc());
-    }
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     UnitAttr::get(&getContext()));
     return success();
@@ -365,10 +324,6 @@ struct ConvertTernaryToGPUPass
     MLIRContext *context = &getContext();
     if (gemvMaxBatch < 0) {
       module.emitError("gemv-max-batch must not be negative");
-      return signalPassFailure();
-    }
-    if (prefetchSteps < 0 || prefetchSteps > 8) {
-      module.emitError("prefetch-steps must be between 0 and 8");
       return signalPassFailure();
     }
     bool anyKernel = false;
@@ -393,20 +348,18 @@ struct ConvertTernaryToGPUPass
         bool oneRow = hasOneRowKernel(matmul, gemvMaxBatch);
         if (oneRow && (dynamicBatch || batch <= 1))
           packed.push_back(
-              *packedGemvFor(matmul, /*singleRow=*/true, variants()));
+              *packedGemvFor(matmul, /*singleRow=*/true, int8StagedX));
         if (!oneRow || dynamicBatch || batch > 1)
-          packed.push_back(
-              *packedGemvFor(matmul, /*singleRow=*/false, variants()));
+          packed.push_back(*packedGemvFor(matmul, /*singleRow=*/false));
         return WalkResult::advance();
       }
       if ((dynamicBatch || batch <= 1) && gemvMaxBatch >= 1)
         if (auto config =
-                packedGemvFor(matmul, /*singleRow=*/true, variants()))
+                packedGemvFor(matmul, /*singleRow=*/true, int8StagedX))
           packed.push_back(*config);
       if ((dynamicBatch || batch > 1) && gemvMaxBatch > 1 &&
           (dynamicBatch || batch <= gemvMaxBatch))
-        if (auto config =
-                packedGemvFor(matmul, /*singleRow=*/false, variants()))
+        if (auto config = packedGemvFor(matmul, /*singleRow=*/false))
           packed.push_back(*config);
       return WalkResult::advance();
     });
@@ -427,7 +380,7 @@ struct ConvertTernaryToGPUPass
 
     RewritePatternSet patterns(context);
     patterns.add<MatmulToKernel>(typeConverter, context, gemvMaxBatch,
-                                 variants());
+                                 int8StagedX);
     populateTernaryToLinalgConversionPatterns(typeConverter, patterns,
                                               /*useMicrokernels=*/false);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(

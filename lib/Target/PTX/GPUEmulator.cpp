@@ -12,14 +12,14 @@
 // __tri_emu_syncwarp, gpu.shuffle calls of __tri_emu_shuffle (the value's
 // bits as i64) and __tri_emu_shuffle_valid, nvvm.dot.accumulate.4way (dp4a)
 // its arith expansion, nvvm.mma.sync (m16n8k16 s8 or bf16) calls of
-// __tri_emu_mma_m16n8k16_s8/_bf16, nvvm.prefetch (a hint) nothing, the
-// hinted weight load (kWeightLoadPtx) an llvm.load of 4 words; a
-// workgroup attribution (shared memory) becomes a private memref.global
-// that starts as NaNs or all-ones bits (garbage, as on a GPU), which is the
-// block's own because the emulator runs one block at a time; a private
-// attribution a memref.alloca. After the LLVM lowering each kernel K gets
-// the entry point __tri_emu_kernel_K(ptr params), which loads its
-// arguments from cuLaunchKernel's parameter array.
+// __tri_emu_mma_m16n8k16_s8/_bf16, the hinted weight load (kWeightLoadPtx)
+// an llvm.load of 4 words; a workgroup attribution (shared memory) becomes
+// a private memref.global that starts as NaNs or all-ones bits (garbage, as
+// on a GPU), which is the block's own because the emulator runs one block
+// at a time; a private attribution a memref.alloca. After the LLVM
+// lowering each kernel K gets the entry point __tri_emu_kernel_K(ptr
+// params), which loads its arguments from cuLaunchKernel's parameter
+// array.
 //
 //===----------------------------------------------------------------------===//
 #include "tritondsl/Target/PTX/PTXTarget.h"
@@ -298,11 +298,6 @@ struct GPUKernelsToHostPass
                              declare(module, "__tri_emu_syncwarp", {}, {}),
                              ValueRange{});
         sync.erase();
-        return WalkResult::skip();
-      }
-      // A cache hint: nothing to run on the CPU.
-      if (auto prefetch = dyn_cast<NVVM::PrefetchOp>(op)) {
-        prefetch.erase();
         return WalkResult::skip();
       }
       // The hinted weight load of the staged GEMV: a load of 4 words.

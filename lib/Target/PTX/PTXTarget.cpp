@@ -44,35 +44,14 @@ llvm::cl::opt<std::string> gpuChip(
     llvm::cl::desc("The NVIDIA architecture of --target=ptx: sm_80 "
                    "(default) or sm_90"),
     llvm::cl::init("sm_80"), llvm::cl::cat(getTargetOptionCategory()));
-// Kernel variants, for measuring on a GPU (bench/gpu_bench.py --variants):
+// A kernel choice to measure against (bench/gpu_bench.py --variants):
 // under --help-hidden.
-llvm::cl::opt<bool> gpuSplitXOnce(
-    "gpu-split-x-once",
-    llvm::cl::desc("--target=ptx: the one-row f32 tensor-core kernel reads "
-                   "x split into bf16 parts once per call (a kernel variant "
-                   "to measure)"),
-    llvm::cl::init(false), llvm::cl::Hidden,
-    llvm::cl::cat(getTargetOptionCategory()));
-llvm::cl::opt<int64_t> gpuPrefetchSteps(
-    "gpu-prefetch-steps",
-    llvm::cl::desc("--target=ptx: the one-row kernels and the int8 "
-                   "tensor-core kernel prefetch into L2 the packed weights "
-                   "of the step N ahead (0-8, sm_90; a kernel variant to "
-                   "measure)"),
-    llvm::cl::init(0), llvm::cl::Hidden,
-    llvm::cl::cat(getTargetOptionCategory()));
 llvm::cl::opt<bool> gpuInt8StagedX(
     "gpu-int8-staged-x",
     llvm::cl::desc("--target=ptx: the one-row int8 GEMV stages x in shared "
                    "memory, ternary_gemv_i8_sx_k<K> (default); =false: "
                    "ternary_gemv_i8_r1c4w4, to measure against"),
     llvm::cl::init(true), llvm::cl::Hidden,
-    llvm::cl::cat(getTargetOptionCategory()));
-llvm::cl::opt<bool> gpuInvariantLoads(
-    "gpu-invariant-loads",
-    llvm::cl::desc("--target=ptx: the ternary kernels read their inputs "
-                   "with ld.global.nc (a kernel variant to measure)"),
-    llvm::cl::init(false), llvm::cl::Hidden,
     llvm::cl::cat(getTargetOptionCategory()));
 
 class PTXTarget : public TargetBackend {
@@ -107,10 +86,7 @@ public:
                      const TargetOptions &options) const override {
     TernaryGPUOptions gpuOptions;
     gpuOptions.chip = gpuChip;
-    gpuOptions.splitXOnce = gpuSplitXOnce;
-    gpuOptions.invariantLoads = gpuInvariantLoads;
     gpuOptions.int8StagedX = gpuInt8StagedX;
-    gpuOptions.prefetchSteps = gpuPrefetchSteps;
     gpuOptions.emulator = options.emit == "emulator";
     buildTernaryGPUPipeline(pm, gpuOptions);
   }
@@ -131,24 +107,16 @@ public:
 struct CheckGPUChipPass
     : PassWrapper<CheckGPUChipPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckGPUChipPass)
-  CheckGPUChipPass(std::string chip, bool prefetches)
-      : chip(std::move(chip)), prefetches(prefetches) {}
+  explicit CheckGPUChipPass(std::string chip) : chip(std::move(chip)) {}
   StringRef getArgument() const override { return "ternary-check-gpu-chip"; }
   void runOnOperation() override {
-    if (!isSupportedGPUChip(chip)) {
-      getOperation().emitError("unsupported GPU chip '")
-          << chip << "' (the PTX target compiles for sm_80 and sm_90)";
-      return signalPassFailure();
-    }
-    // LLVM's NVPTX backend selects prefetch.global.L2 for sm_90 only.
-    if (prefetches && chip != "sm_90") {
-      getOperation().emitError("prefetch-steps needs the chip sm_90, not '")
-          << chip << "'";
-      return signalPassFailure();
-    }
+    if (isSupportedGPUChip(chip))
+      return;
+    getOperation().emitError("unsupported GPU chip '")
+        << chip << "' (the PTX target compiles for sm_80 and sm_90)";
+    signalPassFailure();
   }
   std::string chip;
-  bool prefetches;
 };
 /// Host code that no parallel loop covers (a reduction to a scalar: loops
 /// of loads and stores) runs in a one-thread gpu.launch, so that the host
@@ -362,8 +330,7 @@ bool tritondsl::isSupportedGPUChip(StringRef chip) {
 
 void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
                                         const TernaryGPUOptions &options) {
-  pm.addPass(std::make_unique<CheckGPUChipPass>(
-      options.chip, options.prefetchSteps != 0 && !options.emulator));
+  pm.addPass(std::make_unique<CheckGPUChipPass>(options.chip));
   pm.addPass(ternary::createTernaryFlattenLayers());
   // Ternary convolutions become one im2col + ternary.matmul on the filter
   // packed as a [C*KH*KW, F] weight, which the matmul kernels read packed:
@@ -380,8 +347,6 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   pm.addPass(createInlinerPass());
   ConvertTernaryToGPUOptions lowering;
   lowering.gemvMaxBatch = options.gemvMaxBatch;
-  lowering.splitXOnce = options.splitXOnce;
-  lowering.prefetchSteps = options.prefetchSteps;
   lowering.int8StagedX = options.int8StagedX;
   pm.addPass(createConvertTernaryToGPU(lowering));
   pm.addPass(std::make_unique<ReshapeToViewsPass>());
@@ -438,8 +403,6 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   device.addPass(createConvertNVVMToLLVMPass());
   device.addPass(createCanonicalizerPass());
   device.addPass(createCSEPass());
-  if (options.invariantLoads)
-    device.addPass(createTernaryGPUInvariantLoads());
   device.addPass(createReconcileUnrealizedCastsPass());
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = "isa";

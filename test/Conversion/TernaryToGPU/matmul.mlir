@@ -45,11 +45,9 @@
 // CHECK: gpu.func @ternary_gemv_f32(
 // CHECK: gpu.func @ternary_gemm_f32(
 // CHECK-LABEL: gpu.func @ternary_gemv_f32_r1c4w1(
-// CHECK-SAME: %[[GX1:[a-z0-9]+]]: memref<?x?xf32> {llvm.readonly}, %[[GW1:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}
-// The result is written; the inputs are only read.
-// CHECK-SAME: memref<?xf32> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xf32>,
+// CHECK-SAME: %[[GX1:[a-z0-9]+]]: memref<?x?xf32>, %[[GW1:[a-z0-9]+]]: memref<?x?xi8>
 // CHECK-SAME: %[[MAGIC:[a-z0-9]+]]: i32)
-// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>, ternary.read_only_inputs
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
 // CHECK:   %[[FLAT:.*]] = memref.collapse_shape %[[GW1]] {{\[\[}}0, 1]] : memref<?x?xi8> into memref<?xi8>
 // CHECK:   %[[WORDS:.*]] = memref.view %[[FLAT]]{{.*}} : memref<?xi8> to memref<?xi32>
 // CHECK-NOT: arith.mulf
@@ -86,7 +84,7 @@
 // 16 trits (the word past the row is the last one again, times zero); 384
 // mma per step with both groups of 8 rows.
 // CHECK-LABEL: gpu.func @ternary_mma_f32_m16n64_w1(
-// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xf32> {llvm.readonly}, %[[MW:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}
+// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xf32>, %[[MW:[a-z0-9]+]]: memref<?x?xi8>
 // CHECK: %[[MWORDS:.*]] = memref.view {{.*}} to memref<?xi32>
 // CHECK: arith.ceildivui %{{.*}}, %c16
 // CHECK: scf.for
@@ -117,7 +115,7 @@ func.func @dynamic(%w: !ternary.packed<784x10>, %b: tensor<10xf32>,
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemm_f32
 // CHECK: }
 // CHECK: gpu.module @ternary_kernels
-// CHECK: gpu.func @ternary_gemv_f32(%{{.*}}: memref<?x?xf32> {llvm.readonly}, %[[GW:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}
+// CHECK: gpu.func @ternary_gemv_f32(%{{.*}}: memref<?x?xf32>, %[[GW:.*]]: memref<?x?xi8>
 // CHECK-NOT: arith.mulf
 // CHECK:   scf.for
 // CHECK:     memref.load %[[GW]][{{.*}}] : memref<?x?xi8>
@@ -163,9 +161,9 @@ func.func @bytes(%w: !ternary.packed<100x33>, %x: tensor<?x100xf32>) -> tensor<?
 // CHECK: gpu.launch_func @ternary_kernels::@ternary_mma_f32_m1n64 blocks in (%[[GX]], %{{.*}}, %c1) threads in (%c256, %c1, %c1) args({{.*}}, %c1124090624_i32 : i32)
 // CHECK-NOT: gpu.launch_func
 // CHECK-LABEL: gpu.func @ternary_mma_f32_m1n64(
-// CHECK-SAME: %[[RX:[a-z0-9]+]]: memref<?x?xf32> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xi8> {llvm.readonly}
+// CHECK-SAME: %[[RX:[a-z0-9]+]]: memref<?x?xf32>, %{{[a-z0-9]+}}: memref<?x?xi8>
 // CHECK-SAME: %{{[a-z0-9]+}}: i32)
-// CHECK-SAME: workgroup(%[[RPART:.*]] : memref<4096xf32, #gpu.address_space<workgroup>>, %[[XCH:.*]] : memref<6144xi32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: workgroup(%[[RPART:.*]] : memref<4096xf32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[XCH:.*]] : memref<6144xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // CHECK-NOT: arith.mulf
 // CHECK-NOT: gpu.barrier
 // CHECK:   scf.for {{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) {
@@ -236,7 +234,9 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // barrier); each warp then walks its columns, the next column's 128-bit
 // word vectors loaded (nvvm.inline_ptx, the L2::256B hint) before the
 // dp4a of this one's (unsigned codes, signed x). Exact: sum((c - 1) x) is
-// that of c x minus that of x. No float op, no multiply.
+// that of c x minus that of x. No float op, no multiply. Every shared
+// buffer of the ternary kernels is 16-byte aligned (llvm.align): their
+// shared loads and stores are 128-bit.
 // CHECK-LABEL: func.func @int8(
 // CHECK: %[[ONE:.*]] = arith.cmpi ule, %{{.*}}, %c1
 // CHECK: scf.if %[[ONE]] {
@@ -249,8 +249,8 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_mma_i8_m16n32 blocks in (%[[GX]], %[[GY]], %c1) threads in (%c256, %c1, %c1)
 // CHECK-NOT: ternary_gemm_f32 blocks
 // CHECK-LABEL: gpu.func @ternary_gemv_i8_sx_k64(
-// CHECK-SAME: %[[SXX:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xi8> {llvm.readonly}
-// CHECK-SAME: workgroup(%[[XT:.*]] : memref<2048xi8, #gpu.address_space<workgroup>>, %[[PARTS:.*]] : memref<8xi32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: %[[SXX:[a-z0-9]+]]: memref<?x?xi8>, %{{[a-z0-9]+}}: memref<?x?xi8>
+// CHECK-SAME: workgroup(%[[XT:.*]] : memref<2048xi8, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[PARTS:.*]] : memref<8xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // CHECK-NOT: arith.mulf
 // CHECK:   nvvm.inline_ptx "ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {$0, $1, $2, $3}, [$4];" ro(%{{.*}} : !llvm.ptr<1>) -> i32, i32, i32, i32
 // CHECK:   scf.for %{{.*}} = %{{.*}} to %c128 step %c256
@@ -283,7 +283,7 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // CLASSIC-LABEL: func.func @int8(
 // CLASSIC:   gpu.launch_func @ternary_kernels::@ternary_gemv_i8_r1c4w4 blocks in (%{{.*}}, %{{.*}}, %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?x?xi32>)
 // CLASSIC-LABEL: gpu.func @ternary_gemv_i8_r1c4w4(
-// CLASSIC-SAME: %[[GX:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xi8> {llvm.readonly}
+// CLASSIC-SAME: %[[GX:[a-z0-9]+]]: memref<?x?xi8>, %{{[a-z0-9]+}}: memref<?x?xi8>
 // CLASSIC-NOT: arith.mulf
 // CLASSIC-NOT: arith.muli %{{.*}} : i32
 // The K loop unrolled by 2 (two steps' loads in one iteration), then the
@@ -318,8 +318,8 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // the warps' sums meet in 16 KB of shared memory after a barrier. No
 // multiply by a weight, no float op.
 // CHECK-LABEL: gpu.func @ternary_mma_i8_m16n32(
-// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xi8> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xi8> {llvm.readonly}
-// CHECK-SAME: workgroup(%[[PARTIAL:.*]] : memref<4096xi32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xi8>, %{{[a-z0-9]+}}: memref<?x?xi8>
+// CHECK-SAME: workgroup(%[[PARTIAL:.*]] : memref<4096xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // CHECK-NOT: arith.mulf
 // CHECK:   scf.for {{.*}} -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
 // CHECK:     %[[XB:.*]] = vector.load %[[MX]][{{.*}}] {alignment = 16 : i64} : memref<?x?xi8>, vector<16xi8>
@@ -379,9 +379,9 @@ func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi3
 // CHECK-NOT: gpu.launch_func
 // CHECK: return
 // CHECK-LABEL: gpu.func @ternary_mma_f32_m16n64(
-// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xf32> {llvm.readonly}, %{{[a-z0-9]+}}: memref<?x?xi8> {llvm.readonly}
+// CHECK-SAME: %[[MX:[a-z0-9]+]]: memref<?x?xf32>, %{{[a-z0-9]+}}: memref<?x?xi8>
 // CHECK-SAME: %[[MBITS:[a-z0-9]+]]: i32)
-// CHECK-SAME: workgroup(%[[PARTIAL:.*]] : memref<8192xf32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: workgroup(%[[PARTIAL:.*]] : memref<8192xf32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // CHECK-NOT: arith.mulf
 // CHECK:   %[[ROWS:.*]]:32 = scf.if %{{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) {
 // CHECK:     scf.for

@@ -19,12 +19,6 @@
 
 namespace tritondsl {
 
-/// The attribute of a kernel none of whose `llvm.readonly` arguments is
-/// written during a launch through another argument (the ternary kernels:
-/// their inputs are never their result); ternary-gpu-invariant-loads reads
-/// it.
-constexpr llvm::StringLiteral kReadOnlyInputsAttr = "ternary.read_only_inputs";
-
 /// The weight loads of ternary_gemv_i8_sx_k<K> (nvvm.inline_ptx; results
 /// $0-$3, the global address $4): no L1 allocation, the L2 asked to fetch
 /// 256 bytes (sm_80 and later). The GPU emulator runs it as a plain load.

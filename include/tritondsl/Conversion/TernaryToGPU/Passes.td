@@ -88,21 +88,11 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
            "The largest batch M that runs the byte GEMV kernel (K % 16 != "
            "0); larger batches run the tiled kernel (with K % 16 == 0 the "
            "tensor-core kernels take every batch above one)">,
-    Option<"splitXOnce", "split-x-once", "bool", /*default=*/"false",
-           "One row, f32, K % 64 == 0: split x into its bf16 parts once "
-           "per call (ternary_split_x_bf16, into a temporary) for "
-           "ternary_mma_f32_m1n64_xs, rather than in every block of "
-           "ternary_mma_f32_m1n64 (a variant to measure: "
-           "bench/gpu_bench.py --variants)">,
     Option<"int8StagedX", "int8-staged-x", "bool", /*default=*/"true",
-           "One row, int8, K % 64 == 0 and x within 48 KiB of shared "
-           "memory: ternary_gemv_i8_sx_k<K> (x staged in shared memory, a "
-           "persistent grid, the next chunk's weights loaded ahead); "
+           "One row, int8, K % 64 == 0, K <= 8192: "
+           "ternary_gemv_i8_sx_k<K> (x staged in shared memory, a "
+           "persistent grid, the next column's weights loaded ahead); "
            "false: ternary_gemv_i8_r1c4w4">,
-    Option<"prefetchSteps", "prefetch-steps", "int64_t", /*default=*/"0",
-           "The one-row kernels and the int8 tensor-core kernel (`_pf<D>`) "
-           "prefetch into L2 the packed weights of the lane's step D ahead "
-           "(nvvm.prefetch); 0: none (a variant to measure)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::bufferization::BufferizationDialect",
@@ -114,25 +104,6 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
                            "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::vector::VectorDialect"];
-}
-
-def TernaryGPUInvariantLoads
-    : Pass<"ternary-gpu-invariant-loads", "::mlir::gpu::GPUModuleOp"> {
-  let summary = "Mark the ternary kernels' loads of their inputs invariant "
-                "(ld.global.nc)";
-  let description = [{
-    Runs on a gpu.module after convert-gpu-to-nvvm (and canonicalization,
-    which folds the memref descriptors away). In every `llvm.func` with the
-    `ternary.read_only_inputs` attribute (the kernels of
-    convert-ternary-to-gpu built op by op: no launch passes them a result
-    buffer that is also an input), an `llvm.load` whose address is a chain
-    of `llvm.getelementptr` on a `llvm.readonly` argument gets the
-    `invariant` flag (`!invariant.load`), which the NVPTX backend emits as
-    `ld.global.nc`: the read-only data path. Other loads and other kernels
-    are left alone. A variant to measure (`tritonc --gpu-invariant-loads`,
-    bench/gpu_bench.py --variants); not in the default pipeline.
-  }];
-  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // TRITON_CONVERSION_TERNARYTOGPU_PASSES_TD

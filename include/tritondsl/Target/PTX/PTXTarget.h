@@ -35,27 +35,11 @@ struct TernaryGPUOptions : public PassPipelineOptions<TernaryGPUOptions> {
                      "(K % 16 != 0; with K % 16 == 0 the tensor cores take "
                      "every batch above one)"),
       llvm::cl::init(16)};
-  PassOptions::Option<bool> splitXOnce{
-      *this, "split-x-once",
-      llvm::cl::desc("convert-ternary-to-gpu split-x-once: the one-row f32 "
-                     "tensor-core kernel reads x split once per call"),
-      llvm::cl::init(false)};
   PassOptions::Option<bool> int8StagedX{
       *this, "int8-staged-x",
       llvm::cl::desc("convert-ternary-to-gpu int8-staged-x: the one-row "
                      "int8 GEMV stages x in shared memory"),
       llvm::cl::init(true)};
-  PassOptions::Option<int64_t> prefetchSteps{
-      *this, "prefetch-steps",
-      llvm::cl::desc("convert-ternary-to-gpu prefetch-steps: L2 prefetches "
-                     "of the packed weights of the next steps"),
-      llvm::cl::init(0)};
-  PassOptions::Option<bool> invariantLoads{
-      *this, "invariant-loads",
-      llvm::cl::desc("The ternary kernels' loads of their inputs are "
-                     "!invariant.load (ld.global.nc, the read-only data "
-                     "path): ternary-gpu-invariant-loads"),
-      llvm::cl::init(false)};
   PassOptions::Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("The CUDA toolkit whose libdevice is linked into the "
