@@ -6,7 +6,14 @@
 // events around calls that rotate over weight copies spanning 512 MiB (past
 // the L2), as bench/gpu_bench.py does.
 //
-//   nvcc -O3 -arch=sm_90 -std=c++17 -o int8_gemv int8_gemv.cu && ./int8_gemv
+//   nvcc -O3 -arch=sm_90 -std=c++17 --extended-lambda -o int8_gemv \
+//       int8_gemv.cu && ./int8_gemv [K N]
+//
+// After the runs of bench/results/2026-12-04-h200-explore/, the staging and
+// the dot product of B, C and D were factored into stageX and dotStaged;
+// ptxas/cuobjdump (CUDA 13.0, sm_90) give the same SASS as the measured
+// source, instruction for instruction up to the order of a few moves,
+// except D cs2 ch2 d1 (register allocation in 40 instructions).
 //
 // Layout (runtime/include/ternary_packing.h, offset2): w[n] is K/4 bytes,
 // trit k at bits 2(k % 4) of byte k / 4, code = trit + 1; y[n] = sum_k
@@ -123,13 +130,17 @@ __global__ __launch_bounds__(256) void gemvA(const int8_t *__restrict__ x,
 // Stages x, transposed, in shared memory: chunk c = (t * 4 + q) * 32 + l
 // holds the 16 bytes that lane l uses as word q of step t (k = 64 l +
 // 2048 t + 16 q), so that a warp's 128-bit shared loads are conflict-free;
-// returns the sum of x. Every thread of the block takes part.
-__device__ int stageX(const int8_t *__restrict__ x, int K, uint4 *xt,
-                      int *blockSum) {
+// `chunks` chunks (PADDED: zeros past K, else chunks * 16 == K); returns
+// the sum of x. Every thread of the block takes part.
+template <bool PADDED>
+__device__ __forceinline__ int stageX(const int8_t *__restrict__ x, int K,
+                                      int chunks, uint4 *xt, int *blockSum) {
   int sum = 0;
-  for (int c = threadIdx.x; c < K / 16; c += blockDim.x) {
+  for (int c = threadIdx.x; c < chunks; c += blockDim.x) {
     int l = c & 31, tq = c >> 5, t = tq >> 2, q = tq & 3;
-    uint4 v = *reinterpret_cast<const uint4 *>(x + 64 * l + 2048 * t + 16 * q);
+    int kx = 64 * l + 2048 * t + 16 * q;
+    uint4 v = !PADDED || kx < K ? *reinterpret_cast<const uint4 *>(x + kx)
+                                : make_uint4(0, 0, 0, 0);
     unsigned tr[4];
     transpose16(v, tr);
 #pragma unroll
@@ -145,6 +156,30 @@ __device__ int stageX(const int8_t *__restrict__ x, int K, uint4 *xt,
     atomicAdd(blockSum, sum);
   __syncthreads();
   return *blockSum;
+}
+
+__device__ __forceinline__ unsigned wordOf(uint4 v, int q) {
+  return q == 0 ? v.x : q == 1 ? v.y : q == 2 ? v.z : v.w;
+}
+
+// acc[j] += the dp4a sums of columns j's words v[j][t] (steps step0 + t)
+// with the staged x.
+template <int COLS, int STEPS>
+__device__ __forceinline__ void dotStaged(const uint4 *xt, int lane,
+                                          int step0,
+                                          const uint4 (&v)[COLS][STEPS],
+                                          int (&acc)[COLS]) {
+#pragma unroll
+  for (int t = 0; t < STEPS; ++t) {
+#pragma unroll
+    for (int q = 0; q < 4; ++q) {
+      uint4 xv = xt[((step0 + t) * 4 + q) * 32 + lane];
+      unsigned tr[4] = {xv.x, xv.y, xv.z, xv.w};
+#pragma unroll
+      for (int j = 0; j < COLS; ++j)
+        acc[j] = dotWord(wordOf(v[j][t], q), tr, acc[j]);
+    }
+  }
 }
 
 // B: x staged in shared memory (transposed once per block, not per warp);
@@ -167,24 +202,9 @@ __global__ __launch_bounds__(256) void gemvB(const int8_t *__restrict__ x,
     for (int t = 0; t < STEPS; ++t)
       v[j][t] = *reinterpret_cast<const uint4 *>(row + lane * 4 + 128 * t);
   }
-  int xsum = stageX(x, 2048 * STEPS, xt, &blockSum);
+  int xsum = stageX<false>(x, 2048 * STEPS, 128 * STEPS, xt, &blockSum);
   int acc[COLS] = {};
-#pragma unroll
-  for (int t = 0; t < STEPS; ++t) {
-#pragma unroll
-    for (int q = 0; q < 4; ++q) {
-      uint4 xv = xt[(t * 4 + q) * 32 + lane];
-      unsigned tr[4] = {xv.x, xv.y, xv.z, xv.w};
-#pragma unroll
-      for (int j = 0; j < COLS; ++j) {
-        unsigned word = q == 0 ? v[j][t].x
-                        : q == 1 ? v[j][t].y
-                        : q == 2 ? v[j][t].z
-                                 : v[j][t].w;
-        acc[j] = dotWord(word, tr, acc[j]);
-      }
-    }
-  }
+  dotStaged(xt, lane, 0, v, acc);
 #pragma unroll
   for (int j = 0; j < COLS; ++j) {
     int s = warpSum(acc[j]) - xsum;
@@ -219,27 +239,12 @@ __global__ __launch_bounds__(256) void gemvC(const int8_t *__restrict__ x,
   int g = blockIdx.x;
   if (g < groups)
     load(g, v);
-  int xsum = stageX(x, 2048 * STEPS, xt, &blockSum);
+  int xsum = stageX<false>(x, 2048 * STEPS, 128 * STEPS, xt, &blockSum);
   for (; g < groups; g += gridDim.x) {
     if (AHEAD && g + gridDim.x < groups)
       load(g + gridDim.x, next);
     int acc[COLS] = {};
-#pragma unroll
-    for (int t = 0; t < STEPS; ++t) {
-#pragma unroll
-      for (int q = 0; q < 4; ++q) {
-        uint4 xv = xt[(t * 4 + q) * 32 + lane];
-        unsigned tr[4] = {xv.x, xv.y, xv.z, xv.w};
-#pragma unroll
-        for (int j = 0; j < COLS; ++j) {
-          unsigned word = q == 0 ? v[j][t].x
-                          : q == 1 ? v[j][t].y
-                          : q == 2 ? v[j][t].z
-                                   : v[j][t].w;
-          acc[j] = dotWord(word, tr, acc[j]);
-        }
-      }
-    }
+    dotStaged(xt, lane, 0, v, acc);
     if (AHEAD) {
 #pragma unroll
       for (int j = 0; j < COLS; ++j)
@@ -291,45 +296,15 @@ __global__ __launch_bounds__(256) void gemvD(const int8_t *__restrict__ x,
 #pragma unroll
   for (int d = 0; d < DEPTH; ++d)
     load(d, buf[d]);
-  // stage x, zeros past K
-  int sum = 0;
-  for (int c = threadIdx.x; c < CH * CS * 128; c += blockDim.x) {
-    int l = c & 31, tq = c >> 5, t = tq >> 2, q = tq & 3;
-    int kx = 64 * l + 2048 * t + 16 * q;
-    uint4 v = kx < K ? *reinterpret_cast<const uint4 *>(x + kx)
-                     : make_uint4(0, 0, 0, 0);
-    unsigned tr[4];
-    transpose16(v, tr);
-#pragma unroll
-    for (int p = 0; p < 4; ++p)
-      sum = __dp4a(0x01010101, (int)tr[p], sum);
-    xt[c] = make_uint4(tr[0], tr[1], tr[2], tr[3]);
-  }
-  sum = warpSum(sum);
-  if (threadIdx.x == 0)
-    blockSum = 0;
-  __syncthreads();
-  if (lane == 0)
-    atomicAdd(&blockSum, sum);
-  __syncthreads();
-  int xsum = blockSum, acc = 0;
+  int xsum = stageX<true>(x, K, CH * CS * 128, xt, &blockSum), acc = 0;
   for (int u = 0; u < units; ++u) {
     // rotate: buf[0] is this unit's; load unit u + DEPTH into buf[DEPTH]
     load(u + DEPTH, buf[DEPTH]);
     int chunk = u % CH;
-#pragma unroll
-    for (int t = 0; t < CS; ++t) {
-#pragma unroll
-      for (int q = 0; q < 4; ++q) {
-        uint4 xv = xt[((chunk * CS + t) * 4 + q) * 32 + lane];
-        unsigned tr[4] = {xv.x, xv.y, xv.z, xv.w};
-        unsigned word = q == 0 ? buf[0][t].x
-                        : q == 1 ? buf[0][t].y
-                        : q == 2 ? buf[0][t].z
-                                 : buf[0][t].w;
-        acc = dotWord(word, tr, acc);
-      }
-    }
+    int one[1] = {acc};
+    dotStaged<1, CS>(xt, lane, chunk * CS,
+                     reinterpret_cast<const uint4(&)[1][CS]>(buf[0]), one);
+    acc = one[0];
     if (chunk == CH - 1) {
       int s = warpSum(acc) - xsum;
       if (lane == 0)

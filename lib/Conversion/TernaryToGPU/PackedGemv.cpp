@@ -91,7 +91,7 @@ static void buildInt8Step(OpBuilder &b, Location loc,
                           const PackedGemvConfig &config, Value x,
                           Value packedWords, ArrayRef<Value> columnStart,
                           ArrayRef<Value> rowIndex, scf::ForOp loop) {
-  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  Type i8 = b.getI8Type();
   const int64_t rows = config.rows, columns = config.columns;
   Value s = loop.getInductionVar();
   SmallVector<Value> acc(loop.getRegionIterArgs().begin(),
@@ -103,22 +103,11 @@ static void buildInt8Step(OpBuilder &b, Location loc,
     return arith::ConstantIntOp::create(b, loc, value, 32);
   };
   auto bytes4 = VectorType::get({4}, i8);
-  auto unsignedType =
-      NVVM::DotAccumulateTypeAttr::get(b.getContext(),
-                                       NVVM::DotAccumulateType::UNSIGNED);
-  auto signedType = NVVM::DotAccumulateTypeAttr::get(
-      b.getContext(), NVVM::DotAccumulateType::SIGNED);
-  auto dp4a = [&](Value codes, Value xs, Value sum) -> Value {
-    return NVVM::DotAccumulate4WayOp::create(b, loc, i32, codes, unsignedType,
-                                             xs, signedType, sum);
-  };
   Value k0 = arith::MulIOp::create(b, loc, s, index(16));
   // xt[r][4q + s']: x[m_r, k0 + 16q + 4j + s'] for j = 0..3.
   SmallVector<SmallVector<Value>> xt(rows);
   Value ones = vector::BroadcastOp::create(
       b, loc, bytes4, arith::ConstantIntOp::create(b, loc, 1, 8));
-  const int64_t transpose[16] = {0, 4, 8,  12, 1, 5, 9,  13,
-                                 2, 6, 10, 14, 3, 7, 11, 15};
   for (int64_t r = 0; r < rows; ++r) {
     Value &sum = acc[rows * columns + r];
     for (int64_t q = 0; q < config.words; ++q) {
@@ -130,9 +119,9 @@ static void buildInt8Step(OpBuilder &b, Location loc,
       for (int64_t part = 0; part < 4; ++part) {
         Value slice = vector::ShuffleOp::create(
             b, loc, chunk, chunk,
-            ArrayRef<int64_t>(transpose + 4 * part, 4));
+            ArrayRef<int64_t>(kTransposeBytes16 + 4 * part, 4));
         xt[r].push_back(slice);
-        sum = dp4a(ones, slice, sum);
+        sum = dp4aCodesTimesX(b, loc, ones, slice, sum);
       }
     }
   }
@@ -141,19 +130,37 @@ static void buildInt8Step(OpBuilder &b, Location loc,
       b, loc, config, packedWords, columnStart, s,
       [&](int64_t j, int64_t q, Value word) {
         for (int64_t part = 0; part < 4; ++part) {
-          Value codes = vector::BitCastOp::create(
-              b, loc, bytes4,
-              vector::BroadcastOp::create(
-                  b, loc, VectorType::get({1}, i32),
-                  arith::AndIOp::create(
-                      b, loc, shiftRight(b, loc, word, 2 * part), mask)));
+          Value codes = bytesOfWord(
+              b, loc,
+              arith::AndIOp::create(b, loc, shiftRight(b, loc, word, 2 * part),
+                                    mask));
           for (int64_t r = 0; r < rows; ++r) {
             Value &sum = acc[r * columns + j];
-            sum = dp4a(codes, xt[r][4 * q + part], sum);
+            sum = dp4aCodesTimesX(b, loc, codes, xt[r][4 * q + part], sum);
           }
         }
       });
   scf::YieldOp::create(b, loc, acc);
+}
+
+Value dp4aCodesTimesX(OpBuilder &b, Location loc, Value codes, Value xs,
+                      Value sum) {
+  MLIRContext *context = b.getContext();
+  return NVVM::DotAccumulate4WayOp::create(
+      b, loc, b.getI32Type(), codes,
+      NVVM::DotAccumulateTypeAttr::get(context,
+                                       NVVM::DotAccumulateType::UNSIGNED),
+      xs,
+      NVVM::DotAccumulateTypeAttr::get(context,
+                                       NVVM::DotAccumulateType::SIGNED),
+      sum);
+}
+
+Value bytesOfWord(OpBuilder &b, Location loc, Value word) {
+  return vector::BitCastOp::create(
+      b, loc, VectorType::get({4}, b.getI8Type()),
+      vector::BroadcastOp::create(b, loc, VectorType::get({1}, b.getI32Type()),
+                                  word));
 }
 
 gpu::GPUFuncOp createKernel(OpBuilder &builder, Location loc,

@@ -133,6 +133,23 @@ struct KernelMath {
   }
 };
 
+/// The byte order that transposes 16 x bytes for dp4a and the s8 mma:
+/// element 4p + j of the result is byte 4j + p, so that bytes 4p..4p+3
+/// meet the codes of trits p, 4 + p, 8 + p, 12 + p of a packed word
+/// ((w >> 2p) & 0x03030303).
+constexpr int64_t kTransposeBytes16[16] = {0, 4, 8,  12, 1, 5, 9,  13,
+                                           2, 6, 10, 14, 3, 7, 11, 15};
+
+/// dp4a: `sum` plus the 4 products of the unsigned bytes `codes` and the
+/// signed bytes `xs` (both vector<4xi8>; nvvm.dot.accumulate.4way).
+mlir::Value dp4aCodesTimesX(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value codes, mlir::Value xs,
+                            mlir::Value sum);
+
+/// The i32 `word` as the vector<4xi8> of its bytes.
+mlir::Value bytesOfWord(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value word);
+
 /// An empty kernel named and typed for `config` (the arguments below),
 /// with `workgroup` memory (each buffer 16-byte aligned), 256 threads.
 mlir::gpu::GPUFuncOp createKernel(mlir::OpBuilder &builder,

@@ -272,8 +272,6 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
   auto step = [&](Value, Value chunk, Value inRow, SmallVector<Value> acc) {
     Value k0 = math.mul(chunk, math.index(kChunkTrits));
     // a[r][4q + s]: x bytes 4i + s (i = 0..3) of word q of row r's chunk.
-    const int64_t transpose[16] = {0, 4, 8,  12, 1, 5, 9,  13,
-                                   2, 6, 10, 14, 3, 7, 11, 15};
     SmallVector<SmallVector<Value>> a(2);
     for (int64_t r = 0; r < 2; ++r)
       for (int64_t q = 0; q < 4; ++q) {
@@ -283,7 +281,8 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
             /*nontemporal=*/false, llvm::MaybeAlign(16));
         for (int64_t s = 0; s < 4; ++s) {
           Value slice = vector::ShuffleOp::create(
-              b, loc, bytes, bytes, ArrayRef<int64_t>(transpose + 4 * s, 4));
+              b, loc, bytes, bytes,
+              ArrayRef<int64_t>(kTransposeBytes16 + 4 * s, 4));
           a[r].push_back(vector::ExtractOp::create(
               b, loc,
               vector::BitCastOp::create(b, loc, VectorType::get({1}, i32),

@@ -60,8 +60,9 @@ public:
 private:
   Value index(int64_t v) { return math.index(v); }
   Value int32(int64_t v) { return math.i32(v); }
-  Value dp4a(Value codes, Value xs, Value sum);
-  Value bytes4(Value word);
+  Value dp4a(Value codes, Value xs, Value sum) {
+    return dp4aCodesTimesX(b, loc, codes, xs, sum);
+  }
   /// The i32 `value` summed over the warp (a gpu.shuffle xor butterfly).
   Value warpSum(Value value);
   /// An scf.if of lane 0, without an else region.
@@ -78,26 +79,6 @@ private:
   // Set by build().
   Value tid, lane, wordsBase, rowWords;
 };
-
-Value StagedGemvBuilder::dp4a(Value codes, Value xs, Value sum) {
-  MLIRContext *context = b.getContext();
-  return NVVM::DotAccumulate4WayOp::create(
-      b, loc, b.getI32Type(), codes,
-      NVVM::DotAccumulateTypeAttr::get(context,
-                                       NVVM::DotAccumulateType::UNSIGNED),
-      xs,
-      NVVM::DotAccumulateTypeAttr::get(context,
-                                       NVVM::DotAccumulateType::SIGNED),
-      sum);
-}
-
-/// An i32 as the vector<4xi8> of its bytes.
-Value StagedGemvBuilder::bytes4(Value word) {
-  return vector::BitCastOp::create(
-      b, loc, VectorType::get({4}, b.getI8Type()),
-      vector::BroadcastOp::create(b, loc, VectorType::get({1}, b.getI32Type()),
-                                  word));
-}
 
 Value StagedGemvBuilder::warpSum(Value value) {
   for (int64_t offset = 16; offset >= 1; offset /= 2)
@@ -142,15 +123,14 @@ Value StagedGemvBuilder::loadWords(Value pointerBase, Value wordIndex) {
 SmallVector<Value> StagedGemvBuilder::loadColumn(Value column) {
   Value rowStart = math.mul(column, rowWords);
   Value first = math.mul(lane, index(4));
-  int64_t rowLength = k / 16;
   SmallVector<Value> words;
   for (int64_t t = 0; t < steps; ++t) {
     Value offset = math.add(first, index(128 * t));
-    if (128 * (t + 1) > rowLength)
+    if (128 * (t + 1) > k / 16)
       offset = arith::SelectOp::create(
           b, loc,
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, offset,
-                                index(rowLength)),
+                                rowWords),
           offset, index(0));
     words.push_back(loadWords(wordsBase, math.add(rowStart, offset)));
   }
@@ -197,14 +177,12 @@ void StagedGemvBuilder::stageX(Value x, Value row, Value xt, Value partials,
           Value(arith::ConstantOp::create(
               b, loc, DenseElementsAttr::get(bytes16, int8_t(0)))));
     }
-    const int64_t transpose[16] = {0, 4, 8,  12, 1, 5, 9,  13,
-                                   2, 6, 10, 14, 3, 7, 11, 15};
     Value transposed = vector::ShuffleOp::create(
-        b, loc, inK.getResult(0), inK.getResult(0), transpose);
+        b, loc, inK.getResult(0), inK.getResult(0), kTransposeBytes16);
     vector::StoreOp::create(b, loc, transposed, xt,
                             ValueRange{math.mul(c, index(16))},
                             /*nontemporal=*/false, llvm::MaybeAlign(16));
-    Value ones = bytes4(int32(0x01010101));
+    Value ones = bytesOfWord(b, loc, int32(0x01010101));
     Value sum = loop.getRegionIterArgs()[0];
     for (int64_t p = 0; p < 4; ++p) {
       Value slice = vector::ShuffleOp::create(
@@ -326,8 +304,8 @@ gpu::GPUFuncOp StagedGemvBuilder::build(const PackedGemvConfig &config) {
           Value shifted =
               p ? Value(arith::ShRUIOp::create(b, loc, word, int32(2 * p)))
                 : word;
-          acc = dp4a(bytes4(arith::AndIOp::create(b, loc, shifted, mask)),
-                     slice, acc);
+          Value codes = arith::AndIOp::create(b, loc, shifted, mask);
+          acc = dp4a(bytesOfWord(b, loc, codes), slice, acc);
         }
       }
     }
