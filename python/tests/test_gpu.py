@@ -335,6 +335,44 @@ def test_int8_staged_gemv(tmp_path, k, n, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("k,n", [(64, 45), (320, 70), (8192, 9)])
+def test_f32_fixed_point_gemv(tmp_path, k, n, device):
+    """The one-row f32 GEMV in fixed point on the int8 tensor cores
+    (--gpu-f32-fixed-point, ternary_gemv_f32_fx_k<K>): x within 2^14 of its
+    largest magnitude converts exactly, so y is the float64 sum rounded
+    once to f32 (up to the f64 sum's own rounding: 1 ulp); x spanning 2^60
+    loses only what lies below 2^-38 of the largest. K = 64 (one step, 3 of
+    its 4 chunks past the row), 320 (a second step partly past it), 8192
+    (32 steps; N = 9, one 16-column tile for the whole grid). A non-finite
+    x makes every y NaN; two rows run ternary_mma_f32_m16n64."""
+    program, weights, trits, rng = _matmul_layer(tmp_path, "F", k, n, seed=k + n)
+    forward = cuda.load(_ptx_dir(tmp_path, program, weights, device,
+                                 ["--gpu-f32-fixed-point"])).F_forward
+    launches = [s["launch"] for s in forward.description["steps"] if "launch" in s]
+    assert f"ternary_gemv_f32_fx_k{k}" in launches
+    exact = trits.astype(np.float64)
+    # Within 2^14 of the largest magnitude: every x exact in fixed point.
+    x = (rng.standard_normal((1, k)) * 2.0 ** rng.integers(-6, 7, (1, k))).astype(np.float32)
+    x[0, 0] = -np.float32(2.0 ** 7)  # the largest, exactly a power of two
+    want = (x.astype(np.float64) @ exact).astype(np.float32)
+    got = forward(x)
+    np.testing.assert_array_max_ulp(got, want, maxulp=1)
+    # A row spanning 2^60: y is the sum of x truncated to multiples of
+    # 2^(E - 38) (max |x| < 2^E), rounded once.
+    wide = (rng.standard_normal((1, k)) * 2.0 ** rng.integers(-40, 20, (1, k))).astype(np.float32)
+    grid = 2.0 ** (np.frexp(np.abs(wide).max())[1] - 38)
+    truncated = np.trunc(wide.astype(np.float64) / grid) * grid
+    assert (truncated != wide).any()
+    np.testing.assert_array_max_ulp(forward(wide), (truncated @ exact).astype(np.float32), maxulp=1)
+    nan = x.copy()
+    nan[0, k // 2] = np.inf
+    assert np.isnan(forward(nan)).all()
+    two = np.concatenate([x, wide])
+    np.testing.assert_allclose(forward(two), two.astype(np.float64) @ exact,
+                               rtol=1e-5, atol=1e-5 * np.abs(two @ exact).max())
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_int8_bias(tmp_path, device):
     """`x @ w + b` with i8 x and an i32 bias: the bias is fused into the
     int8 kernels (the dp4a GEMV at batch 1, the tensor-core kernel above,

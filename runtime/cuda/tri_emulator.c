@@ -163,8 +163,10 @@ static void mma_done(void) {
       &self->launch->warp_barriers[self->linear / kWarpSize]);
 }
 
-int32_t __tri_emu_mma_m16n8k16_s8(int32_t index, int32_t a0, int32_t a1,
-                                  int32_t b0, int32_t c) {
+/* The integer mma of A bytes as unsigned (`a_unsigned`) or signed values
+ * times signed B bytes; see __tri_emu_mma_m16n8k16_s8. */
+static int32_t mma_m16n8k16_int(int a_unsigned, int32_t index, int32_t a0,
+                                int32_t a1, int32_t b0, int32_t c) {
   if (index == 0) {
     const int32_t regs[3] = {a0, a1, b0};
     unsigned base = mma_exchange(regs, 3);
@@ -179,13 +181,26 @@ int32_t __tri_emu_mma_m16n8k16_s8(int32_t index, int32_t a0, int32_t a1,
         int32_t a = slots[base + 4 * (row % 8) + k / 4][row < 8 ? 0 : 1];
         /* B[k][column]: lane 4 * column + k / 4. */
         int32_t b = slots[base + 4 * column + k / 4][2];
-        sum += (uint32_t)(s8_at(a, k) * s8_at(b, k));
+        int32_t av = a_unsigned ? (int32_t)(((uint32_t)a >> (8 * (k % 4))) &
+                                            0xFFu)
+                                : s8_at(a, k);
+        sum += (uint32_t)(av * s8_at(b, k));
       }
       self->mma_i32[e] = (int32_t)sum;
     }
     mma_done();
   }
   return (int32_t)((uint32_t)c + (uint32_t)self->mma_i32[index & 3]);
+}
+
+int32_t __tri_emu_mma_m16n8k16_s8(int32_t index, int32_t a0, int32_t a1,
+                                  int32_t b0, int32_t c) {
+  return mma_m16n8k16_int(0, index, a0, a1, b0, c);
+}
+
+int32_t __tri_emu_mma_m16n8k16_u8s8(int32_t index, int32_t a0, int32_t a1,
+                                    int32_t b0, int32_t c) {
+  return mma_m16n8k16_int(1, index, a0, a1, b0, c);
 }
 
 float __tri_emu_mma_m16n8k16_bf16(int32_t index, int32_t a0, int32_t a1,

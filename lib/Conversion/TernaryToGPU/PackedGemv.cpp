@@ -41,6 +41,8 @@ namespace tritondsl {
 std::string PackedGemvConfig::kernelName() const {
   if (stagedX)
     return "ternary_gemv_i8_sx_k" + std::to_string(reductionSize);
+  if (fixedPoint)
+    return "ternary_gemv_f32_fx_k" + std::to_string(reductionSize);
   if (mma && int8)
     return "ternary_mma_i8_m16n32";
   if (mma)
@@ -219,6 +221,8 @@ gpu::GPUFuncOp buildPackedGemvKernel(OpBuilder &builder, Location loc,
                                      const PackedGemvConfig &config) {
   if (config.stagedX)
     return buildStagedGemvKernel(builder, loc, config);
+  if (config.fixedPoint)
+    return buildFixedPointGemvKernel(builder, loc, config);
   if (config.mma)
     return unrollInt8StepLoops(buildPackedMmaKernel(builder, loc, config),
                                config);

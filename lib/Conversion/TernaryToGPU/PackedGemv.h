@@ -32,6 +32,10 @@ struct PackedGemvConfig {
   /// grid (StagedGemv.cpp), `ternary_gemv_i8_sx_k<reductionSize>`: its
   /// shared memory is sized for K.
   bool stagedX = false;
+  /// The one-row f32 GEMV in fixed point on the int8 tensor cores
+  /// (FixedPointGemv.cpp), `ternary_gemv_f32_fx_k<reductionSize>`: its
+  /// shared memory is sized for K.
+  bool fixedPoint = false;
   int64_t reductionSize = 0;
 
   /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_...,
@@ -45,13 +49,17 @@ struct PackedGemvConfig {
   /// register: LOP3 has one immediate, which the mask takes, so a literal
   /// would cost a second LOP3 per decoded code (bench/sass_stats.py).
   std::optional<int32_t> decodeBits() const {
-    if (int8)
+    if (int8 || fixedPoint)
       return std::nullopt;
     return mma ? 0x43004300 : 0x4B000000;
   }
   /// Output columns per block (grid x = ceildiv(N, this)); grid y is
-  /// ceildiv(M, rows).
+  /// ceildiv(M, rows). The persistent kernels (stagedX, fixedPoint) take
+  /// at most kStagedBlocks blocks; for fixedPoint this is the columns of a
+  /// warp's tile, so that the grid is that whenever there are tiles enough.
   int64_t blockColumns() const {
+    if (fixedPoint)
+      return 16;
     if (mma)
       return int8 ? 32 : 64;
     return kThreads / 32 * columns;
@@ -105,11 +113,29 @@ inline bool stagedXFits(int64_t k) {
 /// blocks of 256 threads fit), unevenly.
 constexpr int64_t kStagedBlocks = 3 * 132;
 
+/// The steps of ternary_gemv_f32_fx_k<K> along a row: 256 k's each (a
+/// 128-bit load per lane of t = lane % 4).
+inline int64_t fixedPointSteps(int64_t k) { return (k + 255) / 256; }
+
+/// Whether the one-row f32 GEMV of reduction length `k` can run in fixed
+/// point (FixedPointGemv.cpp): k % 64 == 0 and the digits of x, 20 bytes
+/// per 16 k's of each step, within 40 KiB of static shared memory
+/// (k <= 8192).
+inline bool fixedPointFits(int64_t k) {
+  return k > 0 && k % 64 == 0 && fixedPointSteps(k) * 16 * 20 <= 40 * 1024;
+}
+
 /// Builds ternary_gemv_i8_sx_k<K> for `config` (`stagedX`), with the
 /// arguments of the int8 GEMVs.
 mlir::gpu::GPUFuncOp buildStagedGemvKernel(mlir::OpBuilder &builder,
                                            mlir::Location loc,
                                            const PackedGemvConfig &config);
+
+/// Builds ternary_gemv_f32_fx_k<K> for `config` (`fixedPoint`), with the
+/// arguments of the f32 GEMVs but no decode bits.
+mlir::gpu::GPUFuncOp buildFixedPointGemvKernel(
+    mlir::OpBuilder &builder, mlir::Location loc,
+    const PackedGemvConfig &config);
 
 /// The index and i32 arithmetic the kernels are built of, at `b`'s
 /// insertion point.
@@ -145,6 +171,20 @@ constexpr int64_t kTransposeBytes16[16] = {0, 4, 8,  12, 1, 5, 9,  13,
 mlir::Value dp4aCodesTimesX(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value codes, mlir::Value xs,
                             mlir::Value sum);
+
+/// `value` combined over the warp by `combine` (a gpu.shuffle xor
+/// butterfly): every lane gets the result.
+mlir::Value warpAllReduce(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value value,
+                          llvm::function_ref<mlir::Value(mlir::Value,
+                                                         mlir::Value)>
+                              combine);
+
+/// The 4 packed words (a vector<4xi32>) at `wordIndex` of the weights whose
+/// global address is `pointerBase`, by kWeightLoadPtx (ld.global.nc with
+/// L1::no_allocate and the L2::256B prefetch hint).
+mlir::Value loadWeightWords(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value pointerBase, mlir::Value wordIndex);
 
 /// The i32 `word` as the vector<4xi8> of its bytes.
 mlir::Value bytesOfWord(mlir::OpBuilder &b, mlir::Location loc,

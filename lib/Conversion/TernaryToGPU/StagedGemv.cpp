@@ -63,11 +63,16 @@ private:
   Value dp4a(Value codes, Value xs, Value sum) {
     return dp4aCodesTimesX(b, loc, codes, xs, sum);
   }
-  /// The i32 `value` summed over the warp (a gpu.shuffle xor butterfly).
-  Value warpSum(Value value);
+  Value warpSum(Value value) {
+    return warpAllReduce(b, loc, value, [&](Value l, Value r) {
+      return Value(arith::AddIOp::create(b, loc, l, r));
+    });
+  }
   /// An scf.if of lane 0, without an else region.
   scf::IfOp ifLaneZero();
-  Value loadWords(Value pointerBase, Value wordIndex);
+  Value loadWords(Value pointerBase, Value wordIndex) {
+    return loadWeightWords(b, loc, pointerBase, wordIndex);
+  }
   SmallVector<Value> loadColumn(Value column);
   void stageX(Value x, Value row, Value xt, Value partials, Value warp);
 
@@ -80,41 +85,12 @@ private:
   Value tid, lane, wordsBase, rowWords;
 };
 
-Value StagedGemvBuilder::warpSum(Value value) {
-  for (int64_t offset = 16; offset >= 1; offset /= 2)
-    value = arith::AddIOp::create(
-        b, loc, value,
-        gpu::ShuffleOp::create(b, loc, value, int32(offset), int32(32),
-                               gpu::ShuffleMode::XOR)
-            .getShuffleResult());
-  return value;
-}
-
 scf::IfOp StagedGemvBuilder::ifLaneZero() {
   return scf::IfOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
                             index(0)),
       /*withElseRegion=*/false);
-}
-
-/// The 4 packed words at `wordIndex` of the weights (global memory, whose
-/// generic address is the global one), by kWeightLoadPtx.
-Value StagedGemvBuilder::loadWords(Value pointerBase, Value wordIndex) {
-  Value address =
-      math.add(pointerBase, math.mul(wordIndex, index(4)));
-  Value pointer = LLVM::IntToPtrOp::create(
-      b, loc, LLVM::LLVMPointerType::get(b.getContext(), /*addressSpace=*/1),
-      arith::IndexCastOp::create(b, loc, b.getI64Type(), address).getResult());
-  Type i32 = b.getI32Type();
-  auto load = NVVM::InlinePtxOp::create(
-      b, loc, TypeRange{i32, i32, i32, i32}, ValueRange{pointer},
-      ValueRange{}, b.getStringAttr(kWeightLoadPtx), /*predicate=*/Value());
-  Value words = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(VectorType::get({4}, i32), int32_t(0)));
-  for (int64_t q = 0; q < 4; ++q)
-    words = vector::InsertOp::create(b, loc, load.getResult(q), words, q);
-  return words;
 }
 
 /// This lane's words of column `column`: one vector<4xi32> per step;
@@ -331,6 +307,37 @@ gpu::GPUFuncOp StagedGemvBuilder::build(const PackedGemvConfig &config) {
 }
 
 } // namespace
+
+Value warpAllReduce(OpBuilder &b, Location loc, Value value,
+                    function_ref<Value(Value, Value)> combine) {
+  for (int64_t offset = 16; offset >= 1; offset /= 2)
+    value = combine(value,
+                    gpu::ShuffleOp::create(
+                        b, loc, value,
+                        arith::ConstantIntOp::create(b, loc, offset, 32),
+                        arith::ConstantIntOp::create(b, loc, 32, 32),
+                        gpu::ShuffleMode::XOR)
+                        .getShuffleResult());
+  return value;
+}
+
+Value loadWeightWords(OpBuilder &b, Location loc, Value pointerBase,
+                      Value wordIndex) {
+  KernelMath math{b, loc};
+  Value address = math.add(pointerBase, math.mul(wordIndex, math.index(4)));
+  Value pointer = LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext(), /*addressSpace=*/1),
+      arith::IndexCastOp::create(b, loc, b.getI64Type(), address).getResult());
+  Type i32 = b.getI32Type();
+  auto load = NVVM::InlinePtxOp::create(
+      b, loc, TypeRange{i32, i32, i32, i32}, ValueRange{pointer},
+      ValueRange{}, b.getStringAttr(kWeightLoadPtx), /*predicate=*/Value());
+  Value words = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(VectorType::get({4}, i32), int32_t(0)));
+  for (int64_t q = 0; q < 4; ++q)
+    words = vector::InsertOp::create(b, loc, load.getResult(q), words, q);
+  return words;
+}
 
 gpu::GPUFuncOp buildStagedGemvKernel(OpBuilder &builder, Location loc,
                                      const PackedGemvConfig &config) {

@@ -76,10 +76,12 @@ bool isKernelMatmul(ternary::MatmulOp op) {
 /// The word-vector GEMV kernel for `op` at batches of one row
 /// (`singleRow`) or more, or none (the byte kernel `ternary_gemv_f32`).
 /// Int8 matmuls always have one; for one row, ternary_gemv_i8_sx_k<K>
-/// where it applies unless `int8StagedX` is false (Passes.td).
+/// where it applies unless `int8StagedX` is false, and for f32 one row
+/// ternary_gemv_f32_fx_k<K> where it applies if `f32FixedPoint` (Passes.td).
 std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
                                               bool singleRow,
-                                              bool int8StagedX = true) {
+                                              bool int8StagedX = true,
+                                              bool f32FixedPoint = false) {
   int64_t k = reductionSize(op);
   if (ShapedType::isDynamic(k))
     return std::nullopt;
@@ -89,6 +91,12 @@ std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
   if (config && config->int8 && !config->mma && int8StagedX &&
       stagedXFits(k)) {
     config->stagedX = true;
+    config->reductionSize = k;
+  }
+  if (config && !config->int8 && config->mma && singleRow && f32FixedPoint &&
+      fixedPointFits(k)) {
+    config->mma = false;
+    config->fixedPoint = true;
     config->reductionSize = k;
   }
   return config;
@@ -146,9 +154,10 @@ Value toVector(OpBuilder &b, Location loc, Value value, float fill,
 
 struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   MatmulToKernel(const TypeConverter &converter, MLIRContext *context,
-                 int64_t gemvMaxBatch, bool int8StagedX)
+                 int64_t gemvMaxBatch, bool int8StagedX, bool f32FixedPoint)
       : OpConversionPattern(converter, context, /*benefit=*/2),
-        gemvMaxBatch(gemvMaxBatch), int8StagedX(int8StagedX) {}
+        gemvMaxBatch(gemvMaxBatch), int8StagedX(int8StagedX),
+        f32FixedPoint(f32FixedPoint) {}
 
   LogicalResult
   matchAndRewrite(ternary::MatmulOp op, OpAdaptor adaptor,
@@ -194,10 +203,10 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     // The GEMV for batches of one row (`singleRow`) or more.
     auto launchGemv = [&](OpBuilder &b, Location l, bool singleRow) {
       if (std::optional<PackedGemvConfig> packed =
-              packedGemvFor(op, singleRow, int8StagedX)) {
+              packedGemvFor(op, singleRow, int8StagedX, f32FixedPoint)) {
         Value gridX = arith::CeilDivUIOp::create(
             b, l, columns, index(packed->blockColumns()));
-        if (packed->stagedX)
+        if (packed->stagedX || packed->fixedPoint)
           gridX = arith::MinUIOp::create(b, l, gridX, index(kStagedBlocks));
         Value gridY =
             arith::CeilDivUIOp::create(b, l, rows, index(packed->rows));
@@ -286,7 +295,7 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   }
 
   int64_t gemvMaxBatch;
-  bool int8StagedX;
+  bool int8StagedX, f32FixedPoint;
 };
 
 struct ConvertTernaryToGPUPass
@@ -348,14 +357,16 @@ struct ConvertTernaryToGPUPass
         bool oneRow = hasOneRowKernel(matmul, gemvMaxBatch);
         if (oneRow && (dynamicBatch || batch <= 1))
           packed.push_back(
-              *packedGemvFor(matmul, /*singleRow=*/true, int8StagedX));
+              *packedGemvFor(matmul, /*singleRow=*/true, int8StagedX,
+                             f32FixedPoint));
         if (!oneRow || dynamicBatch || batch > 1)
           packed.push_back(*packedGemvFor(matmul, /*singleRow=*/false));
         return WalkResult::advance();
       }
       if ((dynamicBatch || batch <= 1) && gemvMaxBatch >= 1)
         if (auto config =
-                packedGemvFor(matmul, /*singleRow=*/true, int8StagedX))
+                packedGemvFor(matmul, /*singleRow=*/true, int8StagedX,
+                              f32FixedPoint))
           packed.push_back(*config);
       if ((dynamicBatch || batch > 1) && gemvMaxBatch > 1 &&
           (dynamicBatch || batch <= gemvMaxBatch))
@@ -380,7 +391,7 @@ struct ConvertTernaryToGPUPass
 
     RewritePatternSet patterns(context);
     patterns.add<MatmulToKernel>(typeConverter, context, gemvMaxBatch,
-                                 int8StagedX);
+                                 int8StagedX, f32FixedPoint);
     populateTernaryToLinalgConversionPatterns(typeConverter, patterns,
                                               /*useMicrokernels=*/false);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(

@@ -12,7 +12,7 @@
 // __tri_emu_syncwarp, gpu.shuffle calls of __tri_emu_shuffle (the value's
 // bits as i64) and __tri_emu_shuffle_valid, nvvm.dot.accumulate.4way (dp4a)
 // its arith expansion, nvvm.mma.sync (m16n8k16 s8 or bf16) calls of
-// __tri_emu_mma_m16n8k16_s8/_bf16, the hinted weight load (kWeightLoadPtx)
+// __tri_emu_mma_m16n8k16_s8/_u8s8/_bf16, the hinted weight load (kWeightLoadPtx)
 // an llvm.load of 4 words; a workgroup attribution (shared memory) becomes
 // a private memref.global that starts as NaNs or all-ones bits (garbage, as
 // on a GPU), which is the block's own because the emulator runs one block
@@ -150,7 +150,7 @@ struct GPUKernelsToHostPass
     op.erase();
   }
 
-  /// nvvm.mma.sync m16n8k16, row x col, with s8 A and B and i32
+  /// nvvm.mma.sync m16n8k16, row x col, with s8 (or u8) A, s8 B and i32
   /// accumulators or bf16 ones and f32 accumulators: result e (of the four
   /// a lane holds) is a call of __tri_emu_mma_m16n8k16_s8(e, a0, a1, b0,
   /// c_e) or __tri_emu_mma_m16n8k16_bf16(e, a0, a1, a2, a3, b0, b1, c_e),
@@ -160,10 +160,14 @@ struct GPUKernelsToHostPass
   static LogicalResult emulateMma(ModuleOp module, NVVM::MmaOp op) {
     NVVM::MMAShapeAttr shape = op.getShape();
     std::optional<NVVM::MMATypes> type = op.getMultiplicandAPtxType();
-    bool s8 = type == NVVM::MMATypes::s8, bf16 = type == NVVM::MMATypes::bf16;
+    // u8 A with s8 B: ternary_gemv_f32_fx_k's codes times digits.
+    bool u8 = type == NVVM::MMATypes::u8;
+    bool s8 = type == NVVM::MMATypes::s8 || u8,
+         bf16 = type == NVVM::MMATypes::bf16;
     size_t aRegisters = s8 ? 2 : 4, bRegisters = s8 ? 1 : 2;
     if (shape.getM() != 16 || shape.getN() != 8 || shape.getK() != 16 ||
-        !(s8 || bf16) || op.getMultiplicandBPtxType() != type ||
+        !(s8 || bf16) ||
+        op.getMultiplicandBPtxType() != (u8 ? NVVM::MMATypes::s8 : *type) ||
         op.getLayoutA() != NVVM::MMALayout::row ||
         op.getLayoutB() != NVVM::MMALayout::col ||
         op.getOperandA().size() != aRegisters ||
@@ -173,8 +177,8 @@ struct GPUKernelsToHostPass
             (s8 ? Type(IntegerType::get(op.getContext(), 32))
                 : Type(Float32Type::get(op.getContext()))))
       return op.emitError("the GPU emulator runs nvvm.mma.sync m16n8k16 of "
-                          "s8 (row x col, i32 accumulators) or bf16 (row x "
-                          "col, f32 accumulators) only");
+                          "s8 or u8 x s8 (row x col, i32 accumulators) or "
+                          "bf16 (row x col, f32 accumulators) only");
     OpBuilder b(op);
     Location loc = op.getLoc();
     Type i32 = b.getI32Type();
@@ -182,8 +186,9 @@ struct GPUKernelsToHostPass
     SmallVector<Type> inputs(1 + aRegisters + bRegisters, i32);
     inputs.push_back(accumulator);
     func::FuncOp callee = declare(module,
-                                  s8 ? "__tri_emu_mma_m16n8k16_s8"
-                                     : "__tri_emu_mma_m16n8k16_bf16",
+                                  u8   ? "__tri_emu_mma_m16n8k16_u8s8"
+                                  : s8 ? "__tri_emu_mma_m16n8k16_s8"
+                                       : "__tri_emu_mma_m16n8k16_bf16",
                                   inputs, {accumulator});
     SmallVector<Value> results;
     for (int32_t e = 0; e < 4; ++e) {

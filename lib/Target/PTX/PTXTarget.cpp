@@ -53,6 +53,13 @@ llvm::cl::opt<bool> gpuInt8StagedX(
                    "ternary_gemv_i8_r1c4w4, to measure against"),
     llvm::cl::init(true), llvm::cl::Hidden,
     llvm::cl::cat(getTargetOptionCategory()));
+llvm::cl::opt<bool> gpuF32FixedPoint(
+    "gpu-f32-fixed-point",
+    llvm::cl::desc("--target=ptx: the one-row f32 GEMV in fixed point on the "
+                   "int8 tensor cores, ternary_gemv_f32_fx_k<K> (K % 64 == 0, "
+                   "K <= 8192); default: ternary_mma_f32_m1n64"),
+    llvm::cl::init(false), llvm::cl::Hidden,
+    llvm::cl::cat(getTargetOptionCategory()));
 
 class PTXTarget : public TargetBackend {
 public:
@@ -87,6 +94,7 @@ public:
     TernaryGPUOptions gpuOptions;
     gpuOptions.chip = gpuChip;
     gpuOptions.int8StagedX = gpuInt8StagedX;
+    gpuOptions.f32FixedPoint = gpuF32FixedPoint;
     gpuOptions.emulator = options.emit == "emulator";
     buildTernaryGPUPipeline(pm, gpuOptions);
   }
@@ -348,6 +356,7 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   ConvertTernaryToGPUOptions lowering;
   lowering.gemvMaxBatch = options.gemvMaxBatch;
   lowering.int8StagedX = options.int8StagedX;
+  lowering.f32FixedPoint = options.f32FixedPoint;
   pm.addPass(createConvertTernaryToGPU(lowering));
   pm.addPass(std::make_unique<ReshapeToViewsPass>());
   pm.addPass(createDecomposeLinalgAggregates());

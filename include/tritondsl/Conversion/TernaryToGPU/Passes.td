@@ -93,6 +93,11 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
            "ternary_gemv_i8_sx_k<K> (x staged in shared memory, a "
            "persistent grid, the next column's weights loaded ahead); "
            "false: ternary_gemv_i8_r1c4w4">,
+    Option<"f32FixedPoint", "f32-fixed-point", "bool", /*default=*/"false",
+           "One row, f32, K % 64 == 0, K <= 8192: "
+           "ternary_gemv_f32_fx_k<K> (x in 40-bit fixed point, its digits "
+           "summed exactly on the int8 tensor cores) in place of "
+           "ternary_mma_f32_m1n64; off until measured on a GPU">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::bufferization::BufferizationDialect",

@@ -40,6 +40,11 @@ struct TernaryGPUOptions : public PassPipelineOptions<TernaryGPUOptions> {
       llvm::cl::desc("convert-ternary-to-gpu int8-staged-x: the one-row "
                      "int8 GEMV stages x in shared memory"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> f32FixedPoint{
+      *this, "f32-fixed-point",
+      llvm::cl::desc("convert-ternary-to-gpu f32-fixed-point: the one-row "
+                     "f32 GEMV in fixed point on the int8 tensor cores"),
+      llvm::cl::init(false)};
   PassOptions::Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("The CUDA toolkit whose libdevice is linked into the "
