@@ -47,6 +47,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <array>
@@ -91,7 +92,7 @@ private:
   /// The f64 `value` summed with lane ^ `mask`'s (two i32 shuffles).
   Value addLaneXor(Value value, int64_t mask);
   /// Every thread: the row's largest |x| as f32 bits, and the digits of x
-  /// to `digits`, each warp's digit sums to partials[warp][1 + j]
+  /// to `digits` (bytes), each warp's digit sums to partials[warp][1 + j]
   /// (partials[warp][0] takes the warp's largest |x| bits first).
   Value stageDigits(Value x, Value row, Value digits, Value partials,
                     Value warp);
@@ -254,11 +255,14 @@ Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
             0));
       }
       vector::StoreOp::create(
-          b, loc, vector::FromElementsOp::create(b, loc, words4, words),
+          b, loc,
+          vector::BitCastOp::create(
+              b, loc, VectorType::get({16}, i8),
+              vector::FromElementsOp::create(b, loc, words4, words)),
           digits,
           ValueRange{math.mul(math.add(math.mul(item, index(kDigits)),
                                        index(j)),
-                              index(4))},
+                              index(16))},
           /*nontemporal=*/false, llvm::MaybeAlign(16));
     }
     scf::YieldOp::create(b, loc, sums);
@@ -325,7 +329,7 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
   auto workgroup = gpu::AddressSpaceAttr::get(
       context, gpu::GPUDialect::getWorkgroupAddressSpace());
   auto digitsType =
-      MemRefType::get({steps * 16 * kDigits * 4}, i32,
+      MemRefType::get({steps * 16 * kDigits * 16}, b.getI8Type(),
                       MemRefLayoutAttrInterface{}, workgroup);
   auto partialsType =
       MemRefType::get({kWarps * (kDigits + 1)}, i32,
@@ -428,11 +432,16 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
       Value item = math.add(math.add(math.mul(s, index(16)),
                                      index(4 * q)),
                             inGroup);
-      Value bWords = vector::LoadOp::create(
-          b, loc, VectorType::get({4}, i32), digits,
-          ValueRange{math.mul(
-              math.add(math.mul(item, index(kDigits)), ownDigit), index(4))},
-          /*nontemporal=*/false, llvm::MaybeAlign(16));
+      // One 128-bit shared load (as 16 bytes: LLVM turns a vector of
+      // words whose every use is an extract into 4 scalar loads).
+      Value bWords = vector::BitCastOp::create(
+          b, loc, VectorType::get({4}, i32),
+          vector::LoadOp::create(
+              b, loc, VectorType::get({16}, b.getI8Type()), digits,
+              ValueRange{math.mul(math.add(math.mul(item, index(kDigits)),
+                                           ownDigit),
+                                  index(16))},
+              /*nontemporal=*/false, llvm::MaybeAlign(16)));
       Value low = vector::ExtractOp::create(b, loc, current[0], q);
       Value high = vector::ExtractOp::create(b, loc, current[1], q);
       for (int64_t p = 0; p < 4; ++p) {
@@ -507,6 +516,9 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
     llvm::append_range(yielded, acc);
     scf::YieldOp::create(b, loc, yielded);
   }
+  // Unrolled by kAhead + 1, the units' words rotate through the yields of
+  // one unrolled body instead of moving between registers.
+  (void)loopUnrollByFactor(loop, kAhead + 1);
   gpu::ReturnOp::create(b, loc);
   return kernel;
 }

@@ -20,6 +20,7 @@
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu | FileCheck %s
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu | FileCheck %s --check-prefix=DECODE
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu=int8-staged-x=false | FileCheck %s --check-prefix=CLASSIC
+// RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu=f32-fixed-point=true | FileCheck %s --check-prefix=FX
 
 // CHECK: module attributes {gpu.container_module}
 // CHECK-LABEL: func.func @dynamic(
@@ -187,6 +188,40 @@ func.func @bytes(%w: !ternary.packed<100x33>, %x: tensor<?x100xf32>) -> tensor<?
 // CHECK-NOT: arith.mulf
 // CHECK: gpu.return
 // CHECK-NOT: gpu.func @ternary_gemv_f32_r
+// f32-fixed-point: one row runs ternary_gemv_f32_fx_k256 instead, on a
+// persistent grid of min(ceildiv(N, 16), 396) blocks, without decode bits.
+// The block converts x to fixed point (f64, a power-of-two multiply,
+// fptosi to i64) and stores its 5 digits per 16 k's as 128-bit vectors
+// behind two barriers (the largest |x|, then the digit sums); each step
+// of a warp makes one 128-bit shared load and 4 mma u8 x s8 per word of
+// its two columns, no float arithmetic; the tile's last step sums the
+// digits' f64 terms over the 4 lanes of a column (2 x 2 i32 shuffles)
+// and rounds once to f32. The loop is unrolled by 3 (the loads of the two
+// units after this one in flight).
+// FX-LABEL: func.func @batch1(
+// FX: %[[FGX:.*]] = arith.ceildivui %{{.*}}, %c16 : index
+// FX: %[[FGRID:.*]] = arith.minui %[[FGX]], %c396 : index
+// FX: gpu.launch_func @ternary_kernels::@ternary_gemv_f32_fx_k256 blocks in (%[[FGRID]], %{{.*}}, %c1) threads in (%c256, %c1, %c1) args({{.*}} : memref<?x?xf32>)
+// FX-NOT: ternary_mma_f32_m1n64
+// FX-LABEL: gpu.func @ternary_gemv_f32_fx_k256(
+// FX-SAME: %{{[a-z0-9]+}}: memref<?x?xf32>)
+// FX-SAME: workgroup(%[[DIGITS:.*]] : memref<1280xi8, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %{{.*}} : memref<48xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// FX: nvvm.inline_ptx "ld.global.nc.L1::no_allocate.L2::256B.v4.u32
+// FX: gpu.barrier
+// FX: arith.extf %{{.*}} : f32 to f64
+// FX: arith.fptosi %{{.*}} : f64 to i64
+// FX-COUNT-5: vector.store %{{.*}}, %[[DIGITS]][%{{.*}}] {alignment = 16 : i64} : memref<1280xi8, #gpu.address_space<workgroup>>, vector<16xi8>
+// FX: gpu.barrier
+// FX: scf.for
+// FX: vector.load %[[DIGITS]][%{{.*}}] {alignment = 16 : i64} : memref<1280xi8, #gpu.address_space<workgroup>>, vector<16xi8>
+// FX-NOT: arith.mulf
+// FX-NOT: bf16
+// FX-COUNT-4: nvvm.mma.sync A[%{{.*}}, %{{.*}}] B[%{{.*}}] C[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] {intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>, layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<u8>, multiplicandBPtxType = #nvvm.mma_type<s8>, shape = #nvvm.shape<m = 16, n = 8, k = 16>}
+// FX: scf.if
+// FX: arith.sitofp %{{.*}} : i32 to f64
+// FX-COUNT-4: gpu.shuffle xor
+// FX: arith.truncf %{{.*}} : f64 to f32
+// FX: gpu.return
 func.func @batch1(%w: !ternary.packed<256x40>, %x: tensor<1x256xf32>) -> tensor<1x40xf32> {
   %y = ternary.matmul %x, %w : tensor<1x256xf32>, !ternary.packed<256x40> -> tensor<1x40xf32>
   return %y : tensor<1x40xf32>

@@ -253,7 +253,7 @@ gpu.module @kernels {
   gpu.func @mma8(%y: memref<?xi32>) kernel {
     %c0 = arith.constant 0 : index
     %a = memref.load %y[%c0] : memref<?xi32>
-    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
+    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 or u8 x s8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
     %d = nvvm.mma.sync A[%a] B[%a] C[%a, %a]
         {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
          multiplicandAPtxType = #nvvm.mma_type<s8>, multiplicandBPtxType = #nvvm.mma_type<s8>,
@@ -267,13 +267,32 @@ gpu.module @kernels {
 
 // -----
 
+// s8 A with u8 B (the emulator has u8 x s8 only) is refused.
+gpu.module @kernels {
+  gpu.func @mma_s8u8(%y: memref<?xi32>) kernel {
+    %c0 = arith.constant 0 : index
+    %a = memref.load %y[%c0] : memref<?xi32>
+    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 or u8 x s8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
+    %d = nvvm.mma.sync A[%a, %a] B[%a] C[%a, %a, %a, %a]
+        {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
+         multiplicandAPtxType = #nvvm.mma_type<s8>, multiplicandBPtxType = #nvvm.mma_type<u8>,
+         intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>,
+         shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, i32) -> !llvm.struct<(i32, i32, i32, i32)>
+    %d0 = llvm.extractvalue %d[0] : !llvm.struct<(i32, i32, i32, i32)>
+    memref.store %d0, %y[%c0] : memref<?xi32>
+    gpu.return
+  }
+}
+
+// -----
+
 // f16 operands are refused too.
 gpu.module @kernels {
   gpu.func @mma_f16(%y: memref<?xvector<2xf16>>, %z: memref<?xf32>) kernel {
     %c0 = arith.constant 0 : index
     %a = memref.load %y[%c0] : memref<?xvector<2xf16>>
     %c = memref.load %z[%c0] : memref<?xf32>
-    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
+    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 or u8 x s8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
     %d = nvvm.mma.sync A[%a, %a, %a, %a] B[%a, %a] C[%c, %c, %c, %c]
         {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
          shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32) -> !llvm.struct<(f32, f32, f32, f32)>
