@@ -48,6 +48,11 @@ def test_prepare_then_run(tmp_path):
             assert f"ternary_gemv_i8_sx_k{k}" in ptx[""]
             assert "ternary_gemv_i8_r1c4w4" not in ptx[""]
             assert "ternary_gemv_i8_r1c4w4" in ptx["variants/classic/"]
+            # fx: the one-row f32 GEMV in fixed point.
+            f32 = (tmp_path / "variants" / "fx" / f"gemv_{k}x{n}" / f"gemv_{k}x{n}.ptx").read_text()
+            assert f"ternary_gemv_f32_fx_k{k}" in f32
+            assert f"ternary_gemv_f32_fx_k{k}" not in (
+                tmp_path / f"gemv_{k}x{n}" / f"gemv_{k}x{n}.ptx").read_text()
             ptxas = _ptxas()
             if ptxas:
                 for prefix in ptx:

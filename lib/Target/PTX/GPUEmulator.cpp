@@ -11,8 +11,9 @@
 // __tri_emu_barrier, nvvm.bar.warp.sync (all lanes) one of
 // __tri_emu_syncwarp, gpu.shuffle calls of __tri_emu_shuffle (the value's
 // bits as i64) and __tri_emu_shuffle_valid, nvvm.dot.accumulate.4way (dp4a)
-// its arith expansion, nvvm.mma.sync (m16n8k16 s8 or bf16) calls of
-// __tri_emu_mma_m16n8k16_s8/_u8s8/_bf16, the hinted weight load (kWeightLoadPtx)
+// its arith expansion, nvvm.mma.sync (m16n8k16 s8, u8 x s8 or bf16) calls
+// of __tri_emu_mma_m16n8k16_s8/_u8s8/_bf16, the hinted weight load
+// (kWeightLoadPtx)
 // an llvm.load of 4 words; a workgroup attribution (shared memory) becomes
 // a private memref.global that starts as NaNs or all-ones bits (garbage, as
 // on a GPU), which is the block's own because the emulator runs one block
