@@ -35,6 +35,8 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
+#include "harness.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -45,33 +47,6 @@
 #include <string>
 #include <vector>
 
-#define CHECK(call)                                                          \
-  do {                                                                       \
-    cudaError_t e = (call);                                                  \
-    if (e != cudaSuccess) {                                                  \
-      std::fprintf(stderr, "%s:%d %s\n", __FILE__, __LINE__,                 \
-                   cudaGetErrorString(e));                                   \
-      std::exit(1);                                                          \
-    }                                                                        \
-  } while (0)
-
-// 16 bytes of weights: a plain load (HINT 0), or ld.global.nc with
-// L1::no_allocate and the L2::256B prefetch-size hint (HINT 1).
-template <int HINT>
-__device__ __forceinline__ uint4 loadW(const uint32_t *p) {
-  if (HINT == 0)
-    return *reinterpret_cast<const uint4 *>(p);
-  uint4 v;
-  asm volatile(
-      "ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];"
-      : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
-      : "l"(p));
-  return v;
-}
-
-__device__ __forceinline__ unsigned wordOf(uint4 v, int q) {
-  return q == 0 ? v.x : q == 1 ? v.y : q == 2 ? v.z : v.w;
-}
 
 // The bf16 pair (trit s, trit s + 8) of `word`, as PackedMma.cpp's
 // BF16Operands::decode: with p = s % 3, ((word >> 6 (s / 3)) & 0x00030003
@@ -292,14 +267,15 @@ __global__ __launch_bounds__(256) void gemvS(const float *__restrict__ x,
   }
 }
 
-// F: fixed point on the int8 tensor cores. The block converts x once to
-// 64-bit fixed point relative to its largest magnitude, u_k = trunc(x_k
-// 2^(62 - E)) with max |x| < 2^E (exact for every x_k within 2^38 of the
-// largest), and splits u_k into 8 signed digits, d_kj = byte j of (u_k + C)
-// ^ C with C = 0x8080...80 (balanced digits, u_k = sum_j d_kj 2^8j). B's
-// column j is digit j (all 8 columns used), A the trit codes c = t + 1 as
-// u8: mma.m16n8k16.u8.s8 sums S_nj = sum_k c_nk d_kj exactly in i32, and
-// y_n = 2^(E - 62) sum_j 2^8j (S_nj - Z_j), Z_j = sum_k d_kj, summed in f64
+// F: fixed point on the int8 tensor cores, as ternary_gemv_f32_fx_k<K>
+// (lib/Conversion/TernaryToGPU/FixedPointGemv.cpp). The block converts x
+// once to 40-bit fixed point relative to its largest magnitude, u_k =
+// trunc(x_k 2^(38 - E)) with max |x| < 2^E (exact for every x_k within 2^14
+// of the largest), and splits u_k into 5 signed digits, d_kj = byte j of
+// (u_k + C) ^ C with C = 0x8080808080 (balanced digits, u_k = sum_j d_kj
+// 2^8j). B's column j is digit j (columns 5..7 unused), A the trit codes
+// c = t + 1 as u8: mma.m16n8k16.u8.s8 sums S_nj = sum_k c_nk d_kj exactly in i32, and
+// y_n = 2^(E - 38) sum_j 2^8j (S_nj - Z_j), Z_j = sum_k d_kj, summed in f64
 // and rounded once to f32. A non-finite x makes every y NaN (as the bf16
 // kernels, whose parts of an inf are NaN). A lane's operands per mma: two
 // masked words (a LOP3 each, a shift per 3/4) against 16 for the bf16 pair
@@ -315,9 +291,9 @@ __device__ __forceinline__ void mmaU8S8(int (&d)[4], unsigned a0, unsigned a1,
 // The digits of the row in shared memory: for step s, word q of lane t's
 // chunk 4s + t (k0 = 64 (4s + t) + 16q) and digit j, the uint4 whose word p
 // holds digit j of x[k0 + p + 4i] in byte i (the k's of (w >> 2p) &
-// 0x03030303); index ((s * 4 + q) * 4 + t) * 8 + j: a warp's 128-bit loads
-// of one (s, q) are 32 consecutive uint4. Also the sums Z_j (zs) and the
-// scale 2^(E - 62) (NaN for a non-finite x), in shared memory.
+// 0x03030303); index (((s * 4 + q) * 4 + t) * 5 + j: a warp's 128-bit loads
+// of one (s, q) are 20 consecutive uint4. Also the sums Z_j (zs) and the
+// scale 2^(E - 38) (NaN for a non-finite x), in shared memory.
 __device__ __forceinline__ void stageDigits(const float *__restrict__ x,
                                             int K, int steps, uint4 *ds,
                                             int *zs, double *down,
@@ -329,7 +305,7 @@ __device__ __forceinline__ void stageDigits(const float *__restrict__ x,
 #pragma unroll
   for (int o = 16; o; o >>= 1)
     m = max(m, __shfl_xor_sync(0xffffffffu, m, o));
-  if (threadIdx.x < 8)
+  if (threadIdx.x < 5)
     zs[threadIdx.x] = 0;
   if (threadIdx.x == 0)
     *maxBits = 0;
@@ -338,19 +314,19 @@ __device__ __forceinline__ void stageDigits(const float *__restrict__ x,
     atomicMax(maxBits, m);
   __syncthreads();
   const unsigned e = *maxBits >> 23; // biased exponent of max |x|
-  // 2^(62 - E) with E = e - 126 (max |x| < 2^E; subnormals: e = 0).
-  const double up = __longlong_as_double((long long)(1211 - min(e, 254u))
+  // 2^(38 - E) with E = e - 126 (max |x| < 2^E; subnormals: e = 0).
+  const double up = __longlong_as_double((long long)(1187 - min(e, 254u))
                                          << 52);
   if (threadIdx.x == 0)
     *down = e >= 255 ? __longlong_as_double(0x7FF8000000000000ll)
-                     : __longlong_as_double((long long)(e + 835) << 52);
-  int z[8] = {};
-  const unsigned long long C = 0x8080808080808080ull;
+                     : __longlong_as_double((long long)(e + 859) << 52);
+  int z[5] = {};
+  const unsigned long long C = 0x8080808080ull;
   for (int item = threadIdx.x; item < steps * 16; item += blockDim.x) {
     int t = item & 3, q = (item >> 2) & 3, s = item >> 4;
     int k0 = 64 * (4 * s + t) + 16 * q;
     unsigned *out = reinterpret_cast<unsigned *>(ds) +
-                    ((s * 4 + q) * 4 + t) * 32;
+                    ((s * 4 + q) * 4 + t) * 20;
 #pragma unroll
     for (int p = 0; p < 4; ++p) {
       // digit j of x[k0 + p + 4i] into byte i of word p of uint4 j
@@ -364,7 +340,7 @@ __device__ __forceinline__ void stageDigits(const float *__restrict__ x,
         hi[i] = (unsigned)(dgt >> 32);
       }
 #pragma unroll
-      for (int j = 0; j < 8; ++j) {
+      for (int j = 0; j < 5; ++j) {
         const unsigned(&src)[4] = j < 4 ? lo : hi;
         const unsigned sel = (j & 3) | ((4 + (j & 3)) << 4);
         unsigned r = __byte_perm(__byte_perm(src[0], src[1], sel),
@@ -375,7 +351,7 @@ __device__ __forceinline__ void stageDigits(const float *__restrict__ x,
     }
   }
 #pragma unroll
-  for (int j = 0; j < 8; ++j) {
+  for (int j = 0; j < 5; ++j) {
 #pragma unroll
     for (int o = 16; o; o >>= 1)
       z[j] += __shfl_xor_sync(0xffffffffu, z[j], o);
@@ -393,7 +369,7 @@ __global__ __launch_bounds__(256) void gemvF(const float *__restrict__ x,
                                              float *__restrict__ y, int N,
                                              int K) {
   extern __shared__ uint4 ds[];
-  __shared__ int zs[8];
+  __shared__ int zs[5];
   __shared__ double down;
   __shared__ unsigned maxBits;
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
@@ -424,7 +400,10 @@ __global__ __launch_bounds__(256) void gemvF(const float *__restrict__ x,
   for (int d = 0; d < D; ++d)
     loadNext(buf[d]);
   stageDigits(x, K, steps, ds, zs, &down, &maxBits);
-  const int z0 = zs[2 * t], z1 = zs[2 * t + 1];
+  // Lane t's digits 2t, 2t + 1 (weights 2^16t, 2^(16t + 8); none past 4).
+  const int z0 = zs[min(2 * t, 4)], z1 = zs[min(2 * t + 1, 4)];
+  const double w0 = 2 * t < 5 ? (double)(1ll << (16 * t)) : 0.0;
+  const double w1 = 2 * t + 1 < 5 ? (double)(1ll << (16 * t + 8)) : 0.0;
   const double scale = down;
 
   int acc[T][4] = {};
@@ -432,7 +411,7 @@ __global__ __launch_bounds__(256) void gemvF(const float *__restrict__ x,
   auto compute = [&](const uint4(&v)[2 * T]) {
 #pragma unroll
     for (int q = 0; q < 4; ++q) {
-      uint4 bv = ds[((cu * 4 + q) * 4 + t) * 8 + g];
+      uint4 bv = ds[((cu * 4 + q) * 4 + t) * 5 + min(g, 4)];
       unsigned b[4] = {bv.x, bv.y, bv.z, bv.w};
 #pragma unroll
       for (int p = 0; p < 4; ++p)
@@ -449,9 +428,8 @@ __global__ __launch_bounds__(256) void gemvF(const float *__restrict__ x,
 #pragma unroll
       for (int h = 0; h < 2; ++h) {
         // Lane t holds digits 2t and 2t + 1 of columns g (h = 0), g + 8.
-        double v = (double)(acc[jj][2 * h] - z0) * (double)(1ll << (16 * t)) +
-                   (double)(acc[jj][2 * h + 1] - z1) *
-                       (double)(1ll << (16 * t + 8));
+        double v = (double)(acc[jj][2 * h] - z0) * w0 +
+                   (double)(acc[jj][2 * h + 1] - z1) * w1;
         v += __shfl_xor_sync(0xffffffffu, v, 1);
         v += __shfl_xor_sync(0xffffffffu, v, 2);
         int col = col0 + 16 * jj + 8 * h + g;
@@ -474,28 +452,6 @@ __global__ __launch_bounds__(256) void gemvF(const float *__restrict__ x,
       }
     }
   }
-}
-
-// R: the read ceiling: every 16 bytes of w read once (grid-stride, 8 loads
-// in flight per thread), summed so that nothing is optimized away.
-__global__ __launch_bounds__(256) void readAll(const uint4 *__restrict__ w,
-                                               size_t n, int *out) {
-  unsigned s = 0;
-  size_t stride = (size_t)gridDim.x * blockDim.x;
-  size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
-  for (; i + 7 * stride < n; i += 8 * stride) {
-    uint4 v[8];
-#pragma unroll
-    for (int u = 0; u < 8; ++u)
-      v[u] = w[i + u * stride];
-#pragma unroll
-    for (int u = 0; u < 8; ++u)
-      s ^= v[u].x ^ v[u].y ^ v[u].z ^ v[u].w;
-  }
-  for (; i < n; i += stride)
-    s ^= w[i].x ^ w[i].y ^ w[i].z ^ w[i].w;
-  if (s == 0x12345678u)
-    *out = s;
 }
 
 struct Case {
@@ -557,28 +513,7 @@ int main(int argc, char **argv) {
     CHECK(cudaMalloc(&p, wBytes));
     CHECK(cudaMemcpy(p, hw.data(), wBytes, cudaMemcpyHostToDevice));
   }
-  // The copy bandwidth, as bench/gpu_bench.py measures it (read + written).
-  {
-    size_t bytes = (size_t)1 << 30;
-    void *a, *b;
-    CHECK(cudaMalloc(&a, bytes));
-    CHECK(cudaMalloc(&b, bytes));
-    cudaEvent_t e0, e1;
-    cudaEventCreate(&e0);
-    cudaEventCreate(&e1);
-    CHECK(cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice));
-    cudaEventRecord(e0);
-    for (int i = 0; i < 10; ++i)
-      cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice);
-    cudaEventRecord(e1);
-    cudaEventSynchronize(e1);
-    float ms;
-    cudaEventElapsedTime(&ms, e0, e1);
-    std::printf("# copy: %.0f GB/s read + written\n",
-                2.0 * bytes * 10 / (ms * 1e-3) / 1e9);
-    cudaFree(a);
-    cudaFree(b);
-  }
+  printCopyBandwidth();
 
   const unsigned bits = 0x43004300u; // the bf16 pair 128
   const int steps = (K + 255) / 256;
@@ -635,7 +570,7 @@ int main(int argc, char **argv) {
   addS(gemvS<1, 8, 2, 1>, 1, 8, -3, "S t1 s8 d2 hint x3 balanced");
   addS(gemvS<2, 4, 1, 1>, 2, 4, 3, "S t2 s4 d1 hint x3");
   addS(gemvS<2, 8, 1, 1>, 2, 8, 2, "S t2 s8 d1 hint x2");
-  const size_t digitBytes = (size_t)steps * 128 * 16;
+  const size_t digitBytes = (size_t)steps * 80 * 16;
   auto addF = [&](auto kernel, int T, int perSM, std::string name) {
     if (cudaFuncSetAttribute(kernel,
                              cudaFuncAttributeMaxDynamicSharedMemorySize,
@@ -669,7 +604,7 @@ int main(int argc, char **argv) {
   addF(gemvF<2, 2>, 2, 3, "F t2 d2 x3");
   cases.push_back({"R read all, 4 blocks/SM",
                    [&](auto, auto w, auto) {
-                     readAll<<<sms * 4, 256>>>(
+                     readAll<0><<<sms * 4, 256>>>(
                          reinterpret_cast<const uint4 *>(w), wBytes / 16,
                          dummy);
                    },

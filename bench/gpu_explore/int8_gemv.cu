@@ -20,6 +20,8 @@
 // trit * x[k], exact in i32.
 #include <cuda_runtime.h>
 
+#include "harness.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -28,15 +30,6 @@
 #include <string>
 #include <vector>
 
-#define CHECK(call)                                                          \
-  do {                                                                       \
-    cudaError_t e = (call);                                                  \
-    if (e != cudaSuccess) {                                                  \
-      std::fprintf(stderr, "%s:%d %s\n", __FILE__, __LINE__,                 \
-                   cudaGetErrorString(e));                                   \
-      std::exit(1);                                                          \
-    }                                                                        \
-  } while (0)
 
 __device__ __forceinline__ int dp4aUS(unsigned codes, unsigned xs, int acc) {
   int r;
@@ -61,19 +54,6 @@ __device__ __forceinline__ int dotWord(unsigned word, const unsigned t[4],
   for (int p = 0; p < 4; ++p)
     acc = dp4aUS((word >> (2 * p)) & 0x03030303u, t[p], acc);
   return acc;
-}
-
-// 16 bytes of weights: a plain load (HINT 0), or ld.global.nc with
-// L1::no_allocate and the L2::256B prefetch-size hint (HINT 1).
-template <int HINT>
-__device__ __forceinline__ uint4 loadW(const uint32_t *p) {
-  if (HINT == 0)
-    return *reinterpret_cast<const uint4 *>(p);
-  uint4 v;
-  asm volatile("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];"
-               : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
-               : "l"(p));
-  return v;
 }
 
 __device__ __forceinline__ int warpSum(int v) {
@@ -156,10 +136,6 @@ __device__ __forceinline__ int stageX(const int8_t *__restrict__ x, int K,
     atomicAdd(blockSum, sum);
   __syncthreads();
   return *blockSum;
-}
-
-__device__ __forceinline__ unsigned wordOf(uint4 v, int q) {
-  return q == 0 ? v.x : q == 1 ? v.y : q == 2 ? v.z : v.w;
 }
 
 // acc[j] += the dp4a sums of columns j's words v[j][t] (steps step0 + t)
@@ -319,29 +295,6 @@ __global__ __launch_bounds__(256) void gemvD(const int8_t *__restrict__ x,
   }
 }
 
-// R: the read ceiling: every 16 bytes of w read once (grid-stride, 8 loads
-// in flight per thread), summed so that nothing is optimized away.
-template <int HINT>
-__global__ __launch_bounds__(256) void readAll(const uint4 *__restrict__ w,
-                                               size_t n, int *out) {
-  unsigned s = 0;
-  size_t stride = (size_t)gridDim.x * blockDim.x;
-  size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
-  for (; i + 7 * stride < n; i += 8 * stride) {
-    uint4 v[8];
-#pragma unroll
-    for (int u = 0; u < 8; ++u)
-      v[u] = loadW<HINT>(reinterpret_cast<const uint32_t *>(w + i + u * stride));
-#pragma unroll
-    for (int u = 0; u < 8; ++u)
-      s ^= v[u].x ^ v[u].y ^ v[u].z ^ v[u].w;
-  }
-  for (; i < n; i += stride)
-    s ^= w[i].x ^ w[i].y ^ w[i].z ^ w[i].w;
-  if (s == 0x12345678u)
-    *out = s;
-}
-
 struct Case {
   std::string name;
   std::function<void(const int8_t *, const uint32_t *, int *)> launch;
@@ -393,28 +346,7 @@ int main(int argc, char **argv) {
     CHECK(cudaMalloc(&p, wBytes));
     CHECK(cudaMemcpy(p, hw.data(), wBytes, cudaMemcpyHostToDevice));
   }
-  // The copy bandwidth, as bench/gpu_bench.py measures it (read + written).
-  {
-    size_t bytes = (size_t)1 << 30;
-    void *a, *b;
-    CHECK(cudaMalloc(&a, bytes));
-    CHECK(cudaMalloc(&b, bytes));
-    cudaEvent_t e0, e1;
-    cudaEventCreate(&e0);
-    cudaEventCreate(&e1);
-    CHECK(cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice));
-    cudaEventRecord(e0);
-    for (int i = 0; i < 10; ++i)
-      cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice);
-    cudaEventRecord(e1);
-    cudaEventSynchronize(e1);
-    float ms;
-    cudaEventElapsedTime(&ms, e0, e1);
-    std::printf("# copy: %.0f GB/s read + written\n",
-                2.0 * bytes * 10 / (ms * 1e-3) / 1e9);
-    cudaFree(a);
-    cudaFree(b);
-  }
+  printCopyBandwidth();
 
   const int rowWords = K / 16;
   std::vector<Case> cases;
