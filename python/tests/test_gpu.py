@@ -334,8 +334,19 @@ def test_int8_staged_gemv(tmp_path, k, n, device):
     np.testing.assert_array_equal(got, classic(x))
 
 
+def test_manifest_sms():
+    """A persistent kernel's grid names the device's SM count, "sms", which
+    the runner binds before evaluating it."""
+    grid = ["sms", 3, "*", "arg1.0", 32, "ceildiv", "min"]
+    assert cuda.evaluate(grid, {"sms": 132, "arg1.0": 28672}) == 396
+    assert cuda.evaluate(grid, {"sms": 108, "arg1.0": 28672}) == 324
+    assert cuda.evaluate(grid, {"sms": 1, "arg1.0": 45}) == 2
+    with pytest.raises(ValueError, match="unknown dim sms"):
+        cuda.evaluate(grid, {"arg1.0": 45})
+
+
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("k,n", [(64, 45), (320, 70), (8192, 9)])
+@pytest.mark.parametrize("k,n", [(64, 45), (320, 70), (8192, 9), (64, 400)])
 def test_f32_fixed_point_gemv(tmp_path, k, n, device):
     """The one-row f32 GEMV in fixed point on the int8 tensor cores
     (--gpu-f32-fixed-point, ternary_gemv_f32_fx_k<K>): x within 2^14 of its
@@ -343,13 +354,17 @@ def test_f32_fixed_point_gemv(tmp_path, k, n, device):
     once to f32 (up to the f64 sum's own rounding: 1 ulp); x spanning 2^60
     loses only what lies below 2^-38 of the largest. K = 64 (one step, 3 of
     its 4 chunks past the row), 320 (a second step partly past it), 8192
-    (32 steps; N = 9, one 16-column tile for the whole grid). A non-finite
-    x makes every y NaN; two rows run ternary_mma_f32_m16n64."""
+    (32 steps; N = 9, one 16-column tile for the whole grid); N = 400, 25
+    tiles for the 24 warps of the emulator's grid (3 blocks for its one SM):
+    a warp walks two. A non-finite x makes every y NaN; two rows run
+    ternary_mma_f32_m16n64."""
     program, weights, trits, rng = _matmul_layer(tmp_path, "F", k, n, seed=k + n)
     forward = cuda.load(_ptx_dir(tmp_path, program, weights, device,
                                  ["--gpu-f32-fixed-point"])).F_forward
     launches = [s["launch"] for s in forward.description["steps"] if "launch" in s]
     assert f"ternary_gemv_f32_fx_k{k}" in launches
+    sms = forward.program.runner.multiprocessors
+    assert sms == 1 if device == "emulator" else sms > 1
     exact = trits.astype(np.float64)
     # Within 2^14 of the largest magnitude: every x exact in fixed point.
     x = (rng.standard_normal((1, k)) * 2.0 ** rng.integers(-6, 7, (1, k))).astype(np.float32)

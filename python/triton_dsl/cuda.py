@@ -48,12 +48,12 @@ def runner_library() -> Optional[pathlib.Path]:
 
 def evaluate(expr, dims: dict) -> int:
     """The value of a manifest expression (postfix: integers, "argI.D",
-    operators)."""
+    "sms" the device's multiprocessor count, operators)."""
     stack = []
     for token in expr:
         if isinstance(token, int):
             stack.append(token)
-        elif token.startswith("arg"):
+        elif token.startswith("arg") or token == "sms":
             if token not in dims:
                 raise ValueError(f"the manifest refers to unknown dim {token}")
             stack.append(dims[token])
@@ -120,6 +120,8 @@ class _Runner:
         lib.tri_cuda_synchronize.argtypes = [ctypes.c_void_p]
         lib.tri_cuda_close.argtypes = [ctypes.c_void_p]
         lib.tri_cuda_device_name.argtypes = [ctypes.c_void_p]
+        lib.tri_cuda_multiprocessor_count.argtypes = [ctypes.c_void_p]
+        lib.tri_cuda_multiprocessor_count.restype = ctypes.c_int
         handle = ctypes.c_void_p()
         if emulated is not None:
             status = lib.tri_cuda_open_emulator(str(emulated).encode(), ctypes.byref(handle))
@@ -128,6 +130,8 @@ class _Runner:
         if status:
             raise RuntimeError(lib.tri_cuda_last_error().decode())
         self.handle = handle
+        # The persistent kernels' grids scale with it (the manifest's "sms").
+        self.multiprocessors = lib.tri_cuda_multiprocessor_count(handle)
 
     def check(self, status: int):
         if status:
@@ -160,7 +164,7 @@ class _Function:
             raise TypeError(f"{self.name} takes {len(self.inputs)} arguments ({', '.join(names)}), "
                             f"got {len(values)}")
         torch_out = None
-        dims, buffers, owned, keep_alive = {}, {}, [], []
+        dims, buffers, owned, keep_alive = {"sms": runner.multiprocessors}, {}, [], []
         try:
             for index, value in zip(self.inputs, values):
                 spec = arguments[index]

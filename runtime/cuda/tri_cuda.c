@@ -32,10 +32,13 @@ struct tri_cuda {
   CUcontext context;
   CUmodule module;
   char name[256];
+  /* The device's multiprocessors (1 for the emulator). */
+  int multiprocessors;
   CUresult (*cuInit)(unsigned);
   CUresult (*cuDeviceGetCount)(int *);
   CUresult (*cuDeviceGet)(CUdevice *, int);
   CUresult (*cuDeviceGetName)(char *, int, CUdevice);
+  CUresult (*cuDeviceGetAttribute)(int *, CUdevice_attribute, CUdevice);
   CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice);
   CUresult (*cuDevicePrimaryCtxRelease)(CUdevice);
   CUresult (*cuCtxSetCurrent)(CUcontext);
@@ -92,6 +95,7 @@ int tri_cuda_open(int device, tri_cuda **out) {
   RESOLVE(cuDeviceGetCount, "cuDeviceGetCount");
   RESOLVE(cuDeviceGet, "cuDeviceGet");
   RESOLVE(cuDeviceGetName, "cuDeviceGetName");
+  RESOLVE(cuDeviceGetAttribute, "cuDeviceGetAttribute");
   RESOLVE(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain");
   RESOLVE(cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2");
   RESOLVE(cuCtxSetCurrent, "cuCtxSetCurrent");
@@ -119,6 +123,11 @@ int tri_cuda_open(int device, tri_cuda **out) {
       check(cuda, cuda->cuDeviceGetName(cuda->name, sizeof cuda->name,
                                         cuda->device),
             "cuDeviceGetName") ||
+      check(cuda,
+            cuda->cuDeviceGetAttribute(&cuda->multiprocessors,
+                                       CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
+                                       cuda->device),
+            "cuDeviceGetAttribute") ||
       check(cuda, cuda->cuDevicePrimaryCtxRetain(&cuda->context, cuda->device),
             "cuDevicePrimaryCtxRetain"))
     goto error;
@@ -152,6 +161,7 @@ int tri_cuda_open_emulator(const char *library, tri_cuda **out) {
                 why ? why : library);
   }
   cuda->emulated = 1;
+  cuda->multiprocessors = 1;
   snprintf(cuda->name, sizeof cuda->name, "CPU emulator");
   *out = cuda;
   return 0;
@@ -175,6 +185,10 @@ void tri_cuda_close(tri_cuda *cuda) {
 
 const char *tri_cuda_device_name(const tri_cuda *cuda) {
   return cuda ? cuda->name : "";
+}
+
+int tri_cuda_multiprocessor_count(const tri_cuda *cuda) {
+  return cuda ? cuda->multiprocessors : 0;
 }
 
 #define REQUIRE_OPEN(cuda)                                                     \

@@ -38,6 +38,11 @@ int tri_cuda_open_emulator(const char *library, tri_cuda **out);
 void tri_cuda_close(tri_cuda *cuda);
 /* The device's name (empty before a successful open). */
 const char *tri_cuda_device_name(const tri_cuda *cuda);
+/* The device's number of multiprocessors (SMs), which the persistent
+ * kernels' grids scale with (the manifest's "sms"); the CPU emulator
+ * reports 1, so that their warps walk several tiles even on small tests;
+ * 0 when `cuda` is not open. */
+int tri_cuda_multiprocessor_count(const tri_cuda *cuda);
 
 /* Loads PTX text (NUL-terminated) as the runner's module; JIT-compiled by
  * the driver for the device. Replaces a previously loaded module. */

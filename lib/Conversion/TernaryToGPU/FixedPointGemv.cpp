@@ -31,12 +31,12 @@
 //   the k's of (w >> 2p) & 0x03030303; a lane (g, t) reads digit min(g, 4)
 //   with one 128-bit load per word (B's columns 5..7 only make D's columns
 //   5..7, which nothing reads). Zeros past K.
-// - As ternary_gemv_i8_sx_k: a persistent grid (kStagedBlocks blocks at
-//   most), tile j of 16 columns to warp j mod (8 blocks) of block j mod
-//   blocks, so that the tiles spread evenly over the SMs; a warp walks its
-//   tiles' steps with the loads of the two units after this one in flight,
-//   by kWeightLoadPtx; words past the row end are the row's first ones
-//   again (an L2 hit) against zero digits.
+// - As ternary_gemv_i8_sx_k: a persistent grid (kPersistentBlocksPerSM
+//   blocks per SM at most), tile j of 16 columns to warp j / blocks mod 8
+//   of block j mod blocks, so that the tiles spread evenly over the SMs;
+//   a warp walks its tiles' steps with the loads of the two units after
+//   this one in flight, by kWeightLoadPtx; words past the row end are the
+//   row's first ones again (an L2 hit) against zero digits.
 //
 //===----------------------------------------------------------------------===//
 #include "PackedGemv.h"

@@ -55,8 +55,9 @@ struct PackedGemvConfig {
   }
   /// Output columns per block (grid x = ceildiv(N, this)); grid y is
   /// ceildiv(M, rows). The persistent kernels (stagedX, fixedPoint) take
-  /// at most kStagedBlocks blocks; for fixedPoint this is the columns of a
-  /// warp's tile, so that the grid is that whenever there are tiles enough.
+  /// at most kPersistentBlocksPerSM blocks per SM; for fixedPoint this is
+  /// the columns of a warp's tile, so that the grid is that whenever there
+  /// are tiles enough.
   int64_t blockColumns() const {
     if (fixedPoint)
       return 16;
@@ -105,13 +106,14 @@ inline bool stagedXFits(int64_t k) {
   return k > 0 && k % 64 == 0 && stagedSteps(k) <= 4;
 }
 
-/// The most blocks of ternary_gemv_i8_sx_k<K>: 3 per SM of an H100 or
-/// H200 (132 SMs); the warps stride over the columns. A whole number per
-/// SM matters: on the H200, 399 or 448 blocks (some SMs with a fourth)
-/// took 21.0-22.0 us against 19.6 for 396 (bench/results/2026-12-04-h200-
-/// explore/run4-8192.txt). An A100 (108 SMs) holds all 396 at once (4
-/// blocks of 256 threads fit), unevenly.
-constexpr int64_t kStagedBlocks = 3 * 132;
+/// The most blocks per SM of the persistent kernels (ternary_gemv_i8_sx_k,
+/// ternary_gemv_f32_fx_k): their grid is at most this many times the
+/// device's SM count, which the host asks the runner for
+/// (kMultiprocessorCountFunction). A whole number per SM matters: on the
+/// H200 (132 SMs), 399 or 448 blocks (some SMs with a fourth) took 21.0-22.0
+/// us against 19.6 for 396 (bench/results/2026-12-04-h200-explore/
+/// run4-8192.txt).
+constexpr int64_t kPersistentBlocksPerSM = 3;
 
 /// The steps of ternary_gemv_f32_fx_k<K> along a row: 256 k's each (a
 /// 128-bit load per lane of t = lane % 4).

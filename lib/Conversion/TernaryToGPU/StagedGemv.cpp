@@ -12,10 +12,10 @@
 //   with word q of its 128-bit load of step t (k = 64 l + 2048 t + 16 q),
 //   byte 4p + j being x[k + 4j + p], so that a warp's 128-bit shared loads
 //   are conflict-free and no warp transposes x again. Staging also sums x.
-// - The grid is persistent (kStagedBlocks blocks at most, a whole number
-//   per SM): warp g of G computes columns g, g + G, ... one at a time, a
-//   column in `steps` 128-bit loads per lane (64 k's each; K <= 8192,
-//   stagedXFits).
+// - The grid is persistent (kPersistentBlocksPerSM blocks per SM at most,
+//   a whole number per SM): warp g of G computes columns g, g + G, ... one
+//   at a time, a column in `steps` 128-bit loads per lane (64 k's each;
+//   K <= 8192, stagedXFits).
 // - The loads of the next column are issued before the arithmetic of this
 //   one (two columns of registers), with ld.global.nc.L1::no_allocate and
 //   the L2::256B prefetch-size hint (kWeightLoadPtx): a lane's column reads

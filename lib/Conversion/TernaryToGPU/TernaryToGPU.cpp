@@ -206,8 +206,18 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
               packedGemvFor(op, singleRow, int8StagedX, f32FixedPoint)) {
         Value gridX = arith::CeilDivUIOp::create(
             b, l, columns, index(packed->blockColumns()));
-        if (packed->stagedX || packed->fixedPoint)
-          gridX = arith::MinUIOp::create(b, l, gridX, index(kStagedBlocks));
+        if (packed->stagedX || packed->fixedPoint) {
+          // A persistent grid: at most kPersistentBlocksPerSM per SM of
+          // the device (the runner answers the call).
+          Value sms = func::CallOp::create(
+                          b, l, kMultiprocessorCountFunction,
+                          TypeRange{b.getIndexType()}, ValueRange{})
+                          .getResult(0);
+          gridX = arith::MinUIOp::create(
+              b, l, gridX,
+              arith::MulIOp::create(b, l, sms,
+                                    index(kPersistentBlocksPerSM)));
+        }
         Value gridY =
             arith::CeilDivUIOp::create(b, l, rows, index(packed->rows));
         SmallVector<Value> operands = arguments;
@@ -325,6 +335,21 @@ struct ConvertTernaryToGPUPass
         buildPackedGemvKernel(b, kernels.getLoc(), config);
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     UnitAttr::get(&getContext()));
+    // The persistent kernels' grids ask for the device's SM count.
+    if (llvm::any_of(packed, [](const PackedGemvConfig &config) {
+          return config.stagedX || config.fixedPoint;
+        })) {
+      if (Operation *existing =
+              module.lookupSymbol(kMultiprocessorCountFunction))
+        return existing->emitError("'@")
+               << kMultiprocessorCountFunction
+               << "' is reserved for the runner's SM count";
+      OpBuilder top = OpBuilder::atBlockEnd(module.getBody());
+      auto declaration = func::FuncOp::create(
+          top, module.getLoc(), kMultiprocessorCountFunction,
+          top.getFunctionType({}, {top.getIndexType()}));
+      declaration.setPrivate();
+    }
     return success();
   }
 

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tritondsl/Target/PTX/PTXTarget.h"
+#include "tritondsl/Conversion/TernaryToGPU/Passes.h"
 
 #include <cmath>
 
@@ -595,6 +596,13 @@ LogicalResult ManifestBuilder::visit(Operation &op, const Expr *when) {
   }
   if (isa<scf::YieldOp, memref::DeallocOp>(op))
     return success();
+  // The device's SM count (a persistent kernel's grid): the runner's "sms".
+  if (auto call = dyn_cast<func::CallOp>(op);
+      call && call.getCallee() == kMultiprocessorCountFunction &&
+      call.getNumResults() == 1 && call.getResult(0).getType().isIndex()) {
+    scalars[call.getResult(0)] = Expr{"sms"};
+    return success();
+  }
   if (auto ret = dyn_cast<func::ReturnOp>(op)) {
     if (ret.getNumOperands())
       return op.emitError("--target=ptx: host functions return through "

@@ -189,7 +189,8 @@ func.func @bytes(%w: !ternary.packed<100x33>, %x: tensor<?x100xf32>) -> tensor<?
 // CHECK: gpu.return
 // CHECK-NOT: gpu.func @ternary_gemv_f32_r
 // f32-fixed-point: one row runs ternary_gemv_f32_fx_k256 instead, on a
-// persistent grid of min(ceildiv(N, 16), 396) blocks, without decode bits.
+// persistent grid of min(ceildiv(N, 16), 3 SMs) blocks, without decode
+// bits.
 // The block converts x to fixed point (f64, a power-of-two multiply,
 // fptosi to i64) and stores its 5 digits per 16 k's as 128-bit vectors
 // behind two barriers (the largest |x|, then the digit sums); each step
@@ -200,7 +201,9 @@ func.func @bytes(%w: !ternary.packed<100x33>, %x: tensor<?x100xf32>) -> tensor<?
 // units after this one in flight).
 // FX-LABEL: func.func @batch1(
 // FX: %[[FGX:.*]] = arith.ceildivui %{{.*}}, %c16 : index
-// FX: %[[FGRID:.*]] = arith.minui %[[FGX]], %c396 : index
+// FX: %[[FSMS:.*]] = {{(func.)?}}call @__tri_multiprocessor_count() : () -> index
+// FX: %[[FMOST:.*]] = arith.muli %[[FSMS]], %c3 : index
+// FX: %[[FGRID:.*]] = arith.minui %[[FGX]], %[[FMOST]] : index
 // FX: gpu.launch_func @ternary_kernels::@ternary_gemv_f32_fx_k256 blocks in (%[[FGRID]], %{{.*}}, %c1) threads in (%c256, %c1, %c1) args({{.*}} : memref<?x?xf32>)
 // FX-NOT: ternary_mma_f32_m1n64
 // FX-LABEL: gpu.func @ternary_gemv_f32_fx_k256(
@@ -262,7 +265,9 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // int8 activations with K % 64 == 0, exact i32: one row runs the dp4a
 // GEMV, more the tensor-core kernel (16 rows x 32 columns per block).
 // The GEMV of one row (K <= 8192) is ternary_gemv_i8_sx_k<K>: a persistent
-// grid of at most 396 blocks whose 256 threads first stage x in shared
+// grid of at most 3 blocks per SM (the host calls the declared
+// @__tri_multiprocessor_count, which the runner answers), whose 256
+// threads first stage x in shared
 // memory (K rounded up to 2048 bytes), transposed with vector.shuffle so
 // that each 4 bytes match the codes (w >> 2s) & 0x03030303 of a packed
 // word, and sum it (dp4a with ones; the warps' sums meet after one
@@ -276,7 +281,9 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // CHECK: %[[ONE:.*]] = arith.cmpi ule, %{{.*}}, %c1
 // CHECK: scf.if %[[ONE]] {
 // CHECK:   %[[PER8:.*]] = arith.ceildivui %{{.*}}, %c32 : index
-// CHECK:   %[[SX:.*]] = arith.minui %[[PER8]], %c396 : index
+// CHECK:   %[[SMS:.*]] = {{(func.)?}}call @__tri_multiprocessor_count() : () -> index
+// CHECK:   %[[MOST:.*]] = arith.muli %[[SMS]], %c3 : index
+// CHECK:   %[[SX:.*]] = arith.minui %[[PER8]], %[[MOST]] : index
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_i8_sx_k64 blocks in (%[[SX]], %{{.*}}, %c1) threads in (%c256, %c1, %c1) args(%{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?x?xi8>, %{{.*}} : memref<?xf32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?x?xi32>)
 // CHECK: } else {
 // CHECK:   %[[GX:.*]] = arith.ceildivui %{{.*}}, %c32 : index

@@ -25,6 +25,14 @@ namespace tritondsl {
 constexpr llvm::StringLiteral kWeightLoadPtx =
     "ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {$0, $1, $2, $3}, [$4];";
 
+/// The host function, `() -> index`, that convert-ternary-to-gpu calls for
+/// the number of multiprocessors of the device a persistent kernel runs on
+/// (its grid is a whole number of blocks per SM): declared, not defined;
+/// the launch manifest names it "sms" and the runner answers it
+/// (runtime/cuda/tri_cuda.h, tri_cuda_multiprocessor_count).
+constexpr llvm::StringLiteral kMultiprocessorCountFunction =
+    "__tri_multiprocessor_count";
+
 #define GEN_PASS_DECL
 #include "tritondsl/Conversion/TernaryToGPU/Passes.h.inc"
 
