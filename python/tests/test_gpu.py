@@ -334,6 +334,41 @@ def test_int8_staged_gemv(tmp_path, k, n, device):
     np.testing.assert_array_equal(got, classic(x))
 
 
+@pytest.mark.parametrize("device", DEVICES)
+def test_f32_fixed_point_extremes(tmp_path, device):
+    """ternary_gemv_f32_fx_k at the ends of the f32 range: all zeros (+0 and
+    -0), a row whose largest value is near FLT_MAX (the scale 2^(38 - E) is
+    then 2^-90) or subnormal (2^164), and one mixing both ends: y is the
+    float64 sum of the truncated row rounded once, as the fixed point says;
+    a NaN gives NaN everywhere."""
+    k, n = 128, 40
+    program, weights, trits, rng = _matmul_layer(tmp_path, "E", k, n, seed=3)
+    forward = cuda.load(_ptx_dir(tmp_path, program, weights, device,
+                                 ["--gpu-f32-fixed-point"])).E_forward
+    exact = trits.astype(np.float64)
+
+    def expected(x):
+        largest = np.abs(x.astype(np.float64)).max()
+        if largest == 0:
+            return np.zeros((1, n), np.float32)
+        grid = 2.0 ** (np.frexp(largest)[1] - 38)
+        return ((np.trunc(x.astype(np.float64) / grid) * grid) @ exact).astype(np.float32)
+
+    zeros = np.zeros((1, k), np.float32)
+    zeros[0, ::2] = -0.0
+    np.testing.assert_array_equal(forward(zeros), np.zeros((1, n), np.float32))
+    big = (rng.standard_normal((1, k)) * 1e36).astype(np.float32)
+    big[0, 0] = np.float32(3.0e38)
+    tiny = (rng.standard_normal((1, k)) * 1e-40).astype(np.float32)
+    assert (np.abs(tiny) < np.finfo(np.float32).tiny).all()
+    mixed = np.where(rng.integers(0, 2, (1, k)) == 1, big / 1e30, tiny).astype(np.float32)
+    for x in (big, tiny, mixed):
+        np.testing.assert_array_max_ulp(forward(x), expected(x), maxulp=1)
+    nan = big.copy()
+    nan[0, 7] = np.nan
+    assert np.isnan(forward(nan)).all()
+
+
 def test_manifest_sms():
     """A persistent kernel's grid names the device's SM count, "sms", which
     the runner binds before evaluating it."""
