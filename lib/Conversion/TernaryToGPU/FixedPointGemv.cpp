@@ -61,9 +61,9 @@ namespace {
 /// Digits of x (B's columns 0..4), warps per block, units of loads ahead.
 constexpr int64_t kDigits = 5, kWarps = PackedGemvConfig::kThreads / 32;
 constexpr int64_t kAhead = 2;
-/// The f64 exponent field of 2^(38 - E) is this minus the f32 one of
-/// max |x| (E = e - 126), that of 2^(E - 38) this plus it.
-constexpr int64_t kUpBias = 1023 + 38 + 126, kDownBias = 1023 - 38 - 126;
+/// The f64 exponent field of 2^(E - 38) is this plus the f32 one of max |x|
+/// (E = max(e, 1) - 126).
+constexpr int64_t kDownBias = 1023 - 38 - 126;
 
 class FixedPointGemvBuilder {
 public:
@@ -89,6 +89,12 @@ private:
         b, loc, b.getF64Type(),
         arith::ShLIOp::create(b, loc, field, int64(52)));
   }
+  /// trunc(x 2^(38 - E)) as an i64, for E = `largest` - 126 (the exponent
+  /// field of max |x|, at least 1), by integer operations only (no f64
+  /// conversion, slow on most GPUs): x = +-m 2^(e - 150) with the 24-bit
+  /// significand m and e = max(exponent field, 1), so u = +-(m << 14) >>
+  /// (largest - e), truncated as the shift drops bits.
+  Value fixedPoint(Value x, Value largest);
   /// The f64 `value` summed with lane ^ `mask`'s (two i32 shuffles).
   Value addLaneXor(Value value, int64_t mask);
   /// Every thread: the row's largest |x| as f32 bits, and the digits of x
@@ -128,10 +134,35 @@ Value FixedPointGemvBuilder::addLaneXor(Value value, int64_t mask) {
   return arith::AddFOp::create(b, loc, value, other);
 }
 
+Value FixedPointGemvBuilder::fixedPoint(Value x, Value largest) {
+  Type i32 = b.getI32Type(), i64 = b.getI64Type();
+  Value bits = arith::BitcastOp::create(b, loc, i32, x);
+  Value field = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, int32(23)), int32(0xFF));
+  Value normal = cmp(arith::CmpIPredicate::ne, field, int32(0));
+  Value significand = arith::OrIOp::create(
+      b, loc, arith::AndIOp::create(b, loc, bits, int32(0x7FFFFF)),
+      arith::SelectOp::create(b, loc, normal, int32(0x800000), int32(0)));
+  Value exponent = arith::MaxUIOp::create(b, loc, field, int32(1));
+  // largest - exponent >= 0; past 63 everything is shifted out.
+  Value drop = arith::MinUIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, largest, exponent), int32(63));
+  Value magnitude = arith::ShRUIOp::create(
+      b, loc,
+      arith::ShLIOp::create(b, loc,
+                            arith::ExtUIOp::create(b, loc, i64, significand),
+                            int64(14)),
+      arith::ExtUIOp::create(b, loc, i64, drop));
+  Value negative = cmp(arith::CmpIPredicate::slt, bits, int32(0));
+  return arith::SelectOp::create(
+      b, loc, negative,
+      arith::SubIOp::create(b, loc, int64(0), magnitude), magnitude);
+}
+
 Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
                                          Value partials, Value warp) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
-  Type f32 = b.getF32Type(), f64 = b.getF64Type();
+  Type f32 = b.getF32Type();
   Value slots = index(kDigits + 1);
   // The largest |x| (as bits: non-negative floats order as integers).
   auto maxLoop = scf::ForOp::create(
@@ -168,13 +199,10 @@ Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
     maxBits = maxOf(maxBits, memref::LoadOp::create(
                                  b, loc, partials,
                                  ValueRange{index(w * (kDigits + 1))}));
-  // 2^(38 - E), E = e - 126 for the exponent field e of max |x| (a
-  // non-finite x: e = 255, taken as 254; the result is NaN anyway).
-  Value e = arith::ExtUIOp::create(
-      b, loc, i64, arith::ShRUIOp::create(b, loc, maxBits, int32(23)));
-  Value up = powerOfTwo(arith::SubIOp::create(
-      b, loc, int64(kUpBias),
-      arith::MinUIOp::create(b, loc, e, int64(254))));
+  // The exponent field of max |x|, 1 for subnormals (E = that - 126;
+  // a non-finite x: 255, and the result is NaN anyway).
+  Value largest = arith::MaxUIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, maxBits, int32(23)), int32(1));
 
   // The digits, item by item; sums per digit.
   Value offset = int64(0x8080808080);
@@ -220,9 +248,7 @@ Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
     for (int64_t i = 0; i < 16; ++i) {
       Value value =
           vector::ExtractOp::create(b, loc, inK.getResult(i / 4), i % 4);
-      Value scaled = arith::MulFOp::create(
-          b, loc, arith::ExtFOp::create(b, loc, f64, value), up);
-      Value u = arith::FPToSIOp::create(b, loc, i64, scaled);
+      Value u = fixedPoint(value, largest);
       Value balanced = arith::XOrIOp::create(
           b, loc, arith::AddIOp::create(b, loc, u, offset), offset);
       low.push_back(vector::BitCastOp::create(
@@ -399,7 +425,10 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
   }
   // 2^(E - 38), NaN for a non-finite x.
   Value e = arith::ExtUIOp::create(
-      b, loc, i64, arith::ShRUIOp::create(b, loc, maxBits, int32(23)));
+      b, loc, i64,
+      arith::MaxUIOp::create(
+          b, loc, arith::ShRUIOp::create(b, loc, maxBits, int32(23)),
+          int32(1)));
   Value down = arith::SelectOp::create(
       b, loc, cmp(arith::CmpIPredicate::uge, e, int64(255)),
       arith::ConstantOp::create(b, loc,

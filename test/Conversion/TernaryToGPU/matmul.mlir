@@ -191,8 +191,8 @@ func.func @bytes(%w: !ternary.packed<100x33>, %x: tensor<?x100xf32>) -> tensor<?
 // f32-fixed-point: one row runs ternary_gemv_f32_fx_k256 instead, on a
 // persistent grid of min(ceildiv(N, 16), 3 SMs) blocks, without decode
 // bits.
-// The block converts x to fixed point (f64, a power-of-two multiply,
-// fptosi to i64) and stores its 5 digits per 16 k's as 128-bit vectors
+// The block converts x to fixed point with integer operations only (the
+// f32 bits' significand shifted as an i64; no f64 conversion) and stores its 5 digits per 16 k's as 128-bit vectors
 // behind two barriers (the largest |x|, then the digit sums); each step
 // of a warp makes one 128-bit shared load and 4 mma u8 x s8 per word of
 // its two columns, no float arithmetic; the tile's last step sums the
@@ -211,8 +211,11 @@ func.func @bytes(%w: !ternary.packed<100x33>, %x: tensor<?x100xf32>) -> tensor<?
 // FX-SAME: workgroup(%[[DIGITS:.*]] : memref<1280xi8, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %{{.*}} : memref<48xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // FX: nvvm.inline_ptx "ld.global.nc.L1::no_allocate.L2::256B.v4.u32
 // FX: gpu.barrier
-// FX: arith.extf %{{.*}} : f32 to f64
-// FX: arith.fptosi %{{.*}} : f64 to i64
+// FX: arith.bitcast %{{.*}} : f32 to i32
+// FX: arith.shli %{{.*}} : i64
+// FX: arith.shrui %{{.*}} : i64
+// FX-NOT: arith.fptosi
+// FX-NOT: arith.extf
 // FX-COUNT-5: vector.store %{{.*}}, %[[DIGITS]][%{{.*}}] {alignment = 16 : i64} : memref<1280xi8, #gpu.address_space<workgroup>>, vector<16xi8>
 // FX: gpu.barrier
 // FX: scf.for
