@@ -313,10 +313,9 @@ __device__ __forceinline__ void stageDigits(const float *__restrict__ x,
   if (lane == 0)
     atomicMax(maxBits, m);
   __syncthreads();
-  const unsigned e = *maxBits >> 23; // biased exponent of max |x|
-  // 2^(38 - E) with E = e - 126 (max |x| < 2^E; subnormals: e = 0).
-  const double up = __longlong_as_double((long long)(1187 - min(e, 254u))
-                                         << 52);
+  // The exponent field of max |x|, 1 for subnormals: max |x| < 2^E,
+  // E = e - 126.
+  const unsigned e = max(*maxBits >> 23, 1u);
   if (threadIdx.x == 0)
     *down = e >= 255 ? __longlong_as_double(0x7FF8000000000000ll)
                      : __longlong_as_double((long long)(e + 859) << 52);
@@ -334,7 +333,14 @@ __device__ __forceinline__ void stageDigits(const float *__restrict__ x,
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
         float v = k0 < K ? x[k0 + p + 4 * i] : 0.0f;
-        long long u = (long long)((double)v * up);
+        // trunc(v 2^(38 - E)) from the f32 bits, integer operations only.
+        unsigned bits = __float_as_uint(v), field = (bits >> 23) & 0xFF;
+        unsigned long long m =
+            (bits & 0x7FFFFF) | (field ? 0x800000u : 0u);
+        unsigned drop = min(e - max(field, 1u), 63u);
+        long long u = (long long)((m << 14) >> drop);
+        if ((int)bits < 0)
+          u = -u;
         unsigned long long dgt = ((unsigned long long)u + C) ^ C;
         lo[i] = (unsigned)dgt;
         hi[i] = (unsigned)(dgt >> 32);
