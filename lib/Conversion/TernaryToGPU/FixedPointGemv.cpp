@@ -80,6 +80,11 @@ private:
   Value int64(int64_t v) {
     return arith::ConstantIntOp::create(b, loc, v, 64);
   }
+  Value toI32(Value v) {
+    return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v);
+  }
+  Value add32(Value l, Value r) { return arith::AddIOp::create(b, loc, l, r); }
+  Value mul32(Value l, Value r) { return arith::MulIOp::create(b, loc, l, r); }
   Value cmp(arith::CmpIPredicate predicate, Value l, Value r) {
     return arith::CmpIOp::create(b, loc, predicate, l, r);
   }
@@ -111,6 +116,8 @@ private:
   int64_t k, steps;
   // Set by build().
   Value tid, lane, group, inGroup, wordsBase, N, groupId, groups, units;
+  /// i32 copies for the loop's arithmetic; the last column.
+  Value group32, inGroup32, groupId32, groups32, lastColumn32;
 };
 
 Value FixedPointGemvBuilder::addLaneXor(Value value, int64_t mask) {
@@ -319,26 +326,35 @@ SmallVector<Value> FixedPointGemvBuilder::loadUnit(Value v) {
       cmp(arith::CmpIPredicate::ult, v, units), /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&inUnits.getThenRegion().front());
-  Value tile = math.add(
-      groupId,
-      math.mul(arith::DivUIOp::create(b, loc, v, index(steps)), groups));
-  Value s = arith::RemUIOp::create(b, loc, v, index(steps));
-  Value chunk = math.add(math.mul(s, index(4)), inGroup);
-  Value offset = math.mul(chunk, index(4));
+  // In i32 (the unit, tile and column counts fit; the word index is
+  // widened at the end): 64-bit index arithmetic costs twice the
+  // instructions in this loop.
+  Value v32 = toI32(v);
+  Value tile = add32(groupId32,
+                     mul32(arith::DivUIOp::create(b, loc, v32, int32(steps)),
+                           groups32));
+  Value s = arith::RemUIOp::create(b, loc, v32, int32(steps));
+  Value chunk = add32(mul32(s, int32(4)), inGroup32);
+  Value offset = mul32(chunk, int32(4));
   if (k % 256 != 0) // past the row: its first words again
     offset = arith::SelectOp::create(
-        b, loc, cmp(arith::CmpIPredicate::ult, chunk, index(k / 64)), offset,
-        index(0));
-  Value lastColumn = arith::SubIOp::create(b, loc, N, index(1));
+        b, loc, cmp(arith::CmpIPredicate::ult, chunk, int32(k / 64)), offset,
+        int32(0));
   SmallVector<Value> words;
   for (int64_t h = 0; h < 2; ++h) {
-    Value column = math.minIndex(
-        math.add(math.add(math.mul(tile, index(16)), group),
-                 index(8 * h)),
-        lastColumn);
+    Value column = arith::MinUIOp::create(
+        b, loc, add32(add32(mul32(tile, int32(16)), group32), int32(8 * h)),
+        lastColumn32);
+    Type i64 = b.getI64Type();
+    Value word = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc,
+                              arith::ExtUIOp::create(b, loc, i64, column),
+                              int64(k / 16)),
+        arith::ExtUIOp::create(b, loc, i64, offset));
     words.push_back(loadWeightWords(
         b, loc, wordsBase,
-        math.add(math.mul(column, index(k / 16)), offset)));
+        arith::IndexCastUIOp::create(b, loc, b.getIndexType(), word)));
   }
   scf::YieldOp::create(b, loc, words);
   b.setInsertionPointToStart(&inUnits.getElseRegion().front());
@@ -393,6 +409,11 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
           b, loc, arith::SubIOp::create(b, loc, tiles, groupId), groups),
       index(0));
   units = math.mul(myTiles, index(steps));
+  group32 = toI32(group);
+  inGroup32 = toI32(inGroup);
+  groupId32 = toI32(groupId);
+  groups32 = toI32(groups);
+  lastColumn32 = toI32(arith::SubIOp::create(b, loc, N, index(1)));
 
   // The first units' loads before the staging.
   SmallVector<Value> inFlight;
@@ -453,7 +474,8 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
     llvm::append_range(next, loadUnit(math.add(v, index(kAhead))));
     SmallVector<Value> acc(ArrayRef<Value>(carried).take_back(4));
 
-    Value s = arith::RemUIOp::create(b, loc, v, index(steps));
+    Value s32 = arith::RemUIOp::create(b, loc, toI32(v), int32(steps));
+    Value s = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), s32);
     auto structType = LLVM::LLVMStructType::getLiteral(context,
                                                        {i32, i32, i32, i32});
     Value mask = int32(0x03030303);
@@ -495,7 +517,7 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
     }
 
     // The tile's last step: y of its 16 columns; the accumulators restart.
-    Value last = cmp(arith::CmpIPredicate::eq, s, index(steps - 1));
+    Value last = cmp(arith::CmpIPredicate::eq, s32, int32(steps - 1));
     {
       OpBuilder::InsertionGuard store(b);
       b.setInsertionPointToStart(
