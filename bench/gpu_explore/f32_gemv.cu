@@ -608,6 +608,10 @@ int main(int argc, char **argv) {
   addF(gemvF<1, 3>, 1, 3, "F t1 d3 x3");
   addF(gemvF<2, 1>, 2, 3, "F t2 d1 x3");
   addF(gemvF<2, 2>, 2, 3, "F t2 d2 x3");
+  // Tiles < warps at 8192x28672 (1792 tiles, 13.6 busy warps per SM):
+  // deeper look-ahead costs registers only where blocks idle anyway.
+  addF(gemvF<1, 4>, 1, 2, "F t1 d4 x2");
+  addF(gemvF<1, 4>, 1, 3, "F t1 d4 x3");
   cases.push_back({"R read all, 4 blocks/SM",
                    [&](auto, auto w, auto) {
                      readAll<0><<<sms * 4, 256>>>(

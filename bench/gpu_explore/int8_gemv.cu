@@ -295,6 +295,115 @@ __global__ __launch_bounds__(256) void gemvD(const int8_t *__restrict__ x,
   }
 }
 
+// M: the one-row int8 GEMV on the int8 tensor cores (the structure of
+// ternary_gemv_f32_fx_k with one digit, x itself): mma.m16n8k16.u8.s8 with
+// the trit codes of 16 columns as A (u8, (w >> 2p) & 0x03030303) and x as
+// B's column 0 (s8; every lane loads the same 16 staged bytes, columns 1..7
+// are unused), y = S - sum(x). Per 8 trits of a lane one mma and two
+// masked words, against 2 dp4a and 2 masked words. Persistent grid, tile j
+// of 16 columns to warp j / blocks of block j mod blocks, a warp walking
+// its tiles' 256-k steps with the loads of D units ahead (unrolled rounds).
+__device__ __forceinline__ void mmaU8S8(int (&d)[4], unsigned a0, unsigned a1,
+                                        unsigned b0) {
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.s32.u8.s8.s32 "
+               "{%0,%1,%2,%3}, {%4,%5}, {%6}, {%0,%1,%2,%3};"
+               : "+r"(d[0]), "+r"(d[1]), "+r"(d[2]), "+r"(d[3])
+               : "r"(a0), "r"(a1), "r"(b0));
+}
+
+template <int D>
+__global__ __launch_bounds__(256) void gemvM(const int8_t *__restrict__ x,
+                                             const uint32_t *__restrict__ w,
+                                             int *__restrict__ y, int N,
+                                             int K) {
+  // Item (s, q, t): the 16 bytes of word q of chunk 4s + t, transposed so
+  // that word p holds x[k0 + p + 4i] in byte i (k0 = 64 (4s + t) + 16q).
+  extern __shared__ uint4 xs[];
+  __shared__ int partial[8];
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int g = lane >> 2, t = lane & 3;
+  const int steps = (K + 255) / 256, chunks = K / 64, rowWords = K / 16;
+  const int group = warp * gridDim.x + blockIdx.x, groups = gridDim.x * 8;
+  const int tiles = (N + 15) / 16;
+  const int myTiles = group < tiles ? (tiles - group + groups - 1) / groups
+                                    : 0;
+  const int units = myTiles * steps;
+  uint4 buf[D + 1][2];
+  int li = 0, lu = 0;
+  auto loadNext = [&](uint4(&v)[2]) {
+    if (li >= myTiles)
+      return;
+    int col0 = (group + li * groups) * 16;
+    int chunk = 4 * lu + t;
+    int offset = chunk < chunks ? 4 * chunk : 0; // past K: zero x
+#pragma unroll
+    for (int h = 0; h < 2; ++h)
+      v[h] = loadW<1>(w + (size_t)min(col0 + 8 * h + g, N - 1) * rowWords +
+                      offset);
+    if (++lu == steps)
+      lu = 0, ++li;
+  };
+#pragma unroll
+  for (int d = 0; d < D; ++d)
+    loadNext(buf[d]);
+  int sum = 0;
+  for (int item = threadIdx.x; item < steps * 16; item += blockDim.x) {
+    int it = item & 3, q = (item >> 2) & 3, s = item >> 4;
+    int k0 = 64 * (4 * s + it) + 16 * q;
+    uint4 v = k0 < K ? *reinterpret_cast<const uint4 *>(x + k0)
+                     : make_uint4(0, 0, 0, 0);
+    unsigned tr[4];
+    transpose16(v, tr);
+#pragma unroll
+    for (int p = 0; p < 4; ++p)
+      sum = __dp4a(0x01010101, (int)tr[p], sum);
+    xs[item] = make_uint4(tr[0], tr[1], tr[2], tr[3]);
+  }
+  sum = warpSum(sum);
+  if (lane == 0)
+    partial[warp] = sum;
+  __syncthreads();
+  int xsum = 0;
+#pragma unroll
+  for (int i = 0; i < 8; ++i)
+    xsum += partial[i];
+
+  int acc[4] = {};
+  int ci = 0, cu = 0;
+  auto compute = [&](const uint4(&v)[2]) {
+#pragma unroll
+    for (int q = 0; q < 4; ++q) {
+      uint4 bv = xs[(cu * 4 + q) * 4 + t];
+      unsigned b[4] = {bv.x, bv.y, bv.z, bv.w};
+#pragma unroll
+      for (int p = 0; p < 4; ++p)
+        mmaU8S8(acc, (wordOf(v[0], q) >> (2 * p)) & 0x03030303u,
+                (wordOf(v[1], q) >> (2 * p)) & 0x03030303u, b[p]);
+    }
+    if (++cu < steps)
+      return;
+    // Lane t = 0 holds D's column 0 (x) of columns g and g + 8.
+    int col0 = (group + ci * groups) * 16;
+#pragma unroll
+    for (int h = 0; h < 2; ++h)
+      if (t == 0 && col0 + 8 * h + g < N)
+        y[col0 + 8 * h + g] = acc[2 * h] - xsum;
+#pragma unroll
+    for (int e = 0; e < 4; ++e)
+      acc[e] = 0;
+    cu = 0, ++ci;
+  };
+  for (int v = 0; v < units; v += D + 1) {
+#pragma unroll
+    for (int z = 0; z <= D; ++z) {
+      if (v + z < units) {
+        loadNext(buf[(z + D) % (D + 1)]);
+        compute(buf[z]);
+      }
+    }
+  }
+}
+
 struct Case {
   std::string name;
   std::function<void(const int8_t *, const uint32_t *, int *)> launch;
@@ -435,6 +544,24 @@ int main(int argc, char **argv) {
     addD(gemvD<4, 4, 2>, 4, 4, 396, "D cs4 ch4 d2");
     addD(gemvD<7, 2, 1>, 7, 2, 396, "D cs7 ch2 d1");
     addD(gemvD<7, 2, 1>, 7, 2, 264, "D cs7 ch2 d1");
+  }
+  auto addM = [&](auto kernel, int perSM, std::string name) {
+    int steps = (K + 255) / 256, bytes = steps * 16 * 16;
+    CHECK(cudaFuncSetAttribute(kernel,
+                               cudaFuncAttributeMaxDynamicSharedMemorySize,
+                               bytes));
+    int tiles = (N + 15) / 16;
+    int blocks = std::min(sms * perSM, (tiles + 7) / 8);
+    cases.push_back({name + " " + std::to_string(blocks) + " blocks",
+                     [=](auto x, auto w, auto y) {
+                       kernel<<<blocks, 256, bytes>>>(x, w, y, N, K);
+                     }});
+  };
+  if (K % 64 == 0) {
+    addM(gemvM<1>, 3, "M d1 x3");
+    addM(gemvM<2>, 3, "M d2 x3");
+    addM(gemvM<3>, 3, "M d3 x3");
+    addM(gemvM<4>, 2, "M d4 x2");
   }
   cases.push_back({"R read all, 4 blocks/SM", [&](auto, auto w, auto) {
                      readAll<0><<<sms * 4, 256>>>(
