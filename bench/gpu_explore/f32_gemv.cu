@@ -132,16 +132,17 @@ __device__ __forceinline__ void stageB(const float *__restrict__ x, int K,
 // The barrier of the SPLIT warps of group `group`: bar.sync 1 + group with
 // immediate ids, so that ptxas reserves 1 + 8 / SPLIT barriers, not all 16
 // (which would limit the blocks per SM); the whole block for SPLIT = 8.
-template <int SPLIT, int I = 0>
+template <int SPLIT, int WARPS = 8, int I = 0>
 __device__ __forceinline__ void groupBarrier(int group) {
-  if constexpr (SPLIT == 8) {
+  static_assert(WARPS / SPLIT <= 15, "16 barriers, 0 is the block's");
+  if constexpr (SPLIT == WARPS) {
     __syncthreads();
-  } else if constexpr (I < 8 / SPLIT) {
+  } else if constexpr (I < WARPS / SPLIT) {
     if (group == I)
       asm volatile("bar.sync %0, %1;" ::"n"(1 + I), "n"(32 * SPLIT)
                    : "memory");
     else
-      groupBarrier<SPLIT, I + 1>(group);
+      groupBarrier<SPLIT, WARPS, I + 1>(group);
   }
 }
 
@@ -367,39 +368,47 @@ __device__ __forceinline__ void stageDigits(const float *__restrict__ x,
   __syncthreads();
 }
 
-// F: T 16-column tiles per warp, loads D units ahead, a warp per tile (the
-// whole K); grid persistent as S's.
-template <int T, int D>
-__global__ __launch_bounds__(256) void gemvF(const float *__restrict__ x,
-                                             const uint32_t *__restrict__ w,
-                                             float *__restrict__ y, int N,
-                                             int K) {
+// F: T 16-column tiles per warp, loads D units ahead, SPLIT warps per tile
+// (step s to warp s mod SPLIT of the group; their exact i32 sums meet in
+// shared memory behind the group's barrier), blocks of WARPS warps (more
+// than 8 where the digits of a long row leave room for one block per SM
+// only); grid persistent as S's.
+template <int T, int D, int SPLIT = 1, int WARPS = 8>
+__global__ __launch_bounds__(WARPS * 32) void gemvF(
+    const float *__restrict__ x, const uint32_t *__restrict__ w,
+    float *__restrict__ y, int N, int K) {
+  static_assert(WARPS % SPLIT == 0, "groups of SPLIT warps");
   extern __shared__ uint4 ds[];
   __shared__ int zs[5];
   __shared__ double down;
   __shared__ unsigned maxBits;
+  __shared__ int partial[SPLIT > 1 ? 2 : 1][SPLIT > 1 ? WARPS : 1][4 * T]
+                        [32];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   const int g = lane >> 2, t = lane & 3;
   const int steps = (K + 255) / 256, chunks = K / 64, rowWords = K / 16;
-  const int group = warp * gridDim.x + blockIdx.x, groups = gridDim.x * 8;
+  const int r = warp % SPLIT;
+  const int group = (warp / SPLIT) * gridDim.x + blockIdx.x;
+  const int groups = gridDim.x * (WARPS / SPLIT);
   const int tiles = (N + 16 * T - 1) / (16 * T);
   const int myTiles = group < tiles ? (tiles - group + groups - 1) / groups
                                     : 0;
-  const int units = myTiles * steps;
+  const int mySteps = (steps - r + SPLIT - 1) / SPLIT; // launcher: >= 1
+  const int units = myTiles * mySteps;
   uint4 buf[D + 1][2 * T];
   int li = 0, lu = 0;
   auto loadNext = [&](uint4(&v)[2 * T]) {
     if (li >= myTiles)
       return;
     int col0 = (group + li * groups) * 16 * T;
-    int chunk = 4 * lu + t;
+    int chunk = 4 * (r + lu * SPLIT) + t;
     int offset = chunk < chunks ? 4 * chunk : 0; // past K: zero digits
 #pragma unroll
     for (int c = 0; c < 2 * T; ++c) {
       int col = min(col0 + 16 * (c / 2) + 8 * (c % 2) + g, N - 1);
       v[c] = loadW<1>(w + (size_t)col * rowWords + offset);
     }
-    if (++lu == steps)
+    if (++lu == mySteps)
       lu = 0, ++li;
   };
 #pragma unroll
@@ -417,7 +426,7 @@ __global__ __launch_bounds__(256) void gemvF(const float *__restrict__ x,
   auto compute = [&](const uint4(&v)[2 * T]) {
 #pragma unroll
     for (int q = 0; q < 4; ++q) {
-      uint4 bv = ds[((cu * 4 + q) * 4 + t) * 5 + min(g, 4)];
+      uint4 bv = ds[(((r + cu * SPLIT) * 4 + q) * 4 + t) * 5 + min(g, 4)];
       unsigned b[4] = {bv.x, bv.y, bv.z, bv.w};
 #pragma unroll
       for (int p = 0; p < 4; ++p)
@@ -426,13 +435,31 @@ __global__ __launch_bounds__(256) void gemvF(const float *__restrict__ x,
           mmaU8S8(acc[jj], (wordOf(v[2 * jj], q) >> (2 * p)) & 0x03030303u,
                   (wordOf(v[2 * jj + 1], q) >> (2 * p)) & 0x03030303u, b[p]);
     }
-    if (++cu < steps)
+    if (++cu < mySteps)
       return;
+    if constexpr (SPLIT > 1) {
+      // The group's exact sums, in warp order (any order gives the same).
+      const int parity = ci & 1;
+#pragma unroll
+      for (int jj = 0; jj < T; ++jj)
+#pragma unroll
+        for (int e = 0; e < 4; ++e)
+          partial[parity][warp][4 * jj + e][lane] = acc[jj][e];
+      groupBarrier<SPLIT, WARPS>(warp / SPLIT);
+      if (r == 0)
+#pragma unroll
+        for (int jj = 0; jj < T; ++jj)
+#pragma unroll
+          for (int e = 0; e < 4; ++e)
+#pragma unroll
+            for (int o = 1; o < SPLIT; ++o)
+              acc[jj][e] += partial[parity][warp + o][4 * jj + e][lane];
+    }
     int col0 = (group + ci * groups) * 16 * T;
 #pragma unroll
     for (int jj = 0; jj < T; ++jj)
 #pragma unroll
-      for (int h = 0; h < 2; ++h) {
+      for (int h = 0; h < 2 && r == 0; ++h) {
         // Lane t holds digits 2t and 2t + 1 of columns g (h = 0), g + 8.
         double v = (double)(acc[jj][2 * h] - z0) * w0 +
                    (double)(acc[jj][2 * h + 1] - z1) * w1;
@@ -577,7 +604,10 @@ int main(int argc, char **argv) {
   addS(gemvS<2, 4, 1, 1>, 2, 4, 3, "S t2 s4 d1 hint x3");
   addS(gemvS<2, 8, 1, 1>, 2, 8, 2, "S t2 s8 d1 hint x2");
   const size_t digitBytes = (size_t)steps * 80 * 16;
-  auto addF = [&](auto kernel, int T, int perSM, std::string name) {
+  auto addF = [&](auto kernel, int T, int perSM, std::string name,
+                  int split = 1, int warps = 8) {
+    if (steps < split)
+      return;
     if (cudaFuncSetAttribute(kernel,
                              cudaFuncAttributeMaxDynamicSharedMemorySize,
                              (int)digitBytes) != cudaSuccess) {
@@ -587,19 +617,20 @@ int main(int argc, char **argv) {
       return;
     }
     int resident = 0;
-    CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel,
-                                                        256, digitBytes));
+    CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
+        &resident, kernel, warps * 32, digitBytes));
     int per = std::min(perSM, resident);
     if (per == 0) {
       std::printf("%-40s skipped: no block fits an SM\n", name.c_str());
       return;
     }
-    int tiles = (N + 16 * T - 1) / (16 * T);
-    int blocks = std::min(sms * per, (tiles + 7) / 8);
+    int tiles = (N + 16 * T - 1) / (16 * T), gpb = warps / split;
+    int blocks = std::min(sms * per, (tiles + gpb - 1) / gpb);
     cases.push_back({name + " " + std::to_string(blocks) + " blocks (" +
                          std::to_string(resident) + "/SM fit)",
                      [=](auto x, auto w, auto y) {
-                       kernel<<<blocks, 256, digitBytes>>>(x, w, y, N, K);
+                       kernel<<<blocks, warps * 32, digitBytes>>>(x, w, y,
+                                                                  N, K);
                      }});
   };
   addF(gemvF<1, 1>, 1, 3, "F t1 d1 x3");
@@ -612,6 +643,12 @@ int main(int argc, char **argv) {
   // deeper look-ahead costs registers only where blocks idle anyway.
   addF(gemvF<1, 4>, 1, 2, "F t1 d4 x2");
   addF(gemvF<1, 4>, 1, 3, "F t1 d4 x3");
+  // Long rows (28672x8192: 512 tiles, digits for one block per SM): K
+  // split over the warps of a tile, blocks of 8 or 32 warps.
+  addF(gemvF<1, 2, 8>, 1, 3, "F t1 d2 s8 x3", 8);
+  addF(gemvF<1, 2, 4>, 1, 3, "F t1 d2 s4 x3", 4);
+  addF(gemvF<1, 2, 8, 32>, 1, 1, "F t1 d2 s8 w32 x1", 8, 32);
+  addF(gemvF<1, 3, 4, 32>, 1, 1, "F t1 d3 s4 w32 x1", 4, 32);
   cases.push_back({"R read all, 4 blocks/SM",
                    [&](auto, auto w, auto) {
                      readAll<0><<<sms * 4, 256>>>(
