@@ -281,13 +281,6 @@ __global__ __launch_bounds__(256) void gemvS(const float *__restrict__ x,
 // kernels, whose parts of an inf are NaN). A lane's operands per mma: two
 // masked words (a LOP3 each, a shift per 3/4) against 16 for the bf16 pair
 // decode.
-__device__ __forceinline__ void mmaU8S8(int (&d)[4], unsigned a0, unsigned a1,
-                                        unsigned b0) {
-  asm volatile("mma.sync.aligned.m16n8k16.row.col.s32.u8.s8.s32 "
-               "{%0,%1,%2,%3}, {%4,%5}, {%6}, {%0,%1,%2,%3};"
-               : "+r"(d[0]), "+r"(d[1]), "+r"(d[2]), "+r"(d[3])
-               : "r"(a0), "r"(a1), "r"(b0));
-}
 
 // The digits of the row in shared memory: for step s, word q of lane t's
 // chunk 4s + t (k0 = 64 (4s + t) + 16q) and digit j, the uint4 whose word p

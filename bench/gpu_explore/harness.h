@@ -39,6 +39,17 @@ __device__ __forceinline__ unsigned wordOf(uint4 v, int q) {
   return q == 0 ? v.x : q == 1 ? v.y : q == 2 ? v.z : v.w;
 }
 
+// d += A B on the int8 tensor cores, m16n8k16: A (a0, a1: rows g, g + 8,
+// k 4t..4t+3 of lane 4g + t) unsigned bytes, B (b0: k 4t..4t+3 of column
+// g) signed bytes, i32 accumulators.
+__device__ __forceinline__ void mmaU8S8(int (&d)[4], unsigned a0, unsigned a1,
+                                        unsigned b0) {
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.s32.u8.s8.s32 "
+               "{%0,%1,%2,%3}, {%4,%5}, {%6}, {%0,%1,%2,%3};"
+               : "+r"(d[0]), "+r"(d[1]), "+r"(d[2]), "+r"(d[3])
+               : "r"(a0), "r"(a1), "r"(b0));
+}
+
 // R: the read ceiling: every 16 bytes of w read once (grid-stride, 8 loads
 // in flight per thread), summed so that nothing is optimized away.
 template <int HINT>

@@ -303,14 +303,6 @@ __global__ __launch_bounds__(256) void gemvD(const int8_t *__restrict__ x,
 // masked words, against 2 dp4a and 2 masked words. Persistent grid, tile j
 // of 16 columns to warp j / blocks of block j mod blocks, a warp walking
 // its tiles' 256-k steps with the loads of D units ahead (unrolled rounds).
-__device__ __forceinline__ void mmaU8S8(int (&d)[4], unsigned a0, unsigned a1,
-                                        unsigned b0) {
-  asm volatile("mma.sync.aligned.m16n8k16.row.col.s32.u8.s8.s32 "
-               "{%0,%1,%2,%3}, {%4,%5}, {%6}, {%0,%1,%2,%3};"
-               : "+r"(d[0]), "+r"(d[1]), "+r"(d[2]), "+r"(d[3])
-               : "r"(a0), "r"(a1), "r"(b0));
-}
-
 template <int D>
 __global__ __launch_bounds__(256) void gemvM(const int8_t *__restrict__ x,
                                              const uint32_t *__restrict__ w,
