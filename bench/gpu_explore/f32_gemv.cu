@@ -277,10 +277,10 @@ __global__ __launch_bounds__(256) void gemvS(const float *__restrict__ x,
 // 2^8j). B's column j is digit j (columns 5..7 unused), A the trit codes
 // c = t + 1 as u8: mma.m16n8k16.u8.s8 sums S_nj = sum_k c_nk d_kj exactly
 // in i32, and y_n = 2^(E - 38) sum_j 2^8j (S_nj - Z_j), Z_j = sum_k d_kj,
-// summed in f64 and rounded once to f32. A non-finite x makes every y NaN (as the bf16
-// kernels, whose parts of an inf are NaN). A lane's operands per mma: two
-// masked words (a LOP3 each, a shift per 3/4) against 16 for the bf16 pair
-// decode.
+// summed in f64 and rounded once to f32. A non-finite x makes every y NaN
+// (as the bf16 kernels, whose parts of an inf are NaN). A lane's operands
+// per mma: two masked words (a LOP3 each, a shift per 3/4) against 16 for
+// the bf16 pair decode.
 
 // The digits of the row in shared memory: for step s, word q of lane t's
 // chunk 4s + t (k0 = 64 (4s + t) + 16q) and digit j, the uint4 whose word p
