@@ -36,11 +36,12 @@ fp32. Each result is checked against a float64 product of the same trits
 prints why and exits 0.
 
 Kernel variants: `--prepare` also compiles each layer with the tritonc flags
-of every variant (default VARIANTS: the hidden --gpu-int8-staged-x=false
-and --gpu-f32-fixed-point of docs/targets/ptx.md) into DIR/variants/NAME/,
-and the run times each one right after the default kernels on the same operands, at
-`--variant-batches`, and prints a second table: its time and the default's
-over it (> 1: the variant is faster), each result checked as above.
+of every variant (default VARIANTS: the hidden --gpu-int8-staged-x=false,
+--gpu-f32-fixed-point and --gpu-int8-mma-gemv of docs/targets/ptx.md) into
+DIR/variants/NAME/, and the run times each one right after the default
+kernels on the same operands, at `--variant-batches`, and prints a second
+table: its time and the default's over it (> 1: the variant is faster),
+each result checked as above.
 """
 import argparse
 import json
@@ -52,9 +53,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 DEFAULT_SHAPES = "4096x4096,8192x28672,28672x8192"
 # Kernel variants to measure against the default kernels: name=tritonc flags.
 # classic: the one-row int8 GEMV before ternary_gemv_i8_sx_k<K>; fx: the
-# one-row f32 GEMV in fixed point, ternary_gemv_f32_fx_k<K> (K <= 8192; not
-# the default until measured). Their variant batch is 1.
-VARIANTS = "classic=--gpu-int8-staged-x=false;fx=--gpu-f32-fixed-point"
+# one-row f32 GEMV in fixed point, ternary_gemv_f32_fx_k<K>; i8mma: the
+# one-row int8 GEMV on the int8 tensor cores, ternary_gemv_i8_mma_k<K> (both
+# K <= 8192; not the default until measured). Their variant batch is 1.
+VARIANTS = ("classic=--gpu-int8-staged-x=false;fx=--gpu-f32-fixed-point;"
+            "i8mma=--gpu-int8-mma-gemv")
 
 
 def parse_variants(text):

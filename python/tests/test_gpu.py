@@ -423,6 +423,43 @@ def test_f32_fixed_point_gemv(tmp_path, k, n, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("k,n", [(128, 45), (4160, 70), (8192, 9), (64, 400)])
+def test_int8_mma_gemv(tmp_path, k, n, device):
+    """The one-row int8 GEMV on the int8 tensor cores (--gpu-int8-mma-gemv,
+    ternary_gemv_i8_mma_k<K>: u8 trit codes x s8 x, x staged once per
+    block) is exact against int64: K = 128, 4160 (a last step partly past
+    the row), 8192; N = 400 gives the emulator's 24 warps 25 tiles. With a
+    bias, each column's is added."""
+    import torch
+    import triton_dsl
+    program, weights, trits, rng = _matmul_layer(tmp_path, "M", k, n, seed=k * n,
+                                                 element="Tensor<i8>", result="Tensor<i32>")
+    forward = cuda.load(_ptx_dir(tmp_path, program, weights, device,
+                                 ["--gpu-int8-mma-gemv"])).M_forward
+    launches = [s["launch"] for s in forward.description["steps"] if "launch" in s]
+    assert f"ternary_gemv_i8_mma_k{k}" in launches
+    assert not any(name.startswith("ternary_gemv_i8_sx") for name in launches)
+    x = rng.integers(-128, 128, size=(1, k)).astype(np.int8)
+    x[0, :2] = [-128, 127]
+    np.testing.assert_array_equal(forward(x), x.astype(np.int64) @ trits.astype(np.int64))
+    if k != 128:
+        return
+    biased = tmp_path / "mb.tri"
+    biased.write_text(f"layer MB {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                      f"    param b: Tensor<i32>[{n}]\n"
+                      f"    fn forward(x: Tensor<i8>[B, {k}]) -> Tensor<i32>[B, {n}] {{\n"
+                      "        return x @ w + b\n    }\n}\n")
+    bias = rng.integers(-1000, 1000, size=n).astype(np.int32)
+    bound = tmp_path / "mb.safetensors"
+    triton_dsl.save_weights(bound, {"MB.w": torch.from_numpy(trits),
+                                    "MB.b": torch.from_numpy(bias)})
+    (tmp_path / "mb").mkdir()
+    function = cuda.load(_ptx_dir(tmp_path / "mb", biased, bound, device,
+                                  ["--gpu-int8-mma-gemv"])).MB_forward
+    np.testing.assert_array_equal(function(x), x.astype(np.int64) @ trits.astype(np.int64) + bias)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_int8_bias(tmp_path, device):
     """`x @ w + b` with i8 x and an i32 bias: the bias is fused into the
     int8 kernels (the dp4a GEMV at batch 1, the tensor-core kernel above,

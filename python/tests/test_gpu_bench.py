@@ -53,6 +53,10 @@ def test_prepare_then_run(tmp_path):
             assert f"ternary_gemv_f32_fx_k{k}" in f32
             assert f"ternary_gemv_f32_fx_k{k}" not in (
                 tmp_path / f"gemv_{k}x{n}" / f"gemv_{k}x{n}.ptx").read_text()
+            # i8mma: the one-row int8 GEMV on the int8 tensor cores.
+            assert f"ternary_gemv_i8_mma_k{k}" in (
+                tmp_path / "variants" / "i8mma" / f"int8_{k}x{n}" / f"int8_{k}x{n}.ptx").read_text()
+            assert f"ternary_gemv_i8_mma_k{k}" not in ptx[""]
             ptxas = _ptxas()
             if ptxas:
                 for prefix in ptx:

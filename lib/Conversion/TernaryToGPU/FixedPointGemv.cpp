@@ -38,6 +38,13 @@
 //   this one in flight, by kWeightLoadPtx; words past the row end are the
 //   row's first ones again (an L2 hit) against zero digits.
 //
+// ternary_gemv_i8_mma_k<K> (convert-ternary-to-gpu{int8-mma-gemv}, also off
+// until measured; bench/gpu_explore/int8_gemv.cu, "M"): the same kernel for
+// i8 x with x itself as the one digit (bytes staged, transposed, as the
+// digits; B's column 0), y = S - sum(x) + bias exactly in i32: per 8 trits
+// of a lane one mma and two masked words, against 2 dp4a and 2 masked
+// words for ternary_gemv_i8_sx_k.
+//
 //===----------------------------------------------------------------------===//
 #include "PackedGemv.h"
 
@@ -58,8 +65,8 @@ namespace tritondsl {
 
 namespace {
 
-/// Digits of x (B's columns 0..4), warps per block, units of loads ahead.
-constexpr int64_t kDigits = 5, kWarps = PackedGemvConfig::kThreads / 32;
+/// Warps per block, units of loads ahead.
+constexpr int64_t kWarps = PackedGemvConfig::kThreads / 32;
 constexpr int64_t kAhead = 2;
 /// The f64 exponent field of 2^(E - 38) is this plus the f32 one of max |x|
 /// (E = max(e, 1) - 126).
@@ -70,7 +77,8 @@ public:
   FixedPointGemvBuilder(OpBuilder &b, Location loc,
                         const PackedGemvConfig &config)
       : b(b), loc(loc), math{b, loc}, k(config.reductionSize),
-        steps(fixedPointSteps(config.reductionSize)) {}
+        steps(fixedPointSteps(config.reductionSize)), int8(config.int8),
+        digitCount(config.int8 ? 1 : 5) {}
 
   gpu::GPUFuncOp build(const PackedGemvConfig &config);
 
@@ -107,6 +115,10 @@ private:
   /// (partials[warp][0] takes the warp's largest |x| bits first).
   Value stageDigits(Value x, Value row, Value digits, Value partials,
                     Value warp);
+  /// Every thread, for i8 x: the bytes of x to `digits` (transposed as the
+  /// digits), each warp's sum of x to partials[warp][1].
+  void stageBytes(Value x, Value row, Value digits, Value partials,
+                  Value warp);
   /// The two vector<4xi32> of unit `v` of this warp (zeros past its last).
   SmallVector<Value> loadUnit(Value v);
 
@@ -114,6 +126,11 @@ private:
   Location loc;
   KernelMath math;
   int64_t k, steps;
+  /// i8 x (ternary_gemv_i8_mma_k): x itself is the one digit (B's column
+  /// 0), y = S - sum(x) + bias in i32. Else f32 x in 5 digits (B's
+  /// columns 0..4).
+  bool int8;
+  int64_t digitCount;
   // Set by build().
   Value tid, lane, group, inGroup, wordsBase, N, groupId, groups, units;
   /// i32 copies for the loop's arithmetic; the last column.
@@ -166,11 +183,83 @@ Value FixedPointGemvBuilder::fixedPoint(Value x, Value largest) {
       arith::SubIOp::create(b, loc, int64(0), magnitude), magnitude);
 }
 
+void FixedPointGemvBuilder::stageBytes(Value x, Value row, Value digits,
+                                       Value partials, Value warp) {
+  auto bytes16 = VectorType::get({16}, b.getI8Type());
+  auto itemLoop = scf::ForOp::create(b, loc, tid, index(steps * 16),
+                                     index(PackedGemvConfig::kThreads),
+                                     ValueRange{int32(0)});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(itemLoop.getBody());
+    Value item = itemLoop.getInductionVar();
+    Value t = arith::RemUIOp::create(b, loc, item, index(4));
+    Value q = arith::RemUIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, item, index(4)), index(4));
+    Value s = arith::DivUIOp::create(b, loc, item, index(16));
+    Value k0 = math.add(
+        math.mul(math.add(math.mul(s, index(4)), t), index(64)),
+        math.mul(q, index(16)));
+    auto inK = scf::IfOp::create(b, loc, TypeRange{bytes16},
+                                 cmp(arith::CmpIPredicate::ult, k0, index(k)),
+                                 /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(&inK.getThenRegion().front());
+      scf::YieldOp::create(
+          b, loc,
+          Value(vector::LoadOp::create(b, loc, bytes16, x,
+                                       ValueRange{row, k0},
+                                       /*nontemporal=*/false,
+                                       llvm::MaybeAlign(16))));
+      b.setInsertionPointToStart(&inK.getElseRegion().front());
+      scf::YieldOp::create(
+          b, loc,
+          Value(arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(bytes16, int8_t(0)))));
+    }
+    // Word p: x[k0 + p + 4i] in byte i, the k's of (w >> 2p) & 0x03030303.
+    Value transposed = vector::ShuffleOp::create(
+        b, loc, inK.getResult(0), inK.getResult(0), kTransposeBytes16);
+    vector::StoreOp::create(b, loc, transposed, digits,
+                            ValueRange{math.mul(item, index(16))},
+                            /*nontemporal=*/false, llvm::MaybeAlign(16));
+    Value ones = bytesOfWord(b, loc, int32(0x01010101));
+    Value sum = itemLoop.getRegionIterArgs()[0];
+    for (int64_t p = 0; p < 4; ++p)
+      sum = dp4aCodesTimesX(
+          b, loc, ones,
+          vector::ShuffleOp::create(
+              b, loc, transposed, transposed,
+              ArrayRef<int64_t>{4 * p, 4 * p + 1, 4 * p + 2, 4 * p + 3}),
+          sum);
+    scf::YieldOp::create(b, loc, sum);
+  }
+  Value warpSum =
+      warpAllReduce(b, loc, itemLoop.getResult(0), [&](Value l, Value r) {
+        return Value(arith::AddIOp::create(b, loc, l, r));
+      });
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(
+        &scf::IfOp::create(b, loc,
+                           cmp(arith::CmpIPredicate::eq, lane, index(0)),
+                           false)
+             .getThenRegion()
+             .front());
+    memref::StoreOp::create(
+        b, loc, warpSum, partials,
+        ValueRange{math.add(math.mul(warp, index(digitCount + 1)),
+                            index(1))});
+  }
+  gpu::BarrierOp::create(b, loc);
+}
+
 Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
                                          Value partials, Value warp) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
   Type f32 = b.getF32Type();
-  Value slots = index(kDigits + 1);
+  Value slots = index(digitCount + 1);
   // The largest |x| (as bits: non-negative floats order as integers).
   auto maxLoop = scf::ForOp::create(
       b, loc, tid, index(k), index(PackedGemvConfig::kThreads),
@@ -205,7 +294,7 @@ Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
   for (int64_t w = 0; w < kWarps; ++w)
     maxBits = maxOf(maxBits, memref::LoadOp::create(
                                  b, loc, partials,
-                                 ValueRange{index(w * (kDigits + 1))}));
+                                 ValueRange{index(w * (digitCount + 1))}));
   // The exponent field of max |x|, 1 for subnormals (E = that - 126;
   // a non-finite x: 255, and the result is NaN anyway).
   Value largest = arith::MaxUIOp::create(
@@ -216,7 +305,7 @@ Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
   auto bytes4 = VectorType::get({4}, i8);
   auto words4 = VectorType::get({4}, i32);
   auto vector4 = VectorType::get({4}, f32);
-  SmallVector<Value> zeros(kDigits, int32(0));
+  SmallVector<Value> zeros(digitCount, int32(0));
   auto itemLoop = scf::ForOp::create(b, loc, tid, index(steps * 16),
                                      index(PackedGemvConfig::kThreads),
                                      zeros);
@@ -268,7 +357,7 @@ Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
     }
     Value ones = bytesOfWord(b, loc, int32(0x01010101));
     SmallVector<Value> sums(itemLoop.getRegionIterArgs());
-    for (int64_t j = 0; j < kDigits; ++j) {
+    for (int64_t j = 0; j < digitCount; ++j) {
       SmallVector<Value> words;
       for (int64_t p = 0; p < 4; ++p) {
         // Byte i: digit j of x[k0 + p + 4i].
@@ -293,7 +382,7 @@ Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
               b, loc, VectorType::get({16}, i8),
               vector::FromElementsOp::create(b, loc, words4, words)),
           digits,
-          ValueRange{math.mul(math.add(math.mul(item, index(kDigits)),
+          ValueRange{math.mul(math.add(math.mul(item, index(digitCount)),
                                        index(j)),
                               index(16))},
           /*nontemporal=*/false, llvm::MaybeAlign(16));
@@ -301,7 +390,7 @@ Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
     scf::YieldOp::create(b, loc, sums);
   }
   SmallVector<Value> warpSums;
-  for (int64_t j = 0; j < kDigits; ++j)
+  for (int64_t j = 0; j < digitCount; ++j)
     warpSums.push_back(
         warpAllReduce(b, loc, itemLoop.getResult(j), [&](Value l, Value r) {
           return Value(arith::AddIOp::create(b, loc, l, r));
@@ -310,7 +399,7 @@ Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(
         &scf::IfOp::create(b, loc, isLaneZero, false).getThenRegion().front());
-    for (int64_t j = 0; j < kDigits; ++j)
+    for (int64_t j = 0; j < digitCount; ++j)
       memref::StoreOp::create(
           b, loc, warpSums[j], partials,
           ValueRange{math.add(math.mul(warp, slots), index(1 + j))});
@@ -371,10 +460,10 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
   auto workgroup = gpu::AddressSpaceAttr::get(
       context, gpu::GPUDialect::getWorkgroupAddressSpace());
   auto digitsType =
-      MemRefType::get({steps * 16 * kDigits * 16}, b.getI8Type(),
+      MemRefType::get({steps * 16 * digitCount * 16}, b.getI8Type(),
                       MemRefLayoutAttrInterface{}, workgroup);
   auto partialsType =
-      MemRefType::get({kWarps * (kDigits + 1)}, i32,
+      MemRefType::get({kWarps * (digitCount + 1)}, i32,
                       MemRefLayoutAttrInterface{}, workgroup);
   gpu::GPUFuncOp kernel =
       createKernel(b, loc, config, TypeRange{digitsType, partialsType});
@@ -419,7 +508,11 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
   SmallVector<Value> inFlight;
   for (int64_t a = 0; a < kAhead; ++a)
     llvm::append_range(inFlight, loadUnit(index(a)));
-  Value maxBits = stageDigits(x, row, digits, partials, warp);
+  Value maxBits;
+  if (int8)
+    stageBytes(x, row, digits, partials, warp);
+  else
+    maxBits = stageDigits(x, row, digits, partials, warp);
 
   // This lane's digits 2t and 2t + 1 (none past the fifth): their sums
   // over the row and their weights 2^16t, 2^(16t + 8) (zero past).
@@ -427,15 +520,15 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
   std::array<Value, 2> digitSums, weights;
   for (int64_t h = 0; h < 2; ++h) {
     Value j = math.add(math.mul(inGroup, index(2)), index(h));
-    Value valid = cmp(arith::CmpIPredicate::ult, j, index(kDigits));
-    Value slot = math.add(math.minIndex(j, index(kDigits - 1)), index(1));
+    Value valid = cmp(arith::CmpIPredicate::ult, j, index(digitCount));
+    Value slot = math.add(math.minIndex(j, index(digitCount - 1)), index(1));
     Value sum = int32(0);
     for (int64_t v = 0; v < kWarps; ++v)
       sum = arith::AddIOp::create(
           b, loc, sum,
           memref::LoadOp::create(
               b, loc, partials,
-              ValueRange{math.add(index(v * (kDigits + 1)), slot)}));
+              ValueRange{math.add(index(v * (digitCount + 1)), slot)}));
     digitSums[h] = sum;
     Value weight = powerOfTwo(arith::AddIOp::create(
         b, loc, arith::MulIOp::create(b, loc, t64, int64(16)),
@@ -445,18 +538,21 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
         arith::ConstantOp::create(b, loc, b.getF64FloatAttr(0)));
   }
   // 2^(E - 38), NaN for a non-finite x.
-  Value e = arith::ExtUIOp::create(
-      b, loc, i64,
-      arith::MaxUIOp::create(
-          b, loc, arith::ShRUIOp::create(b, loc, maxBits, int32(23)),
-          int32(1)));
-  Value down = arith::SelectOp::create(
-      b, loc, cmp(arith::CmpIPredicate::uge, e, int64(255)),
-      arith::ConstantOp::create(b, loc,
-                                b.getF64FloatAttr(std::nan(""))),
-      powerOfTwo(arith::AddIOp::create(b, loc, e, int64(kDownBias))));
-  // The digit of this lane's B column: min(g, 4).
-  Value ownDigit = math.minIndex(group, index(kDigits - 1));
+  Value down;
+  if (!int8) {
+    Value e = arith::ExtUIOp::create(
+        b, loc, i64,
+        arith::MaxUIOp::create(
+            b, loc, arith::ShRUIOp::create(b, loc, maxBits, int32(23)),
+            int32(1)));
+    down = arith::SelectOp::create(
+        b, loc, cmp(arith::CmpIPredicate::uge, e, int64(255)),
+        arith::ConstantOp::create(b, loc,
+                                  b.getF64FloatAttr(std::nan(""))),
+        powerOfTwo(arith::AddIOp::create(b, loc, e, int64(kDownBias))));
+  }
+  // The digit of this lane's B column: min(g, digits - 1).
+  Value ownDigit = math.minIndex(group, index(digitCount - 1));
   Value biases = memref::DimOp::create(b, loc, bias, 0);
   Value scales = memref::DimOp::create(b, loc, scale, 0);
 
@@ -489,7 +585,7 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
           b, loc, VectorType::get({4}, i32),
           vector::LoadOp::create(
               b, loc, VectorType::get({16}, b.getI8Type()), digits,
-              ValueRange{math.mul(math.add(math.mul(item, index(kDigits)),
+              ValueRange{math.mul(math.add(math.mul(item, index(digitCount)),
                                            ownDigit),
                                   index(16))},
               /*nontemporal=*/false, llvm::MaybeAlign(16)));
@@ -525,7 +621,27 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
       Value tile = math.add(
           groupId,
           math.mul(arith::DivUIOp::create(b, loc, v, index(steps)), groups));
-      for (int64_t h = 0; h < 2; ++h) {
+      for (int64_t h = 0; h < 2 && int8; ++h) {
+        // Lane t = 0: acc[2h] is S of column 16 tile + g + 8h; exact.
+        Value column = math.add(math.add(math.mul(tile, index(16)), group),
+                                index(8 * h));
+        Value store = arith::AndIOp::create(
+            b, loc, cmp(arith::CmpIPredicate::eq, inGroup, index(0)),
+            cmp(arith::CmpIPredicate::ult, column, N));
+        OpBuilder::InsertionGuard inside(b);
+        b.setInsertionPointToStart(
+            &scf::IfOp::create(b, loc, store, false).getThenRegion().front());
+        Value biasValue = memref::LoadOp::create(
+            b, loc, bias,
+            ValueRange{arith::SelectOp::create(
+                b, loc, cmp(arith::CmpIPredicate::ugt, biases, index(1)),
+                column, index(0))});
+        Value out = arith::AddIOp::create(
+            b, loc, arith::SubIOp::create(b, loc, acc[2 * h], digitSums[0]),
+            biasValue);
+        memref::StoreOp::create(b, loc, out, y, ValueRange{row, column});
+      }
+      for (int64_t h = 0; h < 2 && !int8; ++h) {
         // acc[2h], acc[2h + 1]: digits 2t, 2t + 1 of column 16 tile + g +
         // 8h.
         Value sum;

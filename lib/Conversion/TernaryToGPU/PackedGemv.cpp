@@ -42,7 +42,8 @@ std::string PackedGemvConfig::kernelName() const {
   if (stagedX)
     return "ternary_gemv_i8_sx_k" + std::to_string(reductionSize);
   if (fixedPoint)
-    return "ternary_gemv_f32_fx_k" + std::to_string(reductionSize);
+    return (int8 ? "ternary_gemv_i8_mma_k" : "ternary_gemv_f32_fx_k") +
+           std::to_string(reductionSize);
   if (mma && int8)
     return "ternary_mma_i8_m16n32";
   if (mma)

@@ -33,7 +33,8 @@ struct PackedGemvConfig {
   /// shared memory is sized for K.
   bool stagedX = false;
   /// The one-row f32 GEMV in fixed point on the int8 tensor cores
-  /// (FixedPointGemv.cpp), `ternary_gemv_f32_fx_k<reductionSize>`: its
+  /// (FixedPointGemv.cpp), `ternary_gemv_f32_fx_k<reductionSize>`, or with
+  /// `int8` its int8 form `ternary_gemv_i8_mma_k<reductionSize>`: their
   /// shared memory is sized for K.
   bool fixedPoint = false;
   int64_t reductionSize = 0;

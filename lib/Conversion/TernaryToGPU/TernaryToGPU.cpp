@@ -76,12 +76,14 @@ bool isKernelMatmul(ternary::MatmulOp op) {
 /// The word-vector GEMV kernel for `op` at batches of one row
 /// (`singleRow`) or more, or none (the byte kernel `ternary_gemv_f32`).
 /// Int8 matmuls always have one; for one row, ternary_gemv_i8_sx_k<K>
-/// where it applies unless `int8StagedX` is false, and for f32 one row
-/// ternary_gemv_f32_fx_k<K> where it applies if `f32FixedPoint` (Passes.td).
+/// where it applies unless `int8StagedX` is false or `int8Mma` asks for
+/// ternary_gemv_i8_mma_k<K>, and for f32 one row ternary_gemv_f32_fx_k<K>
+/// where it applies if `f32FixedPoint` (Passes.td).
 std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
                                               bool singleRow,
                                               bool int8StagedX = true,
-                                              bool f32FixedPoint = false) {
+                                              bool f32FixedPoint = false,
+                                              bool int8Mma = false) {
   int64_t k = reductionSize(op);
   if (ShapedType::isDynamic(k))
     return std::nullopt;
@@ -91,6 +93,12 @@ std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
   if (config && config->int8 && !config->mma && int8StagedX &&
       stagedXFits(k)) {
     config->stagedX = true;
+    config->reductionSize = k;
+  }
+  if (config && config->int8 && !config->mma && singleRow && int8Mma &&
+      fixedPointFits(k)) {
+    config->stagedX = false;
+    config->fixedPoint = true;
     config->reductionSize = k;
   }
   if (config && !config->int8 && config->mma && singleRow && f32FixedPoint &&
@@ -154,10 +162,11 @@ Value toVector(OpBuilder &b, Location loc, Value value, float fill,
 
 struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   MatmulToKernel(const TypeConverter &converter, MLIRContext *context,
-                 int64_t gemvMaxBatch, bool int8StagedX, bool f32FixedPoint)
+                 int64_t gemvMaxBatch, bool int8StagedX, bool f32FixedPoint,
+                 bool int8Mma)
       : OpConversionPattern(converter, context, /*benefit=*/2),
         gemvMaxBatch(gemvMaxBatch), int8StagedX(int8StagedX),
-        f32FixedPoint(f32FixedPoint) {}
+        f32FixedPoint(f32FixedPoint), int8Mma(int8Mma) {}
 
   LogicalResult
   matchAndRewrite(ternary::MatmulOp op, OpAdaptor adaptor,
@@ -203,7 +212,8 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     // The GEMV for batches of one row (`singleRow`) or more.
     auto launchGemv = [&](OpBuilder &b, Location l, bool singleRow) {
       if (std::optional<PackedGemvConfig> packed =
-              packedGemvFor(op, singleRow, int8StagedX, f32FixedPoint)) {
+              packedGemvFor(op, singleRow, int8StagedX, f32FixedPoint,
+                            int8Mma)) {
         Value gridX = arith::CeilDivUIOp::create(
             b, l, columns, index(packed->blockColumns()));
         if (packed->stagedX || packed->fixedPoint) {
@@ -305,7 +315,7 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   }
 
   int64_t gemvMaxBatch;
-  bool int8StagedX, f32FixedPoint;
+  bool int8StagedX, f32FixedPoint, int8Mma;
 };
 
 struct ConvertTernaryToGPUPass
@@ -383,7 +393,7 @@ struct ConvertTernaryToGPUPass
         if (oneRow && (dynamicBatch || batch <= 1))
           packed.push_back(
               *packedGemvFor(matmul, /*singleRow=*/true, int8StagedX,
-                             f32FixedPoint));
+                             f32FixedPoint, int8Mma));
         if (!oneRow || dynamicBatch || batch > 1)
           packed.push_back(*packedGemvFor(matmul, /*singleRow=*/false));
         return WalkResult::advance();
@@ -391,7 +401,7 @@ struct ConvertTernaryToGPUPass
       if ((dynamicBatch || batch <= 1) && gemvMaxBatch >= 1)
         if (auto config =
                 packedGemvFor(matmul, /*singleRow=*/true, int8StagedX,
-                              f32FixedPoint))
+                              f32FixedPoint, int8Mma))
           packed.push_back(*config);
       if ((dynamicBatch || batch > 1) && gemvMaxBatch > 1 &&
           (dynamicBatch || batch <= gemvMaxBatch))
@@ -416,7 +426,7 @@ struct ConvertTernaryToGPUPass
 
     RewritePatternSet patterns(context);
     patterns.add<MatmulToKernel>(typeConverter, context, gemvMaxBatch,
-                                 int8StagedX, f32FixedPoint);
+                                 int8StagedX, f32FixedPoint, int8Mma);
     populateTernaryToLinalgConversionPatterns(typeConverter, patterns,
                                               /*useMicrokernels=*/false);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(

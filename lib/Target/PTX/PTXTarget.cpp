@@ -60,6 +60,13 @@ llvm::cl::opt<bool> gpuF32FixedPoint(
                    "K <= 8192); default: ternary_mma_f32_m1n64"),
     llvm::cl::init(false), llvm::cl::Hidden,
     llvm::cl::cat(getTargetOptionCategory()));
+llvm::cl::opt<bool> gpuInt8MmaGemv(
+    "gpu-int8-mma-gemv",
+    llvm::cl::desc("--target=ptx: the one-row int8 GEMV on the int8 tensor "
+                   "cores, ternary_gemv_i8_mma_k<K> (K % 64 == 0, K <= "
+                   "8192); default: ternary_gemv_i8_sx_k<K>"),
+    llvm::cl::init(false), llvm::cl::Hidden,
+    llvm::cl::cat(getTargetOptionCategory()));
 
 class PTXTarget : public TargetBackend {
 public:
@@ -95,6 +102,7 @@ public:
     gpuOptions.chip = gpuChip;
     gpuOptions.int8StagedX = gpuInt8StagedX;
     gpuOptions.f32FixedPoint = gpuF32FixedPoint;
+    gpuOptions.int8MmaGemv = gpuInt8MmaGemv;
     gpuOptions.emulator = options.emit == "emulator";
     buildTernaryGPUPipeline(pm, gpuOptions);
   }
@@ -357,6 +365,7 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   lowering.gemvMaxBatch = options.gemvMaxBatch;
   lowering.int8StagedX = options.int8StagedX;
   lowering.f32FixedPoint = options.f32FixedPoint;
+  lowering.int8Mma = options.int8MmaGemv;
   pm.addPass(createConvertTernaryToGPU(lowering));
   pm.addPass(std::make_unique<ReshapeToViewsPass>());
   pm.addPass(createDecomposeLinalgAggregates());

@@ -98,6 +98,12 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
            "ternary_gemv_f32_fx_k<K> (x in 40-bit fixed point, its digits "
            "summed exactly on the int8 tensor cores) in place of "
            "ternary_mma_f32_m1n64; off until measured on a GPU">,
+    Option<"int8Mma", "int8-mma-gemv", "bool", /*default=*/"false",
+           "One row, int8, K % 64 == 0, K <= 8192: "
+           "ternary_gemv_i8_mma_k<K> (the structure of "
+           "ternary_gemv_f32_fx_k with x itself as the one digit, on the "
+           "int8 tensor cores) in place of ternary_gemv_i8_sx_k; off until "
+           "measured on a GPU">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::bufferization::BufferizationDialect",

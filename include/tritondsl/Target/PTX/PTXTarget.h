@@ -45,6 +45,11 @@ struct TernaryGPUOptions : public PassPipelineOptions<TernaryGPUOptions> {
       llvm::cl::desc("convert-ternary-to-gpu f32-fixed-point: the one-row "
                      "f32 GEMV in fixed point on the int8 tensor cores"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> int8MmaGemv{
+      *this, "int8-mma-gemv",
+      llvm::cl::desc("convert-ternary-to-gpu int8-mma-gemv: the one-row "
+                     "int8 GEMV on the int8 tensor cores"),
+      llvm::cl::init(false)};
   PassOptions::Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("The CUDA toolkit whose libdevice is linked into the "
