@@ -108,6 +108,15 @@ private:
   /// significand m and e = max(exponent field, 1), so u = +-(m << 14) >>
   /// (largest - e), truncated as the shift drops bits.
   Value fixedPoint(Value x, Value largest);
+  /// The first k of item (s, q, t) = 16s + 4q + t: 64 (4s + t) + 16q.
+  Value itemK(Value item) {
+    Value t = arith::RemUIOp::create(b, loc, item, index(4));
+    Value q = arith::RemUIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, item, index(4)), index(4));
+    Value s = arith::DivUIOp::create(b, loc, item, index(16));
+    return math.add(math.mul(math.add(math.mul(s, index(4)), t), index(64)),
+                    math.mul(q, index(16)));
+  }
   /// The f64 `value` summed with lane ^ `mask`'s (two i32 shuffles).
   Value addLaneXor(Value value, int64_t mask);
   /// Every thread: the row's largest |x| as f32 bits, and the digits of x
@@ -185,7 +194,6 @@ Value FixedPointGemvBuilder::fixedPoint(Value x, Value largest) {
 
 void FixedPointGemvBuilder::stageBytes(Value x, Value row, Value digits,
                                        Value partials, Value warp) {
-  auto bytes16 = VectorType::get({16}, b.getI8Type());
   auto itemLoop = scf::ForOp::create(b, loc, tid, index(steps * 16),
                                      index(PackedGemvConfig::kThreads),
                                      ValueRange{int32(0)});
@@ -193,46 +201,10 @@ void FixedPointGemvBuilder::stageBytes(Value x, Value row, Value digits,
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(itemLoop.getBody());
     Value item = itemLoop.getInductionVar();
-    Value t = arith::RemUIOp::create(b, loc, item, index(4));
-    Value q = arith::RemUIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, item, index(4)), index(4));
-    Value s = arith::DivUIOp::create(b, loc, item, index(16));
-    Value k0 = math.add(
-        math.mul(math.add(math.mul(s, index(4)), t), index(64)),
-        math.mul(q, index(16)));
-    auto inK = scf::IfOp::create(b, loc, TypeRange{bytes16},
-                                 cmp(arith::CmpIPredicate::ult, k0, index(k)),
-                                 /*withElseRegion=*/true);
-    {
-      OpBuilder::InsertionGuard inner(b);
-      b.setInsertionPointToStart(&inK.getThenRegion().front());
-      scf::YieldOp::create(
-          b, loc,
-          Value(vector::LoadOp::create(b, loc, bytes16, x,
-                                       ValueRange{row, k0},
-                                       /*nontemporal=*/false,
-                                       llvm::MaybeAlign(16))));
-      b.setInsertionPointToStart(&inK.getElseRegion().front());
-      scf::YieldOp::create(
-          b, loc,
-          Value(arith::ConstantOp::create(
-              b, loc, DenseElementsAttr::get(bytes16, int8_t(0)))));
-    }
+    Value k0 = itemK(item);
     // Word p: x[k0 + p + 4i] in byte i, the k's of (w >> 2p) & 0x03030303.
-    Value transposed = vector::ShuffleOp::create(
-        b, loc, inK.getResult(0), inK.getResult(0), kTransposeBytes16);
-    vector::StoreOp::create(b, loc, transposed, digits,
-                            ValueRange{math.mul(item, index(16))},
-                            /*nontemporal=*/false, llvm::MaybeAlign(16));
-    Value ones = bytesOfWord(b, loc, int32(0x01010101));
-    Value sum = itemLoop.getRegionIterArgs()[0];
-    for (int64_t p = 0; p < 4; ++p)
-      sum = dp4aCodesTimesX(
-          b, loc, ones,
-          vector::ShuffleOp::create(
-              b, loc, transposed, transposed,
-              ArrayRef<int64_t>{4 * p, 4 * p + 1, 4 * p + 2, 4 * p + 3}),
-          sum);
+    Value sum = stageTransposedBytes(b, loc, x, row, k0, k, digits, item,
+                                     itemLoop.getRegionIterArgs()[0]);
     scf::YieldOp::create(b, loc, sum);
   }
   Value warpSum =
@@ -257,7 +229,7 @@ void FixedPointGemvBuilder::stageBytes(Value x, Value row, Value digits,
 
 Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
                                          Value partials, Value warp) {
-  Type i8 = b.getI8Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
   Type f32 = b.getF32Type();
   Value slots = index(digitCount + 1);
   // The largest |x| (as bits: non-negative floats order as integers).
@@ -313,13 +285,7 @@ Value FixedPointGemvBuilder::stageDigits(Value x, Value row, Value digits,
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(itemLoop.getBody());
     Value item = itemLoop.getInductionVar();
-    Value t = arith::RemUIOp::create(b, loc, item, index(4));
-    Value q = arith::RemUIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, item, index(4)), index(4));
-    Value s = arith::DivUIOp::create(b, loc, item, index(16));
-    Value k0 = math.add(
-        math.mul(math.add(math.mul(s, index(4)), t), index(64)),
-        math.mul(q, index(16)));
+    Value k0 = itemK(item);
     // x[k0 .. k0 + 15], zeros past K (k % 64 == 0: a word is all in or out).
     SmallVector<Type> types(4, vector4);
     auto inK = scf::IfOp::create(b, loc, types,

@@ -189,6 +189,16 @@ mlir::Value warpAllReduce(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value loadWeightWords(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value pointerBase, mlir::Value wordIndex);
 
+/// The 16 i8 x values x[row, k0 .. k0 + 15] (zeros from k0 >= k on),
+/// transposed by kTransposeBytes16 (word p: x[k0 + p + 4i] in byte i, the
+/// k's of the codes (w >> 2p) & 0x03030303), stored as one 128-bit vector
+/// at 16-byte `slot` of `shared`; returns `sum` plus their sum (dp4a).
+mlir::Value stageTransposedBytes(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Value x, mlir::Value row,
+                                 mlir::Value k0, int64_t k,
+                                 mlir::Value shared, mlir::Value slot,
+                                 mlir::Value sum);
+
 /// The i32 `word` as the vector<4xi8> of its bytes.
 mlir::Value bytesOfWord(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value word);

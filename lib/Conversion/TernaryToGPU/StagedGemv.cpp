@@ -117,8 +117,6 @@ SmallVector<Value> StagedGemvBuilder::loadColumn(Value column) {
 /// warp's sum of x into partials[warp].
 void StagedGemvBuilder::stageX(Value x, Value row, Value xt, Value partials,
                                Value warp) {
-  Type i8 = b.getI8Type();
-  auto bytes16 = VectorType::get({16}, i8);
   int64_t xChunks = steps * 128;
   auto loop = scf::ForOp::create(b, loc, tid, index(xChunks),
                                  index(PackedGemvConfig::kThreads),
@@ -134,38 +132,8 @@ void StagedGemvBuilder::stageX(Value x, Value row, Value xt, Value partials,
     Value kx = math.add(math.add(math.mul(l, index(64)),
                                  math.mul(t, index(2048))),
                         math.mul(q, index(16)));
-    auto inK = scf::IfOp::create(
-        b, loc, TypeRange{bytes16},
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kx,
-                              index(k)),
-        /*withElseRegion=*/true);
-    {
-      OpBuilder::InsertionGuard inner(b);
-      b.setInsertionPointToStart(&inK.getThenRegion().front());
-      Value chunk = vector::LoadOp::create(b, loc, bytes16, x,
-                                           ValueRange{row, kx},
-                                           /*nontemporal=*/false,
-                                           llvm::MaybeAlign(16));
-      scf::YieldOp::create(b, loc, chunk);
-      b.setInsertionPointToStart(&inK.getElseRegion().front());
-      scf::YieldOp::create(
-          b, loc,
-          Value(arith::ConstantOp::create(
-              b, loc, DenseElementsAttr::get(bytes16, int8_t(0)))));
-    }
-    Value transposed = vector::ShuffleOp::create(
-        b, loc, inK.getResult(0), inK.getResult(0), kTransposeBytes16);
-    vector::StoreOp::create(b, loc, transposed, xt,
-                            ValueRange{math.mul(c, index(16))},
-                            /*nontemporal=*/false, llvm::MaybeAlign(16));
-    Value ones = bytesOfWord(b, loc, int32(0x01010101));
-    Value sum = loop.getRegionIterArgs()[0];
-    for (int64_t p = 0; p < 4; ++p) {
-      Value slice = vector::ShuffleOp::create(
-          b, loc, transposed, transposed,
-          ArrayRef<int64_t>{4 * p, 4 * p + 1, 4 * p + 2, 4 * p + 3});
-      sum = dp4a(ones, slice, sum);
-    }
+    Value sum = stageTransposedBytes(b, loc, x, row, kx, k, xt, c,
+                                     loop.getRegionIterArgs()[0]);
     scf::YieldOp::create(b, loc, sum);
   }
   Value sum = warpSum(loop.getResult(0));
@@ -307,6 +275,45 @@ gpu::GPUFuncOp StagedGemvBuilder::build(const PackedGemvConfig &config) {
 }
 
 } // namespace
+
+Value stageTransposedBytes(OpBuilder &b, Location loc, Value x, Value row,
+                           Value k0, int64_t k, Value shared, Value slot,
+                           Value sum) {
+  KernelMath math{b, loc};
+  auto bytes16 = VectorType::get({16}, b.getI8Type());
+  auto inK = scf::IfOp::create(
+      b, loc, TypeRange{bytes16},
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k0,
+                            math.index(k)),
+      /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(&inK.getThenRegion().front());
+    Value chunk = vector::LoadOp::create(b, loc, bytes16, x,
+                                         ValueRange{row, k0},
+                                         /*nontemporal=*/false,
+                                         llvm::MaybeAlign(16));
+    scf::YieldOp::create(b, loc, chunk);
+    b.setInsertionPointToStart(&inK.getElseRegion().front());
+    scf::YieldOp::create(
+        b, loc,
+        Value(arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(bytes16, int8_t(0)))));
+  }
+  Value transposed = vector::ShuffleOp::create(
+      b, loc, inK.getResult(0), inK.getResult(0), kTransposeBytes16);
+  vector::StoreOp::create(b, loc, transposed, shared,
+                          ValueRange{math.mul(slot, math.index(16))},
+                          /*nontemporal=*/false, llvm::MaybeAlign(16));
+  Value ones = bytesOfWord(b, loc, math.i32(0x01010101));
+  for (int64_t p = 0; p < 4; ++p) {
+    Value slice = vector::ShuffleOp::create(
+        b, loc, transposed, transposed,
+        ArrayRef<int64_t>{4 * p, 4 * p + 1, 4 * p + 2, 4 * p + 3});
+    sum = dp4aCodesTimesX(b, loc, ones, slice, sum);
+  }
+  return sum;
+}
 
 Value warpAllReduce(OpBuilder &b, Location loc, Value value,
                     function_ref<Value(Value, Value)> combine) {
