@@ -587,8 +587,8 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
       Value tile = math.add(
           groupId,
           math.mul(arith::DivUIOp::create(b, loc, v, index(steps)), groups));
-      for (int64_t h = 0; h < 2 && int8; ++h) {
-        // Lane t = 0: acc[2h] is S of column 16 tile + g + 8h; exact.
+      // `body(column)` in lane t = 0 of column 16 tile + g + 8h, if inside.
+      auto inStoringLane = [&](int64_t h, function_ref<void(Value)> body) {
         Value column = math.add(math.add(math.mul(tile, index(16)), group),
                                 index(8 * h));
         Value store = arith::AndIOp::create(
@@ -597,16 +597,25 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
         OpBuilder::InsertionGuard inside(b);
         b.setInsertionPointToStart(
             &scf::IfOp::create(b, loc, store, false).getThenRegion().front());
-        Value biasValue = memref::LoadOp::create(
-            b, loc, bias,
+        body(column);
+      };
+      // Element `column` of a per-column `vector` of `count` (or its one).
+      auto perColumn = [&](Value vector, Value count, Value column) -> Value {
+        return memref::LoadOp::create(
+            b, loc, vector,
             ValueRange{arith::SelectOp::create(
-                b, loc, cmp(arith::CmpIPredicate::ugt, biases, index(1)),
+                b, loc, cmp(arith::CmpIPredicate::ugt, count, index(1)),
                 column, index(0))});
-        Value out = arith::AddIOp::create(
-            b, loc, arith::SubIOp::create(b, loc, acc[2 * h], digitSums[0]),
-            biasValue);
-        memref::StoreOp::create(b, loc, out, y, ValueRange{row, column});
-      }
+      };
+      for (int64_t h = 0; h < 2 && int8; ++h)
+        inStoringLane(h, [&](Value column) {
+          // acc[2h] is S of the column; exact.
+          Value out = arith::AddIOp::create(
+              b, loc,
+              arith::SubIOp::create(b, loc, acc[2 * h], digitSums[0]),
+              perColumn(bias, biases, column));
+          memref::StoreOp::create(b, loc, out, y, ValueRange{row, column});
+        });
       for (int64_t h = 0; h < 2 && !int8; ++h) {
         // acc[2h], acc[2h + 1]: digits 2t, 2t + 1 of column 16 tile + g +
         // 8h.
@@ -619,28 +628,16 @@ gpu::GPUFuncOp FixedPointGemvBuilder::build(const PackedGemvConfig &config) {
           sum = d ? Value(arith::AddFOp::create(b, loc, sum, term)) : term;
         }
         sum = addLaneXor(addLaneXor(sum, 1), 2);
-        Value column = math.add(math.add(math.mul(tile, index(16)), group),
-                                index(8 * h));
-        Value store = arith::AndIOp::create(
-            b, loc, cmp(arith::CmpIPredicate::eq, inGroup, index(0)),
-            cmp(arith::CmpIPredicate::ult, column, N));
-        OpBuilder::InsertionGuard inside(b);
-        b.setInsertionPointToStart(
-            &scf::IfOp::create(b, loc, store, false).getThenRegion().front());
-        auto perColumn = [&](Value vector, Value count) -> Value {
-          return memref::LoadOp::create(
-              b, loc, vector,
-              ValueRange{arith::SelectOp::create(
-                  b, loc, cmp(arith::CmpIPredicate::ugt, count, index(1)),
-                  column, index(0))});
-        };
-        Value value = arith::TruncFOp::create(
-            b, loc, f32, arith::MulFOp::create(b, loc, sum, down));
-        Value out = arith::AddFOp::create(
-            b, loc, arith::MulFOp::create(b, loc, value,
-                                          perColumn(scale, scales)),
-            perColumn(bias, biases));
-        memref::StoreOp::create(b, loc, out, y, ValueRange{row, column});
+        inStoringLane(h, [&](Value column) {
+          Value value = arith::TruncFOp::create(
+              b, loc, f32, arith::MulFOp::create(b, loc, sum, down));
+          Value out = arith::AddFOp::create(
+              b, loc,
+              arith::MulFOp::create(b, loc, value,
+                                    perColumn(scale, scales, column)),
+              perColumn(bias, biases, column));
+          memref::StoreOp::create(b, loc, out, y, ValueRange{row, column});
+        });
       }
     }
     for (Value &a : acc)
