@@ -146,6 +146,29 @@ __device__ __forceinline__ void groupBarrier(int group) {
   }
 }
 
+// The accumulators of the SPLIT warps of a group summed into warp r = 0's
+// (in warp order) through `partial` [parity][warp][value][lane], behind the
+// group's barrier; parity alternates by tile so one barrier per tile does.
+template <int T, int SPLIT, int WARPS, typename Acc>
+__device__ __forceinline__ void sumOverGroup(
+    Acc (&partial)[2][WARPS][4 * T][32], int parity, int warp, int lane,
+    Acc (&acc)[T][4]) {
+#pragma unroll
+  for (int jj = 0; jj < T; ++jj)
+#pragma unroll
+    for (int e = 0; e < 4; ++e)
+      partial[parity][warp][4 * jj + e][lane] = acc[jj][e];
+  groupBarrier<SPLIT, WARPS>(warp / SPLIT);
+  if (warp % SPLIT == 0)
+#pragma unroll
+    for (int jj = 0; jj < T; ++jj)
+#pragma unroll
+      for (int e = 0; e < 4; ++e)
+#pragma unroll
+        for (int o = 1; o < SPLIT; ++o)
+          acc[jj][e] += partial[parity][warp + o][4 * jj + e][lane];
+}
+
 // S: T 16-column tiles per warp (lane (g, t) reads columns 16jj + g and
 // 16jj + g + 8, chunk 4s + t of each: 64 trits), SPLIT warps per tile, loads
 // D units ahead. Grid: persistent, gridDim.x blocks of 8 warps.
@@ -156,7 +179,7 @@ __global__ __launch_bounds__(256) void gemvS(const float *__restrict__ x,
                                              int K, unsigned bits) {
   static_assert(8 % SPLIT == 0, "groups of SPLIT warps");
   extern __shared__ uint4 bs[];
-  __shared__ float partial[SPLIT > 1 ? 2 : 1][8][4 * T][32];
+  __shared__ float partial[2][SPLIT > 1 ? 8 : 1][4 * T][32];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   const int g = lane >> 2, t = lane & 3, part = min(g, 2);
   const int steps = (K + 255) / 256, chunks = K / 64, rowWords = K / 16;
@@ -178,11 +201,7 @@ __global__ __launch_bounds__(256) void gemvS(const float *__restrict__ x,
     int col0 = (group + li * groups) * 16 * T;
     int chunk = 4 * (r + lu * SPLIT) + t;
     int offset = chunk < chunks ? 4 * chunk : 0; // past K: staged zeros
-#pragma unroll
-    for (int c = 0; c < 2 * T; ++c) {
-      int col = min(col0 + 16 * (c / 2) + 8 * (c % 2) + g, N - 1);
-      v[c] = loadW<HINT>(w + (size_t)col * rowWords + offset);
-    }
+    loadTile<T, HINT>(w, col0, g, N, rowWords, offset, v);
     if (++lu == mySteps)
       lu = 0, ++li;
   };
@@ -217,23 +236,8 @@ __global__ __launch_bounds__(256) void gemvS(const float *__restrict__ x,
     if (++cu < mySteps)
       return;
     // The tile's last step of this warp: sum over the group, store.
-    if (SPLIT > 1) {
-      const int parity = ci & 1;
-#pragma unroll
-      for (int jj = 0; jj < T; ++jj)
-#pragma unroll
-        for (int e = 0; e < 4; ++e)
-          partial[parity][warp][4 * jj + e][lane] = acc[jj][e];
-      groupBarrier<SPLIT>(warp / SPLIT);
-      if (r == 0)
-#pragma unroll
-        for (int jj = 0; jj < T; ++jj)
-#pragma unroll
-          for (int e = 0; e < 4; ++e)
-#pragma unroll
-            for (int o = 1; o < SPLIT; ++o)
-              acc[jj][e] += partial[parity][warp + o][4 * jj + e][lane];
-    }
+    if constexpr (SPLIT > 1)
+      sumOverGroup<T, SPLIT, 8>(partial, ci & 1, warp, lane, acc);
     if (r == 0) {
       int col0 = (group + ci * groups) * 16 * T;
 #pragma unroll
@@ -255,17 +259,7 @@ __global__ __launch_bounds__(256) void gemvS(const float *__restrict__ x,
         acc[jj][e] = 0.0f;
     cu = 0, ++ci;
   };
-  // Units in rounds of D + 1, so that the ring of buffers is indexed
-  // statically: unit v's words are buf[v % (D + 1)].
-  for (int v = 0; v < units; v += D + 1) {
-#pragma unroll
-    for (int z = 0; z <= D; ++z) {
-      if (v + z < units) {
-        loadNext(buf[(z + D) % (D + 1)]);
-        compute(buf[z]);
-      }
-    }
-  }
+  runUnits<D>(units, buf, loadNext, compute);
 }
 
 // F: fixed point on the int8 tensor cores, as ternary_gemv_f32_fx_k<K>
@@ -375,8 +369,7 @@ __global__ __launch_bounds__(WARPS * 32) void gemvF(
   __shared__ int zs[5];
   __shared__ double down;
   __shared__ unsigned maxBits;
-  __shared__ int partial[SPLIT > 1 ? 2 : 1][SPLIT > 1 ? WARPS : 1][4 * T]
-                        [32];
+  __shared__ int partial[2][SPLIT > 1 ? WARPS : 1][4 * T][32];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   const int g = lane >> 2, t = lane & 3;
   const int steps = (K + 255) / 256, chunks = K / 64, rowWords = K / 16;
@@ -396,11 +389,7 @@ __global__ __launch_bounds__(WARPS * 32) void gemvF(
     int col0 = (group + li * groups) * 16 * T;
     int chunk = 4 * (r + lu * SPLIT) + t;
     int offset = chunk < chunks ? 4 * chunk : 0; // past K: zero digits
-#pragma unroll
-    for (int c = 0; c < 2 * T; ++c) {
-      int col = min(col0 + 16 * (c / 2) + 8 * (c % 2) + g, N - 1);
-      v[c] = loadW<1>(w + (size_t)col * rowWords + offset);
-    }
+    loadTile<T, 1>(w, col0, g, N, rowWords, offset, v);
     if (++lu == mySteps)
       lu = 0, ++li;
   };
@@ -430,24 +419,9 @@ __global__ __launch_bounds__(WARPS * 32) void gemvF(
     }
     if (++cu < mySteps)
       return;
-    if constexpr (SPLIT > 1) {
-      // The group's exact sums, in warp order (any order gives the same).
-      const int parity = ci & 1;
-#pragma unroll
-      for (int jj = 0; jj < T; ++jj)
-#pragma unroll
-        for (int e = 0; e < 4; ++e)
-          partial[parity][warp][4 * jj + e][lane] = acc[jj][e];
-      groupBarrier<SPLIT, WARPS>(warp / SPLIT);
-      if (r == 0)
-#pragma unroll
-        for (int jj = 0; jj < T; ++jj)
-#pragma unroll
-          for (int e = 0; e < 4; ++e)
-#pragma unroll
-            for (int o = 1; o < SPLIT; ++o)
-              acc[jj][e] += partial[parity][warp + o][4 * jj + e][lane];
-    }
+    // The group's exact sums (any order gives the same).
+    if constexpr (SPLIT > 1)
+      sumOverGroup<T, SPLIT, WARPS>(partial, ci & 1, warp, lane, acc);
     int col0 = (group + ci * groups) * 16 * T;
 #pragma unroll
     for (int jj = 0; jj < T; ++jj)
@@ -469,15 +443,7 @@ __global__ __launch_bounds__(WARPS * 32) void gemvF(
         acc[jj][e] = 0;
     cu = 0, ++ci;
   };
-  for (int v = 0; v < units; v += D + 1) {
-#pragma unroll
-    for (int z = 0; z <= D; ++z) {
-      if (v + z < units) {
-        loadNext(buf[(z + D) % (D + 1)]);
-        compute(buf[z]);
-      }
-    }
-  }
+  runUnits<D>(units, buf, loadNext, compute);
 }
 
 struct Case {

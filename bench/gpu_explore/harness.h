@@ -50,6 +50,40 @@ __device__ __forceinline__ void mmaU8S8(int (&d)[4], unsigned a0, unsigned a1,
                : "r"(a0), "r"(a1), "r"(b0));
 }
 
+// The 16-byte words of chunk `offset` (a word index in the row) of the 2T
+// columns of a lane: columns 16jj + g and 16jj + g + 8 of the tile at col0
+// (the last column again past N).
+template <int T, int HINT>
+__device__ __forceinline__ void loadTile(const uint32_t *__restrict__ w,
+                                         int col0, int g, int N,
+                                         int rowWords, int offset,
+                                         uint4 (&v)[2 * T]) {
+#pragma unroll
+  for (int c = 0; c < 2 * T; ++c) {
+    int col = min(col0 + 16 * (c / 2) + 8 * (c % 2) + g, N - 1);
+    v[c] = loadW<HINT>(w + (size_t)col * rowWords + offset);
+  }
+}
+
+// A warp's units (a unit: the words one step of its tile loads) with the
+// loads of the D units after it in flight: the words of the first D are
+// in buf[0..D-1] already; unit v's are buf[v % (D + 1)], rounds of D + 1
+// units so that the ring is indexed statically. loadNext(words) loads the
+// next unit's (nothing past the last), compute(words) does one unit.
+template <int D, typename Words, typename Load, typename Compute>
+__device__ __forceinline__ void runUnits(int units, Words (&buf)[D + 1],
+                                         Load &loadNext, Compute &compute) {
+  for (int v = 0; v < units; v += D + 1) {
+#pragma unroll
+    for (int z = 0; z <= D; ++z) {
+      if (v + z < units) {
+        loadNext(buf[(z + D) % (D + 1)]);
+        compute(buf[z]);
+      }
+    }
+  }
+}
+
 // R: the read ceiling: every 16 bytes of w read once (grid-stride, 8 loads
 // in flight per thread), summed so that nothing is optimized away.
 template <int HINT>

@@ -48,6 +48,16 @@ __device__ __forceinline__ void transpose16(uint4 v, unsigned t[4]) {
   }
 }
 
+// v transposed (transpose16) as a uint4; `sum` plus the sum of its bytes.
+__device__ __forceinline__ uint4 transposeAndSum(uint4 v, int &sum) {
+  unsigned tr[4];
+  transpose16(v, tr);
+#pragma unroll
+  for (int p = 0; p < 4; ++p)
+    sum = __dp4a(0x01010101, (int)tr[p], sum);
+  return make_uint4(tr[0], tr[1], tr[2], tr[3]);
+}
+
 __device__ __forceinline__ int dotWord(unsigned word, const unsigned t[4],
                                        int acc) {
 #pragma unroll
@@ -121,12 +131,7 @@ __device__ __forceinline__ int stageX(const int8_t *__restrict__ x, int K,
     int kx = 64 * l + 2048 * t + 16 * q;
     uint4 v = !PADDED || kx < K ? *reinterpret_cast<const uint4 *>(x + kx)
                                 : make_uint4(0, 0, 0, 0);
-    unsigned tr[4];
-    transpose16(v, tr);
-#pragma unroll
-    for (int p = 0; p < 4; ++p)
-      sum = __dp4a(0x01010101, (int)tr[p], sum);
-    xt[c] = make_uint4(tr[0], tr[1], tr[2], tr[3]);
+    xt[c] = transposeAndSum(v, sum);
   }
   sum = warpSum(sum);
   if (threadIdx.x == 0)
@@ -328,10 +333,7 @@ __global__ __launch_bounds__(256) void gemvM(const int8_t *__restrict__ x,
     int col0 = (group + li * groups) * 16;
     int chunk = 4 * lu + t;
     int offset = chunk < chunks ? 4 * chunk : 0; // past K: zero x
-#pragma unroll
-    for (int h = 0; h < 2; ++h)
-      v[h] = loadW<1>(w + (size_t)min(col0 + 8 * h + g, N - 1) * rowWords +
-                      offset);
+    loadTile<1, 1>(w, col0, g, N, rowWords, offset, v);
     if (++lu == steps)
       lu = 0, ++li;
   };
@@ -344,12 +346,7 @@ __global__ __launch_bounds__(256) void gemvM(const int8_t *__restrict__ x,
     int k0 = 64 * (4 * s + it) + 16 * q;
     uint4 v = k0 < K ? *reinterpret_cast<const uint4 *>(x + k0)
                      : make_uint4(0, 0, 0, 0);
-    unsigned tr[4];
-    transpose16(v, tr);
-#pragma unroll
-    for (int p = 0; p < 4; ++p)
-      sum = __dp4a(0x01010101, (int)tr[p], sum);
-    xs[item] = make_uint4(tr[0], tr[1], tr[2], tr[3]);
+    xs[item] = transposeAndSum(v, sum);
   }
   sum = warpSum(sum);
   if (lane == 0)
@@ -385,15 +382,7 @@ __global__ __launch_bounds__(256) void gemvM(const int8_t *__restrict__ x,
       acc[e] = 0;
     cu = 0, ++ci;
   };
-  for (int v = 0; v < units; v += D + 1) {
-#pragma unroll
-    for (int z = 0; z <= D; ++z) {
-      if (v + z < units) {
-        loadNext(buf[(z + D) % (D + 1)]);
-        compute(buf[z]);
-      }
-    }
-  }
+  runUnits<D>(units, buf, loadNext, compute);
 }
 
 struct Case {

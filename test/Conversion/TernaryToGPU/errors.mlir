@@ -20,3 +20,14 @@ func.func @f(%w: !ternary.packed<4x2>, %x: tensor<1x4xf32>) -> tensor<1x2xf32> {
   %y = ternary.matmul %x, %w : tensor<1x4xf32>, !ternary.packed<4x2> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// The persistent kernels' grids call @__tri_multiprocessor_count, which the
+// pass declares: a module's own symbol of that name is refused.
+// expected-error @below {{'@__tri_multiprocessor_count' is reserved for the runner's SM count}}
+func.func private @__tri_multiprocessor_count() -> index
+func.func @g(%w: !ternary.packed<64x2>, %x: tensor<1x64xi8>) -> tensor<1x2xi32> {
+  %y = ternary.matmul %x, %w : tensor<1x64xi8>, !ternary.packed<64x2> -> tensor<1x2xi32>
+  return %y : tensor<1x2xi32>
+}
