@@ -73,36 +73,39 @@ bool isKernelMatmul(ternary::MatmulOp op) {
          isInt8KernelMatmul(op);
 }
 
+/// The pass options that choose the one-row kernels (Passes.td).
+struct OneRowChoices {
+  bool int8StagedX = true, f32FixedPoint = false, int8Mma = false;
+};
+
 /// The word-vector GEMV kernel for `op` at batches of one row
 /// (`singleRow`) or more, or none (the byte kernel `ternary_gemv_f32`).
 /// Int8 matmuls always have one; for one row, ternary_gemv_i8_sx_k<K>
 /// where it applies unless `int8StagedX` is false or `int8Mma` asks for
 /// ternary_gemv_i8_mma_k<K>, and for f32 one row ternary_gemv_f32_fx_k<K>
-/// where it applies if `f32FixedPoint` (Passes.td).
+/// where it applies if `f32FixedPoint`.
 std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
                                               bool singleRow,
-                                              bool int8StagedX = true,
-                                              bool f32FixedPoint = false,
-                                              bool int8Mma = false) {
+                                              OneRowChoices choices = {}) {
   int64_t k = reductionSize(op);
   if (ShapedType::isDynamic(k))
     return std::nullopt;
   std::optional<PackedGemvConfig> config =
       isInt8KernelMatmul(op) ? PackedGemvConfig::selectInt8(k, singleRow)
                              : PackedGemvConfig::select(k, singleRow);
-  if (config && config->int8 && !config->mma && int8StagedX &&
+  if (config && config->int8 && !config->mma && choices.int8StagedX &&
       stagedXFits(k)) {
     config->stagedX = true;
     config->reductionSize = k;
   }
-  if (config && config->int8 && !config->mma && singleRow && int8Mma &&
-      fixedPointFits(k)) {
+  if (config && config->int8 && !config->mma && singleRow &&
+      choices.int8Mma && fixedPointFits(k)) {
     config->stagedX = false;
     config->fixedPoint = true;
     config->reductionSize = k;
   }
-  if (config && !config->int8 && config->mma && singleRow && f32FixedPoint &&
-      fixedPointFits(k)) {
+  if (config && !config->int8 && config->mma && singleRow &&
+      choices.f32FixedPoint && fixedPointFits(k)) {
     config->mma = false;
     config->fixedPoint = true;
     config->reductionSize = k;
@@ -162,11 +165,9 @@ Value toVector(OpBuilder &b, Location loc, Value value, float fill,
 
 struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   MatmulToKernel(const TypeConverter &converter, MLIRContext *context,
-                 int64_t gemvMaxBatch, bool int8StagedX, bool f32FixedPoint,
-                 bool int8Mma)
+                 int64_t gemvMaxBatch, OneRowChoices choices)
       : OpConversionPattern(converter, context, /*benefit=*/2),
-        gemvMaxBatch(gemvMaxBatch), int8StagedX(int8StagedX),
-        f32FixedPoint(f32FixedPoint), int8Mma(int8Mma) {}
+        gemvMaxBatch(gemvMaxBatch), choices(choices) {}
 
   LogicalResult
   matchAndRewrite(ternary::MatmulOp op, OpAdaptor adaptor,
@@ -212,8 +213,7 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     // The GEMV for batches of one row (`singleRow`) or more.
     auto launchGemv = [&](OpBuilder &b, Location l, bool singleRow) {
       if (std::optional<PackedGemvConfig> packed =
-              packedGemvFor(op, singleRow, int8StagedX, f32FixedPoint,
-                            int8Mma)) {
+              packedGemvFor(op, singleRow, choices)) {
         Value gridX = arith::CeilDivUIOp::create(
             b, l, columns, index(packed->blockColumns()));
         if (packed->stagedX || packed->fixedPoint) {
@@ -315,7 +315,7 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   }
 
   int64_t gemvMaxBatch;
-  bool int8StagedX, f32FixedPoint, int8Mma;
+  OneRowChoices choices;
 };
 
 struct ConvertTernaryToGPUPass
@@ -370,6 +370,7 @@ struct ConvertTernaryToGPUPass
       module.emitError("gemv-max-batch must not be negative");
       return signalPassFailure();
     }
+    OneRowChoices choices{int8StagedX, f32FixedPoint, int8Mma};
     bool anyKernel = false;
     bool unflattened = false;
     SmallVector<PackedGemvConfig> packed;
@@ -392,16 +393,14 @@ struct ConvertTernaryToGPUPass
         bool oneRow = hasOneRowKernel(matmul, gemvMaxBatch);
         if (oneRow && (dynamicBatch || batch <= 1))
           packed.push_back(
-              *packedGemvFor(matmul, /*singleRow=*/true, int8StagedX,
-                             f32FixedPoint, int8Mma));
+              *packedGemvFor(matmul, /*singleRow=*/true, choices));
         if (!oneRow || dynamicBatch || batch > 1)
           packed.push_back(*packedGemvFor(matmul, /*singleRow=*/false));
         return WalkResult::advance();
       }
       if ((dynamicBatch || batch <= 1) && gemvMaxBatch >= 1)
         if (auto config =
-                packedGemvFor(matmul, /*singleRow=*/true, int8StagedX,
-                              f32FixedPoint, int8Mma))
+                packedGemvFor(matmul, /*singleRow=*/true, choices))
           packed.push_back(*config);
       if ((dynamicBatch || batch > 1) && gemvMaxBatch > 1 &&
           (dynamicBatch || batch <= gemvMaxBatch))
@@ -426,7 +425,7 @@ struct ConvertTernaryToGPUPass
 
     RewritePatternSet patterns(context);
     patterns.add<MatmulToKernel>(typeConverter, context, gemvMaxBatch,
-                                 int8StagedX, f32FixedPoint, int8Mma);
+                                 choices);
     populateTernaryToLinalgConversionPatterns(typeConverter, patterns,
                                               /*useMicrokernels=*/false);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(
