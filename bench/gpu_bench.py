@@ -37,7 +37,8 @@ prints why and exits 0.
 
 Kernel variants: `--prepare` also compiles each layer with the tritonc flags
 of every variant (default VARIANTS: the hidden --gpu-int8-staged-x=false,
---gpu-f32-fixed-point and --gpu-int8-mma-gemv of docs/targets/ptx.md) into
+--gpu-f32-fixed-point, --gpu-int8-mma-gemv and --gpu-int8-mma-codes of
+docs/targets/ptx.md) into
 DIR/variants/NAME/, and the run times each one right after the default
 kernels on the same operands, at `--variant-batches`, and prints a second
 table: its time and the default's over it (> 1: the variant is faster),
@@ -55,9 +56,12 @@ DEFAULT_SHAPES = "4096x4096,8192x28672,28672x8192"
 # classic: the one-row int8 GEMV before ternary_gemv_i8_sx_k<K>; fx: the
 # one-row f32 GEMV in fixed point, ternary_gemv_f32_fx_k<K>; i8mma: the
 # one-row int8 GEMV on the int8 tensor cores, ternary_gemv_i8_mma_k<K> (both
-# K <= 8192; not the default until measured). Their variant batch is 1.
+# K <= 8192; not the default until measured); their batch is 1. i8codes:
+# the int8 tensor-core kernel of more rows with the trit codes as the mma's
+# unsigned operand, ternary_mma_i8_m16n32_u8 (batch 16; not the default
+# until measured).
 VARIANTS = ("classic=--gpu-int8-staged-x=false;fx=--gpu-f32-fixed-point;"
-            "i8mma=--gpu-int8-mma-gemv")
+            "i8mma=--gpu-int8-mma-gemv;i8codes=--gpu-int8-mma-codes")
 
 
 def parse_variants(text):

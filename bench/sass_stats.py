@@ -60,7 +60,7 @@ def trits_per_iteration(kernel):
         # 8 columns, 4 words each (one 128-bit load, or 4 32-bit ones for
         # _w1); 16 rows or one.
         return 8 * 4 * 16, 1 if kernel.endswith("m1n64") else 16
-    if kernel == "ternary_mma_i8_m16n32":
+    if kernel in ("ternary_mma_i8_m16n32", "ternary_mma_i8_m16n32_u8"):
         return 4 * 4 * 16, 16  # 4 columns, one 128-bit load each
     return None
 

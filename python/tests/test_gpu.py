@@ -460,6 +460,48 @@ def test_int8_mma_gemv(tmp_path, k, n, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("k, n", [(128, 40), (4160, 72), (8192, 64)])
+def test_int8_mma_codes(tmp_path, k, n, device):
+    """The int8 tensor-core kernel of more rows with the trit codes as the
+    mma's unsigned operand (--gpu-int8-mma-codes, ternary_mma_i8_m16n32_u8:
+    x's row sums taken off) is exact against int64 at batches 2, 16 and 33
+    (a tile mostly past the end): K = 128 (lanes past the row end), 4160 (a
+    last step partly past it), 8192; N not a multiple of the 32-column tile
+    at 40 and 72. x holds -128 and 127. With a bias, each column's is
+    added."""
+    import torch
+    import triton_dsl
+    program, weights, trits, rng = _matmul_layer(tmp_path, "C", k, n, seed=k + n,
+                                                 element="Tensor<i8>", result="Tensor<i32>")
+    forward = cuda.load(_ptx_dir(tmp_path, program, weights, device,
+                                 ["--gpu-int8-mma-codes"])).C_forward
+    launches = [s["launch"] for s in forward.description["steps"] if "launch" in s]
+    assert "ternary_mma_i8_m16n32_u8" in launches
+    assert "ternary_mma_i8_m16n32" not in launches
+    for batch in (2, 16, 33):
+        x = rng.integers(-128, 128, size=(batch, k)).astype(np.int8)
+        x[0, :2] = [-128, 127]
+        x[-1, -3:] = [127, -128, 127]
+        np.testing.assert_array_equal(forward(x), x.astype(np.int64) @ trits.astype(np.int64))
+    if k != 128:
+        return
+    biased = tmp_path / "cb.tri"
+    biased.write_text(f"layer CB {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                      f"    param b: Tensor<i32>[{n}]\n"
+                      f"    fn forward(x: Tensor<i8>[B, {k}]) -> Tensor<i32>[B, {n}] {{\n"
+                      "        return x @ w + b\n    }\n}\n")
+    bias = rng.integers(-1000, 1000, size=n).astype(np.int32)
+    bound = tmp_path / "cb.safetensors"
+    triton_dsl.save_weights(bound, {"CB.w": torch.from_numpy(trits),
+                                    "CB.b": torch.from_numpy(bias)})
+    (tmp_path / "cb").mkdir()
+    function = cuda.load(_ptx_dir(tmp_path / "cb", biased, bound, device,
+                                  ["--gpu-int8-mma-codes"])).CB_forward
+    x = rng.integers(-128, 128, size=(5, k)).astype(np.int8)
+    np.testing.assert_array_equal(function(x), x.astype(np.int64) @ trits.astype(np.int64) + bias)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_int8_bias(tmp_path, device):
     """`x @ w + b` with i8 x and an i32 bias: the bias is fused into the
     int8 kernels (the dp4a GEMV at batch 1, the tensor-core kernel above,

@@ -14,6 +14,8 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BUILD = pathlib.Path(os.environ.get("TRITON_BUILD_DIR", ROOT / "build"))
 BENCH = ROOT / "bench" / "gpu_bench.py"
+sys.path.insert(0, str(BENCH.parent))
+import gpu_bench  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not (BUILD / "bin" / "tritonc").exists(),
                                 reason="tritonc is not built")
@@ -57,6 +59,12 @@ def test_prepare_then_run(tmp_path):
             assert f"ternary_gemv_i8_mma_k{k}" in (
                 tmp_path / "variants" / "i8mma" / f"int8_{k}x{n}" / f"int8_{k}x{n}.ptx").read_text()
             assert f"ternary_gemv_i8_mma_k{k}" not in ptx[""]
+            # i8codes: more int8 rows with the trit codes as unsigned B.
+            codes = (tmp_path / "variants" / "i8codes" / f"int8_{k}x{n}" /
+                     f"int8_{k}x{n}.ptx").read_text()
+            assert "ternary_mma_i8_m16n32_u8" in codes
+            assert "ternary_mma_i8_m16n32(" not in codes
+            assert "ternary_mma_i8_m16n32_u8" not in ptx[""]
             ptxas = _ptxas()
             if ptxas:
                 for prefix in ptx:
@@ -76,8 +84,9 @@ def test_prepare_then_run(tmp_path):
     assert len(rows) == 4
     assert all(row["max_rel_error"] < 1e-5 for row in rows), rows
     assert all(row["int8_exact"] for row in rows if row["shape"] == "64x96"), rows
-    # The variant at batch 1 (of --variant-batches 1,16): 1 per shape.
-    assert len(variants) == 2, variants
+    # The variants at batch 1 (of --variant-batches 1,16): each once per
+    # shape.
+    assert len(variants) == 2 * len(gpu_bench.parse_variants(gpu_bench.VARIANTS)), variants
     assert all(row["max_rel_error"] < 1e-5 for row in variants), variants
     assert all(row["int8_exact"] for row in variants if row["shape"] == "64x96"), variants
 

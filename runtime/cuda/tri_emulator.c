@@ -163,10 +163,17 @@ static void mma_done(void) {
       &self->launch->warp_barriers[self->linear / kWarpSize]);
 }
 
-/* The integer mma of A bytes as unsigned (`a_unsigned`) or signed values
- * times signed B bytes; see __tri_emu_mma_m16n8k16_s8. */
-static int32_t mma_m16n8k16_int(int a_unsigned, int32_t index, int32_t a0,
-                                int32_t a1, int32_t b0, int32_t c) {
+/* Byte k % 4 of `word` as an unsigned (`is_unsigned`) or signed value. */
+static int32_t byte_at(int is_unsigned, int32_t word, int k) {
+  return is_unsigned ? (int32_t)(((uint32_t)word >> (8 * (k % 4))) & 0xFFu)
+                     : s8_at(word, k);
+}
+
+/* The integer mma of A and B bytes as unsigned (`a_unsigned`,
+ * `b_unsigned`) or signed values; see __tri_emu_mma_m16n8k16_s8. */
+static int32_t mma_m16n8k16_int(int a_unsigned, int b_unsigned,
+                                int32_t index, int32_t a0, int32_t a1,
+                                int32_t b0, int32_t c) {
   if (index == 0) {
     const int32_t regs[3] = {a0, a1, b0};
     unsigned base = mma_exchange(regs, 3);
@@ -181,10 +188,8 @@ static int32_t mma_m16n8k16_int(int a_unsigned, int32_t index, int32_t a0,
         int32_t a = slots[base + 4 * (row % 8) + k / 4][row < 8 ? 0 : 1];
         /* B[k][column]: lane 4 * column + k / 4. */
         int32_t b = slots[base + 4 * column + k / 4][2];
-        int32_t av = a_unsigned ? (int32_t)(((uint32_t)a >> (8 * (k % 4))) &
-                                            0xFFu)
-                                : s8_at(a, k);
-        sum += (uint32_t)(av * s8_at(b, k));
+        sum += (uint32_t)(byte_at(a_unsigned, a, k) *
+                          byte_at(b_unsigned, b, k));
       }
       self->mma_i32[e] = (int32_t)sum;
     }
@@ -195,12 +200,17 @@ static int32_t mma_m16n8k16_int(int a_unsigned, int32_t index, int32_t a0,
 
 int32_t __tri_emu_mma_m16n8k16_s8(int32_t index, int32_t a0, int32_t a1,
                                   int32_t b0, int32_t c) {
-  return mma_m16n8k16_int(0, index, a0, a1, b0, c);
+  return mma_m16n8k16_int(0, 0, index, a0, a1, b0, c);
 }
 
 int32_t __tri_emu_mma_m16n8k16_u8s8(int32_t index, int32_t a0, int32_t a1,
                                     int32_t b0, int32_t c) {
-  return mma_m16n8k16_int(1, index, a0, a1, b0, c);
+  return mma_m16n8k16_int(1, 0, index, a0, a1, b0, c);
+}
+
+int32_t __tri_emu_mma_m16n8k16_s8u8(int32_t index, int32_t a0, int32_t a1,
+                                    int32_t b0, int32_t c) {
+  return mma_m16n8k16_int(0, 1, index, a0, a1, b0, c);
 }
 
 float __tri_emu_mma_m16n8k16_bf16(int32_t index, int32_t a0, int32_t a1,

@@ -61,6 +61,10 @@ int32_t __tri_emu_mma_m16n8k16_s8(int32_t index, int32_t a0, int32_t a1,
  * unsigned. */
 int32_t __tri_emu_mma_m16n8k16_u8s8(int32_t index, int32_t a0, int32_t a1,
                                     int32_t b0, int32_t c);
+/* The same for mma.sync.m16n8k16.row.col.s32.s8.u8.s32: B's bytes are
+ * unsigned. */
+int32_t __tri_emu_mma_m16n8k16_s8u8(int32_t index, int32_t a0, int32_t a1,
+                                    int32_t b0, int32_t c);
 /* The same for mma.sync.m16n8k16.row.col.f32.bf16.bf16.f32 ("Matrix
  * Fragments for mma.m16n8k16 with floating point type"): A registers a0
  * (row g, columns 2t, 2t + 1; the lower-numbered element in the low 16

@@ -45,7 +45,7 @@ std::string PackedGemvConfig::kernelName() const {
     return (int8 ? "ternary_gemv_i8_mma_k" : "ternary_gemv_f32_fx_k") +
            std::to_string(reductionSize);
   if (mma && int8)
-    return "ternary_mma_i8_m16n32";
+    return unsignedCodes ? "ternary_mma_i8_m16n32_u8" : "ternary_mma_i8_m16n32";
   if (mma)
     return rows == 1    ? "ternary_mma_f32_m1n64"
            : words == 4 ? "ternary_mma_f32_m16n64"

@@ -37,10 +37,15 @@ struct PackedGemvConfig {
   /// `int8` its int8 form `ternary_gemv_i8_mma_k<reductionSize>`: their
   /// shared memory is sized for K.
   bool fixedPoint = false;
+  /// With `int8` and `mma`: ternary_mma_i8_m16n32_u8, the trit codes as
+  /// the unsigned B operand as they lie in the words (no decode), the row
+  /// sums of x subtracted, each step's weights loaded one step ahead
+  /// (PackedMma.cpp).
+  bool unsignedCodes = false;
   int64_t reductionSize = 0;
 
   /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_...,
-  /// ternary_mma_i8_m16n32, ternary_mma_f32_m16n64[_w1],
+  /// ternary_mma_i8_m16n32[_u8], ternary_mma_f32_m16n64[_w1],
   /// ternary_mma_f32_m1n64 or ternary_gemv_i8_sx_k<K>.
   std::string kernelName() const;
   /// The bits an f32 kernel ors into a masked trit code to make it a

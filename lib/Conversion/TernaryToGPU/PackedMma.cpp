@@ -247,49 +247,221 @@ MemRefType partialType(MLIRContext *context, int64_t values, Type element) {
                          MemRefLayoutAttrInterface{}, workgroup);
 }
 
+/// The 16 x bytes of `row` at `k`, transposed (kTransposeBytes16): slice s
+/// holds bytes s, s + 4, s + 8, s + 12, the k's of the codes (w >> 2s) &
+/// 0x03030303 of a packed word; with each slice as an i32 (an A register
+/// of the s8 mma).
+struct TransposedX {
+  SmallVector<Value> slices, words;
+};
+TransposedX loadTransposedX(OpBuilder &b, Location loc, Value x, Value row,
+                            Value k) {
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  Value bytes = vector::LoadOp::create(
+      b, loc, VectorType::get({16}, i8), x, ValueRange{row, k},
+      /*nontemporal=*/false, llvm::MaybeAlign(16));
+  TransposedX result;
+  for (int64_t s = 0; s < 4; ++s) {
+    Value slice = vector::ShuffleOp::create(
+        b, loc, bytes, bytes, ArrayRef<int64_t>(kTransposeBytes16 + 4 * s, 4));
+    result.slices.push_back(slice);
+    result.words.push_back(vector::ExtractOp::create(
+        b, loc,
+        vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), slice),
+        0));
+  }
+  return result;
+}
+
+/// The s32 mma m16n8k16 of the s8 A registers `a` and the B register `bReg`
+/// (s8, or u8 with `unsignedB`) into `acc`; returns the 4 new accumulators.
+SmallVector<Value> mmaI8(OpBuilder &b, Location loc, ValueRange a, Value bReg,
+                         ValueRange acc, bool unsignedB) {
+  Type i32 = b.getI32Type();
+  auto structType =
+      LLVM::LLVMStructType::getLiteral(b.getContext(), {i32, i32, i32, i32});
+  auto mma = NVVM::MmaOp::create(
+      b, loc, structType, a, ValueRange{bReg}, acc,
+      ArrayRef<int64_t>{16, 8, 16}, std::nullopt,
+      NVVM::MMAIntOverflow::wrapped,
+      std::array<NVVM::MMATypes, 2>{
+          NVVM::MMATypes::s8,
+          unsignedB ? NVVM::MMATypes::u8 : NVVM::MMATypes::s8},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  SmallVector<Value> result;
+  for (int64_t e = 0; e < 4; ++e)
+    result.push_back(LLVM::ExtractValueOp::create(b, loc, mma, e));
+  return result;
+}
+
+/// The int8 kernels' end: the block's sums of every warp's accumulators
+/// `sums` (4 per 16x8 tile j: row g (e < 2) or g + 8, column 2t + (e & 1))
+/// plus the bias, stored by warp 0.
+void storeI8Tile(OpBuilder &b, Location loc, const KernelMath &math,
+                 const MmaFrame &f, gpu::GPUFuncOp kernel, ValueRange sums) {
+  Value bias = kernel.getArgument(3), y = kernel.getArgument(4);
+  auto position = [&](int64_t v) -> std::pair<Value, Value> {
+    int64_t j = v / 4, e = v % 4;
+    Value m = math.add(math.add(f.rowBase, f.group),
+                       math.index(e < 2 ? 0 : 8));
+    Value n = math.add(math.add(f.colBase, math.index(8 * j + (e & 1))),
+                       math.mul(f.inGroup, math.index(2)));
+    return {m, n};
+  };
+  auto finish = [&](Value sum, Value n) -> Value {
+    return math.add(sum, loadPerColumn(b, loc, math, bias, n));
+  };
+  storeTile(b, loc, math, f, sums, kernel.getWorkgroupAttributions()[0], y,
+            position, finish);
+  gpu::ReturnOp::create(b, loc);
+}
+
+/// The 16 bytes `words` (4 x i32) transposed as kTransposeBytes16 does
+/// (word s: byte s of each word, the k's of the codes (w >> 2s) &
+/// 0x03030303), by 8 prmt in two rounds: bytes s of words 0 and 1 (and of
+/// 2 and 3) interleaved in pairs, then the pairs of both halves joined. As
+/// a vector shuffle, LLVM's NVPTX lowering builds each word with 3 prmt.
+SmallVector<Value> transposeBytes(OpBuilder &b, Location loc,
+                                  ArrayRef<Value> words) {
+  auto prmt = [&](Value lo, Value hi, int64_t selector) -> Value {
+    return NVVM::PermuteOp::create(
+        b, loc, b.getI32Type(), lo, hi,
+        arith::ConstantIntOp::create(b, loc, selector, 32),
+        NVVM::PermuteModeAttr::get(b.getContext(),
+                                   NVVM::PermuteMode::DEFAULT));
+  };
+  // Selector nibble i: the source byte of result byte i (hi's are 4..7).
+  Value low01 = prmt(words[0], words[1], 0x5140),
+        high01 = prmt(words[0], words[1], 0x7362),
+        low23 = prmt(words[2], words[3], 0x5140),
+        high23 = prmt(words[2], words[3], 0x7362);
+  return {prmt(low01, low23, 0x5410), prmt(low01, low23, 0x7632),
+          prmt(high01, high23, 0x5410), prmt(high01, high23, 0x7632)};
+}
+
+/// The steps of ternary_mma_i8_m16n32_u8 (buildStepLoop's): B is the
+/// codes c = t + 1 as they lie in a packed word ((w >> 2s) & 0x03030303,
+/// u8), so the mma sums x c = x t + x, and each lane sums the x it
+/// multiplies (dp4a) to take it off after the loop: rows g and g + 8 over
+/// the 4 lanes of the group. A chunk past the row end has the codes 1
+/// against the last chunk's x, which its sum takes off again. The weights
+/// are loaded hinted (kWeightLoadPtx: no L1 allocation, which leaves L1 to
+/// x), x 16 bytes per row and word as the word is used. Returns the
+/// accumulators, x's sums taken off.
+SmallVector<Value> buildCodesLoop(OpBuilder &b, Location loc,
+                                  const KernelMath &math, const MmaFrame &f,
+                                  Value x, Value w, SmallVector<Value> inits) {
+  int64_t accumulators = inits.size(), columnTiles = accumulators / 4;
+  Value wordsBase = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, w);
+  // The accumulators, then x's sums of rows g and g + 8.
+  inits.append(2, math.i32(0));
+  auto step = [&](Value, Value chunk, Value inRow, SmallVector<Value> acc) {
+    SmallVector<Value> words;
+    for (int64_t j = 0; j < columnTiles; ++j)
+      words.push_back(loadWeightWords(
+          b, loc, wordsBase,
+          math.add(math.mul(f.columnIndex[j], f.rowWords),
+                   math.mul(chunk, math.index(4)))));
+    Value k0 = math.mul(chunk, math.index(kChunkTrits));
+    Value mask = math.i32(0x03030303);
+    Value ones = bytesOfWord(b, loc, math.i32(0x01010101));
+    for (int64_t q = 0; q < 4; ++q) {
+      SmallVector<SmallVector<Value>> xs;
+      for (int64_t r = 0; r < 2; ++r) {
+        Value bytes = vector::BitCastOp::create(
+            b, loc, VectorType::get({4}, b.getI32Type()),
+            vector::LoadOp::create(
+                b, loc, VectorType::get({16}, b.getI8Type()), x,
+                ValueRange{f.rowIndex[r],
+                           math.add(k0, math.index(16 * q))},
+                /*nontemporal=*/false, llvm::MaybeAlign(16)));
+        SmallVector<Value> words;
+        Value &sum = acc[accumulators + r];
+        for (int64_t i = 0; i < 4; ++i) {
+          words.push_back(vector::ExtractOp::create(b, loc, bytes, i));
+          sum = dp4aCodesTimesX(b, loc, ones, bytesOfWord(b, loc, words[i]),
+                                sum);
+        }
+        xs.push_back(transposeBytes(b, loc, words));
+      }
+      for (int64_t j = 0; j < columnTiles; ++j) {
+        Value word = vector::ExtractOp::create(b, loc, words[j], q);
+        // Past the row: codes 1 (zero trits).
+        word = arith::SelectOp::create(b, loc, inRow, word,
+                                       math.i32(0x55555555));
+        for (int64_t s = 0; s < 4; ++s) {
+          Value shifted =
+              s ? Value(arith::ShRUIOp::create(b, loc, word,
+                                               math.i32(2 * s)))
+                : word;
+          Value codes = arith::AndIOp::create(b, loc, shifted, mask);
+          SmallVector<Value> sums = mmaI8(
+              b, loc, ValueRange{xs[0][s], xs[1][s]}, codes,
+              ArrayRef<Value>(acc).slice(4 * j, 4), /*unsignedB=*/true);
+          llvm::copy(sums, acc.begin() + 4 * j);
+        }
+      }
+    }
+    return acc;
+  };
+  scf::ForOp loop = buildStepLoop(b, loc, math, f, inits, step);
+  // x's sums over the 4 lanes of the group, off rows g and g + 8.
+  SmallVector<Value> rowSums(loop.getResults().take_back(2));
+  for (Value &sum : rowSums)
+    for (int64_t mask : {1, 2})
+      sum = math.add(sum, gpu::ShuffleOp::create(b, loc, sum, math.i32(mask),
+                                                 math.i32(32),
+                                                 gpu::ShuffleMode::XOR)
+                              .getShuffleResult());
+  SmallVector<Value> sums;
+  for (int64_t v = 0; v < accumulators; ++v)
+    sums.push_back(arith::SubIOp::create(b, loc, loop.getResult(v),
+                                         rowSums[v % 4 < 2 ? 0 : 1]));
+  return sums;
+}
+
 gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
                                 const PackedGemvConfig &config) {
   constexpr int64_t kTileColumns = 32, kColumnTiles = kTileColumns / 8;
   assert(config.rows == kTileRows && config.blockColumns() == kTileColumns &&
          "the launch grid must match the tile");
   MLIRContext *context = builder.getContext();
-  Type i8 = builder.getI8Type(), i32 = builder.getI32Type();
+  Type i32 = builder.getI32Type();
   gpu::GPUFuncOp kernel = createKernel(
       builder, loc, config,
       TypeRange{partialType(context, kColumnTiles * 4, i32)});
+  // 3 blocks per SM, as the s8 kernel's 78 registers allow: unbounded,
+  // ptxas gives the codes kernel 128 (2 blocks); held to 80, it keeps a
+  // few loop invariants in local memory (L1).
+  if (config.unsignedCodes)
+    kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                    builder.getI32IntegerAttr(3));
 
   OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
   Value x = kernel.getArgument(0), w = kernel.getArgument(1);
-  Value bias = kernel.getArgument(3), y = kernel.getArgument(4);
   KernelMath math{b, loc};
   // x rows g and g + 8 (A); columns g + 8j (B).
   MmaFrame f = buildFrame(b, loc, math, x, w, kTileColumns);
   ArrayRef<Value> rowIndex = f.rowIndex, columnIndex = f.columnIndex;
 
-  auto structType =
-      LLVM::LLVMStructType::getLiteral(context, {i32, i32, i32, i32});
   SmallVector<Value> inits(kColumnTiles * 4, math.i32(0));
+  if (config.unsignedCodes) {
+    SmallVector<Value> sums =
+        buildCodesLoop(b, loc, math, f, x, w, std::move(inits));
+    storeI8Tile(b, loc, math, f, kernel, sums);
+    return kernel;
+  }
   auto step = [&](Value, Value chunk, Value inRow, SmallVector<Value> acc) {
     Value k0 = math.mul(chunk, math.index(kChunkTrits));
     // a[r][4q + s]: x bytes 4i + s (i = 0..3) of word q of row r's chunk.
     SmallVector<SmallVector<Value>> a(2);
     for (int64_t r = 0; r < 2; ++r)
-      for (int64_t q = 0; q < 4; ++q) {
-        Value bytes = vector::LoadOp::create(
-            b, loc, VectorType::get({16}, i8), x,
-            ValueRange{rowIndex[r], math.add(k0, math.index(16 * q))},
-            /*nontemporal=*/false, llvm::MaybeAlign(16));
-        for (int64_t s = 0; s < 4; ++s) {
-          Value slice = vector::ShuffleOp::create(
-              b, loc, bytes, bytes,
-              ArrayRef<int64_t>(kTransposeBytes16 + 4 * s, 4));
-          a[r].push_back(vector::ExtractOp::create(
-              b, loc,
-              vector::BitCastOp::create(b, loc, VectorType::get({1}, i32),
-                                        slice),
-              0));
-        }
-      }
+      for (int64_t q = 0; q < 4; ++q)
+        llvm::append_range(
+            a[r], loadTransposedX(b, loc, x, rowIndex[r],
+                                  math.add(k0, math.index(16 * q)))
+                      .words);
     Value mask = math.i32(0x03030303), high = math.i32(0x80808080);
     Value ones = math.i32(0x01010101);
     for (int64_t j = 0; j < kColumnTiles; ++j) {
@@ -308,41 +480,18 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
               b, loc, arith::AndIOp::create(b, loc, shifted, mask), high);
           Value trits = arith::XOrIOp::create(
               b, loc, arith::SubIOp::create(b, loc, codes, ones), high);
-          auto mma = NVVM::MmaOp::create(
-              b, loc, structType, ValueRange{a[0][4 * q + s], a[1][4 * q + s]},
-              ValueRange{trits},
-              ValueRange(ArrayRef<Value>(acc).slice(4 * j, 4)),
-              ArrayRef<int64_t>{16, 8, 16}, std::nullopt,
-              NVVM::MMAIntOverflow::wrapped,
-              std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::s8,
-                                            NVVM::MMATypes::s8},
-              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                             NVVM::MMALayout::col});
-          for (int64_t e = 0; e < 4; ++e)
-            acc[4 * j + e] = LLVM::ExtractValueOp::create(b, loc, mma, e);
+          SmallVector<Value> sums =
+              mmaI8(b, loc, ValueRange{a[0][4 * q + s], a[1][4 * q + s]},
+                    trits, ArrayRef<Value>(acc).slice(4 * j, 4),
+                    /*unsignedB=*/false);
+          llvm::copy(sums, acc.begin() + 4 * j);
         }
       }
     }
     return acc;
   };
   scf::ForOp loop = buildStepLoop(b, loc, math, f, inits, step);
-
-  // Accumulator e of a 16x8 tile j: row g (e < 2) or g + 8, column
-  // 2t + (e & 1).
-  auto position = [&](int64_t v) -> std::pair<Value, Value> {
-    int64_t j = v / 4, e = v % 4;
-    Value m = math.add(math.add(f.rowBase, f.group),
-                       math.index(e < 2 ? 0 : 8));
-    Value n = math.add(math.add(f.colBase, math.index(8 * j + (e & 1))),
-                       math.mul(f.inGroup, math.index(2)));
-    return {m, n};
-  };
-  auto finish = [&](Value sum, Value n) -> Value {
-    return math.add(sum, loadPerColumn(b, loc, math, bias, n));
-  };
-  storeTile(b, loc, math, f, loop.getResults(),
-            kernel.getWorkgroupAttributions()[0], y, position, finish);
-  gpu::ReturnOp::create(b, loc);
+  storeI8Tile(b, loc, math, f, kernel, loop.getResults());
   return kernel;
 }
 

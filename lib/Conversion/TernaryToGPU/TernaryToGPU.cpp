@@ -73,9 +73,10 @@ bool isKernelMatmul(ternary::MatmulOp op) {
          isInt8KernelMatmul(op);
 }
 
-/// The pass options that choose the one-row kernels (Passes.td).
-struct OneRowChoices {
-  bool int8StagedX = true, f32FixedPoint = false, int8Mma = false;
+/// The pass options that choose between kernels (Passes.td).
+struct KernelChoices {
+  bool int8StagedX = true, f32FixedPoint = false, int8Mma = false,
+       int8MmaCodes = false;
 };
 
 /// The word-vector GEMV kernel for `op` at batches of one row
@@ -83,10 +84,11 @@ struct OneRowChoices {
 /// Int8 matmuls always have one; for one row, ternary_gemv_i8_sx_k<K>
 /// where it applies unless `int8StagedX` is false or `int8Mma` asks for
 /// ternary_gemv_i8_mma_k<K>, and for f32 one row ternary_gemv_f32_fx_k<K>
-/// where it applies if `f32FixedPoint`.
+/// where it applies if `f32FixedPoint`; for more int8 rows
+/// ternary_mma_i8_m16n32_u8 if `int8MmaCodes`.
 std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
                                               bool singleRow,
-                                              OneRowChoices choices = {}) {
+                                              KernelChoices choices = {}) {
   int64_t k = reductionSize(op);
   if (ShapedType::isDynamic(k))
     return std::nullopt;
@@ -104,6 +106,8 @@ std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
     config->fixedPoint = true;
     config->reductionSize = k;
   }
+  if (config && config->int8 && config->mma && choices.int8MmaCodes)
+    config->unsignedCodes = true;
   if (config && !config->int8 && config->mma && singleRow &&
       choices.f32FixedPoint && fixedPointFits(k)) {
     config->mma = false;
@@ -165,7 +169,7 @@ Value toVector(OpBuilder &b, Location loc, Value value, float fill,
 
 struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   MatmulToKernel(const TypeConverter &converter, MLIRContext *context,
-                 int64_t gemvMaxBatch, OneRowChoices choices)
+                 int64_t gemvMaxBatch, KernelChoices choices)
       : OpConversionPattern(converter, context, /*benefit=*/2),
         gemvMaxBatch(gemvMaxBatch), choices(choices) {}
 
@@ -315,7 +319,7 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
   }
 
   int64_t gemvMaxBatch;
-  OneRowChoices choices;
+  KernelChoices choices;
 };
 
 struct ConvertTernaryToGPUPass
@@ -370,7 +374,7 @@ struct ConvertTernaryToGPUPass
       module.emitError("gemv-max-batch must not be negative");
       return signalPassFailure();
     }
-    OneRowChoices choices{int8StagedX, f32FixedPoint, int8Mma};
+    KernelChoices choices{int8StagedX, f32FixedPoint, int8Mma, int8MmaCodes};
     bool anyKernel = false;
     bool unflattened = false;
     SmallVector<PackedGemvConfig> packed;
@@ -395,7 +399,8 @@ struct ConvertTernaryToGPUPass
           packed.push_back(
               *packedGemvFor(matmul, /*singleRow=*/true, choices));
         if (!oneRow || dynamicBatch || batch > 1)
-          packed.push_back(*packedGemvFor(matmul, /*singleRow=*/false));
+          packed.push_back(
+              *packedGemvFor(matmul, /*singleRow=*/false, choices));
         return WalkResult::advance();
       }
       if ((dynamicBatch || batch <= 1) && gemvMaxBatch >= 1)
@@ -404,7 +409,8 @@ struct ConvertTernaryToGPUPass
           packed.push_back(*config);
       if ((dynamicBatch || batch > 1) && gemvMaxBatch > 1 &&
           (dynamicBatch || batch <= gemvMaxBatch))
-        if (auto config = packedGemvFor(matmul, /*singleRow=*/false))
+        if (auto config =
+                packedGemvFor(matmul, /*singleRow=*/false, choices))
           packed.push_back(*config);
       return WalkResult::advance();
     });

@@ -11,8 +11,10 @@
 // __tri_emu_barrier, nvvm.bar.warp.sync (all lanes) one of
 // __tri_emu_syncwarp, gpu.shuffle calls of __tri_emu_shuffle (the value's
 // bits as i64) and __tri_emu_shuffle_valid, nvvm.dot.accumulate.4way (dp4a)
-// its arith expansion, nvvm.mma.sync (m16n8k16 s8, u8 x s8 or bf16) calls
-// of __tri_emu_mma_m16n8k16_s8/_u8s8/_bf16, the hinted weight load
+// its arith expansion, nvvm.prmt (default mode) its arith expansion,
+// nvvm.mma.sync (m16n8k16 s8, u8 x s8, s8 x u8 or
+// bf16) calls of __tri_emu_mma_m16n8k16_s8/_u8s8/_s8u8/_bf16, the hinted
+// weight load
 // (kWeightLoadPtx)
 // an llvm.load of 4 words; a workgroup attribution (shared memory) becomes
 // a private memref.global that starts as NaNs or all-ones bits (garbage, as
@@ -151,24 +153,76 @@ struct GPUKernelsToHostPass
     op.erase();
   }
 
-  /// nvvm.mma.sync m16n8k16, row x col, with s8 (or u8) A, s8 B and i32
-  /// accumulators or bf16 ones and f32 accumulators: result e (of the four
-  /// a lane holds) is a call of __tri_emu_mma_m16n8k16_s8(e, a0, a1, b0,
-  /// c_e) or __tri_emu_mma_m16n8k16_bf16(e, a0, a1, a2, a3, b0, b1, c_e),
+  /// prmt (default mode, two sources) as arith: byte i of the result is
+  /// byte n & 7 of the pool hi:lo, n = nibble i of the selector, or that
+  /// byte's sign replicated when n & 8.
+  static LogicalResult expandPermute(NVVM::PermuteOp op) {
+    if (op.getMode() != NVVM::PermuteMode::DEFAULT || !op.getHi())
+      return op.emitError("the GPU emulator runs nvvm.prmt of the default "
+                          "mode with two sources only");
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    Type i64 = b.getI64Type();
+    auto wide = [&](int64_t v) -> Value {
+      return arith::ConstantIntOp::create(b, loc, v, 64);
+    };
+    Value lo = arith::ExtUIOp::create(b, loc, i64, op.getLo());
+    Value hi = arith::ExtUIOp::create(b, loc, i64, op.getHi());
+    Value pool = arith::OrIOp::create(
+        b, loc, lo, arith::ShLIOp::create(b, loc, hi, wide(32)));
+    Value selector = arith::ExtUIOp::create(b, loc, i64, op.getSelector());
+    Value result = wide(0);
+    for (int64_t i = 0; i < 4; ++i) {
+      Value nibble = arith::AndIOp::create(
+          b, loc, arith::ShRUIOp::create(b, loc, selector, wide(4 * i)),
+          wide(0xF));
+      Value byte = arith::AndIOp::create(
+          b, loc,
+          arith::ShRUIOp::create(
+              b, loc, pool,
+              arith::MulIOp::create(
+                  b, loc, arith::AndIOp::create(b, loc, nibble, wide(7)),
+                  wide(8))),
+          wide(0xFF));
+      Value replicate = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ne,
+          arith::AndIOp::create(b, loc, nibble, wide(8)), wide(0));
+      Value sign = arith::SelectOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, byte,
+                                wide(0x80)),
+          wide(0xFF), wide(0));
+      byte = arith::SelectOp::create(b, loc, replicate, sign, byte);
+      result = arith::OrIOp::create(
+          b, loc, result, arith::ShLIOp::create(b, loc, byte, wide(8 * i)));
+    }
+    op.getResult().replaceAllUsesWith(
+        arith::TruncIOp::create(b, loc, b.getI32Type(), result).getResult());
+    op.erase();
+    return success();
+  }
+
+  /// nvvm.mma.sync m16n8k16, row x col, with s8 x s8, u8 x s8 or s8 x u8
+  /// and i32 accumulators or bf16 ones and f32 accumulators: result e (of
+  /// the four a lane holds) is a call of __tri_emu_mma_m16n8k16_s8(e, a0,
+  /// a1, b0, c_e) (_u8s8, _s8u8) or __tri_emu_mma_m16n8k16_bf16(e, a0, a1,
+  /// a2, a3, b0, b1, c_e),
   /// which exchanges the warp's fragments (at e = 0) and computes it as the
   /// PTX ISA lays them out. The result's llvm.extractvalue users take the
   /// calls' values. Other shapes and types are refused at their location.
   static LogicalResult emulateMma(ModuleOp module, NVVM::MmaOp op) {
     NVVM::MMAShapeAttr shape = op.getShape();
     std::optional<NVVM::MMATypes> type = op.getMultiplicandAPtxType();
-    // u8 A with s8 B: ternary_gemv_f32_fx_k's codes times digits.
-    bool u8 = type == NVVM::MMATypes::u8;
-    bool s8 = type == NVVM::MMATypes::s8 || u8,
-         bf16 = type == NVVM::MMATypes::bf16;
+    std::optional<NVVM::MMATypes> typeB = op.getMultiplicandBPtxType();
+    // Unsigned bytes on one side: trit codes (u8 A: ternary_gemv_f32_fx_k's
+    // codes times digits; u8 B: ternary_mma_i8_m16n32_u8's x times codes).
+    bool u8 = type == NVVM::MMATypes::u8 && typeB == NVVM::MMATypes::s8;
+    bool u8B = type == NVVM::MMATypes::s8 && typeB == NVVM::MMATypes::u8;
+    bool s8 = (type == NVVM::MMATypes::s8 && typeB == type) || u8 || u8B,
+         bf16 = type == NVVM::MMATypes::bf16 && typeB == type;
     size_t aRegisters = s8 ? 2 : 4, bRegisters = s8 ? 1 : 2;
     if (shape.getM() != 16 || shape.getN() != 8 || shape.getK() != 16 ||
         !(s8 || bf16) ||
-        op.getMultiplicandBPtxType() != (u8 ? NVVM::MMATypes::s8 : *type) ||
         op.getLayoutA() != NVVM::MMALayout::row ||
         op.getLayoutB() != NVVM::MMALayout::col ||
         op.getOperandA().size() != aRegisters ||
@@ -178,8 +232,9 @@ struct GPUKernelsToHostPass
             (s8 ? Type(IntegerType::get(op.getContext(), 32))
                 : Type(Float32Type::get(op.getContext()))))
       return op.emitError("the GPU emulator runs nvvm.mma.sync m16n8k16 of "
-                          "s8 or u8 x s8 (row x col, i32 accumulators) or "
-                          "bf16 (row x col, f32 accumulators) only");
+                          "s8 x s8, u8 x s8 or s8 x u8 (row x col, i32 "
+                          "accumulators) or bf16 (row x col, f32 "
+                          "accumulators) only");
     OpBuilder b(op);
     Location loc = op.getLoc();
     Type i32 = b.getI32Type();
@@ -187,8 +242,9 @@ struct GPUKernelsToHostPass
     SmallVector<Type> inputs(1 + aRegisters + bRegisters, i32);
     inputs.push_back(accumulator);
     func::FuncOp callee = declare(module,
-                                  u8   ? "__tri_emu_mma_m16n8k16_u8s8"
-                                  : s8 ? "__tri_emu_mma_m16n8k16_s8"
+                                  u8    ? "__tri_emu_mma_m16n8k16_u8s8"
+                                  : u8B ? "__tri_emu_mma_m16n8k16_s8u8"
+                                  : s8  ? "__tri_emu_mma_m16n8k16_s8"
                                        : "__tri_emu_mma_m16n8k16_bf16",
                                   inputs, {accumulator});
     SmallVector<Value> results;
@@ -292,6 +348,9 @@ struct GPUKernelsToHostPass
         expandDotAccumulate(dp4a);
         return WalkResult::advance();
       }
+      if (auto prmt = dyn_cast<NVVM::PermuteOp>(op))
+        return failed(expandPermute(prmt)) ? WalkResult::interrupt()
+                                           : WalkResult::skip();
       if (auto sync = dyn_cast<NVVM::SyncWarpOp>(op)) {
         // The kernels sync whole warps: a mask of all 32 lanes.
         APInt mask;

@@ -67,6 +67,14 @@ llvm::cl::opt<bool> gpuInt8MmaGemv(
                    "8192); default: ternary_gemv_i8_sx_k<K>"),
     llvm::cl::init(false), llvm::cl::Hidden,
     llvm::cl::cat(getTargetOptionCategory()));
+llvm::cl::opt<bool> gpuInt8MmaCodes(
+    "gpu-int8-mma-codes",
+    llvm::cl::desc("--target=ptx: the int8 tensor-core kernel of more rows "
+                   "with the trit codes as the unsigned B operand and "
+                   "weights loaded a step ahead, ternary_mma_i8_m16n32_u8; "
+                   "default: ternary_mma_i8_m16n32"),
+    llvm::cl::init(false), llvm::cl::Hidden,
+    llvm::cl::cat(getTargetOptionCategory()));
 
 class PTXTarget : public TargetBackend {
 public:
@@ -103,6 +111,7 @@ public:
     gpuOptions.int8StagedX = gpuInt8StagedX;
     gpuOptions.f32FixedPoint = gpuF32FixedPoint;
     gpuOptions.int8MmaGemv = gpuInt8MmaGemv;
+    gpuOptions.int8MmaCodes = gpuInt8MmaCodes;
     gpuOptions.emulator = options.emit == "emulator";
     buildTernaryGPUPipeline(pm, gpuOptions);
   }
@@ -366,6 +375,7 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   lowering.int8StagedX = options.int8StagedX;
   lowering.f32FixedPoint = options.f32FixedPoint;
   lowering.int8Mma = options.int8MmaGemv;
+  lowering.int8MmaCodes = options.int8MmaCodes;
   pm.addPass(createConvertTernaryToGPU(lowering));
   pm.addPass(std::make_unique<ReshapeToViewsPass>());
   pm.addPass(createDecomposeLinalgAggregates());

@@ -134,6 +134,48 @@ gpu.module @kernels {
 
 // -----
 
+// prmt (default mode) becomes its arith expansion on the 8-byte pool hi:lo:
+// for each result byte, the selector's nibble picks a pool byte (n & 7) or
+// its sign (n & 8), shifted into place.
+// CHECK-LABEL: func.func @prmt(
+// CHECK-NOT: nvvm.
+// CHECK: %[[LO:.*]] = arith.extui %{{.*}} : i32 to i64
+// CHECK: %[[HI:.*]] = arith.extui %{{.*}} : i32 to i64
+// CHECK: %[[UP:.*]] = arith.shli %[[HI]], %{{.*}} : i64
+// CHECK: %[[POOL:.*]] = arith.ori %[[LO]], %[[UP]] : i64
+// CHECK-COUNT-4: arith.shrui %[[POOL]]
+// CHECK: %[[R:.*]] = arith.trunci %{{.*}} : i64 to i32
+// CHECK: memref.store %[[R]]
+gpu.module @kernels {
+  gpu.func @prmt(%y: memref<?xi32>) kernel {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %lo = memref.load %y[%c0] : memref<?xi32>
+    %hi = memref.load %y[%c1] : memref<?xi32>
+    %sel = arith.constant 0x5140 : i32
+    %r = nvvm.prmt #nvvm.permute_mode<default> %sel, %lo, %hi : i32
+    memref.store %r, %y[%c0] : memref<?xi32>
+    gpu.return
+  }
+}
+
+// -----
+
+// Other prmt modes are refused where they are.
+gpu.module @kernels {
+  gpu.func @prmt_f4e(%y: memref<?xi32>) kernel {
+    %c0 = arith.constant 0 : index
+    %lo = memref.load %y[%c0] : memref<?xi32>
+    %sel = arith.constant 1 : i32
+    // expected-error @below {{the GPU emulator runs nvvm.prmt of the default mode with two sources only}}
+    %r = nvvm.prmt #nvvm.permute_mode<f4e> %sel, %lo, %lo : i32
+    memref.store %r, %y[%c0] : memref<?xi32>
+    gpu.return
+  }
+}
+
+// -----
+
 // dp4a (nvvm.dot.accumulate.4way) becomes its arith expansion: the bytes
 // zero- or sign-extended as their types say, multiplied, summed onto c.
 // CHECK-LABEL: func.func @dp4a(
@@ -253,7 +295,7 @@ gpu.module @kernels {
   gpu.func @mma8(%y: memref<?xi32>) kernel {
     %c0 = arith.constant 0 : index
     %a = memref.load %y[%c0] : memref<?xi32>
-    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 or u8 x s8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
+    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 x s8, u8 x s8 or s8 x u8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
     %d = nvvm.mma.sync A[%a] B[%a] C[%a, %a]
         {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
          multiplicandAPtxType = #nvvm.mma_type<s8>, multiplicandBPtxType = #nvvm.mma_type<s8>,
@@ -267,15 +309,15 @@ gpu.module @kernels {
 
 // -----
 
-// s8 A with u8 B (the emulator has u8 x s8 only) is refused.
+// u8 A with u8 B (no kernel multiplies two unsigned operands) is refused.
 gpu.module @kernels {
-  gpu.func @mma_s8u8(%y: memref<?xi32>) kernel {
+  gpu.func @mma_u8u8(%y: memref<?xi32>) kernel {
     %c0 = arith.constant 0 : index
     %a = memref.load %y[%c0] : memref<?xi32>
-    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 or u8 x s8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
+    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 x s8, u8 x s8 or s8 x u8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
     %d = nvvm.mma.sync A[%a, %a] B[%a] C[%a, %a, %a, %a]
         {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
-         multiplicandAPtxType = #nvvm.mma_type<s8>, multiplicandBPtxType = #nvvm.mma_type<u8>,
+         multiplicandAPtxType = #nvvm.mma_type<u8>, multiplicandBPtxType = #nvvm.mma_type<u8>,
          intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>,
          shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, i32) -> !llvm.struct<(i32, i32, i32, i32)>
     %d0 = llvm.extractvalue %d[0] : !llvm.struct<(i32, i32, i32, i32)>
@@ -292,7 +334,7 @@ gpu.module @kernels {
     %c0 = arith.constant 0 : index
     %a = memref.load %y[%c0] : memref<?xvector<2xf16>>
     %c = memref.load %z[%c0] : memref<?xf32>
-    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 or u8 x s8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
+    // expected-error @below {{the GPU emulator runs nvvm.mma.sync m16n8k16 of s8 x s8, u8 x s8 or s8 x u8 (row x col, i32 accumulators) or bf16 (row x col, f32 accumulators) only}}
     %d = nvvm.mma.sync A[%a, %a, %a, %a] B[%a, %a] C[%c, %c, %c, %c]
         {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
          shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32) -> !llvm.struct<(f32, f32, f32, f32)>

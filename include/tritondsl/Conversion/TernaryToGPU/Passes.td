@@ -104,6 +104,11 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
            "ternary_gemv_f32_fx_k with x itself as the one digit, on the "
            "int8 tensor cores) in place of ternary_gemv_i8_sx_k; off until "
            "measured on a GPU">,
+    Option<"int8MmaCodes", "int8-mma-codes", "bool", /*default=*/"false",
+           "More than one row, int8: ternary_mma_i8_m16n32_u8 (the trit "
+           "codes as the mma's unsigned B operand, x's row sums taken off, "
+           "weights loaded a step ahead) in place of ternary_mma_i8_m16n32; "
+           "off until measured on a GPU">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::bufferization::BufferizationDialect",

@@ -50,6 +50,12 @@ struct TernaryGPUOptions : public PassPipelineOptions<TernaryGPUOptions> {
       llvm::cl::desc("convert-ternary-to-gpu int8-mma-gemv: the one-row "
                      "int8 GEMV on the int8 tensor cores"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> int8MmaCodes{
+      *this, "int8-mma-codes",
+      llvm::cl::desc("convert-ternary-to-gpu int8-mma-codes: the int8 "
+                     "tensor-core kernel of more rows with the trit codes as "
+                     "unsigned B"),
+      llvm::cl::init(false)};
   PassOptions::Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("The CUDA toolkit whose libdevice is linked into the "
