@@ -21,6 +21,7 @@
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu | FileCheck %s --check-prefix=DECODE
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu=int8-staged-x=false | FileCheck %s --check-prefix=CLASSIC
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu=f32-fixed-point=true | FileCheck %s --check-prefix=FX
+// RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu=int8-mma-codes=true | FileCheck %s --check-prefix=UCODES
 
 // CHECK: module attributes {gpu.container_module}
 // CHECK-LABEL: func.func @dynamic(
@@ -387,6 +388,31 @@ func.func @int8_linalg(%w: !ternary.packed<48x8>, %x: tensor<1x48xi8>) -> tensor
 // CHECK:   gpu.barrier
 // CHECK-NOT: arith.mulf
 // CHECK: gpu.return
+// int8-mma-codes: more rows run ternary_mma_i8_m16n32_u8 (one row stays
+// on ternary_gemv_i8_sx_k): the same frame (16 accumulators) plus x's sums
+// of rows g and g + 8 (dp4a of 0x01010101 and x); the hinted weight loads,
+// x transposed by 8 prmt per 16 bytes, the codes masked where they lie
+// (0x03030303 = 50529027) straight into mma s8 x u8; after the loop the
+// group's sums (shuffles xor 1, 2) come off each accumulator.
+// UCODES-LABEL: func.func @int8(
+// UCODES: gpu.launch_func @ternary_kernels::@ternary_gemv_i8_sx_k64
+// UCODES: gpu.launch_func @ternary_kernels::@ternary_mma_i8_m16n32_u8 blocks in
+// UCODES-LABEL: gpu.func @ternary_mma_i8_m16n32_u8(
+// UCODES-SAME: nvvm.minctasm = 3
+// UCODES-NOT: arith.mulf
+// UCODES: scf.for {{.*}} -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
+// UCODES: nvvm.inline_ptx "ld.global.nc.L1::no_allocate.L2::256B.v4.u32
+// UCODES: nvvm.dot.accumulate.4way %{{.*}} <unsigned>, %{{.*}} <signed>
+// UCODES-COUNT-2: nvvm.prmt <default> %c20800_i32
+// UCODES-NOT: arith.ori
+// UCODES: %[[CODES:.*]] = arith.andi %{{.*}}, %c50529027_i32 : i32
+// UCODES-NEXT: nvvm.mma.sync A[%{{.*}}, %{{.*}}]  B[%[[CODES]]]  C[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}]  {{{.*}}multiplicandAPtxType = #nvvm.mma_type<s8>, multiplicandBPtxType = #nvvm.mma_type<u8>
+// UCODES-NOT: arith.xori
+// UCODES: scf.yield
+// UCODES-COUNT-4: gpu.shuffle xor
+// UCODES-COUNT-16: arith.subi %{{.*}}#{{[0-9]+}}, %{{.*}} : i32
+// UCODES: gpu.barrier
+// UCODES: gpu.return
 func.func @int8(%w: !ternary.packed<64x8>, %x: tensor<?x64xi8>) -> tensor<?x8xi32> {
   %y = ternary.matmul %x, %w : tensor<?x64xi8>, !ternary.packed<64x8> -> tensor<?x8xi32>
   return %y : tensor<?x8xi32>
