@@ -13,6 +13,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -29,7 +30,7 @@ protected:
   PTXEmitterTest() {
     context.loadDialect<arith::ArithDialect, func::FuncDialect,
                         gpu::GPUDialect, memref::MemRefDialect,
-                        NVVM::NVVMDialect>();
+                        NVVM::NVVMDialect, scf::SCFDialect>();
   }
 
   /// Parses `source` and writes its directory; returns the diagnostics
@@ -142,5 +143,66 @@ module attributes {gpu.container_module} {
   diagnostics.clear();
   EXPECT_FALSE(emitFails(source, diagnostics));
   EXPECT_EQ(diagnostics, "");
+}
+
+// A host op the launch manifest cannot describe: a call of a function of
+// the module. Only the runner's SM count (@__tri_multiprocessor_count,
+// declared by convert-ternary-to-gpu) is a call the manifest names.
+TEST_F(PTXEmitterTest, HostCallIsRefused) {
+  const char *source = R"mlir(
+func.func private @other() -> index
+func.func @f(%a: memref<?xf32>, %out: memref<?xf32>) {
+  %n = func.call @other() : () -> index
+  memref.copy %a, %out : memref<?xf32> to memref<?xf32>
+  return
+}
+)mlir";
+  std::string diagnostics;
+  EXPECT_TRUE(emitFails(source, diagnostics));
+  EXPECT_EQ(diagnostics,
+            "4:8: --target=ptx: 'func.call' cannot run on the host: the "
+            "launch manifest describes buffers, views, copies and kernel "
+            "launches only\n");
+}
+
+// The SM count of a wrong type is such a call too, not the runner's "sms".
+TEST_F(PTXEmitterTest, MultiprocessorCountOfWrongTypeIsRefused) {
+  const char *source = R"mlir(
+func.func private @__tri_multiprocessor_count() -> i32
+func.func @f(%a: memref<?xf32>, %out: memref<?xf32>) {
+  %n = func.call @__tri_multiprocessor_count() : () -> i32
+  memref.copy %a, %out : memref<?xf32> to memref<?xf32>
+  return
+}
+)mlir";
+  std::string diagnostics;
+  EXPECT_TRUE(emitFails(source, diagnostics));
+  EXPECT_EQ(diagnostics,
+            "4:8: --target=ptx: 'func.call' cannot run on the host: the "
+            "launch manifest describes buffers, views, copies and kernel "
+            "launches only\n");
+}
+
+// An scf.if whose branches yield values: the manifest's steps carry a
+// condition, not values.
+TEST_F(PTXEmitterTest, HostIfWithResultsIsRefused) {
+  const char *source = R"mlir(
+func.func @f(%a: memref<?xf32>, %out: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %a, %c0 : memref<?xf32>
+  %big = arith.cmpi ugt, %n, %c0 : index
+  %m = scf.if %big -> (index) {
+    scf.yield %n : index
+  } else {
+    scf.yield %c0 : index
+  }
+  memref.copy %a, %out : memref<?xf32> to memref<?xf32>
+  return
+}
+)mlir";
+  std::string diagnostics;
+  EXPECT_TRUE(emitFails(source, diagnostics));
+  EXPECT_EQ(diagnostics, "6:8: --target=ptx: an scf.if with results cannot "
+                         "run on the host\n");
 }
 } // namespace
