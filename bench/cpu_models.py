@@ -29,7 +29,6 @@ the raw numbers.
 import argparse
 import ctypes
 import json
-import os
 import pathlib
 import statistics
 import sys

@@ -127,7 +127,7 @@ def main():
                 methods = {
                     "ours_i8": (lambda: op(x, w, k, n, None, None, "offset2", "int8"), packed_bytes),
                     "ours_f32": (lambda: op(x, w, k, n, None, None, "offset2", "f32"), packed_bytes),
-                    "torch_f32": (lambda: torch.matmul(x, dense), 4 * k * n),
+                    "torch_f32": (lambda d=dense: torch.matmul(x, d), 4 * k * n),
                     "naive": (lambda: torch_ops.ternary_matmul_reference(x, w, k, n), packed_bytes),
                 }
                 res = {"K": k, "N": n, "M": m, "threads": threads}

@@ -18,7 +18,7 @@ from triton_dsl.fx import from_fx
 
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
-import onnx.reference  # noqa: E402
+import onnx.reference  # noqa: E402,F811  (the submodule of the onnx above)
 
 from test_fx import FX_CASES, mlp, reference  # noqa: E402
 

@@ -11,7 +11,6 @@ the param at its source line, and compile writes nothing.
 Needs a CMake build (tritonc and triton_dsl._core); skips without one.
 """
 
-import ctypes
 import os
 import pathlib
 import sys

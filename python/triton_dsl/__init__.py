@@ -17,7 +17,7 @@ from .compiler import __all__ as _compiler_all
 from .runtime import *  # noqa: F401,F403  (the runtime's public API)
 from .runtime import __all__ as _runtime_all
 
-from . import cpu  # noqa: E402  (triton_dsl.cpu.load: CPU objects from Python)
+from . import cpu  # noqa: E402,F401  (triton_dsl.cpu.load: CPU objects from Python)
 from .backend import backend  # noqa: E402  (torch.compile backend)
 from .weights import save_weights, weights_of  # noqa: E402  (weights files)
 from .fx import TernaryProgram, UnsupportedOperationError, from_fx, ternarize_model  # noqa: E402

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import operator
 import os
 import pathlib
 from typing import Optional
@@ -46,6 +47,16 @@ def runner_library() -> Optional[pathlib.Path]:
     return None
 
 
+# The manifest's binary operators on integers (comparisons give 0 or 1).
+_BINARY = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.floordiv,
+    "ceildiv": lambda a, b: -(-a // b), "%": operator.mod, "min": min, "max": max,
+    "<": lambda a, b: int(a < b), "<=": lambda a, b: int(a <= b),
+    ">": lambda a, b: int(a > b), ">=": lambda a, b: int(a >= b),
+    "==": lambda a, b: int(a == b), "!=": lambda a, b: int(a != b),
+}
+
+
 def evaluate(expr, dims: dict) -> int:
     """The value of a manifest expression (postfix: integers, "argI.D",
     "sms" the device's multiprocessor count, operators)."""
@@ -60,24 +71,11 @@ def evaluate(expr, dims: dict) -> int:
         elif token == "select":
             f, t, c = stack.pop(), stack.pop(), stack.pop()
             stack.append(t if c else f)
-        else:
+        elif token in _BINARY:
             b, a = stack.pop(), stack.pop()
-            if token == "+": stack.append(a + b)
-            elif token == "-": stack.append(a - b)
-            elif token == "*": stack.append(a * b)
-            elif token == "/": stack.append(a // b)
-            elif token == "ceildiv": stack.append(-(-a // b))
-            elif token == "%": stack.append(a % b)
-            elif token == "min": stack.append(min(a, b))
-            elif token == "max": stack.append(max(a, b))
-            elif token == "<": stack.append(int(a < b))
-            elif token == "<=": stack.append(int(a <= b))
-            elif token == ">": stack.append(int(a > b))
-            elif token == ">=": stack.append(int(a >= b))
-            elif token == "==": stack.append(int(a == b))
-            elif token == "!=": stack.append(int(a != b))
-            else:
-                raise ValueError(f"unknown manifest operator {token!r}")
+            stack.append(_BINARY[token](a, b))
+        else:
+            raise ValueError(f"unknown manifest operator {token!r}")
     if len(stack) != 1:
         raise ValueError(f"malformed manifest expression {expr}")
     return stack[0]

@@ -309,7 +309,7 @@ def _propagate(gm: torch.fx.GraphModule, inputs: Sequence[Any]) -> Dict[str, Any
         cause = e.__cause__ or e
         failing = re.search(r"node=%(\w+)", str(e))
         node = failing.group(1) if failing else type(gm).__name__
-        raise UnsupportedOperationError(node, f"the model on the example inputs",
+        raise UnsupportedOperationError(node, "the model on the example inputs",
                                         f"running it fails: {type(cause).__name__}: "
                                         f"{cause}") from e
     out = {}
@@ -877,13 +877,6 @@ class _Translator:
 
     def reshape(self, node, x, *shape, **kwargs) -> _Tensor:
         return self.reshape_to(node, self.tensor(x, "input"))
-
-    def transpose(self, node, x, dim0=0, dim1=1) -> _Tensor:
-        """x.t() / x.transpose(0, 1) / torch.transpose of a 2-D activation:
-        the DSL's transpose (attention's q @ k^T)."""
-        if len(self.shape_of(node)) != 2 or {dim0 % 2, dim1 % 2} != {0, 1}:
-            raise self.unsupported("transpose of a tensor of rank other than 2")
-        return self.emit(f"transpose({self.tensor(x, 'input')})", node)
 
     def neg(self, node, x) -> _Tensor:
         return self.emit(f"-{self.tensor(x, 'input')}", node)

@@ -20,7 +20,9 @@
 #include "mlir/Parser/Parser.h"
 #include "gtest/gtest.h"
 
+#include <cstring>
 #include <string>
+#include <utility>
 
 using namespace mlir;
 
@@ -146,41 +148,33 @@ module attributes {gpu.container_module} {
 }
 
 // A host op the launch manifest cannot describe: a call of a function of
-// the module. Only the runner's SM count (@__tri_multiprocessor_count,
-// declared by convert-ternary-to-gpu) is a call the manifest names.
+// the module. Only the runner's SM count (@__tri_multiprocessor_count() ->
+// index, declared by convert-ternary-to-gpu) is a call the manifest names;
+// that name with another type is such a call too.
 TEST_F(PTXEmitterTest, HostCallIsRefused) {
-  const char *source = R"mlir(
-func.func private @other() -> index
+  const std::string module = R"mlir(
+func.func private @CALLEE() -> TYPE
 func.func @f(%a: memref<?xf32>, %out: memref<?xf32>) {
-  %n = func.call @other() : () -> index
+  %n = func.call @CALLEE() : () -> TYPE
   memref.copy %a, %out : memref<?xf32> to memref<?xf32>
   return
 }
 )mlir";
-  std::string diagnostics;
-  EXPECT_TRUE(emitFails(source, diagnostics));
-  EXPECT_EQ(diagnostics,
-            "4:8: --target=ptx: 'func.call' cannot run on the host: the "
-            "launch manifest describes buffers, views, copies and kernel "
-            "launches only\n");
-}
-
-// The SM count of a wrong type is such a call too, not the runner's "sms".
-TEST_F(PTXEmitterTest, MultiprocessorCountOfWrongTypeIsRefused) {
-  const char *source = R"mlir(
-func.func private @__tri_multiprocessor_count() -> i32
-func.func @f(%a: memref<?xf32>, %out: memref<?xf32>) {
-  %n = func.call @__tri_multiprocessor_count() : () -> i32
-  memref.copy %a, %out : memref<?xf32> to memref<?xf32>
-  return
-}
-)mlir";
-  std::string diagnostics;
-  EXPECT_TRUE(emitFails(source, diagnostics));
-  EXPECT_EQ(diagnostics,
-            "4:8: --target=ptx: 'func.call' cannot run on the host: the "
-            "launch manifest describes buffers, views, copies and kernel "
-            "launches only\n");
+  for (auto [callee, type] : {std::pair{"other", "index"},
+                              std::pair{"__tri_multiprocessor_count", "i32"}}) {
+    std::string source = module;
+    for (auto [from, to] :
+         {std::pair{"CALLEE", callee}, std::pair{"TYPE", type}})
+      for (size_t at; (at = source.find(from)) != std::string::npos;)
+        source.replace(at, std::strlen(from), to);
+    std::string diagnostics;
+    EXPECT_TRUE(emitFails(source.c_str(), diagnostics)) << callee;
+    EXPECT_EQ(diagnostics,
+              "4:8: --target=ptx: 'func.call' cannot run on the host: the "
+              "launch manifest describes buffers, views, copies and kernel "
+              "launches only\n")
+        << callee;
+  }
 }
 
 // An scf.if whose branches yield values: the manifest's steps carry a

@@ -317,6 +317,23 @@ void storeI8Tile(OpBuilder &b, Location loc, const KernelMath &math,
   gpu::ReturnOp::create(b, loc);
 }
 
+/// Word q of `words` (a vector<4xi32>) for the int8 mma; past the row end
+/// (not `inRow`) the codes 1 of zero trits.
+Value wordInRow(OpBuilder &b, Location loc, const KernelMath &math,
+                Value words, int64_t q, Value inRow) {
+  Value word = vector::ExtractOp::create(b, loc, words, q);
+  return arith::SelectOp::create(b, loc, inRow, word, math.i32(0x55555555));
+}
+
+/// (word >> 2s) & `mask` (0x03030303): the codes of trits s, s + 4, s + 8,
+/// s + 12 of `word` in its bytes.
+Value maskedCodes(OpBuilder &b, Location loc, const KernelMath &math,
+                  Value word, int64_t s, Value mask) {
+  Value shifted =
+      s ? Value(arith::ShRUIOp::create(b, loc, word, math.i32(2 * s))) : word;
+  return arith::AndIOp::create(b, loc, shifted, mask);
+}
+
 /// The 16 bytes `words` (4 x i32) transposed as kTransposeBytes16 does
 /// (word s: byte s of each word, the k's of the codes (w >> 2s) &
 /// 0x03030303), by 8 prmt in two rounds: bytes s of words 0 and 1 (and of
@@ -386,18 +403,11 @@ SmallVector<Value> buildCodesLoop(OpBuilder &b, Location loc,
         xs.push_back(transposeBytes(b, loc, words));
       }
       for (int64_t j = 0; j < columnTiles; ++j) {
-        Value word = vector::ExtractOp::create(b, loc, words[j], q);
-        // Past the row: codes 1 (zero trits).
-        word = arith::SelectOp::create(b, loc, inRow, word,
-                                       math.i32(0x55555555));
+        Value word = wordInRow(b, loc, math, words[j], q, inRow);
         for (int64_t s = 0; s < 4; ++s) {
-          Value shifted =
-              s ? Value(arith::ShRUIOp::create(b, loc, word,
-                                               math.i32(2 * s)))
-                : word;
-          Value codes = arith::AndIOp::create(b, loc, shifted, mask);
           SmallVector<Value> sums = mmaI8(
-              b, loc, ValueRange{xs[0][s], xs[1][s]}, codes,
+              b, loc, ValueRange{xs[0][s], xs[1][s]},
+              maskedCodes(b, loc, math, word, s, mask),
               ArrayRef<Value>(acc).slice(4 * j, 4), /*unsignedB=*/true);
           llvm::copy(sums, acc.begin() + 4 * j);
         }
@@ -467,17 +477,10 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
     for (int64_t j = 0; j < kColumnTiles; ++j) {
       Value words = loadChunkWords(b, loc, math, f, columnIndex[j], chunk);
       for (int64_t q = 0; q < 4; ++q) {
-        Value word = vector::ExtractOp::create(b, loc, words, q);
-        // Past the row: zero trits.
-        word = arith::SelectOp::create(b, loc, inRow, word,
-                                       math.i32(0x55555555));
+        Value word = wordInRow(b, loc, math, words, q, inRow);
         for (int64_t s = 0; s < 4; ++s) {
-          Value shifted =
-              s ? Value(arith::ShRUIOp::create(b, loc, word,
-                                               math.i32(2 * s)))
-                : word;
           Value codes = arith::OrIOp::create(
-              b, loc, arith::AndIOp::create(b, loc, shifted, mask), high);
+              b, loc, maskedCodes(b, loc, math, word, s, mask), high);
           Value trits = arith::XOrIOp::create(
               b, loc, arith::SubIOp::create(b, loc, codes, ones), high);
           SmallVector<Value> sums =

@@ -18,7 +18,6 @@ non-zero on any mismatch.
 import argparse
 import dataclasses
 import os
-import subprocess
 import sys
 from typing import Callable, Dict, List
 

@@ -13,8 +13,9 @@ CUDA driver but no MLIR, so the same checks come in two halves:
   expected outputs, computed independently of our code, into DIR: the
   examples and PROGRAMS (grouped convolutions) with random weights at
   batch 1, 5 and 40 (expected: the PyTorch target on the same weights), the GEMV/GEMM shapes (float64 products of
-  the trits), int8 activations (exact int64 products) and the FX test
-  models (the float64 ternarized model).
+  the trits), int8 activations (exact int64 products), the kernel
+  VARIANTS of the hidden flags on their shapes (the same expectations) and
+  the FX test models (the float64 ternarized model).
 * the run (on the GPU): loads each directory with triton_dsl.cuda (torch
   and numpy, which the GPU machines have, and build/lib/libtriton_cuda.so
   through TRITON_CUDA_LIB; no MLIR, no triton_dsl._core), compares, prints
@@ -44,17 +45,28 @@ PROGRAMS = [ROOT / "test" / "Target" / "PTX" / "Inputs" / "grouped_conv.tri"]
 GEMV_SHAPES = [(37, 45), (130, 33), (1001, 70), (64, 45), (48, 33), (1024, 100), (192, 257)]
 GEMV_BATCHES = [1, 3, 16, 17, 40]
 INT8_SHAPES = [(64, 33), (256, 45), (1024, 70), (48, 10)]
+# The kernel variants behind hidden tritonc flags (docs/targets/ptx.md,
+# "Kernel variants"), checked on the GPU before one becomes the default:
+# name -> (flags, activations, shapes K x N, batches). Each shape's first
+# row is the one --quick keeps.
+VARIANTS = {
+    "fx": (["--gpu-f32-fixed-point"], "f32", [(1024, 100), (4160, 72), (8192, 400)], [1]),
+    "i8mma": (["--gpu-int8-mma-gemv"], "int8", [(1024, 70), (4160, 72), (8192, 400)], [1]),
+    "i8codes": (["--gpu-int8-mma-codes"], "int8", [(1024, 70), (4160, 72), (8192, 400)],
+                [2, 16, 33]),
+}
 ARCHITECTURES = ["lenet5", "embedding_classifier", "resnet18", "mobilenet_v2",
                  "transformer_encoder_layer", "vit", "bert"]
 
 
-def _compile(tritonc, program, weights, out, emulator):
+def _compile(tritonc, program, weights, out, emulator, flags=()):
     """The PTX directory of `program` in out/ptx and, with `emulator`, its
-    emulator twin in out/emulator, with `weights` bound."""
+    emulator twin in out/emulator, with `weights` bound and tritonc's
+    `flags`."""
     kinds = [("ptx", [])] + ([("emulator", ["--emit=emulator"])] if emulator else [])
     for kind, emit in kinds:
         subprocess.run([str(tritonc), str(program), "--target=ptx", "--gpu-chip=sm_90", *emit,
-                        "--weights", str(weights), "-o", str(out / kind)], check=True)
+                        *flags, "--weights", str(weights), "-o", str(out / kind)], check=True)
 
 
 def random_weights(path, program, rng):
@@ -113,8 +125,9 @@ def prepare(args):
                 _save_case(cases, folder, f"{function['name']}_b{batch}", function["name"],
                            inputs, want, "allclose", 1e-4)
 
-    def matmul_layer(kind, k, n, element, result):
-        """DIR/<kind>_KxN: `y = x @ w` with random exact trits bound."""
+    def matmul_layer(kind, k, n, element, result, flags=()):
+        """DIR/<kind>_KxN: `y = x @ w` with random exact trits bound,
+        compiled with tritonc's `flags`."""
         folder = out / f"{kind}_{k}x{n}"
         folder.mkdir(exist_ok=True)
         program = folder / "layer.tri"
@@ -123,7 +136,8 @@ def prepare(args):
                            f"        return x @ w\n    }}\n}}\n")
         trits = rng.integers(-1, 2, size=(k, n)).astype(np.float32)
         triton_dsl.save_weights(folder / "w.safetensors", {"G.w": torch.from_numpy(trits)})
-        _compile(tritonc, program, folder / "w.safetensors", folder, args.with_emulator)
+        _compile(tritonc, program, folder / "w.safetensors", folder, args.with_emulator,
+                 flags)
         return folder, trits
 
     for k, n in (GEMV_SHAPES[:3] if args.quick else GEMV_SHAPES):
@@ -139,6 +153,26 @@ def prepare(args):
             x = rng.integers(-128, 128, size=(batch, k)).astype(np.int8)
             _save_case(cases, folder, f"int8_{k}x{n}_b{batch}", "G_forward", [x],
                        x.astype(np.int64) @ trits.astype(np.int64), "exact", 0)
+
+    for variant, (flags, activations, shapes, batches) in VARIANTS.items():
+        for k, n in (shapes[:1] if args.quick else shapes):
+            name = f"variant_{variant}_{k}x{n}"
+            if activations == "int8":
+                folder, trits = matmul_layer(f"variant_{variant}", k, n, "Tensor<i8>",
+                                             "Tensor<i32>", flags)
+            else:
+                folder, trits = matmul_layer(f"variant_{variant}", k, n, "Tensor", "Tensor",
+                                             flags)
+            for batch in batches:
+                if activations == "int8":
+                    x = rng.integers(-128, 128, size=(batch, k)).astype(np.int8)
+                    _save_case(cases, folder, f"{name}_b{batch}", "G_forward", [x],
+                               x.astype(np.int64) @ trits.astype(np.int64), "exact", 0)
+                else:
+                    x = rng.standard_normal((batch, k)).astype(np.float32)
+                    _save_case(cases, folder, f"{name}_b{batch}", "G_forward", [x],
+                               x.astype(np.float64) @ trits.astype(np.float64), "allclose",
+                               1e-4)
 
     if not args.quick:
         from fx_architectures import architecture

@@ -10,7 +10,6 @@ the ternary weight as packed offset2 bytes (what triton_dsl.save_weights
 writes), which must give the same numbers.
 """
 import argparse
-import ctypes
 import os
 import subprocess
 import sys
