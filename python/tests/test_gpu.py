@@ -60,6 +60,26 @@ def _ptx_dir(tmp_path, program, weights, device, flags=()):
     return out
 
 
+def _biased_int8_layer(tmp_path, trits, rng, device, flags):
+    """`x @ w + b` with i8 x, the float32 [k, n] `trits` and a random i32
+    bias bound, compiled with tritonc's `flags`: (its forward, the bias)."""
+    import torch
+    import triton_dsl
+    k, n = trits.shape
+    folder = tmp_path / "biased"
+    folder.mkdir()
+    program = folder / "b.tri"
+    program.write_text(f"layer Biased {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                       f"    param b: Tensor<i32>[{n}]\n"
+                       f"    fn forward(x: Tensor<i8>[B, {k}]) -> Tensor<i32>[B, {n}] {{\n"
+                       "        return x @ w + b\n    }\n}\n")
+    bias = rng.integers(-1000, 1000, size=n).astype(np.int32)
+    bound = folder / "b.safetensors"
+    triton_dsl.save_weights(bound, {"Biased.w": torch.from_numpy(trits),
+                                    "Biased.b": torch.from_numpy(bias)})
+    return cuda.load(_ptx_dir(folder, program, bound, device, flags)).Biased_forward, bias
+
+
 def _matmul_layer(tmp_path, name, k, n, seed, element="Tensor", result="Tensor"):
     """A layer ``name`` computing ``x @ w`` (``element`` [B, k] -> ``result``
     [B, n]) with random trits bound from a weights file: (program, weights,
@@ -430,8 +450,6 @@ def test_int8_mma_gemv(tmp_path, k, n, device):
     block) is exact against int64: K = 128, 4160 (a last step partly past
     the row), 8192; N = 400 gives the emulator's 24 warps 25 tiles. With a
     bias, each column's is added."""
-    import torch
-    import triton_dsl
     program, weights, trits, rng = _matmul_layer(tmp_path, "M", k, n, seed=k * n,
                                                  element="Tensor<i8>", result="Tensor<i32>")
     forward = cuda.load(_ptx_dir(tmp_path, program, weights, device,
@@ -444,18 +462,7 @@ def test_int8_mma_gemv(tmp_path, k, n, device):
     np.testing.assert_array_equal(forward(x), x.astype(np.int64) @ trits.astype(np.int64))
     if k != 128:
         return
-    biased = tmp_path / "mb.tri"
-    biased.write_text(f"layer MB {{\n    param w: TernaryTensor[{k}, {n}]\n"
-                      f"    param b: Tensor<i32>[{n}]\n"
-                      f"    fn forward(x: Tensor<i8>[B, {k}]) -> Tensor<i32>[B, {n}] {{\n"
-                      "        return x @ w + b\n    }\n}\n")
-    bias = rng.integers(-1000, 1000, size=n).astype(np.int32)
-    bound = tmp_path / "mb.safetensors"
-    triton_dsl.save_weights(bound, {"MB.w": torch.from_numpy(trits),
-                                    "MB.b": torch.from_numpy(bias)})
-    (tmp_path / "mb").mkdir()
-    function = cuda.load(_ptx_dir(tmp_path / "mb", biased, bound, device,
-                                  ["--gpu-int8-mma-gemv"])).MB_forward
+    function, bias = _biased_int8_layer(tmp_path, trits, rng, device, ["--gpu-int8-mma-gemv"])
     np.testing.assert_array_equal(function(x), x.astype(np.int64) @ trits.astype(np.int64) + bias)
 
 
@@ -469,8 +476,6 @@ def test_int8_mma_codes(tmp_path, k, n, device):
     last step partly past it), 8192; N not a multiple of the 32-column tile
     at 40 and 72. x holds -128 and 127. With a bias, each column's is
     added."""
-    import torch
-    import triton_dsl
     program, weights, trits, rng = _matmul_layer(tmp_path, "C", k, n, seed=k + n,
                                                  element="Tensor<i8>", result="Tensor<i32>")
     forward = cuda.load(_ptx_dir(tmp_path, program, weights, device,
@@ -485,18 +490,7 @@ def test_int8_mma_codes(tmp_path, k, n, device):
         np.testing.assert_array_equal(forward(x), x.astype(np.int64) @ trits.astype(np.int64))
     if k != 128:
         return
-    biased = tmp_path / "cb.tri"
-    biased.write_text(f"layer CB {{\n    param w: TernaryTensor[{k}, {n}]\n"
-                      f"    param b: Tensor<i32>[{n}]\n"
-                      f"    fn forward(x: Tensor<i8>[B, {k}]) -> Tensor<i32>[B, {n}] {{\n"
-                      "        return x @ w + b\n    }\n}\n")
-    bias = rng.integers(-1000, 1000, size=n).astype(np.int32)
-    bound = tmp_path / "cb.safetensors"
-    triton_dsl.save_weights(bound, {"CB.w": torch.from_numpy(trits),
-                                    "CB.b": torch.from_numpy(bias)})
-    (tmp_path / "cb").mkdir()
-    function = cuda.load(_ptx_dir(tmp_path / "cb", biased, bound, device,
-                                  ["--gpu-int8-mma-codes"])).CB_forward
+    function, bias = _biased_int8_layer(tmp_path, trits, rng, device, ["--gpu-int8-mma-codes"])
     x = rng.integers(-128, 128, size=(5, k)).astype(np.int8)
     np.testing.assert_array_equal(function(x), x.astype(np.int64) @ trits.astype(np.int64) + bias)
 
