@@ -153,13 +153,17 @@ struct GPUKernelsToHostPass
     op.erase();
   }
 
-  /// prmt (default mode, two sources) as arith: byte i of the result is
-  /// byte n & 7 of the pool hi:lo, n = nibble i of the selector, or that
-  /// byte's sign replicated when n & 8.
+  /// prmt (default mode, two sources, a constant selector without the
+  /// sign-replicate bits: the kernels' byte transposes) as arith: byte i of
+  /// the result is byte n of the pool hi:lo, n = nibble i of the selector.
   static LogicalResult expandPermute(NVVM::PermuteOp op) {
-    if (op.getMode() != NVVM::PermuteMode::DEFAULT || !op.getHi())
+    APInt selector;
+    if (op.getMode() != NVVM::PermuteMode::DEFAULT || !op.getHi() ||
+        !matchPattern(op.getSelector(), m_ConstantInt(&selector)) ||
+        (selector.getZExtValue() & 0x8888))
       return op.emitError("the GPU emulator runs nvvm.prmt of the default "
-                          "mode with two sources only");
+                          "mode with two sources and a constant selector of "
+                          "byte indices only");
     OpBuilder b(op);
     Location loc = op.getLoc();
     Type i64 = b.getI64Type();
@@ -170,29 +174,12 @@ struct GPUKernelsToHostPass
     Value hi = arith::ExtUIOp::create(b, loc, i64, op.getHi());
     Value pool = arith::OrIOp::create(
         b, loc, lo, arith::ShLIOp::create(b, loc, hi, wide(32)));
-    Value selector = arith::ExtUIOp::create(b, loc, i64, op.getSelector());
     Value result = wide(0);
     for (int64_t i = 0; i < 4; ++i) {
-      Value nibble = arith::AndIOp::create(
-          b, loc, arith::ShRUIOp::create(b, loc, selector, wide(4 * i)),
-          wide(0xF));
+      int64_t source = (selector.getZExtValue() >> (4 * i)) & 7;
       Value byte = arith::AndIOp::create(
-          b, loc,
-          arith::ShRUIOp::create(
-              b, loc, pool,
-              arith::MulIOp::create(
-                  b, loc, arith::AndIOp::create(b, loc, nibble, wide(7)),
-                  wide(8))),
+          b, loc, arith::ShRUIOp::create(b, loc, pool, wide(8 * source)),
           wide(0xFF));
-      Value replicate = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::ne,
-          arith::AndIOp::create(b, loc, nibble, wide(8)), wide(0));
-      Value sign = arith::SelectOp::create(
-          b, loc,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, byte,
-                                wide(0x80)),
-          wide(0xFF), wide(0));
-      byte = arith::SelectOp::create(b, loc, replicate, sign, byte);
       result = arith::OrIOp::create(
           b, loc, result, arith::ShLIOp::create(b, loc, byte, wide(8 * i)));
     }

@@ -134,16 +134,20 @@ gpu.module @kernels {
 
 // -----
 
-// prmt (default mode) becomes its arith expansion on the 8-byte pool hi:lo:
-// for each result byte, the selector's nibble picks a pool byte (n & 7) or
-// its sign (n & 8), shifted into place.
+// prmt (default mode, a constant selector of byte indices: the kernels'
+// byte transposes) becomes its arith expansion on the 8-byte pool hi:lo:
+// result byte i is pool byte n, n the selector's nibble i (0x5140: bytes
+// 0, 4, 1, 5, shifted right by 0, 32, 8, 40 bits).
 // CHECK-LABEL: func.func @prmt(
 // CHECK-NOT: nvvm.
 // CHECK: %[[LO:.*]] = arith.extui %{{.*}} : i32 to i64
 // CHECK: %[[HI:.*]] = arith.extui %{{.*}} : i32 to i64
 // CHECK: %[[UP:.*]] = arith.shli %[[HI]], %{{.*}} : i64
 // CHECK: %[[POOL:.*]] = arith.ori %[[LO]], %[[UP]] : i64
-// CHECK-COUNT-4: arith.shrui %[[POOL]]
+// CHECK: arith.shrui %[[POOL]], %c0_i64
+// CHECK: arith.shrui %[[POOL]], %c32_i64
+// CHECK: arith.shrui %[[POOL]], %c8_i64
+// CHECK: arith.shrui %[[POOL]], %c40_i64
 // CHECK: %[[R:.*]] = arith.trunci %{{.*}} : i64 to i32
 // CHECK: memref.store %[[R]]
 gpu.module @kernels {
@@ -161,14 +165,42 @@ gpu.module @kernels {
 
 // -----
 
-// Other prmt modes are refused where they are.
+// Other prmt modes, the sign-replicate bits and a selector known at run
+// time only are refused where they are.
 gpu.module @kernels {
   gpu.func @prmt_f4e(%y: memref<?xi32>) kernel {
     %c0 = arith.constant 0 : index
     %lo = memref.load %y[%c0] : memref<?xi32>
     %sel = arith.constant 1 : i32
-    // expected-error @below {{the GPU emulator runs nvvm.prmt of the default mode with two sources only}}
+    // expected-error @below {{the GPU emulator runs nvvm.prmt of the default mode with two sources and a constant selector of byte indices only}}
     %r = nvvm.prmt #nvvm.permute_mode<f4e> %sel, %lo, %lo : i32
+    memref.store %r, %y[%c0] : memref<?xi32>
+    gpu.return
+  }
+}
+
+// -----
+
+gpu.module @kernels {
+  gpu.func @prmt_sign(%y: memref<?xi32>) kernel {
+    %c0 = arith.constant 0 : index
+    %lo = memref.load %y[%c0] : memref<?xi32>
+    %sel = arith.constant 0x8 : i32
+    // expected-error @below {{the GPU emulator runs nvvm.prmt of the default mode with two sources and a constant selector of byte indices only}}
+    %r = nvvm.prmt #nvvm.permute_mode<default> %sel, %lo, %lo : i32
+    memref.store %r, %y[%c0] : memref<?xi32>
+    gpu.return
+  }
+}
+
+// -----
+
+gpu.module @kernels {
+  gpu.func @prmt_dynamic(%y: memref<?xi32>) kernel {
+    %c0 = arith.constant 0 : index
+    %lo = memref.load %y[%c0] : memref<?xi32>
+    // expected-error @below {{the GPU emulator runs nvvm.prmt of the default mode with two sources and a constant selector of byte indices only}}
+    %r = nvvm.prmt #nvvm.permute_mode<default> %lo, %lo, %lo : i32
     memref.store %r, %y[%c0] : memref<?xi32>
     gpu.return
   }
