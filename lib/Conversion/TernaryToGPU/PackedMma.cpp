@@ -27,6 +27,12 @@
 // 0x80 has no borrow between bytes. Products of s8 x values and trits
 // summed in i32 are exact (for K < 2^24).
 //
+// ternary_mma_i8_m16n32_u8 (convert-ternary-to-gpu{int8-mma-codes}, off
+// until measured on a GPU): the same tile with the codes c = t + 1 as they
+// lie in the words as B (u8: a mask, no decode), x's sums (dp4a) taken
+// off the accumulators after the loop, x transposed by 8 prmt per 16
+// bytes, hinted weight loads and 3 blocks per SM (buildCodesLoop).
+//
 // ternary_mma_f32_m16n64: f32 x @ TernaryTensor, bf16 x bf16 with f32
 // accumulators; tile 16 rows x 64 columns (grid x = ceildiv(N, 64)), trits
 // in A (rows of A = output columns: 16j + g and 16j + g + 8 of the four
@@ -247,30 +253,25 @@ MemRefType partialType(MLIRContext *context, int64_t values, Type element) {
                          MemRefLayoutAttrInterface{}, workgroup);
 }
 
-/// The 16 x bytes of `row` at `k`, transposed (kTransposeBytes16): slice s
-/// holds bytes s, s + 4, s + 8, s + 12, the k's of the codes (w >> 2s) &
-/// 0x03030303 of a packed word; with each slice as an i32 (an A register
-/// of the s8 mma).
-struct TransposedX {
-  SmallVector<Value> slices, words;
-};
-TransposedX loadTransposedX(OpBuilder &b, Location loc, Value x, Value row,
-                            Value k) {
+/// The 16 x bytes of `row` at `k`, transposed (kTransposeBytes16) as 4
+/// i32 (A registers of the s8 mma): word s holds bytes s, s + 4, s + 8,
+/// s + 12, the k's of the codes (w >> 2s) & 0x03030303 of a packed word.
+SmallVector<Value> loadTransposedX(OpBuilder &b, Location loc, Value x,
+                                   Value row, Value k) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   Value bytes = vector::LoadOp::create(
       b, loc, VectorType::get({16}, i8), x, ValueRange{row, k},
       /*nontemporal=*/false, llvm::MaybeAlign(16));
-  TransposedX result;
+  SmallVector<Value> words;
   for (int64_t s = 0; s < 4; ++s) {
     Value slice = vector::ShuffleOp::create(
         b, loc, bytes, bytes, ArrayRef<int64_t>(kTransposeBytes16 + 4 * s, 4));
-    result.slices.push_back(slice);
-    result.words.push_back(vector::ExtractOp::create(
+    words.push_back(vector::ExtractOp::create(
         b, loc,
         vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), slice),
         0));
   }
-  return result;
+  return words;
 }
 
 /// The s32 mma m16n8k16 of the s8 A registers `a` and the B register `bReg`
@@ -470,8 +471,7 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
       for (int64_t q = 0; q < 4; ++q)
         llvm::append_range(
             a[r], loadTransposedX(b, loc, x, rowIndex[r],
-                                  math.add(k0, math.index(16 * q)))
-                      .words);
+                                  math.add(k0, math.index(16 * q))));
     Value mask = math.i32(0x03030303), high = math.i32(0x80808080);
     Value ones = math.i32(0x01010101);
     for (int64_t j = 0; j < kColumnTiles; ++j) {
