@@ -39,8 +39,7 @@ struct PackedGemvConfig {
   bool fixedPoint = false;
   /// With `int8` and `mma`: ternary_mma_i8_m16n32_u8, the trit codes as
   /// the unsigned B operand as they lie in the words (no decode), the row
-  /// sums of x subtracted, each step's weights loaded one step ahead
-  /// (PackedMma.cpp).
+  /// sums of x subtracted (PackedMma.cpp, buildCodesLoop).
   bool unsignedCodes = false;
   int64_t reductionSize = 0;
 

@@ -70,9 +70,9 @@ llvm::cl::opt<bool> gpuInt8MmaGemv(
 llvm::cl::opt<bool> gpuInt8MmaCodes(
     "gpu-int8-mma-codes",
     llvm::cl::desc("--target=ptx: the int8 tensor-core kernel of more rows "
-                   "with the trit codes as the unsigned B operand and "
-                   "weights loaded a step ahead, ternary_mma_i8_m16n32_u8; "
-                   "default: ternary_mma_i8_m16n32"),
+                   "with the trit codes as the unsigned B operand, "
+                   "ternary_mma_i8_m16n32_u8; default: "
+                   "ternary_mma_i8_m16n32"),
     llvm::cl::init(false), llvm::cl::Hidden,
     llvm::cl::cat(getTargetOptionCategory()));
 

@@ -107,8 +107,8 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
     Option<"int8MmaCodes", "int8-mma-codes", "bool", /*default=*/"false",
            "More than one row, int8: ternary_mma_i8_m16n32_u8 (the trit "
            "codes as the mma's unsigned B operand, x's row sums taken off, "
-           "weights loaded a step ahead) in place of ternary_mma_i8_m16n32; "
-           "off until measured on a GPU">,
+           "x transposed by prmt, hinted weight loads) in place of "
+           "ternary_mma_i8_m16n32; off until measured on a GPU">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::bufferization::BufferizationDialect",
