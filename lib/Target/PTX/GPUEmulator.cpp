@@ -11,11 +11,10 @@
 // __tri_emu_barrier, nvvm.bar.warp.sync (all lanes) one of
 // __tri_emu_syncwarp, gpu.shuffle calls of __tri_emu_shuffle (the value's
 // bits as i64) and __tri_emu_shuffle_valid, nvvm.dot.accumulate.4way (dp4a)
-// its arith expansion, nvvm.prmt (default mode) its arith expansion,
-// nvvm.mma.sync (m16n8k16 s8, u8 x s8, s8 x u8 or
-// bf16) calls of __tri_emu_mma_m16n8k16_s8/_u8s8/_s8u8/_bf16, the hinted
-// weight load
-// (kWeightLoadPtx)
+// its arith expansion, nvvm.prmt (default mode, constant byte selectors)
+// its arith expansion, nvvm.mma.sync (m16n8k16 s8 x s8, u8 x s8, s8 x u8
+// or bf16) calls of __tri_emu_mma_m16n8k16_s8/_u8s8/_s8u8/_bf16, the
+// hinted weight load (kWeightLoadPtx)
 // an llvm.load of 4 words; a workgroup attribution (shared memory) becomes
 // a private memref.global that starts as NaNs or all-ones bits (garbage, as
 // on a GPU), which is the block's own because the emulator runs one block
@@ -201,11 +200,14 @@ struct GPUKernelsToHostPass
     NVVM::MMAShapeAttr shape = op.getShape();
     std::optional<NVVM::MMATypes> type = op.getMultiplicandAPtxType();
     std::optional<NVVM::MMATypes> typeB = op.getMultiplicandBPtxType();
-    // Unsigned bytes on one side: trit codes (u8 A: ternary_gemv_f32_fx_k's
-    // codes times digits; u8 B: ternary_mma_i8_m16n32_u8's x times codes).
-    bool u8 = type == NVVM::MMATypes::u8 && typeB == NVVM::MMATypes::s8;
-    bool u8B = type == NVVM::MMATypes::s8 && typeB == NVVM::MMATypes::u8;
-    bool s8 = (type == NVVM::MMATypes::s8 && typeB == type) || u8 || u8B,
+    // Bytes: s8 on both sides, or the unsigned trit codes on one (u8 A:
+    // ternary_gemv_f32_fx_k's codes times digits; u8 B:
+    // ternary_mma_i8_m16n32_u8's x times codes).
+    auto isByte = [](std::optional<NVVM::MMATypes> t) {
+      return t == NVVM::MMATypes::s8 || t == NVVM::MMATypes::u8;
+    };
+    bool u8 = type == NVVM::MMATypes::u8, u8B = typeB == NVVM::MMATypes::u8;
+    bool s8 = isByte(type) && isByte(typeB) && !(u8 && u8B),
          bf16 = type == NVVM::MMATypes::bf16 && typeB == type;
     size_t aRegisters = s8 ? 2 : 4, bRegisters = s8 ? 1 : 2;
     if (shape.getM() != 16 || shape.getN() != 8 || shape.getK() != 16 ||

@@ -140,39 +140,30 @@ def prepare(args):
                  flags)
         return folder, trits
 
-    for k, n in (GEMV_SHAPES[:3] if args.quick else GEMV_SHAPES):
-        folder, trits = matmul_layer("gemv", k, n, "Tensor", "Tensor")
-        for batch in GEMV_BATCHES:
-            x = rng.standard_normal((batch, k)).astype(np.float32)
-            _save_case(cases, folder, f"gemv_{k}x{n}_b{batch}", "G_forward", [x],
-                       x.astype(np.float64) @ trits.astype(np.float64), "allclose", 1e-4)
-
-    for k, n in (INT8_SHAPES[:2] if args.quick else INT8_SHAPES):
-        folder, trits = matmul_layer("int8", k, n, "Tensor<i8>", "Tensor<i32>")
-        for batch in (1, 3, 17):
-            x = rng.integers(-128, 128, size=(batch, k)).astype(np.int8)
-            _save_case(cases, folder, f"int8_{k}x{n}_b{batch}", "G_forward", [x],
-                       x.astype(np.int64) @ trits.astype(np.int64), "exact", 0)
-
-    for variant, (flags, activations, shapes, batches) in VARIANTS.items():
-        for k, n in (shapes[:1] if args.quick else shapes):
-            name = f"variant_{variant}_{k}x{n}"
-            if activations == "int8":
-                folder, trits = matmul_layer(f"variant_{variant}", k, n, "Tensor<i8>",
-                                             "Tensor<i32>", flags)
-            else:
-                folder, trits = matmul_layer(f"variant_{variant}", k, n, "Tensor", "Tensor",
-                                             flags)
+    def matmul_cases(kind, shapes, batches, int8, flags=()):
+        """The cases <kind>_KxN_b<batch> of a layer per shape: f32 x against
+        the float64 product, or i8 x (an i32 result) against the exact int64
+        one."""
+        for k, n in shapes:
+            types = ("Tensor<i8>", "Tensor<i32>") if int8 else ("Tensor", "Tensor")
+            folder, trits = matmul_layer(kind, k, n, *types, flags)
             for batch in batches:
-                if activations == "int8":
+                if int8:
                     x = rng.integers(-128, 128, size=(batch, k)).astype(np.int8)
-                    _save_case(cases, folder, f"{name}_b{batch}", "G_forward", [x],
-                               x.astype(np.int64) @ trits.astype(np.int64), "exact", 0)
+                    want, check, tolerance = x.astype(np.int64) @ trits.astype(np.int64), "exact", 0
                 else:
                     x = rng.standard_normal((batch, k)).astype(np.float32)
-                    _save_case(cases, folder, f"{name}_b{batch}", "G_forward", [x],
-                               x.astype(np.float64) @ trits.astype(np.float64), "allclose",
-                               1e-4)
+                    want = x.astype(np.float64) @ trits.astype(np.float64)
+                    check, tolerance = "allclose", 1e-4
+                _save_case(cases, folder, f"{kind}_{k}x{n}_b{batch}", "G_forward", [x], want,
+                           check, tolerance)
+
+    matmul_cases("gemv", GEMV_SHAPES[:3] if args.quick else GEMV_SHAPES, GEMV_BATCHES,
+                 int8=False)
+    matmul_cases("int8", INT8_SHAPES[:2] if args.quick else INT8_SHAPES, (1, 3, 17), int8=True)
+    for variant, (flags, activations, shapes, batches) in VARIANTS.items():
+        matmul_cases(f"variant_{variant}", shapes[:1] if args.quick else shapes, batches,
+                     int8=activations == "int8", flags=flags)
 
     if not args.quick:
         from fx_architectures import architecture
