@@ -540,6 +540,22 @@ def test_strided_reshape(tmp_path, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_negative_zero_argument(tmp_path, device):
+    """1 / (x * -0.0) (test/Target/PTX/Inputs/negative_zero.tri): the -0.0
+    kernel argument keeps its sign through the manifest, so the result is
+    -inf where x > 0, as in float64."""
+    program = ROOT / "test" / "Target" / "PTX" / "Inputs" / "negative_zero.tri"
+    out = tmp_path / "negzero.d"
+    emit = ["--emit=emulator"] if device == "emulator" else []
+    subprocess.run([str(TRITONC), str(program), "--target=ptx", *emit, "-o", str(out)],
+                   check=True)
+    x = np.array([[1.5, -2.0, 3.0, -0.25], [-1.0, 2.0, -3.0, 4.0]], np.float32)
+    with np.errstate(divide="ignore"):
+        want = 1 / (x.astype(np.float64) * -0.0)
+    np.testing.assert_array_equal(cuda.load(out).NegZero_forward(x), want)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_grouped_conv_packed(tmp_path, device):
     """Grouped convolutions (test/Target/PTX/Inputs/grouped_conv.tri: a
     depthwise 3x3, then 2 groups with stride, padding and dilation) with

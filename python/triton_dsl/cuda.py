@@ -315,7 +315,7 @@ class _Function:
                           ctypes.c_int64(offset)]
                 fields += [ctypes.c_int64(s) for s in sizes] + [ctypes.c_int64(s) for s in strides]
             elif kind in ("f32", "f64"):
-                # A number, or "inf", "-inf", "nan" (JSON has no such numbers).
+                # A number, or "inf", "-inf", "nan", "-0" (not JSON numbers).
                 fields = [(ctypes.c_float if kind == "f32" else ctypes.c_double)(float(value))]
             else:
                 ctype = {"i8": ctypes.c_int8, "i16": ctypes.c_int16, "i32": ctypes.c_int32,

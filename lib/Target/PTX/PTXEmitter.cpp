@@ -287,13 +287,17 @@ LogicalResult ManifestBuilder::visitLaunch(gpu::LaunchFuncOp launch,
           {"i" + std::to_string(width == 1 ? 8 : width), std::move(*expr)}});
     } else if ((type.isF32() || type.isF64()) && floats.count(operand)) {
       // JSON has no infinities or NaNs: those are the strings "inf",
-      // "-inf" and "nan" (a NaN initializes maxnumf reductions).
+      // "-inf" and "nan" (a NaN initializes maxnumf reductions). A negative
+      // zero is the string "-0": the number -0 would be read back as the
+      // integer 0, and x * -0.0 is not x * 0.0 (1 / it is -inf for x > 0).
       double number = floats[operand];
       json::Value value = number;
       if (std::isnan(number))
         value = "nan";
       else if (std::isinf(number))
         value = number > 0 ? "inf" : "-inf";
+      else if (number == 0 && std::signbit(number))
+        value = "-0";
       arguments.push_back(
           json::Object{{type.isF32() ? "f32" : "f64", std::move(value)}});
     } else {
