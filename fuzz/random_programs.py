@@ -3,24 +3,35 @@
 
 libFuzzer mutates bytes and rarely builds long valid programs; this
 generator builds them type-directed from three kinds of values (A: a
-Tensor[N, 4] batch, Q: a 4x4 matrix, S: an f32 scalar) so that they pass the
+Tensor[N, W] batch, Q: a WxW matrix, S: an f32 scalar; W = --width, 4 by
+default) so that they pass the
 checks and exercise MLIRGen and the MLIR verifier. With probability
 `--mistakes` an expression is replaced by one of another kind, which makes
 the program invalid in a random place (exercising the diagnostics).
 
-    fuzz/random_programs.py OUT_DIR COUNT [SEED] [MISTAKE_RATE]
+    fuzz/random_programs.py OUT_DIR COUNT [SEED] [MISTAKE_RATE] [--differential]
+
+With `--differential` the programs are for running on two targets and
+comparing (python/tests/test_gpu.py: the PTX target against the PyTorch
+one): no function takes a scalar argument (S is the constant `s`, as the
+PTX and PyTorch targets pass tensors only), no scalar variable is
+reassigned (a literal of the other kind would be a type error), and
+`forward` returns the sum of every batch variable, so that no computation
+is dead.
 """
+import argparse
 import os
 import random
-import sys
 
 UNARY = ["relu", "sigmoid", "tanh", "gelu", "exp", "abs", "ternarize", "-"]
 
 
 class Generator:
-    def __init__(self, rng, mistakes):
+    def __init__(self, rng, mistakes, differential=False, width=4):
         self.rng = rng
+        self.width = width
         self.mistakes = mistakes
+        self.differential = differential
         self.vars = {"A": ["x", "y"], "Q": ["sq"], "S": ["s"]}
 
     def expr(self, kind, depth):
@@ -66,9 +77,11 @@ class Generator:
         if choice == 10:
             if rng.random() < 0.5:
                 return "Helper(%s)" % e("A", d)
+            if self.differential:
+                return "Helper.twice(%s)" % e("A", d)
             return "Helper.twice(%s, %s)" % (e("A", d), e("S", d))
         if choice == 11:
-            return "reshape(reshape(%s, 2, N, 2), N, -1)" % e("A", d)
+            return "reshape(reshape(%s, 2, N, %d), N, -1)" % (e("A", d), self.width // 2)
         if choice == 12:
             return "transpose(transpose(%s))" % e("A", d)
         return "(%s @ transpose(%s) @ %s)" % (e("A", d), e("A", d), e("A", d))
@@ -94,46 +107,65 @@ class Generator:
 
     def program(self):
         rng = self.rng
+        # The scalar: an argument, or (differential) a constant.
+        scalar, constant = ", s: f32", []
+        if self.differential:
+            scalar, constant = "", ["        let s = 0.75"]
+        names = {"w": self.width, "scalar": scalar}
         lines = [
             "layer Helper {",
-            "    fn forward(x: Tensor[M, 4]) -> Tensor[M, 4] {",
+            "    fn forward(x: Tensor[M, %(w)d]) -> Tensor[M, %(w)d] {" % names,
             "        return relu(x)",
             "    }",
-            "    fn twice(x: Tensor[M, 4], s: f32) -> Tensor[M, 4] {",
+            "    fn twice(x: Tensor[M, %(w)d]%(scalar)s) -> Tensor[M, %(w)d] {" % names,
+            *constant,
             "        return x * s",
             "    }",
             "}",
             "layer Random {",
-            "    param w: TernaryTensor[4, 4]",
-            "    param t: TernaryTensor[4, 4]",
-            "    param sq: Tensor[4, 4]",
-            "    param b: Tensor[4]",
+            "    param w: TernaryTensor[%(w)d, %(w)d]" % names,
+            "    param t: TernaryTensor[%(w)d, %(w)d]" % names,
+            "    param sq: Tensor[%(w)d, %(w)d]" % names,
+            "    param b: Tensor[%(w)d]" % names,
             "    param cw: TernaryTensor[2, 1, 3, 3]",
             "    fn conv(img: Tensor[N, 1, 6, 6]) -> Tensor[N, 72] {",
             "        return flatten(relu(conv2d(img, cw, padding=1)))",
             "    }",
-            "    fn forward(x: Tensor[N, 4], y: Tensor[N, 4], s: f32) -> Tensor[N, 4] {",
+            "    fn forward(x: Tensor[N, %(w)d], y: Tensor[N, %(w)d]%(scalar)s) -> Tensor[N, %(w)d] {"
+            % names,
+            *constant,
         ]
         for i in range(rng.randint(1, 6)):
             kind = rng.choice("AAQS")
             name = "v%d" % i
             lines.append("        let %s = %s" % (name, self.expr(kind, 4)))
             self.vars[kind].append(name)
-            if rng.random() < 0.2:
+            reassign = not (self.differential and kind == "S")
+            if reassign and rng.random() < 0.2:
                 lines.append("        %s = %s" % (name, self.expr(kind, 2)))
-        lines.append("        return %s" % self.expr("A", 3))
+        result = self.expr("A", 3)
+        if self.differential:
+            result = " + ".join([result] + self.vars["A"][2:])
+        lines.append("        return %s" % result)
         lines += ["    }", "}"]
         return "\n".join(lines) + "\n"
 
 
 def main():
-    out, count = sys.argv[1], int(sys.argv[2])
-    rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 0)
-    mistakes = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
-    os.makedirs(out, exist_ok=True)
-    for i in range(count):
-        with open(os.path.join(out, "random%04d.tri" % i), "w") as f:
-            f.write(Generator(rng, mistakes).program())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out")
+    parser.add_argument("count", type=int)
+    parser.add_argument("seed", type=int, nargs="?", default=0)
+    parser.add_argument("mistakes", type=float, nargs="?", default=0.0)
+    parser.add_argument("--differential", action="store_true")
+    parser.add_argument("--width", type=int, default=4,
+                        help="the size of the batch rows and matrices (even)")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    for i in range(args.count):
+        with open(os.path.join(args.out, "random%04d.tri" % i), "w") as f:
+            f.write(Generator(rng, args.mistakes, args.differential, args.width).program())
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ What they check:
   weights file (float rounding), at batch 1, 5 and 40 (the one-row kernels,
   the 16-row tensor-core kernels, the byte GEMV and tiled kernels where K %
   16 != 0);
+* random programs (fuzz/random_programs.py --differential) match the
+  PyTorch target;
 * the GEMV/GEMM kernels on random shapes (K not a multiple of 4, N not a
   multiple of the blocks) match a float64 reference of the packed trits;
 * int8 activations (Tensor<i8> @ TernaryTensor: the dp4a GEMV, the
@@ -537,6 +539,46 @@ def test_strided_reshape(tmp_path, device):
     x = rng.standard_normal((3, 5, 16)).astype(np.float32)
     np.testing.assert_allclose(function(x), x[:, 0, :].astype(np.float64) @ trits,
                                rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_random_programs_match_pytorch(tmp_path, device):
+    """30 random programs (fuzz/random_programs.py --differential: softmax,
+    layer_norm, reductions, conv2d, reshapes, float and ternary matmuls,
+    helper layers, folded constants) with random weights: every function
+    through --target=ptx matches the PyTorch target at batch 3, NaNs and
+    infinities in the same places."""
+    import random
+
+    import torch
+    import triton_dsl
+    sys.path.insert(0, str(ROOT / "fuzz"))
+    from random_programs import Generator
+    rng = random.Random(5)
+    values = np.random.default_rng(5)
+    for i in range(30):
+        folder = tmp_path / f"random{i}"
+        folder.mkdir()
+        program = folder / "random.tri"
+        program.write_text(Generator(rng, 0.0, differential=True).program())
+        weights = folder / "w.safetensors"
+        _random_weights(weights, program, values)
+        emit = ["--emit=emulator"] if device == "emulator" else []
+        subprocess.run([str(TRITONC), str(program), "--target=ptx", *emit, "--no-warnings",
+                        "--weights", str(weights), "-o", str(folder / "d")], check=True)
+        namespace = {}
+        exec(compile(triton_dsl.compile(program, target="pytorch", weights=weights),
+                     str(program), "exec"), namespace)
+        for name, function in cuda.load(folder / "d").functions.items():
+            description = function.description
+            inputs = [values.standard_normal([3 if isinstance(e[0], str) else e[0]
+                                              for e in spec["shape"]]).astype(np.float32)
+                      for spec in description["arguments"] if spec["role"] == "input"]
+            module = namespace[description["layer"]]()
+            want = getattr(module, description["function"])(
+                *[torch.from_numpy(x) for x in inputs]).detach().numpy()
+            np.testing.assert_allclose(function(*inputs), want, rtol=1e-3, atol=1e-3,
+                                       err_msg=f"{name} of\n{program.read_text()}")
 
 
 @pytest.mark.parametrize("device", DEVICES)

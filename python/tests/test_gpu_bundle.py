@@ -29,7 +29,7 @@ def test_prepare_and_run_on_the_emulator(tmp_path):
     assert prepared.returncode == 0, prepared.stderr
     cases = json.loads((tmp_path / "cases.json").read_text())
     kinds = {case["name"].split("_")[0] for case in cases}
-    assert {"gemv", "int8", "variant"} <= kinds and len(cases) >= 20
+    assert {"example", "random", "gemv", "int8", "variant"} <= kinds and len(cases) >= 20
     # One shape of each kernel variant behind a hidden flag.
     assert {case["name"].split("_")[1] for case in cases
             if case["name"].startswith("variant_")} == {"fx", "i8mma", "i8codes"}
@@ -55,3 +55,18 @@ def test_prepare_and_run_on_the_emulator(tmp_path):
     broken = _run(tmp_path, "--emulate")
     assert broken.returncode == 1
     assert f"FAIL {case['name']}" in broken.stdout
+
+
+def test_compare_non_finite_values():
+    """The random programs' results hold NaNs and infinities: equal ones
+    and NaNs in the same places agree (a NaN expectation must not make the
+    tolerance NaN); a NaN or an infinity against a number does not."""
+    sys.path.insert(0, str(BUNDLE.parent))
+    from gpu_bundle import _compare
+    case = {"check": "allclose", "tolerance": 1e-3}
+    expected = np.array([1.0, np.nan, np.inf, -np.inf, 2.0])
+    assert _compare(expected + 1e-6, expected, case)[0]
+    for position, value in [(1, 0.0), (0, np.nan), (2, -np.inf), (4, np.inf), (4, 2.1)]:
+        got = expected.copy()
+        got[position] = value
+        assert not _compare(got, expected, case)[0], (position, value)

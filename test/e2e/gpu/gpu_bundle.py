@@ -12,7 +12,9 @@ CUDA driver but no MLIR, so the same checks come in two halves:
   `--with-emulator`, its `--emit=emulator` twin), its inputs and its
   expected outputs, computed independently of our code, into DIR: the
   examples and PROGRAMS (grouped convolutions) with random weights at
-  batch 1, 5 and 40 (expected: the PyTorch target on the same weights), the GEMV/GEMM shapes (float64 products of
+  batch 1, 5 and 40 (expected: the PyTorch target on the same weights),
+  RANDOM_PROGRAMS random programs (fuzz/random_programs.py --differential)
+  at batch 3 (the same expectation), the GEMV/GEMM shapes (float64 products of
   the trits), int8 activations (exact int64 products), the kernel
   VARIANTS of the hidden flags on their shapes (the same expectations) and
   the FX test models (the float64 ternarized model).
@@ -32,6 +34,7 @@ import argparse
 import json
 import os
 import pathlib
+import random
 import re
 import subprocess
 import sys
@@ -55,6 +58,8 @@ VARIANTS = {
     "i8codes": (["--gpu-int8-mma-codes"], "int8", [(1024, 70), (4160, 72), (8192, 400)],
                 [2, 16, 33]),
 }
+# Random programs (seed, count) checked like the examples at batch 3.
+RANDOM_SEED, RANDOM_PROGRAMS = 5, 30
 ARCHITECTURES = ["lenet5", "embedding_classifier", "resnet18", "mobilenet_v2",
                  "transformer_encoder_layer", "vit", "bert"]
 
@@ -65,8 +70,12 @@ def _compile(tritonc, program, weights, out, emulator, flags=()):
     `flags`."""
     kinds = [("ptx", [])] + ([("emulator", ["--emit=emulator"])] if emulator else [])
     for kind, emit in kinds:
-        subprocess.run([str(tritonc), str(program), "--target=ptx", "--gpu-chip=sm_90", *emit,
-                        *flags, "--weights", str(weights), "-o", str(out / kind)], check=True)
+        # Its remarks (params the functions do not read) only on a failure.
+        done = subprocess.run([str(tritonc), str(program), "--target=ptx", "--gpu-chip=sm_90",
+                               *emit, *flags, "--weights", str(weights), "-o", str(out / kind)],
+                              capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"gpu_bundle: tritonc failed on {program}:\n{done.stderr}")
 
 
 def random_weights(path, program, rng):
@@ -102,10 +111,10 @@ def prepare(args):
     cases = []
     rng = np.random.default_rng(0)
 
-    programs = [(f"example_{name}", ROOT / "examples" / f"{name}.tri") for name in EXAMPLES]
-    programs += [(f"program_{path.stem}", path) for path in PROGRAMS]
-    for folder_name, program in (programs[:2] if args.quick else programs):
-        folder = out / folder_name
+    def program_cases(folder, program, batches, tolerance):
+        """The cases <function>_b<batch> of every function of `program`
+        (compiled into `folder` with random weights) against the PyTorch
+        target on the same weights."""
         folder.mkdir(exist_ok=True)
         weights = folder / "weights.safetensors"
         random_weights(weights, program, rng)
@@ -116,14 +125,31 @@ def prepare(args):
         manifest = json.loads(next((folder / "ptx").glob("*.json")).read_text())
         for function in manifest["functions"]:
             module = namespace[function["layer"]]()
-            for batch in ([1, 40] if args.quick else [1, 5, 40]):
+            call = getattr(module, function["function"])
+            for batch in batches:
                 inputs = [rng.standard_normal(
                     [batch if isinstance(e[0], str) else e[0] for e in spec["shape"]]
                 ).astype(np.float32) for spec in function["arguments"] if spec["role"] == "input"]
                 with torch.no_grad():
-                    want = module(*[torch.from_numpy(x) for x in inputs]).numpy()
-                _save_case(cases, folder, f"{function['name']}_b{batch}", function["name"],
-                           inputs, want, "allclose", 1e-4)
+                    want = call(*[torch.from_numpy(x) for x in inputs]).numpy()
+                _save_case(cases, folder, f"{folder.name}_{function['name']}_b{batch}",
+                           function["name"], inputs, want, "allclose", tolerance)
+
+    programs = [(f"example_{name}", ROOT / "examples" / f"{name}.tri") for name in EXAMPLES]
+    programs += [(f"program_{path.stem}", path) for path in PROGRAMS]
+    for folder_name, program in (programs[:2] if args.quick else programs):
+        program_cases(out / folder_name, program, [1, 40] if args.quick else [1, 5, 40], 1e-4)
+    # Random programs (fuzz/random_programs.py --differential), with their
+    # NaNs and infinities.
+    sys.path.insert(0, str(ROOT / "fuzz"))
+    from random_programs import Generator
+    generator_rng = random.Random(RANDOM_SEED)
+    for i in range(RANDOM_PROGRAMS // 10 if args.quick else RANDOM_PROGRAMS):
+        folder = out / f"random_{i:02d}"
+        folder.mkdir(exist_ok=True)
+        (folder / "random.tri").write_text(
+            Generator(generator_rng, 0.0, differential=True).program())
+        program_cases(folder, folder / "random.tri", [3], 1e-3)
 
     def matmul_layer(kind, k, n, element, result, flags=()):
         """DIR/<kind>_KxN: `y = x @ w` with random exact trits bound,
@@ -196,12 +222,17 @@ def _compare(got, expected, case):
     if case["check"] == "exact":
         wrong = int(np.count_nonzero(got.astype(np.int64) != expected))
         return wrong == 0, f"{wrong} wrong"
-    difference = np.abs(got.astype(np.float64) - expected.astype(np.float64))
+    got, expected = got.astype(np.float64), expected.astype(np.float64)
+    # Equal values (infinities included) and NaNs in the same places agree.
+    same = (got == expected) | (np.isnan(got) & np.isnan(expected))
+    with np.errstate(invalid="ignore"):  # inf - inf where they agree
+        difference = np.where(same, 0.0, np.abs(got - expected))
     if case["check"] == "relative":
         error = float(difference.max() / max(np.abs(expected).max(), 1e-30))
         return error <= case["tolerance"], f"rel {error:.1e}"
     tolerance = case["tolerance"] * (1 + np.abs(expected))
-    return bool((difference <= tolerance).all()), f"max {float(difference.max()):.1e}"
+    close = np.isfinite(expected) & (difference <= tolerance)  # not inf against -inf
+    return bool((same | close).all()), f"max {float(difference.max()):.1e}"
 
 
 def run(args):
