@@ -697,6 +697,29 @@ def test_unbound_conv_filter(tmp_path, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_reload_after_recompiling(tmp_path, device):
+    """A directory compiled again (another program, the same name) and
+    loaded while the first load is still open runs the new kernels; loading
+    writes nothing into the directory (it may be read-only)."""
+    out = tmp_path / "layer.d"
+    emit = ["--emit=emulator"] if device == "emulator" else []
+    x = np.arange(8, dtype=np.float32).reshape(2, 4) - 3
+    loads = []
+    for body, want in (("relu(x)", np.maximum(x, 0)), ("x * 3 - 1", x * 3 - 1)):
+        program = tmp_path / "layer.tri"
+        program.write_text("layer L {\n    fn forward(x: Tensor[N, 4]) -> Tensor[N, 4] {\n"
+                           f"        return {body}\n    }}\n}}\n")
+        subprocess.run([str(TRITONC), str(program), "--target=ptx", *emit, "-o", str(out)],
+                       check=True)
+        written = sorted(out.iterdir())
+        loads.append(cuda.load(out))
+        np.testing.assert_array_equal(loads[-1].L_forward(x), want)
+        assert sorted(out.iterdir()) == written  # e.g. no linked emulator library
+    for loaded in loads:
+        loaded.close()
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_bad_inputs(tmp_path, device):
     program = ROOT / "examples" / "mlp.tri"
     weights = tmp_path / "w.safetensors"

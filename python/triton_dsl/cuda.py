@@ -24,6 +24,7 @@ import json
 import operator
 import os
 import pathlib
+import tempfile
 from typing import Optional
 
 import numpy as np
@@ -408,16 +409,20 @@ class Program:
         if library is None or not library.is_file():
             raise FileNotFoundError("libtriton_cuda.so not found (build runtime/cuda, which "
                                     "needs cuda.h, or set TRITON_CUDA_LIB)")
-        emulated = None
         if self.manifest.get("emulator"):
-            # --emit=emulator: the kernels compiled for this CPU.
+            # --emit=emulator: the kernels compiled for this CPU, linked into
+            # a library of a fresh path (dlopen would return a library of the
+            # same path already open, with the kernels of an earlier
+            # compile) and nothing written into the directory.
             from .cpu import _link
             obj = directory / self.manifest["emulator"]
             if not obj.is_file():
                 raise FileNotFoundError(f"{obj}: the emulator object of the manifest is missing")
-            emulated = _link(obj, str(directory), runtime=library)
-        self.runner = _Runner(library, device, emulated)
-        self.emulated = emulated is not None
+            with tempfile.TemporaryDirectory(prefix="triton_dsl_emulator_") as work:
+                self.runner = _Runner(library, device, _link(obj, work, runtime=library))
+        else:
+            self.runner = _Runner(library, device)
+        self.emulated = self.manifest.get("emulator") is not None
         self._kernels = {}
         self.constant_pointers = {}
         if self.ptx:
