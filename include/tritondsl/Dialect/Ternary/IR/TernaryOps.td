@@ -193,7 +193,10 @@ def Ternary_MatmulOp : Ternary_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     with a rank-0 `scale`, or `scale[n]` with a per-channel
     `scale : tensor<N x f32>`, and `b` is 0 without `bias` or the 1-D
     `bias : tensor<N x E>` (E the result element type). Since every weight is
-    -1, 0 or +1 the sum needs only additions and subtractions.
+    -1, 0 or +1 the sum needs only additions and subtractions. The result
+    is defined for finite inputs; a row of the input holding an infinity or
+    a NaN has unspecified results (a lowering may leave the zero weights
+    out, or compute `0 * inf = NaN`).
 
     The input is `f32` or `i8` with shape `[..., K]`; the result has shape
     `[..., N]`. Element types: `f32` input gives `f32`; `i8` input gives an
