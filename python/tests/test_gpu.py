@@ -582,6 +582,41 @@ def test_random_programs_match_pytorch(tmp_path, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_scalar_arguments(tmp_path, device):
+    """test/Target/PTX/Inputs/scalar_arguments.tri: f32 scalars reach the
+    kernels by value (one also as the ternary matmul's scale), an i32 one
+    as a size; the results match float64 / int64. A scalar of the wrong
+    kind, shape or range is refused, naming the argument."""
+    import torch
+    import triton_dsl
+    program = ROOT / "test" / "Target" / "PTX" / "Inputs" / "scalar_arguments.tri"
+    rng = np.random.default_rng(12)
+    trits = rng.integers(-1, 2, size=(64, 8)).astype(np.float32)
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {"Scaled.w": torch.from_numpy(trits)})
+    loaded = cuda.load(_ptx_dir(tmp_path, program, weights, device))
+    for batch, s, t in ((1, 0.5, -2.0), (3, -1.25, 0.75), (17, 3.0, 0.0)):
+        x = rng.standard_normal((batch, 64)).astype(np.float32)
+        want = np.maximum(x.astype(np.float64) @ trits * s, 0) - t * s
+        for scalar in (s, np.float32(s), np.array(s, np.float32), torch.tensor(s)):
+            np.testing.assert_allclose(loaded.Scaled_forward(x, scalar, t), want,
+                                       rtol=1e-5, atol=1e-5)
+    x = rng.integers(-1000, 1000, size=(5, 4)).astype(np.int32)
+    np.testing.assert_array_equal(loaded.Scaled_shifted(x, -7), x.astype(np.int64) - 7)
+    np.testing.assert_array_equal(loaded.Scaled_shifted(x, np.int32(2**31 - 1001)),
+                                  x.astype(np.int64) + 2**31 - 1001)
+    x = rng.standard_normal((2, 64)).astype(np.float32)
+    with pytest.raises(ValueError, match="argument 1 is a scalar float32, got shape"):
+        loaded.Scaled_forward(x, np.ones(2, np.float32), 1.0)
+    with pytest.raises(TypeError, match="argument 2 must be float32"):
+        loaded.Scaled_forward(x, 1.0, "1")
+    with pytest.raises(TypeError, match="argument 1 must be int32, got float64"):
+        loaded.Scaled_shifted(np.zeros((1, 4), np.int32), 2.5)
+    with pytest.raises(ValueError, match="argument 1 .* does not fit int32"):
+        loaded.Scaled_shifted(np.zeros((1, 4), np.int32), 2**40)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_negative_zero_argument(tmp_path, device):
     """1 / (x * -0.0) (test/Target/PTX/Inputs/negative_zero.tri): the -0.0
     kernel argument keeps its sign through the manifest, so the result is

@@ -168,6 +168,9 @@ class _Function:
             for index, value in zip(self.inputs, values):
                 spec = arguments[index]
                 dtype = _DTYPES[spec["dtype"]]
+                if spec["role"] == "scalar":
+                    self._bind_scalar(index, value, spec, dims)
+                    continue
                 if type(value).__module__.startswith("torch"):
                     torch_out = value.device
                     if value.is_cuda and (not value.is_contiguous() or value.data_ptr() % 16):
@@ -225,6 +228,24 @@ class _Function:
             for pointer in owned:
                 runner.lib.tri_cuda_free(runner.handle, pointer)
         return results[0] if len(results) == 1 else tuple(results)
+
+    def _bind_scalar(self, index, value, spec, dims):
+        """Checks scalar argument ``index`` (a Python or numpy number, or a
+        0-d array or tensor) and records its value as ``argI``."""
+        dtype = np.dtype(_DTYPES[spec["dtype"]])
+        if type(value).__module__.startswith("torch"):
+            value = value.detach().cpu().numpy()
+        array = np.asarray(value)
+        if array.ndim != 0:
+            raise ValueError(f"{self.name}: argument {index} is a scalar {dtype.name}, "
+                             f"got shape {array.shape}")
+        if not np.can_cast(array.dtype, dtype, casting="same_kind"):
+            raise TypeError(f"{self.name}: argument {index} must be {dtype.name}, "
+                            f"got {array.dtype}")
+        converted = array.astype(dtype)
+        if dtype.kind in "iu" and converted != array:
+            raise ValueError(f"{self.name}: argument {index} ({value}) does not fit {dtype.name}")
+        dims[f"arg{index}"] = converted.item()
 
     def _bind_dims(self, index, shape, spec, dims):
         """Checks the shape of argument ``index`` against the manifest and
@@ -316,7 +337,10 @@ class _Function:
                           ctypes.c_int64(offset)]
                 fields += [ctypes.c_int64(s) for s in sizes] + [ctypes.c_int64(s) for s in strides]
             elif kind in ("f32", "f64"):
-                # A number, or "inf", "-inf", "nan", "-0" (not JSON numbers).
+                # A number, or "inf", "-inf", "nan", "-0" (not JSON numbers),
+                # or a scalar argument of the call {"arg": I}.
+                if isinstance(value, dict):
+                    value = dims[f"arg{value['arg']}"]
                 fields = [(ctypes.c_float if kind == "f32" else ctypes.c_double)(float(value))]
             else:
                 ctype = {"i8": ctypes.c_int8, "i16": ctypes.c_int16, "i32": ctypes.c_int32,
@@ -338,7 +362,7 @@ class _Function:
 
     def launcher(self, *values):
         """For benchmarks: binds torch CUDA tensors (the inputs and unbound
-        params, in the manifest's order) once, allocates the outputs and
+        params, in the manifest's order; numbers for scalar arguments) once, allocates the outputs and
         temporaries as torch CUDA tensors, prepares every step, and returns
         ``(run, outputs)``. ``run()`` queues the steps (launches, device
         copies) on the default stream and returns without synchronizing and
@@ -352,6 +376,9 @@ class _Function:
         device = None
         for index, value in zip(self.inputs, values):
             spec = arguments[index]
+            if spec["role"] == "scalar":
+                self._bind_scalar(index, value, spec, dims)
+                continue
             if not isinstance(value, torch.Tensor) or not value.is_cuda:
                 raise TypeError(f"{self.name}: launcher() takes torch CUDA tensors "
                                 f"(argument {index})")

@@ -196,6 +196,8 @@ private:
   llvm::StringMap<int64_t> &constantIndex;
   DenseMap<Value, Expr> scalars;
   DenseMap<Value, double> floats;
+  /// The function's float scalar arguments (their numbers).
+  DenseMap<Value, int64_t> floatArguments;
   DenseMap<Value, View> views;
   /// The sizes of what is copied into each out-parameter.
   DenseMap<unsigned, SmallVector<Expr>> resultShapes;
@@ -285,6 +287,12 @@ LogicalResult ManifestBuilder::visitLaunch(gpu::LaunchFuncOp launch,
       unsigned width = type.isIndex() ? 64 : type.getIntOrFloatBitWidth();
       arguments.push_back(json::Object{
           {"i" + std::to_string(width == 1 ? 8 : width), std::move(*expr)}});
+    } else if ((type.isF32() || type.isF64()) &&
+               floatArguments.count(operand)) {
+      // A scalar argument of the call, by value.
+      arguments.push_back(json::Object{
+          {type.isF32() ? "f32" : "f64",
+           json::Object{{"arg", floatArguments[operand]}}}});
     } else if ((type.isF32() || type.isF64()) && floats.count(operand)) {
       // JSON has no infinities or NaNs: those are the strings "inf",
       // "-inf" and "nan" (a NaN initializes maxnumf reductions). A negative
@@ -625,19 +633,29 @@ FailureOr<json::Object> ManifestBuilder::describe(func::FuncOp func) {
     std::string dtype;
     SmallVector<Expr> shape;
     std::string param;
-    bool output = false;
+    bool output = false, scalar = false;
   };
   SmallVector<Argument> arguments;
   for (BlockArgument arg : body.getArguments()) {
     unsigned i = arg.getArgNumber();
     auto type = dyn_cast<MemRefType>(arg.getType());
     Argument &info = arguments.emplace_back();
-    if (type)
-      info.dtype = getDType(type.getElementType());
-    if (!type || info.dtype.empty() || !type.getLayout().isIdentity())
+    // A scalar (f32 s, i32 n, ...) is passed by value: an integer is the
+    // size "argI", a float a kernel argument {"f32": {"arg": I}}.
+    info.scalar = arg.getType().isIntOrFloat();
+    info.dtype = getDType(type ? type.getElementType() : arg.getType());
+    if (info.dtype.empty() || (!type && !info.scalar) ||
+        (type && !type.getLayout().isIdentity()))
       return func.emitError("--target=ptx: argument ")
              << i << " of type " << arg.getType()
              << " cannot be passed by the runner";
+    if (info.scalar) {
+      if (isa<IntegerType>(arg.getType()))
+        scalars[arg] = Expr{("arg" + Twine(i)).str()};
+      else
+        floatArguments[arg] = i;
+      continue;
+    }
     View v;
     for (auto [dim, size] : llvm::enumerate(type.getShape()))
       v.sizes.push_back(ShapedType::isDynamic(size)
@@ -678,6 +696,7 @@ FailureOr<json::Object> ManifestBuilder::describe(func::FuncOp func) {
     json::Object object{{"dtype", info.dtype},
                         {"shape", std::move(shape)},
                         {"role", info.output          ? "output"
+                                 : info.scalar        ? "scalar"
                                  : info.param.empty() ? "input"
                                                       : "param"}};
     if (!info.param.empty())

@@ -14,7 +14,8 @@ CUDA driver but no MLIR, so the same checks come in two halves:
   examples and PROGRAMS (grouped convolutions) with random weights at
   batch 1, 5 and 40 (expected: the PyTorch target on the same weights),
   RANDOM_PROGRAMS random programs (fuzz/random_programs.py --differential)
-  at batch 3 (the same expectation), the GEMV/GEMM shapes (float64 products of
+  at batch 3 (the same expectation), scalar arguments (float64, int64),
+  the GEMV/GEMM shapes (float64 products of
   the trits), int8 activations (exact int64 products), the kernel
   VARIANTS of the hidden flags on their shapes (the same expectations) and
   the FX test models (the float64 ternarized model).
@@ -190,6 +191,23 @@ def prepare(args):
     for variant, (flags, activations, shapes, batches) in VARIANTS.items():
         matmul_cases(f"variant_{variant}", shapes[:1] if args.quick else shapes, batches,
                      int8=activations == "int8", flags=flags)
+
+    # Scalar arguments (f32 by value, i32 as a size) against float64 / int64.
+    folder = out / "scalars"
+    folder.mkdir(exist_ok=True)
+    trits = rng.integers(-1, 2, size=(64, 8)).astype(np.float32)
+    triton_dsl.save_weights(folder / "w.safetensors", {"Scaled.w": torch.from_numpy(trits)})
+    _compile(tritonc, ROOT / "test" / "Target" / "PTX" / "Inputs" / "scalar_arguments.tri",
+             folder / "w.safetensors", folder, args.with_emulator)
+    s, t = np.array(-1.25, np.float32), np.array(0.75, np.float32)
+    for batch in (1, 17):
+        x = rng.standard_normal((batch, 64)).astype(np.float32)
+        want = np.maximum(x.astype(np.float64) @ trits * s, 0) - t.astype(np.float64) * s
+        _save_case(cases, folder, f"scalars_b{batch}", "Scaled_forward", [x, s, t], want,
+                   "allclose", 1e-5)
+    x = rng.integers(-1000, 1000, size=(5, 4)).astype(np.int32)
+    _save_case(cases, folder, "scalars_i32", "Scaled_shifted", [x, np.array(-7, np.int32)],
+               x.astype(np.int64) - 7, "exact", 0)
 
     if not args.quick:
         from fx_architectures import architecture
