@@ -583,8 +583,8 @@ def test_random_programs_match_pytorch(tmp_path, device):
 
 @pytest.mark.parametrize("device", DEVICES)
 def test_scalar_arguments(tmp_path, device):
-    """test/Target/PTX/Inputs/scalar_arguments.tri: f32 scalars reach the
-    kernels by value (one also as the ternary matmul's scale), an i32 one
+    """test/Target/PTX/Inputs/scalar_arguments.tri: f32 and f16 scalars
+    reach the kernels by value (one also as the matmul's scale), an i32 one
     as a size; the results match float64 / int64. A scalar of the wrong
     kind, shape or range is refused, naming the argument."""
     import torch
@@ -605,6 +605,8 @@ def test_scalar_arguments(tmp_path, device):
     np.testing.assert_array_equal(loaded.Scaled_shifted(x, -7), x.astype(np.int64) - 7)
     np.testing.assert_array_equal(loaded.Scaled_shifted(x, np.int32(2**31 - 1001)),
                                   x.astype(np.int64) + 2**31 - 1001)
+    x = rng.standard_normal((3, 4)).astype(np.float16)
+    np.testing.assert_array_equal(loaded.Scaled_half(x, 1.5), x * np.float16(1.5))
     x = rng.standard_normal((2, 64)).astype(np.float32)
     with pytest.raises(ValueError, match="argument 1 is a scalar float32, got shape"):
         loaded.Scaled_forward(x, np.ones(2, np.float32), 1.0)

@@ -336,12 +336,15 @@ class _Function:
                 fields = [ctypes.c_uint64(pointer), ctypes.c_uint64(pointer),
                           ctypes.c_int64(offset)]
                 fields += [ctypes.c_int64(s) for s in sizes] + [ctypes.c_int64(s) for s in strides]
-            elif kind in ("f32", "f64"):
+            elif kind in ("f16", "f32", "f64"):
                 # A number, or "inf", "-inf", "nan", "-0" (not JSON numbers),
                 # or a scalar argument of the call {"arg": I}.
                 if isinstance(value, dict):
                     value = dims[f"arg{value['arg']}"]
-                fields = [(ctypes.c_float if kind == "f32" else ctypes.c_double)(float(value))]
+                if kind == "f16":  # its bits, as the driver takes a 2-byte parameter
+                    fields = [ctypes.c_uint16(int(np.float16(float(value)).view(np.uint16)))]
+                else:
+                    fields = [(ctypes.c_float if kind == "f32" else ctypes.c_double)(float(value))]
             else:
                 ctype = {"i8": ctypes.c_int8, "i16": ctypes.c_int16, "i32": ctypes.c_int32,
                          "i64": ctypes.c_int64}[kind]

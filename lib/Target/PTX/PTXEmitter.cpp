@@ -287,13 +287,13 @@ LogicalResult ManifestBuilder::visitLaunch(gpu::LaunchFuncOp launch,
       unsigned width = type.isIndex() ? 64 : type.getIntOrFloatBitWidth();
       arguments.push_back(json::Object{
           {"i" + std::to_string(width == 1 ? 8 : width), std::move(*expr)}});
-    } else if ((type.isF32() || type.isF64()) &&
+    } else if (isa<Float16Type, Float32Type, Float64Type>(type) &&
                floatArguments.count(operand)) {
       // A scalar argument of the call, by value.
       arguments.push_back(json::Object{
-          {type.isF32() ? "f32" : "f64",
-           json::Object{{"arg", floatArguments[operand]}}}});
-    } else if ((type.isF32() || type.isF64()) && floats.count(operand)) {
+          {getDType(type), json::Object{{"arg", floatArguments[operand]}}}});
+    } else if (isa<Float16Type, Float32Type, Float64Type>(type) &&
+               floats.count(operand)) {
       // JSON has no infinities or NaNs: those are the strings "inf",
       // "-inf" and "nan" (a NaN initializes maxnumf reductions). A negative
       // zero is the string "-0": the number -0 would be read back as the
@@ -306,8 +306,7 @@ LogicalResult ManifestBuilder::visitLaunch(gpu::LaunchFuncOp launch,
         value = number > 0 ? "inf" : "-inf";
       else if (number == 0 && std::signbit(number))
         value = "-0";
-      arguments.push_back(
-          json::Object{{type.isF32() ? "f32" : "f64", std::move(value)}});
+      arguments.push_back(json::Object{{getDType(type), std::move(value)}});
     } else {
       return launch.emitError("--target=ptx: a kernel argument of type ")
              << type << " is not supported by the launch manifest";
