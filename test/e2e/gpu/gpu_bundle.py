@@ -39,6 +39,7 @@ import random
 import re
 import subprocess
 import sys
+import time
 
 import numpy as np
 
@@ -140,18 +141,6 @@ def prepare(args):
     programs += [(f"program_{path.stem}", path) for path in PROGRAMS]
     for folder_name, program in (programs[:2] if args.quick else programs):
         program_cases(out / folder_name, program, [1, 40] if args.quick else [1, 5, 40], 1e-4)
-    # Random programs (fuzz/random_programs.py --differential), with their
-    # NaNs and infinities.
-    sys.path.insert(0, str(ROOT / "fuzz"))
-    from random_programs import Generator
-    generator_rng = random.Random(RANDOM_SEED)
-    for i in range(RANDOM_PROGRAMS // 10 if args.quick else RANDOM_PROGRAMS):
-        folder = out / f"random_{i:02d}"
-        folder.mkdir(exist_ok=True)
-        (folder / "random.tri").write_text(
-            Generator(generator_rng, 0.0, differential=True).program())
-        program_cases(folder, folder / "random.tri", [3], 1e-3)
-
     def matmul_layer(kind, k, n, element, result, flags=()):
         """DIR/<kind>_KxN: `y = x @ w` with random exact trits bound,
         compiled with tritonc's `flags`."""
@@ -226,6 +215,19 @@ def prepare(args):
             _save_case(cases, folder, f"fx_{name}", f"{program.layer_name}_forward",
                        [x.numpy()], want, "relative", 1e-5)
 
+    # Random programs (fuzz/random_programs.py --differential), with their
+    # NaNs and infinities; last, so that a run cut short by its time limit
+    # has checked the kernels and variants first.
+    sys.path.insert(0, str(ROOT / "fuzz"))
+    from random_programs import Generator
+    generator_rng = random.Random(RANDOM_SEED)
+    for i in range(RANDOM_PROGRAMS // 10 if args.quick else RANDOM_PROGRAMS):
+        folder = out / f"random_{i:02d}"
+        folder.mkdir(exist_ok=True)
+        (folder / "random.tri").write_text(
+            Generator(generator_rng, 0.0, differential=True).program())
+        program_cases(folder, folder / "random.tri", [3], 1e-3)
+
     for stale in out.glob("*/*.safetensors"):
         stale.unlink()  # bound into each directory's weights file
     (out / "cases.json").write_text(json.dumps(cases, indent=1))
@@ -266,6 +268,7 @@ def run(args):
             return 0
         print(f"# {reason}")
     programs, results, failed = {}, [], 0
+    start = time.monotonic()
     for case in cases:
         path = directory / case["directory"] / kind
         try:
@@ -282,7 +285,8 @@ def run(args):
         print(f"{'PASS' if passed else 'FAIL'} {case['name']}: {detail}", flush=True)
     for program in programs.values():
         program.close()
-    print(f"gpu_bundle ({kind}): {len(cases) - failed} passed, {failed} failed")
+    print(f"gpu_bundle ({kind}): {len(cases) - failed} passed, {failed} failed "
+          f"in {time.monotonic() - start:.0f} s")
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(results, indent=1))
     return 1 if failed else 0
