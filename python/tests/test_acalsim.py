@@ -203,3 +203,40 @@ def test_backend_modes(tmp_path, capsys):
         triton_dsl.backend(mode="simulate")
     with pytest.raises(ValueError, match="offload must be"):
         triton_dsl.backend(target="acalsim", offload="gpu")
+
+
+def test_flatten_result_and_runtime_ternarize_run_in_qemu(tmp_path):
+    """Two programs --target=acalsim once could not compile (found by the
+    random programs of fuzz/random_programs.py; test/Target/ACALSim/
+    views-and-scalars.test): a flatten as the function's result (a copy out
+    of a reshaped view) and a runtime ternarize (its absmean scale a rank-0
+    buffer). In qemu they match float64 and the PyTorch target."""
+    import os
+    import pathlib
+    import subprocess
+    root = pathlib.Path(__file__).resolve().parents[2]
+    tritonc = pathlib.Path(os.environ.get("TRITON_BUILD_DIR", root / "build")) / "bin" / "tritonc"
+    inputs = root / "test" / "Target" / "ACALSim" / "Inputs"
+    rng = np.random.default_rng(3)
+
+    trits = rng.integers(-1, 2, size=(2, 1, 3, 3)).astype(np.float32)
+    triton_dsl.save_weights(tmp_path / "c.safetensors", {"C.cw": torch.from_numpy(trits)})
+    subprocess.run([str(tritonc), str(inputs / "flatten_conv.tri"), "--target=acalsim",
+                    "--weights", str(tmp_path / "c.safetensors"), "-o", str(tmp_path / "flatten")],
+                   check=True)
+    x = rng.standard_normal((1, 1, 6, 6)).astype(np.float32)
+    want = F.relu(F.conv2d(torch.from_numpy(x).double(), torch.from_numpy(trits).double(),
+                           padding=1)).flatten(1)
+    assert_close(acalsim.simulate(tmp_path / "flatten", [x]).outputs[0], want, 1e-5)
+
+    q = rng.standard_normal((4, 4)).astype(np.float32)
+    weights = tmp_path / "r.safetensors"
+    triton_dsl.save_weights(weights, {"R.q": torch.from_numpy(q)})
+    program = inputs / "runtime_ternarize.tri"
+    subprocess.run([str(tritonc), str(program), "--target=acalsim", "--weights", str(weights),
+                    "-o", str(tmp_path / "ternarize")], check=True)
+    x = rng.standard_normal((1, 4)).astype(np.float32)
+    namespace = {}
+    exec(triton_dsl.compile(program, target="pytorch", weights=weights), namespace)
+    want = namespace["R"]()(torch.from_numpy(x)).detach().double()
+    assert_close(acalsim.simulate(tmp_path / "ternarize", [x]).outputs[0], want, 1e-5)

@@ -103,7 +103,17 @@ def MemRefCopyToLinalg
     `convert-linalg-to-loops`, replaces exactly those copies by
     `linalg.copy`, which lowers to loops; contiguous copies are left for
     `llvm.memcpy`.
+
+    With `reshaped-views` (the ACALSim target), a copy from or into a
+    `memref.collapse_shape` or `memref.expand_shape` view (e.g. the DSL's
+    `flatten` as a function's result) becomes a `linalg.copy` too: the
+    EmitC lowering has no reshaped views, and as loops
+    `fold-memref-alias-ops` folds the view into their loads and stores.
   }];
+  let options = [
+    Option<"reshapedViews", "reshaped-views", "bool", /*default=*/"false",
+           "Also turn copies from or into reshaped views into linalg.copy">,
+  ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::memref::MemRefDialect"];
 }

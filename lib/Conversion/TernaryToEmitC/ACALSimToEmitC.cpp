@@ -15,6 +15,7 @@
 #include "mlir/Conversion/MemRefToEmitC/MemRefToEmitC.h"
 #include "mlir/Conversion/SCFToEmitC/SCFToEmitC.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/EmitC/Transforms/TypeConversions.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -232,9 +233,17 @@ struct ConvertACALSimToEmitCPass
       do
         name = ("acalsim_buffer_" + Twine(counter++)).str();
       while (symbols.lookup(name));
+      // Upstream's memref.global lowering reads the initial value of a
+      // rank-0 global (a scalar C variable) as an elements attribute: a
+      // zero, not "uninitialized", which only arrays may be.
+      Attribute initial = b.getUnitAttr();
+      if (type.getRank() == 0)
+        initial = DenseElementsAttr::get(
+            RankedTensorType::get({}, type.getElementType()),
+            b.getZeroAttr(type.getElementType()));
       auto global = memref::GlobalOp::create(
-          b, alloc.getLoc(), name, b.getStringAttr("private"), type,
-          b.getUnitAttr(), /*constant=*/false, /*alignment=*/IntegerAttr());
+          b, alloc.getLoc(), name, b.getStringAttr("private"), type, initial,
+          /*constant=*/false, /*alignment=*/IntegerAttr());
       symbols.insert(global);
       OpBuilder ab(alloc);
       alloc.replaceAllUsesWith(
@@ -368,6 +377,9 @@ struct ConvertACALSimToEmitCPass
     patterns.add<KernelCallLowering, KernelDeclarationErasure,
                  RankZeroLoadLowering, RankZeroStoreLowering>(typeConverter,
                                                               context);
+    // The delinearized indices of reshapes folded into loads and stores
+    // (lower-affine's floordivsi, ceildivsi): divisions and selects.
+    arith::populateCeilFloorDivExpandOpsPatterns(patterns);
     populateArithToEmitCPatterns(typeConverter, patterns);
     populateFuncToEmitCPatterns(typeConverter, patterns);
     populateMemRefToEmitCConversionPatterns(patterns, typeConverter);

@@ -126,7 +126,10 @@ void tritondsl::buildACALSimPipeline(OpPassManager &pm, StringRef offload,
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  pm.addPass(createMemRefCopyToLinalg());
+  // The EmitC lowering has no reshaped views: a copy out of one (a
+  // flatten as a function's result) becomes loops that read the source.
+  pm.addPass(createMemRefCopyToLinalg(
+      MemRefCopyToLinalgOptions{/*reshapedViews=*/true}));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // EmitC arrays have no views: subviews (tensor.pad of conv2d) and
   // reshapes fold into the indices of the loads and stores that use them.

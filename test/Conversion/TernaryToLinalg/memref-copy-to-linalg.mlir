@@ -4,6 +4,10 @@
 // call of memrefCopy (defined only in MLIR's C runner utilities); copies
 // between contiguous memrefs stay memref.copy (lowered to llvm.memcpy).
 // RUN: triton-opt %s -triton-memref-copy-to-linalg | FileCheck %s
+// With reshaped-views (the ACALSim target, whose EmitC lowering has no
+// reshaped views), a contiguous copy out of or into a collapse_shape or
+// expand_shape view becomes linalg.copy too; other contiguous copies stay.
+// RUN: triton-opt %s -triton-memref-copy-to-linalg=reshaped-views=true | FileCheck %s --check-prefix=VIEWS
 // The whole CPU pipeline on a padded conv2d written by tritonc leaves no
 // memrefCopy call (regression: examples/conv_block.tri did not load with
 // "undefined symbol: memrefCopy").
@@ -47,5 +51,31 @@ func.func @contiguous(%a: memref<?x8xf32>, %b: memref<?x8xf32>,
                       %d: memref<4x8xf32>) {
   memref.copy %a, %b : memref<?x8xf32> to memref<?x8xf32>
   memref.copy %c, %d : memref<4x8xf32, strided<[8, 1], offset: 16>> to memref<4x8xf32>
+  return
+}
+
+// A flatten returned by a function: without reshaped-views, memref.copy.
+// (With reshaped-views, @contiguous above is still left alone.)
+// VIEWS-LABEL: func.func @contiguous
+// VIEWS-NEXT: memref.copy
+// VIEWS-NEXT: memref.copy
+// CHECK-LABEL: func.func @out_of_collapsed
+// CHECK: memref.copy
+// VIEWS-LABEL: func.func @out_of_collapsed
+// VIEWS: %[[VIEW:.*]] = memref.collapse_shape
+// VIEWS-NEXT: linalg.copy ins(%[[VIEW]] : memref<1x72xf32>) outs(%{{.*}} : memref<1x72xf32>)
+// VIEWS-NOT: memref.copy
+// VIEWS-LABEL: func.func @into_expanded
+// VIEWS: %[[VIEW:.*]] = memref.expand_shape
+// VIEWS-NEXT: linalg.copy ins(%{{.*}} : memref<2x6xf32>) outs(%[[VIEW]] : memref<2x6xf32>)
+func.func @out_of_collapsed(%src: memref<1x2x6x6xf32>, %dst: memref<1x72xf32>) {
+  %view = memref.collapse_shape %src [[0], [1, 2, 3]] : memref<1x2x6x6xf32> into memref<1x72xf32>
+  memref.copy %view, %dst : memref<1x72xf32> to memref<1x72xf32>
+  return
+}
+
+func.func @into_expanded(%src: memref<2x6xf32>, %dst: memref<12xf32>) {
+  %view = memref.expand_shape %dst [[0, 1]] output_shape [2, 6] : memref<12xf32> into memref<2x6xf32>
+  memref.copy %src, %view : memref<2x6xf32> to memref<2x6xf32>
   return
 }
