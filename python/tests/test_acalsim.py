@@ -205,12 +205,13 @@ def test_backend_modes(tmp_path, capsys):
         triton_dsl.backend(target="acalsim", offload="gpu")
 
 
-def test_flatten_result_and_runtime_ternarize_run_in_qemu(tmp_path):
-    """Two programs --target=acalsim once could not compile (found by the
-    random programs of fuzz/random_programs.py; test/Target/ACALSim/
+def test_programs_the_random_programs_broke_run_in_qemu(tmp_path):
+    """Programs --target=acalsim once could not compile (found by the random
+    programs of fuzz/random_programs.py; test/Target/ACALSim/
     views-and-scalars.test): a flatten as the function's result (a copy out
-    of a reshaped view) and a runtime ternarize (its absmean scale a rank-0
-    buffer). In qemu they match float64 and the PyTorch target."""
+    of a reshaped view), a runtime ternarize (its absmean scale a rank-0
+    buffer) and a reshape to a shape computed from N before a softmax. In
+    qemu they match float64 or the PyTorch target."""
     import os
     import pathlib
     import subprocess
@@ -240,3 +241,15 @@ def test_flatten_result_and_runtime_ternarize_run_in_qemu(tmp_path):
     exec(triton_dsl.compile(program, target="pytorch", weights=weights), namespace)
     want = namespace["R"]()(torch.from_numpy(x)).detach().double()
     assert_close(acalsim.simulate(tmp_path / "ternarize", [x]).outputs[0], want, 1e-5)
+
+    b = rng.standard_normal(4).astype(np.float32)
+    weights = tmp_path / "s.safetensors"
+    triton_dsl.save_weights(weights, {"S.b": torch.from_numpy(b)})
+    program = inputs / "reshape_softmax.tri"
+    subprocess.run([str(tritonc), str(program), "--target=acalsim", "--weights", str(weights),
+                    "-o", str(tmp_path / "softmax")], check=True)
+    x = rng.standard_normal((1, 4)).astype(np.float32)
+    namespace = {}
+    exec(triton_dsl.compile(program, target="pytorch", weights=weights), namespace)
+    want = namespace["S"]()(torch.from_numpy(x)).detach().double()
+    assert_close(acalsim.simulate(tmp_path / "softmax", [x]).outputs[0], want, 1e-5)

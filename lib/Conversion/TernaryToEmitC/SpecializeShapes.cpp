@@ -5,7 +5,8 @@
 // arguments of public functions get static types, casts keep the body
 // valid, canonicalization propagates the static shapes (linalg ops fold
 // tensor.cast operands; ternary.matmul is rebuilt on its cast's source
-// here), and results take the static type of what is returned. Static
+// here), and results take the static type of what is returned. A
+// tensor.reshape to a constant shape gets its static type; static
 // tensor.reshapes become collapse/expand_shape, which fold into loads and
 // stores once bufferized.
 //
@@ -14,6 +15,7 @@
 #include "tritondsl/Dialect/Ternary/IR/TernaryOps.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -53,6 +55,36 @@ struct MatmulCastFolding : OpRewritePattern<ternary::MatmulOp> {
   }
 };
 
+/// tensor.reshape to a constant shape with a dynamic result type (a size
+/// computed from `N` before N was fixed) -> the static result type, cast
+/// back: the casts fold into the users, and the reshape becomes static.
+struct ReshapeConstantShape : OpRewritePattern<tensor::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto result = dyn_cast<RankedTensorType>(op.getResult().getType());
+    DenseIntElementsAttr shape;
+    if (!result || result.hasStaticShape() ||
+        !matchPattern(op.getShape(), m_Constant(&shape)))
+      return failure();
+    SmallVector<int64_t> sizes;
+    for (const APInt &size : shape.getValues<APInt>())
+      sizes.push_back(size.getSExtValue());
+    if (static_cast<int64_t>(sizes.size()) != result.getRank())
+      return failure();
+    for (auto [i, size] : llvm::enumerate(sizes))
+      if (size < 0 ||
+          (!result.isDynamicDim(i) && result.getDimSize(i) != size))
+        return failure();
+    auto staticType = RankedTensorType::get(sizes, result.getElementType(),
+                                            result.getEncoding());
+    auto reshape = tensor::ReshapeOp::create(rewriter, op.getLoc(), staticType,
+                                             op.getSource(), op.getShape());
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, result, reshape);
+    return success();
+  }
+};
+
 /// tensor.reshape between static shapes -> collapse to 1-D, expand to the
 /// result: views that fold into loads and stores after bufferization
 /// (memref.reshape does not, and EmitC has no views).
@@ -60,7 +92,12 @@ struct StaticReshapeToCollapseExpand : OpRewritePattern<tensor::ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tensor::ReshapeOp op,
                                 PatternRewriter &rewriter) const override {
-    auto source = op.getSource().getType();
+    // A source cast from a static type (an argument's) is read as it was.
+    Value value = op.getSource();
+    if (auto cast = value.getDefiningOp<tensor::CastOp>())
+      if (cast.getSource().getType().hasStaticShape())
+        value = cast.getSource();
+    auto source = cast<RankedTensorType>(value.getType());
     auto result = op.getResult().getType();
     if (!source.hasStaticShape() || !result.hasStaticShape())
       return failure();
@@ -73,7 +110,6 @@ struct StaticReshapeToCollapseExpand : OpRewritePattern<tensor::ReshapeOp> {
         indices.push_back(i);
       return SmallVector<ReassociationIndices>{indices};
     };
-    Value value = op.getSource();
     if (source.getRank() != 1)
       value = tensor::CollapseShapeOp::create(rewriter, loc, flat, value,
                                               all(source.getRank()));
@@ -132,7 +168,8 @@ struct TernarySpecializeShapesPass
       dialect->getCanonicalizationPatterns(patterns);
     for (RegisteredOperationName op : context->getRegisteredOperations())
       op.getCanonicalizationPatterns(patterns, context);
-    patterns.add<MatmulCastFolding, StaticReshapeToCollapseExpand>(context);
+    patterns.add<MatmulCastFolding, ReshapeConstantShape,
+                 StaticReshapeToCollapseExpand>(context);
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
 

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "tritondsl/Conversion/Passes.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace tritondsl {
@@ -29,6 +31,18 @@ struct DecomposeLinalgAggregatesPass
     IRRewriter rewriter(&getContext());
     for (linalg::AggregatedOpInterface op : aggregates) {
       rewriter.setInsertionPoint(op);
+      // Upstream's decomposition of linalg.softmax types its generics by the
+      // input and writes them into the output: an input of another
+      // (compatible) type, e.g. tensor<?x4xf32> into the tensor<1x4xf32>
+      // of ternary-specialize-shapes, made invalid IR. Cast it first.
+      if (auto softmax = dyn_cast<linalg::SoftmaxOp>(op.getOperation())) {
+        Value input = softmax.getInput();
+        Type output = softmax.getOutput().getType();
+        if (input.getType() != output &&
+            tensor::CastOp::areCastCompatible(input.getType(), output))
+          softmax.getInputMutable().assign(
+              tensor::CastOp::create(rewriter, op.getLoc(), output, input));
+      }
       FailureOr<SmallVector<Value>> results = op.decomposeOperation(rewriter);
       if (failed(results)) {
         op->emitError("cannot decompose this aggregated linalg op");
