@@ -220,36 +220,30 @@ def test_programs_the_random_programs_broke_run_in_qemu(tmp_path):
     inputs = root / "test" / "Target" / "ACALSim" / "Inputs"
     rng = np.random.default_rng(3)
 
+    def compile_and_run(name, weights, x):
+        """`name`.tri compiled with `weights` (a dict) and run in qemu on x."""
+        triton_dsl.save_weights(tmp_path / f"{name}.safetensors",
+                                {k: torch.from_numpy(v) for k, v in weights.items()})
+        subprocess.run([str(tritonc), str(inputs / f"{name}.tri"), "--target=acalsim",
+                        "--weights", str(tmp_path / f"{name}.safetensors"),
+                        "-o", str(tmp_path / name)], check=True)
+        return acalsim.simulate(tmp_path / name, [x]).outputs[0]
+
+    def pytorch_target(name, layer, x):
+        namespace = {}
+        exec(triton_dsl.compile(inputs / f"{name}.tri", target="pytorch",
+                                weights=tmp_path / f"{name}.safetensors"), namespace)
+        return namespace[layer]()(torch.from_numpy(x)).detach().double()
+
     trits = rng.integers(-1, 2, size=(2, 1, 3, 3)).astype(np.float32)
-    triton_dsl.save_weights(tmp_path / "c.safetensors", {"C.cw": torch.from_numpy(trits)})
-    subprocess.run([str(tritonc), str(inputs / "flatten_conv.tri"), "--target=acalsim",
-                    "--weights", str(tmp_path / "c.safetensors"), "-o", str(tmp_path / "flatten")],
-                   check=True)
     x = rng.standard_normal((1, 1, 6, 6)).astype(np.float32)
     want = F.relu(F.conv2d(torch.from_numpy(x).double(), torch.from_numpy(trits).double(),
                            padding=1)).flatten(1)
-    assert_close(acalsim.simulate(tmp_path / "flatten", [x]).outputs[0], want, 1e-5)
+    assert_close(compile_and_run("flatten_conv", {"C.cw": trits}, x), want, 1e-5)
 
-    q = rng.standard_normal((4, 4)).astype(np.float32)
-    weights = tmp_path / "r.safetensors"
-    triton_dsl.save_weights(weights, {"R.q": torch.from_numpy(q)})
-    program = inputs / "runtime_ternarize.tri"
-    subprocess.run([str(tritonc), str(program), "--target=acalsim", "--weights", str(weights),
-                    "-o", str(tmp_path / "ternarize")], check=True)
-    x = rng.standard_normal((1, 4)).astype(np.float32)
-    namespace = {}
-    exec(triton_dsl.compile(program, target="pytorch", weights=weights), namespace)
-    want = namespace["R"]()(torch.from_numpy(x)).detach().double()
-    assert_close(acalsim.simulate(tmp_path / "ternarize", [x]).outputs[0], want, 1e-5)
-
-    b = rng.standard_normal(4).astype(np.float32)
-    weights = tmp_path / "s.safetensors"
-    triton_dsl.save_weights(weights, {"S.b": torch.from_numpy(b)})
-    program = inputs / "reshape_softmax.tri"
-    subprocess.run([str(tritonc), str(program), "--target=acalsim", "--weights", str(weights),
-                    "-o", str(tmp_path / "softmax")], check=True)
-    x = rng.standard_normal((1, 4)).astype(np.float32)
-    namespace = {}
-    exec(triton_dsl.compile(program, target="pytorch", weights=weights), namespace)
-    want = namespace["S"]()(torch.from_numpy(x)).detach().double()
-    assert_close(acalsim.simulate(tmp_path / "softmax", [x]).outputs[0], want, 1e-5)
+    for name, layer, weights in (
+            ("runtime_ternarize", "R", {"R.q": rng.standard_normal((4, 4)).astype(np.float32)}),
+            ("reshape_softmax", "S", {"S.b": rng.standard_normal(4).astype(np.float32)})):
+        x = rng.standard_normal((1, 4)).astype(np.float32)
+        got = compile_and_run(name, weights, x)
+        assert_close(got, pytorch_target(name, layer, x), 1e-5)
