@@ -14,7 +14,7 @@ the program invalid in a random place (exercising the diagnostics).
 With `--differential` the programs are for running on two targets and
 comparing (python/tests/test_gpu.py: the PTX target against the PyTorch
 one): no function takes a scalar argument (S is the constant `s`, as the
-PTX and PyTorch targets pass tensors only), no scalar variable is
+PyTorch target passes tensors only), no scalar variable is
 reassigned (a literal of the other kind would be a type error), and
 `forward` returns the sum of every batch variable, so that no computation
 is dead.

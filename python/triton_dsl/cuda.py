@@ -365,8 +365,9 @@ class _Function:
 
     def launcher(self, *values):
         """For benchmarks: binds torch CUDA tensors (the inputs and unbound
-        params, in the manifest's order; numbers for scalar arguments) once, allocates the outputs and
-        temporaries as torch CUDA tensors, prepares every step, and returns
+        params, in the manifest's order; numbers for scalar arguments) once,
+        allocates the outputs and temporaries as torch CUDA tensors,
+        prepares every step, and returns
         ``(run, outputs)``. ``run()`` queues the steps (launches, device
         copies) on the default stream and returns without synchronizing and
         without copying anything to the host, so that a caller can time it
@@ -439,7 +440,8 @@ class Program:
         if library is None or not library.is_file():
             raise FileNotFoundError("libtriton_cuda.so not found (build runtime/cuda, which "
                                     "needs cuda.h, or set TRITON_CUDA_LIB)")
-        if self.manifest.get("emulator"):
+        self.emulated = bool(self.manifest.get("emulator"))
+        if self.emulated:
             # --emit=emulator: the kernels compiled for this CPU, linked into
             # a library of a fresh path (dlopen would return a library of the
             # same path already open, with the kernels of an earlier
@@ -452,7 +454,6 @@ class Program:
                 self.runner = _Runner(library, device, _link(obj, work, runtime=library))
         else:
             self.runner = _Runner(library, device)
-        self.emulated = self.manifest.get("emulator") is not None
         self._kernels = {}
         self.constant_pointers = {}
         if self.ptx:

@@ -275,6 +275,7 @@ LogicalResult ManifestBuilder::visitLaunch(gpu::LaunchFuncOp launch,
   json::Array arguments;
   for (Value operand : launch.getKernelOperands()) {
     Type type = operand.getType();
+    bool isFloat = isa<Float16Type, Float32Type, Float64Type>(type);
     if (isa<MemRefType>(type)) {
       FailureOr<View> v = view(launch, operand);
       if (failed(v))
@@ -287,13 +288,11 @@ LogicalResult ManifestBuilder::visitLaunch(gpu::LaunchFuncOp launch,
       unsigned width = type.isIndex() ? 64 : type.getIntOrFloatBitWidth();
       arguments.push_back(json::Object{
           {"i" + std::to_string(width == 1 ? 8 : width), std::move(*expr)}});
-    } else if (isa<Float16Type, Float32Type, Float64Type>(type) &&
-               floatArguments.count(operand)) {
+    } else if (isFloat && floatArguments.count(operand)) {
       // A scalar argument of the call, by value.
       arguments.push_back(json::Object{
           {getDType(type), json::Object{{"arg", floatArguments[operand]}}}});
-    } else if (isa<Float16Type, Float32Type, Float64Type>(type) &&
-               floats.count(operand)) {
+    } else if (isFloat && floats.count(operand)) {
       // JSON has no infinities or NaNs: those are the strings "inf",
       // "-inf" and "nan" (a NaN initializes maxnumf reductions). A negative
       // zero is the string "-0": the number -0 would be read back as the
