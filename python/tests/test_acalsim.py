@@ -11,7 +11,10 @@
 # returns QEMU's numbers: editing one weight byte in its directory changes
 # them. Needs the CMake build and the RISC-V toolchain and QEMU
 # (scripts/setup.sh installs them).
+import os
+import pathlib
 import shutil
+import subprocess
 from unittest import mock
 
 import numpy as np
@@ -25,6 +28,9 @@ from triton_dsl import acalsim
 from triton_dsl.fx import from_fx, ternarize_model
 
 from test_fx import FX_CASES
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TRITONC = pathlib.Path(os.environ.get("TRITON_BUILD_DIR", ROOT / "build")) / "bin" / "tritonc"
 
 pytestmark = pytest.mark.skipif(
     shutil.which("riscv64-unknown-elf-gcc") is None or shutil.which("qemu-system-riscv64") is None,
@@ -211,20 +217,17 @@ def test_programs_the_random_programs_broke_run_in_qemu(tmp_path):
     views-and-scalars.test): a flatten as the function's result (a copy out
     of a reshaped view), a runtime ternarize (its absmean scale a rank-0
     buffer) and a reshape to a shape computed from N before a softmax. In
-    qemu they match float64 or the PyTorch target."""
-    import os
-    import pathlib
-    import subprocess
-    root = pathlib.Path(__file__).resolve().parents[2]
-    tritonc = pathlib.Path(os.environ.get("TRITON_BUILD_DIR", root / "build")) / "bin" / "tritonc"
-    inputs = root / "test" / "Target" / "ACALSim" / "Inputs"
+    qemu they match float64 or the PyTorch target. So does a reshape of a
+    quantize_ternary result (its dynamic type could not be lowered)."""
+    inputs = ROOT / "test" / "Target" / "ACALSim" / "Inputs"
     rng = np.random.default_rng(3)
 
     def compile_and_run(name, weights, x):
         """`name`.tri compiled with `weights` (a dict) and run in qemu on x."""
         triton_dsl.save_weights(tmp_path / f"{name}.safetensors",
                                 {k: torch.from_numpy(v) for k, v in weights.items()})
-        subprocess.run([str(tritonc), str(inputs / f"{name}.tri"), "--target=acalsim",
+        subprocess.run([str(TRITONC), str(inputs / f"{name}.tri"), "--target=acalsim",
+                        f"--acalsim-batch={x.shape[0]}",
                         "--weights", str(tmp_path / f"{name}.safetensors"),
                         "-o", str(tmp_path / name)], check=True)
         return acalsim.simulate(tmp_path / name, [x]).outputs[0]
@@ -243,7 +246,123 @@ def test_programs_the_random_programs_broke_run_in_qemu(tmp_path):
 
     for name, layer, weights in (
             ("runtime_ternarize", "R", {"R.q": rng.standard_normal((4, 4)).astype(np.float32)}),
-            ("reshape_softmax", "S", {"S.b": rng.standard_normal(4).astype(np.float32)})):
-        x = rng.standard_normal((1, 4)).astype(np.float32)
+            ("reshape_softmax", "S", {"S.b": rng.standard_normal(4).astype(np.float32)}),
+            ("reshape_quantized", "Q", {})):
+        x = rng.standard_normal((2, 8 if name == "reshape_quantized" else 4)).astype(np.float32)
         got = compile_and_run(name, weights, x)
         assert_close(got, pytorch_target(name, layer, x), 1e-5)
+
+
+def test_nan_propagates_through_max_min_and_relu(tmp_path):
+    """relu, max and min give NaN for a NaN operand, as torch does: C's
+    fmaxf / fminf return the other operand (fuzz/results.md: random programs
+    whose NaN rows came out as numbers)."""
+    source = """layer M {
+    fn forward(x: Tensor[2, 4]) -> Tensor[2, 6] {
+        let r = relu(x)
+        let hi = max(x, 1, keepdim=true)
+        let lo = min(x, 1, keepdim=true)
+        return cat(cat(r, hi, 1), lo, 1)
+    }
+}
+"""
+    files = triton_dsl.compile(source, target="acalsim", filename="m.tri")
+    folder = acalsim.write(files, tmp_path / "m")
+    x = np.array([[-1.0, 2.0, np.nan, -0.0], [1.0, -3.0, 0.5, 2.0]], dtype=np.float32)
+    got = acalsim.simulate(folder, [x]).outputs[0]
+    t = torch.from_numpy(x)
+    want = torch.cat([torch.relu(t), t.amax(1, keepdim=True), t.amin(1, keepdim=True)], 1)
+    np.testing.assert_array_equal(got, want.numpy())
+
+
+@pytest.mark.parametrize("bad", [np.inf, np.nan])
+def test_non_finite_row_stops_the_run(tmp_path, bad):
+    """A row of x holding inf or NaN has no int8 quantization: the program
+    reports status 4 and prints no outputs (a NaN once went unnoticed and
+    gave numbers). A finite input runs."""
+    source = """layer T {
+    param w: TernaryTensor[4, 3]
+    fn forward(x: Tensor[1, 4]) -> Tensor[1, 3] {
+        return x @ w
+    }
+}
+"""
+    trits = np.array([[1, 0, -1], [1, 1, 0], [-1, 1, 1], [0, -1, 1]], np.float32)
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {"T.w": torch.from_numpy(trits)})
+    files = triton_dsl.compile(source, target="acalsim", filename="t.tri", weights=weights)
+    folder = acalsim.write(files, tmp_path / "t")
+    x = np.array([[127.0, -63.0, 2.0, 1.0]], np.float32)
+    np.testing.assert_array_equal(acalsim.simulate(folder, [x]).outputs[0],
+                                  x.astype(np.float64) @ trits)
+    x[0, 1] = bad
+    with pytest.raises(acalsim.ACALSimError, match="error 4: invalid kernel argument") as error:
+        acalsim.simulate(folder, [x])
+    assert error.value.status == 4 and "output 0" not in error.value.output
+
+
+class _NonFiniteRow(Exception):
+    """The reference quantized a row holding inf or NaN."""
+
+
+@pytest.mark.filterwarnings("ignore::triton_dsl.compiler.CompileWarning")
+def test_random_programs_match_the_pytorch_target(tmp_path):
+    """40 random programs (fuzz/random_programs.py --differential: softmax,
+    layer_norm, reductions, conv2d, reshapes, runtime quantization, float and
+    ternary matmuls, helper layers) at batch 2 in qemu against the PyTorch
+    target on the same weights, its ternary matmuls W1.58A8 as this target
+    defines them (fake_quantize_rows) when the C runs them; a matmul of a
+    constant input is folded when compiling, in f32. NaNs and infinities in
+    the same places; a row holding inf or NaN stops the run (status 4)
+    exactly where the reference quantizes one."""
+    import random
+    import sys
+    sys.path[:0] = [str(ROOT / "fuzz"), str(ROOT / "test" / "e2e" / "gpu")]
+    from gpu_bundle import random_weights
+    from random_programs import Generator
+    rng = random.Random(5)
+    values = np.random.default_rng(5)
+    stopped = device_count = 0
+    for i in range(40):
+        folder = tmp_path / f"random{i}"
+        folder.mkdir()
+        program = folder / "random.tri"
+        program.write_text(Generator(rng, 0.0, differential=True, width=8).program())
+        weights = folder / "w.safetensors"
+        random_weights(weights, program, values)
+        subprocess.run([str(TRITONC), str(program), "--target=acalsim", "--acalsim-batch=2",
+                        "--no-warnings", "--weights", str(weights), "-o", str(folder / "d")],
+                       check=True)
+        info = acalsim.manifest(folder / "d")
+        inputs = [values.standard_normal(spec["shape"]).astype(np.float32)
+                  for spec in info["inputs"]]
+        namespace = {}
+        exec(compile(triton_dsl.compile(program, target="pytorch", weights=weights),
+                     str(program), "exec"), namespace)
+        if "acalsim_ternary_matmul_f32(" in (folder / "d" / "random.c").read_text():
+            unpack = namespace["_unpack"]
+
+            def quantized(x, packed, shape, encoding, axis, scale, bias, unpack=unpack):
+                if not bool(torch.isfinite(x).all()):
+                    raise _NonFiniteRow()
+                trits = unpack(packed, shape, encoding, axis).double()
+                y = (fake_quantize_rows(x) @ trits).to(torch.float32)
+                y = y * scale if scale is not None else y
+                return y + bias if bias is not None else y
+
+            namespace["_ternary_matmul"] = quantized
+            device_count += 1
+        layer, function = info["entry"].split("_", 1)
+        try:
+            with torch.no_grad():
+                want = getattr(namespace[layer](), function)(
+                    *[torch.from_numpy(x) for x in inputs]).numpy()
+        except _NonFiniteRow:
+            with pytest.raises(acalsim.ACALSimError, match="error 4: invalid kernel argument"):
+                acalsim.simulate(folder / "d", inputs)
+            stopped += 1
+            continue
+        np.testing.assert_allclose(acalsim.simulate(folder / "d", inputs).outputs[0], want,
+                                   rtol=1e-3, atol=1e-3, err_msg=program.read_text())
+    # The sample runs matmuls on the device, not only folded or stopped ones.
+    assert device_count >= 5 and stopped < 5

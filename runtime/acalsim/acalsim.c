@@ -152,12 +152,16 @@ static void fail(acalsim_status status) {
 
 float acalsim_quantize_row(const float *x, int64_t k, int8_t *q) {
   float absmax = 0.0f;
+  int finite = 1;
   for (int64_t i = 0; i < k; ++i) {
     float a = x[i] < 0.0f ? -x[i] : x[i];
-    if (a > absmax)
+    if (!(a <= 3.40282347e+38f)) /* inf or NaN (a comparison with NaN is
+                                    false: it must be tested for) */
+      finite = 0;
+    else if (a > absmax)
       absmax = a;
   }
-  if (!(absmax <= 3.40282347e+38f)) { /* inf or NaN */
+  if (!finite) {
     fail(ACALSIM_ERR_ARGUMENT);
     absmax = 0.0f;
   }
@@ -284,6 +288,8 @@ void acalsim_ternary_matmul_f32(const float *x, const void *w,
    * per token (decoding is cheap beside the device round trips). */
   for (int64_t row = 0; row < m; ++row) {
     float absmax = acalsim_quantize_row(x + row * k, k, quantized_row);
+    if (run_status != ACALSIM_OK)
+      return;
     float step = absmax / 127.0f;
     for (int64_t column = 0; column < n; ++column) {
       if (!decode_column(w, k, column))

@@ -68,7 +68,8 @@ typedef enum acalsim_status {
   ACALSIM_ERR_DEVICE = 1,   /* STATUS.ERROR after TRIGGER (div by 0, bad op) */
   ACALSIM_ERR_TIMEOUT = 2,  /* BUSY for ACALSIM_POLL_LIMIT polls */
   ACALSIM_ERR_WEIGHTS = 3,  /* an invalid packed trit code (0b11) or padding */
-  ACALSIM_ERR_ARGUMENT = 4  /* a shape the kernels do not take */
+  ACALSIM_ERR_ARGUMENT = 4  /* a shape the kernels do not take, or an f32
+                               row holding inf or NaN (not quantizable) */
 } acalsim_status;
 
 /* A short message for a status ("device error", ...). */
@@ -143,7 +144,8 @@ void acalsim_ternary_matmul_i8_f32(const int8_t *x, const void *w,
                                    int64_t k, int64_t n, int32_t offload);
 
 /* The int8 quantization of one f32 row (what the f32 kernel does): writes
- * q[k], returns max|x|. Exposed for tests. */
+ * q[k], returns max|x|. A row holding inf or NaN records
+ * ACALSIM_ERR_ARGUMENT and gives zeros. Exposed for tests. */
 float acalsim_quantize_row(const float *x, int64_t k, int8_t *q);
 
 #ifdef __cplusplus

@@ -18,6 +18,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -273,6 +274,25 @@ TEST_F(ACALSimLibraryTest, NonZeroPaddingIsRefused) {
   acalsim_ternary_matmul_i8_i32(x, bad, nullptr, &y, 1, 2, 1,
                                 ACALSIM_OFFLOAD_HOST);
   EXPECT_EQ(acalsim_run_end(), ACALSIM_ERR_WEIGHTS);
+}
+
+TEST_F(ACALSimLibraryTest, NonFiniteRowIsRefused) {
+  // A row holding inf or NaN has no int8 quantization: the run stops with
+  // ACALSIM_ERR_ARGUMENT, nothing written, no device operation.
+  uint8_t packed[1] = {0xAA}; // four +1 trits
+  for (float bad : {INFINITY, -INFINITY, NAN}) {
+    acalsim_run_begin();
+    model.operations = 0;
+    float x[4] = {1.0f, bad, 2.0f, 3.0f};
+    float y = -7.0f;
+    acalsim_ternary_matmul_f32(x, packed, nullptr, 0, nullptr, &y, 1, 4, 1,
+                               ACALSIM_OFFLOAD_DEVICE);
+    EXPECT_EQ(acalsim_run_end(), ACALSIM_ERR_ARGUMENT) << bad;
+    EXPECT_EQ(y, -7.0f);
+    EXPECT_EQ(model.operations, 0u);
+  }
+  EXPECT_STREQ(acalsim_status_message(ACALSIM_ERR_ARGUMENT),
+               "invalid kernel argument");
 }
 
 } // namespace

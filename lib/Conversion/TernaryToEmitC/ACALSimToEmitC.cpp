@@ -121,6 +121,29 @@ struct LibmCallLowering : OpConversionPattern<OpTy> {
   std::string function;
 };
 
+/// arith.maximumf / minimumf, which return NaN when an operand is NaN, as
+/// `isunordered(a, b) ? a + b : fmaxf(a, b)` (fminf): C's fmaxf returns the
+/// other operand, as arith.maxnumf / minnumf do. The arith ops built here
+/// are lowered by the same conversion.
+template <typename OpTy, typename NumberOpTy>
+struct NaNPropagatingMinMaxLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<FloatType>(op.getType()))
+      return rewriter.notifyMatchFailure(op, "not a scalar float");
+    Location loc = op.getLoc();
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    Value unordered = arith::CmpFOp::create(
+        rewriter, loc, arith::CmpFPredicate::UNO, lhs, rhs);
+    Value nan = arith::AddFOp::create(rewriter, loc, lhs, rhs);
+    Value number = NumberOpTy::create(rewriter, loc, lhs, rhs);
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, unordered, nan, number);
+    return success();
+  }
+};
+
 /// rsqrt(x) = 1 / sqrtf(x).
 struct RsqrtLowering : OpConversionPattern<math::RsqrtOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -424,15 +447,15 @@ struct ConvertACALSimToEmitCPass
                                                  "atanf");
     patterns.add<LibmCallLowering<math::Atan2Op>>(typeConverter, context,
                                                   "atan2f");
-    patterns.add<LibmCallLowering<arith::MaximumFOp>>(typeConverter, context,
-                                                      "fmaxf");
-    patterns.add<LibmCallLowering<arith::MinimumFOp>>(typeConverter, context,
-                                                      "fminf");
     patterns.add<LibmCallLowering<arith::MaxNumFOp>>(typeConverter, context,
                                                      "fmaxf");
     patterns.add<LibmCallLowering<arith::MinNumFOp>>(typeConverter, context,
                                                      "fminf");
     patterns.add<RsqrtLowering,
+                 NaNPropagatingMinMaxLowering<arith::MaximumFOp,
+                                              arith::MaxNumFOp>,
+                 NaNPropagatingMinMaxLowering<arith::MinimumFOp,
+                                              arith::MinNumFOp>,
                  IndexUnsignedLowering<arith::DivUIOp, emitc::DivOp>,
                  IndexUnsignedLowering<arith::RemUIOp, emitc::RemOp>>(
         typeConverter, context);

@@ -4,8 +4,9 @@
 // compiles a program for one size of its symbolic dims (`N`). The
 // arguments of public functions get static types, casts keep the body
 // valid, canonicalization propagates the static shapes (linalg ops fold
-// tensor.cast operands; ternary.matmul is rebuilt on its cast's source
-// here), and results take the static type of what is returned. A
+// tensor.cast operands; ternary.matmul, quantize and dequantize are rebuilt
+// on their casts' sources here), and results take the static type of what
+// is returned. A
 // tensor.reshape to a constant shape gets its static type; static
 // tensor.reshapes become collapse/expand_shape, which fold into loads and
 // stores once bufferized.
@@ -28,29 +29,98 @@ using namespace mlir;
 using namespace tritondsl;
 
 namespace {
+/// The static source of `value` when it is a tensor.cast of one.
+Value staticCastSource(Value value) {
+  auto cast = value.getDefiningOp<tensor::CastOp>();
+  if (cast && cast.getSource().getType().hasStaticShape())
+    return cast.getSource();
+  return {};
+}
+
+/// `op` rebuilt on `operands` with the result types `types`, each result
+/// cast back to its old type for the users (the casts fold into them).
+void replaceWithStaticOp(Operation *op, ValueRange operands, TypeRange types,
+                         PatternRewriter &rewriter) {
+  OperationState state(op->getLoc(), op->getName(), operands, types,
+                       op->getAttrs());
+  Operation *rebuilt = rewriter.create(state);
+  SmallVector<Value> results;
+  for (auto [old, result] :
+       llvm::zip(op->getResults(), rebuilt->getResults()))
+    results.push_back(old.getType() == result.getType()
+                          ? Value(result)
+                          : tensor::CastOp::create(rewriter, op->getLoc(),
+                                                   old.getType(), result));
+  rewriter.replaceOp(op, results);
+}
+
+/// A static type of `shape` with the element type of `like`.
+RankedTensorType withShape(Type like, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, cast<ShapedType>(like).getElementType());
+}
+
 /// ternary.matmul(tensor.cast(%static)) -> tensor.cast(ternary.matmul(%static))
 /// with the static result shape: [input batch dims..., N].
 struct MatmulCastFolding : OpRewritePattern<ternary::MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ternary::MatmulOp op,
                                 PatternRewriter &rewriter) const override {
-    auto cast = op.getInput().getDefiningOp<tensor::CastOp>();
-    if (!cast)
-      return failure();
-    auto source = cast.getSource().getType();
-    auto result = op.getResult().getType();
-    if (!source.hasStaticShape() || result.hasStaticShape())
-      return failure();
+    Value input = staticCastSource(op.getInput());
     ternary::PackedTensorType weight = op.getWeight().getType();
-    if (weight.isDynamicDim(1))
+    if (!input || op.getResult().getType().hasStaticShape() ||
+        weight.isDynamicDim(1))
       return failure();
-    SmallVector<int64_t> shape(source.getShape().drop_back());
+    SmallVector<int64_t> shape(
+        cast<RankedTensorType>(input.getType()).getShape().drop_back());
     shape.push_back(weight.getShape()[1]);
-    auto staticType = RankedTensorType::get(shape, result.getElementType());
-    auto matmul = ternary::MatmulOp::create(
-        rewriter, op.getLoc(), staticType, cast.getSource(), op.getWeight(),
-        op.getScale(), op.getBias());
-    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, result, matmul);
+    SmallVector<Value> operands(op->getOperands());
+    operands[0] = input;
+    replaceWithStaticOp(op, operands,
+                        withShape(op.getResult().getType(), shape), rewriter);
+    return success();
+  }
+};
+
+/// ternary.quantize(tensor.cast(%static)): trits of the input's static
+/// shape, and a per-channel scale of its static size along `axis`.
+struct QuantizeCastFolding : OpRewritePattern<ternary::QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ternary::QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Value input = staticCastSource(op.getInput());
+    if (!input || (op.getTrits().getType().hasStaticShape() &&
+                   op.getScale().getType().hasStaticShape()))
+      return failure();
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(input.getType()).getShape();
+    SmallVector<int64_t> scaleShape;
+    if (std::optional<int64_t> axis = op.getAxis())
+      scaleShape.push_back(shape[*axis]);
+    replaceWithStaticOp(op, input,
+                        {withShape(op.getTrits().getType(), shape),
+                         withShape(op.getScale().getType(), scaleShape)},
+                        rewriter);
+    return success();
+  }
+};
+
+/// ternary.dequantize(tensor.cast(%static trits), scale): the result has
+/// the trits' static shape.
+struct DequantizeCastFolding : OpRewritePattern<ternary::DequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ternary::DequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Value trits = staticCastSource(op.getTrits());
+    if (!trits || op.getResult().getType().hasStaticShape())
+      return failure();
+    Value scale = op.getScale();
+    if (Value source = staticCastSource(scale))
+      scale = source;
+    replaceWithStaticOp(
+        op, {trits, scale},
+        withShape(op.getResult().getType(),
+                  cast<RankedTensorType>(trits.getType()).getShape()),
+        rewriter);
     return success();
   }
 };
@@ -94,9 +164,8 @@ struct StaticReshapeToCollapseExpand : OpRewritePattern<tensor::ReshapeOp> {
                                 PatternRewriter &rewriter) const override {
     // A source cast from a static type (an argument's) is read as it was.
     Value value = op.getSource();
-    if (auto cast = value.getDefiningOp<tensor::CastOp>())
-      if (cast.getSource().getType().hasStaticShape())
-        value = cast.getSource();
+    if (Value source = staticCastSource(value))
+      value = source;
     auto source = cast<RankedTensorType>(value.getType());
     auto result = op.getResult().getType();
     if (!source.hasStaticShape() || !result.hasStaticShape())
@@ -168,7 +237,8 @@ struct TernarySpecializeShapesPass
       dialect->getCanonicalizationPatterns(patterns);
     for (RegisteredOperationName op : context->getRegisteredOperations())
       op.getCanonicalizationPatterns(patterns, context);
-    patterns.add<MatmulCastFolding, ReshapeConstantShape,
+    patterns.add<MatmulCastFolding, QuantizeCastFolding,
+                 DequantizeCastFolding, ReshapeConstantShape,
                  StaticReshapeToCollapseExpand>(context);
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();

@@ -5,7 +5,9 @@
 // returns the run's status, the kernel declaration's calls become
 // emitc.call_opaque of its C name with arrays as pointers to their first
 // element, math without an upstream pattern calls libm (tanhf), maximumf
-// calls fmaxf, the rest goes through the upstream *-to-emitc patterns.
+// and minimumf call fmaxf / fminf but return NaN when an operand is NaN (C's
+// fmaxf returns the other operand), the rest goes through the upstream
+// *-to-emitc patterns.
 
 func.func private @acalsim_kernel_0(memref<2x8xf32>, memref<2x4xf32>) attributes {acalsim.c_args = [0 : index, "0", 1 : index, "2", "ACALSIM_OFFLOAD_DEVICE"], acalsim.c_name = "acalsim_kernel"}
 
@@ -22,7 +24,8 @@ func.func @forward(%x: memref<2x8xf32>, %out: memref<2x4xf32> {bufferize.result}
       %v = memref.load %buffer[%i, %j] : memref<2x4xf32>
       %t = math.tanh %v : f32
       %r = arith.maximumf %t, %zero : f32
-      memref.store %r, %out[%i, %j] : memref<2x4xf32>
+      %m = arith.minimumf %r, %v : f32
+      memref.store %m, %out[%i, %j] : memref<2x4xf32>
     }
   }
   memref.dealloc %buffer : memref<2x4xf32>
@@ -42,6 +45,7 @@ func.func @forward(%x: memref<2x8xf32>, %out: memref<2x4xf32> {bufferize.result}
 // CHECK: call_opaque "acalsim_kernel"(%[[XP]], %[[BP]]) {args = [0 : index, #emitc.opaque<"0">, 1 : index, #emitc.opaque<"2">, #emitc.opaque<"ACALSIM_OFFLOAD_DEVICE">]}
 // CHECK: call_opaque "tanhf"
 // CHECK: call_opaque "fmaxf"
+// CHECK: call_opaque "fminf"
 // CHECK-NOT: dealloc
 // CHECK: emitc.func @forward(%{{.*}}: !emitc.array<2x8xf32>, %{{.*}}: !emitc.array<2x4xf32> {bufferize.result}) -> i32
 // CHECK-NEXT: call_opaque "acalsim_run_begin"()
@@ -52,6 +56,13 @@ func.func @forward(%x: memref<2x8xf32>, %out: memref<2x4xf32> {bufferize.result}
 // C: static float acalsim_buffer_0[2][4];
 // C: static void forward_body(float [[X:v[0-9]+]][2][8], float [[OUT:v[0-9]+]][2][4]) {
 // C: acalsim_kernel({{v[0-9]+}}, 0, {{v[0-9]+}}, 2, ACALSIM_OFFLOAD_DEVICE);
-// C: tanhf(
-// C: fmaxf(
+// C: float [[T:v[0-9]+]] = tanhf([[V:v[0-9]+]]);
+// C-NEXT: bool [[TN:v[0-9]+]] = [[T]] != [[T]];
+// C-NEXT: bool [[ZN:v[0-9]+]] = [[Z:v[0-9]+]] != [[Z]];
+// C-NEXT: bool [[U:v[0-9]+]] = [[TN]] || [[ZN]];
+// C-NEXT: float [[NAN:v[0-9]+]] = [[T]] + [[Z]];
+// C-NEXT: float [[MAX:v[0-9]+]] = fmaxf([[T]], [[Z]]);
+// C-NEXT: float [[R:v[0-9]+]] = [[U]] ? [[NAN]] : [[MAX]];
+// C: float [[MIN:v[0-9]+]] = fminf([[R]], [[V]]);
+// C-NEXT: float {{v[0-9]+}} = {{v[0-9]+}} ? {{v[0-9]+}} : [[MIN]];
 // C: int32_t forward(

@@ -1,8 +1,9 @@
 // RUN: triton-opt %s --ternary-specialize-shapes=size=3 --split-input-file --verify-diagnostics | FileCheck %s
 // ternary-specialize-shapes gives every dynamic dim of a public function's
 // tensor arguments the size, propagates the static shapes through the body
-// (ternary.matmul is rebuilt on the static input, linalg folds the casts)
-// and gives the results the static type of the value returned.
+// (ternary.matmul, quantize and dequantize are rebuilt on the static
+// input, linalg folds the casts) and gives the results the static type of
+// the value returned.
 
 // CHECK-LABEL: func.func @forward(
 // CHECK-SAME: %[[X:.*]]: tensor<3x8xf32>, %[[W:.*]]: !ternary.packed<8x4>) -> tensor<3x4xf32>
@@ -26,4 +27,23 @@ func.func private @helper(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
 func.func @fill(%x: tensor<?xf32>, %n: index) -> tensor<?xf32> {
   %e = tensor.empty(%n) : tensor<?xf32>
   return %e : tensor<?xf32>
+}
+
+// -----
+
+// ternary.quantize and dequantize are rebuilt on the static input: trits of
+// its shape, a per-channel scale of its size along the axis (a reshape of a
+// quantize_ternary result once kept a dynamic type and failed to lower).
+// CHECK-LABEL: func.func @quantize(
+// CHECK-SAME: %[[X:.*]]: tensor<3x8xf32>) -> (tensor<3x8xf32>, tensor<3xf32>)
+// CHECK-NEXT: %[[T:.*]], %[[S:.*]] = ternary.quantize threshold(5.000000e-01) %[[X]] : tensor<3x8xf32> -> tensor<3x8xi8>, tensor<f32>
+// CHECK-NEXT: %[[D:.*]] = ternary.dequantize %[[T]], %[[S]] : tensor<3x8xi8>, tensor<f32> -> tensor<3x8xf32>
+// CHECK-NEXT: %{{.*}}, %[[S2:.*]] = ternary.quantize absmean %[[X]] axis 0 : tensor<3x8xf32> -> tensor<3x8xi8>, tensor<3xf32>
+// CHECK-NEXT: return %[[D]], %[[S2]] : tensor<3x8xf32>, tensor<3xf32>
+// CHECK-NOT: tensor.cast
+func.func @quantize(%x: tensor<?x8xf32>) -> (tensor<?x8xf32>, tensor<?xf32>) {
+  %t, %s = ternary.quantize threshold(0.5) %x : tensor<?x8xf32> -> tensor<?x8xi8>, tensor<f32>
+  %d = ternary.dequantize %t, %s : tensor<?x8xi8>, tensor<f32> -> tensor<?x8xf32>
+  %t2, %s2 = ternary.quantize absmean %x axis 0 : tensor<?x8xf32> -> tensor<?x8xi8>, tensor<?xf32>
+  return %d, %s2 : tensor<?x8xf32>, tensor<?xf32>
 }
