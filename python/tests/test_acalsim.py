@@ -51,7 +51,7 @@ def fake_quantize_rows(x: torch.Tensor) -> torch.Tensor:
         t = np.trunc(v)
         fraction = (v - t).astype(np.float32)
         q = np.clip(t + (fraction >= 0.5) - (fraction <= -0.5), -127, 127)
-        out[i] = q * float(np.float32(absmax / np.float32(127)))
+        out[i] = q.astype(np.float64) * float(np.float32(absmax / np.float32(127)))
     return torch.from_numpy(out.reshape(x32.shape))
 
 
@@ -217,8 +217,9 @@ def test_programs_the_random_programs_broke_run_in_qemu(tmp_path):
     views-and-scalars.test): a flatten as the function's result (a copy out
     of a reshaped view), a runtime ternarize (its absmean scale a rank-0
     buffer) and a reshape to a shape computed from N before a softmax. In
-    qemu they match float64 or the PyTorch target. So does a reshape of a
-    quantize_ternary result (its dynamic type could not be lowered)."""
+    qemu they match float64 or the PyTorch target. So do a reshape of a
+    quantize_ternary result (its dynamic type could not be lowered) and a
+    matmul with trits quantized at run time with K = N, now on the device."""
     inputs = ROOT / "test" / "Target" / "ACALSim" / "Inputs"
     rng = np.random.default_rng(3)
 
@@ -251,6 +252,20 @@ def test_programs_the_random_programs_broke_run_in_qemu(tmp_path):
         x = rng.standard_normal((2, 8 if name == "reshape_quantized" else 4)).astype(np.float32)
         got = compile_and_run(name, weights, x)
         assert_close(got, pytorch_target(name, layer, x), 1e-5)
+
+    # Trits quantized at run time with K = N run on the device: x's rows
+    # (of transpose(x)) quantized to int8, one ADD/SUB per non-zero trit.
+    x = rng.standard_normal((3, 4)).astype(np.float32)
+    y = rng.standard_normal((3, 8)).astype(np.float32)
+    subprocess.run([str(TRITONC), str(inputs / "runtime_weights.tri"), "--target=acalsim",
+                    "--acalsim-batch=3", "-o", str(tmp_path / "weights")], check=True)
+    result = acalsim.simulate(tmp_path / "weights", [x, y])
+    y64 = y.astype(np.float64)
+    trits = np.where(y64 > 0.1, 1.0, np.where(y64 < -0.1, -1.0, 0.0))
+    scale = np.abs(y64)[trits != 0].mean()
+    want = fake_quantize_rows(torch.from_numpy(x.T.copy())) @ torch.from_numpy(trits) * scale
+    assert_close(result.outputs[0], want, 1e-5)
+    assert result.device["add"] + result.device["sub"] == 4 * int((trits != 0).sum())
 
 
 def test_nan_propagates_through_max_min_and_relu(tmp_path):
@@ -305,16 +320,45 @@ class _NonFiniteRow(Exception):
     """The reference quantized a row holding inf or NaN."""
 
 
+def w158a8_reference(namespace, quantize):
+    """Patches the namespace of a PyTorch target module so that its ternary
+    matmuls with f32 x (packed weights or trits quantized at run time) see x
+    quantized per row (fake_quantize_rows) when `quantize`, as this target's
+    device computes them; returns the list their calls are counted in."""
+    calls = []
+    matmul_trits, unpack = namespace["_matmul_trits"], namespace["_unpack"]
+
+    def quantized(x, trits, scale, bias):
+        if x.dtype != torch.float32:
+            return matmul_trits(x, trits, scale, bias)
+        calls.append(x.shape)
+        if not quantize:
+            return matmul_trits(x, trits, scale, bias)
+        if not bool(torch.isfinite(x).all()):
+            raise _NonFiniteRow()
+        y = (fake_quantize_rows(x) @ trits.double()).to(torch.float32)
+        y = y * scale if scale is not None else y
+        return y + bias if bias is not None else y
+
+    def ternary_matmul(x, packed, shape, encoding, axis, scale, bias):
+        return quantized(x, unpack(packed, shape, encoding, axis), scale, bias)
+
+    namespace["_matmul_trits"] = quantized
+    namespace["_ternary_matmul"] = ternary_matmul
+    return calls
+
+
 @pytest.mark.filterwarnings("ignore::triton_dsl.compiler.CompileWarning")
 def test_random_programs_match_the_pytorch_target(tmp_path):
     """40 random programs (fuzz/random_programs.py --differential: softmax,
     layer_norm, reductions, conv2d, reshapes, runtime quantization, float and
     ternary matmuls, helper layers) at batch 2 in qemu against the PyTorch
     target on the same weights, its ternary matmuls W1.58A8 as this target
-    defines them (fake_quantize_rows) when the C runs them; a matmul of a
-    constant input is folded when compiling, in f32. NaNs and infinities in
-    the same places; a row holding inf or NaN stops the run (status 4)
-    exactly where the reference quantizes one."""
+    defines them (w158a8_reference) when the C runs them on the device; a
+    matmul of a constant input is folded when compiling, in f32 (a program
+    with both kinds is skipped). NaNs and infinities in the same places; a
+    row holding inf or NaN stops the run (status 4) exactly where the
+    reference quantizes one."""
     import random
     import sys
     sys.path[:0] = [str(ROOT / "fuzz"), str(ROOT / "test" / "e2e" / "gpu")]
@@ -322,7 +366,7 @@ def test_random_programs_match_the_pytorch_target(tmp_path):
     from random_programs import Generator
     rng = random.Random(5)
     values = np.random.default_rng(5)
-    stopped = device_count = 0
+    stopped = on_device = mixed = 0
     for i in range(40):
         folder = tmp_path / f"random{i}"
         folder.mkdir()
@@ -336,33 +380,35 @@ def test_random_programs_match_the_pytorch_target(tmp_path):
         info = acalsim.manifest(folder / "d")
         inputs = [values.standard_normal(spec["shape"]).astype(np.float32)
                   for spec in info["inputs"]]
-        namespace = {}
-        exec(compile(triton_dsl.compile(program, target="pytorch", weights=weights),
-                     str(program), "exec"), namespace)
-        if "acalsim_ternary_matmul_f32(" in (folder / "d" / "random.c").read_text():
-            unpack = namespace["_unpack"]
-
-            def quantized(x, packed, shape, encoding, axis, scale, bias, unpack=unpack):
-                if not bool(torch.isfinite(x).all()):
-                    raise _NonFiniteRow()
-                trits = unpack(packed, shape, encoding, axis).double()
-                y = (fake_quantize_rows(x) @ trits).to(torch.float32)
-                y = y * scale if scale is not None else y
-                return y + bias if bias is not None else y
-
-            namespace["_ternary_matmul"] = quantized
-            device_count += 1
+        device_calls = (folder / "d" / "random.c").read_text().count(
+            "acalsim_ternary_matmul_f32(")
+        source = triton_dsl.compile(program, target="pytorch", weights=weights)
         layer, function = info["entry"].split("_", 1)
-        try:
+
+        def reference(quantize):
+            namespace = {}
+            exec(compile(source, str(program), "exec"), namespace)
+            calls = w158a8_reference(namespace, quantize)
             with torch.no_grad():
                 want = getattr(namespace[layer](), function)(
                     *[torch.from_numpy(x) for x in inputs]).numpy()
-        except _NonFiniteRow:
-            with pytest.raises(acalsim.ACALSimError, match="error 4: invalid kernel argument"):
-                acalsim.simulate(folder / "d", inputs)
-            stopped += 1
+            return want, len(calls)
+
+        want, calls = reference(quantize=False)
+        if device_calls and calls != device_calls:
+            mixed += 1
             continue
+        if device_calls:
+            try:
+                want, _ = reference(quantize=True)
+            except _NonFiniteRow:
+                with pytest.raises(acalsim.ACALSimError,
+                                   match="error 4: invalid kernel argument"):
+                    acalsim.simulate(folder / "d", inputs)
+                stopped += 1
+                continue
+        on_device += device_calls > 0
         np.testing.assert_allclose(acalsim.simulate(folder / "d", inputs).outputs[0], want,
                                    rtol=1e-3, atol=1e-3, err_msg=program.read_text())
     # The sample runs matmuls on the device, not only folded or stopped ones.
-    assert device_count >= 5 and stopped < 5
+    assert on_device >= 5 and stopped + mixed < 5, (on_device, stopped, mixed)

@@ -59,24 +59,40 @@ RankedTensorType withShape(Type like, ArrayRef<int64_t> shape) {
   return RankedTensorType::get(shape, cast<ShapedType>(like).getElementType());
 }
 
-/// ternary.matmul(tensor.cast(%static)) -> tensor.cast(ternary.matmul(%static))
-/// with the static result shape: [input batch dims..., N].
+/// A ternary.matmul whose input is a tensor.cast of a static tensor, or
+/// whose weights a ternary.pack packs from one (trits quantized at run time
+/// with K = N), rebuilt on the static operands: its result has the static
+/// shape [input batch dims..., N] when both are known.
 struct MatmulCastFolding : OpRewritePattern<ternary::MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ternary::MatmulOp op,
                                 PatternRewriter &rewriter) const override {
-    Value input = staticCastSource(op.getInput());
-    ternary::PackedTensorType weight = op.getWeight().getType();
-    if (!input || op.getResult().getType().hasStaticShape() ||
-        weight.isDynamicDim(1))
-      return failure();
-    SmallVector<int64_t> shape(
-        cast<RankedTensorType>(input.getType()).getShape().drop_back());
-    shape.push_back(weight.getShape()[1]);
     SmallVector<Value> operands(op->getOperands());
-    operands[0] = input;
-    replaceWithStaticOp(op, operands,
-                        withShape(op.getResult().getType(), shape), rewriter);
+    Value input = staticCastSource(op.getInput());
+    if (input)
+      operands[0] = input;
+    else
+      input = op.getInput();
+    auto pack = op.getWeight().getDefiningOp<ternary::PackOp>();
+    Value trits = pack ? staticCastSource(pack.getTrits()) : Value();
+    ternary::PackedTensorType weight = op.getWeight().getType();
+    if (trits) {
+      weight = ternary::PackedTensorType::get(
+          getContext(), cast<RankedTensorType>(trits.getType()).getShape(),
+          weight.getLayout());
+      operands[1] = ternary::PackOp::create(rewriter, pack.getLoc(), weight,
+                                            trits);
+    }
+    if (operands == SmallVector<Value>(op->getOperands()))
+      return failure();
+    RankedTensorType result = op.getResult().getType();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    if (inputType.hasStaticShape() && !weight.isDynamicDim(1)) {
+      SmallVector<int64_t> shape(inputType.getShape().drop_back());
+      shape.push_back(weight.getShape()[1]);
+      result = withShape(result, shape);
+    }
+    replaceWithStaticOp(op, operands, result, rewriter);
     return success();
   }
 };

@@ -79,9 +79,10 @@ struct ACALSimMatmulLowering : OpConversionPattern<ternary::MatmulOp> {
     if (weightType.getEncoding() != ternary::Encoding::offset2 ||
         weightType.getPackedAxis() != 0)
       return why("its weights are not packed offset2 along K");
-    if (inputType.getRank() != 2 || !inputType.hasStaticShape() ||
-        !resultType.hasStaticShape() || !weightType.hasStaticShape())
+    if (inputType.getRank() != 2 || !inputType.hasStaticShape())
       return why("its input is not a 2-D tensor of static shape");
+    if (!weightType.hasStaticShape() || !resultType.hasStaticShape())
+      return why("its weights have no static shape");
     Type inputElement = inputType.getElementType();
     Type resultElement = resultType.getElementType();
     int64_t m = inputType.getDimSize(0), k = inputType.getDimSize(1),

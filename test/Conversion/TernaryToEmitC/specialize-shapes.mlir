@@ -47,3 +47,21 @@ func.func @quantize(%x: tensor<?x8xf32>) -> (tensor<?x8xf32>, tensor<?xf32>) {
   %t2, %s2 = ternary.quantize absmean %x axis 0 : tensor<?x8xf32> -> tensor<?x8xi8>, tensor<?xf32>
   return %d, %s2 : tensor<?x8xf32>, tensor<?xf32>
 }
+
+// -----
+
+// Trits quantized at run time with K = N (`transpose(x) @ quantize_ternary(y,
+// 0.1)`): the pack is rebuilt on the static trits and the matmul on both
+// static operands, so that it can run on the device.
+// CHECK-LABEL: func.func @runtime_weights(
+// CHECK-SAME: %[[X:.*]]: tensor<4x3xf32>, %[[Y:.*]]: tensor<3x8xf32>) -> tensor<4x8xf32>
+// CHECK-NEXT: %[[T:.*]], %[[S:.*]] = ternary.quantize threshold(1.000000e-01) %[[Y]] : tensor<3x8xf32> -> tensor<3x8xi8>, tensor<f32>
+// CHECK-NEXT: %[[P:.*]] = ternary.pack %[[T]] : tensor<3x8xi8> -> !ternary.packed<3x8>
+// CHECK-NEXT: %[[R:.*]] = ternary.matmul %[[X]], %[[P]] scale %[[S]] : tensor<4x3xf32>, !ternary.packed<3x8>, tensor<f32> -> tensor<4x8xf32>
+// CHECK-NEXT: return %[[R]] : tensor<4x8xf32>
+func.func @runtime_weights(%x: tensor<4x?xf32>, %y: tensor<?x8xf32>) -> tensor<4x8xf32> {
+  %t, %s = ternary.quantize threshold(0.1) %y : tensor<?x8xf32> -> tensor<?x8xi8>, tensor<f32>
+  %p = ternary.pack %t : tensor<?x8xi8> -> !ternary.packed<?x8>
+  %r = ternary.matmul %x, %p scale %s : tensor<4x?xf32>, !ternary.packed<?x8>, tensor<f32> -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}

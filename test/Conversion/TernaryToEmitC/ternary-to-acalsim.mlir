@@ -45,3 +45,15 @@ func.func @dynamic(%x: tensor<?x8xf32>, %w: !ternary.packed<8x4>) -> tensor<?x4x
   %y = ternary.matmul %x, %w : tensor<?x8xf32>, !ternary.packed<8x4> -> tensor<?x4xf32>
   return %y : tensor<?x4xf32>
 }
+
+// -----
+
+// So do weights of a dynamic shape, and the warning says so.
+// CHECK-LABEL: func.func @dynamic_weights
+// CHECK: linalg.generic
+// CHECK-NOT: acalsim_kernel
+func.func @dynamic_weights(%x: tensor<3x8xf32>, %w: !ternary.packed<?x4>) -> tensor<3x4xf32> {
+  // expected-warning @+1 {{this matmul runs on the core in float (not on the ACALSim device): its weights have no static shape}}
+  %y = ternary.matmul %x, %w : tensor<3x8xf32>, !ternary.packed<?x4> -> tensor<3x4xf32>
+  return %y : tensor<3x4xf32>
+}
