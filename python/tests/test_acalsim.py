@@ -412,3 +412,28 @@ def test_random_programs_match_the_pytorch_target(tmp_path):
                                    rtol=1e-3, atol=1e-3, err_msg=program.read_text())
     # The sample runs matmuls on the device, not only folded or stopped ones.
     assert on_device >= 5 and stopped + mixed < 5, (on_device, stopped, mixed)
+
+
+def test_rank_zero_params_inputs_and_results(tmp_path):
+    """A rank-0 param, input and result are scalars main passes by address:
+    an unbound scalar param (an FX model's weight scale without --weights)
+    was refused ("main cannot pass an argument of type '!emitc.ptr<f32>'")."""
+    source = """layer S {
+    param s: Tensor[]
+    fn forward(t: Tensor[]) -> Tensor[] {
+        return t * s + 1
+    }
+}
+"""
+    unbound = acalsim.write(triton_dsl.compile(source, target="acalsim", filename="s.tri"),
+                            tmp_path / "unbound")
+    info = acalsim.manifest(unbound)
+    assert [spec["shape"] for spec in info["inputs"] + info["outputs"]] == [[], []]
+    assert info["unbound_params"] == [{"dtype": "f32", "param": "S.s", "shape": []}]
+    got = acalsim.simulate(unbound, [np.float32(1.5)]).outputs[0]
+    assert got.shape == () and got == 1.0  # the param's zero bytes
+    weights = tmp_path / "s.safetensors"
+    triton_dsl.save_weights(weights, {"S.s": torch.tensor(2.0)})
+    bound = acalsim.write(triton_dsl.compile(source, target="acalsim", filename="s.tri",
+                                             weights=weights), tmp_path / "bound")
+    assert acalsim.simulate(bound, [np.array(-0.25, np.float32)]).outputs[0] == 0.5

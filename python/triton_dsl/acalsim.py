@@ -108,7 +108,9 @@ def write_inputs(directory: os.PathLike | str, inputs: Sequence[np.ndarray]) -> 
         raise ValueError(f"{info['entry']} takes {len(info['inputs'])} inputs, got {len(inputs)}")
     blob = bytearray()
     for index, (value, spec) in enumerate(zip(inputs, info["inputs"])):
-        array = np.ascontiguousarray(np.asarray(value), dtype=_DTYPES[spec["dtype"]])
+        # (np.asarray: ascontiguousarray would make a 0-d array 1-d; tobytes
+        # below writes C order.)
+        array = np.asarray(value, dtype=_DTYPES[spec["dtype"]])
         if list(array.shape) != list(spec["shape"]):
             raise ValueError(f"input {index} of {info['entry']} has shape {list(array.shape)}, "
                              f"the program was compiled for {spec['shape']}")

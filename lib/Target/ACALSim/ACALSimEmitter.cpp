@@ -107,9 +107,12 @@ std::string getShapeText(ArrayRef<int64_t> shape, StringRef separator) {
   return text.empty() ? "1" : text;
 }
 
-/// One argument of the entry point main runs.
+/// One argument of the entry point main runs: an array, or a pointer to
+/// one value (a rank-0 tensor).
 struct EntryArgument {
-  emitc::ArrayType type;
+  Type element;
+  ArrayRef<int64_t> shape;
+  bool scalar;
   StringRef cType;
   int64_t elements;
   size_t bytes;
@@ -119,7 +122,7 @@ struct EntryArgument {
 /// integers (the same formula for every run of the compiler).
 std::string makeInput(const EntryArgument &argument) {
   std::string bytes;
-  Type element = argument.type.getElementType();
+  Type element = argument.element;
   for (int64_t i = 0; i < argument.elements; ++i) {
     int64_t step = (i * 37 + 11) % 17 - 8;
     if (element.isF32()) {
@@ -307,18 +310,26 @@ LogicalResult tritondsl::emitACALSimDirectory(
       inputCount = count.getInt();
   SmallVector<EntryArgument> arguments;
   for (Type type : argumentTypes) {
-    auto array = dyn_cast<emitc::ArrayType>(type);
+    EntryArgument argument{};
+    if (auto array = dyn_cast<emitc::ArrayType>(type)) {
+      argument.element = array.getElementType();
+      argument.shape = array.getShape();
+      argument.elements = array.getNumElements();
+    } else if (auto pointer = dyn_cast<emitc::PointerType>(type)) {
+      argument.element = pointer.getPointee();
+      argument.scalar = true;
+      argument.elements = 1;
+    }
     FailureOr<StringRef> cType = failure();
-    if (array)
-      cType = getCType(array.getElementType());
+    if (argument.element)
+      cType = getCType(argument.element);
     if (failed(cType))
       return entry.emitError("main cannot pass an argument of type ")
              << type << " to @" << entry.getSymName();
-    int64_t elements = array.getNumElements();
-    arguments.push_back(
-        {array, *cType, elements,
-         static_cast<size_t>(elements) *
-             (array.getElementType().getIntOrFloatBitWidth() / 8)});
+    argument.cType = *cType;
+    argument.bytes = static_cast<size_t>(argument.elements) *
+                     (argument.element.getIntOrFloatBitWidth() / 8);
+    arguments.push_back(argument);
   }
   std::string inputBin;
   std::string mainSource = llvm::formatv(
@@ -343,11 +354,13 @@ __asm__(".section .rodata.acalsim_input, \"a\"\n"
   for (auto [index, argument] : llvm::enumerate(arguments)) {
     std::string variable = llvm::formatv("argument{0}", index).str();
     std::string dims;
-    for (int64_t dim : argument.type.getShape())
+    for (int64_t dim : argument.shape)
       dims += "[" + std::to_string(dim) + "]";
     declarations += llvm::formatv("static {0} {1}{2};\n", argument.cType,
                                   variable, dims);
-    callArguments += (index ? ", " : "") + variable;
+    // Where its bytes are: a scalar is passed by address.
+    std::string address = (argument.scalar ? "&" : "") + variable;
+    callArguments += (index ? ", " : "") + address;
     if (Attribute param = entry.getArgAttr(index, "ternary.param")) {
       // A param without a value (no --weights): zero bytes (packed
       // weights: every trit -1), so that the program runs at all.
@@ -359,8 +372,8 @@ __asm__(".section .rodata.acalsim_input, \"a\"\n"
       }
       paramsManifest.push_back(llvm::json::Object{
           {"param", paramName},
-          {"dtype", getDTypeName(argument.type.getElementType())},
-          {"shape", llvm::json::Array(argument.type.getShape())}});
+          {"dtype", getDTypeName(argument.element)},
+          {"shape", llvm::json::Array(argument.shape)}});
       continue;
     }
     if (static_cast<int64_t>(index) < inputCount) {
@@ -368,8 +381,8 @@ __asm__(".section .rodata.acalsim_input, \"a\"\n"
       inputOffset = inputBin.size();
       inputBin += makeInput(argument);
       inputsManifest.push_back(llvm::json::Object{
-          {"dtype", getDTypeName(argument.type.getElementType())},
-          {"shape", llvm::json::Array(argument.type.getShape())},
+          {"dtype", getDTypeName(argument.element)},
+          {"shape", llvm::json::Array(argument.shape)},
           {"offset", static_cast<int64_t>(inputOffset)},
           {"bytes", static_cast<int64_t>(argument.bytes)}});
       std::string symbol = llvm::formatv("{0}_input{1}", name, index).str();
@@ -381,26 +394,26 @@ __asm__(".section .rodata.acalsim_input, \"a\"\n"
       copies += llvm::formatv(
           "  for (size_t i = 0; i < {0}; ++i)\n"
           "    ((uint8_t *){1})[i] = {2}[i];\n",
-          argument.bytes, variable, symbol);
+          argument.bytes, address, symbol);
       continue;
     }
-    Type element = argument.type.getElementType();
+    Type element = argument.element;
     bool isFloat = element.isF32();
     outputsManifest.push_back(llvm::json::Object{
         {"dtype", getDTypeName(element)},
-        {"shape", llvm::json::Array(argument.type.getShape())}});
+        {"shape", llvm::json::Array(argument.shape)}});
     printing += llvm::formatv(
         "  acalsim_puts(\"output {0} {1} {2}\\n\");\n"
         "  for (size_t i = 0; i < {3}; ++i) {{\n",
         index - inputCount, getDTypeName(element),
-        getShapeText(argument.type.getShape(), "x"), argument.elements);
+        getShapeText(argument.shape, "x"), argument.elements);
     if (isFloat)
       printing += llvm::formatv(
-          "    acalsim_put_hex32(((const uint32_t *){0})[i]);\n", variable);
+          "    acalsim_put_hex32(((const uint32_t *){0})[i]);\n", address);
     else
       printing += llvm::formatv(
           "    acalsim_put_dec((int64_t)((const {0} *){1})[i]);\n",
-          argument.cType, variable);
+          argument.cType, address);
     printing += "    acalsim_putc('\\n');\n  }\n";
   }
   mainSource += "    \".previous\\n\");\n\n" + declarations;
