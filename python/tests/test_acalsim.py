@@ -437,3 +437,35 @@ def test_rank_zero_params_inputs_and_results(tmp_path):
     bound = acalsim.write(triton_dsl.compile(source, target="acalsim", filename="s.tri",
                                              weights=weights), tmp_path / "bound")
     assert acalsim.simulate(bound, [np.array(-0.25, np.float32)]).outputs[0] == 0.5
+
+
+@pytest.mark.parametrize("last", ["scaled", "shifted"])
+def test_scalar_arguments(tmp_path, last):
+    """Scalar arguments (`s: f32`, `n: i32`) are inputs of shape [] that
+    main passes by value (they were refused: "main cannot pass an argument
+    of type 'f32'"); the results match float64 / int64."""
+    functions = {
+        "scaled": """    fn scaled(x: Tensor[N, 4], s: f32, t: f32) -> Tensor[N, 4] {
+        return relu(x * s) - t * s
+    }
+""",
+        "shifted": """    fn shifted(x: Tensor<i32>[N, 4], n: i32) -> Tensor<i32>[N, 4] {
+        return x + n
+    }
+"""}
+    source = ("layer S {\n" + "".join(v for k, v in functions.items() if k != last)
+              + functions[last] + "}\n")  # main runs the last function
+    folder = acalsim.write(triton_dsl.compile(source, target="acalsim", filename="s.tri"),
+                           tmp_path / last)
+    info = acalsim.manifest(folder)
+    rng = np.random.default_rng(4)
+    if last == "scaled":
+        assert [spec["shape"] for spec in info["inputs"]] == [[1, 4], [], []]
+        x = rng.standard_normal((1, 4)).astype(np.float32)
+        got = acalsim.simulate(folder, [x, np.float32(-1.5), 0.25]).outputs[0]
+        np.testing.assert_allclose(got, np.maximum(x * -1.5, 0) - 0.25 * -1.5, rtol=1e-6)
+    else:
+        assert [spec["dtype"] for spec in info["inputs"]] == ["i32", "i32"]
+        x = rng.integers(-1000, 1000, (1, 4)).astype(np.int32)
+        got = acalsim.simulate(folder, [x, np.int32(-7)]).outputs[0]
+        np.testing.assert_array_equal(got, x.astype(np.int64) - 7)

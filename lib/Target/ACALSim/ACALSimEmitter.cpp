@@ -107,12 +107,12 @@ std::string getShapeText(ArrayRef<int64_t> shape, StringRef separator) {
   return text.empty() ? "1" : text;
 }
 
-/// One argument of the entry point main runs: an array, or a pointer to
-/// one value (a rank-0 tensor).
+/// One argument of the entry point main runs: an array, a pointer to one
+/// value (a rank-0 tensor) or one value (a scalar argument, `s: f32`).
 struct EntryArgument {
   Type element;
   ArrayRef<int64_t> shape;
-  bool scalar;
+  bool scalar, byValue;
   StringRef cType;
   int64_t elements;
   size_t bytes;
@@ -132,7 +132,7 @@ std::string makeInput(const EntryArgument &argument) {
       double value = static_cast<double>(step) / 8.0;
       bytes.append(reinterpret_cast<const char *>(&value), sizeof(value));
     } else {
-      unsigned width = element.getIntOrFloatBitWidth() / 8;
+      unsigned width = llvm::divideCeil(element.getIntOrFloatBitWidth(), 8);
       for (unsigned byte = 0; byte < width; ++byte)
         bytes.push_back(static_cast<char>(
             (static_cast<uint64_t>(step) >> (8 * byte)) & 0xff));
@@ -319,6 +319,10 @@ LogicalResult tritondsl::emitACALSimDirectory(
       argument.element = pointer.getPointee();
       argument.scalar = true;
       argument.elements = 1;
+    } else if (type.isIntOrFloat()) {
+      argument.element = type;
+      argument.scalar = argument.byValue = true;
+      argument.elements = 1;
     }
     FailureOr<StringRef> cType = failure();
     if (argument.element)
@@ -327,8 +331,9 @@ LogicalResult tritondsl::emitACALSimDirectory(
       return entry.emitError("main cannot pass an argument of type ")
              << type << " to @" << entry.getSymName();
     argument.cType = *cType;
-    argument.bytes = static_cast<size_t>(argument.elements) *
-                     (argument.element.getIntOrFloatBitWidth() / 8);
+    argument.bytes =
+        static_cast<size_t>(argument.elements) *
+        llvm::divideCeil(argument.element.getIntOrFloatBitWidth(), 8);
     arguments.push_back(argument);
   }
   std::string inputBin;
@@ -358,9 +363,10 @@ __asm__(".section .rodata.acalsim_input, \"a\"\n"
       dims += "[" + std::to_string(dim) + "]";
     declarations += llvm::formatv("static {0} {1}{2};\n", argument.cType,
                                   variable, dims);
-    // Where its bytes are: a scalar is passed by address.
+    // Where its bytes are; a rank-0 tensor is passed by address.
     std::string address = (argument.scalar ? "&" : "") + variable;
-    callArguments += (index ? ", " : "") + address;
+    callArguments +=
+        (index ? ", " : "") + (argument.byValue ? variable : address);
     if (Attribute param = entry.getArgAttr(index, "ternary.param")) {
       // A param without a value (no --weights): zero bytes (packed
       // weights: every trit -1), so that the program runs at all.
