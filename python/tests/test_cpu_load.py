@@ -145,3 +145,39 @@ def test_files_that_are_not_cpu_objects(tmp_path):
     runtime = pathlib.Path(triton_dsl.cpu._runtime_library())
     with pytest.raises(ValueError, match="no __tritondsl_manifest"):
         triton_dsl.cpu.load(runtime)
+
+
+def test_scalar_arguments(tmp_path):
+    """test/Target/PTX/Inputs/scalar_arguments.tri: f32 and i32 scalar
+    arguments are passed by value (they were refused as "a type triton_dsl.cpu
+    cannot pass"); the results match float64 / int64. A scalar of the wrong
+    kind, shape or range is refused naming the input; an f16 scalar, which
+    ctypes cannot pass by value, still is, naming its type."""
+    program = ROOT / "test" / "Target" / "PTX" / "Inputs" / "scalar_arguments.tri"
+    rng = np.random.default_rng(12)
+    trits = rng.integers(-1, 2, size=(64, 8)).astype(np.int8)
+    obj = tmp_path / "scalars.o"
+    obj.write_bytes(triton_dsl.compile(program, target="cpu"))
+    library = triton_dsl.cpu.load(obj, weights={"Scaled.w": trits})
+    assert repr(library.Scaled.forward) == "<Scaled.forward(f32[?x64], f32, f32) -> (f32[?x8])>"
+    for batch, s, t in ((1, 0.5, -2.0), (3, -1.25, 0.75), (17, 3.0, 0.0)):
+        x = rng.standard_normal((batch, 64)).astype(np.float32)
+        want = np.maximum(x.astype(np.float64) @ trits * s, 0) - t * s
+        for scalar in (s, np.float32(s), np.array(s, np.float32), torch.tensor(s)):
+            got = np.asarray(library.Scaled.forward(x, scalar, t))
+            assert relative_error(got, want) < 1e-6
+    x = rng.integers(-1000, 1000, size=(5, 4)).astype(np.int32)
+    np.testing.assert_array_equal(library.Scaled.shifted(x, -7), x.astype(np.int64) - 7)
+    np.testing.assert_array_equal(library.Scaled.shifted(x, np.int32(2**31 - 1001)),
+                                  x.astype(np.int64) + 2**31 - 1001)
+    x = rng.standard_normal((2, 64)).astype(np.float32)
+    with pytest.raises(ValueError, match="input 1 is a scalar float32, got shape"):
+        library.Scaled.forward(x, np.ones(2, np.float32), 1.0)
+    with pytest.raises(TypeError, match="input 2 must be float32"):
+        library.Scaled.forward(x, 1.0, "1")
+    with pytest.raises(TypeError, match="input 1 must be int32, got float64"):
+        library.Scaled.shifted(np.zeros((1, 4), np.int32), 1.5)
+    with pytest.raises(ValueError, match="does not fit int32"):
+        library.Scaled.shifted(np.zeros((1, 4), np.int32), 2**31)
+    with pytest.raises(TypeError, match="the type f16, which triton_dsl.cpu cannot pass"):
+        library.Scaled.half(np.zeros((1, 4), np.float16), 1.0)

@@ -39,11 +39,18 @@ import numpy as np
 
 from .runtime.packing import PackingError, pack, packed_size
 from .runtime.quantize import quantize
+from ._scalars import scalar_value
 from .runtime.tensor import TernaryTensor
 
 __all__ = ["CPULibrary", "CPUFunction", "load"]
 
 MANIFEST_SYMBOL = "__tritondsl_manifest"
+
+# The scalar arguments ctypes can pass by value (not f16 / bf16).
+_SCALAR_CTYPES = {"f32": ctypes.c_float, "f64": ctypes.c_double, "i1": ctypes.c_bool,
+                  "i8": ctypes.c_int8, "i16": ctypes.c_int16, "i32": ctypes.c_int32,
+                  "i64": ctypes.c_int64, "ui8": ctypes.c_uint8, "ui16": ctypes.c_uint16,
+                  "ui32": ctypes.c_uint32, "ui64": ctypes.c_uint64}
 
 _DTYPES = {"f16": np.float16, "f32": np.float32, "f64": np.float64, "i1": np.bool_,
            "i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64,
@@ -160,6 +167,8 @@ def _take_result(descriptor, dtype) -> np.ndarray:
 
 
 def _type_text(spec: Mapping[str, Any]) -> str:
+    if spec.get("scalar"):
+        return spec["dtype"]
     dims = "x".join("?" if d is None else str(d) for d in spec["shape"])
     return f"{spec['dtype']}[{dims}]"
 
@@ -175,8 +184,10 @@ class CPUFunction:
         self._inputs = [a for a in spec["arguments"] if "param" not in a]
         self._results = spec["results"]
         unsupported = [a for a in spec["arguments"] + spec["results"]
-                       if a["dtype"] not in _DTYPES and a["dtype"] != "packed"]
-        self._unsupported = unsupported[0]["type"] if unsupported else None
+                       if (a["dtype"] not in _DTYPES and a["dtype"] != "packed")
+                       or (a.get("scalar") and a["dtype"] not in _SCALAR_CTYPES)]
+        self._unsupported = (unsupported[0].get("type") or _type_text(unsupported[0])
+                             if unsupported else None)
         self._library = library  # keeps the shared library loaded
         self._entry = getattr(library._dll, spec["symbol"])
         self._entry.restype = None
@@ -210,6 +221,12 @@ class CPUFunction:
                              f"got {list(value.shape)}")
         return np.ascontiguousarray(value)
 
+    def _scalar(self, index: int, value, spec):
+        """Scalar input ``index`` as the ctypes value passed."""
+        number = scalar_value(f"{self.layer}.{self.name}: input {index}", value,
+                              _DTYPES[spec["dtype"]])
+        return _SCALAR_CTYPES[spec["dtype"]](number.item())
+
     def __call__(self, *inputs):
         if self._unsupported:
             raise TypeError(f"{self.layer}.{self.name}: its signature has the type "
@@ -220,17 +237,19 @@ class CPUFunction:
                             f"got {len(inputs)}")
         torch = _torch()
         as_torch = torch is not None and any(isinstance(x, torch.Tensor) for x in inputs)
-        arrays = [self._check(i, x, spec) for i, (x, spec) in
-                  enumerate(zip(inputs, self._inputs))]
-        arguments = [_descriptor(a) for a in arrays]
+        # Arrays go by descriptor (kept alive with their arrays), scalars by
+        # value.
+        arrays = [self._scalar(i, x, spec) if spec.get("scalar") else self._check(i, x, spec)
+                  for i, (x, spec) in enumerate(zip(inputs, self._inputs))]
+        arguments = [a if isinstance(a, ctypes._SimpleCData) else ctypes.byref(_descriptor(a))
+                     for a in arrays]
         results = [_memref_class(None, len(r["shape"]))() for r in self._results]
         if len(results) == 1:
             out = results[0]
         else:
             out = type("Results", (ctypes.Structure,),
                        {"_fields_": [(f"r{i}", type(r)) for i, r in enumerate(results)]})()
-        self._entry(ctypes.byref(out), *self._param_refs,
-                    *[ctypes.byref(d) for d in arguments])
+        self._entry(ctypes.byref(out), *self._param_refs, *arguments)
         if len(results) > 1:
             results = [getattr(out, f"r{i}") for i in range(len(results))]
         values = [_take_result(d, _DTYPES[r["dtype"]]) for d, r in zip(results, self._results)]

@@ -29,6 +29,8 @@ from typing import Optional
 
 import numpy as np
 
+from ._scalars import scalar_value
+
 _DTYPES = {"f32": np.float32, "f16": np.float16, "f64": np.float64, "i1": np.bool_,
            "i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64}
 
@@ -232,20 +234,8 @@ class _Function:
     def _bind_scalar(self, index, value, spec, dims):
         """Checks scalar argument ``index`` (a Python or numpy number, or a
         0-d array or tensor) and records its value as ``argI``."""
-        dtype = np.dtype(_DTYPES[spec["dtype"]])
-        if type(value).__module__.startswith("torch"):
-            value = value.detach().cpu().numpy()
-        array = np.asarray(value)
-        if array.ndim != 0:
-            raise ValueError(f"{self.name}: argument {index} is a scalar {dtype.name}, "
-                             f"got shape {array.shape}")
-        if not np.can_cast(array.dtype, dtype, casting="same_kind"):
-            raise TypeError(f"{self.name}: argument {index} must be {dtype.name}, "
-                            f"got {array.dtype}")
-        converted = array.astype(dtype)
-        if dtype.kind in "iu" and converted != array:
-            raise ValueError(f"{self.name}: argument {index} ({value}) does not fit {dtype.name}")
-        dims[f"arg{index}"] = converted.item()
+        dims[f"arg{index}"] = scalar_value(f"{self.name}: argument {index}", value,
+                                           _DTYPES[spec["dtype"]]).item()
 
     def _bind_dims(self, index, shape, spec, dims):
         """Checks the shape of argument ``index`` against the manifest and

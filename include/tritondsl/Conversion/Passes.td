@@ -290,7 +290,9 @@ def TernaryEntryManifest
 
     `shape` is the logical shape (`null` for a dynamic dim); a packed param
     is passed as its `i8` bytes of shape `storage` (docs/targets/cpu.md).
-    A type the loader cannot pass is described as
+    A scalar argument (`s: f32`), passed by value, is
+    `{"dtype": "f32", "shape": [], "scalar": true}`; a rank-0 tensor has no
+    `scalar` key. A type the loader cannot pass is described as
     `{"dtype": "unsupported", "type": "<the MLIR type>"}`. Functions are
     listed in module order and keys in a fixed order: the output is
     deterministic.

@@ -2,7 +2,8 @@
 //
 // ternary-entry-manifest: after ternary-flatten-layers, describes every
 // public layer function (its C entry point, the params it takes as leading
-// arguments, its inputs and results) in the exported string constant
+// arguments, its inputs, scalar ones marked, and results) in the exported
+// string constant
 // `__tritondsl_manifest`, which triton_dsl.cpu.load reads (Passes.td).
 //
 //===----------------------------------------------------------------------===//
@@ -68,6 +69,15 @@ void writeType(llvm::json::OStream &json, Type type) {
         ShapedType::isDynamic(size) ? json.value(nullptr) : json.value(size);
     });
     return;
+  }
+  // A scalar argument (`s: f32`) is passed by value: "scalar": true.
+  if (type.isIntOrFloat()) {
+    if (std::optional<std::string> dtype = dtypeName(type)) {
+      json.attribute("dtype", *dtype);
+      writeShape(json, {});
+      json.attribute("scalar", true);
+      return;
+    }
   }
   auto tensor = dyn_cast<RankedTensorType>(type);
   std::optional<std::string> dtype =

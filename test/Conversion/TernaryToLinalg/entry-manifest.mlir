@@ -2,7 +2,8 @@
 // ternary-flatten-layers made (ternary.origin) in the exported JSON string
 // __tritondsl_manifest: its C entry symbol, the leading param arguments
 // (packed params with logical shape, encoding, axis and the i8 storage
-// shape of the ABI), the inputs and the results, `null` for dynamic dims.
+// shape of the ABI), the inputs (a scalar one, passed by value, marked
+// "scalar") and the results, `null` for dynamic dims.
 // Private layer functions, top-level functions and initialized params (which
 // are constants, not arguments) are not listed; the origin attribute is
 // consumed.
@@ -16,7 +17,7 @@
 // CHECK-SAME: {\22dtype\22:\22f32\22,\22shape\22:[null,37]}],
 // CHECK-SAME: \22results\22:[{\22dtype\22:\22f32\22,\22shape\22:[null,6]}]},
 // CHECK-SAME: {\22layer\22:\22Model\22,\22function\22:\22forward\22,\22symbol\22:\22_mlir_ciface_Model_forward\22,
-// CHECK-SAME: \22arguments\22:[{\22param\22:\22Dense.w\22,{{[^}]*}}},{\22dtype\22:\22f32\22,\22shape\22:[null,37]},{\22dtype\22:\22i32\22,\22shape\22:[]}],
+// CHECK-SAME: \22arguments\22:[{\22param\22:\22Dense.w\22,{{[^}]*}}},{\22dtype\22:\22f32\22,\22shape\22:[null,37]},{\22dtype\22:\22i32\22,\22shape\22:[]},{\22dtype\22:\22f32\22,\22shape\22:[],\22scalar\22:true}],
 // CHECK-SAME: \22results\22:[{\22dtype\22:\22f32\22,\22shape\22:[null,6]},{\22dtype\22:\22i32\22,\22shape\22:[]}]}]}\00")
 // CHECK-NOT: Model_helper
 // CHECK-NOT: \22top\22
@@ -35,7 +36,7 @@ module {
     }
   }
   ternary.layer @Model {
-    func.func @forward(%x: tensor<?x37xf32>, %n: tensor<i32>) -> (tensor<?x6xf32>, tensor<i32>) {
+    func.func @forward(%x: tensor<?x37xf32>, %n: tensor<i32>, %s: f32) -> (tensor<?x6xf32>, tensor<i32>) {
       %y = ternary.call @helper(%x) : (tensor<?x37xf32>) -> tensor<?x6xf32>
       return %y, %n : tensor<?x6xf32>, tensor<i32>
     }
