@@ -133,10 +133,10 @@ ERRORS = {
              (6, 18, "matmul inner dimensions differ: "
                      "Tensor[N, 784] @ TernaryTensor[785, 10] (784 vs 785)")),
     # Accepted by the front end and ternary-optimize; refused by the PyTorch
-    # emitter (a located MLIR diagnostic): generated forward() takes tensors.
-    "pytorch-emitter": ("layer A {\n  fn forward(x: f32) -> f32 {\n    return x * 2.0\n  }\n}\n",
+    # emitter (a located MLIR diagnostic): nn.Module has a method `half`.
+    "pytorch-emitter": ("layer A {\n  fn half(x: Tensor[4]) -> Tensor[4] {\n    return x\n  }\n}\n",
                         "pytorch",
-                        (2, 6, "the PyTorch target cannot pass an argument of type 'f32'")),
+                        (2, 6, "the PyTorch target cannot name a method 'half'")),
 }
 
 TRITONC_TARGET = {"mlir": [], "pytorch": ["--target=pytorch"]}
@@ -164,10 +164,10 @@ def test_errors_are_located_like_tritonc(name, tmp_path):
 def test_emitter_error_from_source_text_names_the_filename():
     source, target, (line, column, message) = ERRORS["pytorch-emitter"]
     with pytest.raises(CompileError) as info:
-        triton_dsl.compile(source, target, filename="scalar.tri")
-    assert (info.value.filename, info.value.line, info.value.column) == ("scalar.tri", line, column)
+        triton_dsl.compile(source, target, filename="half.tri")
+    assert (info.value.filename, info.value.line, info.value.column) == ("half.tri", line, column)
     # The other targets accept the program: only the emitter refuses it.
-    assert "func.func @forward" in triton_dsl.compile(source, "opt-mlir")
+    assert "func.func @half" in triton_dsl.compile(source, "opt-mlir")
     notes = [d for d in info.value.diagnostics if d.severity == "note"]
     assert notes and notes[0].message.startswith("see current operation")
 
@@ -220,15 +220,15 @@ def test_warnings_do_not_fail():
 
 def test_warnings_are_listed_with_errors():
     source = ("layer A {\n  param unused: Tensor[4]\n"
-              "  fn forward(x: f32) -> f32 {\n    return x\n  }\n}\n")
+              "  fn half(x: Tensor[4]) -> Tensor[4] {\n    return x\n  }\n}\n")
     with pytest.warns(CompileWarning), pytest.raises(CompileError) as info:
         triton_dsl.compile(source, "pytorch", filename="w.tri")
     # The front end warns; -O2 removes the param with a remark (and a note);
-    # the PyTorch emitter refuses the scalar argument.
+    # the PyTorch emitter refuses the method name.
     assert [(d.severity, d.line) for d in info.value.diagnostics] == \
         [("warning", 2), ("remark", 2), ("note", 2), ("error", 3), ("note", 3)]
     assert str(info.value) == \
-        "w.tri:3:6: error: the PyTorch target cannot pass an argument of type 'f32'"
+        "w.tri:3:6: error: the PyTorch target cannot name a method 'half'"
 
 
 # --- arguments --------------------------------------------------------------

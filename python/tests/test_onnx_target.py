@@ -154,7 +154,7 @@ def test_language_examples_match_the_pytorch_target(index, profile, tmp_path):
     # arguments, batched products) compiles to ONNX with random weights, and
     # each entry function's model gives what the PyTorch target's module
     # computes with the same weights file (where that target can print the
-    # program: it refuses scalar arguments and batched contractions).
+    # program: today it prints all of them, scalar arguments included).
     source = language_examples()[index]
     rng = np.random.default_rng(index)
     weights = tmp_path / "weights.safetensors"

@@ -286,3 +286,50 @@ def test_layer_called_from_two_layers_has_one_set_of_params(tmp_path):
     fresh.load_state_dict(torch.load(buffer, weights_only=True))
     assert fresh.A.Block is fresh.B.Block
     assert torch.equal(fresh.A.Block.w, net.A.Block.w)
+
+
+def test_scalar_arguments(tmp_path):
+    """Scalar arguments (test/Target/PTX/Inputs/scalar_arguments.tri, its
+    f16 function renamed: nn.Module has .half) become 0-d tensors of their
+    type: f32 and i32 results match float64 / int64, f16 math stays f16 (they
+    were refused: "the PyTorch target cannot pass an argument of type
+    'f32'"). A float for an integer, a tensor with dims and an integer out of
+    range are refused, naming the argument."""
+    source = (ROOT / "test" / "Target" / "PTX" / "Inputs" / "scalar_arguments.tri").read_text()
+    program = tmp_path / "scalars.tri"
+    program.write_text(source.replace("fn half(", "fn halved("))
+    rng = np.random.default_rng(12)
+    trits = rng.integers(-1, 2, size=(64, 8)).astype(np.float32)
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {"Scaled.w": torch.from_numpy(trits)})
+    namespace = {}
+    exec(triton_dsl.compile(program, target="pytorch", weights=weights), namespace)
+    module = namespace["Scaled"]()
+    for batch, s, t in ((1, 0.5, -2.0), (3, -1.25, 0.75), (17, 3.0, 0.0)):
+        x = rng.standard_normal((batch, 64)).astype(np.float32)
+        want = np.maximum(x.astype(np.float64) @ trits * s, 0) - t * s
+        for scalar in (s, np.float32(s), torch.tensor(s), torch.tensor(s, dtype=torch.float64)):
+            got = module.forward(torch.from_numpy(x), scalar, t)
+            assert got.dtype == torch.float32
+            np.testing.assert_allclose(got.numpy(), want, rtol=1e-5, atol=1e-5)
+    x = rng.integers(-1000, 1000, size=(5, 4)).astype(np.int32)
+    got = module.shifted(torch.from_numpy(x), 2**31 - 1001)
+    assert got.dtype == torch.int32
+    np.testing.assert_array_equal(got.numpy(), x.astype(np.int64) + 2**31 - 1001)
+    x = rng.standard_normal((3, 4)).astype(np.float16)
+    got = module.halved(torch.from_numpy(x), 1.5)
+    assert got.dtype == torch.float16
+    np.testing.assert_array_equal(got.numpy(), x * np.float16(1.5))
+    x = torch.zeros(2, 64)
+    with pytest.raises(ValueError, match="forward: argument 1 is a scalar, got shape"):
+        module.forward(x, torch.ones(2), 1.0)
+    with pytest.raises(TypeError, match="forward: argument 2 must be a number, got str"):
+        module.forward(x, 1.0, "1")
+    with pytest.raises(TypeError, match=r"shifted: argument 1 must be an integer \(torch.int32\)"):
+        module.shifted(torch.zeros(1, 4, dtype=torch.int32), 1.5)
+    with pytest.raises(TypeError, match="must be an integer"):
+        module.shifted(torch.zeros(1, 4, dtype=torch.int32), torch.tensor(1.5))
+    with pytest.raises(ValueError, match="does not fit torch.int32"):
+        module.shifted(torch.zeros(1, 4, dtype=torch.int32), 2**31)
+    with pytest.raises(ValueError, match="does not fit torch.int32"):
+        module.shifted(torch.zeros(1, 4, dtype=torch.int32), torch.tensor(2**31))

@@ -841,20 +841,32 @@ LogicalResult PyTorchEmitter::emitFunction(func::FuncOp func) {
     return func.emitError("the PyTorch target cannot print a function "
                           "without a body");
   SmallVector<std::string> params = {"self"};
+  // Scalar arguments (`s: f32`) become 0-d tensors of their type on entry:
+  // Python numbers would compute in double precision.
+  SmallVector<std::pair<std::string, StringRef>> scalarArgs;
   for (BlockArgument arg : func.getArguments()) {
-    // Python scalars compute in double precision: only tensors cross the
-    // function boundary.
-    if (!isa<RankedTensorType>(arg.getType()))
-      return func.emitError("the PyTorch target cannot pass an argument of "
-                            "type ")
-             << arg.getType();
     std::string name = "arg" + std::to_string(arg.getArgNumber());
+    if (!isa<RankedTensorType>(arg.getType())) {
+      std::optional<StringRef> dtype;
+      if (arg.getType().isIntOrFloat())
+        dtype = torchDType(arg.getType());
+      if (!dtype)
+        return func.emitError("the PyTorch target cannot pass an argument "
+                              "of type ")
+               << arg.getType();
+      scalarArgs.push_back({name, *dtype});
+    }
     bind(arg, name);
     params.push_back(name);
   }
   indent = 4;
   line("def " + func.getSymName() + "(" + llvm::join(params, ", ") + "):");
   indent = 8;
+  for (auto [name, dtype] : scalarArgs)
+    callLine(name, "_scalar_argument",
+             {name, dtype.str(),
+              "\"" + func.getSymName().str() + ": argument " +
+                  name.substr(3) + "\""});
   planConvFusions(func);
   for (Operation &op : func.getBody().front().getOperations()) {
     if (elidedOps.contains(&op))
@@ -914,11 +926,31 @@ LogicalResult PyTorchEmitter::printOperation(Operation *op) {
       .Case<func::ReturnOp>([&](auto r) { return printReturn(r); })
       .Case<tensor::EmptyOp, linalg::FillOp>(
           [&](Operation *) { return success(); }) // lazy: see getExpr
-      .Case<tensor::FromElementsOp>([&](Operation *o) -> LogicalResult {
-        if (isOnlyReshapeShape(o))
+      .Case<tensor::FromElementsOp>([&](auto f) -> LogicalResult {
+        if (isOnlyReshapeShape(f))
           return success();
-        return o->emitError("the PyTorch target cannot print op '")
-               << o->getName() << "'";
+        // Of scalar arguments (0-d tensors) or literals: a scale `x @ w * s`.
+        // Sizes (index) are Python ints, printed only as a reshape's shape.
+        if (f.getType().getElementType().isIndex())
+          return op->emitError("the PyTorch target cannot print op '")
+                 << op->getName() << "'";
+        SmallVector<std::string> elements;
+        for (Value element : f.getElements()) {
+          auto expr = getTensorExpr(element, op);
+          if (failed(expr))
+            return failure();
+          elements.push_back(*expr);
+        }
+        auto type = cast<RankedTensorType>(f.getType());
+        if (type.getRank() == 0) {
+          bind(f.getResult(), elements.front());
+          return success();
+        }
+        std::string name = newName();
+        line(name + " = torch.stack([" + llvm::join(elements, ", ") +
+             "]).reshape(" + tupleOf(type.getShape()) + ")");
+        bind(f.getResult(), name);
+        return success();
       })
       .Case<tensor::DimOp>([&](tensor::DimOp d) -> LogicalResult {
         auto index = d.getConstantIndex();

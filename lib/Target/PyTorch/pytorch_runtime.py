@@ -5,6 +5,7 @@
 # this file without this leading comment (cmake/EmbedText.cmake);
 # test/Target/PyTorch/runtime-lint.test lints it and imports it.
 
+import numbers
 import weakref
 
 import torch
@@ -237,6 +238,32 @@ def _matmul_trits(x, trits, scale, bias):
     if bias is not None:
         y = y + bias
     return y
+
+
+def _scalar_argument(value, dtype, where):
+    """A scalar argument (`s: f32`) as a 0-d tensor of its type: Python
+    numbers would compute in double precision. A number of another kind (a
+    float for an integer), a tensor with dims or an integer that does not fit
+    raises, naming the argument (`where`)."""
+    if isinstance(value, torch.Tensor):
+        if value.dim() != 0:
+            raise ValueError(f"{where} is a scalar, got shape {tuple(value.shape)}")
+        if value.is_floating_point() and not dtype.is_floating_point:
+            raise TypeError(f"{where} must be an integer ({dtype}), got {value.dtype}")
+        converted = value.to(dtype)
+        if not dtype.is_floating_point and converted != value:
+            raise ValueError(f"{where} ({value.item()}) does not fit {dtype}")
+        return converted
+    if not dtype.is_floating_point and not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{where} must be an integer ({dtype}), got {type(value).__name__}"
+        )
+    if not isinstance(value, numbers.Number):
+        raise TypeError(f"{where} must be a number, got {type(value).__name__}")
+    try:
+        return torch.as_tensor(value, dtype=dtype)
+    except RuntimeError as error:  # an integer out of range
+        raise ValueError(f"{where} ({value}) does not fit {dtype}") from error
 
 
 def _ternary_matmul(x, packed, shape, encoding, axis, scale, bias):
