@@ -228,3 +228,24 @@ def test_int8_activation_profile_is_close_not_exact():
     want = reference(model, x).numpy()
     error = relative_error(got, want)
     assert 1e-6 < error < 5e-2
+
+
+@pytest.mark.parametrize("profile, runtime", [("ort", "onnxruntime"),
+                                              ("standard", "onnxruntime"),
+                                              ("standard", "onnx.reference")])
+def test_scalar_argument_scales_a_ternary_matmul(profile, runtime, tmp_path):
+    # `x @ w * s` with a scalar argument s: the matmul's scale is the
+    # rank-0 input (it was refused: "cannot map op 'tensor.from_elements'",
+    # found by fuzz/random_programs.py programs with scalar arguments).
+    source = ("layer F {\n    param w: TernaryTensor[36, 8]\n"
+              "    fn forward(x: Tensor[N, 36], s: f32) -> Tensor[N, 8] {\n"
+              "        return x @ w * s\n    }\n}\n")
+    rng = np.random.default_rng(7)
+    trits = rng.integers(-1, 2, (36, 8)).astype(np.float32)
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {"F.w": torch.from_numpy(trits)})
+    model = triton_dsl.compile(source, target="onnx", weights=weights,
+                               emit="onnx" if profile == "ort" else "onnx-standard")
+    x = rng.standard_normal((5, 36)).astype(np.float32)
+    got = run_onnx(model, [torch.from_numpy(x), torch.tensor(-1.5)], runtime)
+    assert relative_error(got, x.astype(np.float64) @ trits * -1.5) < 1e-6

@@ -834,11 +834,22 @@ LogicalResult ONNXEmitter::emitOperation(Operation *op) {
       .Case<func::ReturnOp>([&](auto r) { return emitReturn(r); })
       .Case<tensor::EmptyOp, linalg::FillOp>(
           [&](Operation *) { return success(); }) // lazy: see getValue
-      .Case<tensor::FromElementsOp>([&](Operation *o) -> LogicalResult {
-        if (isOnlyReshapeShape(o))
+      .Case<tensor::FromElementsOp>([&](tensor::FromElementsOp f)
+                                        -> LogicalResult {
+        if (isOnlyReshapeShape(f))
           return success();
-        return o->emitError("the ONNX target cannot map op '")
-               << o->getName() << "'";
+        // One value as a rank-0 tensor (a scalar argument as the scale of
+        // `x @ w * s`): scalars are rank-0 tensors here already.
+        if (f.getType().getRank() == 0 &&
+            !f.getType().getElementType().isIndex()) {
+          auto element = getValue(f.getElements().front(), f);
+          if (failed(element))
+            return failure();
+          bind(f.getResult(), *element);
+          return success();
+        }
+        return f->emitError("the ONNX target cannot map op '")
+               << f->getName() << "'";
       })
       .Case<tensor::DimOp>([&](auto d) { return emitDim(d); })
       .Case<tensor::CastOp>([&](tensor::CastOp c) -> LogicalResult {
