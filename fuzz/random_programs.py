@@ -13,8 +13,10 @@ the program invalid in a random place (exercising the diagnostics).
 
 With `--differential` the programs are for running on two targets and
 comparing (python/tests/test_gpu.py: the PTX target against the PyTorch
-one): no function takes a scalar argument (S is the constant `s`, as the
-PyTorch target passes tensors only), no scalar variable is
+one): no function takes a scalar argument (S is the constant `s`; written
+when the PyTorch target took tensors only, kept so that the seeded test
+programs stay the same; every target takes scalar arguments now, so the
+programs without the flag compare too), no scalar variable is
 reassigned (a literal of the other kind would be a type error), and
 `forward` returns the sum of every batch variable, so that no computation
 is dead.
