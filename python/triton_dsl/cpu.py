@@ -241,8 +241,8 @@ class CPUFunction:
         # value.
         arrays = [self._scalar(i, x, spec) if spec.get("scalar") else self._check(i, x, spec)
                   for i, (x, spec) in enumerate(zip(inputs, self._inputs))]
-        arguments = [a if isinstance(a, ctypes._SimpleCData) else ctypes.byref(_descriptor(a))
-                     for a in arrays]
+        arguments = [a if spec.get("scalar") else ctypes.byref(_descriptor(a))
+                     for a, spec in zip(arrays, self._inputs)]
         results = [_memref_class(None, len(r["shape"]))() for r in self._results]
         if len(results) == 1:
             out = results[0]
