@@ -4,12 +4,11 @@
 // compiles a program for one size of its symbolic dims (`N`). The
 // arguments of public functions get static types, casts keep the body
 // valid, canonicalization propagates the static shapes (linalg ops fold
-// tensor.cast operands; ternary.matmul, quantize and dequantize are rebuilt
-// on their casts' sources here), and results take the static type of what
-// is returned. A
-// tensor.reshape to a constant shape gets its static type; static
-// tensor.reshapes become collapse/expand_shape, which fold into loads and
-// stores once bufferized.
+// tensor.cast operands; ternary.matmul, quantize, dequantize and the pack
+// of trits quantized at run time are rebuilt on their casts' sources here),
+// and results take the static type of what is returned. A tensor.reshape to
+// a constant shape gets its static type; static tensor.reshapes become
+// collapse/expand_shape, which fold into loads and stores once bufferized.
 //
 //===----------------------------------------------------------------------===//
 #include "tritondsl/Conversion/TernaryToEmitC/Passes.h"
@@ -67,14 +66,14 @@ struct MatmulCastFolding : OpRewritePattern<ternary::MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ternary::MatmulOp op,
                                 PatternRewriter &rewriter) const override {
-    SmallVector<Value> operands(op->getOperands());
-    Value input = staticCastSource(op.getInput());
-    if (input)
-      operands[0] = input;
-    else
-      input = op.getInput();
+    Value staticInput = staticCastSource(op.getInput());
     auto pack = op.getWeight().getDefiningOp<ternary::PackOp>();
     Value trits = pack ? staticCastSource(pack.getTrits()) : Value();
+    if (!staticInput && !trits)
+      return failure();
+    SmallVector<Value> operands(op->getOperands());
+    Value input = staticInput ? staticInput : op.getInput();
+    operands[0] = input;
     ternary::PackedTensorType weight = op.getWeight().getType();
     if (trits) {
       weight = ternary::PackedTensorType::get(
@@ -83,8 +82,6 @@ struct MatmulCastFolding : OpRewritePattern<ternary::MatmulOp> {
       operands[1] = ternary::PackOp::create(rewriter, pack.getLoc(), weight,
                                             trits);
     }
-    if (operands == SmallVector<Value>(op->getOperands()))
-      return failure();
     RankedTensorType result = op.getResult().getType();
     auto inputType = cast<RankedTensorType>(input.getType());
     if (inputType.hasStaticShape() && !weight.isDynamicDim(1)) {

@@ -3,8 +3,8 @@
 // ternary-entry-manifest: after ternary-flatten-layers, describes every
 // public layer function (its C entry point, the params it takes as leading
 // arguments, its inputs, scalar ones marked, and results) in the exported
-// string constant
-// `__tritondsl_manifest`, which triton_dsl.cpu.load reads (Passes.td).
+// string constant `__tritondsl_manifest`, which triton_dsl.cpu.load reads
+// (Passes.td).
 //
 //===----------------------------------------------------------------------===//
 #include "tritondsl/Conversion/Passes.h"

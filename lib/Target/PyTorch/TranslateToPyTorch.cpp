@@ -843,7 +843,7 @@ LogicalResult PyTorchEmitter::emitFunction(func::FuncOp func) {
   SmallVector<std::string> params = {"self"};
   // Scalar arguments (`s: f32`) become 0-d tensors of their type on entry:
   // Python numbers would compute in double precision.
-  SmallVector<std::pair<std::string, StringRef>> scalarArgs;
+  SmallVector<std::pair<unsigned, StringRef>> scalarArgs;
   for (BlockArgument arg : func.getArguments()) {
     std::string name = "arg" + std::to_string(arg.getArgNumber());
     if (!isa<RankedTensorType>(arg.getType())) {
@@ -854,7 +854,7 @@ LogicalResult PyTorchEmitter::emitFunction(func::FuncOp func) {
         return func.emitError("the PyTorch target cannot pass an argument "
                               "of type ")
                << arg.getType();
-      scalarArgs.push_back({name, *dtype});
+      scalarArgs.push_back({arg.getArgNumber(), *dtype});
     }
     bind(arg, name);
     params.push_back(name);
@@ -862,11 +862,13 @@ LogicalResult PyTorchEmitter::emitFunction(func::FuncOp func) {
   indent = 4;
   line("def " + func.getSymName() + "(" + llvm::join(params, ", ") + "):");
   indent = 8;
-  for (auto [name, dtype] : scalarArgs)
+  for (auto [index, dtype] : scalarArgs) {
+    std::string name = "arg" + std::to_string(index);
     callLine(name, "_scalar_argument",
              {name, dtype.str(),
               "\"" + func.getSymName().str() + ": argument " +
-                  name.substr(3) + "\""});
+                  std::to_string(index) + "\""});
+  }
   planConvFusions(func);
   for (Operation &op : func.getBody().front().getOperations()) {
     if (elidedOps.contains(&op))
@@ -929,27 +931,17 @@ LogicalResult PyTorchEmitter::printOperation(Operation *op) {
       .Case<tensor::FromElementsOp>([&](auto f) -> LogicalResult {
         if (isOnlyReshapeShape(f))
           return success();
-        // Of scalar arguments (0-d tensors) or literals: a scale `x @ w * s`.
-        // Sizes (index) are Python ints, printed only as a reshape's shape.
-        if (f.getType().getElementType().isIndex())
+        // One scalar argument (a 0-d tensor) or literal as a rank-0 tensor:
+        // the scale of `x @ w * s`. Sizes (index) are Python ints, printed
+        // only as a reshape's shape.
+        if (f.getType().getRank() != 0 ||
+            f.getType().getElementType().isIndex())
           return op->emitError("the PyTorch target cannot print op '")
                  << op->getName() << "'";
-        SmallVector<std::string> elements;
-        for (Value element : f.getElements()) {
-          auto expr = getTensorExpr(element, op);
-          if (failed(expr))
-            return failure();
-          elements.push_back(*expr);
-        }
-        auto type = cast<RankedTensorType>(f.getType());
-        if (type.getRank() == 0) {
-          bind(f.getResult(), elements.front());
-          return success();
-        }
-        std::string name = newName();
-        line(name + " = torch.stack([" + llvm::join(elements, ", ") +
-             "]).reshape(" + tupleOf(type.getShape()) + ")");
-        bind(f.getResult(), name);
+        auto element = getTensorExpr(f.getElements().front(), op);
+        if (failed(element))
+          return failure();
+        bind(f.getResult(), *element);
         return success();
       })
       .Case<tensor::DimOp>([&](tensor::DimOp d) -> LogicalResult {
