@@ -31,9 +31,16 @@ using namespace mlir;
 using namespace tritondsl;
 
 namespace {
+#include "ActivationKernels.inc"
 #include "TernaryKernels.inc"
 
 constexpr StringLiteral kKernelModule = "ternary_kernels";
+constexpr StringLiteral kActivationModule = "ternary_activation_kernels";
+constexpr StringLiteral kQuantizeKernel = "ternary_quantize_rows_i8";
+constexpr StringLiteral kDequantizeKernel = "ternary_dequantize_rows";
+/// Threads of a block of kQuantizeKernel (one block per row) and of
+/// kDequantizeKernel (one column each).
+constexpr int64_t kQuantizeThreads = 1024, kDequantizeThreads = 256;
 constexpr StringLiteral kGemvKernel = "ternary_gemv_f32";
 constexpr StringLiteral kGemmKernel = "ternary_gemm_f32";
 /// Columns per block of the GEMV kernel (one warp each) and its threads.
@@ -77,7 +84,38 @@ bool isKernelMatmul(ternary::MatmulOp op) {
 struct KernelChoices {
   bool int8StagedX = true, f32FixedPoint = false, int8Mma = false,
        int8MmaCodes = false;
+  /// activations=int8: f32 matmuls quantize their rows to int8.
+  bool int8Activations = false;
 };
+
+/// Why the f32 matmul `op` cannot quantize its activations to int8 (the
+/// int8 kernels cannot compute it), or "" when it can.
+std::string whyNotQuantized(ternary::MatmulOp op) {
+  int64_t k = reductionSize(op);
+  if (!op.getWeight().getType().getLayout().isDefault())
+    return "its weights are not packed offset2 along K";
+  if (ShapedType::isDynamic(k))
+    return "K is not static";
+  if (!PackedGemvConfig::selectInt8(k, true))
+    return "the int8 kernels need K a multiple of 64 (K = " +
+           std::to_string(k) + ")";
+  return "";
+}
+
+/// Whether `op` is an f32 matmul that activations=int8 quantizes: an f32
+/// input and result, and an int8 kernel for its K.
+bool quantizesActivations(ternary::MatmulOp op, KernelChoices choices) {
+  return choices.int8Activations &&
+         op.getInput().getType().getElementType().isF32() &&
+         op.getResult().getType().getElementType().isF32() &&
+         whyNotQuantized(op).empty();
+}
+
+/// Whether `op` runs on the int8 kernels: an int8 matmul, or an f32 one
+/// whose activations are quantized.
+bool runsInt8Kernels(ternary::MatmulOp op, KernelChoices choices) {
+  return isInt8KernelMatmul(op) || quantizesActivations(op, choices);
+}
 
 /// The word-vector GEMV kernel for `op` at batches of one row
 /// (`singleRow`) or more, or none (the byte kernel `ternary_gemv_f32`).
@@ -93,8 +131,8 @@ std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
   if (ShapedType::isDynamic(k))
     return std::nullopt;
   std::optional<PackedGemvConfig> config =
-      isInt8KernelMatmul(op) ? PackedGemvConfig::selectInt8(k, singleRow)
-                             : PackedGemvConfig::select(k, singleRow);
+      runsInt8Kernels(op, choices) ? PackedGemvConfig::selectInt8(k, singleRow)
+                                   : PackedGemvConfig::select(k, singleRow);
   if (config && config->int8 && !config->mma && choices.int8StagedX &&
       stagedXFits(k)) {
     config->stagedX = true;
@@ -120,16 +158,18 @@ std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
 /// Whether a tensor-core kernel (PackedMma.cpp) computes `op` for batches
 /// of more than one row: it then serves all of them (int8; f32 with
 /// K % 16 == 0), whatever gemv-max-batch says.
-bool usesTensorCores(ternary::MatmulOp op) {
-  std::optional<PackedGemvConfig> many = packedGemvFor(op, /*singleRow=*/false);
+bool usesTensorCores(ternary::MatmulOp op, KernelChoices choices) {
+  std::optional<PackedGemvConfig> many =
+      packedGemvFor(op, /*singleRow=*/false, choices);
   return many && many->mma;
 }
 
 /// Whether a batch of one row runs a one-row kernel (a GEMV, or the f32
 /// tensor-core kernel of one row) rather than the kernel of larger batches.
-bool hasOneRowKernel(ternary::MatmulOp op, int64_t gemvMaxBatch) {
-  return packedGemvFor(op, /*singleRow=*/true) &&
-         (isInt8KernelMatmul(op) || gemvMaxBatch >= 1);
+bool hasOneRowKernel(ternary::MatmulOp op, int64_t gemvMaxBatch,
+                     KernelChoices choices) {
+  return packedGemvFor(op, /*singleRow=*/true, choices) &&
+         (runsInt8Kernels(op, choices) || gemvMaxBatch >= 1);
 }
 
 /// The buffer of `tensor` as a fully dynamic identity-layout memref (the
@@ -214,6 +254,49 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
       return SymbolRefAttr::get(b.getStringAttr(kKernelModule),
                                 {FlatSymbolRefAttr::get(b.getContext(), name)});
     };
+    // activations=int8: the rows of x quantized to int8 (q, and a step per
+    // row), the int8 kernels on q into exact i32 sums, dequantized into
+    // the result after them (ActivationKernels.mlir).
+    bool quantize = quantizesActivations(op, choices);
+    SmallVector<Value> f32Arguments = arguments;
+    Value sums, steps;
+    if (quantize) {
+      int64_t staticRows = matmulRows(op);
+      int64_t staticColumns = resultType.getShape().back();
+      SmallVector<Value> rowSizes, sumSizes;
+      if (ShapedType::isDynamic(staticRows))
+        rowSizes.push_back(rows);
+      sumSizes = rowSizes;
+      if (ShapedType::isDynamic(staticColumns))
+        sumSizes.push_back(columns);
+      auto dynamicBuffer = [&](ArrayRef<int64_t> shape, Type element,
+                               ValueRange sizes) -> Value {
+        Value buffer = memref::AllocOp::create(
+            rewriter, loc, MemRefType::get(shape, element), sizes);
+        return memref::CastOp::create(
+            rewriter, loc,
+            MemRefType::get(SmallVector<int64_t>(shape.size(),
+                                                 ShapedType::kDynamic),
+                            element),
+            buffer);
+      };
+      Value quantized =
+          dynamicBuffer({staticRows, reductionSize(op)},
+                        rewriter.getI8Type(), rowSizes);
+      steps = dynamicBuffer({staticRows}, rewriter.getF32Type(), rowSizes);
+      sums = dynamicBuffer({staticRows, staticColumns}, rewriter.getI32Type(),
+                           sumSizes);
+      gpu::LaunchFuncOp::create(
+          rewriter, loc, kernelRef(rewriter, kQuantizeKernel),
+          gpu::KernelDim3{rows, one, one},
+          gpu::KernelDim3{index(kQuantizeThreads), one, one},
+          /*dynamicSharedMemorySize=*/Value(),
+          ValueRange{arguments[0], quantized, steps});
+      Value noBias = toVector(rewriter, loc, Value(), 0.0f,
+                              rewriter.getI32Type());
+      arguments = {quantized, arguments[1], arguments[2],
+                   toDynamicBuffer(rewriter, loc, noBias), sums};
+    }
     // The GEMV for batches of one row (`singleRow`) or more.
     auto launchGemv = [&](OpBuilder &b, Location l, bool singleRow) {
       if (std::optional<PackedGemvConfig> packed =
@@ -284,13 +367,14 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     };
     // One row has its own kernel when the word kernels apply (the byte
     // kernel serves every batch up to gemv-max-batch).
-    bool splitOne = packedGemvFor(op, /*singleRow=*/true).has_value() &&
-                    gemvMaxBatch > 1;
+    bool splitOne =
+        packedGemvFor(op, /*singleRow=*/true, choices).has_value() &&
+        gemvMaxBatch > 1;
     int64_t batch = matmulRows(op);
-    if (usesTensorCores(op)) {
+    if (usesTensorCores(op, choices)) {
       // The one-row kernel, and the tensor-core kernel for every larger
       // batch.
-      bool oneRow = hasOneRowKernel(op, gemvMaxBatch);
+      bool oneRow = hasOneRowKernel(op, gemvMaxBatch, choices);
       if (!ShapedType::isDynamic(batch))
         launchGemv(rewriter, loc, /*singleRow=*/oneRow && batch <= 1);
       else if (oneRow)
@@ -312,6 +396,17 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     } else {
       choose(rewriter, loc, gemvMaxBatch, gemvMany, launchGemm);
     }
+    if (quantize)
+      gpu::LaunchFuncOp::create(
+          rewriter, loc, kernelRef(rewriter, kDequantizeKernel),
+          gpu::KernelDim3{arith::CeilDivUIOp::create(
+                              rewriter, loc, columns,
+                              index(kDequantizeThreads)),
+                          rows, one},
+          gpu::KernelDim3{index(kDequantizeThreads), one, one},
+          /*dynamicSharedMemorySize=*/Value(),
+          ValueRange{sums, steps, f32Arguments[2], f32Arguments[3],
+                     f32Arguments[4]});
     rewriter.replaceOp(op, bufferization::ToTensorOp::create(
                                rewriter, loc, resultType, result,
                                /*restrict=*/true, /*writable=*/true));
@@ -326,10 +421,12 @@ struct ConvertTernaryToGPUPass
     : tritondsl::impl::ConvertTernaryToGPUBase<ConvertTernaryToGPUPass> {
   using Base::Base;
 
-  /// Parses the kernels into `module` (once) and builds the word-vector
+  /// Parses the kernels into `module` (once), with those of
+  /// activations=int8 when `activationKernels`, and builds the word-vector
   /// GEMV kernels of `packed` into their gpu.module.
   LogicalResult insertKernels(ModuleOp module,
-                              ArrayRef<PackedGemvConfig> packed) {
+                              ArrayRef<PackedGemvConfig> packed,
+                              bool activationKernels) {
     if (Operation *existing = module.lookupSymbol(kKernelModule))
       return existing->emitError("'@")
              << kKernelModule
@@ -342,6 +439,16 @@ struct ConvertTernaryToGPUPass
     for (Operation &op : llvm::make_early_inc_range(block))
       op.moveBefore(module.getBody(), module.getBody()->end());
     auto kernels = module.lookupSymbol<gpu::GPUModuleOp>(kKernelModule);
+    if (activationKernels) {
+      Block activations;
+      if (failed(parseSourceString(kActivationKernels, &activations, config,
+                                   "ActivationKernels.mlir")))
+        return module.emitError("the embedded GPU kernels do not parse");
+      auto parsed = cast<gpu::GPUModuleOp>(activations.front());
+      assert(parsed.getName() == kActivationModule);
+      for (Operation &op : llvm::make_early_inc_range(*parsed.getBody()))
+        op.moveBefore(kernels.getBody(), kernels.getBody()->end());
+    }
     OpBuilder b = OpBuilder::atBlockEnd(kernels.getBody());
     std::set<std::string> built;
     for (const PackedGemvConfig &config : packed)
@@ -374,8 +481,14 @@ struct ConvertTernaryToGPUPass
       module.emitError("gemv-max-batch must not be negative");
       return signalPassFailure();
     }
-    KernelChoices choices{int8StagedX, f32FixedPoint, int8Mma, int8MmaCodes};
-    bool anyKernel = false;
+    if (activations != "f32" && activations != "int8") {
+      module.emitError("unknown activations '")
+          << activations << "': f32 or int8";
+      return signalPassFailure();
+    }
+    KernelChoices choices{int8StagedX, f32FixedPoint, int8Mma, int8MmaCodes,
+                          activations == "int8"};
+    bool anyKernel = false, anyQuantized = false;
     bool unflattened = false;
     SmallVector<PackedGemvConfig> packed;
     module->walk<WalkOrder::PreOrder>([&](Operation *op) {
@@ -387,14 +500,22 @@ struct ConvertTernaryToGPUPass
         return WalkResult::skip();
       }
       auto matmul = dyn_cast<ternary::MatmulOp>(op);
-      if (!matmul || !isKernelMatmul(matmul))
+      if (!matmul)
+        return WalkResult::advance();
+      if (quantizesActivations(matmul, choices))
+        anyQuantized = true;
+      else if (choices.int8Activations &&
+               matmul.getInput().getType().getElementType().isF32())
+        matmul.emitWarning("this matmul keeps f32 activations: ")
+            << whyNotQuantized(matmul);
+      if (!isKernelMatmul(matmul))
         return WalkResult::advance();
       anyKernel = true;
       // The GEMV kernels the matmul may launch (as MatmulToKernel chooses).
       int64_t batch = matmulRows(matmul);
       bool dynamicBatch = ShapedType::isDynamic(batch);
-      if (usesTensorCores(matmul)) {
-        bool oneRow = hasOneRowKernel(matmul, gemvMaxBatch);
+      if (usesTensorCores(matmul, choices)) {
+        bool oneRow = hasOneRowKernel(matmul, gemvMaxBatch, choices);
         if (oneRow && (dynamicBatch || batch <= 1))
           packed.push_back(
               *packedGemvFor(matmul, /*singleRow=*/true, choices));
@@ -416,7 +537,7 @@ struct ConvertTernaryToGPUPass
     });
     if (unflattened)
       return signalPassFailure();
-    if (anyKernel && failed(insertKernels(module, packed)))
+    if (anyKernel && failed(insertKernels(module, packed, anyQuantized)))
       return signalPassFailure();
 
     TernaryToLinalgTypeConverter typeConverter;

@@ -44,6 +44,19 @@ llvm::cl::opt<std::string> gpuChip(
     llvm::cl::desc("The NVIDIA architecture of --target=ptx: sm_80 "
                    "(default) or sm_90"),
     llvm::cl::init("sm_80"), llvm::cl::cat(getTargetOptionCategory()));
+enum class GPUActivations { F32, Int8 };
+llvm::cl::opt<GPUActivations> gpuActivations(
+    "gpu-activations",
+    llvm::cl::desc("The activations of f32 ternary matmuls in --target=ptx"),
+    llvm::cl::values(
+        clEnumValN(GPUActivations::F32, "f32",
+                   "f32, every product exact, summed in f32 (default)"),
+        clEnumValN(GPUActivations::Int8, "int8",
+                   "W1.58A8: each row quantized to int8 by its largest "
+                   "magnitude, exact int32 sums on the int8 kernels (K % 64 "
+                   "== 0); fast, not exact")),
+    llvm::cl::init(GPUActivations::F32),
+    llvm::cl::cat(getTargetOptionCategory()));
 // A kernel choice to measure against (bench/gpu_bench.py --variants):
 // under --help-hidden.
 llvm::cl::opt<bool> gpuInt8StagedX(
@@ -112,6 +125,8 @@ public:
     gpuOptions.f32FixedPoint = gpuF32FixedPoint;
     gpuOptions.int8MmaGemv = gpuInt8MmaGemv;
     gpuOptions.int8MmaCodes = gpuInt8MmaCodes;
+    gpuOptions.activations =
+        gpuActivations == GPUActivations::Int8 ? "int8" : "f32";
     gpuOptions.emulator = options.emit == "emulator";
     buildTernaryGPUPipeline(pm, gpuOptions);
   }
@@ -376,6 +391,7 @@ void tritondsl::buildTernaryGPUPipeline(OpPassManager &pm,
   lowering.f32FixedPoint = options.f32FixedPoint;
   lowering.int8Mma = options.int8MmaGemv;
   lowering.int8MmaCodes = options.int8MmaCodes;
+  lowering.activations = options.activations;
   pm.addPass(createConvertTernaryToGPU(lowering));
   pm.addPass(std::make_unique<ReshapeToViewsPass>());
   pm.addPass(createDecomposeLinalgAggregates());

@@ -76,6 +76,19 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
     are built op by op (PackedGemv.cpp, PackedMma.cpp) when used; the
     module gets `gpu.container_module`.
 
+    With `activations=int8` (W1.58A8, the BitNet b1.58 activations; it
+    changes results) an `f32` matmul with K a multiple of 64 quantizes its
+    input instead: `ternary_quantize_rows_i8` (one block per row: a =
+    max |x|, q = round-half-even(x * (127 / a)) in [-127, 127], step =
+    a / 127; lib/Conversion/TernaryToGPU/ActivationKernels.mlir), the int8
+    kernels above on q (exact `i32` sums, no bias), then
+    `ternary_dequantize_rows`: y = ((f32(acc) * step) * scale) + bias, the
+    operations and order of the CPU runtime's `tri_uk_gemm_i8`, so finite
+    results are bit for bit those of `tri_uk_quantize_act_i8` +
+    `tri_uk_gemm_i8`. A row holding NaN or infinity gives NaN results. An
+    `f32` matmul with another K keeps `f32` activations, with a warning at
+    its location.
+
     Every other ternary op, and a matmul the kernels do not cover (`i8`
     input with K not a multiple of 64 or a scale, another layout), is
     lowered as
@@ -104,6 +117,12 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
            "ternary_gemv_f32_fx_k with x itself as the one digit, on the "
            "int8 tensor cores) in place of ternary_gemv_i8_sx_k; off until "
            "measured on a GPU">,
+    Option<"activations", "activations", "std::string",
+           /*default=*/"\"f32\"",
+           "The activations of f32 ternary matmuls: f32 (summed as they "
+           "are) or int8 (W1.58A8: each row quantized to int8 by its "
+           "largest magnitude, exact int32 sums on the int8 kernels, "
+           "dequantized; K % 64 == 0)">,
     Option<"int8MmaCodes", "int8-mma-codes", "bool", /*default=*/"false",
            "More than one row, int8: ternary_mma_i8_m16n32_u8 (the trit "
            "codes as the mma's unsigned B operand, x's row sums taken off, "

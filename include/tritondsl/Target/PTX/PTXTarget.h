@@ -56,6 +56,12 @@ struct TernaryGPUOptions : public PassPipelineOptions<TernaryGPUOptions> {
                      "tensor-core kernel of more rows with the trit codes as "
                      "unsigned B"),
       llvm::cl::init(false)};
+  PassOptions::Option<std::string> activations{
+      *this, "activations",
+      llvm::cl::desc("convert-ternary-to-gpu activations: f32, or int8 "
+                     "(W1.58A8: f32 matmuls with K % 64 == 0 quantize each "
+                     "row to int8 and sum exactly on the int8 kernels)"),
+      llvm::cl::init("f32")};
   PassOptions::Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("The CUDA toolkit whose libdevice is linked into the "
