@@ -25,6 +25,12 @@ by side:
   (`Tensor<i8> @ TernaryTensor`, exact i32: the dp4a GEMV at batch 1, the
   tensor-core kernel above),
   compiled by `--prepare` into DIR/int8_KxN/;
+* ours W1.58A8 (where K % 64 == 0): the f32 layer compiled with
+  --gpu-activations=int8 into DIR/a8_KxN/: each row quantized to int8 on
+  the device (ternary_quantize_rows_i8), the int8 kernels, the
+  dequantization (ternary_dequantize_rows): f32 in and out, all three
+  launches in the time; checked bit for bit against the runtime's
+  W1.58A8 definition computed by torch;
 * torch.matmul of the same trits as a dense fp16 weight (cuBLAS) and fp32;
 * a device-to-device copy of the fp16 weight's bytes: the bandwidth limit.
 
@@ -86,22 +92,24 @@ def prepare(args):
         sys.exit(f"gpu_bench: {tritonc} not found (build the project first)")
     out = pathlib.Path(args.directory)
     out.mkdir(parents=True, exist_ok=True)
-    def layer(name, k, n, element, result):
+    def layer(name, k, n, element, result, extra=(), with_variants=True):
         source = out / f"{name}.tri"
         source.write_text(f"layer G {{\n    param w: TernaryTensor[{k}, {n}]\n"
                           f"    fn forward(x: {element}[B, {k}]) -> {result}[B, {n}] {{\n"
                           f"        return x @ w\n    }}\n}}\n")
-        variants = {"": []} | {f"variants/{v}/": f for v, f in
-                               parse_variants(args.variants).items()}
+        variants = {"": []} | ({f"variants/{v}/": f for v, f in
+                                parse_variants(args.variants).items()} if with_variants else {})
         for prefix, flags in variants.items():
             subprocess.run([str(tritonc), str(source), "--target=ptx", f"--gpu-chip={args.chip}",
-                            *flags, "-o", str(out / f"{prefix}{name}")], check=True)
+                            *extra, *flags, "-o", str(out / f"{prefix}{name}")], check=True)
             print(f"prepared {out / f'{prefix}{name}'}")
 
     for k, n in parse_shapes(args.shapes):
         layer(f"gemv_{k}x{n}", k, n, "Tensor", "Tensor")
         if k % 64 == 0:  # the dp4a GEMV reads 64 k's per lane and step
             layer(f"int8_{k}x{n}", k, n, "Tensor<i8>", "Tensor<i32>")
+            layer(f"a8_{k}x{n}", k, n, "Tensor", "Tensor", ["--gpu-activations=int8"],
+                  with_variants=False)
 
 
 # Each timed call reads operands that no call of the last SPAN bytes read:
@@ -166,6 +174,8 @@ def run(args):
         function = program.G_forward
         int8_dir = directory / f"int8_{k}x{n}"
         int8_program = cuda.load(int8_dir) if int8_dir.is_dir() else None
+        a8_dir = directory / f"a8_{k}x{n}"
+        a8_program = cuda.load(a8_dir) if a8_dir.is_dir() else None
         arguments = function.description["arguments"]
         param = next(a for a in arguments if a["role"] == "param")
         rows_expected = [[n], [-(-k // 4)]]
@@ -208,6 +218,22 @@ def run(args):
                                      (x8.double() @ trits.t().double()).long().cpu()))
             return ms, exact
 
+        def time_a8(fn, x):
+            """ms per call of the W1.58A8 layer `fn` (f32 in and out), and
+            whether it equals the runtime's definition (tri_uk_quantize_act_i8
+            + tri_uk_gemm_i8: q = round-half-even(x * (127 / max|x|)), exact
+            sums, f32(sum) * (max|x| / 127)) bit for bit."""
+            launches = [fn.launcher(*[p if a["role"] == "param" else x
+                                      for a in fn.description["arguments"]
+                                      if a["role"] != "output"]) for p in packs]
+            ms = timed([launch for launch, _ in launches], args.repeat, torch)
+            out = launches[0][1]
+            amax = x.abs().amax(dim=1, keepdim=True)
+            inv = torch.where(amax > 0, 127.0 / amax, torch.zeros_like(amax))
+            q = torch.round(x * inv).clamp(-127, 127).double()
+            sums = (q @ trits.t().double()).float()  # exact integers
+            return ms, bool(torch.equal(out, sums * (amax / 127.0)))
+
         variants = {}
         for name in parse_variants(args.variants):
             variant_dir = directory / "variants" / name
@@ -229,8 +255,12 @@ def run(args):
                 x8 = torch.randint(-128, 128, (batch, k), dtype=torch.int8, device=device,
                                    generator=generator)
                 int8_ms, int8_exact = time_int8(int8_program.G_forward, x8)
+            a8_ms, a8_exact = (time_a8(a8_program.G_forward, x) if a8_program is not None
+                               else (None, None))
             rows.append({
                 "int8_ms": int8_ms, "int8_exact": int8_exact,
+                "a8_ms": a8_ms, "a8_exact": a8_exact,
+                "speedup_fp16_a8": fp16_ms / a8_ms if a8_ms else None,
                 "speedup_fp16_int8": fp16_ms / int8_ms if int8_ms else None,
                 "shape": f"{k}x{n}", "batch": batch, "ours_ms": ours_ms, "fp16_ms": fp16_ms,
                 "fp32_ms": fp32_ms, "ours_weight_gbs": ours_gbs,
@@ -240,6 +270,9 @@ def run(args):
                 "max_rel_error": error})
             int8_text = (f", int8 {int8_ms * 1e3:.1f} us ({'exact' if int8_exact else 'WRONG'})"
                          if int8_ms else "")
+            if a8_ms:
+                int8_text += (f", W1.58A8 {a8_ms * 1e3:.1f} us "
+                              f"({'exact' if a8_exact else 'WRONG'})")
             print(f"# {k}x{n} batch {batch}: ours {ours_ms * 1e3:.1f} us, fp16 "
                   f"{fp16_ms * 1e3:.1f} us, fp32 {fp32_ms * 1e3:.1f} us, error {error:.1e}"
                   f"{int8_text}", flush=True)
@@ -272,14 +305,16 @@ def run(args):
         program.close()
         if int8_program is not None:
             int8_program.close()
+        if a8_program is not None:
+            a8_program.close()
         for variant, int8_variant in variants.values():
             variant.close()
             if int8_variant is not None:
                 int8_variant.close()
     print("| K x N | batch | ours | torch fp16 | torch fp32 | ours GB/s (packed) "
           "| % of copy | fp16 / ours | fp32 / ours | max rel. error | ours int8 "
-          "| int8 % of copy | fp16 / int8 |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| int8 % of copy | fp16 / int8 | ours W1.58A8 | fp16 / W1.58A8 |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         if r["int8_ms"]:
             int8_pct = 100 * (r["ours_weight_gbs"] * r["ours_ms"] / r["int8_ms"]) / r["copy_gbs"]
@@ -287,6 +322,11 @@ def run(args):
                           f"| {int8_pct:.0f}% | {r['speedup_fp16_int8']:.2f}x")
         else:
             int8_cells = "- | - | -"
+        if r["a8_ms"]:
+            int8_cells += (f" | {r['a8_ms'] * 1e3:.1f} us{'' if r['a8_exact'] else ' WRONG'} "
+                           f"| {r['speedup_fp16_a8']:.2f}x")
+        else:
+            int8_cells += " | - | -"
         print(f"| {r['shape']} | {r['batch']} | {r['ours_ms'] * 1e3:.1f} us "
               f"| {r['fp16_ms'] * 1e3:.1f} us | {r['fp32_ms'] * 1e3:.1f} us "
               f"| {r['ours_weight_gbs']:.0f} | {r['pct_of_copy']:.0f}% "

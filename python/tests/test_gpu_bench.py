@@ -38,8 +38,17 @@ def test_prepare_then_run(tmp_path):
         # The packed weight is a param of N rows of ceil(K/4) bytes.
         assert roles[0] == ("param", [[n], [-(-k // 4)]])
         assert manifest["chip"] == "sm_90"
-        # The int8 layer where the dp4a GEMV applies (K % 64 == 0).
+        # The int8 layer where the dp4a GEMV applies (K % 64 == 0), and the
+        # f32 layer with --gpu-activations=int8 (W1.58A8) there, without
+        # variants.
         assert (tmp_path / f"int8_{k}x{n}").is_dir() == (k % 64 == 0)
+        assert (tmp_path / f"a8_{k}x{n}").is_dir() == (k % 64 == 0)
+        assert not (tmp_path / "variants" / "classic" / f"a8_{k}x{n}").exists()
+        if k % 64 == 0:
+            a8 = json.loads((tmp_path / f"a8_{k}x{n}" / f"a8_{k}x{n}.json").read_text())
+            launches = [s.get("launch") for s in a8["functions"][0]["steps"]]
+            assert launches[0] == "ternary_quantize_rows_i8", launches
+            assert launches[-1] == "ternary_dequantize_rows", launches
         # The variant of the default VARIANTS (classic: the one-row int8
         # GEMV before ternary_gemv_i8_sx_k<K>), compiled with its flags.
         assert (tmp_path / "variants" / "classic" / f"gemv_{k}x{n}").is_dir()
@@ -84,6 +93,7 @@ def test_prepare_then_run(tmp_path):
     assert len(rows) == 4
     assert all(row["max_rel_error"] < 1e-5 for row in rows), rows
     assert all(row["int8_exact"] for row in rows if row["shape"] == "64x96"), rows
+    assert all(row["a8_exact"] for row in rows if row["shape"] == "64x96"), rows
     # The variants at batch 1 (of --variant-batches 1,16): each once per
     # shape.
     assert len(variants) == 2 * len(gpu_bench.parse_variants(gpu_bench.VARIANTS)), variants

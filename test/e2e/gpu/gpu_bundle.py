@@ -16,7 +16,8 @@ CUDA driver but no MLIR, so the same checks come in two halves:
   RANDOM_PROGRAMS random programs (fuzz/random_programs.py --differential)
   at batch 3 (the same expectation), scalar arguments (float64, int64),
   the GEMV/GEMM shapes (float64 products of
-  the trits), int8 activations (exact int64 products), the kernel
+  the trits), int8 activations (exact int64 products), f32 layers with
+  --gpu-activations=int8 (W1.58A8, bit for bit), the kernel
   VARIANTS of the hidden flags on their shapes (the same expectations) and
   the FX test models (the float64 ternarized model).
 * the run (on the GPU): loads each directory with triton_dsl.cuda (torch
@@ -60,6 +61,10 @@ VARIANTS = {
     "i8codes": (["--gpu-int8-mma-codes"], "int8", [(1024, 70), (4160, 72), (8192, 400)],
                 [2, 16, 33]),
 }
+# --gpu-activations=int8 (W1.58A8): f32 layers quantized on the device,
+# against the runtime's definition (w158a8_reference) bit for bit.
+W158A8_SHAPES = [(128, 45), (4160, 72), (8192, 400)]
+W158A8_BATCHES = [1, 3, 16, 33]
 # Random programs (seed, count) checked like the examples at batch 3.
 RANDOM_SEED, RANDOM_PROGRAMS = 5, 30
 ARCHITECTURES = ["lenet5", "embedding_classifier", "resnet18", "mobilenet_v2",
@@ -92,6 +97,24 @@ def random_weights(path, program, rng):
             weights[f"{layer}.{name}"] = torch.from_numpy(
                 (rng.standard_normal(shape) * 0.1).astype(np.float32))
     triton_dsl.save_weights(path, weights)
+
+
+def w158a8_reference(x, trits, scale, bias):
+    """The W1.58A8 layer as the CPU runtime defines it
+    (tri_uk_quantize_act_i8 + tri_uk_gemm_i8, runtime/include/
+    ternary_ukernels.h), in numpy: a = max |x| per row, q = round half to
+    even of x * (127 / a) in [-127, 127] (0 when a == 0), exact int64 sums,
+    then ((f32(sum) * (a / 127)) * scale) + bias in float32. A row holding
+    NaN or infinity (which the runtime refuses) is NaN."""
+    x = np.asarray(x, np.float32)
+    amax = np.abs(x).max(axis=1, keepdims=True)
+    finite = np.isfinite(amax)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = np.where(finite & (amax > 0), np.float32(127) / amax, np.float32(0))
+        q = np.where(finite, np.clip(np.rint(x * inv), -127, 127), 0)
+    sums = q.astype(np.int64) @ trits.astype(np.int64)
+    step = np.where(finite, amax / np.float32(127), np.float32(np.nan)).astype(np.float32)
+    return ((sums.astype(np.float32) * step) * scale) + bias
 
 
 def _save_case(cases, directory, name, function, inputs, expected, check, tolerance):
@@ -180,6 +203,17 @@ def prepare(args):
     for variant, (flags, activations, shapes, batches) in VARIANTS.items():
         matmul_cases(f"variant_{variant}", shapes[:1] if args.quick else shapes, batches,
                      int8=activations == "int8", flags=flags)
+    for k, n in W158A8_SHAPES[:1] if args.quick else W158A8_SHAPES:
+        folder, trits = matmul_layer("a8", k, n, "Tensor", "Tensor", ["--gpu-activations=int8"])
+        for batch in W158A8_BATCHES:
+            x = (rng.standard_normal((batch, k)) * 4).astype(np.float32)
+            if batch == 33:  # a zero row, halves to round, NaN and infinity
+                x[5] = 0
+                x[6, :5], x[6, 5:] = [127, 2.5, -2.5, 3.5, 0.5], 0
+                x[7, 9], x[8, k - 1] = np.nan, -np.inf
+            want = w158a8_reference(x, trits, np.float32(1), np.float32(0))
+            _save_case(cases, folder, f"a8_{k}x{n}_b{batch}", "G_forward", [x], want,
+                       "allclose", 0)
 
     # Scalar arguments (f32 by value, i32 as a size) against float64 / int64.
     folder = out / "scalars"
