@@ -50,7 +50,7 @@ EXAMPLES = ["linear_classifier", "mlp", "ternary_mlp3", "attention", "qat_linear
 
 sys.path.insert(0, str(ROOT / "test" / "e2e" / "gpu"))
 from gpu_bundle import random_weights as _random_weights  # noqa: E402
-from gpu_bundle import w158a8_reference as _w158a8_reference  # noqa: E402
+from gpu_bundle import w158a8_reference  # noqa: E402
 
 
 def _ptx_dir(tmp_path, program, weights, device, flags=()):
@@ -544,7 +544,7 @@ def test_int8_activations(tmp_path, k, n, device):
             x[7, 9] = np.nan
             x[8, k - 1] = -np.inf
         got = function(x)
-        want = _w158a8_reference(x, trits, scale, bias)
+        want = w158a8_reference(x, trits, scale, bias)
         np.testing.assert_array_equal(got, want)
         finite = np.isfinite(x).all(axis=1)
         runtime = ternary_matmul_reference(torch.from_numpy(x[finite]), packed, k, n,
@@ -553,6 +553,46 @@ def test_int8_activations(tmp_path, k, n, device):
         np.testing.assert_array_equal(got[finite], runtime.numpy())
     np.testing.assert_array_equal(got[5], bias)
     assert np.isnan(got[7]).all() and np.isnan(got[8]).all()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_int8_activations_backend(device):
+    """backend(target="ptx", activations="int8") (mode "simulate": the
+    emulator) on a two-layer MLP: each Linear's input is quantized on the
+    device; the result equals, bit for bit, the runtime's W1.58A8
+    definition applied layer by layer to the ternarized model's trits and
+    scales (ternarize_model: trits * scale, recovered as sign and largest
+    magnitude), with the ReLU between them. The f32 backend's result is
+    not that: the comparison can fail."""
+    import torch
+    import triton_dsl
+    from triton_dsl.fx import ternarize_model
+    torch.manual_seed(3)
+    model = torch.nn.Sequential(torch.nn.Linear(128, 64), torch.nn.ReLU(),
+                                torch.nn.Linear(64, 32))
+    x = torch.randn(5, 128)
+    mode = "simulate" if device == "emulator" else "compile"
+    torch._dynamo.reset()
+    with torch.no_grad():
+        got = torch.compile(model, backend=triton_dsl.backend(
+            target="ptx", mode=mode, activations="int8"))(x).numpy()
+        torch._dynamo.reset()
+        plain = torch.compile(model, backend=triton_dsl.backend(target="ptx", mode=mode))(x)
+    want = x.numpy()
+    for layer in ternarize_model(model):
+        if isinstance(layer, torch.nn.ReLU):
+            want = np.maximum(want, np.float32(0))
+            continue
+        weight = layer.weight.detach().numpy()
+        scale = np.abs(weight).max()
+        want = w158a8_reference(want, np.sign(weight).T, scale,
+                                layer.bias.detach().numpy())
+    np.testing.assert_array_equal(got, want)
+    assert not np.array_equal(plain.numpy(), want)
+    with pytest.raises(ValueError, match="activations must be 'f32' or 'int8'"):
+        triton_dsl.backend(target="ptx", activations="int4")
+    with pytest.raises(ValueError, match="an option of target='ptx'"):
+        triton_dsl.backend(target="pytorch", activations="int8")
 
 
 @pytest.mark.parametrize("device", DEVICES)

@@ -37,6 +37,8 @@ def test_registry_matches_tritonc():
     assert list(targets["pytorch"].emits) == ["py"]
     assert list(targets["onnx"].emits) == ["onnx", "onnx-standard", "onnx-int8"]
     assert targets["onnx"].emits["onnx"][1] is True
+    assert list(targets["ptx"].emits) == ["dir", "emulator", "dir-int8", "emulator-int8",
+                                          "gpu-mlir"]
     listed = subprocess.run([TRITONC, "--list-targets"], check=True, capture_output=True,
                             text=True).stdout
     for name, info in targets.items():

@@ -91,7 +91,8 @@ class Backend:
     def __init__(self, target: str = "pytorch", mode: str = "compile", *, opt_level: int = 2,
                  folder: Optional[os.PathLike] = None, quantizer: str = "absmean",
                  per_channel: bool = False, threshold: Optional[float] = None, seed: int = 0,
-                 stream: Optional[TextIO] = None, offload: str = "device"):
+                 stream: Optional[TextIO] = None, offload: str = "device",
+                 activations: str = "f32"):
         if target not in TARGETS:
             from .compiler import targets
             known = sorted(targets())
@@ -107,6 +108,11 @@ class Backend:
                              "or target='ptx'")
         if offload not in ("device", "host"):
             raise ValueError(f"offload must be 'device' or 'host', not {offload!r}")
+        if activations not in ("f32", "int8"):
+            raise ValueError(f"activations must be 'f32' or 'int8', not {activations!r}")
+        if activations != "f32" and target != "ptx":
+            raise ValueError("activations='int8' is an option of target='ptx' "
+                             "(--gpu-activations=int8)")
         if mode == "codegen" and folder is None:
             raise ValueError("mode='codegen' needs folder=... to write the artifacts to")
         self.target = target
@@ -117,6 +123,7 @@ class Backend:
                               threshold=threshold, seed=seed)
         self.stream = stream
         self.offload = offload
+        self.activations = activations
         self.graphs: List[CompiledGraph] = []
         self._traced = 0
 
@@ -194,12 +201,15 @@ class Backend:
                      example_inputs: Sequence[Any]) -> Callable:
         mlir, optimized, folder = self._compile_ir(program)
         directory = self._output_directory(folder, "ptx")
-        emulate = self.mode == "simulate"
-        _write_ptx(program, directory, self.opt_level, emulate)
+        # The output kind: the kernels for the GPU or the CPU emulator
+        # (simulate), with --gpu-activations=int8 for activations="int8".
+        emit = ("emulator" if self.mode == "simulate" else "dir") + (
+            "-int8" if self.activations == "int8" else "")
+        _write_ptx(program, directory, self.opt_level, emit)
         self.graphs.append(CompiledGraph(program, mlir, optimized, "", None, folder,
                                          ptx=directory))
         return _PTXRunner(gm, program, directory, example_inputs, self.quantizer,
-                          self.opt_level, emulate)
+                          self.opt_level, emit)
 
     def _compile_onnx(self, gm: torch.fx.GraphModule, program: TernaryProgram,
                       example_inputs: Sequence[Any]) -> Callable:
@@ -277,10 +287,11 @@ class _ONNXRunner(_CapturedGraph):
 
 
 def _write_ptx(program: TernaryProgram, directory: pathlib.Path, opt_level: int,
-               emulate: bool) -> None:
+               emit: str) -> None:
     """The --target=ptx directory of ``program`` with its captured weights
-    bound (written afresh: a recapture replaces it); with ``emulate`` the
-    kernels are compiled for the CPU emulator (--emit=emulator)."""
+    bound (written afresh: a recapture replaces it), of output kind
+    ``emit``: ``"dir"`` (PTX), ``"emulator"`` (the kernels compiled for the
+    CPU emulator), or either with ``-int8`` (--gpu-activations=int8)."""
     import tempfile
 
     from .compiler import compile as compile_source
@@ -290,7 +301,7 @@ def _write_ptx(program: TernaryProgram, directory: pathlib.Path, opt_level: int,
         program.save_weights(weights)
         files = compile_source(program.source, target="ptx", opt_level=opt_level,
                                filename=f"<from_fx {program.layer_name}>", weights=weights,
-                               emit="emulator" if emulate else None)
+                               emit=emit)
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.iterdir():
         if stale.is_file():
@@ -304,16 +315,16 @@ def _write_ptx(program: TernaryProgram, directory: pathlib.Path, opt_level: int,
 
 class _PTXRunner(_CapturedGraph):
     """What torch.compile calls with target="ptx": the graph's layer function
-    on the GPU (triton_dsl.cuda), or on the CPU emulator (``emulate``), on
-    the graph's activations."""
+    on the GPU (triton_dsl.cuda), or on the CPU emulator (``emit`` an
+    emulator kind), on the graph's activations."""
 
     def __init__(self, gm: torch.fx.GraphModule, program: TernaryProgram,
                  directory: pathlib.Path, example_inputs: Sequence[Any], quantizer: dict,
-                 opt_level: int, emulate: bool):
+                 opt_level: int, emit: str):
         super().__init__(gm, program, example_inputs, quantizer)
         self.directory = directory
         self.opt_level = opt_level
-        self.emulate = emulate
+        self.emit = emit
         self.loaded = None
         self._load()
 
@@ -337,7 +348,7 @@ class _PTXRunner(_CapturedGraph):
                 # one of them.
                 self.loaded.close()
                 self.loaded = None
-            _write_ptx(fresh, self.directory, self.opt_level, self.emulate)
+            _write_ptx(fresh, self.directory, self.opt_level, self.emit)
             self._load()
         with torch.no_grad():
             result = self.function(*(args[i].detach().contiguous() for i in self.inputs))
@@ -386,6 +397,9 @@ def backend(target: str = "pytorch", mode: str = "compile", **options) -> Backen
         options: ``opt_level`` (0-2), ``folder`` (codegen), ``quantizer``,
             ``per_channel``, ``threshold``, ``seed`` (as in :func:`triton_dsl.from_fx`),
             ``stream`` (where trace prints; default stdout), ``offload``
-            (``target="acalsim"``: ``"device"`` or ``"host"``).
+            (``target="acalsim"``: ``"device"`` or ``"host"``), ``activations``
+            (``target="ptx"``: ``"f32"``, or ``"int8"`` for W1.58A8, each row of
+            a ternary matmul's input quantized to int8 on the device as
+            ``tritonc --gpu-activations=int8`` does; docs/targets/ptx.md).
     """
     return Backend(target, mode, **options)

@@ -113,6 +113,12 @@ public:
          "the kernels compiled for this CPU, for the emulator of "
          "runtime/cuda (a check without a GPU; not for speed)",
          /*binary=*/false},
+        {"dir-int8",
+         "the directory with --gpu-activations=int8 (W1.58A8: f32 ternary "
+         "matmuls quantize their rows to int8)",
+         /*binary=*/false},
+        {"emulator-int8", "the emulator directory with --gpu-activations=int8",
+         /*binary=*/false},
         {"gpu-mlir", "the module after the ternary-gpu pipeline",
          /*binary=*/false}};
     return kinds;
@@ -125,9 +131,10 @@ public:
     gpuOptions.f32FixedPoint = gpuF32FixedPoint;
     gpuOptions.int8MmaGemv = gpuInt8MmaGemv;
     gpuOptions.int8MmaCodes = gpuInt8MmaCodes;
-    gpuOptions.activations =
-        gpuActivations == GPUActivations::Int8 ? "int8" : "f32";
-    gpuOptions.emulator = options.emit == "emulator";
+    bool int8 = gpuActivations == GPUActivations::Int8 ||
+                StringRef(options.emit).ends_with("-int8");
+    gpuOptions.activations = int8 ? "int8" : "f32";
+    gpuOptions.emulator = StringRef(options.emit).starts_with("emulator");
     buildTernaryGPUPipeline(pm, gpuOptions);
   }
   LogicalResult emit(ModuleOp module, const TargetOptions &options,
@@ -137,8 +144,9 @@ public:
       module->print(os);
       return success();
     }
-    return emitPTXDirectory(module, files,
-                            /*emulator=*/options.emit == "emulator");
+    return emitPTXDirectory(
+        module, files,
+        /*emulator=*/StringRef(options.emit).starts_with("emulator"));
   }
 };
 
