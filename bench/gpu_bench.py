@@ -26,10 +26,11 @@ by side:
   tensor-core kernel above),
   compiled by `--prepare` into DIR/int8_KxN/;
 * ours W1.58A8 (where K % 64 == 0): the f32 layer compiled with
-  --gpu-activations=int8 into DIR/a8_KxN/: each row quantized to int8 on
-  the device (ternary_quantize_rows_i8), the int8 kernels, the
-  dequantization (ternary_dequantize_rows): f32 in and out, all three
-  launches in the time; checked bit for bit against the runtime's
+  --gpu-activations=int8 into DIR/a8_KxN/, f32 in and out, every launch in
+  the time: at 1 token ternary_gemv_a8_sx_k<K> (K <= 8192: the row
+  quantized to int8 as the staged dp4a GEMV stages it, dequantized in its
+  epilogue), else ternary_quantize_rows_i8, the int8 kernel and
+  ternary_dequantize_rows; checked bit for bit against the runtime's
   W1.58A8 definition computed by torch;
 * torch.matmul of the same trits as a dense fp16 weight (cuBLAS) and fp32;
 * a device-to-device copy of the fp16 weight's bytes: the bandwidth limit.

@@ -502,8 +502,9 @@ def test_int8_mma_codes(tmp_path, k, n, device):
 @pytest.mark.parametrize("k,n", [(128, 45), (4160, 70), (8192, 9)])
 def test_int8_activations(tmp_path, k, n, device):
     """--gpu-activations=int8 (W1.58A8): an f32 layer `x @ w * s + b` runs
-    ternary_quantize_rows_i8, the int8 kernels (the staged GEMV for one row,
-    the s8 tensor-core kernel above) and ternary_dequantize_rows, and equals
+    ternary_gemv_a8_sx_k<K> for one row (x quantized as it is staged, the
+    dequantization in the epilogue) and ternary_quantize_rows_i8, the s8
+    tensor-core kernel and ternary_dequantize_rows above, and equals
     the CPU runtime's W1.58A8 definition bit for bit (numpy, above; and
     triton_dsl.torch_ops.ternary_matmul_reference(activations="int8")) at
     batches 1, 3, 16 and 33, per-column scales and a bias; with rows that
@@ -527,9 +528,15 @@ def test_int8_activations(tmp_path, k, n, device):
                                       "A8.b": torch.from_numpy(bias)})
     function = cuda.load(_ptx_dir(tmp_path, program, weights, device,
                                   ["--gpu-activations=int8"])).A8_forward
-    kernels = [s["launch"] for s in function.description["steps"] if "launch" in s]
-    assert kernels[0] == "ternary_quantize_rows_i8" and kernels[-1] == "ternary_dequantize_rows"
-    assert not any("f32" in name for name in kernels), kernels
+    # One row: the fused kernel alone; more: quantize, s8 tensor cores,
+    # dequantize (the manifest's "when" chooses at run time).
+    launches = [(s["launch"], s.get("when")) for s in function.description["steps"]
+                if "launch" in s]
+    one_row = [name for name, when in launches if when == ["arg0.0", 1, "<="]]
+    more = [name for name, when in launches if when != ["arg0.0", 1, "<="]]
+    assert one_row == [f"ternary_gemv_a8_sx_k{k}" if k <= 8192 else "ternary_gemv_i8_r1c4w4"]
+    assert more == ["ternary_quantize_rows_i8", "ternary_mma_i8_m16n32",
+                    "ternary_dequantize_rows"], launches
     codes = np.ones((n, -(-k // 4) * 4), np.uint8)  # offset2: code = trit + 1
     codes[:, :k] = (trits.T + 1).astype(np.uint8)
     fields = codes.reshape(n, -1, 4)
@@ -553,6 +560,11 @@ def test_int8_activations(tmp_path, k, n, device):
         np.testing.assert_array_equal(got[finite], runtime.numpy())
     np.testing.assert_array_equal(got[5], bias)
     assert np.isnan(got[7]).all() and np.isnan(got[8]).all()
+    # The same rows one at a time: the one-row kernel's own quantization.
+    for i in range(5, 9):
+        one = function(x[i:i + 1])
+        np.testing.assert_array_equal(one, w158a8_reference(x[i:i + 1], trits, scale, bias))
+        np.testing.assert_array_equal(one[0], got[i])  # NaN rows agree too
 
 
 @pytest.mark.parametrize("device", DEVICES)

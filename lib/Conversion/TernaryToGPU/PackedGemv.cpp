@@ -40,7 +40,8 @@ namespace tritondsl {
 
 std::string PackedGemvConfig::kernelName() const {
   if (stagedX)
-    return "ternary_gemv_i8_sx_k" + std::to_string(reductionSize);
+    return (quantizeInput ? "ternary_gemv_a8_sx_k" : "ternary_gemv_i8_sx_k") +
+           std::to_string(reductionSize);
   if (fixedPoint)
     return (int8 ? "ternary_gemv_i8_mma_k" : "ternary_gemv_f32_fx_k") +
            std::to_string(reductionSize);
@@ -178,8 +179,9 @@ gpu::GPUFuncOp createKernel(OpBuilder &builder, Location loc,
   auto vectorOf = [&](Type element) {
     return MemRefType::get({dynamic}, element);
   };
-  Type element = config.int8 ? i8 : f32;
-  Type result = config.int8 ? i32 : f32;
+  bool int8 = config.int8 && !config.quantizeInput;
+  Type element = int8 ? i8 : f32;
+  Type result = int8 ? i32 : f32;
   SmallVector<Type> arguments = {matrix(element), matrix(i8), vectorOf(f32),
                                  vectorOf(result), matrix(result)};
   if (config.decodeBits())

@@ -41,11 +41,18 @@ struct PackedGemvConfig {
   /// the unsigned B operand as they lie in the words (no decode), the row
   /// sums of x subtracted (PackedMma.cpp, buildCodesLoop).
   bool unsignedCodes = false;
+  /// With `stagedX` (activations=int8): ternary_gemv_a8_sx_k<K>, whose
+  /// input is f32 x, quantized per row to int8 as it is staged, and whose
+  /// result is f32, dequantized in the epilogue (the arguments of the f32
+  /// GEMVs, no decode bits; ActivationKernels.mlir defines the
+  /// quantization).
+  bool quantizeInput = false;
   int64_t reductionSize = 0;
 
   /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_...,
   /// ternary_mma_i8_m16n32[_u8], ternary_mma_f32_m16n64[_w1],
-  /// ternary_mma_f32_m1n64 or ternary_gemv_i8_sx_k<K>.
+  /// ternary_mma_f32_m1n64, ternary_gemv_i8_sx_k<K> or
+  /// ternary_gemv_a8_sx_k<K>.
   std::string kernelName() const;
   /// The bits an f32 kernel ors into a masked trit code to make it a
   /// float: 0x4B000000 (the f32 2^23) for the GEMVs, 0x43004300 (the bf16
@@ -133,7 +140,8 @@ inline bool fixedPointFits(int64_t k) {
 }
 
 /// Builds ternary_gemv_i8_sx_k<K> for `config` (`stagedX`), with the
-/// arguments of the int8 GEMVs.
+/// arguments of the int8 GEMVs, or ternary_gemv_a8_sx_k<K>
+/// (`quantizeInput`) with those of the f32 GEMVs.
 mlir::gpu::GPUFuncOp buildStagedGemvKernel(mlir::OpBuilder &builder,
                                            mlir::Location loc,
                                            const PackedGemvConfig &config);
@@ -202,6 +210,13 @@ mlir::Value stageTransposedBytes(mlir::OpBuilder &b, mlir::Location loc,
                                  mlir::Value k0, int64_t k,
                                  mlir::Value shared, mlir::Value slot,
                                  mlir::Value sum);
+
+/// The 16 x bytes `bytes` (a vector<16xi8>) transposed by kTransposeBytes16
+/// and stored as one 128-bit vector at 16-byte `slot` of `shared`; returns
+/// `sum` plus their sum (dp4a).
+mlir::Value storeTransposedBytes(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Value bytes, mlir::Value shared,
+                                 mlir::Value slot, mlir::Value sum);
 
 /// The i32 `word` as the vector<4xi8> of its bytes.
 mlir::Value bytesOfWord(mlir::OpBuilder &b, mlir::Location loc,

@@ -28,6 +28,14 @@
 //   ahead) measured no faster than ternary_gemv_i8_r1c4w4 at K = 28672
 //   (19.5-23.7 against 19.3-21.4 us, bench/results/2026-12-04-h200-
 //   explore/run4-28672.txt), which they keep.
+// - ternary_gemv_a8_sx_k<K> (activations=int8, W1.58A8) is the same kernel
+//   on an f32 row: each block quantizes x as it stages it (a = max |x| over
+//   the row, q = round-half-even(x * (127 / a)) in [-127, 127]: the
+//   definition of ActivationKernels.mlir, so results equal those of
+//   ternary_quantize_rows_i8 + the int8 kernels + ternary_dequantize_rows
+//   bit for bit), its chunks of x kept in registers between the maximum
+//   and the quantization, and the epilogue writes ((f32(sum) * a / 127) *
+//   scale) + bias: one launch where the unfused path takes three.
 //
 //===----------------------------------------------------------------------===//
 #include "PackedGemv.h"
@@ -38,9 +46,12 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <limits>
 
 using namespace mlir;
 
@@ -75,6 +86,8 @@ private:
   }
   SmallVector<Value> loadColumn(Value column);
   void stageX(Value x, Value row, Value xt, Value partials, Value warp);
+  Value stageQuantizedX(Value x, Value row, Value xt, Value partials,
+                        Value maxima, Value warp);
 
   OpBuilder &b;
   Location loc;
@@ -142,6 +155,139 @@ void StagedGemvBuilder::stageX(Value x, Value row, Value xt, Value partials,
   memref::StoreOp::create(b, loc, sum, partials, ValueRange{warp});
 }
 
+/// stageX for an f32 row (ternary_gemv_a8_sx_k): every thread loads its
+/// chunks of 16 x values (zeros past K) once, the block takes the largest
+/// magnitude (`maxima`, one barrier), and each chunk is quantized to int8,
+/// transposed and stored as stageX stores its bytes. Returns the row's
+/// step a / 127 (NaN when the row holds NaN or infinity: its q are 0).
+Value StagedGemvBuilder::stageQuantizedX(Value x, Value row, Value xt,
+                                         Value partials, Value maxima,
+                                         Value warp) {
+  const int64_t threads = PackedGemvConfig::kThreads;
+  int64_t xChunks = steps * 128;
+  Type f32 = b.getF32Type();
+  auto values16 = VectorType::get({16}, f32);
+  auto bytes16 = VectorType::get({16}, b.getI8Type());
+  auto f32Constant = [&](float value) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
+  };
+  auto splat = [&](float value) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(values16, value));
+  };
+  // The chunks c = tid + threads * i below xChunks: at most two (K <= 8192).
+  SmallVector<Value> slots, inRange, chunks;
+  for (int64_t first = 0; first < xChunks; first += threads) {
+    Value c = math.add(tid, index(first));
+    Value l = arith::RemUIOp::create(b, loc, c, index(32));
+    Value tq = arith::DivUIOp::create(b, loc, c, index(32));
+    Value t = arith::DivUIOp::create(b, loc, tq, index(4));
+    Value q = arith::RemUIOp::create(b, loc, tq, index(4));
+    Value kx = math.add(math.add(math.mul(l, index(64)),
+                                 math.mul(t, index(2048))),
+                        math.mul(q, index(16)));
+    Value present = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          kx, index(k));
+    if (first + threads > xChunks) {
+      Value staged = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ult, c, index(xChunks));
+      present = arith::AndIOp::create(b, loc, present, staged);
+      inRange.push_back(staged);
+    } else {
+      inRange.push_back(Value());
+    }
+    auto load = scf::IfOp::create(b, loc, TypeRange{values16}, present,
+                                  /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(&load.getThenRegion().front());
+      scf::YieldOp::create(
+          b, loc,
+          Value(vector::LoadOp::create(b, loc, values16, x,
+                                       ValueRange{row, kx},
+                                       /*nontemporal=*/false,
+                                       llvm::MaybeAlign(16))));
+      b.setInsertionPointToStart(&load.getElseRegion().front());
+      scf::YieldOp::create(b, loc, splat(0.0f));
+    }
+    slots.push_back(c);
+    chunks.push_back(load.getResult(0));
+  }
+
+  // The largest magnitude of the row (maximumf: NaN wins).
+  Value local = f32Constant(0.0f);
+  for (Value chunk : chunks)
+    local = arith::MaximumFOp::create(
+        b, loc, local,
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXIMUMF,
+                                    math::AbsFOp::create(b, loc, chunk)));
+  local = warpAllReduce(b, loc, local, [&](Value l, Value r) {
+    return Value(arith::MaximumFOp::create(b, loc, l, r));
+  });
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&ifLaneZero().getThenRegion().front());
+    memref::StoreOp::create(b, loc, local, maxima, ValueRange{warp});
+  }
+  gpu::BarrierOp::create(b, loc);
+  Value amax = f32Constant(0.0f);
+  for (int64_t i = 0; i < threads / 32; ++i)
+    amax = arith::MaximumFOp::create(
+        b, loc, amax,
+        memref::LoadOp::create(b, loc, maxima, ValueRange{index(i)}));
+  // Not finite: NaN (every comparison false) or infinity.
+  Value finite =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, amax,
+                            f32Constant(3.40282347e+38f));
+  Value usable = arith::AndIOp::create(
+      b, loc, finite,
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, amax,
+                            f32Constant(0.0f)));
+  Value c127 = f32Constant(127.0f);
+  Value inv = arith::SelectOp::create(
+      b, loc, usable, arith::DivFOp::create(b, loc, c127, amax),
+      f32Constant(0.0f));
+  Value inv16 = vector::BroadcastOp::create(b, loc, values16, inv);
+  Value zeroBytes = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(bytes16, int8_t(0)));
+
+  Value sum = int32(0);
+  for (auto [chunk, slot, staged] : llvm::zip(chunks, slots, inRange)) {
+    Value scaled = arith::MulFOp::create(b, loc, chunk, inv16);
+    Value rounded = math::RoundEvenOp::create(b, loc, scaled);
+    Value clamped = arith::MinimumFOp::create(
+        b, loc, arith::MaximumFOp::create(b, loc, rounded, splat(-127.0f)),
+        splat(127.0f));
+    // A non-finite row's products are not numbers: none is converted.
+    Value codes = arith::SelectOp::create(
+        b, loc, finite, arith::FPToSIOp::create(b, loc, bytes16, clamped),
+        zeroBytes);
+    if (!staged) {
+      sum = storeTransposedBytes(b, loc, codes, xt, slot, sum);
+      continue;
+    }
+    auto store = scf::IfOp::create(b, loc, TypeRange{sum.getType()}, staged,
+                                   /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(&store.getThenRegion().front());
+    scf::YieldOp::create(b, loc,
+                         storeTransposedBytes(b, loc, codes, xt, slot, sum));
+    b.setInsertionPointToStart(&store.getElseRegion().front());
+    scf::YieldOp::create(b, loc, sum);
+    sum = store.getResult(0);
+  }
+  sum = warpSum(sum);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&ifLaneZero().getThenRegion().front());
+    memref::StoreOp::create(b, loc, sum, partials, ValueRange{warp});
+  }
+  Value nan = f32Constant(std::numeric_limits<float>::quiet_NaN());
+  return arith::SelectOp::create(b, loc, finite,
+                                 arith::DivFOp::create(b, loc, amax, c127),
+                                 nan);
+}
+
 gpu::GPUFuncOp StagedGemvBuilder::build(const PackedGemvConfig &config) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   auto workgroup = gpu::AddressSpaceAttr::get(
@@ -152,8 +298,12 @@ gpu::GPUFuncOp StagedGemvBuilder::build(const PackedGemvConfig &config) {
                                 workgroup);
   auto partialsType =
       MemRefType::get({warps}, i32, MemRefLayoutAttrInterface{}, workgroup);
-  gpu::GPUFuncOp kernel =
-      createKernel(b, loc, config, TypeRange{xtType, partialsType});
+  SmallVector<Type> buffers = {xtType, partialsType};
+  if (config.quantizeInput)
+    buffers.push_back(MemRefType::get({warps}, b.getF32Type(),
+                                      MemRefLayoutAttrInterface{},
+                                      workgroup));
+  gpu::GPUFuncOp kernel = createKernel(b, loc, config, buffers);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&kernel.getBody().front());
   Value x = kernel.getArgument(0), w = kernel.getArgument(1);
@@ -210,7 +360,12 @@ gpu::GPUFuncOp StagedGemvBuilder::build(const PackedGemvConfig &config) {
 
   // The first column's loads before the staging of x.
   SmallVector<Value> firstWords = loadIth(index(0));
-  stageX(x, row, xt, partials, warp);
+  Value step;
+  if (config.quantizeInput)
+    step = stageQuantizedX(x, row, xt, partials,
+                           kernel.getWorkgroupAttributions()[2], warp);
+  else
+    stageX(x, row, xt, partials, warp);
   gpu::BarrierOp::create(b, loc);
   Value xSum = int32(0);
   for (int64_t i = 0; i < warps; ++i)
@@ -264,8 +419,26 @@ gpu::GPUFuncOp StagedGemvBuilder::build(const PackedGemvConfig &config) {
           ValueRange{arith::SelectOp::create(b, loc, perBias, column,
                                              index(0))});
       // The sum of (c - 1) * x is that of c * x minus that of x.
-      Value out = arith::AddIOp::create(
-          b, loc, arith::SubIOp::create(b, loc, acc, xSum), biasValue);
+      Value out = arith::SubIOp::create(b, loc, acc, xSum);
+      if (config.quantizeInput) {
+        // ((f32(sum) * step) * scale) + bias, as ternary_dequantize_rows.
+        Value scale = kernel.getArgument(2);
+        Value perScale = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ugt,
+            memref::DimOp::create(b, loc, scale, 0), index(1));
+        Value scaleValue = memref::LoadOp::create(
+            b, loc, scale,
+            ValueRange{arith::SelectOp::create(b, loc, perScale, column,
+                                               index(0))});
+        Value stepped = arith::MulFOp::create(
+            b, loc, arith::SIToFPOp::create(b, loc, b.getF32Type(), out),
+            step);
+        out = arith::AddFOp::create(
+            b, loc, arith::MulFOp::create(b, loc, stepped, scaleValue),
+            biasValue);
+      } else {
+        out = arith::AddIOp::create(b, loc, out, biasValue);
+      }
       memref::StoreOp::create(b, loc, out, y, ValueRange{row, column});
     }
     scf::YieldOp::create(b, loc, next);
@@ -300,8 +473,14 @@ Value stageTransposedBytes(OpBuilder &b, Location loc, Value x, Value row,
         Value(arith::ConstantOp::create(
             b, loc, DenseElementsAttr::get(bytes16, int8_t(0)))));
   }
-  Value transposed = vector::ShuffleOp::create(
-      b, loc, inK.getResult(0), inK.getResult(0), kTransposeBytes16);
+  return storeTransposedBytes(b, loc, inK.getResult(0), shared, slot, sum);
+}
+
+Value storeTransposedBytes(OpBuilder &b, Location loc, Value bytes,
+                           Value shared, Value slot, Value sum) {
+  KernelMath math{b, loc};
+  Value transposed =
+      vector::ShuffleOp::create(b, loc, bytes, bytes, kTransposeBytes16);
   vector::StoreOp::create(b, loc, transposed, shared,
                           ValueRange{math.mul(slot, math.index(16))},
                           /*nontemporal=*/false, llvm::MaybeAlign(16));

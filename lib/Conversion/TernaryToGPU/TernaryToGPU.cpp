@@ -137,10 +137,13 @@ std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
       stagedXFits(k)) {
     config->stagedX = true;
     config->reductionSize = k;
+    // An f32 row quantized to int8 as the kernel stages it.
+    config->quantizeInput = quantizesActivations(op, choices);
   }
   if (config && config->int8 && !config->mma && singleRow &&
       choices.int8Mma && fixedPointFits(k)) {
     config->stagedX = false;
+    config->quantizeInput = false;
     config->fixedPoint = true;
     config->reductionSize = k;
   }
@@ -254,17 +257,26 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
       return SymbolRefAttr::get(b.getStringAttr(kKernelModule),
                                 {FlatSymbolRefAttr::get(b.getContext(), name)});
     };
-    // activations=int8: the rows of x quantized to int8 (q, and a step per
-    // row), the int8 kernels on q into exact i32 sums, dequantized into
-    // the result after them (ActivationKernels.mlir).
+    // activations=int8: the one-row kernel ternary_gemv_a8_sx_k<K>
+    // quantizes x itself (the f32 arguments); otherwise the rows of x are
+    // quantized to int8 (q, and a step per row) before the int8 kernels,
+    // which sum into i32 buffers, and dequantized into the result after
+    // them (ActivationKernels.mlir). The buffers exist when a kernel that
+    // may run needs them.
     bool quantize = quantizesActivations(op, choices);
+    int64_t batch = matmulRows(op);
+    auto fusesQuantization = [&](bool singleRow) {
+      std::optional<PackedGemvConfig> config =
+          packedGemvFor(op, singleRow, choices);
+      return config && config->quantizeInput;
+    };
     SmallVector<Value> f32Arguments = arguments;
-    Value sums, steps;
-    if (quantize) {
-      int64_t staticRows = matmulRows(op);
+    Value quantized, sums, steps;
+    if (quantize && !(!ShapedType::isDynamic(batch) && batch <= 1 &&
+                      fusesQuantization(/*singleRow=*/true))) {
       int64_t staticColumns = resultType.getShape().back();
       SmallVector<Value> rowSizes, sumSizes;
-      if (ShapedType::isDynamic(staticRows))
+      if (ShapedType::isDynamic(batch))
         rowSizes.push_back(rows);
       sumSizes = rowSizes;
       if (ShapedType::isDynamic(staticColumns))
@@ -280,18 +292,11 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
                             element),
             buffer);
       };
-      Value quantized =
-          dynamicBuffer({staticRows, reductionSize(op)},
-                        rewriter.getI8Type(), rowSizes);
-      steps = dynamicBuffer({staticRows}, rewriter.getF32Type(), rowSizes);
-      sums = dynamicBuffer({staticRows, staticColumns}, rewriter.getI32Type(),
+      quantized = dynamicBuffer({batch, reductionSize(op)},
+                                rewriter.getI8Type(), rowSizes);
+      steps = dynamicBuffer({batch}, rewriter.getF32Type(), rowSizes);
+      sums = dynamicBuffer({batch, staticColumns}, rewriter.getI32Type(),
                            sumSizes);
-      gpu::LaunchFuncOp::create(
-          rewriter, loc, kernelRef(rewriter, kQuantizeKernel),
-          gpu::KernelDim3{rows, one, one},
-          gpu::KernelDim3{index(kQuantizeThreads), one, one},
-          /*dynamicSharedMemorySize=*/Value(),
-          ValueRange{arguments[0], quantized, steps});
       Value noBias = toVector(rewriter, loc, Value(), 0.0f,
                               rewriter.getI32Type());
       arguments = {quantized, arguments[1], arguments[2],
@@ -317,14 +322,33 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
         }
         Value gridY =
             arith::CeilDivUIOp::create(b, l, rows, index(packed->rows));
-        SmallVector<Value> operands = arguments;
+        SmallVector<Value> operands =
+            packed->quantizeInput ? f32Arguments : arguments;
         if (std::optional<int32_t> bits = packed->decodeBits())
           operands.push_back(arith::ConstantIntOp::create(b, l, *bits, 32));
+        bool separate = quantize && !packed->quantizeInput;
+        if (separate)
+          gpu::LaunchFuncOp::create(
+              b, l, kernelRef(b, kQuantizeKernel),
+              gpu::KernelDim3{rows, one, one},
+              gpu::KernelDim3{index(kQuantizeThreads), one, one},
+              /*dynamicSharedMemorySize=*/Value(),
+              ValueRange{f32Arguments[0], quantized, steps});
         gpu::LaunchFuncOp::create(
             b, l, kernelRef(b, packed->kernelName()),
             gpu::KernelDim3{gridX, gridY, one},
             gpu::KernelDim3{index(PackedGemvConfig::kThreads), one, one},
             /*dynamicSharedMemorySize=*/Value(), operands);
+        if (separate)
+          gpu::LaunchFuncOp::create(
+              b, l, kernelRef(b, kDequantizeKernel),
+              gpu::KernelDim3{arith::CeilDivUIOp::create(
+                                  b, l, columns, index(kDequantizeThreads)),
+                              rows, one},
+              gpu::KernelDim3{index(kDequantizeThreads), one, one},
+              /*dynamicSharedMemorySize=*/Value(),
+              ValueRange{sums, steps, f32Arguments[2], f32Arguments[3],
+                         f32Arguments[4]});
         return;
       }
       Value gridX = arith::CeilDivUIOp::create(b, l, columns,
@@ -370,7 +394,6 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     bool splitOne =
         packedGemvFor(op, /*singleRow=*/true, choices).has_value() &&
         gemvMaxBatch > 1;
-    int64_t batch = matmulRows(op);
     if (usesTensorCores(op, choices)) {
       // The one-row kernel, and the tensor-core kernel for every larger
       // batch.
@@ -396,17 +419,6 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     } else {
       choose(rewriter, loc, gemvMaxBatch, gemvMany, launchGemm);
     }
-    if (quantize)
-      gpu::LaunchFuncOp::create(
-          rewriter, loc, kernelRef(rewriter, kDequantizeKernel),
-          gpu::KernelDim3{arith::CeilDivUIOp::create(
-                              rewriter, loc, columns,
-                              index(kDequantizeThreads)),
-                          rows, one},
-          gpu::KernelDim3{index(kDequantizeThreads), one, one},
-          /*dynamicSharedMemorySize=*/Value(),
-          ValueRange{sums, steps, f32Arguments[2], f32Arguments[3],
-                     f32Arguments[4]});
     rewriter.replaceOp(op, bufferization::ToTensorOp::create(
                                rewriter, loc, resultType, result,
                                /*restrict=*/true, /*writable=*/true));
@@ -488,7 +500,9 @@ struct ConvertTernaryToGPUPass
     }
     KernelChoices choices{int8StagedX, f32FixedPoint, int8Mma, int8MmaCodes,
                           activations == "int8"};
-    bool anyKernel = false, anyQuantized = false;
+    // anySeparate: a quantized matmul that may run more than one row (or
+    // one without the fused one-row kernel) needs ActivationKernels.mlir.
+    bool anyKernel = false, anySeparate = false;
     bool unflattened = false;
     SmallVector<PackedGemvConfig> packed;
     module->walk<WalkOrder::PreOrder>([&](Operation *op) {
@@ -502,9 +516,13 @@ struct ConvertTernaryToGPUPass
       auto matmul = dyn_cast<ternary::MatmulOp>(op);
       if (!matmul)
         return WalkResult::advance();
-      if (quantizesActivations(matmul, choices))
-        anyQuantized = true;
-      else if (choices.int8Activations &&
+      if (quantizesActivations(matmul, choices)) {
+        int64_t rows = matmulRows(matmul);
+        std::optional<PackedGemvConfig> one =
+            packedGemvFor(matmul, /*singleRow=*/true, choices);
+        anySeparate |= ShapedType::isDynamic(rows) || rows > 1 ||
+                       !one->quantizeInput;
+      } else if (choices.int8Activations &&
                matmul.getInput().getType().getElementType().isF32())
         matmul.emitWarning("this matmul keeps f32 activations: ")
             << whyNotQuantized(matmul);
@@ -537,7 +555,7 @@ struct ConvertTernaryToGPUPass
     });
     if (unflattened)
       return signalPassFailure();
-    if (anyKernel && failed(insertKernels(module, packed, anyQuantized)))
+    if (anyKernel && failed(insertKernels(module, packed, anySeparate)))
       return signalPassFailure();
 
     TernaryToLinalgTypeConverter typeConverter;

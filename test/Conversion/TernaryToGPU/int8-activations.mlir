@@ -1,13 +1,16 @@
 // convert-ternary-to-gpu{activations=int8} (W1.58A8): an f32 matmul with K
-// a multiple of 64 quantizes its rows to int8 (ternary_quantize_rows_i8,
-// one block of 1024 threads per row, into an i8 buffer and a step per row),
-// runs the int8 kernels on them into exact i32 sums with no bias (the
-// staged GEMV for one row, the s8 tensor-core kernel for more: a dynamic
-// batch chooses at run time), then ternary_dequantize_rows applies the
-// step, the scale and the f32 bias into the result. No f32 matmul kernel
-// is launched. Without the option the same matmul runs the f32 kernels.
-// Other K keep f32 activations with a warning at the matmul; an unknown
-// value is refused.
+// a multiple of 64 runs on the int8 kernels. One row (K <= 8192): the
+// staged GEMV ternary_gemv_a8_sx_k<K> on the f32 arguments, which
+// quantizes x as it stages it and dequantizes in its epilogue (one
+// launch). More rows: ternary_quantize_rows_i8 (one block of 1024 threads
+// per row, into an i8 buffer and a step per row), the s8 tensor-core kernel
+// on them into exact i32 sums with no bias, then ternary_dequantize_rows
+// applies the step, the scale and the f32 bias into the result. A dynamic
+// batch chooses at run time (the buffers of the second path are allocated
+// before the choice; a static batch of one allocates none). No f32 matmul
+// kernel is launched. Without the option the same matmul runs the f32
+// kernels. Other K keep f32 activations with a warning at the matmul; an
+// unknown value is refused.
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu=activations=int8 | FileCheck %s
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu | FileCheck %s --check-prefix=F32
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu=activations=int8 2>&1 >/dev/null | FileCheck %s --check-prefix=WARN
@@ -27,16 +30,17 @@
 // CHECK: %[[STEPB:.*]] = memref.cast %[[STEP]]
 // CHECK: %[[ACC:.*]] = memref.alloc(%[[M]]) : memref<?x40xi32>
 // CHECK: %[[ACCB:.*]] = memref.cast %[[ACC]] : memref<?x40xi32> to memref<?x?xi32>
-// CHECK: gpu.launch_func @ternary_kernels::@ternary_quantize_rows_i8 blocks in (%[[M]], %c1, %c1) threads in (%c1024, %c1, %c1) args(%[[XB]] : memref<?x?xf32>, %[[QB]] : memref<?x?xi8>, %[[STEPB]] : memref<?xf32>)
 // CHECK: %[[NOBIAS:.*]] = arith.constant dense<0> : tensor<1xi32>
 // CHECK: %[[NB:.*]] = memref.cast %{{.*}} : memref<1xi32> to memref<?xi32>
 // CHECK: scf.if
-// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_i8_sx_k128 {{.*}} args(%[[QB]] : memref<?x?xi8>, %{{.*}} : memref<?x?xi8>, %[[SB]] : memref<?xf32>, %[[NB]] : memref<?xi32>, %[[ACCB]] : memref<?x?xi32>)
+// CHECK-NOT: ternary_quantize_rows_i8
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_a8_sx_k128 {{.*}} args(%[[XB]] : memref<?x?xf32>, %{{.*}} : memref<?x?xi8>, %[[SB]] : memref<?xf32>, %[[BB]] : memref<?xf32>, %[[YB]] : memref<?x?xf32>)
 // CHECK: } else {
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_quantize_rows_i8 blocks in (%[[M]], %c1, %c1) threads in (%c1024, %c1, %c1) args(%[[XB]] : memref<?x?xf32>, %[[QB]] : memref<?x?xi8>, %[[STEPB]] : memref<?xf32>)
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_mma_i8_m16n32 {{.*}} args(%[[QB]] : memref<?x?xi8>, %{{.*}} : memref<?x?xi8>, %[[SB]] : memref<?xf32>, %[[NB]] : memref<?xi32>, %[[ACCB]] : memref<?x?xi32>)
+// CHECK:   %[[GX:.*]] = arith.ceildivui %{{.*}}, %c256
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_dequantize_rows blocks in (%[[GX]], %[[M]], %c1) threads in (%c256{{.*}}, %c1, %c1) args(%[[ACCB]] : memref<?x?xi32>, %[[STEPB]] : memref<?xf32>, %[[SB]] : memref<?xf32>, %[[BB]] : memref<?xf32>, %[[YB]] : memref<?x?xf32>)
 // CHECK: }
-// CHECK: %[[GX:.*]] = arith.ceildivui %{{.*}}, %c256
-// CHECK: gpu.launch_func @ternary_kernels::@ternary_dequantize_rows blocks in (%[[GX]], %[[M]], %c1) threads in (%c256, %c1, %c1) args(%[[ACCB]] : memref<?x?xi32>, %[[STEPB]] : memref<?xf32>, %[[SB]] : memref<?xf32>, %[[BB]] : memref<?xf32>, %[[YB]] : memref<?x?xf32>)
 // CHECK: bufferization.to_tensor %[[Y]]
 // CHECK-NOT: ternary_mma_f32
 // CHECK-LABEL: gpu.module @ternary_kernels
@@ -54,7 +58,26 @@
 // CHECK: arith.mulf
 // CHECK: arith.mulf
 // CHECK: arith.addf
-// CHECK: gpu.func @ternary_gemv_i8_sx_k128(
+// CHECK: gpu.func @ternary_gemv_a8_sx_k128(%{{.*}}: memref<?x?xf32>, %{{.*}}: memref<?x?xi8>, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?x?xf32>)
+// CHECK-SAME: workgroup(%{{.*}} : memref<2048xi8, #gpu.address_space<workgroup>> {{.*}}, %{{.*}} : memref<8xi32, #gpu.address_space<workgroup>> {{.*}}, %[[MAXIMA:.*]] : memref<8xf32, #gpu.address_space<workgroup>> {{.*}})
+// CHECK: vector.load %{{.*}} : memref<?x?xf32>, vector<16xf32>
+// CHECK: math.absf
+// CHECK: vector.reduction <maximumf>
+// CHECK: gpu.shuffle xor
+// CHECK: memref.store %{{.*}}, %[[MAXIMA]]
+// CHECK: gpu.barrier
+// CHECK: memref.load %[[MAXIMA]]
+// CHECK: arith.divf
+// CHECK: math.roundeven {{.*}} : vector<16xf32>
+// CHECK: arith.fptosi {{.*}} to vector<16xi8>
+// CHECK: nvvm.dot.accumulate.4way
+// CHECK: gpu.barrier
+// CHECK: scf.for
+// CHECK: nvvm.dot.accumulate.4way
+// CHECK: arith.sitofp
+// CHECK: arith.mulf
+// CHECK: arith.mulf
+// CHECK: arith.addf
 // CHECK: gpu.func @ternary_mma_i8_m16n32(
 
 // F32-LABEL: func.func @dynamic(
@@ -71,15 +94,22 @@ func.func @dynamic(%w: !ternary.packed<128x40>, %s: tensor<f32>,
 
 // -----
 
-// A static batch of one row launches the one-row int8 kernel only; no
-// scale or bias: a scale of 1 and a bias of 0 reach the dequantization.
+// A static batch of one row launches the fused one-row kernel only, with
+// no buffers for the unfused path; no scale or bias: a scale of 1 and a
+// bias of 0 reach its epilogue. K = 8192: two 128-bit chunks of x per
+// thread.
 // CHECK-LABEL: func.func @one_row(
-// CHECK: %[[Q:.*]] = memref.alloc() : memref<1x8192xi8>
-// CHECK: gpu.launch_func @ternary_kernels::@ternary_quantize_rows_i8 blocks in (%{{.*}}, %c1, %c1) threads in (%c1024
+// CHECK-NOT: memref<1x8192xi8>
 // CHECK-NOT: scf.if
-// CHECK: gpu.launch_func @ternary_kernels::@ternary_gemv_i8_sx_k8192
+// CHECK-NOT: ternary_quantize_rows_i8
+// CHECK: gpu.launch_func @ternary_kernels::@ternary_gemv_a8_sx_k8192
 // CHECK-NOT: ternary_mma_i8
-// CHECK: gpu.launch_func @ternary_kernels::@ternary_dequantize_rows
+// CHECK-NOT: ternary_dequantize_rows
+// CHECK-LABEL: gpu.module @ternary_kernels
+// CHECK-NOT: gpu.func @ternary_quantize_rows_i8
+// CHECK: gpu.func @ternary_gemv_a8_sx_k8192(
+// CHECK-COUNT-2: vector.load %{{.*}} : memref<?x?xf32>, vector<16xf32>
+// CHECK-NOT: vector.load %{{.*}} : memref<?x?xf32>
 // F32-LABEL: func.func @one_row(
 // F32: ternary_mma_f32_m1n64
 func.func @one_row(%w: !ternary.packed<8192x64>, %x: tensor<1x8192xf32>) -> tensor<1x64xf32> {

@@ -78,16 +78,18 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
 
     With `activations=int8` (W1.58A8, the BitNet b1.58 activations; it
     changes results) an `f32` matmul with K a multiple of 64 quantizes its
-    input instead: `ternary_quantize_rows_i8` (one block per row: a =
-    max |x|, q = round-half-even(x * (127 / a)) in [-127, 127], step =
-    a / 127; lib/Conversion/TernaryToGPU/ActivationKernels.mlir), the int8
-    kernels above on q (exact `i32` sums, no bias), then
-    `ternary_dequantize_rows`: y = ((f32(acc) * step) * scale) + bias, the
-    operations and order of the CPU runtime's `tri_uk_gemm_i8`, so finite
-    results are bit for bit those of `tri_uk_quantize_act_i8` +
-    `tri_uk_gemm_i8`. A row holding NaN or infinity gives NaN results. An
-    `f32` matmul with another K keeps `f32` activations, with a warning at
-    its location.
+    input: per row a = max |x|, q = round-half-even(x * (127 / a)) in
+    [-127, 127], step = a / 127, exact `i32` sums on the int8 kernels, and
+    y = ((f32(sum) * step) * scale) + bias, the operations and order of the
+    CPU runtime's `tri_uk_gemm_i8`, so finite results are bit for bit those
+    of `tri_uk_quantize_act_i8` + `tri_uk_gemm_i8`. One row (K <= 8192)
+    runs `ternary_gemv_a8_sx_k<K>`, the staged GEMV that quantizes the f32
+    row as it stages it and dequantizes in its epilogue; more rows run
+    `ternary_quantize_rows_i8` (one block per row;
+    lib/Conversion/TernaryToGPU/ActivationKernels.mlir), the int8 kernel
+    on q and `ternary_dequantize_rows`. A row holding NaN or infinity gives
+    NaN results. An `f32` matmul with another K keeps `f32` activations,
+    with a warning at its location.
 
     Every other ternary op, and a matmul the kernels do not cover (`i8`
     input with K not a multiple of 64 or a scale, another layout), is
