@@ -205,6 +205,12 @@ LogicalResult Compiler::compile(llvm::SourceMgr &sourceMgr,
     }
     return failure();
   });
+  // Without warnings (tritonc --no-warnings) those of the passes go too,
+  // with their notes: registered last, this handler sees them first.
+  ScopedDiagnosticHandler quiet(&context, [&](Diagnostic &diagnostic) {
+    return success(!options.frontend.warnings &&
+                   diagnostic.getSeverity() == DiagnosticSeverity::Warning);
+  });
 
   OwningOpRef<ModuleOp> module =
       mlirGenVerified(context, *ast, filename, timing);

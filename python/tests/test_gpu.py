@@ -607,6 +607,95 @@ def test_int8_activations_backend(device):
         triton_dsl.backend(target="pytorch", activations="int8")
 
 
+def _patch_w158a8(namespace):
+    """Patches a PyTorch target module's namespace so that its ternary
+    matmuls with f32 x and K % 64 == 0 quantize x per row as
+    --gpu-activations=int8 defines (triton_dsl.torch_ops'
+    quantize_activations_reference, the runtime's definition); returns the
+    list their calls are counted in."""
+    import torch
+    from triton_dsl.torch_ops import quantize_activations_reference
+    calls = []
+    matmul_trits, unpack = namespace["_matmul_trits"], namespace["_unpack"]
+
+    def quantized(x, trits, scale, bias):
+        if x.dtype != torch.float32 or trits.shape[0] % 64:
+            return matmul_trits(x, trits, scale, bias)
+        calls.append(tuple(x.shape))
+        q, step = quantize_activations_reference(x.reshape(-1, x.shape[-1]))
+        y = ((q.double() @ trits.double()).float() * step).reshape(*x.shape[:-1],
+                                                                  trits.shape[1])
+        y = y * scale if scale is not None else y
+        return y + bias if bias is not None else y
+
+    namespace["_matmul_trits"] = quantized
+    namespace["_ternary_matmul"] = lambda x, packed, shape, encoding, axis, scale, bias: (
+        quantized(x, unpack(packed, shape, encoding, axis), scale, bias))
+    return calls
+
+
+@pytest.mark.filterwarnings("ignore::triton_dsl.compiler.CompileWarning")
+@pytest.mark.parametrize("device", DEVICES)
+def test_int8_activations_random_programs(tmp_path, device):
+    """20 random programs of width 64 (fuzz/random_programs.py
+    --differential) through --gpu-activations=int8 at batch 1 (the fused
+    one-row kernel) and 3 (quantize, tensor cores, dequantize) against the
+    PyTorch target on the same weights with its f32 ternary matmuls of K %
+    64 == 0 quantized as the runtime defines (_patch_w158a8). A matmul of a
+    constant input is folded when compiling, in f32: a function whose
+    quantizing launches do not match the reference's quantized calls is not
+    compared (counted). NaNs and infinities in the same places."""
+    import random
+
+    import torch
+    import triton_dsl
+    sys.path.insert(0, str(ROOT / "fuzz"))
+    from random_programs import Generator
+    rng = random.Random(9)
+    values = np.random.default_rng(9)
+    compared = quantized = folded = 0
+    for i in range(20):
+        folder = tmp_path / f"random{i}"
+        folder.mkdir()
+        program = folder / "random.tri"
+        program.write_text(Generator(rng, 0.0, differential=True, width=64).program())
+        weights = folder / "w.safetensors"
+        _random_weights(weights, program, values)
+        subprocess.run([str(TRITONC), str(program), "--target=ptx", "--no-warnings",
+                        f"--emit={'emulator' if device == 'emulator' else 'dir'}-int8",
+                        "--weights", str(weights), "-o", str(folder / "d")], check=True)
+        namespace = {}
+        exec(compile(triton_dsl.compile(program, target="pytorch", weights=weights),
+                     str(program), "exec"), namespace)
+        calls = _patch_w158a8(namespace)
+        for name, function in cuda.load(folder / "d").functions.items():
+            description = function.description
+            for batch in (1, 3):
+                shapes = [[batch if isinstance(e[0], str) else e[0] for e in spec["shape"]]
+                          for spec in description["arguments"] if spec["role"] == "input"]
+                inputs = [values.standard_normal(shape).astype(np.float32) for shape in shapes]
+                dims = {f"arg{a}.{d}": size for a, shape in enumerate(shapes)
+                        for d, size in enumerate(shape)}
+                launches = sum(1 for step in description["steps"]
+                               if step.get("launch", "").startswith(
+                                   ("ternary_quantize_rows_i8", "ternary_gemv_a8_sx_k"))
+                               and ("when" not in step or cuda.evaluate(step["when"], dims)))
+                before = len(calls)
+                module = namespace[description["layer"]]()
+                want = getattr(module, description["function"])(
+                    *[torch.from_numpy(x) for x in inputs]).detach().numpy()
+                if len(calls) - before != launches:
+                    folded += 1
+                    continue
+                compared += 1
+                quantized += launches > 0
+                np.testing.assert_allclose(function(*inputs), want, rtol=1e-3, atol=1e-3,
+                                           err_msg=f"{name}, batch {batch}, of\n"
+                                                   f"{program.read_text()}")
+    print(f"{compared} compared ({quantized} quantizing), {folded} with folded matmuls")
+    assert quantized >= 5 and compared >= 4 * folded
+
+
 @pytest.mark.parametrize("device", DEVICES)
 def test_int8_activations_other_k(tmp_path, device):
     """K = 784 (not a multiple of 64) keeps f32 activations under
