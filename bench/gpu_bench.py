@@ -29,8 +29,10 @@ by side:
   --gpu-activations=int8 into DIR/a8_KxN/, f32 in and out, every launch in
   the time: at 1 token ternary_gemv_a8_sx_k<K> (K <= 8192: the row
   quantized to int8 as the staged dp4a GEMV stages it, dequantized in its
-  epilogue), else ternary_quantize_rows_i8, the int8 kernel and
-  ternary_dequantize_rows; checked bit for bit against the runtime's
+  epilogue), above ternary_quantize_rows_i8 and the s8 tensor-core kernel
+  that dequantizes in its epilogue (ternary_mma_a8_m16n32; K > 8192 at 1
+  token: ternary_quantize_rows_i8, the dp4a GEMV and
+  ternary_dequantize_rows); checked bit for bit against the runtime's
   W1.58A8 definition computed by torch;
 * torch.matmul of the same trits as a dense fp16 weight (cuBLAS) and fp32;
 * a device-to-device copy of the fp16 weight's bytes: the bandwidth limit.

@@ -499,12 +499,13 @@ def test_int8_mma_codes(tmp_path, k, n, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("k,n", [(128, 45), (4160, 70), (8192, 9)])
+@pytest.mark.parametrize("k,n", [(128, 45), (4160, 70), (8192, 9), (8256, 33)])
 def test_int8_activations(tmp_path, k, n, device):
     """--gpu-activations=int8 (W1.58A8): an f32 layer `x @ w * s + b` runs
     ternary_gemv_a8_sx_k<K> for one row (x quantized as it is staged, the
-    dequantization in the epilogue) and ternary_quantize_rows_i8, the s8
-    tensor-core kernel and ternary_dequantize_rows above, and equals
+    dequantization in the epilogue) and ternary_quantize_rows_i8 and the s8
+    tensor-core kernel ternary_mma_a8_m16n32 (dequantizing in its epilogue)
+    above, and equals
     the CPU runtime's W1.58A8 definition bit for bit (numpy, above; and
     triton_dsl.torch_ops.ternary_matmul_reference(activations="int8")) at
     batches 1, 3, 16 and 33, per-column scales and a bias; with rows that
@@ -528,15 +529,19 @@ def test_int8_activations(tmp_path, k, n, device):
                                       "A8.b": torch.from_numpy(bias)})
     function = cuda.load(_ptx_dir(tmp_path, program, weights, device,
                                   ["--gpu-activations=int8"])).A8_forward
-    # One row: the fused kernel alone; more: quantize, s8 tensor cores,
-    # dequantize (the manifest's "when" chooses at run time).
+    # One row: the fused kernel alone; more: quantize, then the s8 tensor
+    # cores dequantizing in their epilogue (the manifest's "when" chooses at
+    # run time).
     launches = [(s["launch"], s.get("when")) for s in function.description["steps"]
                 if "launch" in s]
     one_row = [name for name, when in launches if when == ["arg0.0", 1, "<="]]
     more = [name for name, when in launches if when != ["arg0.0", 1, "<="]]
-    assert one_row == [f"ternary_gemv_a8_sx_k{k}" if k <= 8192 else "ternary_gemv_i8_r1c4w4"]
-    assert more == ["ternary_quantize_rows_i8", "ternary_mma_i8_m16n32",
-                    "ternary_dequantize_rows"], launches
+    # K > 8192: ternary_gemv_i8_r1c4w4 between quantize_rows and
+    # dequantize_rows.
+    assert one_row == ([f"ternary_gemv_a8_sx_k{k}"] if k <= 8192 else
+                       ["ternary_quantize_rows_i8", "ternary_gemv_i8_r1c4w4",
+                        "ternary_dequantize_rows"]), launches
+    assert more == ["ternary_quantize_rows_i8", "ternary_mma_a8_m16n32"], launches
     codes = np.ones((n, -(-k // 4) * 4), np.uint8)  # offset2: code = trit + 1
     codes[:, :k] = (trits.T + 1).astype(np.uint8)
     fields = codes.reshape(n, -1, 4)

@@ -7,6 +7,9 @@
 //   the int8 kernels           q @ W -> acc [M, N] i32, exact
 //   ternary_dequantize_rows    y = ((f32(acc) * step[m]) * scale) + bias
 //
+// (the tensor-core kernel ternary_mma_a8_m16n32 dequantizes in its own
+// epilogue, and the one-row ternary_gemv_a8_sx_k<K> also quantizes: see
+// PackedMma.cpp and StagedGemv.cpp)
 // with the semantics of the CPU runtime's tri_uk_quantize_act_i8 and
 // tri_uk_gemm_i8 (runtime/include/ternary_ukernels.h): per row m,
 // a = max_k |x[m, k]|, q = round-half-even(x * (127 / a)) in [-127, 127]

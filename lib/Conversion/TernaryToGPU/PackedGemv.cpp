@@ -46,7 +46,9 @@ std::string PackedGemvConfig::kernelName() const {
     return (int8 ? "ternary_gemv_i8_mma_k" : "ternary_gemv_f32_fx_k") +
            std::to_string(reductionSize);
   if (mma && int8)
-    return unsignedCodes ? "ternary_mma_i8_m16n32_u8" : "ternary_mma_i8_m16n32";
+    return std::string(dequantizeOutput ? "ternary_mma_a8_m16n32"
+                                        : "ternary_mma_i8_m16n32") +
+           (unsignedCodes ? "_u8" : "");
   if (mma)
     return rows == 1    ? "ternary_mma_f32_m1n64"
            : words == 4 ? "ternary_mma_f32_m16n64"
@@ -181,9 +183,11 @@ gpu::GPUFuncOp createKernel(OpBuilder &builder, Location loc,
   };
   bool int8 = config.int8 && !config.quantizeInput;
   Type element = int8 ? i8 : f32;
-  Type result = int8 ? i32 : f32;
+  Type result = int8 && !config.dequantizeOutput ? i32 : f32;
   SmallVector<Type> arguments = {matrix(element), matrix(i8), vectorOf(f32),
                                  vectorOf(result), matrix(result)};
+  if (config.dequantizeOutput)
+    arguments.push_back(vectorOf(f32)); // the steps of the rows
   if (config.decodeBits())
     arguments.push_back(i32);
   FunctionType type = builder.getFunctionType(arguments, {});

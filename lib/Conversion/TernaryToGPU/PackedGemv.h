@@ -47,10 +47,17 @@ struct PackedGemvConfig {
   /// GEMVs, no decode bits; ActivationKernels.mlir defines the
   /// quantization).
   bool quantizeInput = false;
+  /// With `int8` and `mma` (activations=int8, more rows):
+  /// ternary_mma_a8_m16n32[_u8], whose i8 input is x as
+  /// ternary_quantize_rows_i8 quantized it and whose result is f32,
+  /// ((f32(sum) * step[m]) * scale) + bias: the arguments of the f32
+  /// kernels, x i8, and the steps (?xf32) last.
+  bool dequantizeOutput = false;
   int64_t reductionSize = 0;
 
   /// ternary_gemv_f32_r<rows>c<columns>w<words>, ternary_gemv_i8_...,
-  /// ternary_mma_i8_m16n32[_u8], ternary_mma_f32_m16n64[_w1],
+  /// ternary_mma_i8_m16n32[_u8], ternary_mma_a8_m16n32[_u8],
+  /// ternary_mma_f32_m16n64[_w1],
   /// ternary_mma_f32_m1n64, ternary_gemv_i8_sx_k<K> or
   /// ternary_gemv_a8_sx_k<K>.
   std::string kernelName() const;

@@ -33,6 +33,10 @@
 // off the accumulators after the loop, x transposed by 8 prmt per 16
 // bytes, hinted weight loads and 3 blocks per SM (buildCodesLoop).
 //
+// ternary_mma_a8_m16n32[_u8] (convert-ternary-to-gpu{activations=int8}):
+// either kernel on x quantized by ternary_quantize_rows_i8, its epilogue
+// writing ((f32(sum) * step[m]) * scale) + bias in f32 (storeI8Tile).
+//
 // ternary_mma_f32_m16n64: f32 x @ TernaryTensor, bf16 x bf16 with f32
 // accumulators; tile 16 rows x 64 columns (grid x = ceildiv(N, 64)), trits
 // in A (rows of A = output columns: 16j + g and 16j + g + 8 of the four
@@ -205,9 +209,10 @@ sumOverWarps(OpBuilder &b, Location loc, const KernelMath &math,
   return {ifFirst, totals};
 }
 
-/// Stores `value` at (m, n) of `y` when that is inside (M x N).
-void storeInside(OpBuilder &b, Location loc, const MmaFrame &f, Value value,
-                 Value y, Value m, Value n) {
+/// Stores `value()` at (m, n) of `y` when that is inside (M x N): the
+/// value, and the loads of scales and biases it makes, inside the check.
+void storeInside(OpBuilder &b, Location loc, const MmaFrame &f,
+                 function_ref<Value()> value, Value y, Value m, Value n) {
   Value inside = arith::AndIOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, m, f.M),
@@ -215,21 +220,23 @@ void storeInside(OpBuilder &b, Location loc, const MmaFrame &f, Value value,
   auto ifInside = scf::IfOp::create(b, loc, inside, false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&ifInside.getThenRegion().front());
-  memref::StoreOp::create(b, loc, value, y, ValueRange{m, n});
+  memref::StoreOp::create(b, loc, value(), y, ValueRange{m, n});
 }
 
 /// The block's sums of every warp's `sums` (sumOverWarps): warp 0 stores,
-/// for each value v inside the result, `finish(sum, n)` at `position(v)` =
-/// (m, n).
+/// for each value v inside the result, `finish(sum, m, n)` at
+/// `position(v)` = (m, n).
 void storeTile(OpBuilder &b, Location loc, const KernelMath &math,
                const MmaFrame &f, ValueRange sums, Value partial, Value y,
                function_ref<std::pair<Value, Value>(int64_t)> position,
-               function_ref<Value(Value, Value)> finish) {
+               function_ref<Value(Value, Value, Value)> finish) {
   OpBuilder::InsertionGuard guard(b);
   auto [ifFirst, totals] = sumOverWarps(b, loc, math, f, sums, partial);
   for (int64_t v = 0, e = totals.size(); v < e; ++v) {
     auto [m, n] = position(v);
-    storeInside(b, loc, f, finish(totals[v], n), y, m, n);
+    storeInside(
+        b, loc, f, [&, m = m, n = n] { return finish(totals[v], m, n); }, y,
+        m, n);
   }
 }
 
@@ -298,10 +305,14 @@ SmallVector<Value> mmaI8(OpBuilder &b, Location loc, ValueRange a, Value bReg,
 
 /// The int8 kernels' end: the block's sums of every warp's accumulators
 /// `sums` (4 per 16x8 tile j: row g (e < 2) or g + 8, column 2t + (e & 1))
-/// plus the bias, stored by warp 0.
+/// plus the bias, stored by warp 0; with `dequantize`
+/// (ternary_mma_a8_m16n32), ((f32(sum) * step[m]) * scale) + bias, as
+/// ternary_dequantize_rows computes it.
 void storeI8Tile(OpBuilder &b, Location loc, const KernelMath &math,
-                 const MmaFrame &f, gpu::GPUFuncOp kernel, ValueRange sums) {
-  Value bias = kernel.getArgument(3), y = kernel.getArgument(4);
+                 const MmaFrame &f, gpu::GPUFuncOp kernel, ValueRange sums,
+                 bool dequantize) {
+  Value scale = kernel.getArgument(2), bias = kernel.getArgument(3);
+  Value y = kernel.getArgument(4);
   auto position = [&](int64_t v) -> std::pair<Value, Value> {
     int64_t j = v / 4, e = v % 4;
     Value m = math.add(math.add(f.rowBase, f.group),
@@ -310,8 +321,18 @@ void storeI8Tile(OpBuilder &b, Location loc, const KernelMath &math,
                        math.mul(f.inGroup, math.index(2)));
     return {m, n};
   };
-  auto finish = [&](Value sum, Value n) -> Value {
-    return math.add(sum, loadPerColumn(b, loc, math, bias, n));
+  auto finish = [&](Value sum, Value m, Value n) -> Value {
+    if (!dequantize)
+      return math.add(sum, loadPerColumn(b, loc, math, bias, n));
+    Value step = memref::LoadOp::create(b, loc, kernel.getArgument(5),
+                                        ValueRange{m});
+    Value stepped = arith::MulFOp::create(
+        b, loc, arith::SIToFPOp::create(b, loc, b.getF32Type(), sum), step);
+    return arith::AddFOp::create(
+        b, loc,
+        arith::MulFOp::create(b, loc, stepped,
+                              loadPerColumn(b, loc, math, scale, n)),
+        loadPerColumn(b, loc, math, bias, n));
   };
   storeTile(b, loc, math, f, sums, kernel.getWorkgroupAttributions()[0], y,
             position, finish);
@@ -460,7 +481,7 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
   if (config.unsignedCodes) {
     SmallVector<Value> sums =
         buildCodesLoop(b, loc, math, f, x, w, std::move(inits));
-    storeI8Tile(b, loc, math, f, kernel, sums);
+    storeI8Tile(b, loc, math, f, kernel, sums, config.dequantizeOutput);
     return kernel;
   }
   auto step = [&](Value, Value chunk, Value inRow, SmallVector<Value> acc) {
@@ -494,7 +515,8 @@ gpu::GPUFuncOp buildMmaI8Kernel(OpBuilder &builder, Location loc,
     return acc;
   };
   scf::ForOp loop = buildStepLoop(b, loc, math, f, inits, step);
-  storeI8Tile(b, loc, math, f, kernel, loop.getResults());
+  storeI8Tile(b, loc, math, f, kernel, loop.getResults(),
+              config.dequantizeOutput);
   return kernel;
 }
 
@@ -779,7 +801,7 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
         math.mul(f.inGroup, math.index(2)));
     return {m, n};
   };
-  auto finish = [&](Value sum, Value n) -> Value {
+  auto finish = [&](Value sum, Value, Value n) -> Value {
     return arith::AddFOp::create(
         b, loc,
         arith::MulFOp::create(b, loc, sum,
@@ -949,11 +971,13 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
   auto ifLane = scf::IfOp::create(b, loc, laneT0, /*withElseRegion=*/false);
   b.setInsertionPointToStart(&ifLane.getThenRegion().front());
   for (auto [sum, n] : results) {
-    Value out = arith::AddFOp::create(
-        b, loc,
-        arith::MulFOp::create(b, loc, sum,
-                              loadPerColumn(b, loc, math, scale, n)),
-        loadPerColumn(b, loc, math, bias, n));
+    auto out = [&, sum = sum, n = n]() -> Value {
+      return arith::AddFOp::create(
+          b, loc,
+          arith::MulFOp::create(b, loc, sum,
+                                loadPerColumn(b, loc, math, scale, n)),
+          loadPerColumn(b, loc, math, bias, n));
+    };
     storeInside(b, loc, f, out, y, f.rowBase, n);
   }
   b.setInsertionPointAfter(ifFirst);

@@ -149,6 +149,10 @@ std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
   }
   if (config && config->int8 && config->mma && choices.int8MmaCodes)
     config->unsignedCodes = true;
+  // f32 rows quantized by ternary_quantize_rows_i8, dequantized by the
+  // tensor-core kernel's epilogue.
+  if (config && config->int8 && config->mma)
+    config->dequantizeOutput = quantizesActivations(op, choices);
   if (config && !config->int8 && config->mma && singleRow &&
       choices.f32FixedPoint && fixedPointFits(k)) {
     config->mma = false;
@@ -156,6 +160,27 @@ std::optional<PackedGemvConfig> packedGemvFor(ternary::MatmulOp op,
     config->reductionSize = k;
   }
   return config;
+}
+
+/// The kernels of ActivationKernels.mlir that the quantized matmul `op`
+/// may launch: ternary_quantize_rows_i8 (a kernel that may run does not
+/// quantize x itself) and ternary_dequantize_rows (nor dequantize).
+std::pair<bool, bool> activationKernelsFor(ternary::MatmulOp op,
+                                           KernelChoices choices) {
+  bool quantizeRows = false, dequantizeRows = false;
+  if (!quantizesActivations(op, choices))
+    return {quantizeRows, dequantizeRows};
+  int64_t batch = matmulRows(op);
+  for (bool singleRow : {true, false}) {
+    bool mayRun = ShapedType::isDynamic(batch) || (batch <= 1) == singleRow;
+    std::optional<PackedGemvConfig> config =
+        packedGemvFor(op, singleRow, choices);
+    if (!mayRun || !config || config->quantizeInput)
+      continue;
+    quantizeRows = true;
+    dequantizeRows |= !config->dequantizeOutput;
+  }
+  return {quantizeRows, dequantizeRows};
 }
 
 /// Whether a tensor-core kernel (PackedMma.cpp) computes `op` for batches
@@ -259,21 +284,17 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
     };
     // activations=int8: the one-row kernel ternary_gemv_a8_sx_k<K>
     // quantizes x itself (the f32 arguments); otherwise the rows of x are
-    // quantized to int8 (q, and a step per row) before the int8 kernels,
-    // which sum into i32 buffers, and dequantized into the result after
-    // them (ActivationKernels.mlir). The buffers exist when a kernel that
-    // may run needs them.
+    // quantized to int8 (q, and a step per row; ActivationKernels.mlir)
+    // before the int8 kernel, which the tensor-core kernels dequantize in
+    // their epilogue (ternary_mma_a8_m16n32) and the other GEMVs sum into
+    // an i32 buffer that ternary_dequantize_rows dequantizes. The buffers
+    // exist when a kernel that may run needs them.
     bool quantize = quantizesActivations(op, choices);
     int64_t batch = matmulRows(op);
-    auto fusesQuantization = [&](bool singleRow) {
-      std::optional<PackedGemvConfig> config =
-          packedGemvFor(op, singleRow, choices);
-      return config && config->quantizeInput;
-    };
+    auto [needsRows, needsSums] = activationKernelsFor(op, choices);
     SmallVector<Value> f32Arguments = arguments;
     Value quantized, sums, steps;
-    if (quantize && !(!ShapedType::isDynamic(batch) && batch <= 1 &&
-                      fusesQuantization(/*singleRow=*/true))) {
+    if (needsRows) {
       int64_t staticColumns = resultType.getShape().back();
       SmallVector<Value> rowSizes, sumSizes;
       if (ShapedType::isDynamic(batch))
@@ -295,13 +316,20 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
       quantized = dynamicBuffer({batch, reductionSize(op)},
                                 rewriter.getI8Type(), rowSizes);
       steps = dynamicBuffer({batch}, rewriter.getF32Type(), rowSizes);
-      sums = dynamicBuffer({batch, staticColumns}, rewriter.getI32Type(),
-                           sumSizes);
-      Value noBias = toVector(rewriter, loc, Value(), 0.0f,
-                              rewriter.getI32Type());
-      arguments = {quantized, arguments[1], arguments[2],
-                   toDynamicBuffer(rewriter, loc, noBias), sums};
+      if (needsSums)
+        sums = dynamicBuffer({batch, staticColumns}, rewriter.getI32Type(),
+                             sumSizes);
     }
+    // The arguments of the int8 kernel of a quantized matmul.
+    auto quantizedArguments = [&](OpBuilder &b, Location l,
+                                  const PackedGemvConfig &config) {
+      if (config.dequantizeOutput)
+        return SmallVector<Value>{quantized, f32Arguments[1], f32Arguments[2],
+                                  f32Arguments[3], f32Arguments[4], steps};
+      Value noBias = toVector(b, l, Value(), 0.0f, b.getI32Type());
+      return SmallVector<Value>{quantized, f32Arguments[1], f32Arguments[2],
+                                toDynamicBuffer(b, l, noBias), sums};
+    };
     // The GEMV for batches of one row (`singleRow`) or more.
     auto launchGemv = [&](OpBuilder &b, Location l, bool singleRow) {
       if (std::optional<PackedGemvConfig> packed =
@@ -322,11 +350,11 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
         }
         Value gridY =
             arith::CeilDivUIOp::create(b, l, rows, index(packed->rows));
+        bool separate = quantize && !packed->quantizeInput;
         SmallVector<Value> operands =
-            packed->quantizeInput ? f32Arguments : arguments;
+            separate ? quantizedArguments(b, l, *packed) : arguments;
         if (std::optional<int32_t> bits = packed->decodeBits())
           operands.push_back(arith::ConstantIntOp::create(b, l, *bits, 32));
-        bool separate = quantize && !packed->quantizeInput;
         if (separate)
           gpu::LaunchFuncOp::create(
               b, l, kernelRef(b, kQuantizeKernel),
@@ -339,7 +367,7 @@ struct MatmulToKernel : OpConversionPattern<ternary::MatmulOp> {
             gpu::KernelDim3{gridX, gridY, one},
             gpu::KernelDim3{index(PackedGemvConfig::kThreads), one, one},
             /*dynamicSharedMemorySize=*/Value(), operands);
-        if (separate)
+        if (separate && !packed->dequantizeOutput)
           gpu::LaunchFuncOp::create(
               b, l, kernelRef(b, kDequantizeKernel),
               gpu::KernelDim3{arith::CeilDivUIOp::create(
@@ -434,11 +462,11 @@ struct ConvertTernaryToGPUPass
   using Base::Base;
 
   /// Parses the kernels into `module` (once), with those of
-  /// activations=int8 when `activationKernels`, and builds the word-vector
-  /// GEMV kernels of `packed` into their gpu.module.
+  /// ActivationKernels.mlir named in `activationKernels`, and builds the
+  /// word-vector GEMV kernels of `packed` into their gpu.module.
   LogicalResult insertKernels(ModuleOp module,
                               ArrayRef<PackedGemvConfig> packed,
-                              bool activationKernels) {
+                              ArrayRef<StringRef> activationKernels) {
     if (Operation *existing = module.lookupSymbol(kKernelModule))
       return existing->emitError("'@")
              << kKernelModule
@@ -451,15 +479,16 @@ struct ConvertTernaryToGPUPass
     for (Operation &op : llvm::make_early_inc_range(block))
       op.moveBefore(module.getBody(), module.getBody()->end());
     auto kernels = module.lookupSymbol<gpu::GPUModuleOp>(kKernelModule);
-    if (activationKernels) {
+    if (!activationKernels.empty()) {
       Block activations;
       if (failed(parseSourceString(kActivationKernels, &activations, config,
                                    "ActivationKernels.mlir")))
         return module.emitError("the embedded GPU kernels do not parse");
       auto parsed = cast<gpu::GPUModuleOp>(activations.front());
       assert(parsed.getName() == kActivationModule);
-      for (Operation &op : llvm::make_early_inc_range(*parsed.getBody()))
-        op.moveBefore(kernels.getBody(), kernels.getBody()->end());
+      for (StringRef name : activationKernels)
+        parsed.lookupSymbol(name)->moveBefore(kernels.getBody(),
+                                             kernels.getBody()->end());
     }
     OpBuilder b = OpBuilder::atBlockEnd(kernels.getBody());
     std::set<std::string> built;
@@ -500,9 +529,9 @@ struct ConvertTernaryToGPUPass
     }
     KernelChoices choices{int8StagedX, f32FixedPoint, int8Mma, int8MmaCodes,
                           activations == "int8"};
-    // anySeparate: a quantized matmul that may run more than one row (or
-    // one without the fused one-row kernel) needs ActivationKernels.mlir.
-    bool anyKernel = false, anySeparate = false;
+    // The kernels of ActivationKernels.mlir some quantized matmul may
+    // launch.
+    bool anyKernel = false, quantizeRows = false, dequantizeRows = false;
     bool unflattened = false;
     SmallVector<PackedGemvConfig> packed;
     module->walk<WalkOrder::PreOrder>([&](Operation *op) {
@@ -517,11 +546,9 @@ struct ConvertTernaryToGPUPass
       if (!matmul)
         return WalkResult::advance();
       if (quantizesActivations(matmul, choices)) {
-        int64_t rows = matmulRows(matmul);
-        std::optional<PackedGemvConfig> one =
-            packedGemvFor(matmul, /*singleRow=*/true, choices);
-        anySeparate |= ShapedType::isDynamic(rows) || rows > 1 ||
-                       !one->quantizeInput;
+        auto [quantize, dequantize] = activationKernelsFor(matmul, choices);
+        quantizeRows |= quantize;
+        dequantizeRows |= dequantize;
       } else if (choices.int8Activations &&
                matmul.getInput().getType().getElementType().isF32())
         matmul.emitWarning("this matmul keeps f32 activations: ")
@@ -555,7 +582,13 @@ struct ConvertTernaryToGPUPass
     });
     if (unflattened)
       return signalPassFailure();
-    if (anyKernel && failed(insertKernels(module, packed, anySeparate)))
+    SmallVector<StringRef> activationKernels;
+    if (quantizeRows)
+      activationKernels.push_back(kQuantizeKernel);
+    if (dequantizeRows)
+      activationKernels.push_back(kDequantizeKernel);
+    if (anyKernel &&
+        failed(insertKernels(module, packed, activationKernels)))
       return signalPassFailure();
 
     TernaryToLinalgTypeConverter typeConverter;

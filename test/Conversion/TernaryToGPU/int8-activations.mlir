@@ -3,14 +3,16 @@
 // staged GEMV ternary_gemv_a8_sx_k<K> on the f32 arguments, which
 // quantizes x as it stages it and dequantizes in its epilogue (one
 // launch). More rows: ternary_quantize_rows_i8 (one block of 1024 threads
-// per row, into an i8 buffer and a step per row), the s8 tensor-core kernel
-// on them into exact i32 sums with no bias, then ternary_dequantize_rows
-// applies the step, the scale and the f32 bias into the result. A dynamic
-// batch chooses at run time (the buffers of the second path are allocated
-// before the choice; a static batch of one allocates none). No f32 matmul
-// kernel is launched. Without the option the same matmul runs the f32
-// kernels. Other K keep f32 activations with a warning at the matmul; an
-// unknown value is refused.
+// per row, into an i8 buffer and a step per row), then the s8 tensor-core
+// kernel ternary_mma_a8_m16n32 on them, whose epilogue applies the step,
+// the scale and the f32 bias (the steps its last argument). One row with K
+// > 8192: ternary_quantize_rows_i8, the dp4a GEMV into an i32 buffer (no
+// bias), and ternary_dequantize_rows. A dynamic batch chooses at run time
+// (the buffers of the second path are allocated before the choice; a
+// static batch of one allocates none). Only the kernels that may run are
+// in the module. No f32 matmul kernel is launched. Without the option the
+// same matmul runs the f32 kernels. Other K keep f32 activations with a
+// warning at the matmul; an unknown value is refused.
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu=activations=int8 | FileCheck %s
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu | FileCheck %s --check-prefix=F32
 // RUN: triton-opt %s -split-input-file -convert-ternary-to-gpu=activations=int8 2>&1 >/dev/null | FileCheck %s --check-prefix=WARN
@@ -28,18 +30,14 @@
 // CHECK: %[[QB:.*]] = memref.cast %[[Q]] : memref<?x128xi8> to memref<?x?xi8>
 // CHECK: %[[STEP:.*]] = memref.alloc(%[[M]]) : memref<?xf32>
 // CHECK: %[[STEPB:.*]] = memref.cast %[[STEP]]
-// CHECK: %[[ACC:.*]] = memref.alloc(%[[M]]) : memref<?x40xi32>
-// CHECK: %[[ACCB:.*]] = memref.cast %[[ACC]] : memref<?x40xi32> to memref<?x?xi32>
-// CHECK: %[[NOBIAS:.*]] = arith.constant dense<0> : tensor<1xi32>
-// CHECK: %[[NB:.*]] = memref.cast %{{.*}} : memref<1xi32> to memref<?xi32>
+// CHECK-NOT: xi32>
 // CHECK: scf.if
 // CHECK-NOT: ternary_quantize_rows_i8
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_gemv_a8_sx_k128 {{.*}} args(%[[XB]] : memref<?x?xf32>, %{{.*}} : memref<?x?xi8>, %[[SB]] : memref<?xf32>, %[[BB]] : memref<?xf32>, %[[YB]] : memref<?x?xf32>)
 // CHECK: } else {
 // CHECK:   gpu.launch_func @ternary_kernels::@ternary_quantize_rows_i8 blocks in (%[[M]], %c1, %c1) threads in (%c1024, %c1, %c1) args(%[[XB]] : memref<?x?xf32>, %[[QB]] : memref<?x?xi8>, %[[STEPB]] : memref<?xf32>)
-// CHECK:   gpu.launch_func @ternary_kernels::@ternary_mma_i8_m16n32 {{.*}} args(%[[QB]] : memref<?x?xi8>, %{{.*}} : memref<?x?xi8>, %[[SB]] : memref<?xf32>, %[[NB]] : memref<?xi32>, %[[ACCB]] : memref<?x?xi32>)
-// CHECK:   %[[GX:.*]] = arith.ceildivui %{{.*}}, %c256
-// CHECK:   gpu.launch_func @ternary_kernels::@ternary_dequantize_rows blocks in (%[[GX]], %[[M]], %c1) threads in (%c256{{.*}}, %c1, %c1) args(%[[ACCB]] : memref<?x?xi32>, %[[STEPB]] : memref<?xf32>, %[[SB]] : memref<?xf32>, %[[BB]] : memref<?xf32>, %[[YB]] : memref<?x?xf32>)
+// CHECK:   gpu.launch_func @ternary_kernels::@ternary_mma_a8_m16n32 {{.*}} args(%[[QB]] : memref<?x?xi8>, %{{.*}} : memref<?x?xi8>, %[[SB]] : memref<?xf32>, %[[BB]] : memref<?xf32>, %[[YB]] : memref<?x?xf32>, %[[STEPB]] : memref<?xf32>)
+// CHECK-NOT: ternary_dequantize_rows
 // CHECK: }
 // CHECK: bufferization.to_tensor %[[Y]]
 // CHECK-NOT: ternary_mma_f32
@@ -53,11 +51,7 @@
 // CHECK: arith.divf
 // CHECK: math.roundeven
 // CHECK: arith.fptosi {{.*}} to vector<4xi8>
-// CHECK: gpu.func @ternary_dequantize_rows(
-// CHECK: arith.sitofp
-// CHECK: arith.mulf
-// CHECK: arith.mulf
-// CHECK: arith.addf
+// CHECK-NOT: gpu.func @ternary_dequantize_rows(
 // CHECK: gpu.func @ternary_gemv_a8_sx_k128(%{{.*}}: memref<?x?xf32>, %{{.*}}: memref<?x?xi8>, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?x?xf32>)
 // CHECK-SAME: workgroup(%{{.*}} : memref<2048xi8, #gpu.address_space<workgroup>> {{.*}}, %{{.*}} : memref<8xi32, #gpu.address_space<workgroup>> {{.*}}, %[[MAXIMA:.*]] : memref<8xf32, #gpu.address_space<workgroup>> {{.*}})
 // CHECK: vector.load %{{.*}} : memref<?x?xf32>, vector<16xf32>
@@ -78,7 +72,16 @@
 // CHECK: arith.mulf
 // CHECK: arith.mulf
 // CHECK: arith.addf
-// CHECK: gpu.func @ternary_mma_i8_m16n32(
+// CHECK: gpu.func @ternary_mma_a8_m16n32(%{{.*}}: memref<?x?xi8>, %{{.*}}: memref<?x?xi8>, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?x?xf32>, %[[STEPS:.*]]: memref<?xf32>)
+// CHECK: nvvm.mma.sync
+// CHECK: gpu.barrier
+// CHECK: scf.if
+// CHECK: memref.load %[[STEPS]]
+// CHECK: arith.sitofp
+// CHECK: arith.mulf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: memref.store
 
 // F32-LABEL: func.func @dynamic(
 // F32-NOT: ternary_quantize_rows_i8
@@ -114,6 +117,29 @@ func.func @dynamic(%w: !ternary.packed<128x40>, %s: tensor<f32>,
 // F32: ternary_mma_f32_m1n64
 func.func @one_row(%w: !ternary.packed<8192x64>, %x: tensor<1x8192xf32>) -> tensor<1x64xf32> {
   %y = ternary.matmul %x, %w : tensor<1x8192xf32>, !ternary.packed<8192x64> -> tensor<1x64xf32>
+  return %y : tensor<1x64xf32>
+}
+
+// -----
+
+// K = 8256 > 8192, one row: quantize, the dp4a GEMV into i32 sums (no
+// bias), dequantize.
+// CHECK-LABEL: func.func @long_row(
+// CHECK: %[[Q:.*]] = memref.alloc() : memref<1x8256xi8>
+// CHECK: %[[STEP:.*]] = memref.alloc() : memref<1xf32>
+// CHECK: %[[SUMS:.*]] = memref.alloc() : memref<1x64xi32>
+// CHECK: gpu.launch_func @ternary_kernels::@ternary_quantize_rows_i8
+// CHECK: gpu.launch_func @ternary_kernels::@ternary_gemv_i8_r1c4w4 {{.*}} args({{.*}} : memref<?x?xi8>, {{.*}} : memref<?x?xi8>, {{.*}} : memref<?xf32>, {{.*}} : memref<?xi32>, {{.*}} : memref<?x?xi32>)
+// CHECK: gpu.launch_func @ternary_kernels::@ternary_dequantize_rows
+// CHECK-LABEL: gpu.module @ternary_kernels
+// CHECK: gpu.func @ternary_quantize_rows_i8(
+// CHECK: gpu.func @ternary_dequantize_rows(
+// CHECK: arith.sitofp
+// CHECK: arith.mulf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+func.func @long_row(%w: !ternary.packed<8256x64>, %x: tensor<1x8256xf32>) -> tensor<1x64xf32> {
+  %y = ternary.matmul %x, %w : tensor<1x8256xf32>, !ternary.packed<8256x64> -> tensor<1x64xf32>
   return %y : tensor<1x64xf32>
 }
 

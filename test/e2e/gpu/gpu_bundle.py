@@ -63,7 +63,7 @@ VARIANTS = {
 }
 # --gpu-activations=int8 (W1.58A8): f32 layers quantized on the device,
 # against the runtime's definition (w158a8_reference) bit for bit.
-W158A8_SHAPES = [(128, 45), (4160, 72), (8192, 400)]
+W158A8_SHAPES = [(128, 45), (4160, 72), (8192, 400), (8256, 40)]
 W158A8_BATCHES = [1, 3, 16, 33]
 # Random programs (seed, count) checked like the examples at batch 3.
 RANDOM_SEED, RANDOM_PROGRAMS = 5, 30

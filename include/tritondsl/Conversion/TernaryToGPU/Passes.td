@@ -86,9 +86,11 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
     runs `ternary_gemv_a8_sx_k<K>`, the staged GEMV that quantizes the f32
     row as it stages it and dequantizes in its epilogue; more rows run
     `ternary_quantize_rows_i8` (one block per row;
-    lib/Conversion/TernaryToGPU/ActivationKernels.mlir), the int8 kernel
-    on q and `ternary_dequantize_rows`. A row holding NaN or infinity gives
-    NaN results. An `f32` matmul with another K keeps `f32` activations,
+    lib/Conversion/TernaryToGPU/ActivationKernels.mlir) and
+    `ternary_mma_a8_m16n32`, the s8 tensor-core kernel on q whose epilogue
+    dequantizes; one row with K > 8192 `ternary_quantize_rows_i8`,
+    `ternary_gemv_i8_r1c4w4` and `ternary_dequantize_rows`. A row holding
+    NaN or infinity gives NaN results. An `f32` matmul with another K keeps `f32` activations,
     with a warning at its location.
 
     Every other ternary op, and a matmul the kernels do not cover (`i8`
