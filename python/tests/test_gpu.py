@@ -573,6 +573,36 @@ def test_int8_activations(tmp_path, k, n, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_int8_activations_with_mma_codes(tmp_path, device):
+    """--gpu-activations=int8 with --gpu-int8-mma-codes: more rows run
+    ternary_mma_a8_m16n32_u8 (the codes kernel dequantizing in its
+    epilogue), bit for bit the runtime's W1.58A8 definition at batches 2,
+    16 and 33 with a bias."""
+    import torch
+    import triton_dsl
+    k, n = 4160, 72
+    program = tmp_path / "c.tri"
+    program.write_text(f"layer C {{\n    param w: TernaryTensor[{k}, {n}]\n"
+                       f"    param b: Tensor[{n}]\n"
+                       f"    fn forward(x: Tensor[B, {k}]) -> Tensor[B, {n}] {{\n"
+                       f"        return x @ w + b\n    }}\n}}\n")
+    rng = np.random.default_rng(41)
+    trits = rng.integers(-1, 2, size=(k, n)).astype(np.float32)
+    bias = rng.standard_normal(n).astype(np.float32)
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {"C.w": torch.from_numpy(trits),
+                                      "C.b": torch.from_numpy(bias)})
+    function = cuda.load(_ptx_dir(tmp_path, program, weights, device,
+                                  ["--gpu-activations=int8", "--gpu-int8-mma-codes"])).C_forward
+    launches = [s["launch"] for s in function.description["steps"] if "launch" in s]
+    assert "ternary_mma_a8_m16n32_u8" in launches, launches
+    for batch in (2, 16, 33):
+        x = (rng.standard_normal((batch, k)) * 2).astype(np.float32)
+        np.testing.assert_array_equal(function(x),
+                                      w158a8_reference(x, trits, np.float32(1), bias))
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_int8_activations_backend(device):
     """backend(target="ptx", activations="int8") (mode "simulate": the
     emulator) on a two-layer MLP: each Linear's input is quantized on the
