@@ -85,6 +85,7 @@ private:
     return loadWeightWords(b, loc, pointerBase, wordIndex);
   }
   SmallVector<Value> loadColumn(Value column);
+  Value chunkStart(Value c);
   void stageX(Value x, Value row, Value xt, Value partials, Value warp);
   Value stageQuantizedX(Value x, Value row, Value xt, Value partials,
                         Value maxima, Value warp);
@@ -126,6 +127,17 @@ SmallVector<Value> StagedGemvBuilder::loadColumn(Value column) {
   return words;
 }
 
+/// The first k of staged chunk c = (t * 4 + q) * 32 + l: 64 l + 2048 t +
+/// 16 q.
+Value StagedGemvBuilder::chunkStart(Value c) {
+  Value l = arith::RemUIOp::create(b, loc, c, index(32));
+  Value tq = arith::DivUIOp::create(b, loc, c, index(32));
+  Value t = arith::DivUIOp::create(b, loc, tq, index(4));
+  Value q = arith::RemUIOp::create(b, loc, tq, index(4));
+  return math.add(math.add(math.mul(l, index(64)), math.mul(t, index(2048))),
+                  math.mul(q, index(16)));
+}
+
 /// Every thread: x[row] transposed into `xt` (zeros past K), and this
 /// warp's sum of x into partials[warp].
 void StagedGemvBuilder::stageX(Value x, Value row, Value xt, Value partials,
@@ -138,14 +150,7 @@ void StagedGemvBuilder::stageX(Value x, Value row, Value xt, Value partials,
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value c = loop.getInductionVar();
-    Value l = arith::RemUIOp::create(b, loc, c, index(32));
-    Value tq = arith::DivUIOp::create(b, loc, c, index(32));
-    Value t = arith::DivUIOp::create(b, loc, tq, index(4));
-    Value q = arith::RemUIOp::create(b, loc, tq, index(4));
-    Value kx = math.add(math.add(math.mul(l, index(64)),
-                                 math.mul(t, index(2048))),
-                        math.mul(q, index(16)));
-    Value sum = stageTransposedBytes(b, loc, x, row, kx, k, xt, c,
+    Value sum = stageTransposedBytes(b, loc, x, row, chunkStart(c), k, xt, c,
                                      loop.getRegionIterArgs()[0]);
     scf::YieldOp::create(b, loc, sum);
   }
@@ -179,13 +184,7 @@ Value StagedGemvBuilder::stageQuantizedX(Value x, Value row, Value xt,
   SmallVector<Value> slots, inRange, chunks;
   for (int64_t first = 0; first < xChunks; first += threads) {
     Value c = math.add(tid, index(first));
-    Value l = arith::RemUIOp::create(b, loc, c, index(32));
-    Value tq = arith::DivUIOp::create(b, loc, c, index(32));
-    Value t = arith::DivUIOp::create(b, loc, tq, index(4));
-    Value q = arith::RemUIOp::create(b, loc, tq, index(4));
-    Value kx = math.add(math.add(math.mul(l, index(64)),
-                                 math.mul(t, index(2048))),
-                        math.mul(q, index(16)));
+    Value kx = chunkStart(c);
     Value present = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                           kx, index(k));
     if (first + threads > xChunks) {

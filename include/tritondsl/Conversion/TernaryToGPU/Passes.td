@@ -90,8 +90,8 @@ def ConvertTernaryToGPU : Pass<"convert-ternary-to-gpu", "::mlir::ModuleOp"> {
     `ternary_mma_a8_m16n32`, the s8 tensor-core kernel on q whose epilogue
     dequantizes; one row with K > 8192 `ternary_quantize_rows_i8`,
     `ternary_gemv_i8_r1c4w4` and `ternary_dequantize_rows`. A row holding
-    NaN or infinity gives NaN results. An `f32` matmul with another K keeps `f32` activations,
-    with a warning at its location.
+    NaN or infinity gives NaN results. An `f32` matmul with another K
+    keeps `f32` activations, with a warning at its location.
 
     Every other ternary op, and a matmul the kernels do not cover (`i8`
     input with K not a multiple of 64 or a scale, another layout), is
