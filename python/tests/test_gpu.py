@@ -603,6 +603,34 @@ def test_int8_activations_with_mma_codes(tmp_path, device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_int8_activations_conv(tmp_path, device):
+    """--gpu-activations=int8 on a ternary conv2d with C·KH·KW = 576 (a
+    multiple of 64): its im2col matmul quantizes each patch (a row of the
+    im2col matrix, padding zeros included) as the runtime defines, bit for
+    bit against torch's unfold of the same input at batch 2."""
+    import torch
+    import triton_dsl
+    program = tmp_path / "c.tri"
+    program.write_text("layer C {\n    param w: TernaryTensor[8, 64, 3, 3]\n"
+                       "    fn forward(x: Tensor[N, 64, 6, 6]) -> Tensor[N, 8, 6, 6] {\n"
+                       "        return conv2d(x, w, padding=1)\n    }\n}\n")
+    rng = np.random.default_rng(1)
+    w = rng.integers(-1, 2, size=(8, 64, 3, 3)).astype(np.float32)
+    weights = tmp_path / "w.safetensors"
+    triton_dsl.save_weights(weights, {"C.w": torch.from_numpy(w)})
+    function = cuda.load(_ptx_dir(tmp_path, program, weights, device,
+                                  ["--gpu-activations=int8"])).C_forward
+    launches = [s["launch"] for s in function.description["steps"] if "launch" in s]
+    assert {"ternary_quantize_rows_i8", "ternary_mma_a8_m16n32"} <= set(launches), launches
+    x = rng.standard_normal((2, 64, 6, 6)).astype(np.float32)
+    patches = torch.nn.functional.unfold(torch.from_numpy(x), 3, padding=1)  # [2, 576, 36]
+    rows = patches.transpose(1, 2).reshape(-1, 576).numpy()
+    want = w158a8_reference(rows, w.reshape(8, -1).T, np.float32(1), np.float32(0))
+    want = want.reshape(2, 36, 8).transpose(0, 2, 1).reshape(2, 8, 6, 6)
+    np.testing.assert_array_equal(function(x), want)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_int8_activations_backend(device):
     """backend(target="ptx", activations="int8") (mode "simulate": the
     emulator) on a two-layer MLP: each Linear's input is quantized on the
