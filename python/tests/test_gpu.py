@@ -759,6 +759,80 @@ def test_int8_activations_random_programs(tmp_path, device):
     assert quantized >= 5 and compared >= 4 * folded
 
 
+def _w158a8_model(model, x):
+    """The ternarized model (ternarize_model) in float32 with every
+    Linear and ungrouped Conv2d whose K (in_features, C·KH·KW) is a multiple
+    of 64 on W1.58A8 activations as the runtime defines them: rows of x,
+    im2col patches (torch's unfold) for the convolutions."""
+    import torch
+    import torch.nn.functional as F
+    from triton_dsl.fx import ternarize_model
+    from triton_dsl.torch_ops import quantize_activations_reference
+
+    def product(rows, weight):
+        q, step = quantize_activations_reference(rows)
+        return (q.double() @ weight.reshape(weight.shape[0], -1).double().t()).float() * step
+
+    linear, conv2d = F.linear, F.conv2d
+
+    def quantized_linear(input, weight, bias=None):
+        if input.shape[-1] % 64:
+            return linear(input, weight, bias)
+        y = product(input.reshape(-1, input.shape[-1]), weight)
+        y = y.reshape(*input.shape[:-1], weight.shape[0])
+        return y + bias if bias is not None else y
+
+    def quantized_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+        f, c, kh, kw = weight.shape
+        if groups != 1 or (c * kh * kw) % 64:
+            return conv2d(input, weight, bias, stride, padding, dilation, groups)
+        def pair(v):
+            return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+
+        (ph, pw), (sh, sw), (dh, dw) = pair(padding), pair(stride), pair(dilation)
+        n, _, h, w = input.shape
+        patches = F.unfold(input, (kh, kw), dilation=(dh, dw), padding=(ph, pw),
+                           stride=(sh, sw))
+        y = product(patches.transpose(1, 2).reshape(-1, c * kh * kw), weight)
+        y = y.reshape(n, -1, f).transpose(1, 2).reshape(
+            n, f, (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, -1)
+        return y + bias.reshape(1, -1, 1, 1) if bias is not None else y
+
+    reference = ternarize_model(model).eval()
+    F.linear, F.conv2d = quantized_linear, quantized_conv2d
+    try:
+        with torch.no_grad():
+            return reference(x)
+    finally:
+        F.linear, F.conv2d = linear, conv2d
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", ["vit", "mobilenet_v2"])
+def test_int8_activations_fx_models(name, device):
+    """ViT (its patch embedding, 3·8·8 = 192) and MobileNetV2 (its 1x1
+    convolutions and classifier with K % 64 == 0) through
+    backend(target="ptx", activations="int8") match _w158a8_model to 1e-5
+    of the largest output, and are farther than 1e-3 from the f32
+    ternarized model (the comparison can fail). ResNet18 is not compared
+    so: its W1.58A8 output moves 0.8% when x moves by 1e-6 (a quantized
+    value near a tie rounds the other way, deep layers amplify it;
+    fuzz/results.md)."""
+    import torch
+    import triton_dsl
+    sys.path.insert(0, str(ROOT / "python" / "tests"))
+    from fx_architectures import architecture
+    from test_fx_architectures import reference, relative_error
+    model, x = architecture(name)
+    torch._dynamo.reset()
+    backend = triton_dsl.backend(target="ptx", activations="int8",
+                                 mode="simulate" if device == "emulator" else "compile")
+    with torch.no_grad():
+        y = torch.compile(model, backend=backend)(x)
+    assert relative_error(y, _w158a8_model(model, x).double()) <= 1e-5
+    assert relative_error(y, reference(model, x)) > 1e-3
+
+
 @pytest.mark.parametrize("device", DEVICES)
 def test_int8_activations_other_k(tmp_path, device):
     """K = 784 (not a multiple of 64) keeps f32 activations under
