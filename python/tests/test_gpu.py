@@ -4,8 +4,9 @@
   bodies the PTX is made from, compiled for this CPU and run with one thread
   per GPU thread; runtime/cuda/tri_emulator.h), everywhere, in ``make test``;
 * on a CUDA GPU through the PTX, skipped with the runner's reason ("no CUDA
-  driver found") where there is none. No session so far had a GPU: the
-  ``cuda`` rows have not run yet (docs/targets/ptx.md).
+  driver found") where there is none. The ``cuda`` rows need MLIR and a
+  GPU on one machine, which no session had; their cases ran on an H200
+  through the GPU bundle (test/e2e/gpu/gpu_bundle.py; docs/targets/ptx.md).
 
 What they check:
 * every example with random weights (--weights) through tritonc
