@@ -325,10 +325,10 @@ def w158a8_reference(namespace, quantize):
     matmuls with f32 x (packed weights or trits quantized at run time) see x
     quantized per row (fake_quantize_rows) when `quantize`, as this target's
     device computes them; returns the list their calls are counted in."""
+    from random_program_cases import patch_ternary_matmuls
     calls = []
-    matmul_trits, unpack = namespace["_matmul_trits"], namespace["_unpack"]
 
-    def quantized(x, trits, scale, bias):
+    def quantized(x, trits, scale, bias, matmul_trits):
         if x.dtype != torch.float32:
             return matmul_trits(x, trits, scale, bias)
         calls.append(x.shape)
@@ -340,11 +340,7 @@ def w158a8_reference(namespace, quantize):
         y = y * scale if scale is not None else y
         return y + bias if bias is not None else y
 
-    def ternary_matmul(x, packed, shape, encoding, axis, scale, bias):
-        return quantized(x, unpack(packed, shape, encoding, axis), scale, bias)
-
-    namespace["_matmul_trits"] = quantized
-    namespace["_ternary_matmul"] = ternary_matmul
+    patch_ternary_matmuls(namespace, quantized)
     return calls
 
 
@@ -360,20 +356,14 @@ def test_random_programs_match_the_pytorch_target(tmp_path):
     row holding inf or NaN stops the run (status 4) exactly where the
     reference quantizes one."""
     import random
-    import sys
-    sys.path[:0] = [str(ROOT / "fuzz"), str(ROOT / "test" / "e2e" / "gpu")]
-    from gpu_bundle import random_weights
-    from random_programs import Generator
+
+    from random_program_cases import write_random_program
     rng = random.Random(5)
     values = np.random.default_rng(5)
     stopped = on_device = mixed = 0
     for i in range(40):
         folder = tmp_path / f"random{i}"
-        folder.mkdir()
-        program = folder / "random.tri"
-        program.write_text(Generator(rng, 0.0, differential=True, width=8).program())
-        weights = folder / "w.safetensors"
-        random_weights(weights, program, values)
+        program, weights = write_random_program(folder, rng, values, width=8)
         subprocess.run([str(TRITONC), str(program), "--target=acalsim", "--acalsim-batch=2",
                         "--no-warnings", "--weights", str(weights), "-o", str(folder / "d")],
                        check=True)

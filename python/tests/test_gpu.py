@@ -678,11 +678,11 @@ def _patch_w158a8(namespace):
     quantize_activations_reference, the runtime's definition); returns the
     list their calls are counted in."""
     import torch
+    from random_program_cases import patch_ternary_matmuls
     from triton_dsl.torch_ops import quantize_activations_reference
     calls = []
-    matmul_trits, unpack = namespace["_matmul_trits"], namespace["_unpack"]
 
-    def quantized(x, trits, scale, bias):
+    def quantized(x, trits, scale, bias, matmul_trits):
         if x.dtype != torch.float32 or trits.shape[0] % 64:
             return matmul_trits(x, trits, scale, bias)
         calls.append(tuple(x.shape))
@@ -692,9 +692,7 @@ def _patch_w158a8(namespace):
         y = y * scale if scale is not None else y
         return y + bias if bias is not None else y
 
-    namespace["_matmul_trits"] = quantized
-    namespace["_ternary_matmul"] = lambda x, packed, shape, encoding, axis, scale, bias: (
-        quantized(x, unpack(packed, shape, encoding, axis), scale, bias))
+    patch_ternary_matmuls(namespace, quantized)
     return calls
 
 
@@ -712,25 +710,17 @@ def test_int8_activations_random_programs(tmp_path, device):
     import random
 
     import torch
-    import triton_dsl
-    sys.path.insert(0, str(ROOT / "fuzz"))
-    from random_programs import Generator
+    from random_program_cases import pytorch_namespace, write_random_program
     rng = random.Random(9)
     values = np.random.default_rng(9)
     compared = quantized = folded = 0
     for i in range(20):
         folder = tmp_path / f"random{i}"
-        folder.mkdir()
-        program = folder / "random.tri"
-        program.write_text(Generator(rng, 0.0, differential=True, width=64).program())
-        weights = folder / "w.safetensors"
-        _random_weights(weights, program, values)
+        program, weights = write_random_program(folder, rng, values, width=64)
         subprocess.run([str(TRITONC), str(program), "--target=ptx", "--no-warnings",
                         f"--emit={'emulator' if device == 'emulator' else 'dir'}-int8",
                         "--weights", str(weights), "-o", str(folder / "d")], check=True)
-        namespace = {}
-        exec(compile(triton_dsl.compile(program, target="pytorch", weights=weights),
-                     str(program), "exec"), namespace)
+        namespace = pytorch_namespace(program, weights)
         calls = _patch_w158a8(namespace)
         for name, function in cuda.load(folder / "d").functions.items():
             description = function.description
@@ -904,24 +894,16 @@ def test_random_programs_match_pytorch(tmp_path, device):
     import random
 
     import torch
-    import triton_dsl
-    sys.path.insert(0, str(ROOT / "fuzz"))
-    from random_programs import Generator
+    from random_program_cases import pytorch_namespace, write_random_program
     rng = random.Random(5)
     values = np.random.default_rng(5)
     for i in range(30):
         folder = tmp_path / f"random{i}"
-        folder.mkdir()
-        program = folder / "random.tri"
-        program.write_text(Generator(rng, 0.0, differential=True).program())
-        weights = folder / "w.safetensors"
-        _random_weights(weights, program, values)
+        program, weights = write_random_program(folder, rng, values)
         emit = ["--emit=emulator"] if device == "emulator" else []
         subprocess.run([str(TRITONC), str(program), "--target=ptx", *emit, "--no-warnings",
                         "--weights", str(weights), "-o", str(folder / "d")], check=True)
-        namespace = {}
-        exec(compile(triton_dsl.compile(program, target="pytorch", weights=weights),
-                     str(program), "exec"), namespace)
+        namespace = pytorch_namespace(program, weights)
         for name, function in cuda.load(folder / "d").functions.items():
             description = function.description
             inputs = [values.standard_normal([3 if isinstance(e[0], str) else e[0]
