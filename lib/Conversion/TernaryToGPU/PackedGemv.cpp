@@ -162,6 +162,24 @@ Value dp4aCodesTimesX(OpBuilder &b, Location loc, Value codes, Value xs,
       sum);
 }
 
+Value loadPerColumn(OpBuilder &b, Location loc, Value vector, Value n) {
+  KernelMath math{b, loc};
+  Value many = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ugt,
+      memref::DimOp::create(b, loc, vector, 0), math.index(1));
+  return memref::LoadOp::create(
+      b, loc, vector,
+      ValueRange{arith::SelectOp::create(b, loc, many, n, math.index(0))});
+}
+
+Value dequantizeSum(OpBuilder &b, Location loc, Value sum, Value step,
+                    Value scale, Value bias) {
+  Value stepped = arith::MulFOp::create(
+      b, loc, arith::SIToFPOp::create(b, loc, b.getF32Type(), sum), step);
+  return arith::AddFOp::create(
+      b, loc, arith::MulFOp::create(b, loc, stepped, scale), bias);
+}
+
 Value bytesOfWord(OpBuilder &b, Location loc, Value word) {
   return vector::BitCastOp::create(
       b, loc, VectorType::get({4}, b.getI8Type()),

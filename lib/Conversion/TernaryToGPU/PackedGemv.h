@@ -225,6 +225,19 @@ mlir::Value storeTransposedBytes(mlir::OpBuilder &b, mlir::Location loc,
                                  mlir::Value bytes, mlir::Value shared,
                                  mlir::Value slot, mlir::Value sum);
 
+/// Element 0 (a vector of one element) or element n of the 1-D `vector`
+/// (a scale or bias: one for every column, or one per column).
+mlir::Value loadPerColumn(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value vector, mlir::Value n);
+
+/// ((f32(sum) * step) * scale) + bias, the i32 `sum` of int8 activations
+/// dequantized by the operations, in the order, of
+/// ActivationKernels.mlir's ternary_dequantize_rows and the CPU runtime's
+/// tri_uk_gemm_i8 (activations=int8).
+mlir::Value dequantizeSum(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value sum, mlir::Value step,
+                          mlir::Value scale, mlir::Value bias);
+
 /// The i32 `word` as the vector<4xi8> of its bytes.
 mlir::Value bytesOfWord(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value word);

@@ -240,17 +240,6 @@ void storeTile(OpBuilder &b, Location loc, const KernelMath &math,
   }
 }
 
-/// Element 0 (n > 1 elements) or element n of the 1-D `vector`.
-Value loadPerColumn(OpBuilder &b, Location loc, const KernelMath &math,
-                    Value vector, Value n) {
-  Value many = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::ugt,
-      memref::DimOp::create(b, loc, vector, 0), math.index(1));
-  return memref::LoadOp::create(
-      b, loc, vector,
-      ValueRange{arith::SelectOp::create(b, loc, many, n, math.index(0))});
-}
-
 /// A shared-memory buffer of `values` accumulators of `element` per lane of
 /// each warp.
 MemRefType partialType(MLIRContext *context, int64_t values, Type element) {
@@ -323,16 +312,14 @@ void storeI8Tile(OpBuilder &b, Location loc, const KernelMath &math,
   };
   auto finish = [&](Value sum, Value m, Value n) -> Value {
     if (!dequantize)
-      return math.add(sum, loadPerColumn(b, loc, math, bias, n));
-    Value step = memref::LoadOp::create(b, loc, kernel.getArgument(5),
-                                        ValueRange{m});
-    Value stepped = arith::MulFOp::create(
-        b, loc, arith::SIToFPOp::create(b, loc, b.getF32Type(), sum), step);
-    return arith::AddFOp::create(
-        b, loc,
-        arith::MulFOp::create(b, loc, stepped,
-                              loadPerColumn(b, loc, math, scale, n)),
-        loadPerColumn(b, loc, math, bias, n));
+      return math.add(sum, loadPerColumn(b, loc, bias, n));
+    // One statement each: the ops in this order whatever the compiler's
+    // order of evaluating arguments.
+    Value step =
+        memref::LoadOp::create(b, loc, kernel.getArgument(5), ValueRange{m});
+    Value scaleValue = loadPerColumn(b, loc, scale, n);
+    Value biasValue = loadPerColumn(b, loc, bias, n);
+    return dequantizeSum(b, loc, sum, step, scaleValue, biasValue);
   };
   storeTile(b, loc, math, f, sums, kernel.getWorkgroupAttributions()[0], y,
             position, finish);
@@ -805,8 +792,8 @@ gpu::GPUFuncOp buildMmaF32Kernel(OpBuilder &builder, Location loc,
     return arith::AddFOp::create(
         b, loc,
         arith::MulFOp::create(b, loc, sum,
-                              loadPerColumn(b, loc, math, scale, n)),
-        loadPerColumn(b, loc, math, bias, n));
+                              loadPerColumn(b, loc, scale, n)),
+        loadPerColumn(b, loc, bias, n));
   };
   storeTile(b, loc, math, f, ifSecond.getResults(),
             kernel.getWorkgroupAttributions()[0], y, position, finish);
@@ -975,8 +962,8 @@ gpu::GPUFuncOp buildMmaF32RowKernel(OpBuilder &builder, Location loc,
       return arith::AddFOp::create(
           b, loc,
           arith::MulFOp::create(b, loc, sum,
-                                loadPerColumn(b, loc, math, scale, n)),
-          loadPerColumn(b, loc, math, bias, n));
+                                loadPerColumn(b, loc, scale, n)),
+          loadPerColumn(b, loc, bias, n));
     };
     storeInside(b, loc, f, out, y, f.rowBase, n);
   }

@@ -420,21 +420,9 @@ gpu::GPUFuncOp StagedGemvBuilder::build(const PackedGemvConfig &config) {
       // The sum of (c - 1) * x is that of c * x minus that of x.
       Value out = arith::SubIOp::create(b, loc, acc, xSum);
       if (config.quantizeInput) {
-        // ((f32(sum) * step) * scale) + bias, as ternary_dequantize_rows.
-        Value scale = kernel.getArgument(2);
-        Value perScale = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::ugt,
-            memref::DimOp::create(b, loc, scale, 0), index(1));
-        Value scaleValue = memref::LoadOp::create(
-            b, loc, scale,
-            ValueRange{arith::SelectOp::create(b, loc, perScale, column,
-                                               index(0))});
-        Value stepped = arith::MulFOp::create(
-            b, loc, arith::SIToFPOp::create(b, loc, b.getF32Type(), out),
-            step);
-        out = arith::AddFOp::create(
-            b, loc, arith::MulFOp::create(b, loc, stepped, scaleValue),
-            biasValue);
+        Value scaleValue =
+            loadPerColumn(b, loc, kernel.getArgument(2), column);
+        out = dequantizeSum(b, loc, out, step, scaleValue, biasValue);
       } else {
         out = arith::AddIOp::create(b, loc, out, biasValue);
       }
